@@ -1,0 +1,1 @@
+"""Runtime: config, the conversation engine, channel adapters, web server, lifecycle."""

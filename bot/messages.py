@@ -1,0 +1,91 @@
+"""Channel-neutral messages: what adapters put in the inbox and what the engine queues in the outbox.
+
+Adapters turn platform updates into `Incoming` and `Reply` into platform calls; nothing else in the
+bot knows which channel a message came from or goes to.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+IncomingKind = Literal["text", "command", "choice", "location", "photo", "sticker", "unsupported"]
+ReplyKind = Literal["text", "document", "typing", "edit"]
+
+
+@dataclass(frozen=True)
+class Location:
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message from a person, as every channel delivers it."""
+
+    channel: str  # "telegram" | "zalo" | "console"
+    chat_id: str
+    user_id: str
+    event_key: str  # the platform's id for this delivery; unique per channel
+    kind: IncomingKind
+    text: str = ""  # text, or the command's argument string
+    command: str = ""  # "start" for "/start ABC" (lower case, no slash, no @bot suffix)
+    choice: str = ""  # the key of a tapped choice (Telegram callback data)
+    location: Location | None = None
+    photo_path: str = ""  # file already downloaded into the media folder
+    display_name: str = ""
+    reply_to: str = ""  # platform message id of the question a tap answered (Telegram)
+    callback_id: str = ""  # Telegram callback query id, answered by the adapter
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Incoming:
+        data = dict(data)
+        if data.get("location"):
+            data["location"] = Location(**data["location"])
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str  # short, stable; used as Telegram callback data (well under 64 bytes)
+    label: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One thing to show a person. Choices render as buttons (Telegram) or a numbered list (Zalo, console)."""
+
+    kind: ReplyKind = "text"
+    text: str = ""
+    choices: tuple[Choice, ...] = ()
+    ask_location: bool = False  # Telegram shows the "send my location" reply keyboard
+    document_path: str = ""
+    document_name: str = ""
+    token: str = ""  # identifies a question so a tap on an old keyboard can be recognised
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Reply:
+        data = dict(data)
+        data["choices"] = tuple(Choice(**c) for c in data.get("choices", ()))
+        return cls(**data)
+
+
+def text(body: str, *choices: Choice) -> Reply:
+    return Reply(kind="text", text=body, choices=tuple(choices))
+
+
+@dataclass
+class ReplyBatch:
+    """Replies queued during one unit of work, in order."""
+
+    items: list[Reply] = field(default_factory=list)
+
+    def add(self, reply: Reply) -> None:
+        self.items.append(reply)

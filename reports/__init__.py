@@ -1,0 +1,1 @@
+"""Reporting periods, aggregation and the .docx/.xlsx renderers."""

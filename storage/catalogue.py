@@ -1,0 +1,122 @@
+"""Catalogues: facility kinds and their checklists, calibration fields, licence kinds, activity kinds.
+
+They are data (the `[[catalogue.*]]` tables of config.toml), so a department adds a criterion or a
+field without new code. The report reads the phrases it prints from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+class CatalogueError(ValueError):
+    """A catalogue entry is missing a key or has a value of the wrong type."""
+
+
+@dataclass(frozen=True)
+class Criterion:
+    key: str
+    label: str  # what the inspector is asked, e.g. "Phương tiện đo còn hiệu lực kiểm định"
+    phrase: str  # what the report says when met, e.g. "sử dụng phương tiện đo còn hiệu lực ..."
+
+
+@dataclass(frozen=True)
+class FacilityKind:
+    key: str
+    label: str  # "xăng dầu"
+    report_noun: str  # "cơ sở kinh doanh xăng dầu"
+    criteria: tuple[Criterion, ...]
+    has_pumps: bool = False
+
+
+@dataclass(frozen=True)
+class CalibrationField:
+    key: str
+    label: str  # as printed in the report's table, e.g. "Điện trở nối đất"
+    unit: str = "PTĐ"
+
+
+@dataclass(frozen=True)
+class LicenceKind:
+    key: str
+    label: str  # "giấy phép sử dụng thiết bị X-quang chẩn đoán y tế"
+    validity_years: int = 0  # 0: the document has no expiry (radiation worker certificates)
+
+
+@dataclass(frozen=True)
+class ActivityKind:
+    key: str
+    label: str  # what the clerk picks, e.g. "Thông báo công bố hợp chuẩn"
+    report_key: str  # the name the report template uses for this kind's figures
+    detail: str = ""  # "" | "enterprise" | "sector" | "authors"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    facility_kinds: tuple[FacilityKind, ...]
+    calibration_fields: tuple[CalibrationField, ...]
+    licence_kinds: tuple[LicenceKind, ...]
+    activity_kinds: tuple[ActivityKind, ...]
+
+    def facility_kind(self, key: str) -> FacilityKind:
+        return _by_key(self.facility_kinds, key, "facility kind")
+
+    def calibration_field(self, key: str) -> CalibrationField:
+        return _by_key(self.calibration_fields, key, "calibration field")
+
+    def licence_kind(self, key: str) -> LicenceKind:
+        return _by_key(self.licence_kinds, key, "licence kind")
+
+    def activity_kind(self, key: str) -> ActivityKind:
+        return _by_key(self.activity_kinds, key, "activity kind")
+
+
+def _by_key(items, key, what):
+    for item in items:
+        if item.key == key:
+            return item
+    raise KeyError(f"unknown {what}: {key}")
+
+
+def _entry(cls, raw: Mapping[str, Any], where: str, **extra):
+    fields = {f for f in cls.__dataclass_fields__} - set(extra)
+    unknown = set(raw) - fields - {"criteria"}
+    if unknown:
+        raise CatalogueError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    try:
+        return cls(**{k: v for k, v in raw.items() if k in fields}, **extra)
+    except TypeError as exc:
+        raise CatalogueError(f"{where}: {exc}") from None
+
+
+def catalogue_from_dict(raw: Mapping[str, Any], where: str = "catalogue") -> Catalogue:
+    """Build the catalogue from the `[catalogue]` table of config.toml."""
+    try:
+        kinds = tuple(
+            _entry(
+                FacilityKind,
+                fk,
+                f"{where}.facility_kinds[{i}]",
+                criteria=tuple(
+                    _entry(Criterion, c, f"{where}.facility_kinds[{i}].criteria[{j}]")
+                    for j, c in enumerate(fk.get("criteria", ()))
+                ),
+            )
+            for i, fk in enumerate(raw["facility_kinds"])
+        )
+        fields = tuple(
+            _entry(CalibrationField, f, f"{where}.calibration_fields[{i}]")
+            for i, f in enumerate(raw["calibration_fields"])
+        )
+        licences = tuple(
+            _entry(LicenceKind, lk, f"{where}.licence_kinds[{i}]") for i, lk in enumerate(raw["licence_kinds"])
+        )
+        activities = tuple(
+            _entry(ActivityKind, ak, f"{where}.activity_kinds[{i}]")
+            for i, ak in enumerate(raw["activity_kinds"])
+        )
+    except KeyError as exc:
+        raise CatalogueError(f"{where}.{exc.args[0]} is missing") from None
+    return Catalogue(kinds, fields, licences, activities)
