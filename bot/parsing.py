@@ -1,0 +1,200 @@
+"""What people type on a phone keyboard, turned into values — or one sentence saying what is expected.
+
+Pure functions: no I/O, no clock (today's date is passed in), so the same input always gives the
+same answer and every rule is table-tested. Vietnamese keyboards send composed or decomposed
+letters, users write "1.200" for a thousand two hundred and "0,3" for three tenths, and often type
+without diacritics ("hom nay", "khong"); all of that is accepted here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+
+from bot import texts
+from bot.messages import Choice, Location
+from storage.text import clean_line, fold, nfc, strip_xml_forbidden
+
+LOCAL_ZONE = "Asia/Ho_Chi_Minh"
+NAME_MAX = 500
+NOTE_MAX = 2000
+_MAX_DIGITS = 9  # a batch of a billion instruments is a typo, not a record
+_MINUS_SIGNS = "−–—‐"  # unicode minus and the dashes phone keyboards substitute for it
+
+_GROUPED = re.compile(r"\d{1,3}(?:([., ])\d{3})(?:\1\d{3})*")
+_DECIMAL = re.compile(r"([+-]?)(\d+)(?:[.,](\d+))?\s*%?")
+_DATE = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{2}|\d{4}))?")
+_LATLON = re.compile(r"(-?\d{1,3}(?:\.\d+)?)\s*[,; ]\s*(-?\d{1,3}(?:\.\d+)?)")
+
+
+class ParseError(ValueError):
+    """The input cannot be read; `message` is one Vietnamese sentence saying what is expected."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def local_today(now: dt.datetime, zone: str = LOCAL_ZONE) -> dt.date:
+    """The business date: 06:30 in Hưng Yên is still yesterday in UTC, so convert before taking the date."""
+    return now.astimezone(zoneinfo.ZoneInfo(zone)).date()
+
+
+def _compact(text: str) -> str:
+    """NFC, trimmed, with unicode minus signs made ASCII; empty input is an error everywhere."""
+    value = nfc(text).strip()
+    for sign in _MINUS_SIGNS:
+        value = value.replace(sign, "-")
+    if not value:
+        raise ParseError(texts.EMPTY)
+    return value
+
+
+def parse_count(text: str) -> int:
+    """A whole, non-negative count; "1.200", "1 200" and "1,200" all mean 1200."""
+    value = _compact(text)
+    if len(value) > _MAX_DIGITS + 3:
+        raise ParseError(texts.COUNT_TOO_LONG)
+    if value.isdigit() or _GROUPED.fullmatch(value):
+        digits = re.sub(r"\D", "", value)
+        if len(digits) > _MAX_DIGITS:
+            raise ParseError(texts.COUNT_TOO_LONG)
+        return int(digits)
+    if re.fullmatch(r"-\s*\d[\d., ]*", value):
+        raise ParseError(texts.COUNT_NEGATIVE)
+    if re.fullmatch(r"\d+[.,]\d+", value):
+        raise ParseError(texts.COUNT_NOT_WHOLE)
+    raise ParseError(texts.COUNT_EXPECTED)
+
+
+def parse_decimal(text: str) -> Decimal:
+    """A signed decimal with comma or point: "-0,3", "+0.25", "−0,3" (a trailing % is allowed)."""
+    value = _compact(text).replace(" ", "")
+    match = _DECIMAL.fullmatch(value)
+    if not match or len(value) > 24:
+        raise ParseError(texts.DECIMAL_EXPECTED)
+    sign, whole, fraction = match.groups()
+    try:
+        return Decimal(f"{sign}{whole}" + (f".{fraction}" if fraction else ""))
+    except InvalidOperation as error:  # the pattern admits only plain digits; kept as a guard
+        raise ParseError(texts.DECIMAL_EXPECTED) from error
+
+
+def parse_date(text: str, today: dt.date) -> dt.date:
+    """A past or present date; "13/1" means the most recent 13 January that is not in the future."""
+    value = fold(_compact(text))
+    if value in texts.TODAY_WORDS:
+        return today
+    if value in texts.YESTERDAY_WORDS:
+        return today - dt.timedelta(days=1)
+    match = _DATE.fullmatch(value)
+    if not match:
+        raise ParseError(texts.DATE_EXPECTED)
+    day, month = int(match[1]), int(match[2])
+    if match[3] is None:
+        return _recent_date(day, month, today)
+    year = int(match[3]) + (2000 if len(match[3]) == 2 else 0)
+    return _not_future(_real_date(year, month, day), today)
+
+
+def _real_date(year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError as error:  # 31/02 and friends: say which date does not exist
+        raise ParseError(texts.date_impossible(day, month, year)) from error
+
+
+def _not_future(day: dt.date, today: dt.date) -> dt.date:
+    if day > today:
+        raise ParseError(texts.date_in_future(day, today))
+    return day
+
+
+def _recent_date(day: int, month: int, today: dt.date) -> dt.date:
+    """Walk back from this year; 29/2 may need a few years to find a leap year."""
+    if not (1 <= month <= 12 and 1 <= day <= 31) or (month, day) in {(2, 30), (2, 31)}:
+        raise ParseError(texts.date_impossible(day, month, None))
+    for year in range(today.year, today.year - 9, -1):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:  # 31/4 never exists; 29/2 only in leap years
+            continue
+        if candidate <= today:
+            return candidate
+    raise ParseError(texts.date_impossible(day, month, None))
+
+
+def parse_yes_no(text: str) -> bool:
+    """Yes or no, with or without diacritics: "có", "co", "ok", "đồng ý", "không", "khong", "k"."""
+    value = fold(_compact(text)).strip(" .!")
+    if value in texts.YES_WORDS:
+        return True
+    if value in texts.NO_WORDS:
+        return False
+    raise ParseError(texts.YESNO_EXPECTED)
+
+
+def is_yes(text: str) -> bool:
+    """True when the text is a yes-word; never raises (used to accept a suggested answer with "ok")."""
+    try:
+        return parse_yes_no(text)
+    except ParseError:
+        return False
+
+
+def parse_text(text: str, max_length: int = NAME_MAX, multiline: bool = False) -> str:
+    """Free text: NFC, XML-safe, trimmed; one line for names, paragraphs kept for notes."""
+    if multiline:
+        lines = [clean_line(line) for line in strip_xml_forbidden(nfc(text)).splitlines()]
+        value = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    else:
+        value = clean_line(text)
+    if not value:
+        raise ParseError(texts.EMPTY)
+    if len(value) > max_length:
+        raise ParseError(texts.text_too_long(max_length))
+    return value
+
+
+def parse_location(text: str) -> Location:
+    """Coordinates typed by hand ("20.65, 106.05"): Zalo cannot send a location pin."""
+    match = _LATLON.search(_compact(text))
+    if not match:
+        raise ParseError(texts.LOCATION_EXPECTED)
+    latitude, longitude = float(match[1]), float(match[2])
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise ParseError(texts.LOCATION_EXPECTED)
+    return Location(latitude, longitude)
+
+
+def match_choice(text: str, choices: Sequence[Choice]) -> Choice:
+    """The choice a typed answer names: its number, its label, or a unique folded part of the label."""
+    value = _compact(text)
+    if value.isdigit():
+        index = int(value) - 1
+        if 0 <= index < len(choices):
+            return choices[index]
+        raise ParseError(texts.CHOICE_EXPECTED)
+    wanted = fold(value)
+    for finder in (_exact, _prefix, _substring):
+        found = finder(wanted, choices)
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise ParseError(texts.CHOICE_AMBIGUOUS)
+    raise ParseError(texts.CHOICE_EXPECTED)
+
+
+def _exact(wanted: str, choices: Sequence[Choice]) -> list[Choice]:
+    return [c for c in choices if fold(c.label) == wanted]
+
+
+def _prefix(wanted: str, choices: Sequence[Choice]) -> list[Choice]:
+    return [c for c in choices if fold(c.label).startswith(wanted)]
+
+
+def _substring(wanted: str, choices: Sequence[Choice]) -> list[Choice]:
+    return [c for c in choices if wanted in fold(c.label)]

@@ -1,0 +1,132 @@
+"""Every Vietnamese sentence the flow machinery says to a person, in one place for review.
+
+Flows (`handlers/`) bring their own prompts; this module holds only what the parsers and the flow
+runtime add around them. Each error is one sentence that says what is expected, because on Zalo it
+arrives as one more message on a phone screen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+# --- parsing errors -----------------------------------------------------------------------------
+
+EMPTY = "Bạn chưa nhập gì, hãy trả lời câu hỏi bên dưới."
+COUNT_EXPECTED = "Hãy nhập một số nguyên không âm, ví dụ 12 hoặc 1.200."
+COUNT_NEGATIVE = "Số lượng không thể âm, hãy nhập 0 hoặc một số lớn hơn."
+COUNT_NOT_WHOLE = "Số lượng phải là số nguyên, ví dụ 12 (không có phần lẻ)."
+COUNT_TOO_LONG = "Số này quá lớn, hãy kiểm tra lại và nhập tối đa 9 chữ số."
+DECIMAL_EXPECTED = "Hãy nhập một số, có thể có dấu và phần thập phân, ví dụ -0,3 hoặc 0,25."
+DATE_EXPECTED = (
+    "Hãy nhập ngày dạng ngày/tháng hoặc ngày/tháng/năm, ví dụ 13/1 hoặc 13/01/2023, hoặc “hôm nay”."
+)
+YESNO_EXPECTED = "Hãy trả lời “có” hoặc “không”."
+CHOICE_EXPECTED = (
+    "Tôi không tìm thấy lựa chọn này, hãy trả lời bằng số thứ tự trong danh sách hoặc gõ tên lựa chọn."
+)
+CHOICE_AMBIGUOUS = "Câu trả lời khớp với nhiều lựa chọn, hãy trả lời bằng số thứ tự trong danh sách."
+LOCATION_EXPECTED = "Hãy gửi vị trí, hoặc gõ vĩ độ và kinh độ, ví dụ 20.65, 106.05."
+
+
+def date_impossible(day: int, month: int, year: int | None) -> str:
+    shown = f"{day:02d}/{month:02d}" + (f"/{year}" if year else "")
+    return f"Không có ngày {shown}, hãy kiểm tra lại ngày và tháng."
+
+
+def date_in_future(day: dt.date, today: dt.date) -> str:
+    return f"Ngày {format_date(day)} chưa đến (hôm nay là {format_date(today)}), hãy nhập một ngày đã qua."
+
+
+def text_too_long(limit: int) -> str:
+    return f"Nội dung quá dài, hãy viết gọn trong {limit} ký tự."
+
+
+# --- words people type (folded: lower case, no diacritics) ---------------------------------------
+
+YES_WORDS = frozenset(
+    {"co", "c", "ok", "oke", "okay", "dong y", "dung", "u", "uh", "vang", "da", "yes", "y", "roi", "co a"}
+)
+NO_WORDS = frozenset({"khong", "k", "ko", "kg", "kh", "khong co", "chua", "no", "n", "sai"})
+BACK_WORDS = frozenset({"quay lai", "back", "/back", "lui", "tro lai"})
+SKIP_WORDS = frozenset({"bo qua", "skip", "/skip"})
+CANCEL_WORDS = frozenset({"huy", "/cancel", "cancel", "huy bo", "/huy"})
+DONE_WORDS = frozenset({"xong", "done", "het", "/done"})
+TODAY_WORDS = frozenset({"hom nay", "homnay", "nay"})
+YESTERDAY_WORDS = frozenset({"hom qua", "homqua", "qua"})
+
+# --- the runtime ----------------------------------------------------------------------------------
+
+YES = "Có"
+NO = "Không"
+BACK = "Quay lại"
+SKIP = "Bỏ qua"
+CANCEL = "Hủy"
+DONE = "Xong"
+CONFIRM = "Xác nhận"
+EDIT = "Sửa"
+NUMBERED_HINT = "Trả lời bằng số hoặc chữ."
+QUESTION_CLOSED = "Câu hỏi này đã đóng."
+CANCELLED = "Đã hủy, không có gì được lưu."
+ALREADY_FIRST = "Đây đã là câu hỏi đầu tiên."
+NOT_OPTIONAL = "Câu này không bỏ qua được, hãy trả lời."
+TEXT_EXPECTED = "Câu này cần trả lời bằng chữ."
+NUMBER_EXPECTED = "Câu này cần trả lời bằng một số."
+UNSUPPORTED = "Tôi chưa đọc được loại tin nhắn này, hãy trả lời bằng chữ hoặc số."
+COMMAND_IN_FLOW = "Bạn đang nhập dở một biểu mẫu, hãy trả lời câu hỏi hoặc gõ “hủy” để thoát."
+PICK_EDIT = "Bạn muốn sửa mục nào?"
+REVIEW_QUESTION = "Kiểm tra lại trước khi lưu:"
+REVIEW_HINT = "Mọi thông tin đã đúng chưa?"
+NO_CHOICES = "Không có lựa chọn nào phù hợp, hãy quay lại hoặc hủy."
+PHOTOS_NEED_ONE = "Hãy gửi ít nhất một ảnh rồi trả lời “xong”."
+SKIPPED = "(bỏ qua)"
+
+
+def photo_received(count: int) -> str:
+    return f"Đã nhận ảnh ({count} ảnh)."
+
+
+def photos_prompt_hint(count: int) -> str:
+    return f"Đã có {count} ảnh, gửi thêm hoặc trả lời “xong”."
+
+
+def type_word(word: str, label: str) -> str:
+    """How a text-only channel offers an answer that is a word rather than a number."""
+    return f"Gõ “{word}”: {label}"
+
+
+def nav_hint(words: list[str]) -> str:
+    return "(" + " · ".join(f"“{w}”" for w in words) + ")"
+
+
+def photos_label(count: int) -> str:
+    return f"{count} ảnh"
+
+
+def item_label(group_label: str, index: int) -> str:
+    return f"{group_label} {index + 1}"
+
+
+def add_item(group_label: str) -> str:
+    return f"Thêm {group_label.lower()}"
+
+
+def min_items(group_label: str, count: int) -> str:
+    return f"Cần ít nhất {count} {group_label.lower()}."
+
+
+def format_date(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def today_label(today: dt.date) -> str:
+    return f"Hôm nay ({format_date(today)})"
+
+
+def format_decimal_vi(text: str) -> str:
+    """Vietnamese writes the decimal comma: -0.3 → -0,3."""
+    return text.replace(".", ",")
+
+
+def format_count(value: int) -> str:
+    """Vietnamese groups thousands with a dot: 1200 → 1.200."""
+    return f"{value:,}".replace(",", ".")
