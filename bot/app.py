@@ -1,0 +1,149 @@
+"""Composition root: opens the database, builds the engine, the router and the channels, runs them."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import signal
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.clock import Clock
+from bot.config import Config
+from bot.engine import Engine, EngineSettings
+from bot.messages import Incoming, Reply
+from handlers import texts
+from handlers.registry import build_commands, build_flows
+from handlers.router import Router, RouterSettings
+from storage.db import Database, open_database
+from storage.lock import ProcessLock
+from storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """What flows and commands need beyond the message's transaction."""
+
+    config: Config
+    catalogue: Any
+    flows: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class App:
+    config: Config
+    db: Database
+    clock: Clock
+    engine: Engine
+    router: Router
+    services: Services
+
+
+async def open_db(config: Config, migrate: bool = True) -> Database:
+    """Open the configured database, creating the data folder and bringing the schema up to date."""
+    config.general.data_dir.mkdir(parents=True, exist_ok=True)
+    db = open_database(config.database.url, busy_timeout_ms=config.database.sqlite_busy_timeout_ms)
+    if migrate:
+        await upgrade(db.engine)
+    return db
+
+
+def _error_reply(_incoming: Incoming) -> Reply:
+    return Reply(text=texts.ERROR)
+
+
+async def build_app(config: Config, clock: Clock | None = None, db: Database | None = None) -> App:
+    clock = clock or Clock(config.general.zone)
+    db = db or await open_db(config)
+    services = Services(config=config, catalogue=config.catalogue)
+    services.flows = build_flows(services)
+    router = Router(
+        build_commands(services),
+        RouterSettings(
+            draft_idle=dt.timedelta(minutes=config.general.draft_idle_minutes),
+            zone=config.general.zone,
+            services=services,
+        ),
+    )
+    e = config.engine
+    engine = Engine(
+        db, router, clock,
+        EngineSettings(e.concurrency, e.poll_interval_seconds, e.send_attempts, e.send_backoff_seconds),
+        error_reply=_error_reply,
+    )
+    engine.sweepers.append(router.expire_drafts)
+    return App(config, db, clock, engine, router, services)
+
+
+@contextlib.asynccontextmanager
+async def running(app: App):
+    """Hold the one-process lock for the app's life."""
+    lock = ProcessLock(app.db)
+    await lock.acquire()
+    try:
+        yield app
+    finally:
+        await lock.release()
+
+
+async def serve(config: Config) -> None:
+    """`python main.py run`: the channels that have tokens, the engine, until SIGINT/SIGTERM."""
+    app = await build_app(config)
+    try:
+        async with running(app):
+            channels = await _start_channels(app)
+            if not channels:
+                log.warning("no channel token configured; nothing to receive from")
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            engine_task = asyncio.create_task(app.engine.run(), name="engine")
+            log.info("dost-fieldbot running: %s", ", ".join(c.name for c in channels) or "no channels")
+            await stop.wait()
+            log.info("stopping: finishing the messages in hand")
+            for channel in channels:
+                await channel.stop()
+            await app.engine.stop()
+            await engine_task
+    finally:
+        await app.db.close()
+
+
+async def _start_channels(app: App) -> list:
+    """Channel adapters are added by the channels issue; none exist yet besides the console."""
+    return []
+
+
+async def console(config: Config, as_name: str) -> None:
+    """`python main.py console --as NAME`."""
+    from bot.console import CHANNEL, ConsoleSender, run_console
+    from storage import people
+    from storage.domain import Identity
+    from storage.text import fold
+
+    app = await build_app(config)
+    try:
+        async with running(app):
+            app.engine.senders[CHANNEL] = ConsoleSender(__import__("sys").stdout)
+            user_id = f"console:{fold(as_name)}"
+            async with app.db.unit_of_work() as session:
+                await _link_console(session, people, Identity, as_name, user_id, app.clock.now())
+            await run_console(app.engine, user_id, as_name)
+    finally:
+        await app.db.close()
+
+
+async def _link_console(session, people, Identity, name: str, user_id: str, now) -> None:
+    """The console is local: whoever runs it already holds the database. A staff member with this
+    name gets the console identity; anyone else is a stranger who can /start with a code."""
+    if await people.staff_by_identity(session, "console", user_id):
+        return
+    matches = [s for s in await people.list_staff(session) if s.name.casefold() == name.casefold()]
+    if len(matches) == 1:
+        await people.add_identity(session, matches[0].id, Identity("console", user_id, user_id, name), now)

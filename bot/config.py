@@ -1,0 +1,226 @@
+"""Configuration: config.toml loaded once into frozen dataclasses; the environment overrides deployment bits.
+
+Nothing reads the file or the environment at import time: `load_config()` is called once by main.py.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from storage.catalogue import Catalogue, CatalogueError, catalogue_from_dict
+
+
+class ConfigError(Exception):
+    """A key is missing or has a bad value. The message names the key and the file."""
+
+
+@dataclass(frozen=True)
+class GeneralConfig:
+    time_zone: str
+    data_dir: Path
+    draft_idle_minutes: int
+    invite_days: int
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    url: str
+    sqlite_busy_timeout_ms: int
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    concurrency: int
+    poll_interval_seconds: float
+    send_attempts: int
+    send_backoff_seconds: float
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    enabled: bool
+    host: str
+    port: int
+    public_url: str
+    link_minutes: int
+
+
+@dataclass(frozen=True)
+class ChannelConfig:
+    mode: str  # polling | webhook
+    webhook_path: str
+    token: str = field(default="", repr=False)  # from the environment only
+    base_url: str = ""
+    base_file_url: str = ""
+    webhook_secret: str = field(default="", repr=False)
+    poll_timeout_seconds: int = 30
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.token)
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    general: GeneralConfig
+    database: DatabaseConfig
+    engine: EngineConfig
+    web: WebConfig
+    telegram: ChannelConfig
+    zalo: ChannelConfig
+    organisation: Mapping[str, Any]
+    reporting: Mapping[str, Any]
+    catalogue: Catalogue
+    link_secret: str = field(default="", repr=False)
+
+    @property
+    def cut_off_day(self) -> int:
+        return int(self.reporting["cut_off_day"])
+
+
+class _Reader:
+    """Reads typed keys from one table of the file, naming `section.key` and the file in every error."""
+
+    def __init__(self, raw: Mapping[str, Any], section: str, path: Path):
+        self.section, self.path = section, path
+        table = raw.get(section)
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"{path}: section [{section}] is missing")
+        self.table = table
+
+    def get(self, key: str, kind: type, *, choices: tuple = ()) -> Any:
+        where = f"{self.path}: [{self.section}] {key}"
+        if key not in self.table:
+            raise ConfigError(f"{where} is missing")
+        value = self.table[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ConfigError(f"{where} must be {kind.__name__}, not {value!r}")
+        if choices and value not in choices:
+            raise ConfigError(f"{where} must be one of {', '.join(map(str, choices))}, not {value!r}")
+        return value
+
+    def positive(self, key: str, kind: type = int) -> Any:
+        value = self.get(key, kind)
+        if value <= 0:
+            raise ConfigError(f"{self.path}: [{self.section}] {key} must be positive, not {value!r}")
+        return value
+
+
+def config_path(cli_path: str | None = None, env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    return Path(cli_path or env.get("FIELDBOT_CONFIG") or "config.toml").resolve()
+
+
+def load_config(path: str | os.PathLike | None = None, env: Mapping[str, str] | None = None) -> Config:
+    env = os.environ if env is None else env
+    path = config_path(str(path) if path else None, env)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found (set --config or FIELDBOT_CONFIG)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    general = _general(raw, path, env)
+    return Config(
+        path=path,
+        general=general,
+        database=_database(raw, path, env, general.data_dir),
+        engine=_engine(raw, path),
+        web=_web(raw, path),
+        telegram=_channel(raw, path, env, "telegram"),
+        zalo=_channel(raw, path, env, "zalo"),
+        organisation=_table(raw, path, "organisation"),
+        reporting=_reporting(raw, path),
+        catalogue=_catalogue(raw, path),
+        link_secret=env.get("FIELDBOT_LINK_SECRET", ""),
+    )
+
+
+def _general(raw, path: Path, env) -> GeneralConfig:
+    r = _Reader(raw, "general", path)
+    zone = r.get("time_zone", str)
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{path}: [general] time_zone {zone!r} is not a known time zone") from None
+    data_dir = Path(env.get("FIELDBOT_DATA_DIR") or r.get("data_dir", str))
+    if not data_dir.is_absolute():
+        data_dir = path.parent / data_dir
+    return GeneralConfig(zone, data_dir, r.positive("draft_idle_minutes"), r.positive("invite_days"))
+
+
+def _database(raw, path: Path, env, data_dir: Path) -> DatabaseConfig:
+    r = _Reader(raw, "database", path)
+    url = env.get("DATABASE_URL") or r.get("url", str) or f"sqlite+aiosqlite:///{data_dir / 'fieldbot.sqlite3'}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        url = "postgresql+asyncpg://" + url.split("://", 1)[1]
+    if not url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        raise ConfigError(f"{path}: [database] url must be sqlite+aiosqlite:// or postgresql+asyncpg://")
+    return DatabaseConfig(url, r.positive("sqlite_busy_timeout_ms"))
+
+
+def _engine(raw, path: Path) -> EngineConfig:
+    r = _Reader(raw, "engine", path)
+    return EngineConfig(
+        r.positive("concurrency"),
+        r.positive("poll_interval_seconds", float),
+        r.positive("send_attempts"),
+        r.positive("send_backoff_seconds", float),
+    )
+
+
+def _web(raw, path: Path) -> WebConfig:
+    r = _Reader(raw, "web", path)
+    public_url = r.get("public_url", str).rstrip("/")
+    if public_url and not public_url.startswith(("http://", "https://")):
+        raise ConfigError(f"{path}: [web] public_url must start with https:// (or http:// for testing)")
+    return WebConfig(r.get("enabled", bool), r.get("host", str), r.positive("port"), public_url, r.positive("link_minutes"))
+
+
+_ENV_PREFIX = {"telegram": "TELEGRAM", "zalo": "ZALO"}
+
+
+def _channel(raw, path: Path, env, name: str) -> ChannelConfig:
+    r = _Reader(raw, name, path)
+    prefix = _ENV_PREFIX[name]
+    return ChannelConfig(
+        mode=r.get("mode", str, choices=("polling", "webhook")),
+        webhook_path=r.get("webhook_path", str),
+        token=env.get(f"{prefix}_BOT_TOKEN", "").strip(),
+        base_url=env.get(f"{prefix}_BASE_URL", "").strip(),
+        base_file_url=env.get(f"{prefix}_BASE_FILE_URL", "").strip(),
+        webhook_secret=env.get(f"{prefix}_WEBHOOK_SECRET", "").strip(),
+        poll_timeout_seconds=int(r.table.get("poll_timeout_seconds", 30)),
+    )
+
+
+def _table(raw, path: Path, section: str) -> Mapping[str, Any]:
+    return dict(_Reader(raw, section, path).table)
+
+
+def _reporting(raw, path: Path) -> Mapping[str, Any]:
+    r = _Reader(raw, "reporting", path)
+    day = r.get("cut_off_day", int)
+    if not 1 <= day <= 28:
+        raise ConfigError(f"{path}: [reporting] cut_off_day must be between 1 and 28, not {day}")
+    return dict(r.table)
+
+
+def _catalogue(raw, path: Path) -> Catalogue:
+    try:
+        return catalogue_from_dict(raw.get("catalogue") or {}, where=f"{path}: catalogue")
+    except CatalogueError as exc:
+        raise ConfigError(str(exc)) from None

@@ -1,0 +1,315 @@
+"""The conversation engine: inbox in, one unit of work per message, outbox out.
+
+Adapters call `accept()` which commits the raw event to the inbox before they acknowledge it to the
+platform. Workers drain the inbox chat by chat in arrival order, different chats concurrently; each
+message is one transaction (inbox row done, state read and written, records, audit, replies queued).
+The sender delivers queued replies after the commit and retries them. A kill at any point loses
+nothing: an unprocessed inbox row is processed at the next start, an unsent reply is sent then.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.messages import Incoming, Reply
+from storage import engine_store as store
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+class RetryLater(Exception):
+    """The platform asked us to wait (429) or failed transiently (5xx, network)."""
+
+    def __init__(self, reason: str, after: float | None = None):
+        super().__init__(reason)
+        self.after = after
+
+
+class PermanentFailure(Exception):
+    """The platform will never accept this reply (blocked bot, bad chat): give up on it."""
+
+
+class Sender(Protocol):
+    async def send(self, chat_id: str, reply: Reply) -> str:
+        """Deliver one reply; return the platform's message id ('' if none)."""
+
+
+@dataclass
+class Unit:
+    """What a handler gets for one message: the transaction, the message, and a place for replies."""
+
+    session: AsyncSession
+    incoming: Incoming
+    clock: Clock
+    now: dt.datetime
+    replies: list[Reply] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def reply(self, reply: Reply) -> None:
+        self.replies.append(reply)
+
+
+Handler = Callable[[Unit], Awaitable[None]]
+JobHandler = Callable[[AsyncSession, store.Job, dt.datetime], Awaitable[list[tuple[str, str, Reply]]]]
+Sweeper = Callable[[AsyncSession, dt.datetime], Awaitable[list[tuple[str, str, Reply]]]]
+ErrorReply = Callable[[Incoming], Reply]
+
+
+@dataclass
+class EngineSettings:
+    concurrency: int = 16
+    poll_interval: float = 1.0
+    send_attempts: int = 8
+    send_backoff: float = 1.0
+
+
+class Engine:
+    def __init__(
+        self,
+        db: Database,
+        handler: Handler,
+        clock: Clock,
+        settings: EngineSettings | None = None,
+        error_reply: ErrorReply | None = None,
+    ):
+        self.db, self.handler, self.clock = db, handler, clock
+        self.settings = settings or EngineSettings()
+        self.error_reply = error_reply
+        self.senders: dict[str, Sender] = {}
+        self.job_handlers: dict[str, JobHandler] = {}
+        self.sweepers: list[Sweeper] = []
+        self._work = asyncio.Event()
+        self._send = asyncio.Event()
+        self._active_chats: set[tuple[str, str]] = set()
+        self._workers: set[asyncio.Task] = set()
+        self._slots = asyncio.Semaphore(self.settings.concurrency)
+        self._stopping = False
+        self.processed = 0
+
+    # --- receiving --------------------------------------------------------------------------------
+
+    async def accept(self, incoming: Incoming) -> bool:
+        """Commit an incoming event to the inbox. False for a duplicate delivery. Call before acking."""
+        async with self.db.unit_of_work() as session:
+            added = await store.add_to_inbox(
+                session,
+                channel=incoming.channel,
+                event_key=incoming.event_key,
+                chat_id=incoming.chat_id,
+                payload=incoming.to_json(),
+                now=self.clock.now(),
+            )
+        if added:
+            self._work.set()
+        return added
+
+    # --- processing -------------------------------------------------------------------------------
+
+    async def process_chat_once(self, channel: str, chat_id: str) -> bool:
+        """Handle the chat's oldest pending message in one transaction. False when none is left."""
+        try:
+            async with self.db.unit_of_work() as session:
+                item = await store.next_pending(session, channel, chat_id)
+                if item is None:
+                    return False
+                await self._handle(session, item)
+        except Exception:
+            log.exception("message %s/%s failed; the chat gets an apology", channel, chat_id)
+            await self._fail(channel, chat_id)
+        self.processed += 1
+        self._send.set()
+        return True
+
+    async def _handle(self, session: AsyncSession, item: store.InboxItem) -> None:
+        now = self.clock.now()
+        unit = Unit(session, Incoming.from_json(item.payload), self.clock, now)
+        await self.handler(unit)
+        await store.mark_processed(session, item.id, now)
+        for reply in unit.replies:
+            await store.queue_reply(
+                session, channel=item.channel, chat_id=item.chat_id, payload=reply.to_json(), now=now, inbox_id=item.id
+            )
+
+    async def _fail(self, channel: str, chat_id: str) -> None:
+        """The handler raised: its transaction is gone. Mark the message failed so it is not retried
+        forever, and tell the person, in a fresh transaction."""
+        async with self.db.unit_of_work() as session:
+            item = await store.next_pending(session, channel, chat_id)
+            if item is None:
+                return
+            now = self.clock.now()
+            await store.mark_processed(session, item.id, now, failed=True, error="handler error")
+            if self.error_reply is not None:
+                reply = self.error_reply(Incoming.from_json(item.payload))
+                await store.queue_reply(
+                    session, channel=channel, chat_id=chat_id, payload=reply.to_json(), now=now, inbox_id=item.id
+                )
+
+    async def drain_chat(self, channel: str, chat_id: str) -> None:
+        try:
+            while not self._stopping and await self.process_chat_once(channel, chat_id):
+                pass
+        finally:
+            self._active_chats.discard((channel, chat_id))
+            self._slots.release()
+            self._work.set()  # a message may have arrived while this worker was finishing
+
+    async def dispatch_once(self) -> int:
+        """Start a worker for every chat with pending messages that has none yet."""
+        async with self.db.read() as session:
+            chats = await store.chats_with_pending(session)
+        started = 0
+        for chat in chats:
+            if chat in self._active_chats or self._stopping:
+                continue
+            await self._slots.acquire()
+            self._active_chats.add(chat)
+            task = asyncio.create_task(self.drain_chat(*chat), name=f"chat {chat[0]}:{chat[1]}")
+            self._workers.add(task)
+            task.add_done_callback(self._workers.discard)
+            started += 1
+        return started
+
+    async def run_until_idle(self) -> None:
+        """Process everything pending, send every due reply (for tests and one-shot runs)."""
+        while True:
+            await self.dispatch_once()
+            if self._workers:
+                await asyncio.gather(*list(self._workers))
+            await self.run_jobs_once()
+            sent = await self.send_due_once()
+            async with self.db.read() as session:
+                pending = await store.chats_with_pending(session, limit=1)
+            if not pending and not self._workers and not sent:
+                return
+
+    # --- sending ----------------------------------------------------------------------------------
+
+    async def send_due_once(self) -> int:
+        """Send every due reply, chats concurrently, each chat's replies in order. Returns how many were sent."""
+        async with self.db.read() as session:
+            due = await store.due_replies(session, self.clock.now())
+        by_chat: dict[tuple[str, str], list[store.OutboxItem]] = {}
+        for item in due:
+            by_chat.setdefault((item.channel, item.chat_id), []).append(item)
+        counts = await asyncio.gather(*(self._send_chat(items) for items in by_chat.values()))
+        return sum(counts)
+
+    async def _send_chat(self, items: list[store.OutboxItem]) -> int:
+        sent = 0
+        for item in items:
+            if not await self._send_one(item):
+                break  # keep the chat's order: later replies wait for this one
+            sent += 1
+        return sent
+
+    async def _send_one(self, item: store.OutboxItem) -> bool:
+        sender = self.senders.get(item.channel)
+        if sender is None:
+            return False  # the channel is not running in this process; keep the reply for later
+        reply = Reply.from_json(item.payload)
+        try:
+            message_id = await sender.send(item.chat_id, reply)
+        except RetryLater as exc:
+            await self._retry(item, exc)
+            return False
+        except PermanentFailure as exc:
+            log.warning("reply %s to %s/%s dropped: %s", item.id, item.channel, item.chat_id, exc)
+            async with self.db.unit_of_work() as session:
+                await store.mark_failed(session, item.id, str(exc))
+            return True
+        async with self.db.unit_of_work() as session:
+            await store.mark_sent(session, item.id, self.clock.now(), message_id or "")
+        return True
+
+    async def _retry(self, item: store.OutboxItem, exc: RetryLater) -> None:
+        attempts = item.attempts + 1
+        async with self.db.unit_of_work() as session:
+            if attempts >= self.settings.send_attempts:
+                log.error("reply %s to %s/%s failed %d times: %s", item.id, item.channel, item.chat_id, attempts, exc)
+                await store.mark_failed(session, item.id, str(exc))
+                return
+            delay = exc.after if exc.after is not None else self.settings.send_backoff * 2 ** (attempts - 1)
+            delay *= 1 + random.uniform(0, 0.25)  # jitter: retries of many chats do not land together
+            await store.mark_retry(session, item.id, self.clock.now() + dt.timedelta(seconds=delay), str(exc))
+        log.info("reply %s to %s/%s retried in %.1fs: %s", item.id, item.channel, item.chat_id, delay, exc)
+
+    # --- timed work -------------------------------------------------------------------------------
+
+    async def run_jobs_once(self) -> int:
+        """Run due timed jobs and sweepers (expired drafts). Each job's effects and its 'done' mark
+        commit together, so it runs once even across restarts."""
+        now = self.clock.now()
+        async with self.db.read() as session:
+            jobs = await store.due_jobs(session, now)
+        ran = 0
+        for job in jobs:
+            handler = self.job_handlers.get(job.kind)
+            if handler is None:
+                continue
+            async with self.db.unit_of_work() as session:
+                if not await store.claim_job(session, job.id, now):
+                    continue
+                await self._queue(session, await handler(session, job, now), now)
+            ran += 1
+        for sweeper in self.sweepers:
+            async with self.db.unit_of_work() as session:
+                ran += await self._queue(session, await sweeper(session, now), now)
+        if ran:
+            self._send.set()
+        return ran
+
+    async def _queue(self, session: AsyncSession, messages: list[tuple[str, str, Reply]], now: dt.datetime) -> int:
+        for channel, chat_id, reply in messages:
+            await store.queue_reply(
+                session, channel=channel, chat_id=chat_id, payload=reply.to_json(), now=now, inbox_id=None
+            )
+        return len(messages)
+
+    # --- the running process ----------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Run the dispatcher, the sender and the scheduler until `stop()`."""
+        self._work.set()
+        self._send.set()
+        loops = [self._loop(self._work, self.dispatch_once), self._loop(self._send, self.send_due_once),
+                 self._loop(None, self.run_jobs_once)]
+        await asyncio.gather(*loops)
+
+    async def _loop(self, event: asyncio.Event | None, step: Callable[[], Awaitable[Any]]) -> None:
+        while not self._stopping:
+            if event is not None:
+                event.clear()
+            try:
+                await step()
+            except Exception:
+                log.exception("engine loop %s failed; retrying", getattr(step, "__name__", step))
+            await self._wait(event)
+
+    async def _wait(self, event: asyncio.Event | None) -> None:
+        if event is None:
+            await asyncio.sleep(self.settings.poll_interval)
+            return
+        try:
+            await asyncio.wait_for(event.wait(), self.settings.poll_interval)
+        except TimeoutError:
+            pass
+
+    async def stop(self) -> None:
+        """Finish the messages in hand, then stop."""
+        self._stopping = True
+        self._work.set()
+        self._send.set()
+        if self._workers:
+            await asyncio.gather(*list(self._workers), return_exceptions=True)
+        await self.send_due_once()

@@ -1,0 +1,46 @@
+"""Logging: secrets never reach a log line. httpx logs request URLs, which carry the Telegram token,
+so its logger is quieted and every handler gets a filter that masks the configured secrets."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+
+# Telegram tokens look like 123456789:AA...; mask any such shape even if not configured.
+_TOKEN_SHAPE = re.compile(r"\b\d{6,12}:[A-Za-z0-9_-]{30,}\b")
+
+
+class RedactingFilter(logging.Filter):
+    def __init__(self, secrets: Iterable[str] = ()):
+        super().__init__()
+        self.secrets = sorted({s for s in secrets if s and len(s) >= 6}, key=len, reverse=True)
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "***")
+        return _TOKEN_SHAPE.sub("***", text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = self.redact(message)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+def setup_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> RedactingFilter:
+    redactor = RedactingFilter(secrets)
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(redactor)
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("httpx", "httpcore", "aiosqlite", "telegram.ext"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    return redactor

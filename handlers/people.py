@@ -1,0 +1,210 @@
+"""Registration by invitation, linking a second channel, and the admin's staff list.
+
+Registration: `/start CODE` with a valid invitation shows what personal data the bot keeps and why;
+the person agrees (1) or not (2). A link code (made by /lienket on the other channel) attaches this
+account to the same staff member at once. Anyone else gets one polite refusal and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections import defaultdict, deque
+
+from bot.engine import Unit
+from bot.messages import Choice, Reply
+from handlers import texts
+from storage import engine_store, people
+from storage.domain import ROLES, Conflict, Identity, Staff
+from storage.text import fold
+
+log = logging.getLogger(__name__)
+
+REGISTER = "register"
+LINK_MINUTES = 15
+
+
+class CodeLimiter:
+    """Wrong invite codes per account: at most `limit` in `window` seconds. In memory on purpose:
+    strangers leave nothing in the database but a log line."""
+
+    def __init__(self, limit: int = 5, window: float = 900.0, now=time.monotonic):
+        self.limit, self.window, self.now = limit, window, now
+        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+
+    def blocked(self, key: tuple[str, str]) -> bool:
+        failures = self._failures[key]
+        while failures and failures[0] < self.now() - self.window:
+            failures.popleft()
+        return len(failures) >= self.limit
+
+    def failed(self, key: tuple[str, str]) -> None:
+        self._failures[key].append(self.now())
+
+
+def role_names(roles) -> str:
+    return ", ".join(texts.ROLE_NAMES.get(r, r) for r in ROLES if r in roles) or "—"
+
+
+def _identity(unit: Unit) -> Identity:
+    msg = unit.incoming
+    return Identity(msg.channel, msg.user_id, msg.chat_id, msg.display_name)
+
+
+async def start(unit: Unit, limiter: CodeLimiter) -> None:
+    """Handles /start CODE from someone not yet registered on this channel."""
+    msg, session = unit.incoming, unit.session
+    code = msg.text.strip()
+    if not code:
+        unit.reply(Reply(text=texts.START_NEEDS_CODE))
+        return
+    key = (msg.channel, msg.user_id)
+    if limiter.blocked(key):
+        unit.reply(Reply(text=texts.TOO_MANY_TRIES.format(minutes=int(limiter.window // 60))))
+        return
+    invite = await people.find_usable_invite(session, code, unit.now)
+    if invite is None:
+        limiter.failed(key)
+        log.info("wrong invite code from %s user %s", msg.channel, msg.user_id)
+        unit.reply(Reply(text=texts.BAD_CODE))
+        return
+    if invite.staff_id is not None:
+        await _link(unit, invite.id, invite.staff_id)
+        return
+    state = {"kind": REGISTER, "invite_id": invite.id, "token": f"reg{invite.id}"}
+    await engine_store.put_conversation(session, msg.channel, msg.chat_id, state, unit.now, None)
+    unit.reply(_privacy_question(invite.name, state["token"]))
+
+
+def _privacy_question(name: str, token: str) -> Reply:
+    return Reply(
+        text=texts.PRIVACY_NOTICE.format(name=name),
+        choices=(Choice("agree", texts.AGREE), Choice("decline", texts.DISAGREE)),
+        token=token,
+    )
+
+
+async def _link(unit: Unit, invite_id: int, staff_id: int) -> None:
+    session = unit.session
+    try:
+        await people.add_identity(session, staff_id, _identity(unit), unit.now)
+    except Conflict:
+        unit.reply(Reply(text=texts.ACCOUNT_TAKEN))
+        return
+    await people.mark_invite_used(session, invite_id, staff_id, unit.now)
+    staff = await people.get_staff(session, staff_id)
+    await engine_store.audit(
+        session, staff_id=staff_id, action="link", entity="staff", entity_id=staff_id,
+        after={"channel": unit.incoming.channel, "user_id": unit.incoming.user_id}, now=unit.now,
+    )
+    unit.reply(Reply(text=texts.LINKED.format(
+        channel=texts.CHANNEL_NAMES.get(unit.incoming.channel, unit.incoming.channel),
+        name=staff.name, roles=role_names(staff.roles),
+    )))
+
+
+_AGREE_WORDS = {"1", "agree", "dong y", "co", "ok", "yes", "y", "đồng ý"}
+_DECLINE_WORDS = {"2", "decline", "khong dong y", "khong", "k", "no", "n"}
+
+
+async def answer_privacy(unit: Unit, state: dict) -> None:
+    """The invited person agrees (registered) or not (nothing kept)."""
+    msg, session = unit.incoming, unit.session
+    answer = msg.choice or fold(msg.text)
+    if answer not in _AGREE_WORDS | _DECLINE_WORDS:
+        unit.reply(Reply(text=texts.ANSWER_AGREE))
+        return
+    await engine_store.clear_conversation(session, msg.channel, msg.chat_id)
+    if answer in _DECLINE_WORDS:
+        unit.reply(Reply(text=texts.REGISTRATION_DECLINED))
+        return
+    invite = await people.usable_invite_by_id(session, state["invite_id"], unit.now)
+    if invite is None:
+        unit.reply(Reply(text=texts.BAD_CODE))
+        return
+    staff = await people.create_staff(session, invite.name, invite.roles, unit.now)
+    try:
+        await people.add_identity(session, staff.id, _identity(unit), unit.now)
+    except Conflict:
+        unit.reply(Reply(text=texts.ACCOUNT_TAKEN))
+        return
+    await people.mark_invite_used(session, invite.id, staff.id, unit.now)
+    await engine_store.audit(
+        session, staff_id=staff.id, action="register", entity="staff", entity_id=staff.id,
+        after={"name": staff.name, "roles": sorted(staff.roles), "channel": msg.channel}, now=unit.now,
+    )
+    unit.reply(Reply(text=texts.REGISTERED.format(roles=role_names(staff.roles))))
+
+
+async def link_code(unit: Unit, staff: Staff) -> None:
+    """/lienket: a one-time code to enter on the other app."""
+    code, _ = await people.create_invite(
+        unit.session, name=staff.name, roles=(), now=unit.now,
+        valid_for=dt.timedelta(minutes=LINK_MINUTES), created_by=staff.id, staff_id=staff.id,
+    )
+    other = "Zalo" if unit.incoming.channel == "telegram" else "Telegram"
+    unit.reply(Reply(text=texts.LINK_CODE.format(code=code, other=other, minutes=LINK_MINUTES)))
+
+
+async def staff_command(unit: Unit, staff: Staff) -> None:
+    """/staff — list everyone; `/staff N vaitro a,b`, `/staff N thuhoi`, `/staff N khoiphuc`."""
+    everyone = await people.list_staff(unit.session)
+    args = unit.incoming.text.split()
+    if not args:
+        unit.reply(Reply(text=_staff_list(everyone) + "\n\n" + texts.STAFF_USAGE))
+        return
+    if not args[0].isdigit() or not 1 <= int(args[0]) <= len(everyone):
+        unit.reply(Reply(text=texts.STAFF_BAD_NUMBER.format(n=args[0])))
+        return
+    target = everyone[int(args[0]) - 1]
+    action = fold(args[1]) if len(args) > 1 else ""
+    if action in {"vaitro", "roles"} and len(args) > 2:
+        await _set_roles(unit, staff, target, "".join(args[2:]))
+    elif action in {"thuhoi", "revoke"}:
+        await _set_active(unit, staff, target, False)
+    elif action in {"khoiphuc", "restore"}:
+        await _set_active(unit, staff, target, True)
+    else:
+        unit.reply(Reply(text=texts.STAFF_USAGE))
+
+
+def _staff_list(everyone: list[Staff]) -> str:
+    lines = [texts.STAFF_LIST_HEADER.format(count=len(everyone))]
+    for n, s in enumerate(everyone, 1):
+        channels = ", ".join(sorted({texts.CHANNEL_NAMES.get(i.channel, i.channel) for i in s.identities})) or "—"
+        lines.append(texts.STAFF_LINE.format(
+            n=n, name=s.name, roles=role_names(s.roles),
+            inactive="" if s.active else texts.STAFF_INACTIVE, channels=channels,
+        ))
+    return "\n".join(lines)
+
+
+async def _set_roles(unit: Unit, admin: Staff, target: Staff, raw: str) -> None:
+    roles = {r.strip().lower() for r in raw.split(",") if r.strip()}
+    unknown = roles - set(ROLES)
+    if unknown or not roles:
+        unit.reply(Reply(text=texts.STAFF_BAD_ROLE.format(roles=", ".join(sorted(unknown)) or "—", known=", ".join(ROLES))))
+        return
+    if target.id == admin.id and "admin" not in roles:
+        unit.reply(Reply(text=texts.STAFF_SELF))
+        return
+    updated = await people.set_roles(unit.session, target.id, roles)
+    await engine_store.audit(
+        unit.session, staff_id=admin.id, action="roles", entity="staff", entity_id=target.id,
+        before={"roles": sorted(target.roles)}, after={"roles": sorted(updated.roles)}, now=unit.now,
+    )
+    unit.reply(Reply(text=texts.STAFF_ROLES_SET.format(name=target.name, roles=role_names(updated.roles))))
+
+
+async def _set_active(unit: Unit, admin: Staff, target: Staff, active: bool) -> None:
+    if target.id == admin.id and not active:
+        unit.reply(Reply(text=texts.STAFF_SELF))
+        return
+    await people.set_active(unit.session, target.id, active)
+    await engine_store.audit(
+        unit.session, staff_id=admin.id, action="restore" if active else "revoke", entity="staff",
+        entity_id=target.id, before={"active": target.active}, after={"active": active}, now=unit.now,
+    )
+    template = texts.STAFF_RESTORED if active else texts.STAFF_REVOKED
+    unit.reply(Reply(text=template.format(name=target.name)))

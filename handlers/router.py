@@ -1,0 +1,211 @@
+"""Routes one incoming message: who is writing, which command or form it belongs to, what to answer.
+
+Called by the engine inside the message's unit of work; everything it writes commits together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from bot import flow as flows
+from bot.engine import Unit
+from bot.messages import Choice, Reply
+from handlers import people as people_handlers
+from handlers import texts
+from handlers.commands import Command, CommandTable
+from storage import engine_store, people
+from storage.domain import Staff
+from storage.text import fold
+
+log = logging.getLogger(__name__)
+
+CANCEL_COMMANDS = {"cancel", "huy"}
+HELP_COMMANDS = {"help", "trogiup"}
+CANCEL_WORDS = {"huy", "/huy", "cancel", "/cancel"}
+
+
+@dataclass(frozen=True)
+class RouterSettings:
+    draft_idle: dt.timedelta
+    zone: Any  # ZoneInfo
+    services: Any = None  # what flows and commands need: catalogue, settings, report service…
+
+
+class Router:
+    def __init__(self, commands: CommandTable, settings: RouterSettings, limiter=None):
+        self.commands = commands
+        self.settings = settings
+        self.limiter = limiter or people_handlers.CodeLimiter()
+
+    async def __call__(self, unit: Unit) -> None:
+        msg = unit.incoming
+        staff = await people.staff_by_identity(unit.session, msg.channel, msg.user_id)
+        conversation = await engine_store.get_conversation(unit.session, msg.channel, msg.chat_id)
+        state = conversation.state if conversation else None
+        if staff is None:
+            await self._stranger(unit, state)
+        elif not staff.active:
+            unit.reply(Reply(text=texts.REVOKED))
+        elif msg.kind == "command":
+            await self._command(unit, staff, state)
+        elif state is not None:
+            await self._continue(unit, staff, state)
+        elif msg.kind == "unsupported":
+            unit.reply(Reply(text=texts.UNSUPPORTED))
+        else:
+            unit.reply(Reply(text=texts.NO_FLOW_HINT))
+
+    async def _stranger(self, unit: Unit, state: dict | None) -> None:
+        msg = unit.incoming
+        if msg.kind == "command" and msg.command == "start":
+            await people_handlers.start(unit, self.limiter)
+        elif state is not None and state.get("kind") == people_handlers.REGISTER:
+            await people_handlers.answer_privacy(unit, state)
+        else:
+            log.info("refused %s user %s (not registered)", msg.channel, msg.user_id)
+            unit.reply(Reply(text=texts.REFUSAL))
+
+    # --- commands ---------------------------------------------------------------------------------
+
+    async def _command(self, unit: Unit, staff: Staff, state: dict | None) -> None:
+        name = unit.incoming.command
+        if name in CANCEL_COMMANDS:
+            await self._cancel(unit, state)
+        elif name in HELP_COMMANDS:
+            unit.reply(Reply(text=self.help_text(staff)))
+        elif name == "start":
+            unit.reply(Reply(text=texts.ALREADY_REGISTERED.format(name=staff.name)))
+        else:
+            await self._run_command(unit, staff, state, name)
+
+    async def _run_command(self, unit: Unit, staff: Staff, state: dict | None, name: str) -> None:
+        command = self.commands.find(name)
+        if command is None:
+            unit.reply(Reply(text=texts.UNKNOWN_COMMAND.format(command=name)))
+        elif not command.allowed(staff):
+            roles = people_handlers.role_names(command.roles)
+            unit.reply(Reply(text=texts.NOT_ALLOWED.format(command=name, roles=roles)))
+        elif state is not None and state.get("kind") == "flow":
+            await self._ask_abandon(unit, state, command)
+        else:
+            await command.handler(unit, staff, self)
+
+    def help_text(self, staff: Staff) -> str:
+        lines = [texts.HELP_HEADER]
+        for command in self.commands.for_staff(staff):
+            alias = f" (/{command.aliases[0]})" if command.aliases else ""
+            lines.append(f"/{command.name}{alias} — {command.description}")
+        lines.append("/huy (/cancel) — hủy việc đang làm dở")
+        lines.append("")
+        lines.append(texts.HELP_FOOTER)
+        return "\n".join(lines)
+
+    async def _cancel(self, unit: Unit, state: dict | None) -> None:
+        msg = unit.incoming
+        if state is None:
+            unit.reply(Reply(text=texts.NOTHING_TO_CANCEL))
+            return
+        await engine_store.clear_conversation(unit.session, msg.channel, msg.chat_id)
+        unit.reply(Reply(text=texts.CANCELLED))
+
+    async def _ask_abandon(self, unit: Unit, state: dict, command: Command) -> None:
+        """Another command mid-form: keep the draft until the person says to drop it."""
+        state = dict(state, pending={"command": command.name, "text": unit.incoming.text})
+        await self._save_state(unit, state)
+        title = self._flow(state).title
+        unit.reply(Reply(
+            text=texts.ABANDON_DRAFT.format(title=title, command=command.name),
+            choices=(Choice("abandon", texts.ABANDON_YES), Choice("keep", texts.ABANDON_NO)),
+            token="abandon",
+        ))
+
+    # --- forms ------------------------------------------------------------------------------------
+
+    def _flow(self, state: dict) -> flows.Flow:
+        return self.settings.services.flows[state["flow"]]
+
+    def flow_context(self, unit: Unit, staff: Staff) -> flows.FlowContext:
+        services = self.settings.services
+        return flows.FlowContext(
+            session=unit.session,
+            staff=staff,
+            today=unit.now.astimezone(self.settings.zone).date(),
+            now=unit.now,
+            incoming=unit.incoming,
+            settings=services,
+            catalogue=getattr(services, "catalogue", None),
+        )
+
+    async def start_flow(self, unit: Unit, staff: Staff, flow: flows.Flow, args_text: str = "") -> None:
+        step = await flows.start(flow, self.flow_context(unit, staff), args_text)
+        await self._apply(unit, flow, step)
+
+    async def _continue(self, unit: Unit, staff: Staff, state: dict) -> None:
+        if state.get("kind") == people_handlers.REGISTER:
+            unit.reply(Reply(text=texts.ALREADY_REGISTERED.format(name=staff.name)))
+            await engine_store.clear_conversation(unit.session, unit.incoming.channel, unit.incoming.chat_id)
+            return
+        if fold(unit.incoming.text) in CANCEL_WORDS and unit.incoming.kind == "text":
+            await self._cancel(unit, state)
+            return
+        if "pending" in state:
+            await self._answer_abandon(unit, staff, state)
+            return
+        flow = self._flow(state)
+        step = await flows.handle(flow, state["state"], self.flow_context(unit, staff))
+        await self._apply(unit, flow, step)
+
+    async def _answer_abandon(self, unit: Unit, staff: Staff, state: dict) -> None:
+        answer = unit.incoming.choice or fold(unit.incoming.text)
+        pending = state["pending"]
+        if answer in {"abandon", "1", "bo ban nhap", "co", "yes"}:
+            await engine_store.clear_conversation(unit.session, unit.incoming.channel, unit.incoming.chat_id)
+            command = self.commands.find(pending["command"])
+            unit.incoming = _with_text(unit.incoming, pending["text"])
+            await command.handler(unit, staff, self)
+        elif answer in {"keep", "2", "tiep tuc nhap", "tiep tuc", "khong", "no"}:
+            state = {k: v for k, v in state.items() if k != "pending"}
+            await self._save_state(unit, state)
+            flow = self._flow(state)
+            step = await flows.resume(flow, state["state"], self.flow_context(unit, staff))
+            unit.replies.extend(step.replies)
+        else:
+            unit.reply(Reply(text=texts.ANSWER_AGREE.replace("Đồng ý", texts.ABANDON_YES)
+                             .replace("Không đồng ý", texts.ABANDON_NO)))
+
+    async def _apply(self, unit: Unit, flow: flows.Flow, step: flows.Step) -> None:
+        unit.replies.extend(step.replies)
+        if step.state is None:
+            await engine_store.clear_conversation(unit.session, unit.incoming.channel, unit.incoming.chat_id)
+        else:
+            await self._save_state(unit, {"kind": "flow", "flow": flow.name, "state": step.state})
+
+    async def _save_state(self, unit: Unit, state: dict) -> None:
+        msg = unit.incoming
+        expires = unit.now + self.settings.draft_idle
+        await engine_store.put_conversation(unit.session, msg.channel, msg.chat_id, state, unit.now, expires)
+
+    # --- timed --------------------------------------------------------------------------------------
+
+    async def expire_drafts(self, session, now: dt.datetime) -> list[tuple[str, str, Reply]]:
+        """Drafts idle past the configured time are dropped, with a message saying so."""
+        out = []
+        minutes = int(self.settings.draft_idle.total_seconds() // 60)
+        for channel, chat_id in await engine_store.expired_conversations(session, now):
+            conversation = await engine_store.get_conversation(session, channel, chat_id)
+            await engine_store.clear_conversation(session, channel, chat_id)
+            state = conversation.state if conversation else {}
+            if state.get("kind") == "flow" and state.get("flow") in self.settings.services.flows:
+                flow = self._flow(state)
+                text = texts.DRAFT_EXPIRED.format(title=flow.title, minutes=minutes, command=flow.command)
+                out.append((channel, chat_id, Reply(text=text)))
+        return out
+
+
+def _with_text(incoming, text: str):
+    from dataclasses import replace
+
+    return replace(incoming, text=text)

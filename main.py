@@ -1,0 +1,41 @@
+"""dost-fieldbot command line: run | console | migrate | admin … | report | export | demo.
+
+Only wiring lives here: parse the command line, load the config once, call into bot/app.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from bot import cli
+from bot.config import ConfigError, load_config
+from bot.logs import setup_logging
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="main.py", description=__doc__.splitlines()[0])
+    parser.add_argument("--config", help="path to config.toml (default: $FIELDBOT_CONFIG or ./config.toml)")
+    parser.add_argument("--log-level", default="INFO")
+    sub = parser.add_subparsers(dest="command")
+    cli.add_commands(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    setup_logging(args.log_level, secrets=cli.secrets_of(config))
+    try:
+        return asyncio.run(cli.dispatch(args, config)) or 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,318 @@
+"""What the engine keeps: the inbox, the outbox, conversation state, the audit log and timed jobs.
+
+Every function takes the caller's session (one unit of work) and never commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import AuditRow, ConversationRow, InboxRow, OutboxRow, ScheduledJobRow
+
+
+def aware(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands back naive datetimes; everything we store is UTC."""
+    if value is None or value.tzinfo:
+        return value
+    return value.replace(tzinfo=dt.UTC)
+
+
+def _insert(session: AsyncSession, table):
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+
+
+# --- inbox --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    id: int
+    channel: str
+    chat_id: str
+    event_key: str
+    payload: dict[str, Any]
+
+
+async def add_to_inbox(
+    session: AsyncSession, *, channel: str, event_key: str, chat_id: str, payload: dict, now: dt.datetime
+) -> bool:
+    """Store an incoming event; False when this (channel, event key) was already stored (a redelivery)."""
+    stmt = (
+        _insert(session, InboxRow)
+        .values(
+            channel=channel, event_key=event_key, chat_id=chat_id, payload=payload,
+            status="pending", received_at=now, error="",
+        )
+        .on_conflict_do_nothing(index_elements=["channel", "event_key"])
+    )
+    result = await session.execute(stmt)
+    return result.rowcount == 1
+
+
+async def chats_with_pending(session: AsyncSession, limit: int = 1000) -> list[tuple[str, str]]:
+    """Chats that have unprocessed events, oldest first."""
+    rows = await session.execute(
+        select(InboxRow.channel, InboxRow.chat_id, func.min(InboxRow.id).label("first"))
+        .where(InboxRow.status == "pending")
+        .group_by(InboxRow.channel, InboxRow.chat_id)
+        .order_by("first")
+        .limit(limit)
+    )
+    return [(r.channel, r.chat_id) for r in rows]
+
+
+async def next_pending(session: AsyncSession, channel: str, chat_id: str) -> InboxItem | None:
+    row = await session.scalar(
+        select(InboxRow)
+        .where(InboxRow.status == "pending", InboxRow.channel == channel, InboxRow.chat_id == chat_id)
+        .order_by(InboxRow.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    if row is None:
+        return None
+    return InboxItem(row.id, row.channel, row.chat_id, row.event_key, row.payload)
+
+
+async def mark_processed(
+    session: AsyncSession, inbox_id: int, now: dt.datetime, *, failed: bool = False, error: str = ""
+) -> None:
+    await session.execute(
+        update(InboxRow)
+        .where(InboxRow.id == inbox_id)
+        .values(status="failed" if failed else "done", processed_at=now, error=error[:2000])
+    )
+
+
+async def inbox_counts(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(select(InboxRow.status, func.count()).group_by(InboxRow.status))
+    return {status: count for status, count in rows}
+
+
+# --- outbox -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    channel: str
+    chat_id: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+async def queue_reply(
+    session: AsyncSession, *, channel: str, chat_id: str, payload: dict, now: dt.datetime, inbox_id: int | None
+) -> int:
+    row = OutboxRow(
+        channel=channel, chat_id=chat_id, payload=payload, inbox_id=inbox_id, status="pending",
+        attempts=0, created_at=now, next_attempt_at=now, platform_message_id="", error="",
+    )
+    session.add(row)
+    await session.flush()
+    return row.id
+
+
+async def due_replies(session: AsyncSession, now: dt.datetime, limit: int = 500) -> list[OutboxItem]:
+    """Pending replies in order. A chat whose oldest pending reply is not yet due is held back whole,
+    so a retried reply is never overtaken by a later one."""
+    rows = (
+        await session.scalars(
+            select(OutboxRow).where(OutboxRow.status == "pending").order_by(OutboxRow.id).limit(limit)
+        )
+    ).all()
+    blocked: set[tuple[str, str]] = set()
+    due = []
+    for row in rows:
+        chat = (row.channel, row.chat_id)
+        if chat in blocked:
+            continue
+        if aware(row.next_attempt_at) > now:
+            blocked.add(chat)
+            continue
+        due.append(OutboxItem(row.id, row.channel, row.chat_id, row.payload, row.attempts))
+    return due
+
+
+async def next_reply_due_at(session: AsyncSession) -> dt.datetime | None:
+    return aware(
+        await session.scalar(select(func.min(OutboxRow.next_attempt_at)).where(OutboxRow.status == "pending"))
+    )
+
+
+async def mark_sent(session: AsyncSession, outbox_id: int, now: dt.datetime, platform_message_id: str = "") -> None:
+    await session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id == outbox_id)
+        .values(status="sent", sent_at=now, platform_message_id=platform_message_id, attempts=OutboxRow.attempts + 1)
+    )
+
+
+async def mark_retry(session: AsyncSession, outbox_id: int, next_at: dt.datetime, error: str) -> None:
+    await session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id == outbox_id)
+        .values(next_attempt_at=next_at, error=error[:2000], attempts=OutboxRow.attempts + 1)
+    )
+
+
+async def mark_failed(session: AsyncSession, outbox_id: int, error: str) -> None:
+    await session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id == outbox_id)
+        .values(status="failed", error=error[:2000], attempts=OutboxRow.attempts + 1)
+    )
+
+
+async def sent_message_id(session: AsyncSession, channel: str, chat_id: str, token: str) -> str:
+    """The platform message id of the last sent reply carrying a question token (to edit a keyboard)."""
+    rows = await session.scalars(
+        select(OutboxRow)
+        .where(OutboxRow.channel == channel, OutboxRow.chat_id == chat_id, OutboxRow.status == "sent")
+        .order_by(OutboxRow.id.desc())
+        .limit(20)
+    )
+    for row in rows:
+        if row.payload.get("token") == token:
+            return row.platform_message_id
+    return ""
+
+
+# --- conversation state -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conversation:
+    state: dict[str, Any]
+    version: int
+    updated_at: dt.datetime
+    expires_at: dt.datetime | None
+
+
+async def get_conversation(session: AsyncSession, channel: str, chat_id: str) -> Conversation | None:
+    row = await session.get(ConversationRow, (channel, chat_id))
+    if row is None:
+        return None
+    return Conversation(row.state, row.version, aware(row.updated_at), aware(row.expires_at))
+
+
+async def put_conversation(
+    session: AsyncSession,
+    channel: str,
+    chat_id: str,
+    state: dict[str, Any],
+    now: dt.datetime,
+    expires_at: dt.datetime | None,
+) -> None:
+    row = await session.get(ConversationRow, (channel, chat_id))
+    if row is None:
+        session.add(
+            ConversationRow(
+                channel=channel, chat_id=chat_id, state=state, version=1, updated_at=now, expires_at=expires_at
+            )
+        )
+    else:
+        row.state, row.version, row.updated_at, row.expires_at = state, row.version + 1, now, expires_at
+    await session.flush()
+
+
+async def clear_conversation(session: AsyncSession, channel: str, chat_id: str) -> None:
+    row = await session.get(ConversationRow, (channel, chat_id))
+    if row is not None:
+        await session.delete(row)
+        await session.flush()
+
+
+async def expired_conversations(session: AsyncSession, now: dt.datetime, limit: int = 100) -> list[tuple[str, str]]:
+    rows = await session.execute(
+        select(ConversationRow.channel, ConversationRow.chat_id)
+        .where(ConversationRow.expires_at.is_not(None), ConversationRow.expires_at <= now)
+        .limit(limit)
+    )
+    return [(r.channel, r.chat_id) for r in rows]
+
+
+# --- audit --------------------------------------------------------------------------------------
+
+
+async def audit(
+    session: AsyncSession,
+    *,
+    staff_id: int | None,
+    action: str,
+    entity: str,
+    entity_id: str | int = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    now: dt.datetime,
+) -> None:
+    session.add(
+        AuditRow(
+            at=now, staff_id=staff_id, action=action, entity=entity, entity_id=str(entity_id),
+            before=before, after=after,
+        )
+    )
+    await session.flush()
+
+
+async def audit_entries(session: AsyncSession, entity: str | None = None) -> list[dict[str, Any]]:
+    stmt = select(AuditRow).order_by(AuditRow.id)
+    if entity:
+        stmt = stmt.where(AuditRow.entity == entity)
+    return [
+        {"at": aware(r.at), "staff_id": r.staff_id, "action": r.action, "entity": r.entity,
+         "entity_id": r.entity_id, "before": r.before, "after": r.after}
+        for r in await session.scalars(stmt)
+    ]
+
+
+# --- timed jobs ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    id: int
+    key: str
+    kind: str
+    due_at: dt.datetime
+    payload: dict[str, Any]
+
+
+async def schedule_once(
+    session: AsyncSession, *, key: str, kind: str, due_at: dt.datetime, payload: dict | None = None
+) -> bool:
+    """Schedule a job unless one with this key exists already (scheduling is idempotent)."""
+    stmt = (
+        _insert(session, ScheduledJobRow)
+        .values(key=key, kind=kind, due_at=due_at, payload=payload or {})
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+    return (await session.execute(stmt)).rowcount == 1
+
+
+async def due_jobs(session: AsyncSession, now: dt.datetime, limit: int = 50) -> list[Job]:
+    rows = await session.scalars(
+        select(ScheduledJobRow)
+        .where(ScheduledJobRow.done_at.is_(None), ScheduledJobRow.due_at <= now)
+        .order_by(ScheduledJobRow.due_at, ScheduledJobRow.id)
+        .limit(limit)
+    )
+    return [Job(r.id, r.key, r.kind, aware(r.due_at), r.payload) for r in rows]
+
+
+async def claim_job(session: AsyncSession, job_id: int, now: dt.datetime) -> bool:
+    """Mark a job done in the same transaction as its effects: it runs once, even across restarts."""
+    result = await session.execute(
+        update(ScheduledJobRow)
+        .where(ScheduledJobRow.id == job_id, ScheduledJobRow.done_at.is_(None))
+        .values(done_at=now)
+    )
+    return result.rowcount == 1

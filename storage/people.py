@@ -1,0 +1,183 @@
+"""Staff, their channel identities, invitations and link codes.
+
+Codes are never stored: only their SHA-256 hash, so a copy of the database cannot register anyone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.domain import ROLES, Conflict, Identity, Invite, NotFound, Staff
+from storage.models import IdentityRow, InviteRow, StaffRoleRow, StaffRow
+from storage.text import clean_line, fold
+
+# Crockford-like alphabet without look-alikes (0/O, 1/I/L), easy to type on a phone keyboard.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 12  # 31^12 ≈ 2^59: guessing is hopeless with rate limiting
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def code_hash(code: str) -> str:
+    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
+
+
+def check_roles(roles) -> frozenset[str]:
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown role(s): {', '.join(sorted(unknown))}; known: {', '.join(ROLES)}")
+    return frozenset(roles)
+
+
+async def create_staff(session: AsyncSession, name: str, roles, now: dt.datetime, unit: str = "") -> Staff:
+    name = clean_line(name)
+    row = StaffRow(name=name, name_folded=fold(name), unit=unit, active=True, created_at=now)
+    session.add(row)
+    await session.flush()
+    for role in sorted(check_roles(roles)):
+        session.add(StaffRoleRow(staff_id=row.id, role=role))
+    await session.flush()
+    return await get_staff(session, row.id)
+
+
+async def get_staff(session: AsyncSession, staff_id: int) -> Staff:
+    row = await session.get(StaffRow, staff_id)
+    if row is None:
+        raise NotFound(f"staff {staff_id}")
+    roles = (await session.scalars(select(StaffRoleRow.role).where(StaffRoleRow.staff_id == staff_id))).all()
+    idents = (await session.scalars(select(IdentityRow).where(IdentityRow.staff_id == staff_id))).all()
+    return Staff(
+        id=row.id,
+        name=row.name,
+        roles=frozenset(roles),
+        unit=row.unit,
+        active=row.active,
+        identities=tuple(Identity(i.channel, i.user_id, i.chat_id, i.display_name) for i in idents),
+    )
+
+
+async def list_staff(session: AsyncSession) -> list[Staff]:
+    ids = (await session.scalars(select(StaffRow.id).order_by(StaffRow.name_folded, StaffRow.id))).all()
+    return [await get_staff(session, i) for i in ids]
+
+
+async def staff_by_identity(session: AsyncSession, channel: str, user_id: str) -> Staff | None:
+    staff_id = await session.scalar(
+        select(IdentityRow.staff_id).where(IdentityRow.channel == channel, IdentityRow.user_id == user_id)
+    )
+    return None if staff_id is None else await get_staff(session, staff_id)
+
+
+async def add_identity(
+    session: AsyncSession, staff_id: int, identity: Identity, now: dt.datetime
+) -> None:
+    """Attach a channel account to a staff member; an account belongs to one person only."""
+    session.add(
+        IdentityRow(
+            staff_id=staff_id,
+            channel=identity.channel,
+            user_id=identity.user_id,
+            chat_id=identity.chat_id,
+            display_name=clean_line(identity.display_name)[:200],
+            created_at=now,
+        )
+    )
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError:
+        raise Conflict(f"{identity.channel} account {identity.user_id} is already registered") from None
+
+
+async def set_roles(session: AsyncSession, staff_id: int, roles) -> Staff:
+    roles = check_roles(roles)
+    await session.execute(delete(StaffRoleRow).where(StaffRoleRow.staff_id == staff_id))
+    for role in sorted(roles):
+        session.add(StaffRoleRow(staff_id=staff_id, role=role))
+    await session.flush()
+    return await get_staff(session, staff_id)
+
+
+async def set_active(session: AsyncSession, staff_id: int, active: bool) -> Staff:
+    """Revoking keeps the person and their records (still attributed to them); only access ends."""
+    await session.execute(update(StaffRow).where(StaffRow.id == staff_id).values(active=active))
+    return await get_staff(session, staff_id)
+
+
+async def create_invite(
+    session: AsyncSession,
+    *,
+    name: str,
+    roles,
+    now: dt.datetime,
+    valid_for: dt.timedelta,
+    created_by: int | None = None,
+    staff_id: int | None = None,
+) -> tuple[str, Invite]:
+    """A one-time code: an invitation with roles, or (staff_id set) a code linking a second channel."""
+    code = new_code()
+    row = InviteRow(
+        code_hash=code_hash(code),
+        name=clean_line(name),
+        roles=",".join(sorted(check_roles(roles))),
+        staff_id=staff_id,
+        created_by=created_by,
+        created_at=now,
+        expires_at=now + valid_for,
+    )
+    session.add(row)
+    await session.flush()
+    return code, _invite(row)
+
+
+def _invite(row: InviteRow) -> Invite:
+    return Invite(
+        id=row.id,
+        name=row.name,
+        roles=frozenset(r for r in row.roles.split(",") if r),
+        expires_at=row.expires_at,
+        used_at=row.used_at,
+        staff_id=row.staff_id,
+    )
+
+
+async def find_usable_invite(session: AsyncSession, code: str, now: dt.datetime) -> Invite | None:
+    """The unused, unexpired invite for a code, or None (wrong, used or expired codes look the same)."""
+    row = await session.scalar(select(InviteRow).where(InviteRow.code_hash == code_hash(code)))
+    if row is None or row.used_at is not None or _aware(row.expires_at) <= now:
+        return None
+    return _invite(row)
+
+
+async def usable_invite_by_id(session: AsyncSession, invite_id: int, now: dt.datetime) -> Invite | None:
+    row = await session.get(InviteRow, invite_id)
+    if row is None or row.used_at is not None or _aware(row.expires_at) <= now:
+        return None
+    return _invite(row)
+
+
+async def mark_invite_used(session: AsyncSession, invite_id: int, staff_id: int, now: dt.datetime) -> None:
+    result = await session.execute(
+        update(InviteRow)
+        .where(InviteRow.id == invite_id, InviteRow.used_at.is_(None))
+        .values(used_at=now, used_by=staff_id)
+    )
+    if result.rowcount != 1:
+        raise Conflict("invite already used")
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    """SQLite returns naive datetimes; everything stored is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

@@ -1,0 +1,80 @@
+"""Shared fixtures: a migrated database (SQLite always; PostgreSQL too when TEST_DATABASE_URL is set),
+a frozen clock, and the project's config."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import text
+
+from bot.clock import FrozenClock
+from bot.config import load_config
+from storage.db import open_database
+from storage.migrate import upgrade
+
+REPO = Path(__file__).resolve().parents[1]
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def _backends():
+    yield pytest.param("sqlite", id="sqlite")
+    yield pytest.param(
+        "postgresql",
+        id="postgresql",
+        marks=pytest.mark.skipif(not PG_URL, reason="PostgreSQL tests need TEST_DATABASE_URL (set by .ci/run)"),
+    )
+
+
+async def _reset_pg(url: str) -> None:
+    db = open_database(url)
+    async with db.engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+    await db.close()
+
+
+async def make_db(backend: str, tmp_path: Path):
+    if backend == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'test.sqlite3'}"
+    else:
+        url = PG_URL
+        await _reset_pg(url)
+    db = open_database(url, busy_timeout_ms=20000)
+    await upgrade(db.engine)
+    return db
+
+
+@pytest.fixture(params=list(_backends()))
+async def db(request, tmp_path):
+    """A freshly migrated database on each backend."""
+    database = await make_db(request.param, tmp_path)
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+async def sqlite_db(tmp_path):
+    database = await make_db("sqlite", tmp_path)
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def config(tmp_path):
+    return load_config(REPO / "config.toml", env={"FIELDBOT_DATA_DIR": str(tmp_path / "data")})
+
+
+def frozen(local: str) -> FrozenClock:
+    """A clock stopped at a local time, e.g. frozen('2023-01-14 23:30')."""
+    at = dt.datetime.strptime(local, "%Y-%m-%d %H:%M").replace(tzinfo=ZONE)
+    return FrozenClock(ZONE, at)
+
+
+@pytest.fixture
+def clock():
+    return frozen("2023-01-13 06:30")

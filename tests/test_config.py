@@ -1,0 +1,85 @@
+"""Config: loaded once into frozen dataclasses; env overrides; bad keys named with the file."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_config
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def repo_config_with(tmp_path: Path, old: str, new: str) -> Path:
+    source = (REPO / "config.toml").read_text(encoding="utf-8")
+    assert old in source
+    return write(tmp_path, source.replace(old, new, 1))
+
+
+def test_repo_config_loads_with_defaults(tmp_path):
+    config = load_config(REPO / "config.toml", env={})
+    assert config.general.time_zone == "Asia/Ho_Chi_Minh"
+    assert config.database.url.startswith("sqlite+aiosqlite:///")
+    assert config.database.url.endswith("data/fieldbot.sqlite3")
+    assert config.cut_off_day == 14
+    assert not config.telegram.enabled and not config.zalo.enabled
+    assert [f.label for f in config.catalogue.calibration_fields][:3] == ["Điện", "Khối lượng", "Dung tích"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.general.invite_days = 1
+
+
+def test_environment_overrides_file(tmp_path):
+    env = {
+        "DATABASE_URL": "postgresql://u@127.0.0.1/x",
+        "FIELDBOT_DATA_DIR": str(tmp_path / "d"),
+        "TELEGRAM_BOT_TOKEN": "123456:ABCDEF",
+        "TELEGRAM_BASE_URL": "http://127.0.0.1:9/bot",
+        "ZALO_BOT_TOKEN": "zz:tok",
+        "ZALO_BASE_URL": "http://127.0.0.1:9",
+    }
+    config = load_config(REPO / "config.toml", env=env)
+    assert config.database.url == "postgresql+asyncpg://u@127.0.0.1/x"
+    assert config.general.data_dir == tmp_path / "d"
+    assert config.telegram.enabled and config.telegram.base_url == "http://127.0.0.1:9/bot"
+    assert config.zalo.token == "zz:tok"
+    assert "ABCDEF" not in repr(config)  # tokens never show in a repr (or a log line made from it)
+
+
+def test_config_path_from_environment(tmp_path):
+    path = repo_config_with(tmp_path, "draft_idle_minutes = 120", "draft_idle_minutes = 5")
+    assert load_config(env={"FIELDBOT_CONFIG": str(path)}).general.draft_idle_minutes == 5
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("cut_off_day = 14", "cut_off_day = 40", "[reporting] cut_off_day must be between 1 and 28"),
+        ('time_zone = "Asia/Ho_Chi_Minh"', 'time_zone = "Mars/Base"', "[general] time_zone 'Mars/Base'"),
+        ("draft_idle_minutes = 120", 'draft_idle_minutes = "soon"', "[general] draft_idle_minutes must be int"),
+        ("draft_idle_minutes = 120\n", "", "[general] draft_idle_minutes is missing"),
+        ('mode = "polling"', 'mode = "carrier-pigeon"', "[telegram] mode must be one of polling, webhook"),
+        ("port = 8080", "port = -1", "[web] port must be positive"),
+        ('key = "dien"\nlabel = "Điện"', 'key = "dien"', "calibration_fields[0]"),
+    ],
+)
+def test_bad_key_names_key_and_file(tmp_path, old, new, message):
+    path = repo_config_with(tmp_path, old, new)
+    with pytest.raises(ConfigError) as info:
+        load_config(path, env={})
+    assert message in str(info.value)
+    assert str(path) in str(info.value)
+
+
+def test_missing_file_and_bad_toml(tmp_path):
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config(tmp_path / "nope.toml", env={})
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(write(tmp_path, "[general\n"), env={})
