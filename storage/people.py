@@ -84,18 +84,17 @@ async def add_identity(
     session: AsyncSession, staff_id: int, identity: Identity, now: dt.datetime
 ) -> None:
     """Attach a channel account to a staff member; an account belongs to one person only."""
-    session.add(
-        IdentityRow(
-            staff_id=staff_id,
-            channel=identity.channel,
-            user_id=identity.user_id,
-            chat_id=identity.chat_id,
-            display_name=clean_line(identity.display_name)[:200],
-            created_at=now,
-        )
+    row = IdentityRow(
+        staff_id=staff_id,
+        channel=identity.channel,
+        user_id=identity.user_id,
+        chat_id=identity.chat_id,
+        display_name=clean_line(identity.display_name)[:200],
+        created_at=now,
     )
     try:
-        async with session.begin_nested():
+        async with session.begin_nested():  # a savepoint: a clash must not spoil the unit of work
+            session.add(row)
             await session.flush()
     except IntegrityError:
         raise Conflict(f"{identity.channel} account {identity.user_id} is already registered") from None
