@@ -32,9 +32,13 @@ class AppendToFile:
         self.path = path
 
     async def send(self, chat_id, reply):
-        with open(self.path, "a", encoding="utf-8") as out:
-            out.write(f"{chat_id}\t{reply.text}\n")
+        _append(self.path, f"{chat_id}\t{reply.text}\n")
         return "1"
+
+
+def _append(path: str, line: str) -> None:
+    with open(path, "a", encoding="utf-8") as out:
+        out.write(line)
 
 
 async def main(url: str, mode: str, out: str) -> None:
