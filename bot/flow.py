@@ -52,6 +52,13 @@ CONFIRM_KEY, EDIT_KEY, CANCEL_KEY = "confirm", "edit", "cancel"
 YES_KEY, NO_KEY = "y", "n"
 _WORD_KEYS = {BACK: "quay lại", SKIP: "bỏ qua", CANCEL: "hủy", DONE: "xong", SUGGESTED: "ok"}
 _NUMERIC = ("integer", "decimal")
+_KINDS = frozenset(("choice", "yesno", "integer", "decimal", "text", "date", "location", "photos"))
+
+
+def _check_key(key: str) -> None:
+    """Keys become answer paths ("pumps.0.serial") and callback data ("token|key"); "_" is the runtime's."""
+    if not key or key.startswith("_") or any(ch in key for ch in ".|+-"):
+        raise ValueError(f"flow key {key!r}: use letters, digits and _ only, not at the start")
 
 
 # --- declarations ---------------------------------------------------------------------------------
@@ -98,6 +105,11 @@ class Question:
     max_length: int = 500  # text: 500 for names, 2000 for notes
     multiline: bool = False  # text: keep paragraphs (notes)
 
+    def __post_init__(self) -> None:
+        _check_key(self.key)
+        if self.kind not in _KINDS:
+            raise ValueError(f"question {self.key!r}: unknown kind {self.kind!r}")
+
     @property
     def title(self) -> str:
         return self.label or self.prompt
@@ -114,6 +126,9 @@ class RepeatGroup:
     max_items: int = 20
     label: str = ""
     when: Callable[[Answers], bool] | None = None
+
+    def __post_init__(self) -> None:
+        _check_key(self.key)
 
     @property
     def title(self) -> str:
@@ -652,7 +667,7 @@ async def _on_text(flow: Flow, state: dict[str, Any], ctx: FlowContext, text: st
 
 def _typed_key(question: dict[str, Any], text: str) -> str:
     """The key a typed answer names in a list; yes-words confirm a review."""
-    if question["kind"] == "yesno":
+    if question["kind"] == "yesno" and not text.strip().isdigit():
         return YES_KEY if parse_yes_no(text) else NO_KEY
     if question["mode"] == "review" and is_yes(text):
         return CONFIRM_KEY

@@ -612,3 +612,20 @@ async def save_batch_like(ctx: FlowContext, answers: dict[str, Any]) -> str:
 def test_flow_roles():
     assert CALIBRATION.allows(Staff(1, "An", frozenset({"technician"})))
     assert not CALIBRATION.allows(Staff(2, "Bình", frozenset({"clerk"})))
+
+
+async def test_yes_no_answered_by_number():
+    chat = Chat()
+    await chat.start()
+    await chat.say("ok", "1", "70", "0", "ok", "bỏ qua", "S1", "0", "1")
+    assert chat.text == "Số hiệu chuẩn đã dùng?" and chat.state["adding"] == "standards"
+    await chat.say("S2", "0")
+    assert texts.REVIEW_HINT in chat.text
+
+
+@pytest.mark.parametrize(
+    ("key", "kind"), [("pumps.0", "text"), ("_photos", "text"), ("a|b", "text"), ("ok", "colour")]
+)
+def test_declaration_mistakes_are_caught_at_import(key, kind):
+    with pytest.raises(ValueError):
+        Question(key, kind, "?")
