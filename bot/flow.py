@@ -488,7 +488,17 @@ def _first(choices: list[list[str]], key: Any) -> list[list[str]]:
     return sorted(choices, key=lambda c: c[0] != key)
 
 
-def _present(state, mode, path, kind, prompt, choices, suggestion=None, optional=False, notice="") -> Step:
+def _present(
+    state: dict[str, Any],
+    mode: str,
+    path: str,
+    kind: str,
+    prompt: str,
+    choices: list[list[str]],
+    suggestion: Suggestion | None = None,
+    optional: bool = False,
+    notice: str = "",
+) -> Step:
     """Put a question on screen: a new token, so taps on earlier keyboards are recognised as old."""
     state["seq"] += 1
     state["token"] = f"{state['draft']}.{state['seq']}"
