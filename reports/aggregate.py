@@ -1,0 +1,459 @@
+"""From one period's records to the figures of the monthly report. Pure: no IO, no clock.
+
+`aggregate` returns plain frozen dataclasses; the Word template (reports/templates) holds every
+sentence and decides how a figure is worded, so a zero can drop a clause or select the negative
+sentence. Counts are `Count` values: they print the way the model report writes them ("05", "781",
+"1.200") and are false when zero, so the template can write `{% if act.hop_chuan %}`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from reports.periods import Period, period_line, short_date
+from reports.sections import SECTION_KEYS, template_name
+from storage.catalogue import CalibrationField, Catalogue, Criterion, FacilityKind
+from storage.domain import Activity, Facility, InspectionVisit, Note, PeriodRecords, Plan
+from storage.text import fold
+
+
+def format_count(n: int) -> str:
+    """Counts as the model writes them: 0, 01-09 padded, 10-999 as is, thousands with a dot."""
+    if 0 < n < 10:
+        return f"{n:02d}"
+    return f"{n:,}".replace(",", ".")
+
+
+def format_ratio(part: int, whole: int) -> str:
+    """ "09/09", "08/09": both sides two-digit, as the model's inspection results."""
+    return f"{part:02d}/{whole:02d}"
+
+
+def format_decimal(x: float, places: int = 2) -> str:
+    """Signed decimal with a comma: -0.3 -> "-0,30", 0.5 -> "+0,50" (a pump's error keeps its sign)."""
+    return f"{x:+.{places}f}".replace(".", ",")
+
+
+@dataclass(frozen=True)
+class Count:
+    """A count that prints in report style and is false when zero."""
+
+    value: int = 0
+
+    def __str__(self) -> str:
+        return format_count(self.value)
+
+    def __bool__(self) -> bool:
+        return self.value != 0
+
+    def __int__(self) -> int:
+        return self.value
+
+
+# --- the data the template sees -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    key: str
+    kind: str
+    year: int
+    start: dt.date
+    end: dt.date
+    label: str  # "Tháng 01 năm 2023"
+    phrase: str  # "tháng 01 năm 2023"
+    short_phrase: str  # "tháng 01"
+    line: str  # "Kỳ báo cáo: Tháng 01 năm 2023"
+    range_line: str  # "(Từ ngày 15 tháng 12 năm 2022 đến ngày 14 tháng 01 năm 2023)"
+    next_label: str  # "tháng 02"; "tháng 01 năm 2024" when the next period is in another year
+    plan_year: int  # the year whose S&T plan is being carried out: the year the period ends in
+
+
+@dataclass(frozen=True)
+class CalibrationRow:
+    stt: str
+    key: str
+    label: str
+    unit: str
+    verified: Count
+    rejected: Count
+    certificates: Count
+
+
+@dataclass(frozen=True)
+class CalibrationTable:
+    rows: tuple[CalibrationRow, ...] = ()
+    verified: Count = Count()
+    rejected: Count = Count()
+    certificates: Count = Count()
+
+
+@dataclass(frozen=True)
+class Clause:
+    """ "09/09 cơ sở kinh doanh xăng dầu <phrases>": facilities of a kind that met these criteria."""
+
+    ratio: str
+    noun: str
+    phrases: str
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    key: str
+    label: str
+    phrase: str
+    met: Count
+    answered: Count  # facilities for which the criterion applied
+
+
+@dataclass(frozen=True)
+class KindResult:
+    key: str
+    noun: str  # "cơ sở kinh doanh xăng dầu"
+    facilities: Count
+    compliant: Count
+    all_compliant: bool
+    criteria: tuple[CriterionResult, ...]
+    clauses: tuple[Clause, ...]
+
+
+@dataclass(frozen=True)
+class PumpFailure:
+    serial: str
+    expired: bool  # certificate no longer valid
+    seal_broken: bool
+    error: str  # "+0,60" when outside the limit, else ""
+
+
+@dataclass(frozen=True)
+class FailedFacility:
+    name: str
+    noun: str
+    criteria: tuple[str, ...]  # labels of the criteria not met, first letter lower-cased
+    pumps: tuple[PumpFailure, ...]
+    violations: str
+    action: str  # none | reminder | record | fine
+    fine: str  # "5.000.000" when fined
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    id: int
+    number: str  # "3826/KH-TĐC"
+    doc_code: str  # "KH", "QĐ": the template names the document type from it
+    date: str  # "30/12/2022"
+    issuer: str
+    subject: str  # trích yếu without a leading "về"/"V/v"
+    kind: str
+    facilities: Count
+    kinds: tuple[KindResult, ...]
+    failures: tuple[FailedFacility, ...]
+
+
+@dataclass(frozen=True)
+class Inspections:
+    kiem_tra: tuple[PlanResult, ...] = ()
+    thanh_tra: tuple[PlanResult, ...] = ()
+    kiem_tra_count: Count = Count()
+    thanh_tra_count: Count = Count()
+    facilities: Count = Count()
+
+
+@dataclass(frozen=True)
+class ActionCount:
+    action: str  # cap_moi | gia_han | sua_doi | cap_lai
+    count: Count
+
+
+@dataclass(frozen=True)
+class LicenceFigure:
+    key: str
+    label: str
+    count: Count
+    actions: tuple[ActionCount, ...]
+
+
+@dataclass(frozen=True)
+class Licences:
+    kinds: tuple[LicenceFigure, ...] = ()  # only kinds with documents, in catalogue order
+    total: Count = Count()
+
+
+@dataclass(frozen=True)
+class ActivityFigure:
+    count: Count = Count()
+    records: Count = Count()  # how many records were entered
+    details: tuple[str, ...] = ()  # distinct enterprises / sectors / rounds, in entry order
+    details_text: str = ""  # "may mặc, dây và cáp điện"
+    enterprises: Count = Count()  # distinct details, folded (an enterprise typed twice counts once)
+    authors: Count = Count()
+    decisions: tuple[str, ...] = ()
+    decisions_text: str = ""
+
+
+@dataclass(frozen=True)
+class SectionNotes:
+    before: tuple[str, ...] = ()  # paragraphs of notes placed before the section's figures
+    after: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.before or self.after)
+
+
+@dataclass(frozen=True)
+class MonthlyReportData:
+    period: ReportPeriod
+    calibration: CalibrationTable = CalibrationTable()
+    inspections: Inspections = Inspections()
+    licences: Licences = Licences()
+    activities: Mapping[str, ActivityFigure] = field(default_factory=dict)  # by report_key
+    notes: Mapping[str, SectionNotes] = field(default_factory=dict)  # by template name "A_IV_1"
+
+
+# --- aggregation --------------------------------------------------------------------------------
+
+
+def aggregate(records: PeriodRecords, catalogue: Catalogue, period: Period) -> MonthlyReportData:
+    """Every figure of the report of `period`, computed from `records` alone."""
+    return MonthlyReportData(
+        period=report_period(period),
+        calibration=calibration_table(records, catalogue),
+        inspections=inspections(records, catalogue),
+        licences=licences(records, catalogue),
+        activities=activities(records.activities, catalogue),
+        notes=section_notes(records.notes),
+    )
+
+
+def report_period(period: Period) -> ReportPeriod:
+    line, range_line = period_line(period)
+    following = period.next()
+    next_label = following.short_phrase if following.year == period.year else following.phrase
+    return ReportPeriod(
+        period.key, period.kind, period.year, period.start, period.end, period.label, period.phrase,
+        period.short_phrase, line, range_line, next_label, period.end.year,
+    )  # fmt: skip
+
+
+def calibration_table(records: PeriodRecords, catalogue: Catalogue) -> CalibrationTable:
+    """One row per catalogue field that has batches, in catalogue order, numbered 1..n; then totals."""
+    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for b in records.calibration_batches:
+        s = sums[b.field]
+        s[0], s[1], s[2] = s[0] + b.verified, s[1] + b.rejected, s[2] + b.certificates
+    fields = [f for f in catalogue.calibration_fields if f.key in sums]
+    fields += [
+        _unknown_field(key) for key in sums if key not in {f.key for f in catalogue.calibration_fields}
+    ]
+    rows = tuple(
+        CalibrationRow(str(i), f.key, f.label, f.unit, *(Count(v) for v in sums[f.key]))
+        for i, f in enumerate(fields, start=1)
+    )
+    totals = [sum(sums[f.key][i] for f in fields) for i in range(3)]
+    return CalibrationTable(rows, *(Count(t) for t in totals))
+
+
+def _unknown_field(key: str) -> CalibrationField:
+    """A field removed from the catalogue still has its batches counted, under its key."""
+    return CalibrationField(key=key, label=key)
+
+
+def inspections(records: PeriodRecords, catalogue: Catalogue) -> Inspections:
+    """Visits grouped by plan; kiểm tra and thanh tra apart (thanh tra is counted from its plans)."""
+    by_plan: dict[int, list[InspectionVisit]] = defaultdict(list)
+    for visit in records.inspections:
+        by_plan[visit.plan_id].append(visit)
+    plans = [p for p in records.plans if p.id in by_plan]
+    results = [plan_result(p, by_plan[p.id], records.facilities, catalogue) for p in plans]
+    kiem_tra = tuple(r for r in results if r.kind != "thanh_tra")
+    thanh_tra = tuple(r for r in results if r.kind == "thanh_tra")
+    distinct = {v.facility_id for v in records.inspections}
+    return Inspections(kiem_tra, thanh_tra, Count(len(kiem_tra)), Count(len(thanh_tra)), Count(len(distinct)))
+
+
+def plan_result(
+    plan: Plan, visits: list[InspectionVisit], facilities: Mapping[int, Facility], catalogue: Catalogue
+) -> PlanResult:
+    """One plan's paragraph: distinct facilities per kind, criteria met, the facilities that failed."""
+    per_facility: dict[int, list[InspectionVisit]] = defaultdict(list)
+    for v in visits:
+        per_facility[v.facility_id].append(v)
+    per_kind: dict[str, dict[int, list[InspectionVisit]]] = defaultdict(dict)
+    for facility_id, its_visits in per_facility.items():
+        per_kind[its_visits[0].facility_kind][facility_id] = its_visits
+    kinds = tuple(kind_result(_kind(catalogue, k), per_kind[k]) for k in _kind_order(catalogue, per_kind))
+    failures = tuple(
+        failed_facility(facilities.get(fid), vs, _kind(catalogue, vs[0].facility_kind))
+        for k in _kind_order(catalogue, per_kind)
+        for fid, vs in per_kind[k].items()
+        if not all(v.compliant for v in vs)
+    )
+    return PlanResult(
+        plan.id, plan.number, _doc_code(plan.number), short_date(plan.plan_date), plan.issuer,
+        _subject(plan.subject), plan.kind, Count(len(per_facility)), kinds, failures,
+    )  # fmt: skip
+
+
+def kind_result(kind: FacilityKind, facilities: Mapping[int, list[InspectionVisit]]) -> KindResult:
+    """Per criterion how many facilities met it; a facility fails a criterion if any visit did."""
+    total = len(facilities)
+    compliant = sum(all(v.compliant for v in vs) for vs in facilities.values())
+    criteria = tuple(_criterion_result(c, facilities.values()) for c in kind.criteria)
+    criteria = tuple(c for c in criteria if c.answered)
+    return KindResult(
+        kind.key, kind.report_noun, Count(total), Count(compliant), compliant == total, criteria,
+        _clauses(kind.report_noun, total, compliant, criteria),
+    )  # fmt: skip
+
+
+def _criterion_result(criterion: Criterion, facilities: Iterable[list[InspectionVisit]]) -> CriterionResult:
+    met = answered = 0
+    for visits in facilities:
+        results = [a.result for v in visits for a in v.checklist if a.criterion == criterion.key]
+        if any(r in ("met", "not_met") for r in results):
+            answered += 1
+            met += "not_met" not in results
+    return CriterionResult(criterion.key, criterion.label, criterion.phrase, Count(met), Count(answered))
+
+
+def _clauses(
+    noun: str, total: int, compliant: int, criteria: tuple[CriterionResult, ...]
+) -> tuple[Clause, ...]:
+    """All compliant: one clause with every phrase. Otherwise one clause per distinct ratio."""
+    if compliant == total:
+        return (Clause(format_ratio(total, total), noun, ", ".join(c.phrase for c in criteria)),)
+    groups: dict[str, list[str]] = {}
+    for c in criteria:
+        groups.setdefault(format_ratio(c.met.value, c.answered.value), []).append(c.phrase)
+    return tuple(Clause(ratio, noun, ", ".join(phrases)) for ratio, phrases in groups.items())
+
+
+def failed_facility(
+    facility: Facility | None, visits: list[InspectionVisit], kind: FacilityKind
+) -> FailedFacility:
+    """A facility that failed: the criteria not met, the pumps out of order, what was done about it."""
+    labels = {c.key: c.label for c in kind.criteria}
+    failed = dict.fromkeys(a.criterion for v in visits for a in v.checklist if a.result == "not_met")
+    pumps = tuple(
+        PumpFailure(p.serial, not p.certificate_valid, not p.seals_intact, "" if p.within_limit else format_decimal(p.error_percent))
+        for v in visits
+        for p in v.pumps
+        if not (p.within_limit and p.certificate_valid and p.seals_intact)
+    )  # fmt: skip
+    last = max(visits, key=lambda v: (v.visit_date, v.id))
+    fine = sum(v.fine_amount for v in visits)
+    return FailedFacility(
+        facility.name if facility else f"#{visits[0].facility_id}", kind.report_noun,
+        tuple(_lower_first(labels.get(k, k)) for k in failed), pumps,
+        "; ".join(v.violations.strip() for v in visits if v.violations.strip()),
+        "fine" if fine else last.action, format_count(fine) if fine else "",
+    )  # fmt: skip
+
+
+def licences(records: PeriodRecords, catalogue: Catalogue) -> Licences:
+    """Documents issued per kind (catalogue order), with the split by action (new, renewal, ...)."""
+    by_kind: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for lic in records.licences:
+        by_kind[lic.kind][lic.action] += 1
+    labels = {k.key: k.label for k in catalogue.licence_kinds}
+    order = [k.key for k in catalogue.licence_kinds if k.key in by_kind]
+    order += [k for k in by_kind if k not in labels]
+    kinds = tuple(
+        LicenceFigure(
+            k,
+            labels.get(k, k),
+            Count(sum(by_kind[k].values())),
+            tuple(ActionCount(a, Count(n)) for a, n in by_kind[k].items()),
+        )  # fmt: skip
+        for k in order
+    )
+    return Licences(kinds, Count(len(records.licences)))
+
+
+def activities(records: Iterable[Activity], catalogue: Catalogue) -> dict[str, ActivityFigure]:
+    """One figure per catalogue report key (zero when nothing was recorded)."""
+    grouped: dict[str, list[Activity]] = defaultdict(list)
+    report_key = {k.key: k.report_key for k in catalogue.activity_kinds}
+    for a in records:
+        grouped[report_key.get(a.kind, a.kind)].append(a)
+    figures = {k.report_key: ActivityFigure() for k in catalogue.activity_kinds}
+    figures.update({key: activity_figure(items) for key, items in grouped.items()})
+    return figures
+
+
+def activity_figure(items: list[Activity]) -> ActivityFigure:
+    details = _distinct(a.detail for a in items)
+    decisions = _distinct(a.decision for a in items)
+    return ActivityFigure(
+        count=Count(sum(a.count for a in items)),
+        records=Count(len(items)),
+        details=details,
+        details_text=", ".join(details),
+        enterprises=Count(len(details)),
+        authors=Count(sum(a.authors for a in items)),
+        decisions=decisions,
+        decisions_text="; ".join(decisions),
+    )
+
+
+def section_notes(notes: Iterable[Note]) -> dict[str, SectionNotes]:
+    """Each section's notes as paragraphs (one per non-empty line), split around the figures."""
+    before: dict[str, list[str]] = defaultdict(list)
+    after: dict[str, list[str]] = defaultdict(list)
+    for note in sorted(notes, key=lambda n: (n.position, n.id)):
+        target = before if note.position < 0 else after
+        target[note.section].extend(line.strip() for line in note.text.splitlines() if line.strip())
+    keys = dict.fromkeys([*SECTION_KEYS, *before, *after])
+    return {template_name(k): SectionNotes(tuple(before[k]), tuple(after[k])) for k in keys}
+
+
+# --- small helpers ------------------------------------------------------------------------------
+
+
+def _kind(catalogue: Catalogue, key: str) -> FacilityKind:
+    try:
+        return catalogue.facility_kind(key)
+    except KeyError:  # a kind removed from the catalogue after its visits were recorded
+        return FacilityKind(key, key, f"cơ sở {key}", ())
+
+
+def _kind_order(catalogue: Catalogue, present: Iterable[str]) -> list[str]:
+    present = list(present)
+    known = [k.key for k in catalogue.facility_kinds if k.key in present]
+    return known + [k for k in present if k not in known]
+
+
+def _distinct(texts: Iterable[str]) -> tuple[str, ...]:
+    """Non-empty texts, first spelling kept, compared folded ("Công ty A" = "cong ty a")."""
+    seen: dict[str, str] = {}
+    for t in texts:
+        if t.strip():
+            seen.setdefault(fold(t), t.strip())
+    return tuple(seen.values())
+
+
+def _doc_code(number: str) -> str:
+    """ "3826/KH-TĐC" -> "KH"; "307/QĐ-SKH&CN" -> "QĐ"; "" when the number has no type code."""
+    symbol = number.split("/", 1)[1] if "/" in number else ""
+    return symbol.split("-", 1)[0].strip().upper()
+
+
+def _subject(subject: str) -> str:
+    """The trích yếu as it follows "về" in a sentence: without its own "V/v", "về việc" or "về"."""
+    text = subject.strip().rstrip(".")
+    for prefix in ("v/v ", "về việc ", "về "):
+        if text.lower().startswith(prefix):
+            text = text[len(prefix) :]
+            break
+    return _lower_first(text)
+
+
+def _lower_first(text: str) -> str:
+    """Lower-case the first letter unless the first word is an acronym ("CR", "KH&CN")."""
+    first = text.split(" ", 1)[0]
+    if not text or (len(first) > 1 and first.isupper()):
+        return text
+    return text[0].lower() + text[1:]

@@ -1,0 +1,534 @@
+"""Build reports/templates/monthly_report.docx, the Word template of the monthly report.
+
+Run `python -m reports.make_template` after changing this file and commit both. The .docx is the
+thing a clerk edits in Word: every heading and sentence is text in it, and the figures are Jinja2
+tags (docxtpl) over reports.aggregate.MonthlyReportData plus `org` (ReportSettings) and `doc`
+(number and date). This script only makes that file reproducible.
+
+Layout per Nghị định 30/2020, Phụ lục I and its Mẫu 1.4 (docs/domain-vn.md §1): A4; margins top and
+bottom 20 mm, left 30 mm, right 15 mm; Times New Roman; body 14 pt justified, first line 1 cm, 6 pt
+before; the borderless two-column header (grid 3829 + 5670 twips); title, trích yếu and a short rule;
+the signature table (grid 2994 + 6290 twips) with "Nơi nhận" 12 pt bold italic and its list 11 pt;
+page numbers centred in the header from page 2 on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import sys
+import zipfile
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt, Twips
+
+OUT = Path(__file__).parent / "templates" / "monthly_report.docx"
+FONT = "Times New Roman"
+BODY_PT = 14
+JUSTIFY, CENTER, LEFT = WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT
+
+# A run is (text, style letters): "b" bold, "i" italic.
+Run = tuple[str, str]
+
+
+# --- low-level helpers --------------------------------------------------------------------------
+
+
+def _fonts(rpr) -> None:
+    """Times New Roman for every script slot, so Vietnamese never falls back to another font."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(slot), FONT)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "vi-VN")
+    rpr.append(lang)
+
+
+def _run(paragraph, text: str, style: str = "", size: float | None = None):
+    run = paragraph.add_run(text)
+    run.bold = "b" in style or None
+    run.italic = "i" in style or None
+    if size:
+        run.font.size = Pt(size)
+    return run
+
+
+def _para(container, runs: list[Run] | str, *, align=JUSTIFY, size: float | None = None, indent: bool = True,
+          before: float = 6, after: float = 0, left: float = 0, keep: bool = False):  # fmt: skip
+    """A paragraph of runs; body defaults (justified, first line 1 cm, 6 pt before)."""
+    p = container.add_paragraph()
+    fmt = p.paragraph_format
+    fmt.alignment = align
+    fmt.first_line_indent = Cm(1) if indent and align == JUSTIFY else Cm(0)
+    fmt.left_indent = Cm(left)
+    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+    fmt.keep_with_next = keep or None
+    for text, style in [(runs, "")] if isinstance(runs, str) else runs:
+        _run(p, text, style, size)
+    return p
+
+
+def _tag(container, tag: str) -> None:
+    """A docxtpl paragraph tag ({%p ... %}): the whole paragraph is replaced by the Jinja statement."""
+    _para(container, f"{{%p {tag} %}}", before=0)
+
+
+def _cell_para(cell, runs: list[Run] | str, *, align=CENTER, size: float = 13, first: bool = False):
+    """A single-spaced line in a table cell; `first` reuses the cell's initial empty paragraph."""
+    if first:
+        p = cell.paragraphs[0]
+        p.paragraph_format.alignment = align
+        for text, style in [(runs, "")] if isinstance(runs, str) else runs:
+            _run(p, text, style, size)
+    else:
+        p = _para(cell, runs, align=align, size=size, indent=False, before=0)
+    p.paragraph_format.space_before = Pt(0)
+    p.paragraph_format.line_spacing = 1.0
+    return p
+
+
+def _rule(container, *, width_cm: float, box_cm: float) -> None:
+    """A short solid line, centred: a 1 pt-high empty paragraph with a bottom border and indents."""
+    p = _para(container, "", align=CENTER, indent=False, before=0)
+    side = Cm(max(box_cm - width_cm, 0) / 2)
+    p.paragraph_format.left_indent = p.paragraph_format.right_indent = side
+    p.paragraph_format.line_spacing = Pt(2)
+    ppr = p._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    ppr.append(borders)
+    mark = OxmlElement("w:rPr")
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), "2")
+    mark.append(size)
+    ppr.append(mark)
+
+
+def _table(doc, widths_twips: list[int], *, indent_twips: int = 0, rows: int = 1):
+    """A borderless fixed-width table (header and signature blocks)."""
+    table = doc.add_table(rows=rows, cols=len(widths_twips))
+    table.autofit = False
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_twips, strict=True):
+            cell.width = Twips(width)
+    tblpr = table._tbl.tblPr
+    ind = OxmlElement("w:tblInd")
+    ind.set(qn("w:w"), str(indent_twips))
+    ind.set(qn("w:type"), "dxa")
+    tblpr.append(ind)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tblpr.append(layout)
+    return table
+
+
+def _page_number_header(section) -> None:
+    """No number on page 1; from page 2 a centred PAGE field in the header, 14 pt upright."""
+    section.different_first_page_header_footer = True
+    p = section.header.paragraphs[0]
+    p.alignment = CENTER
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"), ("end", None)):
+        run = _run(p, "", size=BODY_PT)
+        if kind:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            run._r.append(fld)
+        elif text == " PAGE ":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        else:
+            run.text = text
+
+
+def _preserve_spaces(doc) -> None:
+    """Keep spaces at the ends of runs ("ngày      tháng"): Word drops them without xml:space."""
+    for t in doc.element.body.iter(qn("w:t")):
+        t.set(qn("xml:space"), "preserve")
+
+
+# --- document parts -----------------------------------------------------------------------------
+
+
+def _setup(doc) -> None:
+    section = doc.sections[0]
+    section.start_type = WD_SECTION.NEW_PAGE
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    section.header_distance, section.footer_distance = Mm(10), Mm(10)
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = FONT, Pt(BODY_PT)
+    _fonts(normal.element.get_or_add_rPr())
+    normal.paragraph_format.line_spacing = 1.15
+    normal.paragraph_format.space_after = Pt(0)
+    _page_number_header(section)
+
+
+def _letterhead(doc) -> None:
+    """Ô 1-4: issuing body, number and symbol | national motto, place and date."""
+    left, right = _table(doc, [3829, 5670], indent_twips=-199).rows[0].cells
+    _cell_para(left, "{{ org.parent_body }}", first=True)
+    _cell_para(left, [("{{ org.department }}", "b")])
+    _rule(left, width_cm=2.6, box_cm=6.75)
+    p = _cell_para(left, "Số: {{ doc.number }}/{{ org.symbol }}")
+    p.paragraph_format.space_before = Pt(6)
+    _cell_para(right, [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "b")], size=13, first=True)
+    _cell_para(right, [("Độc lập - Tự do - Hạnh phúc", "b")], size=14)
+    _rule(right, width_cm=6.2, box_cm=10.0)
+    p = _cell_para(right, [("{{ org.place }}, ngày {{ doc.day }} tháng {{ doc.month }} năm {{ doc.year }}", "i")], size=14)  # fmt: skip
+    p.paragraph_format.space_before = Pt(6)
+
+
+def _title(doc) -> None:
+    _para(doc, [("BÁO CÁO", "b")], align=CENTER, before=18)
+    _para(doc, [("Kết quả hoạt động quản lý nhà nước về khoa học và công nghệ", "b")], align=CENTER, before=0)
+    _rule(doc, width_cm=4.5, box_cm=16.5)
+    _para(doc, "{{ period.line }}", align=CENTER, before=6)
+    _para(doc, [("{{ period.range_line }}", "i")], align=CENTER, before=0)
+
+
+def _addressees(doc) -> None:
+    """ "Kính gửi": one recipient on the same line; several one per line under the colon."""
+    _tag(doc, "if org.recipients_to|length == 1")
+    _para(doc, "Kính gửi: {{ org.recipients_to[0] }}.", align=CENTER, before=12)
+    _tag(doc, "elif org.recipients_to")
+    _para(doc, "Kính gửi:", align=LEFT, indent=False, left=3.0, before=12)
+    _tag(doc, "for r in org.recipients_to")
+    _para(
+        doc,
+        "- {{ r }}{% if loop.last %}.{% else %};{% endif %}",
+        align=LEFT,
+        indent=False,
+        left=5.3,
+        before=0,
+    )
+    _tag(doc, "endfor")
+    _tag(doc, "endif")
+
+
+def _heading(doc, text: str, style: str = "b") -> None:
+    _para(doc, [(text, style)], keep=True)
+
+
+def _notes(doc, section: str, part: str = "") -> None:
+    """A section's notes, one paragraph each: `part` "before"/"after" the figures, or both."""
+    for which in [part] if part else ["before", "after"]:
+        _tag(doc, f"for t in notes.{section}.{which}")
+        _para(doc, "{{ t }}")
+        _tag(doc, "endfor")
+
+
+def _with_figures(doc, section: str, *paragraphs: list[Run] | str, condition: str = "") -> None:
+    """Notes placed before the figures, the figure paragraphs (optionally conditional), the rest."""
+    _notes(doc, section, "before")
+    if condition:
+        _tag(doc, f"if {condition}")
+    for runs in paragraphs:
+        _para(doc, runs)
+    if condition:
+        _tag(doc, "endif")
+    _notes(doc, section, "after")
+
+
+SO = "{{ org.department_short }}"
+DOC_TYPE = (
+    '{% if plan.doc_code == "QĐ" %}Quyết định{% elif plan.doc_code == "KH" %}Kế hoạch'
+    '{% elif plan.doc_code == "CV" %}Công văn{% elif plan.doc_code == "TB" %}Thông báo'
+    "{% else %}văn bản{% endif %}"
+)
+PLAN_REF = DOC_TYPE + " số {{ plan.number }} ngày {{ plan.date }} của {{ plan.issuer }}{% if plan.subject %} về {{ plan.subject }}{% endif %}"  # fmt: skip
+KINDS = (
+    "{% for k in plan.kinds %}{{ k.facilities }} {{ k.noun }}{% if not loop.last %}, {% endif %}{% endfor %}"
+)
+RESULTS = (
+    "Kết quả: {% for k in plan.kinds %}{% for c in k.clauses %}{{ c.ratio }} {{ c.noun }}"
+    "{% if c.phrases %} {{ c.phrases }}{% else %} đạt yêu cầu{% endif %}{% if not loop.last %}; {% endif %}"
+    "{% endfor %}{% if not loop.last %}; {% endif %}{% endfor %}."
+)
+FAILURE = (
+    "- {{ f.name }} ({{ f.noun }}): {% for c in f.criteria %}{% if not loop.first %}; {% endif %}"
+    "không đạt yêu cầu {{ c }}{% endfor %}"
+    "{% for p in f.pumps %}{% if f.criteria or not loop.first %}; {% endif %}cột đo {{ p.serial }}"
+    "{% if p.expired %} hết hiệu lực kiểm định{% endif %}{% if p.seal_broken %} không còn nguyên niêm phong{% endif %}"
+    "{% if p.error %} có sai số {{ p.error }}% vượt giới hạn cho phép{% endif %}{% endfor %}"
+    "{% if f.violations %}; {{ f.violations }}{% endif %}"
+    '{% if f.action == "fine" %}; đã xử phạt vi phạm hành chính {{ f.fine }} đồng'
+    '{% elif f.action == "record" %}; đã lập biên bản vi phạm{% elif f.action == "reminder" %}; đã nhắc nhở'
+    "{% endif %}."
+)
+
+
+def _failures(doc) -> None:
+    _tag(doc, "if plan.failures")
+    _para(doc, "Các cơ sở chưa đạt yêu cầu:")
+    _tag(doc, "for f in plan.failures")
+    _para(doc, FAILURE)
+    _tag(doc, "endfor")
+    _tag(doc, "endif")
+
+
+def _part_a_i_to_iii(doc) -> None:
+    _heading(doc, "A. KẾT QUẢ HOẠT ĐỘNG QUẢN LÝ NHÀ NƯỚC VỀ KHOA HỌC VÀ CÔNG NGHỆ")
+    _heading(doc, "I. Xây dựng cơ chế, chính sách, pháp luật về khoa học và công nghệ")
+    _notes(doc, "A_I")
+    _heading(doc, "II. Hoạt động khoa học và công nghệ")
+    _heading(doc, "1. Hoạt động nghiên cứu khoa học và phát triển công nghệ", "bi")
+    _heading(doc, "1.1. Công tác xây dựng kế hoạch khoa học và công nghệ", "i")
+    _notes(doc, "A_II_1_1")
+    _heading(doc, "1.2. Công tác triển khai nhiệm vụ KH&CN", "i")
+    _with_figures(
+        doc,
+        "A_II_1_2",
+        "Tiếp tục triển khai các nhiệm vụ trong Kế hoạch khoa học và công nghệ năm {{ period.plan_year - 1 }}; "
+        "tổ chức triển khai nhiệm vụ trong Kế hoạch khoa học và công nghệ năm {{ period.plan_year }}"
+        "{% if act.nghiem_thu_nhiem_vu.count %}; tổ chức đánh giá, nghiệm thu {{ act.nghiem_thu_nhiem_vu.count }} "
+        "nhiệm vụ KH&CN cấp tỉnh sử dụng ngân sách nhà nước{% endif %}.",
+    )
+    _heading(doc, "2. Hoạt động đánh giá, thẩm định, giám định, chuyển giao công nghệ", "bi")
+    _with_figures(
+        doc,
+        "A_II_2",
+        "- Tham gia ý kiến về công nghệ đối với {{ act.y_kien_cong_nghe.count }} dự án đầu tư vào địa bàn tỉnh"
+        "{% if act.y_kien_cong_nghe.details %} thuộc {% if act.y_kien_cong_nghe.details|length > 1 %}các "
+        "{% endif %}lĩnh vực {{ act.y_kien_cong_nghe.details_text }}{% endif %}.",
+        condition="act.y_kien_cong_nghe.count",
+    )
+    _heading(doc, "III. Phát triển tiềm lực khoa học và công nghệ")
+    _heading(doc, "1. Phát triển nhân lực khoa học và công nghệ", "bi")
+    _notes(doc, "A_III_1")
+    _heading(doc, "2. Phát triển thị trường khoa học và công nghệ", "bi")
+    _heading(doc, "2.1. Hoạt động hỗ trợ doanh nghiệp, phát triển thị trường KH&CN", "i")
+    _notes(doc, "A_III_2_1")
+    _heading(doc, "2.2. Hoạt động hỗ trợ khởi nghiệp, đổi mới sáng tạo (ĐMST)", "i")
+    _notes(doc, "A_III_2_2")
+    _heading(doc, "3. Hoạt động thông tin khoa học và công nghệ", "bi")
+    _with_figures(
+        doc,
+        "A_III_3",
+        "- Đã cấp {{ act.gcn_ket_qua_nhiem_vu.count }} Giấy chứng nhận đăng ký kết quả thực hiện nhiệm vụ "
+        "KH&CN theo dịch vụ hành chính công cho các tổ chức liên quan.",
+        condition="act.gcn_ket_qua_nhiem_vu.count",
+    )
+
+
+CONFORMITY = (
+    "{% set hc = act.hop_chuan.count %}{% set hq = act.hop_quy.count %}{% set st = act.thep_nhap_khau %}"
+    "- {% if hc or hq %}Ban hành {% if hc %}{{ hc }} bản thông báo công bố hợp chuẩn{% endif %}"
+    "{% if hc and hq %}, {% endif %}{% if hq %}{{ hq }} bản thông báo công bố hợp quy{% endif %}"
+    "{% if st.count %}, tiếp nhận{% endif %}{% elif st.count %}Tiếp nhận{% endif %}"
+    "{% if st.count %} {{ st.count }} bản đăng ký kiểm tra chất lượng thép nhập khẩu đáp ứng yêu cầu chất lượng "
+    "hàng hóa nhập khẩu{% if st.enterprises %} cho {{ st.enterprises }} doanh nghiệp{% endif %} trên địa bàn tỉnh"
+    "{% endif %}{% if not (hc or hq or st.count) %}Trong {{ period.phrase }}, "
+    + SO
+    + " không ban hành thông báo "
+    "công bố hợp chuẩn, hợp quy, không tiếp nhận đăng ký kiểm tra chất lượng thép nhập khẩu{% endif %};"
+)
+
+
+def _calibration(doc) -> None:
+    """IV.2: the sentence with the totals, the table by field with its bold total row, the closing line."""
+    _notes(doc, "A_IV_2", "before")
+    _tag(doc, "if calibration.rows")
+    _para(doc, [
+        ("Trong {{ period.phrase }}, {{ org.calibration_centre }} thực hiện kiểm định đối với ", ""),
+        ("{{ calibration.verified }}", "b"),
+        (" phương tiện đo các loại: hiệu chỉnh, kiểm định và cấp giấy chứng nhận kiểm định, tem kiểm định cho ", ""),
+        ("{{ calibration.certificates }}", "b"),
+        (" PTĐ các loại như sau:", ""),
+    ])  # fmt: skip
+    _calibration_table(doc)
+    _para(doc, "{{ org.calibration_centre }} hiệu chỉnh và kiểm định đảm bảo đo lường phục vụ sản xuất, giao nhận, "
+               "thanh toán, an toàn trong sản xuất và khám, chữa bệnh cho nhân dân.", before=12)  # fmt: skip
+    _tag(doc, "else")
+    _para(doc, "Trong {{ period.phrase }}, {{ org.calibration_centre }} không thực hiện hiệu chỉnh, kiểm định "
+               "phương tiện đo.")  # fmt: skip
+    _tag(doc, "endif")
+    _notes(doc, "A_IV_2", "after")
+
+
+def _calibration_table(doc) -> None:
+    headers = ["STT", "Lĩnh vực kiểm định", "Đơn vị tính", "Số PTĐ hiệu chỉnh, kiểm định", "Số PTĐ loại bỏ",
+               "Cấp giấy chứng nhận"]  # fmt: skip
+    widths = [1.2, 4.4, 1.9, 3.4, 2.5, 3.0]
+    table = doc.add_table(rows=5, cols=6)
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width)
+    cells = (
+        [(h, "b") for h in headers],
+        [("{%tr for row in calibration.rows %}", "")] + [("", "")] * 5,
+        [("{{ row.stt }}", ""), ("{{ row.label }}", ""), ("{{ row.unit }}", ""), ("{{ row.verified }}", ""),
+         ("{{ row.rejected }}", ""), ("{{ row.certificates }}", "")],
+        [("{%tr endfor %}", "")] + [("", "")] * 5,
+        [("", ""), ("Tổng", "b"), ("", ""), ("{{ calibration.verified }}", "b"),
+         ("{{ calibration.rejected }}", "b"), ("{{ calibration.certificates }}", "b")],
+    )  # fmt: skip
+    for row, values in zip(table.rows, cells, strict=True):
+        for i, (cell, (text, style)) in enumerate(zip(row.cells, values, strict=True)):
+            _cell_para(cell, [(text, style)], align=LEFT if i == 1 and row is not table.rows[0] else CENTER,
+                       first=True)  # fmt: skip
+    header = table.rows[0]._tr.get_or_add_trPr()
+    header.append(OxmlElement("w:tblHeader"))
+
+
+def _part_a_iv_to_vi(doc) -> None:
+    _heading(doc, "IV. Hoạt động tiêu chuẩn đo lường chất lượng")
+    _heading(doc, "1. Công tác quản lý nhà nước về tiêu chuẩn, đo lường, chất lượng", "bi")
+    _with_figures(doc, "A_IV_1", CONFORMITY)
+    _heading(doc, "2. Công tác dịch vụ tiêu chuẩn, đo lường, chất lượng", "bi")
+    _calibration(doc)
+    _heading(doc, "V. Hoạt động sở hữu trí tuệ, hoạt động sáng kiến")
+    _heading(doc, "1. Tình hình, kết quả quản lý về sở hữu trí tuệ", "bi")
+    _notes(doc, "A_V_1")
+    _heading(doc, "2. Tình hình, kết quả triển khai biện pháp thúc đẩy hoạt động sáng kiến", "bi")
+    _with_figures(
+        doc,
+        "A_V_2",
+        "{% set sk = act.sang_kien %}- Trình Hội đồng sáng kiến tỉnh công nhận {{ sk.count }} sáng kiến cấp tỉnh"
+        "{% if sk.details %}, {{ sk.details_text }}{% endif %}{% if sk.authors %} cho {{ sk.authors }} tác giả"
+        "{% endif %}{% if sk.decisions %} ({{ sk.decisions_text }}){% endif %};",
+        condition="act.sang_kien.count",
+    )
+    _heading(doc, "VI. Hoạt động phát triển ứng dụng năng lượng nguyên tử, an toàn bức xạ và hạt nhân")
+    _heading(doc, "1. Tình hình, kết quả phát triển ứng dụng năng lượng nguyên tử", "bi")
+    _notes(doc, "A_VI_1")
+    _heading(doc, "2. Tình hình, kết quả quản lý về an toàn bức xạ và hạt nhân", "bi")
+    _with_figures(
+        doc,
+        "A_VI_2",
+        "- Trong {{ period.short_phrase }}, " + SO + " {% if licences.total %}đã thẩm định và cấp "
+        "{% for k in licences.kinds %}{{ k.count }} {{ k.label }}{% if k.actions|length > 1 %} ("
+        "{% for a in k.actions %}{{ a.count }} "
+        '{% if a.action == "cap_moi" %}cấp mới{% elif a.action == "gia_han" %}gia hạn'
+        '{% elif a.action == "sua_doi" %}sửa đổi, bổ sung{% elif a.action == "cap_lai" %}cấp lại'
+        "{% else %}{{ a.action }}{% endif %}{% if not loop.last %}, {% endif %}{% endfor %})"
+        "{% endif %}{% if not loop.last %}, {% endif %}{% endfor %}"
+        "{% else %}không cấp giấy phép, chứng chỉ về an toàn bức xạ{% endif %}.",
+    )
+
+
+def _part_a_vii(doc) -> None:
+    _heading(doc, "VII. Công tác thanh tra, kiểm tra trong lĩnh vực KH&CN")
+    _heading(doc, "1. Tóm tắt chương trình, kế hoạch thanh tra, kiểm tra đã được phê duyệt", "bi")
+    _notes(doc, "A_VII_1")
+    _heading(doc, "2. Tình hình, kết quả công tác thanh tra trong lĩnh vực KH&CN", "bi")
+    _notes(doc, "A_VII_2", "before")
+    _tag(doc, "if inspections.thanh_tra")
+    _para(doc, "Trong {{ period.phrase }}, " + SO + " đã tiến hành {{ inspections.thanh_tra_count }} cuộc thanh tra "
+               "trong lĩnh vực KH&CN.")  # fmt: skip
+    _tag(doc, "for plan in inspections.thanh_tra")
+    _para(
+        doc, "- Theo " + PLAN_REF + ": thanh tra tại {{ plan.facilities }} cơ sở (" + KINDS + "). " + RESULTS
+    )
+    _failures(doc)
+    _tag(doc, "endfor")
+    _tag(doc, "else")
+    _para(doc, "Trong {{ period.phrase }}, " + SO + " không tiến hành thanh tra trong lĩnh vực KH&CN.")
+    _tag(doc, "endif")
+    _notes(doc, "A_VII_2", "after")
+    _heading(doc, "3. Tình hình, kết quả công tác kiểm tra", "bi")
+    _notes(doc, "A_VII_3", "before")
+    _tag(doc, "for plan in inspections.kiem_tra")
+    _para(doc, "Thực hiện " + PLAN_REF + ", " + SO + " đã chỉ đạo {{ org.inspection_unit }} xây dựng kế hoạch và tổ "
+               "chức kiểm tra tại {{ plan.facilities }} cơ sở trên địa bàn tỉnh (" + KINDS + "). " + RESULTS)  # fmt: skip
+    _failures(doc)
+    _tag(doc, "else")
+    _para(doc, "Trong {{ period.phrase }}, " + SO + " không tổ chức kiểm tra trong lĩnh vực KH&CN.")
+    _tag(doc, "endfor")
+    _notes(doc, "A_VII_3", "after")
+    _heading(doc, "4. Công tác tiếp công dân, giải quyết khiếu nại, tố cáo", "bi")
+    _with_figures(
+        doc,
+        "A_VII_4",
+        "Trong {{ period.phrase }}, "
+        + SO
+        + " {% if act.khieu_nai.count %}nhận được {{ act.khieu_nai.count }} "
+        "đơn thư{% else %}không nhận được đơn thư{% endif %} phản ánh, kiến nghị, khiếu nại, tố cáo thuộc lĩnh vực "
+        "quản lý.",
+    )
+
+
+def _part_b(doc) -> None:
+    _heading(doc, "B. PHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM {{ period.next_label|upper }}")
+    _notes(doc, "B")
+    _para(doc, "{{ org.department_name }} {{ org.locality }} trân trọng báo cáo./.", before=6)
+
+
+def _signature(doc) -> None:
+    """ "Nơi nhận" (12 bold italic) and its list (11) beside the signer's title and name (14 bold)."""
+    _para(doc, "", before=0)
+    left, right = _table(doc, [2994, 6290]).rows[0].cells
+    _cell_para(left, [("Nơi nhận:", "bi")], align=LEFT, size=12, first=True)
+    _tag(left, "for r in org.recipients_copy")
+    _cell_para(left, "- {{ r }}{% if loop.last %}.{% else %};{% endif %}", align=LEFT, size=11)
+    _tag(left, "endfor")
+    _tag(right, "if org.signer_authority")
+    _cell_para(right, [("{{ org.signer_authority }}", "b")], size=14)
+    _tag(right, "endif")
+    _cell_para(right, [("{{ org.signer_title }}", "b")], size=14)
+    for _ in range(4):
+        _cell_para(right, "", size=14)
+    _cell_para(right, [("{{ org.signer_name }}", "b")], size=14)
+    # The signature cell starts with the "if" paragraph; its first (empty) paragraph is dropped.
+    first = right.paragraphs[0]
+    first._p.getparent().remove(first._p)
+
+
+def build(out: Path = OUT) -> Path:
+    doc = Document()
+    _setup(doc)
+    _letterhead(doc)
+    _title(doc)
+    _addressees(doc)
+    _part_a_i_to_iii(doc)
+    _part_a_iv_to_vi(doc)
+    _part_a_vii(doc)
+    _part_b(doc)
+    _signature(doc)
+    _preserve_spaces(doc)
+    doc.core_properties.title = "Báo cáo kết quả hoạt động quản lý nhà nước về khoa học và công nghệ"
+    doc.core_properties.author = "dost-fieldbot"
+    doc.core_properties.last_modified_by = "dost-fieldbot"
+    doc.core_properties.created = doc.core_properties.modified = _FIXED_TIME
+    doc.core_properties.revision = 1
+    out.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    out.write_bytes(_with_fixed_zip_times(buffer.getvalue()))
+    return out
+
+
+_FIXED_TIME = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
+
+
+def _with_fixed_zip_times(blob: bytes) -> bytes:
+    """The same script gives the same bytes: zip entries carry a fixed time instead of now."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(blob)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2023, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+if __name__ == "__main__":
+    print(build(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT))

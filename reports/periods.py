@@ -1,0 +1,193 @@
+"""Reporting periods of Nghị định 09/2019/NĐ-CP: month, quarter, half-year and year.
+
+Month M runs from the day after the cut-off day of M-1 to the cut-off day of M: with the default
+cut-off 14, January 2023 is 15/12/2022 - 14/01/2023. A quarter, a half-year and the year are runs of
+months (Q1 = 15/12 - 14/03, H1 = 15/12 - 14/06, the year = 15/12 - 14/12).
+
+A cut-off day beyond a month's length is clamped to that month's last day (cut-off 31: February ends
+on the 28th or 29th, March starts on the 1st). Each period starts the day after the previous one
+ended, so the periods always tile the calendar: every business date belongs to exactly one month.
+
+Dates in words follow Nghị định 30/2020: days below 10 and the months 1 and 2 take a leading zero
+("ngày 05 tháng 01", "tháng 02", but "tháng 3" ... "tháng 12").
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+DEFAULT_CUT_OFF_DAY = 14
+KINDS = ("month", "quarter", "half", "year")
+_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+class PeriodError(ValueError):
+    """A period was asked for in a form or with values that do not name one."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """One reporting period: its key ("2023-01", "2023-Q1", "2023-H1", "2023"), kind and dates."""
+
+    key: str
+    kind: str  # month | quarter | half | year
+    year: int
+    number: int  # month 1-12, quarter 1-4, half 1-2; 1 for a year
+    start: dt.date
+    end: dt.date
+    cut_off_day: int = DEFAULT_CUT_OFF_DAY
+
+    @property
+    def label(self) -> str:
+        """As the period line writes it: "Tháng 01 năm 2023", "Quý I năm 2023", "Năm 2023"."""
+        return self.phrase[0].upper() + self.phrase[1:]
+
+    @property
+    def phrase(self) -> str:
+        """As a sentence writes it: "trong tháng 01 năm 2023"."""
+        return f"{self.short_phrase} năm {self.year}" if self.kind != "year" else f"năm {self.year}"
+
+    @property
+    def short_phrase(self) -> str:
+        """Without the year: "tháng 01", "quý I", "6 tháng đầu năm"; the year alone for a year."""
+        if self.kind == "month":
+            return f"tháng {month_word(self.number)}"
+        if self.kind == "quarter":
+            return f"quý {_ROMAN[self.number]}"
+        if self.kind == "half":
+            return "6 tháng đầu" if self.number == 1 else "6 tháng cuối"
+        return f"năm {self.year}"
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    def next(self) -> Period:
+        """The period of the same kind that follows this one."""
+        return _build(self.kind, *_step(self.kind, self.year, self.number, 1), self.cut_off_day)
+
+    def previous(self) -> Period:
+        return _build(self.kind, *_step(self.kind, self.year, self.number, -1), self.cut_off_day)
+
+
+def month_word(month: int) -> str:
+    """A month number in words as ND 30 writes it: 01 and 02 padded, 3 to 12 not."""
+    return f"{month:02d}" if month <= 2 else str(month)
+
+
+def day_word(day: int) -> str:
+    return f"{day:02d}"
+
+
+def date_words(day: dt.date) -> str:
+    """ "ngày 15 tháng 12 năm 2022" (ND 30 form for header dates and the period line)."""
+    return f"ngày {day_word(day.day)} tháng {month_word(day.month)} năm {day.year}"
+
+
+def short_date(day: dt.date) -> str:
+    """Body dates as the department writes them: "13/01/2023"."""
+    return day.strftime("%d/%m/%Y")
+
+
+def month_end(year: int, month: int, cut_off_day: int = DEFAULT_CUT_OFF_DAY) -> dt.date:
+    """The last day of month (year, month): its cut-off day, clamped to the month's length."""
+    _check_cut_off(cut_off_day)
+    return dt.date(year, month, min(cut_off_day, calendar.monthrange(year, month)[1]))
+
+
+def month_period(year: int, month: int, cut_off_day: int = DEFAULT_CUT_OFF_DAY) -> Period:
+    """Month `month` of `year`: from the day after the previous month's end to this month's end."""
+    if not 1 <= month <= 12:
+        raise PeriodError(f"month must be 1-12, not {month}")
+    return _build("month", year, month, cut_off_day)
+
+
+def quarter_period(year: int, quarter: int, cut_off_day: int = DEFAULT_CUT_OFF_DAY) -> Period:
+    if not 1 <= quarter <= 4:
+        raise PeriodError(f"quarter must be 1-4, not {quarter}")
+    return _build("quarter", year, quarter, cut_off_day)
+
+
+def half_period(year: int, half: int, cut_off_day: int = DEFAULT_CUT_OFF_DAY) -> Period:
+    if half not in (1, 2):
+        raise PeriodError(f"half must be 1 or 2, not {half}")
+    return _build("half", year, half, cut_off_day)
+
+
+def year_period(year: int, cut_off_day: int = DEFAULT_CUT_OFF_DAY) -> Period:
+    return _build("year", year, 1, cut_off_day)
+
+
+def period_of(day: dt.date, cut_off_day: int = DEFAULT_CUT_OFF_DAY) -> Period:
+    """The month a business date belongs to: after the cut-off day it counts toward the next month."""
+    if day <= month_end(day.year, day.month, cut_off_day):
+        return month_period(day.year, day.month, cut_off_day)
+    return month_period(day.year, day.month, cut_off_day).next()
+
+
+def period_line(period: Period) -> tuple[str, str]:
+    """The two lines under the title: "Kỳ báo cáo: Tháng 01 năm 2023" and "(Từ ngày … đến ngày …)"."""
+    return (
+        f"Kỳ báo cáo: {period.label}",
+        f"(Từ {date_words(period.start)} đến {date_words(period.end)})",
+    )
+
+
+_MONTH_SLASH = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")  # 01/2023, 1/2023, 01.2023
+_MONTH_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")  # 2023-01
+_QUARTER = re.compile(r"^\s*(\d{4})-Q([1-4])\s*$", re.IGNORECASE)
+_HALF = re.compile(r"^\s*(\d{4})-H([12])\s*$", re.IGNORECASE)
+_YEAR = re.compile(r"^\s*(\d{4})\s*$")
+
+
+def parse_period(text: str, cut_off_day: int = DEFAULT_CUT_OFF_DAY) -> Period:
+    """Read "MM/YYYY" (as people type it) or a period key ("2023-01", "2023-Q1", "2023-H2", "2023")."""
+    if m := _MONTH_SLASH.match(text):
+        return month_period(int(m[2]), int(m[1]), cut_off_day)
+    if m := _MONTH_ISO.match(text):
+        return month_period(int(m[1]), int(m[2]), cut_off_day)
+    if m := _QUARTER.match(text):
+        return quarter_period(int(m[1]), int(m[2]), cut_off_day)
+    if m := _HALF.match(text):
+        return half_period(int(m[1]), int(m[2]), cut_off_day)
+    if m := _YEAR.match(text):
+        return year_period(int(m[1]), cut_off_day)
+    raise PeriodError(f"not a period: {text!r} (expected MM/YYYY or YYYY-MM)")
+
+
+# --- construction -------------------------------------------------------------------------------
+
+_MONTHS_OF = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+_PER_YEAR = {"month": 12, "quarter": 4, "half": 2, "year": 1}
+
+
+def _check_cut_off(cut_off_day: int) -> None:
+    if not 1 <= cut_off_day <= 31:
+        raise PeriodError(f"cut-off day must be 1-31, not {cut_off_day}")
+
+
+def _key(kind: str, year: int, number: int) -> str:
+    return {
+        "month": f"{year}-{number:02d}",
+        "quarter": f"{year}-Q{number}",
+        "half": f"{year}-H{number}",
+        "year": f"{year}",
+    }[kind]
+
+
+def _build(kind: str, year: int, number: int, cut_off_day: int) -> Period:
+    """A period is its months: from the day after the month before its first month ended, to its last."""
+    span = _MONTHS_OF[kind]
+    last_month = number * span
+    first_month = last_month - span + 1
+    before_year, before_month = (year - 1, 12) if first_month == 1 else (year, first_month - 1)
+    start = month_end(before_year, before_month, cut_off_day) + dt.timedelta(days=1)
+    end = month_end(year, last_month, cut_off_day)
+    return Period(_key(kind, year, number), kind, year, number, start, end, cut_off_day)
+
+
+def _step(kind: str, year: int, number: int, by: int) -> tuple[int, int]:
+    index = year * _PER_YEAR[kind] + (number - 1) + by
+    return index // _PER_YEAR[kind], index % _PER_YEAR[kind] + 1

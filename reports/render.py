@@ -1,0 +1,104 @@
+"""Render the monthly report: the aggregated figures and the settings poured into the Word template.
+
+User text reaches the document only through Jinja2 expressions, which are escaped (autoescape) and
+stripped of the characters XML 1.0 forbids (a vertical tab pasted from Word would otherwise make a
+file Word refuses to open). Undefined names render empty, so a template edited for another
+catalogue degrades to missing clauses instead of failing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from docxtpl import DocxTemplate
+from jinja2 import ChainableUndefined, Environment
+from markupsafe import Markup
+
+from reports.aggregate import MonthlyReportData
+from reports.periods import day_word, month_word
+from reports.settings import ReportSettings
+from storage.text import strip_xml_forbidden
+
+BLANK = " " * 6  # the records office writes the number and the day by hand when the report is issued
+
+
+def _xml_safe(value: Any) -> Any:
+    """Jinja's finalize hook: every printed value loses XML-forbidden characters, escaped or not."""
+    if isinstance(value, Markup):
+        return Markup(strip_xml_forbidden(str(value)))
+    if isinstance(value, str):
+        return strip_xml_forbidden(value)
+    return value
+
+
+def jinja_environment() -> Environment:
+    return Environment(autoescape=True, undefined=ChainableUndefined, finalize=_xml_safe)
+
+
+def document_fields(
+    period_end: dt.date, number: int | str | None = None, issued_on: dt.date | None = None
+) -> dict[str, str]:
+    """Number and date of the header: blank (a draft for signing) unless given.
+
+    Without a date the day stays blank and the month and year are those the period ends in: the
+    report is issued in the days right after the cut-off.
+    """
+    if isinstance(number, int):
+        number_text = f"{number:02d}"
+    else:
+        number_text = (number or "").strip() or BLANK
+    when = issued_on or period_end
+    return {
+        "number": number_text,
+        "day": day_word(issued_on.day) if issued_on else BLANK,
+        "month": month_word(when.month),
+        "year": str(when.year),
+    }
+
+
+def report_context(
+    data: MonthlyReportData,
+    settings: ReportSettings,
+    number: int | str | None = None,
+    issued_on: dt.date | None = None,
+) -> dict[str, Any]:
+    """The names the template uses: period, calibration, inspections, licences, act, notes, org, doc."""
+    return {
+        "period": data.period,
+        "calibration": data.calibration,
+        "inspections": data.inspections,
+        "licences": data.licences,
+        "act": data.activities,
+        "notes": data.notes,
+        "org": settings,
+        "doc": document_fields(data.period.end, number, issued_on),
+    }
+
+
+def render_monthly_report(
+    data: MonthlyReportData,
+    settings: ReportSettings,
+    out_path: Path | str,
+    number: int | str | None = None,
+    issued_on: dt.date | None = None,
+) -> Path:
+    """Write the .docx to out_path (atomically: a reader never sees half a file) and return the path."""
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    template = DocxTemplate(str(settings.template))
+    template.render(
+        report_context(data, settings, number, issued_on), jinja_env=jinja_environment(), autoescape=True
+    )
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".report-", suffix=".docx")
+    os.close(fd)
+    try:
+        template.save(tmp)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return out

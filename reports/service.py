@@ -1,0 +1,83 @@
+"""What the runtime calls: load a period in one read transaction, aggregate, write the file.
+
+Writing the .docx/.xlsx is CPU work of a few hundred milliseconds; it runs in a worker thread so
+the chat engine's event loop keeps answering other chats meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reports.aggregate import MonthlyReportData, aggregate
+from reports.export import export_period
+from reports.periods import Period
+from reports.render import render_monthly_report
+from reports.settings import ReportSettings
+from storage.catalogue import Catalogue
+from storage.db import Database
+from storage.domain import PeriodRecords
+from storage.records import load_period_records
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    path: Path
+    period: Period
+    timings: dict[str, float] = field(default_factory=dict)  # seconds: load, aggregate, render/write
+    records: int = 0  # how many records the file was made from
+
+
+async def load_period(db: Database, period: Period) -> PeriodRecords:
+    async with db.read() as session:
+        return await load_period_records(session, period.start, period.end, notes_period=period.key)
+
+
+def _count(records: PeriodRecords) -> int:
+    return sum(
+        len(x)
+        for x in (
+            records.calibration_batches,
+            records.inspections,
+            records.licences,
+            records.activities,
+            records.notes,
+        )
+    )
+
+
+async def generate_report(
+    db: Database,
+    catalogue: Catalogue,
+    settings: ReportSettings,
+    period: Period,
+    out_path: Path | str,
+    number: int | str | None = None,
+    issued_on: dt.date | None = None,
+) -> GeneratedFile:
+    """The period's report as a .docx draft for signing (number and day blank unless given)."""
+    t0 = time.perf_counter()
+    records = await load_period(db, period)
+    t1 = time.perf_counter()
+    data: MonthlyReportData = aggregate(records, catalogue, period)
+    t2 = time.perf_counter()
+    path = await asyncio.to_thread(render_monthly_report, data, settings, out_path, number, issued_on)
+    t3 = time.perf_counter()
+    return GeneratedFile(
+        path, period, {"load": t1 - t0, "aggregate": t2 - t1, "render": t3 - t2}, _count(records)
+    )
+
+
+async def generate_export(
+    db: Database, catalogue: Catalogue, period: Period, out_path: Path | str
+) -> GeneratedFile:
+    """The period's raw records as .xlsx, one sheet per kind."""
+    t0 = time.perf_counter()
+    records = await load_period(db, period)
+    t1 = time.perf_counter()
+    path = await asyncio.to_thread(export_period, records, catalogue, out_path)
+    t2 = time.perf_counter()
+    return GeneratedFile(path, period, {"load": t1 - t0, "write": t2 - t1}, _count(records))
