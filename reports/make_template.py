@@ -7,7 +7,9 @@ tags (docxtpl) over reports.aggregate.MonthlyReportData plus `org` (ReportSettin
 
 Layout per Nghị định 30/2020, Phụ lục I and its Mẫu 1.4 (docs/domain-vn.md §1): A4; margins top and
 bottom 20 mm, left 30 mm, right 15 mm; Times New Roman; body 14 pt justified, first line 1 cm, 6 pt
-before; the borderless two-column header (grid 3829 + 5670 twips); title, trích yếu and a short rule;
+before; the borderless two-column header (Mẫu 1.4 has 3829 + 5670 twips; we use 4440 + 5300, indented
+-390, so "SỞ KHOA HỌC VÀ CÔNG NGHỆ" and the quốc hiệu each fit one line at 12 pt, the low end of ND 30's
+12-13 pt; cell margins 85 twips); title, trích yếu and a short rule;
 the signature table (grid 2994 + 6290 twips) with "Nơi nhận" 12 pt bold italic and its list 11 pt;
 page numbers centred in the header from page 2 on.
 """
@@ -116,19 +118,33 @@ def _rule(container, *, width_cm: float, box_cm: float) -> None:
     ppr.append(mark)
 
 
+def _widths(table, widths) -> None:
+    """Column widths in both places: Word reads the cells' tcW, LibreOffice the table's tblGrid."""
+    for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        col.w = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
 def _table(doc, widths_twips: list[int], *, indent_twips: int = 0, rows: int = 1):
     """A borderless fixed-width table (header and signature blocks)."""
     table = doc.add_table(rows=rows, cols=len(widths_twips))
     table.autofit = False
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths_twips, strict=True):
-            cell.width = Twips(width)
+    _widths(table, [Twips(w) for w in widths_twips])
     tblpr = table._tbl.tblPr
     ind = OxmlElement("w:tblInd")
     ind.set(qn("w:w"), str(indent_twips))
     ind.set(qn("w:type"), "dxa")
     tblpr.append(ind)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("w:left", "w:right"):
+        margin = OxmlElement(side)
+        margin.set(qn("w:w"), "85")
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    tblpr.append(margins)
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
     tblpr.append(layout)
@@ -181,15 +197,15 @@ def _setup(doc) -> None:
 
 def _letterhead(doc) -> None:
     """Ô 1-4: issuing body, number and symbol | national motto, place and date."""
-    left, right = _table(doc, [3829, 5670], indent_twips=-199).rows[0].cells
-    _cell_para(left, "{{ org.parent_body }}", first=True)
-    _cell_para(left, [("{{ org.department }}", "b")])
-    _rule(left, width_cm=2.6, box_cm=6.75)
+    left, right = _table(doc, [4440, 5300], indent_twips=-390).rows[0].cells
+    _cell_para(left, "{{ org.parent_body }}", size=12, first=True)
+    _cell_para(left, [("{{ org.department }}", "b")], size=12)
+    _rule(left, width_cm=3.0, box_cm=7.83)
     p = _cell_para(left, "Số: {{ doc.number }}/{{ org.symbol }}")
     p.paragraph_format.space_before = Pt(6)
-    _cell_para(right, [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "b")], size=13, first=True)
+    _cell_para(right, [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "b")], size=12, first=True)
     _cell_para(right, [("Độc lập - Tự do - Hạnh phúc", "b")], size=14)
-    _rule(right, width_cm=6.2, box_cm=10.0)
+    _rule(right, width_cm=6.2, box_cm=9.35)
     p = _cell_para(right, [("{{ org.place }}, ngày {{ doc.day }} tháng {{ doc.month }} năm {{ doc.year }}", "i")], size=14)  # fmt: skip
     p.paragraph_format.space_before = Pt(6)
 
@@ -364,14 +380,12 @@ def _calibration(doc) -> None:
 def _calibration_table(doc) -> None:
     headers = ["STT", "Lĩnh vực kiểm định", "Đơn vị tính", "Số PTĐ hiệu chỉnh, kiểm định", "Số PTĐ loại bỏ",
                "Cấp giấy chứng nhận"]  # fmt: skip
-    widths = [1.2, 4.4, 1.9, 3.4, 2.5, 3.0]
+    widths = [1.4, 4.3, 1.9, 3.3, 2.4, 2.9]
     table = doc.add_table(rows=5, cols=6)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = Cm(width)
+    _widths(table, [Cm(w) for w in widths])
     cells = (
         [(h, "b") for h in headers],
         [("{%tr for row in calibration.rows %}", "")] + [("", "")] * 5,
