@@ -90,6 +90,8 @@ class Engine:
         self.sweepers: list[Sweeper] = []
         self._work = asyncio.Event()
         self._send = asyncio.Event()
+        self._tick = asyncio.Event()  # wakes the scheduler loop (only on stop)
+        self._send_lock = asyncio.Lock()  # one sender pass at a time: a reply is never sent twice
         self._active_chats: set[tuple[str, str]] = set()
         self._workers: set[asyncio.Task] = set()
         self._slots = asyncio.Semaphore(self.settings.concurrency)
@@ -197,6 +199,10 @@ class Engine:
 
     async def send_due_once(self) -> int:
         """Send every due reply, chats concurrently, each chat's replies in order. Returns how many were sent."""
+        async with self._send_lock:
+            return await self._send_due()
+
+    async def _send_due(self) -> int:
         async with self.db.read() as session:
             due = await store.due_replies(session, self.clock.now())
         by_chat: dict[tuple[str, str], list[store.OutboxItem]] = {}
@@ -279,26 +285,28 @@ class Engine:
     # --- the running process ----------------------------------------------------------------------
 
     async def run(self) -> None:
-        """Run the dispatcher, the sender and the scheduler until `stop()`."""
+        """Run the dispatcher, the sender and the scheduler until `stop()`; then finish the messages
+        in hand and send what they queued."""
         self._work.set()
         self._send.set()
         loops = [self._loop(self._work, self.dispatch_once), self._loop(self._send, self.send_due_once),
-                 self._loop(None, self.run_jobs_once)]
+                 self._loop(self._tick, self.run_jobs_once)]
         await asyncio.gather(*loops)
+        if self._workers:
+            await asyncio.gather(*list(self._workers), return_exceptions=True)
+        await self.send_due_once()
 
-    async def _loop(self, event: asyncio.Event | None, step: Callable[[], Awaitable[Any]]) -> None:
+    async def _loop(self, event: asyncio.Event, step: Callable[[], Awaitable[Any]]) -> None:
         while not self._stopping:
-            if event is not None:
-                event.clear()
+            event.clear()
             try:
                 await step()
             except Exception:
                 log.exception("engine loop %s failed; retrying", getattr(step, "__name__", step))
             await self._wait(event)
 
-    async def _wait(self, event: asyncio.Event | None) -> None:
-        if event is None:
-            await asyncio.sleep(self.settings.poll_interval)
+    async def _wait(self, event: asyncio.Event) -> None:
+        if self._stopping:
             return
         try:
             await asyncio.wait_for(event.wait(), self.settings.poll_interval)
@@ -306,10 +314,7 @@ class Engine:
             pass
 
     async def stop(self) -> None:
-        """Finish the messages in hand, then stop."""
+        """Ask `run()` to finish the messages in hand and return."""
         self._stopping = True
-        self._work.set()
-        self._send.set()
-        if self._workers:
-            await asyncio.gather(*list(self._workers), return_exceptions=True)
-        await self.send_due_once()
+        for event in (self._work, self._send, self._tick):
+            event.set()

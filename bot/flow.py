@@ -203,6 +203,11 @@ async def handle(flow: Flow, state: dict[str, Any], ctx: FlowContext) -> Step:
     return _reask(state, texts.UNSUPPORTED)
 
 
+def resume(state: dict[str, Any]) -> Step:
+    """Show the question on screen again (after a detour such as "abandon this draft?" → no)."""
+    return Step(state, [_question_reply(state)])
+
+
 def render_numbered(reply: Reply) -> str:
     """A reply for channels without buttons (Zalo, console): the prompt, numbered choices, words to type."""
     lines = [reply.text] if reply.text else []

@@ -41,6 +41,6 @@ def setup_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> Redacting
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "aiosqlite", "telegram.ext"):
+    for noisy in ("httpx", "httpcore", "aiosqlite", "telegram.ext", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     return redactor

@@ -13,15 +13,14 @@ import time
 from collections import defaultdict, deque
 
 from bot.engine import Unit
-from bot.messages import Choice, Reply
+from bot.messages import Reply
 from handlers import texts
 from storage import engine_store, people
-from storage.domain import ROLES, Conflict, Identity, Staff
+from storage.domain import ROLES, Conflict, Identity, Invite, Staff
 from storage.text import fold
 
 log = logging.getLogger(__name__)
 
-REGISTER = "register"
 LINK_MINUTES = 15
 
 
@@ -43,8 +42,7 @@ class CodeLimiter:
         self._failures[key].append(self.now())
 
 
-def role_names(roles) -> str:
-    return ", ".join(texts.ROLE_NAMES.get(r, r) for r in ROLES if r in roles) or "—"
+role_names = texts.role_names
 
 
 def _identity(unit: Unit) -> Identity:
@@ -52,37 +50,28 @@ def _identity(unit: Unit) -> Identity:
     return Identity(msg.channel, msg.user_id, msg.chat_id, msg.display_name)
 
 
-async def start(unit: Unit, limiter: CodeLimiter) -> None:
-    """Handles /start CODE from someone not yet registered on this channel."""
+async def start(unit: Unit, limiter: CodeLimiter) -> Invite | None:
+    """Handles /start CODE from someone not yet registered on this channel. Returns the invitation
+    when the person must now agree to the privacy notice (the registration form)."""
     msg, session = unit.incoming, unit.session
     code = msg.text.strip()
     if not code:
         unit.reply(Reply(text=texts.START_NEEDS_CODE))
-        return
+        return None
     key = (msg.channel, msg.user_id)
     if limiter.blocked(key):
         unit.reply(Reply(text=texts.TOO_MANY_TRIES.format(minutes=int(limiter.window // 60))))
-        return
+        return None
     invite = await people.find_usable_invite(session, code, unit.now)
     if invite is None:
         limiter.failed(key)
         log.info("wrong invite code from %s user %s", msg.channel, msg.user_id)
         unit.reply(Reply(text=texts.BAD_CODE))
-        return
+        return None
     if invite.staff_id is not None:
         await _link(unit, invite.id, invite.staff_id)
-        return
-    state = {"kind": REGISTER, "invite_id": invite.id, "token": f"reg{invite.id}"}
-    await engine_store.put_conversation(session, msg.channel, msg.chat_id, state, unit.now, None)
-    unit.reply(_privacy_question(invite.name, state["token"]))
-
-
-def _privacy_question(name: str, token: str) -> Reply:
-    return Reply(
-        text=texts.PRIVACY_NOTICE.format(name=name),
-        choices=(Choice("agree", texts.AGREE), Choice("decline", texts.DISAGREE)),
-        token=token,
-    )
+        return None
+    return invite
 
 
 async def _link(unit: Unit, invite_id: int, staff_id: int) -> None:
@@ -102,39 +91,6 @@ async def _link(unit: Unit, invite_id: int, staff_id: int) -> None:
         channel=texts.CHANNEL_NAMES.get(unit.incoming.channel, unit.incoming.channel),
         name=staff.name, roles=role_names(staff.roles),
     )))
-
-
-_AGREE_WORDS = {"1", "agree", "dong y", "co", "ok", "yes", "y", "đồng ý"}
-_DECLINE_WORDS = {"2", "decline", "khong dong y", "khong", "k", "no", "n"}
-
-
-async def answer_privacy(unit: Unit, state: dict) -> None:
-    """The invited person agrees (registered) or not (nothing kept)."""
-    msg, session = unit.incoming, unit.session
-    answer = msg.choice or fold(msg.text)
-    if answer not in _AGREE_WORDS | _DECLINE_WORDS:
-        unit.reply(Reply(text=texts.ANSWER_AGREE))
-        return
-    await engine_store.clear_conversation(session, msg.channel, msg.chat_id)
-    if answer in _DECLINE_WORDS:
-        unit.reply(Reply(text=texts.REGISTRATION_DECLINED))
-        return
-    invite = await people.usable_invite_by_id(session, state["invite_id"], unit.now)
-    if invite is None:
-        unit.reply(Reply(text=texts.BAD_CODE))
-        return
-    staff = await people.create_staff(session, invite.name, invite.roles, unit.now)
-    try:
-        await people.add_identity(session, staff.id, _identity(unit), unit.now)
-    except Conflict:
-        unit.reply(Reply(text=texts.ACCOUNT_TAKEN))
-        return
-    await people.mark_invite_used(session, invite.id, staff.id, unit.now)
-    await engine_store.audit(
-        session, staff_id=staff.id, action="register", entity="staff", entity_id=staff.id,
-        after={"name": staff.name, "roles": sorted(staff.roles), "channel": msg.channel}, now=unit.now,
-    )
-    unit.reply(Reply(text=texts.REGISTERED.format(roles=role_names(staff.roles))))
 
 
 async def link_code(unit: Unit, staff: Staff) -> None:

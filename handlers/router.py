@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import flow as flows
+from bot import texts as flow_texts
 from bot.engine import Unit
 from bot.messages import Choice, Reply
 from handlers import people as people_handlers
-from handlers import texts
+from handlers import registration, texts
 from handlers.commands import Command, CommandTable
 from storage import engine_store, people
 from storage.domain import Staff
@@ -53,17 +54,26 @@ class Router:
             await self._command(unit, staff, state)
         elif state is not None:
             await self._continue(unit, staff, state)
+        elif msg.kind == "choice":
+            unit.reply(Reply(text=flow_texts.QUESTION_CLOSED))  # a tap on a keyboard of a finished form
         elif msg.kind == "unsupported":
             unit.reply(Reply(text=texts.UNSUPPORTED))
         else:
             unit.reply(Reply(text=texts.NO_FLOW_HINT))
 
     async def _stranger(self, unit: Unit, state: dict | None) -> None:
+        """Someone not registered on this channel: /start CODE, the registration form, or a refusal."""
         msg = unit.incoming
         if msg.kind == "command" and msg.command == "start":
-            await people_handlers.start(unit, self.limiter)
-        elif state is not None and state.get("kind") == people_handlers.REGISTER:
-            await people_handlers.answer_privacy(unit, state)
+            invite = await people_handlers.start(unit, self.limiter)
+            if invite is not None:
+                flow = registration.registration_flow(invite.name)
+                step = await flows.start(flow, self._registration_context(unit, invite.id))
+                await self._apply(unit, flow, step, invite_id=invite.id, name=invite.name)
+        elif state is not None and state.get("flow") == "register":
+            flow = registration.registration_flow(state["name"])
+            step = await flows.handle(flow, state["state"], self._registration_context(unit, state["invite_id"]))
+            await self._apply(unit, flow, step, invite_id=state["invite_id"], name=state["name"])
         else:
             log.info("refused %s user %s (not registered)", msg.channel, msg.user_id)
             unit.reply(Reply(text=texts.REFUSAL))
@@ -132,7 +142,7 @@ class Router:
         return flows.FlowContext(
             session=unit.session,
             staff=staff,
-            today=unit.now.astimezone(self.settings.zone).date(),
+            today=unit.now.astimezone(self.settings.zone).date(),  # local, never the UTC date
             now=unit.now,
             incoming=unit.incoming,
             settings=services,
@@ -144,9 +154,9 @@ class Router:
         await self._apply(unit, flow, step)
 
     async def _continue(self, unit: Unit, staff: Staff, state: dict) -> None:
-        if state.get("kind") == people_handlers.REGISTER:
-            unit.reply(Reply(text=texts.ALREADY_REGISTERED.format(name=staff.name)))
+        if state.get("flow") not in self.settings.services.flows:  # e.g. a registration finished elsewhere
             await engine_store.clear_conversation(unit.session, unit.incoming.channel, unit.incoming.chat_id)
+            unit.reply(Reply(text=texts.NO_FLOW_HINT))
             return
         if fold(unit.incoming.text) in CANCEL_WORDS and unit.incoming.kind == "text":
             await self._cancel(unit, state)
@@ -169,19 +179,22 @@ class Router:
         elif answer in {"keep", "2", "tiep tuc nhap", "tiep tuc", "khong", "no"}:
             state = {k: v for k, v in state.items() if k != "pending"}
             await self._save_state(unit, state)
-            flow = self._flow(state)
-            step = await flows.resume(flow, state["state"], self.flow_context(unit, staff))
-            unit.replies.extend(step.replies)
+            unit.replies.extend(flows.resume(state["state"]).replies)
         else:
-            unit.reply(Reply(text=texts.ANSWER_AGREE.replace("Đồng ý", texts.ABANDON_YES)
-                             .replace("Không đồng ý", texts.ABANDON_NO)))
+            unit.reply(Reply(text=texts.ANSWER_ABANDON))
 
-    async def _apply(self, unit: Unit, flow: flows.Flow, step: flows.Step) -> None:
+    def _registration_context(self, unit: Unit, invite_id: int) -> flows.FlowContext:
+        return flows.FlowContext(
+            session=unit.session, staff=None, today=unit.now.astimezone(self.settings.zone).date(),
+            now=unit.now, incoming=unit.incoming, settings={"invite_id": invite_id},
+        )
+
+    async def _apply(self, unit: Unit, flow: flows.Flow, step: flows.Step, **extra) -> None:
         unit.replies.extend(step.replies)
         if step.state is None:
             await engine_store.clear_conversation(unit.session, unit.incoming.channel, unit.incoming.chat_id)
         else:
-            await self._save_state(unit, {"kind": "flow", "flow": flow.name, "state": step.state})
+            await self._save_state(unit, {"kind": "flow", "flow": flow.name, "state": step.state, **extra})
 
     async def _save_state(self, unit: Unit, state: dict) -> None:
         msg = unit.incoming

@@ -14,12 +14,9 @@ PRIVACY_NOTICE = (
     "• Dữ liệu chỉ dùng để lập báo cáo của Sở; không thu thập ngày sinh, số định danh cá nhân.\n"
     "Bạn đồng ý để tiếp tục?"
 )
-AGREE = "Đồng ý"
-DISAGREE = "Không đồng ý"
 REGISTERED = "Đăng ký xong. Vai trò của bạn: {roles}.\nGõ /help để xem các lệnh bạn dùng được."
 REGISTRATION_DECLINED = "Bạn chưa đồng ý nên chưa đăng ký. Khi sẵn sàng, gửi lại /start MÃ_MỜI."
 ALREADY_REGISTERED = "Bạn đã đăng ký rồi, {name}. Gõ /help để xem các lệnh."
-ANSWER_AGREE = "Vui lòng trả lời 1 (Đồng ý) hoặc 2 (Không đồng ý)."
 LINKED = "Đã liên kết tài khoản {channel} này với {name}. Vai trò: {roles}."
 ACCOUNT_TAKEN = "Tài khoản này đã được đăng ký cho một cán bộ khác. Hãy liên hệ bộ phận CNTT."
 
@@ -31,6 +28,13 @@ ROLE_NAMES = {
     "manager": "lãnh đạo",
     "admin": "quản trị",
 }
+
+
+def role_names(roles) -> str:
+    """Roles in Vietnamese, in the canonical order."""
+    return ", ".join(name for key, name in ROLE_NAMES.items() if key in roles) or "—"
+
+
 CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "console"}
 
 HELP_HEADER = "Các lệnh bạn dùng được:"
@@ -43,6 +47,7 @@ NOTHING_TO_CANCEL = "Không có việc gì đang dở để hủy."
 ABANDON_DRAFT = "Bạn đang nhập dở “{title}”. Bỏ bản nháp đó để chuyển sang /{command}?"
 ABANDON_YES = "Bỏ bản nháp"
 ABANDON_NO = "Tiếp tục nhập"
+ANSWER_ABANDON = "Vui lòng trả lời 1 (Bỏ bản nháp) hoặc 2 (Tiếp tục nhập)."
 DRAFT_EXPIRED = "Bản nháp “{title}” đã quá {minutes} phút không được trả lời nên đã bị hủy. Gõ /{command} để nhập lại."
 REVOKED = "Tài khoản của bạn đã bị thu hồi quyền sử dụng. Liên hệ bộ phận CNTT nếu cần."
 ERROR = "Xin lỗi, đã có lỗi khi xử lý tin nhắn này. Tin nhắn trước đó vẫn được giữ nguyên; vui lòng thử lại."

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -15,6 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 class Database:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    # SQLite has one writer at a time. Queue this process's writers here, in FIFO order, instead
+    # of letting them collide on the file lock, where SQLite's busy handler sleeps and retries.
+    _writers: asyncio.Lock | None = field(default=None, repr=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -27,7 +31,13 @@ class Database:
         On SQLite the write lock is taken at BEGIN (BEGIN IMMEDIATE), so two units of work never
         deadlock upgrading a read lock to a write lock.
         """
-        async with self.sessions() as session, session.begin():
+        if not self.is_sqlite:
+            async with self.sessions() as session, session.begin():
+                yield session
+            return
+        if self._writers is None:
+            self._writers = asyncio.Lock()
+        async with self._writers, self.sessions() as session, session.begin():
             yield session
 
     @contextlib.asynccontextmanager
