@@ -466,8 +466,9 @@ async def merge_facilities(
     )
     duplicate.merged_into = survivor_id
     if duplicate.tax_code and not survivor.tax_code:
-        survivor.tax_code, duplicate.tax_code = duplicate.tax_code, None
-        await session.flush()  # the move frees the unique key first
+        tax_code, duplicate.tax_code = duplicate.tax_code, None
+        await session.flush()  # free the unique key before the survivor takes it
+        survivor.tax_code = tax_code
     await session.flush()
     _audit(session, "merge", "facility", duplicate, before, meta)
     return _facility(survivor)

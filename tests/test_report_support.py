@@ -1,0 +1,168 @@
+"""Shared helpers of the report tests: the catalogue, settings, databases and reading a .docx back.
+
+(A module of helpers, not of tests: tests/conftest.py belongs to the engine's author.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+import storage.record_models  # noqa: F401  (registers the record tables on Base)
+from reports.settings import ReportSettings
+from storage.catalogue import Catalogue, catalogue_from_dict
+from storage.db import Database, open_database
+from storage.models import Base, StaffRow
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = Path("/work/shared/reference/monthly-report-2023-01.md")
+STAFF_ID = 1
+
+
+def config() -> dict:
+    with (ROOT / "config.toml").open("rb") as f:
+        return tomllib.load(f)
+
+
+def catalogue() -> Catalogue:
+    return catalogue_from_dict(config()["catalogue"])
+
+
+MODEL_ORGANISATION = {
+    "parent_body": "UBND TỈNH HƯNG YÊN",
+    "department": "SỞ KHOA HỌC VÀ CÔNG NGHỆ",
+    "department_name": "Sở Khoa học và Công nghệ",
+    "department_short": "Sở",
+    "province": "Hưng Yên",
+    "place": "Hưng Yên",
+    "symbol": "BC-SKHCN",
+    "signer_authority": "KT. GIÁM ĐỐC",
+    "signer_title": "PHÓ GIÁM ĐỐC",
+    "signer_name": "Nguyễn Xuân Hải",
+    "recipients_to": ["Bộ Khoa học và Công nghệ", "UBND tỉnh Hưng Yên"],
+    "recipients_copy": [
+        "Vụ phát triển KH&CN địa phương",
+        "Chủ tịch HĐKH&CN tỉnh",
+        "Văn phòng Tỉnh uỷ",
+        "Văn phòng UBND tỉnh",
+        "Ban Tuyên giáo Tỉnh uỷ",
+        "Giám đốc, các Phó Giám đốc Sở",
+        "Các phòng, đơn vị thuộc và trực thuộc Sở",
+        "Cổng TTĐT Sở",
+        "Lưu: VT, VP",
+    ],
+    "calibration_centre": "Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng",
+    "inspection_unit": "Chi cục Tiêu chuẩn Đo lường Chất lượng",
+}
+
+OTHER_ORGANISATION = {
+    "parent_body": "UBND TỈNH NAM ĐỊNH",
+    "department": "SỞ KHOA HỌC VÀ CÔNG NGHỆ",
+    "province": "Nam Định",
+    "place": "Nam Định",
+    "symbol": "BC-KHCN",
+    "signer_title": "GIÁM ĐỐC",
+    "signer_name": "Trần Thị Bích",
+    "recipients_to": ["Bộ Khoa học và Công nghệ"],
+    "recipients_copy": ["Như trên", "UBND tỉnh Nam Định", "Lưu: VT, KHTC"],
+}
+
+
+def model_settings() -> ReportSettings:
+    return ReportSettings.from_config(MODEL_ORGANISATION, {"cut_off_day": 14})
+
+
+def other_settings() -> ReportSettings:
+    return ReportSettings.from_config(OTHER_ORGANISATION, {"cut_off_day": 14})
+
+
+# --- databases ----------------------------------------------------------------------------------
+
+
+async def _add_staff(db: Database) -> None:
+    async with db.unit_of_work() as session:
+        session.add(
+            StaffRow(id=STAFF_ID, name="Cán bộ", name_folded="can bo", created_at=dt.datetime.now(dt.UTC))
+        )
+
+
+async def sqlite_database(tmp_path: Path) -> Database:
+    db = open_database(f"sqlite+aiosqlite:///{tmp_path / 'report.sqlite3'}")
+    async with db.engine.begin() as conn:
+        await conn.run_sync(Base.metadata.create_all)
+    await _add_staff(db)
+    return db
+
+
+async def postgres_database() -> Database:
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url:
+        pytest.skip("PostgreSQL: set TEST_DATABASE_URL=postgresql+asyncpg://… to run the storage tests on it")
+    db = open_database(url)
+    async with db.engine.begin() as conn:
+        await conn.run_sync(Base.metadata.drop_all)
+        await conn.run_sync(Base.metadata.create_all)
+    await _add_staff(db)
+    return db
+
+
+async def database(kind: str, tmp_path: Path) -> AsyncIterator[Database]:
+    """A fresh database of `kind` ("sqlite" or "postgresql") with one staff member; dropped after."""
+    db = await (sqlite_database(tmp_path) if kind == "sqlite" else postgres_database())
+    try:
+        yield db
+    finally:
+        if kind == "postgresql":
+            async with db.engine.begin() as conn:
+                await conn.run_sync(Base.metadata.drop_all)
+        await db.close()
+
+
+# --- reading a .docx back -----------------------------------------------------------------------
+
+
+def blocks(path: Path) -> list[Paragraph | Table]:
+    """The body's paragraphs and tables in document order."""
+    doc = Document(str(path))
+    out: list[Paragraph | Table] = []
+    for el in doc.element.body.iterchildren():
+        if el.tag.endswith("}p"):
+            out.append(Paragraph(el, doc))
+        elif el.tag.endswith("}tbl"):
+            out.append(Table(el, doc))
+    return out
+
+
+def paragraphs(path: Path) -> list[str]:
+    """Texts of the body's non-empty paragraphs (outside tables)."""
+    return [b.text for b in blocks(path) if isinstance(b, Paragraph) and b.text.strip()]
+
+
+def tables(path: Path) -> list[Table]:
+    return [b for b in blocks(path) if isinstance(b, Table)]
+
+
+def all_text(path: Path) -> str:
+    """Every piece of text in the file: body, tables, headers, footers."""
+    doc = Document(str(path))
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    for section in doc.sections:
+        for part in (section.header, section.first_page_header, section.footer):
+            parts += [p.text for p in part.paragraphs]
+    return "\n".join(parts)
+
+
+def paragraph_with(path: Path, start: str) -> str:
+    found = [p for p in paragraphs(path) if p.startswith(start)]
+    assert len(found) == 1, f"{len(found)} paragraphs start with {start!r}"
+    return found[0]
