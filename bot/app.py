@@ -10,10 +10,12 @@ import signal
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.channels.base import ChannelContext
 from bot.clock import Clock
 from bot.config import Config
 from bot.engine import Engine, EngineSettings
 from bot.messages import Incoming, Reply
+from bot.web import WebServer, make_app
 from handlers import texts
 from handlers.registry import build_commands, build_flows
 from handlers.router import Router, RouterSettings
@@ -30,6 +32,7 @@ class Services:
 
     config: Config
     catalogue: Any
+    db: Database | None = None
     flows: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -53,6 +56,10 @@ async def open_db(config: Config, migrate: bool = True) -> Database:
     return db
 
 
+async def _nothing() -> None:
+    return None
+
+
 def _error_reply(_incoming: Incoming) -> Reply:
     return Reply(text=texts.ERROR)
 
@@ -60,7 +67,7 @@ def _error_reply(_incoming: Incoming) -> Reply:
 async def build_app(config: Config, clock: Clock | None = None, db: Database | None = None) -> App:
     clock = clock or Clock(config.general.zone)
     db = db or await open_db(config)
-    services = Services(config=config, catalogue=config.catalogue)
+    services = Services(config=config, catalogue=config.catalogue, db=db)
     services.flows = build_flows(services)
     router = Router(
         build_commands(services),
@@ -96,7 +103,7 @@ async def serve(config: Config) -> None:
     app = await build_app(config)
     try:
         async with running(app):
-            channels = await _start_channels(app)
+            channels, server = await _start_channels(app)
             if not channels:
                 log.warning("no channel token configured; nothing to receive from")
             stop = asyncio.Event()
@@ -111,13 +118,54 @@ async def serve(config: Config) -> None:
                 await channel.stop()
             await app.engine.stop()
             await engine_task
+            for channel in channels:
+                await getattr(channel, "close", _nothing)()
+            if server is not None:
+                await server.stop()
     finally:
         await app.db.close()
 
 
-async def _start_channels(app: App) -> list:
-    """Channel adapters are added by the channels issue; none exist yet besides the console."""
-    return []
+def _channel_classes(config: Config) -> list:
+    """The adapters whose tokens are configured, imported only then."""
+    found = []
+    if config.zalo.enabled:
+        from bot.channels.zalo import ZaloChannel
+
+        found.append((ZaloChannel, config.zalo))
+    if config.telegram.enabled:
+        from bot.channels.telegram import TelegramChannel
+
+        found.append((TelegramChannel, config.telegram))
+    return found
+
+
+async def _start_channels(app: App) -> tuple[list, WebServer | None]:
+    """Build the adapters, give them the web server for their webhooks, start the server, then them."""
+    from bot.links import DocumentLinks
+
+    config = app.config
+    web_app = make_app()
+    links = DocumentLinks(app.db, app.clock, config.general.data_dir / "documents", config.web.public_url,
+                          dt.timedelta(minutes=config.web.link_minutes))
+    links.add_routes(web_app)
+    ctx = ChannelContext(
+        accept=app.engine.accept, media_dir=config.general.data_dir / "media", web_app=web_app,
+        public_url=config.web.public_url, links=links, clock=app.clock,
+        commands_for=app.router.commands_for,
+    )
+    ctx.media_dir.mkdir(parents=True, exist_ok=True)
+    channels = [cls(channel_config, ctx) for cls, channel_config in _channel_classes(config)]
+    needs_web = config.web.enabled or any(c.mode == "webhook" for _, c in _channel_classes(config))
+    server = WebServer(web_app, config.web.host, config.web.port) if needs_web else None
+    if server is not None:
+        await server.start()
+        log.info("web server on %s:%s", config.web.host, server.port)
+    for channel in channels:
+        app.engine.senders[channel.name] = channel
+        await channel.start()
+    app.engine.job_handlers["links.cleanup"] = links.cleanup_job
+    return channels, server
 
 
 async def console(config: Config, as_name: str) -> None:

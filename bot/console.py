@@ -33,7 +33,7 @@ class ConsoleSender:
         self.sent = 0
 
     async def send(self, chat_id: str, reply: Reply) -> str:
-        if reply.kind == "typing":
+        if reply.kind in ("typing", "menu"):
             return ""
         if reply.kind == "document":
             body = f"📄 {reply.text}\n   Tệp: {reply.document_path}".strip()

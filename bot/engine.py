@@ -10,6 +10,7 @@ nothing: an unprocessed inbox row is processed at the next start, an unsent repl
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import logging
 import random
@@ -53,10 +54,15 @@ class Unit:
     clock: Clock
     now: dt.datetime
     replies: list[Reply] = field(default_factory=list)
+    notices: list[tuple[str, str, Reply]] = field(default_factory=list)  # to other chats
     extra: dict[str, Any] = field(default_factory=dict)
 
     def reply(self, reply: Reply) -> None:
         self.replies.append(reply)
+
+    def notify(self, channel: str, chat_id: str, reply: Reply) -> None:
+        """Queue a message to another chat (a person whose roles changed, say), in this transaction."""
+        self.notices.append((channel, chat_id, reply))
 
 
 Handler = Callable[[Unit], Awaitable[None]]
@@ -141,6 +147,7 @@ class Engine:
             await store.queue_reply(
                 session, channel=item.channel, chat_id=item.chat_id, payload=reply.to_json(), now=now, inbox_id=item.id
             )
+        await self._queue(session, unit.notices, now)
 
     async def _fail(self, channel: str, chat_id: str) -> None:
         """The handler raised: its transaction is gone. Mark the message failed so it is not retried
@@ -223,7 +230,7 @@ class Engine:
         sender = self.senders.get(item.channel)
         if sender is None:
             return False  # the channel is not running in this process; keep the reply for later
-        reply = Reply.from_json(item.payload)
+        reply = await self._resolve_edit(item, Reply.from_json(item.payload))
         try:
             message_id = await sender.send(item.chat_id, reply)
         except RetryLater as exc:
@@ -237,6 +244,14 @@ class Engine:
         async with self.db.unit_of_work() as session:
             await store.mark_sent(session, item.id, self.clock.now(), message_id or "")
         return True
+
+    async def _resolve_edit(self, item: store.OutboxItem, reply: Reply) -> Reply:
+        """An edit names the earlier message by its token; the platform needs that message's id."""
+        if reply.kind != "edit" or reply.edit_message_id or not reply.token:
+            return reply
+        async with self.db.read() as session:
+            message_id = await store.sent_message_id(session, item.channel, item.chat_id, reply.token)
+        return dataclasses.replace(reply, edit_message_id=message_id)
 
     async def _retry(self, item: store.OutboxItem, exc: RetryLater) -> None:
         attempts = item.attempts + 1

@@ -11,7 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 IncomingKind = Literal["text", "command", "choice", "location", "photo", "sticker", "unsupported"]
-ReplyKind = Literal["text", "document", "typing", "edit"]
+# text: a message (with choices: buttons or a numbered list); document: a file (Telegram) or a
+# signed link (Zalo); typing: "typing…" before slow work; edit: replace the text of an earlier
+# message that carried the same token (Telegram; a new message where editing is impossible);
+# menu: the person's command menu (choices = command, description; Telegram's per-chat commands).
+ReplyKind = Literal["text", "document", "typing", "edit", "menu"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ class Reply:
     document_path: str = ""
     document_name: str = ""
     token: str = ""  # identifies a question so a tap on an old keyboard can be recognised
+    edit_message_id: str = ""  # for kind "edit": filled in by the engine from the outbox just before sending
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -103,7 +103,7 @@ async def link_code(unit: Unit, staff: Staff) -> None:
     unit.reply(Reply(text=texts.LINK_CODE.format(code=code, other=other, minutes=LINK_MINUTES)))
 
 
-async def staff_command(unit: Unit, staff: Staff) -> None:
+async def staff_command(unit: Unit, staff: Staff, menu_for) -> None:
     """/staff — list everyone; `/staff N vaitro a,b`, `/staff N thuhoi`, `/staff N khoiphuc`."""
     everyone = await people.list_staff(unit.session)
     args = unit.incoming.text.split()
@@ -123,6 +123,10 @@ async def staff_command(unit: Unit, staff: Staff) -> None:
         await _set_active(unit, staff, target, True)
     else:
         unit.reply(Reply(text=texts.STAFF_USAGE))
+        return
+    updated = await people.get_staff(unit.session, target.id)
+    for identity in updated.identities:  # the person's menus follow their new roles
+        unit.notify(identity.channel, identity.chat_id, menu_for(updated))
 
 
 def _staff_list(everyone: list[Staff]) -> str:

@@ -14,7 +14,7 @@ ADMIN = frozenset({"admin"})
 
 
 async def _staff(unit, staff, router) -> None:
-    await people.staff_command(unit, staff)
+    await people.staff_command(unit, staff, router.menu_reply)
 
 
 async def _link(unit, staff, router) -> None:

@@ -77,6 +77,10 @@ class Router:
         else:
             log.info("refused %s user %s (not registered)", msg.channel, msg.user_id)
             unit.reply(Reply(text=texts.REFUSAL))
+            return
+        staff = await people.staff_by_identity(unit.session, msg.channel, msg.user_id)
+        if staff is not None:  # just registered or linked: their commands appear in the menu
+            unit.reply(self.menu_reply(staff))
 
     # --- commands ---------------------------------------------------------------------------------
 
@@ -102,6 +106,22 @@ class Router:
             await self._ask_abandon(unit, state, command)
         else:
             await command.handler(unit, staff, self)
+
+    async def commands_for(self, channel: str, user_id: str) -> list[tuple[str, str]]:
+        """The command menu of one account (Telegram shows it per chat): its roles' commands only."""
+        async with self.settings.services.db.read() as session:
+            staff = await people.staff_by_identity(session, channel, user_id)
+        return self.menu(staff)
+
+    def menu(self, staff: Staff | None) -> list[tuple[str, str]]:
+        if staff is None or not staff.active:
+            return [("start", "đăng ký bằng mã mời")]
+        items = [(c.name, c.description) for c in self.commands.for_staff(staff)]
+        return [*items, ("help", "các lệnh bạn dùng được"), ("huy", "hủy việc đang làm dở")]
+
+    def menu_reply(self, staff: Staff | None) -> Reply:
+        """A reply that sets the person's command menu where the channel has one (Telegram)."""
+        return Reply(kind="menu", choices=tuple(Choice(name, text) for name, text in self.menu(staff)))
 
     def help_text(self, staff: Staff) -> str:
         lines = [texts.HELP_HEADER]

@@ -1,0 +1,1 @@
+"""Channel adapters: platform updates in (to the inbox), neutral replies out (from the outbox)."""

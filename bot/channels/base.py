@@ -1,0 +1,43 @@
+"""What every channel adapter gets and provides.
+
+An adapter turns each platform update into an `Incoming` and hands it to `ctx.accept`, which commits
+it to the inbox; only then does the adapter acknowledge the update to the platform (next getUpdates
+offset, HTTP 200 to a webhook). It delivers `Reply`s through `send`, raising `RetryLater` for 429 /
+5xx / network trouble and `PermanentFailure` for replies the platform will never take.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from aiohttp import web
+
+from bot.clock import Clock
+from bot.messages import Incoming, Reply
+
+
+@dataclass
+class ChannelContext:
+    accept: Callable[[Incoming], Awaitable[bool]]  # commit to the inbox; False for a duplicate
+    media_dir: Path  # photos are downloaded here at once (platform links expire)
+    web_app: web.Application  # add webhook routes here before the server starts
+    public_url: str  # where phones reach the web server ('' if none)
+    links: Any  # bot.links.DocumentLinks: signed, expiring download links (Zalo has no file sending)
+    clock: Clock
+    commands_for: Callable[[str, str], Awaitable[list[tuple[str, str]]]] | None = None  # (channel, user) → menu
+
+
+class Channel(Protocol):
+    name: str  # "telegram" | "zalo"
+
+    async def start(self) -> None:
+        """Begin receiving: start the polling loop, or register the webhook."""
+
+    async def stop(self) -> None:
+        """Stop receiving; the update in hand is committed or left unacknowledged."""
+
+    async def send(self, chat_id: str, reply: Reply) -> str:
+        """Deliver one reply; return the platform's message id ('' if none)."""
