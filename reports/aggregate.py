@@ -9,6 +9,7 @@ sentence. Counts are `Count` values: they print the way the model report writes 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -399,13 +400,16 @@ def activity_figure(items: list[Activity]) -> ActivityFigure:
     )
 
 
+_LINES = re.compile(r"\r\n|\r|\n")  # not str.splitlines: it also splits at \v, \f and other controls
+
+
 def section_notes(notes: Iterable[Note]) -> dict[str, SectionNotes]:
     """Each section's notes as paragraphs (one per non-empty line), split around the figures."""
     before: dict[str, list[str]] = defaultdict(list)
     after: dict[str, list[str]] = defaultdict(list)
     for note in sorted(notes, key=lambda n: (n.position, n.id)):
         target = before if note.position < 0 else after
-        target[note.section].extend(line.strip() for line in note.text.splitlines() if line.strip())
+        target[note.section].extend(line.strip() for line in _LINES.split(note.text) if line.strip())
     keys = dict.fromkeys([*SECTION_KEYS, *before, *after])
     return {template_name(k): SectionNotes(tuple(before[k]), tuple(after[k])) for k in keys}
 

@@ -277,12 +277,15 @@ RESULTS = (
     "{% endfor %}{% if not loop.last %}; {% endif %}{% endfor %}."
 )
 FAILURE = (
-    "- {{ f.name }} ({{ f.noun }}): {% for c in f.criteria %}{% if not loop.first %}; {% endif %}"
-    "không đạt yêu cầu {{ c }}{% endfor %}"
+    "- {{ f.name }} ({{ f.noun }}): "
+    "{% if f.criteria %}không đạt tiêu chí {% for c in f.criteria %}{{ c }}{% if not loop.last %}, {% endif %}"
+    "{% endfor %}{% endif %}"
     "{% for p in f.pumps %}{% if f.criteria or not loop.first %}; {% endif %}cột đo {{ p.serial }}"
-    "{% if p.expired %} hết hiệu lực kiểm định{% endif %}{% if p.seal_broken %} không còn nguyên niêm phong{% endif %}"
-    "{% if p.error %} có sai số {{ p.error }}% vượt giới hạn cho phép{% endif %}{% endfor %}"
-    "{% if f.violations %}; {{ f.violations }}{% endif %}"
+    "{% if p.expired %} hết hiệu lực kiểm định{% endif %}"
+    "{% if p.seal_broken %}{% if p.expired %},{% endif %} không còn nguyên niêm phong{% endif %}"
+    "{% if p.error %}{% if p.expired or p.seal_broken %},{% endif %} có sai số {{ p.error }}% vượt giới hạn "
+    "cho phép{% endif %}{% endfor %}"
+    "{% if f.violations %}{% if f.criteria or f.pumps %}; {% endif %}{{ f.violations }}{% endif %}"
     '{% if f.action == "fine" %}; đã xử phạt vi phạm hành chính {{ f.fine }} đồng'
     '{% elif f.action == "record" %}; đã lập biên bản vi phạm{% elif f.action == "reminder" %}; đã nhắc nhở'
     "{% endif %}."

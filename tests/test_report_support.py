@@ -166,3 +166,19 @@ def paragraph_with(path: Path, start: str) -> str:
     found = [p for p in paragraphs(path) if p.startswith(start)]
     assert len(found) == 1, f"{len(found)} paragraphs start with {start!r}"
     return found[0]
+
+
+# The model's typos and the spellings our output corrects, applied before comparing texts with it.
+MODEL_TYPOS = {
+    "Hung Yên": "Hưng Yên",
+    "đượctham": "được tham",
+    "UBNDngày": "UBND ngày",
+    "trênđịa": "trên địa",
+    "phong phồng xạ": "phông phóng xạ",
+    "phần đầu": "phấn đấu",
+    "2021- 2025": "2021-2025",
+    '"Điều tra': "“Điều tra",
+    'Hưng Yên" năm': "Hưng Yên” năm",
+    "Công TTĐT": "Cổng TTĐT",
+    "<http://sancongnghehungyen.vn/>": "http://sancongnghehungyen.vn/",
+}

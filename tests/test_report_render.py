@@ -1,0 +1,388 @@
+"""The rendered .docx, read back with python-docx, against the model report of January 2023."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.shared import Pt
+
+from reports import make_template
+from reports.aggregate import aggregate
+from reports.demo import load_demo
+from reports.periods import month_period
+from reports.render import render_monthly_report
+from reports.service import generate_report
+from reports.settings import DEFAULT_TEMPLATE, ReportSettings
+from storage.domain import (
+    Activity,
+    ChecklistAnswer,
+    Facility,
+    InspectionVisit,
+    Licence,
+    Note,
+    PeriodRecords,
+    Plan,
+    PumpCheck,
+)
+from storage.text import fold
+from tests.test_report_support import (
+    MODEL,
+    MODEL_TYPOS,
+    STAFF_ID,
+    all_text,
+    catalogue,
+    model_settings,
+    other_settings,
+    paragraph_with,
+    paragraphs,
+    sqlite_database,
+    tables,
+)
+
+D = dt.date
+PERIOD = month_period(2023, 1)
+CAT = catalogue()
+
+
+async def _demo_report(tmp: Path, settings: ReportSettings, locality: str) -> Path:
+    db = await sqlite_database(tmp)
+    try:
+        await load_demo(db, CAT, STAFF_ID, locality=locality)
+        return (await generate_report(db, CAT, settings, PERIOD, tmp / "report.docx")).path
+    finally:
+        await db.close()
+
+
+@pytest.fixture(scope="module")
+def demo_docx(tmp_path_factory) -> Path:
+    """The demo month through the database, aggregation and template, made once for the module."""
+    return asyncio.run(_demo_report(tmp_path_factory.mktemp("demo"), model_settings(), "tỉnh Hưng Yên"))
+
+
+def render(records: PeriodRecords, tmp_path: Path, settings: ReportSettings | None = None, **kw) -> Path:
+    data = aggregate(records, CAT, PERIOD)
+    return render_monthly_report(data, settings or model_settings(), tmp_path / "r.docx", **kw)
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def corrected_model() -> str:
+    """The model's text with its typos corrected and the Markdown marks removed."""
+    text = MODEL.read_text(encoding="utf-8")
+    for wrong, right in MODEL_TYPOS.items():
+        text = text.replace(wrong, right)
+    return re.sub(r"[*#]|<[^>]*>", "", text)
+
+
+# --- the demo month against the model -----------------------------------------------------------
+
+
+def test_every_paragraph_of_the_demo_report_is_the_models(demo_docx):
+    model = _flat(corrected_model())
+    missing = [p for p in paragraphs(demo_docx) if _flat(p) not in model]
+    assert missing == []
+
+
+MODEL_LINES_ELSEWHERE = {  # tested on their own below: header, table, signature
+    "Số: /BC-SKHCN", "Hưng Yên, ngày tháng 01 năm 2023", "KT.GIÁM ĐỐC", "- Lưu: VT, VPTr.",
+}  # fmt: skip
+
+
+def test_every_line_of_the_model_is_in_the_demo_report(demo_docx):
+    document = _flat(all_text(demo_docx))
+    lines = [_flat(line) for line in corrected_model().splitlines() if "\t" not in line]  # the table: below
+    wanted = [ln for ln in lines if ln and ln not in MODEL_LINES_ELSEWHERE]
+    # III.3's first paragraph carries a figure sentence and a note: the report prints them apart.
+    split = "- Đã cấp 03 Giấy chứng nhận đăng ký kết quả thực hiện nhiệm vụ KH&CN theo dịch vụ hành chính công cho các tổ chức liên quan."
+    parts = [split, lines[lines.index(next(ln for ln in lines if ln.startswith(split)))][len(split) + 1 :]]
+    wanted = [ln for ln in wanted if not ln.startswith(split)] + parts
+    assert [ln for ln in wanted if ln not in document] == []
+
+
+def test_figure_sentences_of_the_demo_month(demo_docx):
+    assert paragraph_with(demo_docx, "- Ban hành") == (
+        "- Ban hành 05 bản thông báo công bố hợp chuẩn, 10 bản thông báo công bố hợp quy, tiếp nhận 88 bản đăng ký "
+        "kiểm tra chất lượng thép nhập khẩu đáp ứng yêu cầu chất lượng hàng hóa nhập khẩu cho 10 doanh nghiệp trên "
+        "địa bàn tỉnh;"
+    )
+    assert "kiểm tra tại 13 cơ sở trên địa bàn tỉnh (09 cơ sở kinh doanh xăng dầu, 03 cơ sở kinh doanh thiết bị " \
+        "điện - điện tử, 01 cơ sở kinh doanh gas). Kết quả: 09/09 cơ sở kinh doanh xăng dầu sử dụng" in paragraph_with(demo_docx, "Thực hiện Kế hoạch số 3826/KH-TĐC ngày 30/12/2022 của Tổng cục")  # fmt: skip
+    assert paragraph_with(demo_docx, "- Trong tháng 01, Sở") == (
+        "- Trong tháng 01, Sở đã thẩm định và cấp 04 giấy phép sử dụng thiết bị X-quang chẩn đoán y tế, "
+        "03 chứng chỉ nhân viên bức xạ."
+    )
+    assert paragraph_with(demo_docx, "Trong tháng 01 năm 2023, Sở không tiến hành thanh tra")
+    assert paragraph_with(demo_docx, "Trong tháng 01 năm 2023, Sở không nhận được đơn thư")
+    assert paragraph_with(demo_docx, "B. PHƯƠNG HƯỚNG") == "B. PHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM THÁNG 02"
+
+
+def test_calibration_table_rows_and_bold_total(demo_docx):
+    table = tables(demo_docx)[1]
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert rows == [
+        ["STT", "Lĩnh vực kiểm định", "Đơn vị tính", "Số PTĐ hiệu chỉnh, kiểm định", "Số PTĐ loại bỏ", "Cấp giấy chứng nhận"],
+        ["1", "Điện", "PTĐ", "67", "0", "67"], ["2", "Khối lượng", "PTĐ", "67", "0", "67"],
+        ["3", "Dung tích", "PTĐ", "119", "0", "119"], ["4", "Áp suất", "PTĐ", "20", "0", "20"],
+        ["5", "Điện trở nối đất", "PTĐ", "07", "0", "07"], ["6", "X-Quang", "PTĐ", "01", "0", "01"],
+        ["7", "Đồng hồ đo nước", "PTĐ", "500", "0", "500"], ["", "Tổng", "", "781", "0", "781"],
+    ]  # fmt: skip
+    total = table.rows[-1].cells
+    assert all(run.bold for cell in total[1:] for p in cell.paragraphs for run in p.runs if run.text)
+    bold = [r.text for r in paragraph_runs(demo_docx, "Trong tháng 01 năm 2023, Trung tâm") if r.bold]
+    assert bold == ["781", "781"]
+
+
+def paragraph_runs(path: Path, start: str):
+    doc = Document(str(path))
+    (p,) = [p for p in doc.paragraphs if p.text.startswith(start)]
+    return p.runs
+
+
+# --- the layout of Nghị định 30 -----------------------------------------------------------------
+
+
+def test_page_margins_font_and_page_numbers(demo_docx):
+    doc = Document(str(demo_docx))
+    s = doc.sections[0]
+    assert (round(s.page_width.mm), round(s.page_height.mm)) == (210, 297)
+    mm = {k: round(getattr(s, f"{k}_margin").mm) for k in ("top", "bottom", "left", "right")}
+    assert (
+        20 <= mm["top"] <= 25
+        and 20 <= mm["bottom"] <= 25
+        and 30 <= mm["left"] <= 35
+        and 15 <= mm["right"] <= 20
+    )
+    normal = doc.styles["Normal"]
+    assert (normal.font.name, normal.font.size) == ("Times New Roman", Pt(14))
+    fonts = normal.element.rPr.rFonts
+    assert {fonts.get(f"{{{fonts.nsmap['w']}}}{k}") for k in ("ascii", "hAnsi", "eastAsia", "cs")} == {
+        "Times New Roman"
+    }
+    assert s.different_first_page_header_footer
+    assert all(not p.text.strip() for p in s.first_page_header.paragraphs)
+    header_xml = s.header._element.xml
+    assert "PAGE" in header_xml and 'w:fldCharType="begin"' in header_xml
+    assert s.header.paragraphs[0].alignment == 1  # centred
+    body = paragraph_with(demo_docx, "Trong tháng 01 năm 2023, Sở Khoa học")
+    assert body  # the body paragraph exists; its format:
+    p = next(p for p in doc.paragraphs if p.text.startswith("Trong tháng 01 năm 2023, Sở Khoa học"))
+    assert p.alignment == 3 and p.paragraph_format.first_line_indent is not None
+    assert p.paragraph_format.space_before >= Pt(6)
+
+
+def test_header_table_is_borderless_and_has_both_columns(demo_docx):
+    doc = Document(str(demo_docx))
+    header = tables(demo_docx)[0]
+    assert "w:tblBorders" not in header._tbl.xml and header.style.name in ("Normal Table", None)
+    left, right = header.rows[0].cells
+    texts = [p.text for p in left.paragraphs if p.text.strip()]
+    assert texts == ["UBND TỈNH HƯNG YÊN", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "Số:       /BC-SKHCN"]
+    assert left.paragraphs[1].runs[0].bold and not left.paragraphs[0].runs[0].bold
+    assert any(p._p.pPr is not None and "w:pBdr" in p._p.pPr.xml for p in left.paragraphs)  # the short rule
+    rtexts = [p.text for p in right.paragraphs if p.text.strip()]
+    assert rtexts[:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    assert _flat(rtexts[2]) == "Hưng Yên, ngày tháng 01 năm 2023"
+    date_run = next(p for p in right.paragraphs if p.text.startswith("Hưng Yên")).runs[0]
+    assert date_run.italic and date_run.font.size == Pt(14)
+    title = next(p for p in doc.paragraphs if p.text == "BÁO CÁO")
+    assert title.alignment == 1 and title.runs[0].bold
+
+
+def test_signature_block(demo_docx):
+    signature = tables(demo_docx)[-1]
+    left, right = signature.rows[0].cells
+    heading = left.paragraphs[0].runs[0]
+    assert (heading.text, heading.bold, heading.italic, heading.font.size) == (
+        "Nơi nhận:",
+        True,
+        True,
+        Pt(12),
+    )
+    lines = [p for p in left.paragraphs[1:] if p.text]
+    assert lines[0].text == "- Vụ phát triển KH&CN địa phương;" and lines[-1].text == "- Lưu: VT, VP."
+    assert all(r.font.size == Pt(11) for p in lines for r in p.runs if r.text)
+    signer = [p for p in right.paragraphs if p.text.strip()]
+    assert [p.text for p in signer] == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Xuân Hải"]
+    assert all(r.bold and r.font.size == Pt(14) for p in signer for r in p.runs if r.text)
+    assert "w:tblBorders" not in signature._tbl.xml
+
+
+def test_number_and_date_when_given(tmp_path):
+    path = render(PeriodRecords(), tmp_path, number=5, issued_on=D(2023, 1, 16))
+    assert "Số: 05/BC-SKHCN" in all_text(path)
+    assert "Hưng Yên, ngày 16 tháng 01 năm 2023" in all_text(path)
+
+
+# --- other departments, other months ------------------------------------------------------------
+
+
+def test_another_departments_report_has_none_of_the_models_names(tmp_path):
+    path = asyncio.run(_demo_report(tmp_path, other_settings(), "tỉnh Nam Định"))
+    text = all_text(path)
+    folded = fold(text)
+    for name in ("hung yen", "hungyen", "nguyen xuan hai", "skhcn"):
+        assert name not in folded.replace("bc-skhcn", "x"), name
+    assert "UBND TỈNH NAM ĐỊNH" in text and "Trần Thị Bích" in text and "Số:       /BC-KHCN" in text
+    assert "Nam Định, ngày" in text and "Kính gửi: Bộ Khoa học và Công nghệ." in paragraphs(path)
+    assert "Sở Khoa học và Công nghệ tỉnh Nam Định trân trọng báo cáo./." in paragraphs(path)
+    assert "KT." not in text
+
+
+def test_no_province_in_code_or_template():
+    """Names come from config: only the demo data (the model's own month) names its province."""
+    sources = [p for p in Path(make_template.__file__).parent.glob("*.py") if p.name != "demo.py"]
+    with zipfile.ZipFile(DEFAULT_TEMPLATE) as z:
+        template_xml = " ".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+    for text in [p.read_text(encoding="utf-8") for p in sources] + [template_xml]:
+        assert "hung yen" not in fold(text) and "hungyen" not in fold(text)
+
+
+def test_the_models_typos_do_not_appear(demo_docx):
+    text = all_text(demo_docx)
+    for typo in ("Hung Yên", "đượctham", "UBNDngày", "trênđịa", "phong phồng", "phần đầu"):
+        assert typo not in text
+
+
+def test_template_script_is_reproducible(tmp_path):
+    assert make_template.build(tmp_path / "t.docx").read_bytes() == DEFAULT_TEMPLATE.read_bytes()
+
+
+def test_an_empty_month_gives_the_negative_sentences_and_keeps_the_headings(tmp_path):
+    path = render(PeriodRecords(), tmp_path)
+    text = "\n".join(paragraphs(path))
+    for sentence in (
+        "- Trong tháng 01 năm 2023, Sở không ban hành thông báo công bố hợp chuẩn, hợp quy, không tiếp nhận đăng ký "
+        "kiểm tra chất lượng thép nhập khẩu;",
+        "Trong tháng 01 năm 2023, Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng không thực hiện hiệu chỉnh, "
+        "kiểm định phương tiện đo.",
+        "- Trong tháng 01, Sở không cấp giấy phép, chứng chỉ về an toàn bức xạ.",
+        "Trong tháng 01 năm 2023, Sở không tiến hành thanh tra trong lĩnh vực KH&CN.",
+        "Trong tháng 01 năm 2023, Sở không tổ chức kiểm tra trong lĩnh vực KH&CN.",
+        "Trong tháng 01 năm 2023, Sở không nhận được đơn thư phản ánh, kiến nghị, khiếu nại, tố cáo thuộc lĩnh vực "
+        "quản lý.",
+        "I. Xây dựng cơ chế, chính sách, pháp luật về khoa học và công nghệ",
+        "2.2. Hoạt động hỗ trợ khởi nghiệp, đổi mới sáng tạo (ĐMST)",
+    ):
+        assert sentence in text
+    assert len(tables(path)) == 2  # no calibration table, only header and signature
+    assert "00" not in text.replace("2023", "") and " 0 " not in text
+    assert "{{" not in all_text(path) and "{%" not in all_text(path)
+
+
+def test_a_month_where_some_facilities_failed(tmp_path):
+    criteria = CAT.facility_kind("xang_dau").criteria
+    answers = tuple(ChecklistAnswer(c.key, "met") for c in criteria)
+    failed = tuple(ChecklistAnswer(c.key, "not_met" if c.key == "ghi_nhan" else "met") for c in criteria)
+    visits = (
+        InspectionVisit(1, 1, 1, "xang_dau", D(2023, 1, 5), (1,), answers),
+        InspectionVisit(2, 1, 2, "xang_dau", D(2023, 1, 6), (1,), failed,
+                        (PumpCheck("CD-02", False, True, -0.8, False),), "", "Không niêm yết giá", "fine", 7_500_000),
+        InspectionVisit(3, 1, 3, "gas", D(2023, 1, 6), (1,), (ChecklistAnswer("do_luong", "met"),)),
+    )  # fmt: skip
+    facilities = {1: Facility(1, "xang_dau", "CHXD Bình Minh"), 2: Facility(2, "xang_dau", "CHXD Hoàng Long"),
+                  3: Facility(3, "gas", "Gas An Phú")}  # fmt: skip
+    plans = (Plan(1, "05/KH-CCTĐC", D(2023, 1, 2), "Chi cục Tiêu chuẩn Đo lường Chất lượng", "kiểm tra xăng dầu", "kiem_tra"),)  # fmt: skip
+    path = render(PeriodRecords(inspections=visits, plans=plans, facilities=facilities), tmp_path)
+    main = paragraph_with(path, "Thực hiện Kế hoạch số 05/KH-CCTĐC ngày 02/01/2023")
+    assert "tại 03 cơ sở trên địa bàn tỉnh (02 cơ sở kinh doanh xăng dầu, 01 cơ sở kinh doanh gas)" in main
+    assert main.endswith(
+        "Kết quả: 02/02 cơ sở kinh doanh xăng dầu sử dụng phương tiện đo còn hiệu lực của giấy chứng nhận kiểm định, "
+        "lưu giữ đầy đủ hồ sơ chất lượng; 01/02 cơ sở kinh doanh xăng dầu ghi nhãn đúng quy định; "
+        "01/01 cơ sở kinh doanh gas đảm bảo yêu cầu về đo lường."
+    )
+    assert paragraph_with(path, "- CHXD Hoàng Long") == (
+        "- CHXD Hoàng Long (cơ sở kinh doanh xăng dầu): không đạt tiêu chí ghi nhãn đúng quy định; cột đo CD-02 hết "
+        "hiệu lực kiểm định, có sai số -0,80% vượt giới hạn cho phép; Không niêm yết giá; đã xử phạt vi phạm hành "
+        "chính 7.500.000 đồng."
+    )
+    assert "Các cơ sở chưa đạt yêu cầu:" in paragraphs(path)
+
+
+def _conformity(tmp_path: Path, hop_chuan: int, hop_quy: int, steel: int) -> str:
+    acts = tuple(
+        Activity(i, kind, D(2023, 1, 3), n, "Công ty A" if kind == "thep_nhap_khau" else "")
+        for i, (kind, n) in enumerate(
+            (("hop_chuan", hop_chuan), ("hop_quy", hop_quy), ("thep_nhap_khau", steel))
+        )
+        if n
+    )
+    path = render(PeriodRecords(activities=acts), tmp_path)
+    (found,) = [p for p in paragraphs(path) if "thông báo công bố" in p or "thép nhập khẩu" in p]
+    return found
+
+
+@pytest.mark.parametrize(
+    ("counts", "sentence"),
+    [
+        ((0, 10, 88), "- Ban hành 10 bản thông báo công bố hợp quy, tiếp nhận 88 bản đăng ký kiểm tra chất lượng thép "
+                      "nhập khẩu đáp ứng yêu cầu chất lượng hàng hóa nhập khẩu cho 01 doanh nghiệp trên địa bàn tỉnh;"),
+        ((5, 0, 0), "- Ban hành 05 bản thông báo công bố hợp chuẩn;"),
+        ((5, 10, 0), "- Ban hành 05 bản thông báo công bố hợp chuẩn, 10 bản thông báo công bố hợp quy;"),
+        ((0, 0, 88), "- Tiếp nhận 88 bản đăng ký kiểm tra chất lượng thép nhập khẩu đáp ứng yêu cầu chất lượng hàng "
+                     "hóa nhập khẩu cho 01 doanh nghiệp trên địa bàn tỉnh;"),
+    ],
+)  # fmt: skip
+def test_a_zero_drops_its_clause_from_the_combined_sentence(tmp_path, counts, sentence):
+    assert _conformity(tmp_path, *counts) == sentence
+
+
+HOSTILE = "A & B <b>đậm</b> \"nháy\" 'đơn' 🚀 tab\x0bdọc =SUM(A1)"
+
+
+def test_hostile_text_is_escaped_and_xml_safe(tmp_path):
+    records = PeriodRecords(
+        notes=(Note(1, "2023-01", "A.I", HOSTILE),),
+        licences=(Licence(1, "xquang_y_te", "cap_moi", "1", HOSTILE, HOSTILE, D(2023, 1, 3)),),
+        inspections=(InspectionVisit(1, 1, 1, "gas", D(2023, 1, 5), (), (ChecklistAnswer("do_luong", "not_met"),),
+                                     violations=HOSTILE),),
+        plans=(Plan(1, "1/KH", D(2023, 1, 1), HOSTILE, HOSTILE, "kiem_tra"),),
+        facilities={1: Facility(1, "gas", HOSTILE)},
+    )  # fmt: skip
+    settings = ReportSettings.from_config({**model_settings_dict(), "signer_name": HOSTILE})
+    path = render(records, tmp_path, settings)
+    expected = HOSTILE.replace("\x0b", "")
+    text = all_text(path)  # python-docx parsed it: the XML is well-formed
+    assert expected in paragraphs(path)
+    assert text.count(expected) >= 4 and "\x0b" not in text
+    assert "<b>" in text and "&amp;" not in text
+
+
+def model_settings_dict() -> dict:
+    from tests.test_report_support import MODEL_ORGANISATION
+
+    return dict(MODEL_ORGANISATION)
+
+
+def test_settings_name_the_missing_key():
+    from reports.settings import ReportSettingsError
+
+    with pytest.raises(ReportSettingsError, match="organisation.signer_name"):
+        ReportSettings.from_config({k: v for k, v in model_settings_dict().items() if k != "signer_name"})
+    with pytest.raises(ReportSettingsError, match="cut_off_day"):
+        ReportSettings.from_config(model_settings_dict(), {"cut_off_day": 40})
+
+
+def test_libreoffice_converts_the_demo_report_to_pdf(demo_docx, tmp_path):
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if not office:
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+    subprocess.run(
+        [office, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(demo_docx)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    pdf = tmp_path / "report.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+        assert "781" in text and "09/09" in text and "Nguyễn Xuân Hải" in text
