@@ -14,10 +14,9 @@ from storage.domain import ROLES
 NO_TOKEN_HELP = """\
 Chưa cấu hình kênh chat nào (no channel token configured).
 
-  Zalo:     tạo bot tại https://bot.zapps.me (Zalo Bot Creator), rồi
-            export ZALO_BOT_TOKEN='…'
-  Telegram: tạo bot với @BotFather, rồi
-            export TELEGRAM_BOT_TOKEN='…'
+  Zalo:     trong ứng dụng Zalo, mở OA "Zalo Bot Manager" → "Tạo bot" (tên bot bắt đầu bằng "Bot");
+            Zalo gửi token vào tin nhắn của bạn. Rồi: export ZALO_BOT_TOKEN='…'
+  Telegram: tạo bot với @BotFather (lệnh /newbot), rồi: export TELEGRAM_BOT_TOKEN='…'
 
 Sau đó chạy: python main.py run        (xem README.md, mục "Configuration")
 Thử ngay trên máy này: python main.py console --as "Tên của bạn"
@@ -74,9 +73,12 @@ async def _default(config: Config) -> int:
         await app_module.serve(config)
         return 0
     print(NO_TOKEN_HELP)
-    status = await _demo(argparse.Namespace(out=None), config)
+    from bot import reporting
+
+    status = await reporting.demo_command(config, argparse.Namespace(out=None))
     if sys.stdin.isatty():
-        await app_module.console(config, "Khách dùng thử")
+        print(f"Mở console trên cơ sở dữ liệu mẫu, với tư cách “{reporting.DEMO_USER}” (Ctrl-D để thoát).")
+        await app_module.console(reporting.demo_config(config, fresh=False), reporting.DEMO_USER)
     return status
 
 
