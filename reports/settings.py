@@ -53,11 +53,12 @@ class ReportSettings:
         values.update({key: _text(organisation, key) for key in _OPTIONAL if key in organisation})
         values["recipients_to"] = _texts(organisation, "recipients_to")
         values["recipients_copy"] = _texts(organisation, "recipients_copy")
-        values.setdefault("locality", f"tỉnh {values['province']}")
+        if not values.get("locality"):
+            values["locality"] = f"tỉnh {values['province']}"
         if "cut_off_day" in reporting:
             values["cut_off_day"] = _cut_off(reporting["cut_off_day"])
-        if reporting.get("template"):
-            values["template"] = _template_path(reporting["template"], base_dir)
+        if reporting.get("report_template"):
+            values["template"] = _template_path(reporting["report_template"], base_dir)
         return cls(**values)
 
 
@@ -95,6 +96,6 @@ def _cut_off(value: Any) -> int:
 
 def _template_path(value: Any, base_dir: Path | None) -> Path:
     if not isinstance(value, str):
-        raise ReportSettingsError("reporting.template must be a file path")
+        raise ReportSettingsError("reporting.report_template must be a file path")
     path = Path(value)
     return path if path.is_absolute() or base_dir is None else base_dir / path

@@ -386,3 +386,18 @@ def test_libreoffice_converts_the_demo_report_to_pdf(demo_docx, tmp_path):
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
         assert "781" in text and "09/09" in text and "Nguyễn Xuân Hải" in text
+
+
+def test_settings_from_the_projects_config(tmp_path):
+    from tests.test_report_support import config
+
+    raw = config()
+    settings = ReportSettings.from_config(raw["organisation"], raw["reporting"], base_dir=tmp_path)
+    assert settings.template == DEFAULT_TEMPLATE and settings.cut_off_day == 14
+    assert settings.locality.startswith("tỉnh ") and settings.recipients_copy
+    custom = ReportSettings.from_config(
+        raw["organisation"], {"report_template": "mine.docx"}, base_dir=tmp_path
+    )
+    assert custom.template == tmp_path / "mine.docx"
+    path = render(PeriodRecords(), tmp_path, settings)
+    assert "{{" not in all_text(path)
