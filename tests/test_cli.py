@@ -1,0 +1,72 @@
+"""The command line, as a newcomer and an admin use it: real processes, real SQLite files."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run(tmp_path: Path, *args: str, stdin: str = "", extra_env: dict | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_BOT_TOKEN") and k != "DATABASE_URL"}
+    env.update({"FIELDBOT_DATA_DIR": str(tmp_path / "data"), "FIELDBOT_CONFIG": str(REPO / "config.toml")})
+    env.update(extra_env or {})
+    return subprocess.run(
+        [sys.executable, "main.py", "--log-level", "WARNING", *args],
+        cwd=REPO, input=stdin, capture_output=True, text=True, timeout=120, env=env,
+    )
+
+
+def test_no_token_explains_runs_the_demo_and_exits_0(tmp_path):
+    result = run(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "TELEGRAM_BOT_TOKEN" in result.stdout and "ZALO_BOT_TOKEN" in result.stdout
+    path = Path(re.search(r"ghi tại: (.+\.docx)", result.stdout).group(1))
+    text = "\n".join(p.text for p in docx.Document(path).paragraphs)
+    assert "781" in text and "BÁO CÁO" in text
+
+
+def test_console_registers_with_an_invite_and_lists_commands(tmp_path):
+    invite = run(tmp_path, "admin", "invite", "--role", "technician", "--role", "admin", "--name", "Lê Thị Hoa")
+    assert invite.returncode == 0, invite.stderr
+    code = re.search(r"/start (\w+)", invite.stdout).group(1)
+    session = run(tmp_path, "console", "--as", "Hoa", stdin=f"/help\n/start {code}\n1\n/help\n/start {code}\n")
+    assert session.returncode == 0, session.stderr
+    out = session.stdout
+    assert out.index("chỉ dành cho cán bộ được mời") < out.index("Bạn đồng ý để tiếp tục?")
+    assert "1. Có\n2. Không" in out  # choices as a numbered list, as on Zalo
+    assert "Đăng ký xong. Vai trò của bạn: kỹ thuật viên kiểm định, quản trị." in out
+    assert "/staff (/nhansu)" in out and "Bạn đã đăng ký rồi, Lê Thị Hoa" in out
+    staff = run(tmp_path, "admin", "staff")
+    assert "Lê Thị Hoa — admin, technician — console:console:hoa" in staff.stdout
+    reused = run(tmp_path, "console", "--as", "Khác", stdin=f"/start {code}\n")
+    assert "Mã mời không đúng, đã dùng hoặc đã hết hạn" in reused.stdout  # single use
+
+
+def test_bad_config_is_one_clear_error(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text((REPO / "config.toml").read_text(encoding="utf-8").replace("cut_off_day = 14", "cut_off_day = 0"))
+    result = run(tmp_path, "migrate", extra_env={"FIELDBOT_CONFIG": str(bad)})
+    assert result.returncode == 2
+    assert f"{bad}: [reporting] cut_off_day must be between 1 and 28" in result.stderr
+
+
+def test_every_subcommand_has_help(tmp_path):
+    for args in (["run"], ["console"], ["migrate"], ["admin", "invite"], ["report"], ["export"], ["demo"]):
+        result = run(tmp_path, *args, "--help")
+        assert result.returncode == 0 and "usage:" in result.stdout, args
+
+
+def test_report_and_export_of_an_empty_month(tmp_path):
+    out = tmp_path / "r.docx"
+    assert run(tmp_path, "report", "--month", "2023-02", "--out", str(out)).returncode == 0
+    assert out.exists()
+    xlsx = tmp_path / "e.xlsx"
+    assert run(tmp_path, "export", "--month", "2023-02", "--out", str(xlsx)).returncode == 0
+    assert xlsx.exists()
