@@ -113,11 +113,15 @@ class ZaloChannel:
 
     async def start(self) -> None:
         """Polling: delete any webhook, then poll. Webhook: register our URL and secret."""
-        if self.config.mode == "webhook":
-            await self._start_webhook()
-        else:
-            registered = await self._register("deleteWebhook", {})
-            self._poller = asyncio.create_task(self._poll_forever(registered), name="zalo polling")
+        try:
+            if self.config.mode == "webhook":
+                await self._start_webhook()
+            else:
+                registered = await self._register("deleteWebhook", {})
+                self._poller = asyncio.create_task(self._poll_forever(registered), name="zalo polling")
+        except ZaloCannotStart:
+            await self.close()  # the app closes channels only after a run
+            raise
 
     async def _start_webhook(self) -> None:
         if not self.ctx.public_url:
