@@ -6,11 +6,14 @@ A command's handler is `async (unit, staff, router)`. Forms are declared in thei
 
 from __future__ import annotations
 
-from handlers import people
+from handlers import facilities, inspection, inspection_texts, notes, people, report, report_texts
 from handlers.commands import Command, CommandTable
 
 EVERYONE: frozenset[str] = frozenset()
 ADMIN = frozenset({"admin"})
+INSPECTOR = frozenset({"inspector"})
+MANAGER = frozenset({"manager"})
+MANAGER_OR_CLERK = frozenset({"manager", "clerk"})
 
 
 async def _staff(unit, staff, router) -> None:
@@ -23,13 +26,25 @@ async def _link(unit, staff, router) -> None:
 
 def build_flows(services) -> dict:
     """The forms, by name. Each is declared as data in its own module."""
-    return {}
+    return {
+        **inspection.build(services),  # /kiemtra, with a location button (Telegram) or typed (Zalo, console)
+        "merge_facilities": facilities.merge_flow(),  # /gopcoso
+        notes.FLOW_NAME: notes.note_flow(services),  # /ghichu
+    }
 
 
 def build_commands(services) -> CommandTable:
     return CommandTable([
+        # Field work: one facility check on site, one record per visit.
+        Command("kiemtra", ("inspect",), INSPECTOR, inspection_texts.COMMAND_DESCRIPTION, inspection.command),
+        # The monthly report: notes for its sections, then the .docx and the raw records (made by a job).
+        Command("ghichu", ("note",), MANAGER_OR_CLERK, report_texts.NOTES_COMMAND, notes.note_command),
+        Command("baocao", ("report",), MANAGER, report_texts.REPORT_COMMAND, report.report_command),
+        Command("xuat", ("export",), MANAGER, report_texts.EXPORT_COMMAND, report.export_command),
         # Linking the same person's Zalo and Telegram accounts.
         Command("lienket", ("link",), EVERYONE, "lấy mã liên kết tài khoản Zalo/Telegram còn lại", _link),
         # Administration: the staff list, roles, revoking access.
         Command("staff", ("nhansu", "canbo"), ADMIN, "danh sách cán bộ, đổi vai trò, thu hồi quyền", _staff),
+        # Facilities typed twice: keep one, merge the other into it.
+        Command("gopcoso", ("mergefacility",), ADMIN, inspection_texts.MERGE_DESCRIPTION, facilities.merge_command),
     ])

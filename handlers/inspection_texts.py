@@ -1,0 +1,268 @@
+"""Vietnamese texts of the field inspection form (/kiemtra), facilities, /gopcoso and the facility import.
+
+One place for a Vietnamese reader to review. Errors are one sentence saying what is expected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+# --- /kiemtra -------------------------------------------------------------------------------------
+
+TITLE = "Biên bản kiểm tra cơ sở"
+COMMAND_DESCRIPTION = "ghi kết quả kiểm tra một cơ sở (xăng dầu, điện - điện tử, gas…)"
+NO_OPEN_PLAN = (
+    "Chưa có kế hoạch kiểm tra nào đang mở nên chưa ghi được biên bản. "
+    "Hãy đề nghị lãnh đạo thêm kế hoạch bằng lệnh /kehoach rồi gõ lại /kiemtra."
+)
+
+ASK_PLAN = "Kiểm tra theo kế hoạch nào?"
+LABEL_PLAN = "Kế hoạch"
+ASK_DATE = "Ngày kiểm tra? (ví dụ 13/1, “hôm qua”)"
+LABEL_DATE = "Ngày"
+ASK_KIND = "Loại cơ sở?"
+LABEL_KIND = "Loại cơ sở"
+ASK_QUERY = "Tên cơ sở: gõ vài chữ trong tên (có dấu hoặc không dấu), ví dụ “minh phat”."
+LABEL_QUERY = "Tìm cơ sở"
+ASK_FACILITY = "Chọn cơ sở (không thấy thì gõ “quay lại” để tìm bằng chữ khác):"
+LABEL_FACILITY = "Cơ sở"
+NEW_FACILITY = "➕ Thêm cơ sở mới"
+ASK_NEW_NAME = "Tên cơ sở mới (đầy đủ, như trên biển hiệu hoặc giấy đăng ký)?"
+LABEL_NEW_NAME = "Tên cơ sở"
+ASK_NEW_TAX = "Mã số thuế (10 số, hoặc 13 số dạng 0101234567-001)? Không biết thì gõ “bỏ qua”."
+LABEL_NEW_TAX = "Mã số thuế"
+ASK_NEW_ADDRESS = "Địa chỉ cơ sở (thôn/đường, xã/phường)?"
+LABEL_NEW_ADDRESS = "Địa chỉ"
+ASK_MORE_INSPECTORS = "Có thêm kiểm tra viên nào cùng đi kiểm tra không?"
+ASK_INSPECTOR = "Chọn kiểm tra viên cùng đi:"
+LABEL_INSPECTOR = "Người cùng đi"
+GROUP_INSPECTORS = "Người cùng đi"
+ASK_GPS = "Gửi vị trí cơ sở (nút “Gửi vị trí”), hoặc gõ “bỏ qua”. Vị trí được lưu cho cơ sở, không theo dõi người."
+LABEL_GPS = "Vị trí"
+ASK_PLACE = "Vị trí cơ sở: gõ địa chỉ hoặc tọa độ (ví dụ 20.65, 106.05), hoặc gõ “bỏ qua”."
+LABEL_PLACE = "Vị trí"
+LABEL_ALL_OK = "Tất cả đạt"
+MET, NOT_MET, NOT_APPLICABLE = "Đạt", "Không đạt", "Không áp dụng"
+ASK_NOTE = "Ghi chú cho tiêu chí không đạt (vi phạm cụ thể)? Gõ “bỏ qua” nếu không có."
+LABEL_NOTE = "Ghi chú"
+ASK_PUMPS_QUICK = (
+    "Cột đo: gõ số hiệu và sai số (%) của từng cột, các cột cách nhau bằng dấu chấm phẩy, "
+    "ví dụ: CD01 -0,2; CD02 +0,1"
+)
+LABEL_PUMPS_QUICK = "Cột đo"
+GROUP_PUMPS = "Cột đo"
+ASK_PUMP_SERIAL = "Số hiệu (số máy) của cột đo?"
+LABEL_PUMP_SERIAL = "Số hiệu"
+ASK_PUMP_CERT = "Tem, giấy chứng nhận kiểm định còn hiệu lực?"
+LABEL_PUMP_CERT = "Kiểm định còn hạn"
+ASK_PUMP_SEALS = "Niêm phong, kẹp chì còn nguyên vẹn?"
+LABEL_PUMP_SEALS = "Niêm phong nguyên vẹn"
+LABEL_PUMP_ERROR = "Sai số"
+ASK_MORE_PUMPS = "Còn cột đo nào khác đã kiểm tra không?"
+ASK_ACTION = "Biện pháp xử lý?"
+LABEL_ACTION = "Xử lý"
+ACTIONS = (
+    ("none", "Không xử lý"),
+    ("reminder", "Nhắc nhở"),
+    ("record", "Lập biên bản vi phạm"),
+    ("fine", "Phạt tiền"),
+)
+ASK_FINE = "Số tiền phạt (đồng), ví dụ 5.000.000?"
+LABEL_FINE = "Tiền phạt"
+ASK_VIOLATIONS = "Nội dung vi phạm hoặc nhắc nhở (ngắn gọn)? Gõ “bỏ qua” nếu không có."
+LABEL_VIOLATIONS = "Vi phạm"
+
+# validation
+NAME_TOO_SHORT = "Tên cơ sở quá ngắn, hãy gõ tên đầy đủ."
+TAX_CODE_BAD = "Mã số thuế gồm 10 chữ số, hoặc 13 chữ số dạng 0101234567-001; hãy kiểm tra lại."
+QUERY_TOO_SHORT = "Hãy gõ ít nhất 2 chữ cái của tên cơ sở."
+PUMP_ERROR_RANGE = "Sai số phải nằm trong khoảng -100 % đến +100 %, ví dụ -0,3; hãy kiểm tra lại."
+FINE_POSITIVE = "Số tiền phạt phải lớn hơn 0 đồng."
+PUMPS_EMPTY = "Hãy gõ ít nhất một cột đo, ví dụ: CD01 -0,2"
+PUMPS_TOO_MANY = "Tối đa {limit} cột đo trong một lần nhập; hãy kiểm tra lại."
+
+
+def all_ok_prompt(criteria: list[str], has_pumps: bool, limit: Decimal) -> str:
+    lines = ["Cơ sở đạt tất cả các tiêu chí sau?"]
+    lines += [f"• {label}" for label in criteria]
+    if has_pumps:
+        lines.append(f"• Mọi cột đo: kiểm định còn hạn, niêm phong nguyên vẹn (sai số nhập sau, giới hạn ±{pct(limit)})")
+    lines.append("Trả lời “có”, hoặc “không” để trả lời từng tiêu chí.")
+    return "\n".join(lines)
+
+
+def criterion_prompt(label: str) -> str:
+    return f"{label}?"
+
+
+def pump_error_prompt(limit: Decimal) -> str:
+    return f"Sai số đo được (%), có dấu, ví dụ -0,3 (giới hạn ±{pct(limit)})?"
+
+
+def pump_serial_bad(position: int, item: str) -> str:
+    return (
+        f"Cột thứ {position} (“{item}”): không đọc được sai số. "
+        "Gõ mỗi cột: số hiệu rồi sai số, cách nhau bằng dấu chấm phẩy, ví dụ: CD01 -0,2; CD02 0,1"
+    )
+
+
+def facility_already_recorded(visit_id: int) -> str:
+    return (
+        f"Cơ sở này đã có biên bản kiểm tra #{visit_id} cùng kế hoạch và cùng ngày; "
+        "mỗi lần kiểm tra chỉ lưu một biên bản (gõ “quay lại” để đổi ngày, hoặc chọn cơ sở khác)."
+    )
+
+
+def pct(value: Decimal | float | str) -> str:
+    """0.45 → "0,45 %"; a sign is kept when present."""
+    return f"{format_decimal(value)} %"
+
+
+def format_decimal(value: Decimal | float | str) -> str:
+    text = format(Decimal(str(value)).normalize(), "f")
+    return text.replace(".", ",")
+
+
+def signed_pct(value: Decimal | float | str) -> str:
+    number = Decimal(str(value))
+    sign = "+" if number > 0 else ""
+    return f"{sign}{pct(number)}"
+
+
+def format_money(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".") + " đồng"
+
+
+def format_date(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def plan_label(number: str, plan_date: dt.date, subject: str) -> str:
+    subject = subject if len(subject) <= 60 else subject[:57] + "…"
+    return f"{number} ngày {format_date(plan_date)} — {subject}" if subject else f"{number} ngày {format_date(plan_date)}"
+
+
+def facility_label(name: str, address: str, tax_code: str) -> str:
+    extra = ", ".join(part for part in (address, f"MST {tax_code}" if tax_code else "") if part)
+    return f"{name} ({extra})" if extra else name
+
+
+def facility_recorded_label(name: str, visit_id: int) -> str:
+    return f"{name} — đã có biên bản #{visit_id}"
+
+
+# --- the review -----------------------------------------------------------------------------------
+
+REVIEW_TITLE = "BIÊN BẢN KIỂM TRA — {kind}"
+REVIEW_ALL_MET = "Tiêu chí: tất cả đạt"
+REVIEW_CRITERIA = "Tiêu chí:"
+REVIEW_NEW_FACILITY = " (cơ sở mới)"
+REVIEW_TEAM = "Đoàn"
+REVIEW_VERDICT_OK = "Kết luận: ĐẠT"
+REVIEW_VERDICT_BAD = "Kết luận: KHÔNG ĐẠT"
+REVIEW_PHOTOS = "Ảnh"
+OVER_LIMIT = "vượt giới hạn"
+WITHIN_LIMIT = "trong giới hạn"
+CERT_EXPIRED = "hết hạn kiểm định"
+SEALS_BROKEN = "niêm phong không nguyên vẹn"
+RESULT_MARK = {"met": "✓", "not_met": "✗", "na": "–"}
+RESULT_WORD = {"met": MET, "not_met": NOT_MET, "na": NOT_APPLICABLE}
+
+
+def review_duplicate(visit_id: int, who: str, day: dt.date) -> str:
+    return (
+        f"⚠ Cơ sở này đã có biên bản #{visit_id} ({who} lưu) cho cùng kế hoạch, ngày {format_date(day)}. "
+        "Biên bản trùng sẽ không được lưu: hãy sửa ngày hoặc cơ sở, hoặc hủy."
+    )
+
+
+def review_tax_code_known(name: str) -> str:
+    return f"ℹ Mã số thuế này đã có trong danh sách: {name} — biên bản sẽ gắn với cơ sở đó."
+
+
+def pump_line(position: int, serial: str, error: Decimal, within: bool, cert: bool, seals: bool, limit: Decimal) -> str:
+    name = serial or f"Cột {position}"
+    notes = [WITHIN_LIMIT if within else f"{OVER_LIMIT} ±{pct(limit)}"]
+    if not cert:
+        notes.append(CERT_EXPIRED)
+    if not seals:
+        notes.append(SEALS_BROKEN)
+    mark = "✓" if within and cert and seals else "✗"
+    return f"  {mark} {name}: {signed_pct(error)} — {', '.join(notes)}"
+
+
+def pumps_header(count: int) -> str:
+    return f"Cột đo ({count}):"
+
+
+# --- saving ---------------------------------------------------------------------------------------
+
+
+def saved(visit_id: int, facility: str, compliant: bool) -> str:
+    verdict = "đạt" if compliant else "không đạt"
+    return f"Đã lưu biên bản kiểm tra #{visit_id} — {facility} ({verdict})."
+
+
+def refused_duplicate(visit_id: int, who: str) -> str:
+    return (
+        f"Không lưu: cơ sở này đã có biên bản kiểm tra #{visit_id} ({who} lưu) cùng kế hoạch, cùng ngày. "
+        "Mỗi lần kiểm tra chỉ có một biên bản."
+    )
+
+
+def someone(staff_id: int) -> str:
+    return f"cán bộ #{staff_id}"
+
+
+# --- /gopcoso -------------------------------------------------------------------------------------
+
+MERGE_TITLE = "Gộp cơ sở nhập trùng"
+MERGE_DESCRIPTION = "gộp hai cơ sở bị nhập hai lần"
+MERGE_ASK_QUERY = "Gõ vài chữ trong tên cơ sở bị nhập trùng (có dấu hoặc không dấu):"
+MERGE_LABEL_QUERY = "Tìm"
+MERGE_ASK_KEEP = "Chọn cơ sở GIỮ LẠI (bản đúng):"
+MERGE_LABEL_KEEP = "Giữ lại"
+MERGE_ASK_QUERY2 = "Tìm bản TRÙNG: gõ vài chữ trong tên của nó."
+MERGE_LABEL_QUERY2 = "Tìm bản trùng"
+MERGE_ASK_DUPLICATE = "Chọn cơ sở TRÙNG (sẽ gộp vào cơ sở giữ lại):"
+MERGE_LABEL_DUPLICATE = "Bản trùng"
+MERGE_SAME = "Không thể gộp một cơ sở vào chính nó, hãy chọn cơ sở khác."
+MERGE_GONE = "Một trong hai cơ sở vừa bị gộp hoặc thay đổi; không gộp gì. Hãy gõ /gopcoso để làm lại."
+
+
+def merge_search_again(query: str) -> str:
+    return f"Tìm lại “{query}”"
+
+
+def merge_summary(keep: str, duplicate: str, visits: int) -> str:
+    return (
+        f"{MERGE_TITLE}\nGiữ lại: {keep}\nBản trùng: {duplicate}\n"
+        f"{visits} biên bản của bản trùng sẽ chuyển sang cơ sở giữ lại; bản trùng không còn hiện khi tìm."
+    )
+
+
+def merged(keep: str, duplicate: str) -> str:
+    return f"Đã gộp “{duplicate}” vào “{keep}”."
+
+
+# --- the facility import --------------------------------------------------------------------------
+
+IMPORT_NO_HEADER = "dòng 1: không thấy tiêu đề cột; cần các cột: Tên cơ sở, Loại, Địa chỉ, Tỉnh, Mã số thuế"
+IMPORT_MISSING_COLUMNS = "dòng 1: thiếu cột {columns}"
+IMPORT_NOT_TEXT = "ô {cell} không phải chữ (hãy định dạng cột là Text để giữ số 0 ở đầu)"
+IMPORT_NO_NAME = "thiếu tên cơ sở"
+IMPORT_NO_TAX = "thiếu mã số thuế"
+IMPORT_BAD_TAX = "mã số thuế “{value}” không đúng (10 số, hoặc 13 số dạng 0101234567-001)"
+IMPORT_BAD_KIND = "loại cơ sở “{value}” không có trong danh mục ({known})"
+IMPORT_TOO_LONG = "{column} dài quá {limit} ký tự"
+IMPORT_CONFLICT = "không lưu được: {reason}"
+IMPORT_BAD_FILE = "không mở được tệp .xlsx: {reason}"
+
+
+def import_row_error(row: int, message: str) -> str:
+    return f"dòng {row}: {message}"
+
+
+def import_summary(created: int, updated: int, unchanged: int, errors: int) -> str:
+    return f"Thêm mới {created}, cập nhật {updated}, không đổi {unchanged}, lỗi {errors} dòng."

@@ -1,0 +1,388 @@
+"""/kiemtra through the real router, flows, engine and database, as an inspector on site sees it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from bot import texts as flow_texts
+from handlers import inspection_texts as T
+from storage import engine_store, records
+from storage.domain import Facility, RecordMeta
+from storage.record_models import FacilityRow, InspectionRow
+from tests.test_capture_inspection_kit import Chat, add_plan, add_staff, make_app
+
+TODAY = dt.date(2023, 1, 13)
+
+
+@pytest.fixture
+async def field(config, db):
+    """An app on 13/01/2023, inspectors An (console), Bình (console) and Chi (telegram), a clerk, a plan,
+    and a remembered fuel station."""
+    app, sender = await make_app(config, db)
+    an = await add_staff(app, "Nguyễn Văn An", {"inspector"}, "an")
+    binh = await add_staff(app, "Trần Thị Bình", {"inspector"}, "binh")
+    chi = await add_staff(app, "Lê Văn Chi", {"inspector"}, "chi", channel="telegram")
+    await add_staff(app, "Phạm Thu", {"clerk"}, "thu")
+    plan = await add_plan(app)
+    async with app.db.unit_of_work() as session:
+        station = await records.add_facility(
+            session,
+            Facility(0, "xang_dau", "Cửa hàng xăng dầu Minh Phát", "0101234567", "xã Tân Dân", "Hưng Yên"),
+            RecordMeta(an.id, recorded_at=app.clock.now()),
+        )
+    return app, sender, {"an": an, "binh": binh, "chi": chi, "plan": plan, "station": station}
+
+
+async def visits(app) -> list:
+    async with app.db.read() as session:
+        ids = (await session.scalars(select(InspectionRow.id).order_by(InspectionRow.id))).all()
+        return [await records.get_inspection(session, i) for i in ids]
+
+
+async def stored_compliance(app) -> list[bool]:
+    async with app.db.read() as session:
+        return list((await session.scalars(select(InspectionRow.compliant).order_by(InspectionRow.id))).all())
+
+
+async def facility(app, facility_id: int) -> Facility:
+    async with app.db.read() as session:
+        return await records.get_facility(session, facility_id)
+
+
+# the compliant fuel station, typed on Zalo or the console, with the shortcuts
+COMPLIANT = ["/kiemtra", "1", "ok", "1", "minh phat", "1", "không", "bỏ qua", "có", "CD01 -0,2; CD02 +0,1", "1"]
+
+
+async def test_compliant_fuel_station_in_few_messages(field):
+    app, sender, ids = field
+    chat = Chat(app, sender, "an")
+    seen = [await chat.say(line) for line in COMPLIANT]
+    assert seen[0].startswith(T.ASK_PLAN) and "1. 3826/KH-TĐC ngày 03/01/2023" in seen[0]
+    assert "Gõ “ok”: Hôm nay (13/01/2023)" in seen[1]
+    assert "1. Xăng dầu\n2. Thiết bị điện - điện tử\n3. Gas\n4. Khác" in seen[2]
+    assert "1. Cửa hàng xăng dầu Minh Phát (xã Tân Dân, MST 0101234567)\n2. ➕ Thêm cơ sở mới" in seen[4]
+    assert "• Phương tiện đo còn hiệu lực kiểm định" in seen[7] and "±0,45 %" in seen[7]
+    review = seen[-1]
+    for line in (
+        "BIÊN BẢN KIỂM TRA — XĂNG DẦU",
+        "Ngày: 13/01/2023",
+        "Cơ sở: Cửa hàng xăng dầu Minh Phát (xã Tân Dân, MST 0101234567)",
+        "Đoàn: Nguyễn Văn An",
+        "Tiêu chí: tất cả đạt",
+        "Cột đo (2):",
+        "  ✓ CD01: -0,2 % — trong giới hạn",
+        "  ✓ CD02: +0,1 % — trong giới hạn",
+        "Xử lý: Không xử lý",
+        "Kết luận: ĐẠT",
+        "1. Xác nhận",
+    ):
+        assert line in review.splitlines(), line
+    assert T.ASK_VIOLATIONS not in "".join(seen)  # nothing wrong, no action: no violations question
+    done = await chat.say("1")
+    saved = await visits(app)
+    assert done == f"Đã lưu biên bản kiểm tra #{saved[0].id} — Cửa hàng xăng dầu Minh Phát (đạt)."
+    assert chat.bot_messages == 12  # 11 questions and the review, then the confirmation
+    visit = saved[0]
+    assert (visit.plan_id, visit.facility_id, visit.facility_kind) == (ids["plan"].id, ids["station"].id, "xang_dau")
+    assert visit.visit_date == TODAY and visit.inspectors == (ids["an"].id,)
+    assert {(a.criterion, a.result) for a in visit.checklist} == {
+        ("pt_do_hieu_luc", "met"), ("ho_so_chat_luong", "met"), ("ghi_nhan", "met")
+    }
+    assert [(p.serial, p.error_percent, p.within_limit, p.certificate_valid, p.seals_intact) for p in visit.pumps] == [
+        ("CD01", -0.2, True, True, True), ("CD02", 0.1, True, True, True)
+    ]
+    assert visit.compliant and visit.action == "none" and visit.meta.channel == "console"
+    assert await stored_compliance(app) == [True]
+    async with app.db.read() as session:
+        assert await engine_store.get_conversation(session, "console", "an") is None
+
+
+async def test_telegram_taps_location_pin_and_a_teammate(field):
+    app, sender, ids = field
+    chat = Chat(app, sender, "chi", channel="telegram")
+    await chat.say("/kiemtra")
+    await chat.tap("3826")
+    await chat.tap("Hôm nay")
+    await chat.tap("Xăng dầu")
+    await chat.say("xang dau minh")
+    await chat.tap("Minh Phát")
+    more = await chat.tap("Có")
+    assert T.ASK_INSPECTOR in more and "Nguyễn Văn An" in more and "Lê Văn Chi" not in more
+    await chat.tap("Trần Thị Bình")
+    asked = await chat.tap("Không")
+    assert chat.last.ask_location and asked.startswith(T.ASK_GPS)
+    await chat.pin(20.6461, 106.0511)
+    await chat.tap("Có")
+    await chat.say("CD01 -0,2")
+    review = await chat.tap("Không xử lý")
+    assert "Đoàn: Lê Văn Chi, Trần Thị Bình" in review and "Vị trí: 20.64610, 106.05110" in review
+    await chat.tap("Xác nhận")
+    assert chat.bot_messages == 14  # 12 for the same form plus the teammate (2 taps)
+    [visit] = await visits(app)
+    assert visit.inspectors == (ids["chi"].id, ids["binh"].id) and visit.meta.channel == "telegram"
+    station = await facility(app, ids["station"].id)
+    assert (station.latitude, station.longitude) == (20.6461, 106.0511)  # kept with the facility
+    assert visit.location_text == ""
+
+
+async def test_typed_coordinates_go_to_the_facility_and_an_address_to_the_visit(field):
+    app, sender, ids = field
+    chat = Chat(app, sender, "an")
+    await chat.many(*COMPLIANT[:7], "20.65, 106.05", *COMPLIANT[8:], "1")
+    assert (await facility(app, ids["station"].id)).latitude == 20.65
+    lines = list(COMPLIANT)
+    lines[2] = "12/1"
+    lines[7] = "Thôn Đông, xã Tân Dân"
+    review = await chat.many(*lines)
+    assert "Vị trí: Thôn Đông, xã Tân Dân" in review
+    await chat.say("1")
+    first, second = await visits(app)
+    assert first.location_text == "" and second.location_text == "Thôn Đông, xã Tân Dân"
+    assert (await facility(app, ids["station"].id)).longitude == 106.05  # an address moves no pin
+
+
+async def test_non_compliant_electrical_shop_new_facility_found_again_unaccented(field):
+    app, sender, ids = field
+    chat = Chat(app, sender, "an")
+    await chat.many("/kiemtra", "1", "hôm qua", "2", "điện máy")
+    picked = await chat.say("1")
+    assert picked == T.ASK_NEW_NAME + "\n(“quay lại” · “hủy”)"
+    await chat.many("Điện máy Hoàng Gia", "0109876543-001", "Số 5 đường Nguyễn Văn Linh, phường Hiến Nam")
+    await chat.many("không", "bỏ qua")
+    each = await chat.say("không")
+    assert each.startswith("Lưu giữ đủ hồ sơ chất lượng?") and "1. Đạt\n2. Không đạt\n3. Không áp dụng" in each
+    note = await chat.say("1")
+    assert note.startswith("Ghi nhãn, gắn tem CR đúng quy định?")
+    note = await chat.say("2")
+    assert note.startswith(T.ASK_NOTE)
+    await chat.say("3 ổ cắm không có tem CR")
+    fine = await chat.say("4")
+    assert fine.startswith(T.ASK_FINE)
+    await chat.say("2.500.000")
+    review = await chat.say("Bày bán ổ cắm chưa gắn tem CR")
+    for line in (
+        "BIÊN BẢN KIỂM TRA — THIẾT BỊ ĐIỆN - ĐIỆN TỬ",
+        "Ngày: 12/01/2023",
+        "Cơ sở: Điện máy Hoàng Gia (Số 5 đường Nguyễn Văn Linh, phường Hiến Nam, MST 0109876543-001) (cơ sở mới)",
+        "  ✓ Lưu giữ đủ hồ sơ chất lượng: đạt",
+        "  ✗ Ghi nhãn, gắn tem CR đúng quy định: không đạt — 3 ổ cắm không có tem CR",
+        "Xử lý: Phạt tiền 2.500.000 đồng",
+        "Vi phạm: Bày bán ổ cắm chưa gắn tem CR",
+        "Kết luận: KHÔNG ĐẠT",
+    ):
+        assert line in review.splitlines(), line
+    done = await chat.say("xác nhận")
+    [visit] = await visits(app)
+    assert done.endswith("— Điện máy Hoàng Gia (không đạt).")
+    assert not visit.compliant and visit.pumps == () and visit.visit_date == dt.date(2023, 1, 12)
+    assert [(a.criterion, a.result, a.note) for a in visit.checklist] == [
+        ("ho_so_chat_luong", "met", ""), ("ghi_nhan_tem_cr", "not_met", "3 ổ cắm không có tem CR")
+    ]
+    assert (visit.action, visit.fine_amount, visit.violations) == ("fine", 2_500_000, "Bày bán ổ cắm chưa gắn tem CR")
+    assert await stored_compliance(app) == [False]
+    new = await facility(app, visit.facility_id)
+    assert (new.kind, new.tax_code, new.province) == ("dien_dien_tu", "0109876543-001", "Hưng Yên")
+    # found again, typed without diacritics, by another inspector
+    other = Chat(app, sender, "binh")
+    listed = await other.many("/kiemtra", "1", "ok", "2", "hoang gia")
+    assert "1. Điện máy Hoàng Gia (Số 5 đường Nguyễn Văn Linh, phường Hiến Nam, MST 0109876543-001)" in listed
+    by_code = await other.many("quay lại", "0109876543-001")
+    assert "1. Điện máy Hoàng Gia" in by_code
+    async with app.db.read() as session:
+        assert await session.scalar(select(func.count(FacilityRow.id))) == 2
+        created = await engine_store.audit_entries(session, "facility")
+    assert [e["action"] for e in created] == ["create"]
+
+
+async def test_new_facility_with_a_known_tax_code_uses_the_remembered_one(field):
+    app, sender, ids = field
+    chat = Chat(app, sender, "an")
+    review = await chat.many(
+        "/kiemtra", "1", "ok", "1", "cay xang", "1", "Cây xăng Minh Phát", "0101234567", "xã Tân Dân",
+        "không", "bỏ qua", "có", "-0,1", "1",
+    )
+    assert T.review_tax_code_known("Cửa hàng xăng dầu Minh Phát") in review
+    await chat.say("1")
+    [visit] = await visits(app)
+    assert visit.facility_id == ids["station"].id and visit.pumps[0].serial == ""
+
+
+async def test_pump_by_pump_when_not_all_met(field):
+    app, sender, _ = field
+    chat = Chat(app, sender, "an")
+    await chat.many(*COMPLIANT[:8], "không")
+    await chat.many("1", "1", "1")  # the three criteria: đạt
+    assert (await chat.say("CD01")).startswith(T.ASK_PUMP_CERT)
+    await chat.many("có", "không")
+    wrong = await chat.say("abc")
+    assert wrong.startswith(flow_texts.DECIMAL_EXPECTED) and T.pump_error_prompt(0.45) in wrong
+    more = await chat.say("-0,5")
+    assert more.startswith(T.ASK_MORE_PUMPS)
+    await chat.many("có", "CD02", "có", "có", "0,3", "không")
+    review = await chat.many("2", "Niêm phong cột CD01 bị đứt")
+    assert "  ✗ CD01: -0,5 % — vượt giới hạn ±0,45 %, niêm phong không nguyên vẹn" in review
+    assert "  ✓ CD02: +0,3 % — trong giới hạn" in review and "Kết luận: KHÔNG ĐẠT" in review
+    await chat.say("1")
+    [visit] = await visits(app)
+    assert [(p.serial, p.seals_intact, p.within_limit) for p in visit.pumps] == [
+        ("CD01", False, False), ("CD02", True, True)
+    ]
+    assert not visit.compliant and visit.action == "reminder"
+
+
+# --- wrong input: one sentence and the same question; nothing already answered is lost ----------------
+
+
+@pytest.mark.parametrize(
+    ("answers", "bad", "expected"),
+    [
+        (["/kiemtra", "1"], "14/01/2023", "Ngày 14/01/2023 chưa đến (hôm nay là 13/01/2023), hãy nhập một ngày đã qua."),
+        (["/kiemtra", "1"], "31/02/2023", "Không có ngày 31/02/2023, hãy kiểm tra lại ngày và tháng."),
+        (["/kiemtra", "1", "ok", "1"], "x" * 5000, flow_texts.text_too_long(100)),
+        (["/kiemtra", "1", "ok", "1"], "m", T.QUERY_TOO_SHORT),
+        (["/kiemtra", "1", "ok", "1", "minh", "2"], "   ", flow_texts.EMPTY),
+        (["/kiemtra", "1", "ok", "1", "minh", "2"], "x" * 5000, flow_texts.text_too_long(300)),
+        (["/kiemtra", "1", "ok", "1", "minh", "2", "Cây xăng Số 9"], "12345", T.TAX_CODE_BAD),
+        (COMPLIANT[:9], "CD01 abc", T.pump_serial_bad(1, "CD01 abc")),
+        (COMPLIANT[:9], "CD01 -0,2; CD02 150", T.PUMP_ERROR_RANGE),
+        (COMPLIANT[:10] + ["4"], "0", T.FINE_POSITIVE),
+        (COMPLIANT[:10] + ["4"], "abc", flow_texts.COUNT_EXPECTED),
+    ],
+)
+async def test_wrong_input_repeats_the_question(field, answers, bad, expected):
+    app, sender, _ = field
+    chat = Chat(app, sender, "an")
+    question = await chat.many(*answers)
+    again = await chat.say(bad)
+    assert again == f"{expected}\n{question}"
+    assert await visits(app) == []
+
+
+async def test_sticker_and_location_where_text_is_expected(field):
+    app, sender, _ = field
+    chat = Chat(app, sender, "an")
+    question = await chat.many("/kiemtra", "1", "ok", "1")
+    assert await chat.other("sticker") == f"{flow_texts.UNSUPPORTED}\n{question}"
+    assert await chat.pin(20.6, 106.0) == f"{flow_texts.TEXT_EXPECTED}\n{question}"
+    listed = await chat.say("minh")  # nothing answered before was lost
+    assert "Cửa hàng xăng dầu Minh Phát" in listed
+
+
+async def test_back_edit_and_cancel(field):
+    app, sender, _ = field
+    chat = Chat(app, sender, "an")
+    await chat.many(*COMPLIANT[:5])
+    back = await chat.say("quay lại")
+    assert back.startswith(T.ASK_QUERY)
+    review = await chat.many("minh", *COMPLIANT[5:])
+    assert "Ngày: 13/01/2023" in review
+    edit_list = await chat.say("sửa")
+    assert "Ngày: 13/01/2023" in edit_list
+    number = next(line.split(".")[0] for line in edit_list.splitlines() if line.split(". ", 1)[-1].startswith("Ngày:"))
+    asked = await chat.say(number)
+    assert asked.startswith(T.ASK_DATE) and "(13/01/2023)" in asked
+    review = await chat.say("hôm qua")
+    assert "Ngày: 12/01/2023" in review and "Cột đo (2):" in review  # the rest is kept
+    assert await chat.say("hủy") == "Đã hủy. Không có gì được lưu."
+    assert await visits(app) == []
+
+
+async def test_cancel_midway_saves_nothing(field):
+    app, sender, _ = field
+    chat = Chat(app, sender, "an")
+    await chat.many(*COMPLIANT[:6])
+    assert await chat.say("/huy") == "Đã hủy. Không có gì được lưu."
+    assert await visits(app) == []
+
+
+async def test_double_confirm_saves_once(field):
+    app, sender, _ = field
+    chat = Chat(app, sender, "chi", channel="telegram")
+    await chat.many(*COMPLIANT[:7])
+    await chat.tap("Bỏ qua")
+    await chat.many(*COMPLIANT[8:])
+    confirm = next(c for c in chat.last.choices if c.label == "Xác nhận")
+    first = await chat.other("choice", choice=confirm.key)
+    second = await chat.other("choice", choice=confirm.key)
+    typed = await chat.say("1")
+    assert first.startswith("Đã lưu biên bản kiểm tra #")
+    assert second == flow_texts.QUESTION_CLOSED and typed == "Gõ /help để xem các lệnh bạn dùng được."
+    assert len(await visits(app)) == 1
+
+
+async def test_photos_at_any_step_are_kept(field):
+    app, sender, _ = field
+    chat = Chat(app, sender, "an")
+    await chat.many(*COMPLIANT[:4])
+    assert await chat.other("photo", photo_path="media/a.jpg") == flow_texts.photo_received(1)
+    await chat.many(*COMPLIANT[4:9])
+    await chat.other("photo", photo_path="media/b.jpg")
+    review = await chat.many(*COMPLIANT[9:])
+    assert "Ảnh: 2" in review
+    await chat.say("1")
+    [visit] = await visits(app)
+    assert visit.photos == ("media/a.jpg", "media/b.jpg")
+
+
+# --- who may record, and when ---------------------------------------------------------------------------
+
+
+async def test_only_inspectors(field):
+    app, sender, _ = field
+    chat = Chat(app, sender, "thu")
+    assert await chat.say("/kiemtra") == "Lệnh /kiemtra dành cho kiểm tra viên; tài khoản của bạn không có quyền này."
+    assert (await chat.say("/inspect")).startswith("Lệnh /inspect dành cho kiểm tra viên")
+
+
+async def test_no_open_plan(config, db):
+    app, sender = await make_app(config, db)
+    await add_staff(app, "Nguyễn Văn An", {"inspector"}, "an")
+    await add_plan(app, is_open=False)
+    chat = Chat(app, sender, "an")
+    assert await chat.say("/kiemtra") == T.NO_OPEN_PLAN
+    async with app.db.read() as session:
+        assert await engine_store.get_conversation(session, "console", "an") is None
+
+
+# --- one record per visit, whoever of the team sends it ---------------------------------------------
+
+
+async def test_a_visit_already_recorded_by_a_teammate_cannot_be_picked(field):
+    app, sender, _ = field
+    await Chat(app, sender, "an").many(*COMPLIANT, "1")
+    chat = Chat(app, sender, "binh")
+    listed = await chat.many(*COMPLIANT[:5])
+    [visit] = await visits(app)
+    assert f"1. Cửa hàng xăng dầu Minh Phát — đã có biên bản #{visit.id}" in listed
+    refused = await chat.say("1")
+    assert refused.startswith(T.facility_already_recorded(visit.id))
+    assert len(await visits(app)) == 1
+
+
+async def test_duplicate_at_the_review_is_warned_and_refused(field):
+    app, sender, _ = field
+    an, binh = Chat(app, sender, "an"), Chat(app, sender, "binh")
+    await an.many(*COMPLIANT)
+    await binh.many(*COMPLIANT)  # both at the review of the same visit
+    await an.say("1")
+    [visit] = await visits(app)
+    again = await binh.say("sửa")  # anything that shows the review again warns
+    assert again.startswith(flow_texts.PICK_EDIT)
+    review = await binh.say("quay lại")
+    assert T.review_duplicate(visit.id, "Nguyễn Văn An", TODAY) in review
+    refused = await binh.say("1")
+    assert refused == T.refused_duplicate(visit.id, "Nguyễn Văn An")
+    assert len(await visits(app)) == 1
+
+
+async def test_same_facility_another_day_is_another_visit(field):
+    app, sender, _ = field
+    await Chat(app, sender, "an").many(*COMPLIANT, "1")
+    chat = Chat(app, sender, "binh")
+    lines = list(COMPLIANT)
+    lines[2] = "hôm qua"
+    await chat.many(*lines, "1")
+    assert [v.visit_date for v in await visits(app)] == [TODAY, TODAY - dt.timedelta(days=1)]
