@@ -25,7 +25,7 @@ class Chat:
 
     def __init__(self, app, sender: RecordingSender, user: str, channel: str = "console"):
         self.app, self.sender, self.user, self.channel = app, sender, user, channel
-        self.seen = 0
+        self.seen = len([r for r in sender.sent.get(user, []) if r.kind not in ("typing", "menu")])
         self.bot_messages = 0
 
     async def send(self, incoming: Incoming) -> list[str]:
