@@ -1,0 +1,529 @@
+"""Notes: narrative text for one section of one month's report, written in the chat or imported.
+
+/ghichu (managers and clerks) asks the month (the current one is one tap), then the section: the
+report's sections as a numbered list, each with how many notes it already has. A section that has
+notes, or something to copy, then offers: write a new note, change or delete one of its notes, copy
+the previous month's notes of the section, or (section B) start from the default list,
+[reporting] b_default. An empty section goes straight to writing. A note takes as many messages as
+it needs and ends with "Xong"; line breaks stay paragraphs. The section list also offers to copy
+every note of the previous month in one answer.
+
+Shortcuts: `/ghichu 12/2022 B` opens a month and a section, `/ghichu xem [MM/YYYY]` lists a month's
+notes in full, `/ghichu chep [MM/YYYY]` copies the previous month's notes in one answer.
+`python main.py notes import --month YYYY-MM FILE` reads notes from a file (format: IMPORT_FORMAT).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.flow import Flow, FlowContext, Question, Suggestion
+from bot.messages import Choice, Reply
+from bot.texts import DONE_WORDS
+from handlers import report_texts as T
+from handlers.report import B_SECTION, PeriodInputError, b_defaults, requested_period, seed_default_b
+from reports.periods import Period, period_of
+from reports.sections import SECTION_KEYS, SECTIONS
+from storage import records
+from storage.db import Database
+from storage.domain import Conflict, Note, NotFound, RecordMeta
+from storage.text import clean_line, fold
+
+FLOW_NAME = "note"
+PARTS = 20  # messages one note may take; the last one saves it
+NEW, CARRY, DEFAULTS, CARRY_ALL = "new", "carry", "defaults", "*all"
+EDIT, DELETE = "edit", "delete"
+MENU = "*"  # suffix of a section's choice key when the section has something to pick from
+LIST_WORDS = frozenset({"xem", "ds", "list"})
+CARRY_WORDS = frozenset({"chep", "carry"})
+MESSAGE_LIMIT = 3000  # characters per listing message (Telegram takes 4096; Zalo less)
+_TITLES = dict(SECTIONS)
+
+
+# --- the month and the notes around it --------------------------------------------------------------
+
+
+def _cut_off(ctx: FlowContext) -> int:
+    return ctx.settings.config.cut_off_day
+
+
+def month(typed: str, cut_off_day: int, today: dt.date = dt.date.max) -> Period:
+    """A month typed in the chat (notes are kept per month); empty: the month of `today`."""
+    period = requested_period(typed, cut_off_day, today)
+    if period.kind != "month":
+        raise PeriodInputError(T.MONTH_ONLY)
+    return period
+
+
+def _typed(period: Period) -> str:
+    return f"{period.number:02d}/{period.year}"
+
+
+def _same(text: str) -> str:
+    """Two notes are the same when their words are (copying twice adds nothing)."""
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class MonthNotes:
+    """A month's notes and the previous month's, read once per question."""
+
+    period: Period
+    notes: list[Note]
+    previous: list[Note]
+
+    def of(self, section: str) -> list[Note]:
+        return [n for n in self.notes if n.section == section]
+
+    def to_carry(self, section: str | None = None) -> list[Note]:
+        have = {(n.section, _same(n.text)) for n in self.notes}
+        return [
+            n
+            for n in self.previous
+            if (section is None or n.section == section) and (n.section, _same(n.text)) not in have
+        ]
+
+
+async def read_month(session: AsyncSession, period: Period) -> MonthNotes:
+    return MonthNotes(
+        period,
+        await records.list_notes(session, period.key),
+        await records.list_notes(session, period.previous().key),
+    )
+
+
+def _next_position(notes: list[Note]) -> int:
+    """New notes go after the section's others (and after its figures: position >= 0)."""
+    return max((n.position + 1 for n in notes), default=0) if notes else 0
+
+
+async def carry_forward(
+    session: AsyncSession, period: Period, meta: RecordMeta, section: str | None = None
+) -> str:
+    """Copy the previous month's notes (of one section, or all) that this month does not have yet."""
+    month_notes = await read_month(session, period)
+    wanted = month_notes.to_carry(section)
+    offered = [n for n in month_notes.previous if section is None or n.section == section]
+    for note in wanted:
+        await records.add_note(session, Note(0, period.key, note.section, note.text, note.position), meta)
+    return T.carried(len(wanted), period.previous(), period, skipped=len(offered) - len(wanted))
+
+
+# --- /ghichu: the form --------------------------------------------------------------------------------
+
+
+def _current(ctx: FlowContext, answers: Mapping[str, Any]) -> Suggestion:
+    period = period_of(ctx.today, _cut_off(ctx))
+    return Suggestion(_typed(period), T.current_period(period))
+
+
+def _valid_month(typed: str, answers: Mapping[str, Any]) -> str | None:
+    try:
+        month(typed, 28)  # the form only checks the shape here; the cut-off day moves no month
+    except PeriodInputError as error:
+        return error.message
+    return None
+
+
+def _period(ctx: FlowContext, answers: Mapping[str, Any]) -> Period:
+    return month(answers["period"], _cut_off(ctx))
+
+
+def _section(answers: Mapping[str, Any]) -> str:
+    return answers["section"].removesuffix(MENU)
+
+
+def _section_key(month_notes: MonthNotes, section: str, defaults: tuple[str, ...]) -> str:
+    """The section's choice key, marked when there is something to pick (else: straight to writing)."""
+    has = month_notes.of(section)
+    offers = has or month_notes.to_carry(section) or (section == B_SECTION and defaults)
+    return section + MENU if offers else section
+
+
+async def _section_choices(ctx: FlowContext, answers: Mapping[str, Any]) -> list[Choice]:
+    month_notes = await read_month(ctx.session, _period(ctx, answers))
+    defaults = b_defaults(ctx.settings.config)
+    counts = Counter(n.section for n in month_notes.notes)
+    choices = [
+        Choice(_section_key(month_notes, key, defaults), T.section_label(key, title, counts[key]))
+        for key, title in SECTIONS
+    ]
+    if carry := month_notes.to_carry():
+        choices.append(Choice(CARRY_ALL, T.carry_all_label(len(carry), month_notes.period.previous())))
+    return choices
+
+
+def _note_key(note: Note) -> str:
+    """A listed note, with the version it had: a change by someone else meanwhile is noticed."""
+    return f"id{note.id}v{note.meta.version if note.meta else 1}"
+
+
+def _note_ref(key: str) -> tuple[int, int]:
+    note_id, _, version = key.removeprefix("id").partition("v")
+    return int(note_id), int(version)
+
+
+async def _pick_choices(ctx: FlowContext, answers: Mapping[str, Any]) -> list[Choice]:
+    month_notes = await read_month(ctx.session, _period(ctx, answers))
+    section = _section(answers)
+    listed = month_notes.of(section)
+    choices = [Choice(NEW, T.PICK_NEW), *(Choice(_note_key(n), T.note_label(n.text)) for n in listed)]
+    if carry := month_notes.to_carry(section):
+        choices.append(Choice(CARRY, T.carry_label(len(carry), month_notes.period.previous())))
+    defaults = b_defaults(ctx.settings.config)
+    if section == B_SECTION and defaults and not listed:
+        choices.append(Choice(DEFAULTS, T.defaults_label(len(defaults))))
+    return choices
+
+
+def _has_menu(answers: Mapping[str, Any]) -> bool:
+    return answers.get("section", "").endswith(MENU)
+
+
+def _picked_note(answers: Mapping[str, Any]) -> bool:
+    return _has_menu(answers) and answers.get("pick", "").startswith("id")
+
+
+def _deleting(answers: Mapping[str, Any]) -> bool:
+    return _picked_note(answers) and answers.get("todo") == DELETE
+
+
+def _writing(answers: Mapping[str, Any]) -> bool:
+    if answers.get("section") in (None, CARRY_ALL):
+        return False
+    return not _has_menu(answers) or answers.get("pick") == NEW or answers.get("todo") == EDIT
+
+
+def _is_done(text: Any) -> bool:
+    return isinstance(text, str) and fold(text).strip(" .!") in DONE_WORDS
+
+
+def _not_empty(text: str, answers: Mapping[str, Any]) -> str | None:
+    return T.NOTE_EMPTY if _is_done(text) else None
+
+
+async def _keep_old(ctx: FlowContext, answers: Mapping[str, Any]) -> Suggestion | None:
+    """Changing a note: one tap keeps its text and goes on with more paragraphs."""
+    if not _picked_note(answers) or answers.get("todo") != EDIT:
+        return None
+    try:
+        note = await records.get_note(ctx.session, _note_ref(answers["pick"])[0])
+    except NotFound:  # deleted meanwhile; the save says so
+        return None
+    return Suggestion(note.text, T.KEEP_TEXT)
+
+
+def _part_applies(k: int):
+    if k == 1:
+        return _writing
+    return lambda answers: f"p{k - 1}" in answers and not _is_done(answers[f"p{k - 1}"])
+
+
+def _part(k: int) -> Question:
+    """Message k of the note's text: "Xong" ends it; the first one cannot be "Xong"."""
+    prompt = T.ASK_TEXT if k == 1 else T.ask_more_text(k - 1, last=k == PARTS)
+    return Question(
+        f"p{k}",
+        "text",
+        prompt,
+        when=_part_applies(k),
+        validate=_not_empty if k == 1 else None,
+        default=_keep_old if k == 1 else None,
+        max_length=2000,
+        multiline=True,
+    )
+
+
+QUESTIONS = (
+    Question(
+        "period",
+        "text",
+        T.ASK_PERIOD,
+        label=T.PERIOD_LABEL,
+        default=_current,
+        validate=_valid_month,
+        max_length=40,
+    ),
+    Question("section", "choice", T.ASK_SECTION, label=T.SECTION_LABEL, choices=_section_choices),
+    Question("pick", "choice", T.ASK_PICK, choices=_pick_choices, when=_has_menu),
+    Question(
+        "todo",
+        "choice",
+        T.ASK_TODO,
+        choices=(Choice(EDIT, T.TODO_EDIT), Choice(DELETE, T.TODO_DELETE)),
+        when=_picked_note,
+    ),
+    Question("sure", "yesno", T.ASK_SURE, when=_deleting),
+    *(_part(k) for k in range(1, PARTS + 1)),
+)
+
+
+def _text(answers: Mapping[str, Any]) -> str:
+    parts = [answers[f"p{k}"] for k in range(1, PARTS + 1) if f"p{k}" in answers]
+    return "\n".join(p for p in parts if not _is_done(p))
+
+
+def _meta(ctx: FlowContext) -> RecordMeta:
+    return RecordMeta(ctx.staff.id, ctx.incoming.channel, ctx.incoming.event_key, ctx.now)
+
+
+async def save(ctx: FlowContext, answers: dict[str, Any]) -> str:
+    """Writes, changes, deletes or copies notes, as the answers say; returns what was done."""
+    period, meta = _period(ctx, answers), _meta(ctx)
+    if answers["section"] == CARRY_ALL:
+        return await carry_forward(ctx.session, period, meta)
+    section, pick = _section(answers), answers.get("pick", NEW)
+    if pick == CARRY:
+        return await carry_forward(ctx.session, period, meta, section)
+    if pick == DEFAULTS:
+        added = await seed_default_b(
+            ctx.session, period.key, b_defaults(ctx.settings.config), meta, again=True
+        )
+        return T.defaults_added(added, period)
+    if pick == NEW:
+        existing = await records.list_notes(ctx.session, period.key, section)
+        await records.add_note(
+            ctx.session, Note(0, period.key, section, _text(answers), _next_position(existing)), meta
+        )
+        return T.note_saved(section, period, len(existing) + 1)
+    try:
+        return await _change(ctx.session, answers, period, meta)
+    except (NotFound, Conflict):  # changed or deleted by someone else since it was listed
+        return T.NOTE_CHANGED
+
+
+async def _change(session: AsyncSession, answers: Mapping[str, Any], period: Period, meta: RecordMeta) -> str:
+    note_id, version = _note_ref(answers["pick"])
+    note = await records.get_note(session, note_id)
+    if note.meta is not None and note.meta.version != version:
+        raise Conflict(f"note {note_id}")
+    if answers["todo"] == DELETE:
+        if not answers["sure"]:
+            return T.NOT_DELETED
+        await records.delete_note(session, note_id, meta)
+        left = await records.list_notes(session, period.key, note.section)
+        return T.note_deleted(note.section, period, len(left))
+    changed = Note(note.id, note.period, note.section, _text(answers), note.position, note.meta)
+    await records.update_note(session, changed, meta)
+    return T.note_updated(note.section, period)
+
+
+async def _prefill(ctx: FlowContext, args_text: str) -> dict[str, Any] | str:
+    """`/ghichu 12/2022 B`: the month and/or the section (its key, or its number in the list)."""
+    filled: dict[str, Any] = {}
+    section = None
+    for word in args_text.split():
+        if (named := _section_named(word)) is not None:
+            section = named
+            continue
+        try:
+            filled["period"] = _typed(month(word, _cut_off(ctx)))
+        except PeriodInputError as error:
+            return error.message
+    if section is not None:  # the section's menu depends on the month: the current one unless given
+        filled.setdefault("period", _typed(period_of(ctx.today, _cut_off(ctx))))
+        month_notes = await read_month(ctx.session, month(filled["period"], _cut_off(ctx)))
+        filled["section"] = _section_key(month_notes, section, b_defaults(ctx.settings.config))
+    return filled
+
+
+def _section_named(word: str) -> str | None:
+    if word.upper().rstrip(".") in SECTION_KEYS:
+        return word.upper().rstrip(".")
+    if word.isdigit() and 1 <= int(word) <= len(SECTIONS):
+        return SECTIONS[int(word) - 1][0]
+    return None
+
+
+def note_flow(services: Any = None) -> Flow:
+    """The /ghichu form. `services` is unused: the form reads the config from its context."""
+    return Flow(
+        name=FLOW_NAME,
+        title=T.NOTE_FLOW_TITLE,
+        roles=("manager", "clerk"),
+        questions=QUESTIONS,
+        save=save,
+        command="ghichu",
+        review=False,  # "Xong" is the confirmation; deletion asks its own question
+        prefill=_prefill,
+    )
+
+
+# --- /ghichu: the command and its shortcuts -----------------------------------------------------------
+
+
+async def note_command(unit, staff, router) -> None:
+    """/ghichu [xem|chep] [MM/YYYY] [mục]: the form, or a listing / a carry-forward in one answer."""
+    word, _, rest = unit.incoming.text.strip().partition(" ")
+    if fold(word) not in LIST_WORDS | CARRY_WORDS:
+        await router.start_flow(unit, staff, router.settings.services.flows[FLOW_NAME], unit.incoming.text)
+        return
+    cut_off = router.settings.services.config.cut_off_day
+    try:
+        period = month(rest, cut_off, unit.now.astimezone(router.settings.zone).date())
+    except PeriodInputError as error:
+        unit.reply(Reply(text=error.message))
+        return
+    if fold(word) in LIST_WORDS:
+        for text in await listing(unit.session, period):
+            unit.reply(Reply(text=text))
+        return
+    meta = RecordMeta(staff.id, unit.incoming.channel, unit.incoming.event_key, unit.now)
+    unit.reply(Reply(text=await carry_forward(unit.session, period, meta)))
+
+
+async def listing(session: AsyncSession, period: Period) -> list[str]:
+    """A month's notes in full, section by section, in messages short enough for a phone."""
+    notes = await records.list_notes(session, period.key)
+    order = [*SECTION_KEYS, *sorted({n.section for n in notes} - set(SECTION_KEYS))]
+    blocks = [T.notes_header(period, len(notes))]
+    for key in order:
+        texts = [n.text for n in notes if n.section == key]
+        if texts:
+            blocks.append("\n".join([T.notes_section(key, _TITLES.get(key, "")), *(f"• {t}" for t in texts)]))
+    return _messages(blocks)
+
+
+def _messages(blocks: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Blocks joined into messages of at most `limit` characters; a longer block is cut at line breaks."""
+    pieces = [piece for block in blocks for piece in _cut(block, limit)]
+    out: list[str] = []
+    for piece in pieces:
+        if out and len(out[-1]) + 1 + len(piece) <= limit:
+            out[-1] += "\n" + piece
+        else:
+            out.append(piece)
+    return out
+
+
+def _cut(block: str, limit: int) -> list[str]:
+    if len(block) <= limit:
+        return [block]
+    lines = [line[i : i + limit] for line in block.split("\n") for i in range(0, max(len(line), 1), limit)]
+    return _messages(lines, limit) if len(lines) > 1 else lines
+
+
+# --- import from a file ----------------------------------------------------------------------------
+
+IMPORT_FORMAT = (
+    """\
+File format (plain text .txt in UTF-8, or a Word .docx):
+  - a heading line names a report section: "# " followed by the section's key or its title,
+    e.g. "# A.IV.1", "# A.IV.1 Quản lý nhà nước về tiêu chuẩn, đo lường, chất lượng" or
+    "# Phương hướng, nhiệm vụ trọng tâm kỳ sau"; in a .docx, a paragraph in a Heading style
+    (Heading 1, 2, …) naming a section is a heading too, with or without the "#";
+  - the lines after a heading are that section's notes: consecutive lines are the paragraphs of
+    one note, and an empty line starts the next note;
+  - a note already in that month's section with the same text is not added again, so importing a
+    file twice adds nothing.
+Section keys: """
+    + ", ".join(SECTION_KEYS)
+    + "."
+)
+
+
+class NotesFileError(ValueError):
+    """The file does not follow IMPORT_FORMAT; the message says where and why."""
+
+
+async def import_notes(
+    db: Database, period: Period | str, path: str | Path, recorded_by: int | None = None
+) -> int:
+    """Add the notes of a .txt or .docx file to a month, in one transaction; returns how many were added."""
+    key = period if isinstance(period, str) else period.key
+    found = await asyncio.to_thread(read_notes_file, Path(path))
+    meta = RecordMeta(recorded_by, "cli", f"import:{Path(path).name}", dt.datetime.now(dt.UTC))  # type: ignore[arg-type]
+    async with db.unit_of_work() as session:
+        return await _add_new(session, key, found, meta)
+
+
+async def _add_new(session: AsyncSession, period: str, found: list[tuple[str, str]], meta: RecordMeta) -> int:
+    existing = await records.list_notes(session, period)
+    added = 0
+    for section, text in found:
+        in_section = [n for n in existing if n.section == section]
+        if any(_same(n.text) == _same(text) for n in in_section):
+            continue
+        note = await records.add_note(
+            session, Note(0, period, section, text, _next_position(in_section)), meta
+        )
+        existing.append(note)
+        added += 1
+    return added
+
+
+def read_notes_file(path: Path) -> list[tuple[str, str]]:
+    """(section, text) for each note of the file, in file order."""
+    if not path.is_file():
+        raise NotesFileError(f"{path}: no such file")
+    if path.suffix.lower() == ".docx":
+        return parse_notes(_docx_lines(path), "paragraph")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise NotesFileError(f"{path}: not UTF-8 text (save it as UTF-8, or as .docx)") from None
+    return parse_notes(((line, False) for line in text.splitlines()), "line")
+
+
+def _docx_lines(path: Path) -> list[tuple[str, bool]]:
+    import docx  # python-docx; only the import needs it
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError):
+        raise NotesFileError(f"{path}: not a readable .docx file") from None
+    return [
+        (p.text, (p.style.name if p.style is not None else "").startswith("Heading"))
+        for p in document.paragraphs
+    ]
+
+
+def parse_notes(lines: Iterable[tuple[str, bool]], unit: str = "line") -> list[tuple[str, str]]:
+    """Notes from (text, is_heading_style) lines, following IMPORT_FORMAT."""
+    notes: list[tuple[str, str]] = []
+    section: str | None = None
+    paragraphs: list[str] = []
+    for number, (raw, styled) in enumerate(lines, 1):
+        line = clean_line(raw)
+        if line.startswith("#") or (styled and line):
+            if paragraphs:
+                notes.append((section, "\n".join(paragraphs)))  # type: ignore[arg-type]
+            section, paragraphs = _heading(line.lstrip("#").strip(), f"{unit} {number}"), []
+        elif not line:
+            if paragraphs:
+                notes.append((section, "\n".join(paragraphs)))  # type: ignore[arg-type]
+            paragraphs = []
+        elif section is None:
+            raise NotesFileError(f'{unit} {number}: text before the first section heading ("# A.I", …)')
+        else:
+            paragraphs.append(line)
+    if paragraphs:
+        notes.append((section, "\n".join(paragraphs)))  # type: ignore[arg-type]
+    if not notes:
+        raise NotesFileError(
+            'no notes found: the file needs a section heading ("# A.I", …) and text under it'
+        )
+    return notes
+
+
+def _heading(text: str, where: str) -> str:
+    first = text.split(" ", 1)[0].upper().rstrip(".:")
+    if first in SECTION_KEYS:
+        return first
+    wanted = fold(text).rstrip(".:")
+    for key, title in SECTIONS:
+        if fold(title) == wanted:
+            return key
+    raise NotesFileError(
+        f"{where}: “{text}” names no report section; use a key ({', '.join(SECTION_KEYS)}) "
+        "or a section's title"
+    )

@@ -1,0 +1,168 @@
+"""Vietnamese texts of the report in the chat: /baocao, /xuat and the notes form /ghichu.
+
+Reviewed by a Vietnamese reader. Each sentence arrives as one message on a phone screen (Zalo), so
+each says what happened and, when something is wrong, what to type instead.
+"""
+
+from __future__ import annotations
+
+from reports.periods import Period
+
+# --- commands in /help and Telegram's menu ------------------------------------------------------
+
+REPORT_COMMAND = "báo cáo tháng (.docx); /baocao MM/YYYY cho kỳ khác"
+EXPORT_COMMAND = "dữ liệu của kỳ báo cáo (.xlsx); /xuat MM/YYYY cho kỳ khác"
+NOTES_COMMAND = "ghi chú cho các mục của báo cáo; /ghichu xem để xem tất cả"
+
+
+def period_name(period: Period) -> str:
+    """ "tháng 01/2023", "quý I/2023", "6 tháng đầu năm 2023", "năm 2023"."""
+    if period.kind == "month":
+        return f"tháng {period.number:02d}/{period.year}"
+    if period.kind == "quarter":
+        return f"{period.short_phrase}/{period.year}"
+    return period.phrase
+
+
+def period_span(period: Period) -> str:
+    return f"{period.start:%d/%m/%Y} – {period.end:%d/%m/%Y}"
+
+
+# --- periods people type --------------------------------------------------------------------------
+
+
+def bad_period(typed: str) -> str:
+    return f"Không hiểu kỳ báo cáo “{typed}”. Hãy gõ tháng/năm, ví dụ 01/2023."
+
+
+def future_period(period: Period) -> str:
+    return f"Kỳ {period_name(period)} ({period_span(period)}) chưa bắt đầu, chưa có gì để báo cáo."
+
+
+MONTH_ONLY = "Ghi chú được lưu theo tháng, hãy gõ tháng/năm, ví dụ 01/2023."
+
+# --- /baocao and /xuat ----------------------------------------------------------------------------
+
+
+def making(kind: str, period: Period) -> str:
+    what = "báo cáo" if kind == "report" else "dữ liệu"
+    return f"Đang lập {what} {period_name(period)} ({period_span(period)})…"
+
+
+def report_ready(period: Period, records: int) -> str:
+    return f"Đã lập xong báo cáo {period_name(period)} từ {records} bản ghi. Tệp Word ở tin nhắn tiếp theo."
+
+
+def export_ready(period: Period, records: int) -> str:
+    return f"Đã xuất {records} bản ghi của {period_name(period)}. Tệp Excel ở tin nhắn tiếp theo."
+
+
+def report_caption(period: Period) -> str:
+    return (
+        f"Báo cáo {period_name(period)} — bản dự thảo để trình ký; "
+        "số và ngày văn bản để trống cho văn thư điền khi ban hành."
+    )
+
+
+def export_caption(period: Period) -> str:
+    return f"Dữ liệu {period_name(period)}: mỗi loại bản ghi một trang tính."
+
+
+def failed(kind: str, period: Period) -> str:
+    what = "báo cáo" if kind == "report" else "tệp dữ liệu"
+    return (
+        f"Xin lỗi, không lập được {what} {period_name(period)}. Lỗi đã được ghi lại cho bộ phận CNTT; "
+        "vui lòng thử lại sau ít phút."
+    )
+
+
+# --- /ghichu --------------------------------------------------------------------------------------
+
+NOTE_FLOW_TITLE = "Ghi chú báo cáo"
+ASK_PERIOD = "Ghi chú cho kỳ báo cáo nào? Gõ tháng/năm, ví dụ 12/2022."
+PERIOD_LABEL = "Kỳ báo cáo"
+
+
+def current_period(period: Period) -> str:
+    return f"{period_name(period)} (kỳ hiện tại, {period_span(period)})"
+
+
+ASK_SECTION = "Ghi chú cho mục nào của báo cáo? (Số trong ngoặc: số ghi chú đã có.)"
+SECTION_LABEL = "Mục"
+ASK_PICK = "Viết ghi chú mới, hay chọn một ghi chú đã có để sửa hoặc xóa?"
+PICK_NEW = "Viết ghi chú mới"
+ASK_TODO = "Làm gì với ghi chú này?"
+TODO_EDIT = "Sửa nội dung"
+TODO_DELETE = "Xóa ghi chú"
+ASK_SURE = "Xóa hẳn ghi chú này khỏi báo cáo?"
+ASK_TEXT = (
+    "Gõ nội dung ghi chú. Có thể gửi nhiều tin nhắn, mỗi dòng xuống hàng là một đoạn. "
+    "Gõ “Xong” khi viết xong."
+)
+KEEP_TEXT = "Giữ nội dung cũ, viết thêm"
+NOTE_EMPTY = "Ghi chú chưa có nội dung. Hãy gõ nội dung, hoặc “hủy” để thôi."
+NOT_DELETED = "Đã giữ nguyên ghi chú, không xóa."
+NOTE_CHANGED = "Ghi chú này vừa được người khác sửa hoặc xóa nên chưa thay đổi gì. Gõ /ghichu để xem lại."
+
+
+def ask_more_text(received: int, last: bool) -> str:
+    if last:
+        return f"Đã nhận {received} tin. Tin tiếp theo là tin cuối của ghi chú này; sau đó ghi chú được lưu."
+    return f"Đã nhận {received} tin. Gõ tiếp, hoặc “Xong” để lưu ghi chú."
+
+
+def section_label(key: str, title: str, count: int) -> str:
+    return f"{key} {title}" + (f" ({count})" if count else "")
+
+
+def note_label(text: str, limit: int = 80) -> str:
+    first = " ".join(text.split())
+    return "Sửa/xóa: " + (first if len(first) <= limit else first[: limit - 1].rstrip() + "…")
+
+
+def carry_label(count: int, previous: Period) -> str:
+    return f"Chép {count} ghi chú của mục này từ {period_name(previous)}"
+
+
+def carry_all_label(count: int, previous: Period) -> str:
+    return f"Chép tất cả {count} ghi chú từ {period_name(previous)} sang kỳ này"
+
+
+def defaults_label(count: int) -> str:
+    return f"Dùng danh sách mặc định ({count} nhiệm vụ)"
+
+
+def note_saved(section: str, period: Period, count: int) -> str:
+    return f"Đã lưu ghi chú mục {section}, {period_name(period)}. Mục này có {count} ghi chú."
+
+
+def note_updated(section: str, period: Period) -> str:
+    return f"Đã sửa ghi chú mục {section}, {period_name(period)}."
+
+
+def note_deleted(section: str, period: Period, count: int) -> str:
+    return f"Đã xóa ghi chú mục {section}, {period_name(period)}. Mục này còn {count} ghi chú."
+
+
+def carried(count: int, previous: Period, period: Period, skipped: int = 0) -> str:
+    if not count and not skipped:
+        return f"{period_name(previous).capitalize()} không có ghi chú nào để chép."
+    text = f"Đã chép {count} ghi chú từ {period_name(previous)} sang {period_name(period)}."
+    if skipped:
+        text += f" Bỏ qua {skipped} ghi chú đã có sẵn."
+    return text
+
+
+def defaults_added(count: int, period: Period) -> str:
+    return f"Đã đưa {count} nhiệm vụ mặc định vào mục B, {period_name(period)}. Gõ /ghichu để sửa từng mục."
+
+
+# /ghichu xem
+def notes_header(period: Period, count: int) -> str:
+    if not count:
+        return f"{period_name(period).capitalize()} chưa có ghi chú nào. Gõ /ghichu để viết."
+    return f"Ghi chú {period_name(period)} ({count}):"
+
+
+def notes_section(key: str, title: str) -> str:
+    return f"\n■ {key} {title}"

@@ -1,0 +1,187 @@
+"""/baocao and /xuat through the real router, engine, jobs and database (console channel)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+from handlers import report
+from storage import engine_store, records
+from storage.report_log import report_log
+from tests.test_report_chat_kit import Chat, add_staff, incoming, make_app
+
+
+def docx_text(path: str) -> str:
+    document = docx.Document(path)
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+async def logged(app) -> list[dict]:
+    async with app.db.read() as session:
+        return await report_log(session)
+
+
+@pytest.fixture
+async def office(config, db):
+    app, sender = await make_app(config, db)
+    manager = await add_staff(app, "Trần Văn Giám", ["manager"], "u-manager")
+    clerk = await add_staff(app, "Lê Thị Thư", ["clerk"], "u-clerk")
+    return app, sender, manager, clerk
+
+
+async def test_report_by_a_manager_status_edit_then_the_docx(office):
+    app, sender, manager, _ = office
+    replies = await Chat(app, sender, "u-manager").replies("/baocao")
+    kinds = [r.kind for r in replies]
+    assert kinds == ["text", "typing", "edit", "document"]
+    status, _, edit, document = replies
+    assert status.text == "Đang lập báo cáo tháng 01/2023 (15/12/2022 – 14/01/2023)…"
+    assert edit.token == status.token and edit.token
+    assert "Đã lập xong báo cáo tháng 01/2023" in edit.text
+    assert document.document_name == "BaoCao_KHCN_2023-01.docx"
+    path = Path(document.document_path)
+    assert path.parent == app.config.general.data_dir / "documents"
+    text = docx_text(document.document_path)
+    assert "Kỳ báo cáo: Tháng 01 năm 2023" in text
+    assert "Thực hiện nhiệm vụ khác theo sự chỉ đạo của Bộ KH&CN" in text  # section B from b_default
+    [row] = await logged(app)
+    assert (row["kind"], row["period"], row["staff_id"], row["channel"]) == (
+        "report",
+        "2023-01",
+        manager.id,
+        "console",
+    )
+
+
+async def test_report_of_a_typed_month(office):
+    app, sender, _, _ = office
+    replies = await Chat(app, sender, "u-manager").replies("/report 12/2022")
+    assert replies[0].text.startswith("Đang lập báo cáo tháng 12/2022 (15/11/2022 – 14/12/2022)")
+    assert replies[-1].document_name == "BaoCao_KHCN_2022-12.docx"
+    assert "Kỳ báo cáo: Tháng 12 năm 2022" in docx_text(replies[-1].document_path)
+    assert [r["period"] for r in await logged(app)] == ["2022-12"]
+
+
+async def test_section_b_starts_from_the_default_list_once(office):
+    app, sender, _, _ = office
+    chat = Chat(app, sender, "u-manager")
+    await chat.replies("/baocao")
+    async with app.db.read() as session:
+        b = await records.list_notes(session, "2023-01", "B")
+    assert [n.text for n in b] == list(report.b_defaults(app.config))
+    async with app.db.unit_of_work() as session:  # a clerk empties B on purpose
+        for note in b:
+            await records.delete_note(session, note.id, records.RecordMeta(None, recorded_at=app.clock.now()))
+    await chat.replies("/baocao")
+    async with app.db.read() as session:
+        assert await records.list_notes(session, "2023-01", "B") == []
+
+
+async def test_others_are_refused_and_nothing_is_made(office):
+    app, sender, _, _ = office
+    answer = await Chat(app, sender, "u-clerk").say("/baocao")
+    assert answer == "Lệnh /baocao dành cho lãnh đạo; tài khoản của bạn không có quyền này."
+    assert "không có quyền" in await Chat(app, sender, "u-clerk").say("/xuat")
+    assert "chỉ dành cho cán bộ được mời" in await Chat(app, sender, "stranger").say("/baocao")
+    assert await logged(app) == []
+    async with app.db.read() as session:
+        assert await engine_store.due_jobs(session, app.clock.now()) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [
+        ("13/2023", "Không hiểu kỳ báo cáo “13/2023”. Hãy gõ tháng/năm, ví dụ 01/2023."),
+        ("hôm qua", "Không hiểu kỳ báo cáo “hôm qua”. Hãy gõ tháng/năm, ví dụ 01/2023."),
+        ("03/2023", "Kỳ tháng 03/2023 (15/02/2023 – 14/03/2023) chưa bắt đầu, chưa có gì để báo cáo."),
+    ],
+)
+async def test_a_bad_month_is_one_clear_answer(office, typed, answer):
+    app, sender, _, _ = office
+    assert await Chat(app, sender, "u-manager").say(f"/baocao {typed}") == answer
+    assert await logged(app) == []
+
+
+async def test_after_the_cut_off_day_the_current_report_is_next_month(config, db):
+    app, sender = await make_app(config, db, when="2023-01-15 08:00")
+    await add_staff(app, "Trần Văn Giám", ["manager"], "u-manager")
+    replies = await Chat(app, sender, "u-manager").replies("/baocao")
+    assert replies[-1].document_name == "BaoCao_KHCN_2023-02.docx"
+
+
+async def test_export_is_an_xlsx_and_is_logged(office):
+    app, sender, manager, _ = office
+    replies = await Chat(app, sender, "u-manager").replies("/xuat 01/2023")
+    assert [r.kind for r in replies] == ["text", "typing", "edit", "document"]
+    assert replies[0].text.startswith("Đang lập dữ liệu tháng 01/2023")
+    document = replies[-1]
+    assert document.document_name == "DuLieu_KHCN_2023-01.xlsx"
+    workbook = openpyxl.load_workbook(document.document_path, read_only=True)
+    assert workbook.sheetnames
+    workbook.close()
+    [row] = await logged(app)
+    assert (row["kind"], row["period"], row["staff_id"]) == ("export", "2023-01", manager.id)
+
+
+async def test_two_requests_never_share_a_file(office):
+    app, sender, _, _ = office
+    chat = Chat(app, sender, "u-manager")
+    first = (await chat.replies("/baocao"))[-1]
+    second = (await chat.replies("/baocao"))[-1]
+    assert first.document_name == second.document_name
+    assert first.document_path != second.document_path
+    assert len(await logged(app)) == 2
+
+
+async def test_the_job_runs_once_across_two_engines_and_a_crash(office):
+    app, sender, manager, _ = office
+    await app.engine.accept(incoming("u-manager", "/baocao"))
+    assert await app.engine.process_chat_once("console", "u-manager")  # the message's unit of work only
+    original = app.engine.job_handlers["report"]
+
+    async def killed_after_the_work(session, job, now):
+        await original(session, job, now)
+        raise RuntimeError("killed before the commit")
+
+    app.engine.job_handlers["report"] = killed_after_the_work
+    with pytest.raises(RuntimeError):
+        await app.engine.run_jobs_once()
+    assert await logged(app) == []  # rolled back with the job's "done" mark
+
+    restarted, sender2 = await make_app(app.config, app.db)
+    assert await restarted.engine.run_jobs_once() == 1
+    assert await restarted.engine.run_jobs_once() == 0
+    app.engine.job_handlers["report"] = original
+    assert await app.engine.run_jobs_once() == 0
+    await restarted.engine.send_due_once()
+    kinds = [r.kind for r in sender2.sent["u-manager"]]
+    assert kinds == ["text", "typing", "edit", "document"]
+    assert len(await logged(app)) == 1
+
+
+async def test_a_failing_job_tells_the_manager_once(office, monkeypatch):
+    app, sender, _, _ = office
+
+    async def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(report, "generate_report", broken)
+    replies = await Chat(app, sender, "u-manager").replies("/baocao")
+    assert [r.kind for r in replies] == ["text", "typing", "edit"]
+    assert replies[-1].text.startswith("Xin lỗi, không lập được báo cáo tháng 01/2023")
+    assert await app.engine.run_jobs_once() == 0  # done: not retried forever
+    assert await logged(app) == []
+
+
+async def test_a_bad_default_list_fails_at_start(config, db):
+    import dataclasses
+
+    from bot.config import ConfigError
+
+    broken = dataclasses.replace(config, reporting={**config.reporting, "b_default": "not a list"})
+    with pytest.raises(ConfigError, match=r"\[reporting\] b_default must be a list of text"):
+        await make_app(broken, db)
