@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import textwrap
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -413,8 +414,7 @@ def _cut(block: str, limit: int) -> list[str]:
 
 # --- import from a file ----------------------------------------------------------------------------
 
-IMPORT_FORMAT = (
-    """\
+IMPORT_FORMAT = """\
 File format (plain text .txt in UTF-8, or a Word .docx):
   - a heading line names a report section: "# " followed by the section's key or its title,
     e.g. "# A.IV.1", "# A.IV.1 Quản lý nhà nước về tiêu chuẩn, đo lường, chất lượng" or
@@ -424,10 +424,8 @@ File format (plain text .txt in UTF-8, or a Word .docx):
     one note, and an empty line starts the next note;
   - a note already in that month's section with the same text is not added again, so importing a
     file twice adds nothing.
-Section keys: """
-    + ", ".join(SECTION_KEYS)
-    + "."
-)
+Section keys:
+""" + textwrap.fill(", ".join(SECTION_KEYS) + ".", width=96, initial_indent="  ", subsequent_indent="  ")
 
 
 class NotesFileError(ValueError):
@@ -438,6 +436,8 @@ async def import_notes(
     db: Database, period: Period | str, path: str | Path, recorded_by: int | None = None
 ) -> int:
     """Add the notes of a .txt or .docx file to a month, in one transaction; returns how many were added."""
+    if not isinstance(period, str) and period.kind != "month":
+        raise ValueError(f"notes are kept per month, not for {period.key}")
     key = period if isinstance(period, str) else period.key
     found = await asyncio.to_thread(read_notes_file, Path(path))
     meta = RecordMeta(recorded_by, "cli", f"import:{Path(path).name}", dt.datetime.now(dt.UTC))  # type: ignore[arg-type]
@@ -465,12 +465,17 @@ def read_notes_file(path: Path) -> list[tuple[str, str]]:
     if not path.is_file():
         raise NotesFileError(f"{path}: no such file")
     if path.suffix.lower() == ".docx":
-        return parse_notes(_docx_lines(path), "paragraph")
+        lines, unit = _docx_lines(path), "paragraph"
+    else:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            raise NotesFileError(f"{path}: not UTF-8 text (save it as UTF-8, or as .docx)") from None
+        lines, unit = [(line, False) for line in text.splitlines()], "line"
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise NotesFileError(f"{path}: not UTF-8 text (save it as UTF-8, or as .docx)") from None
-    return parse_notes(((line, False) for line in text.splitlines()), "line")
+        return parse_notes(lines, unit)
+    except NotesFileError as error:
+        raise NotesFileError(f"{path}: {error}") from None
 
 
 def _docx_lines(path: Path) -> list[tuple[str, bool]]:
