@@ -46,6 +46,15 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         if name == "report":
             p.add_argument("--number", default=None, help="document number, if the records office gave one")
             p.add_argument("--date", default=None, help="issue date dd/mm/yyyy, if known")
+    notes = sub.add_parser("notes", help="report notes").add_subparsers(dest="notes_command", required=True)
+    p = notes.add_parser("import", help="add notes of a month from a .txt or .docx file",
+                         description=_notes_format(), formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--month", required=True, help="YYYY-MM, e.g. 2023-01")
+    p.add_argument("file")
+    facilities = sub.add_parser("facilities", help="facilities (master data)").add_subparsers(
+        dest="facilities_command", required=True)
+    p = facilities.add_parser("import", help="add or update facilities from an .xlsx, keyed by tax code")
+    p.add_argument("file")
     p = sub.add_parser("demo", help="load the model month (01/2023) into a fresh database and write its report")
     p.add_argument("--out", default=None, help="where to write the .docx (default: <data_dir>/BaoCao_KHCN_2023-01.docx)")
 
@@ -62,6 +71,8 @@ async def dispatch(args: argparse.Namespace, config: Config) -> int:
         "report": lambda: _report(args, config),
         "export": lambda: _export(args, config),
         "demo": lambda: _demo(args, config),
+        "notes": lambda: _notes_import(args, config),
+        "facilities": lambda: _facilities_import(args, config),
     }[command]
     return await handler() or 0
 
@@ -134,3 +145,37 @@ async def _demo(args, config: Config) -> int:
     from bot import reporting
 
     return await reporting.demo_command(config, args)
+
+
+def _notes_format() -> str:
+    from handlers.notes import IMPORT_FORMAT
+
+    return IMPORT_FORMAT
+
+
+async def _notes_import(args, config: Config) -> int:
+    from handlers.notes import NotesFileError, import_notes
+    from reports.periods import parse_period
+
+    db = await app_module.open_db(config)
+    try:
+        added = await import_notes(db, parse_period(args.month, config.cut_off_day), args.file)
+    except (NotesFileError, ValueError) as error:
+        print(f"Không nhập được ghi chú: {error}", file=sys.stderr)
+        return 1
+    finally:
+        await db.close()
+    print(f"Đã thêm {added} ghi chú cho kỳ {args.month}.")
+    return 0
+
+
+async def _facilities_import(args, config: Config) -> int:
+    from handlers.facilities import import_facilities
+
+    db = await app_module.open_db(config)
+    try:
+        result = await import_facilities(db, args.file, config.catalogue, dt.datetime.now(dt.UTC))
+    finally:
+        await db.close()
+    print(result.summary())
+    return 0 if result.ok else 1
