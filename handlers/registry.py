@@ -6,7 +6,19 @@ A command's handler is `async (unit, staff, router)`. Forms are declared in thei
 
 from __future__ import annotations
 
-from handlers import facilities, inspection, inspection_texts, notes, people, report, report_texts
+from handlers import (
+    calibration,
+    capture_texts,
+    facilities,
+    inspection,
+    inspection_texts,
+    mine,
+    notes,
+    people,
+    periods,
+    report,
+    report_texts,
+)
 from handlers.commands import Command, CommandTable
 
 EVERYONE: frozenset[str] = frozenset()
@@ -14,6 +26,7 @@ ADMIN = frozenset({"admin"})
 INSPECTOR = frozenset({"inspector"})
 MANAGER = frozenset({"manager"})
 MANAGER_OR_CLERK = frozenset({"manager", "clerk"})
+TECHNICIAN = frozenset({"technician"})
 
 
 async def _staff(unit, staff, router) -> None:
@@ -30,6 +43,9 @@ def build_flows(services) -> dict:
         **inspection.build(services),  # /kiemtra, with a location button (Telegram) or typed (Zalo, console)
         "merge_facilities": facilities.merge_flow(),  # /gopcoso
         notes.FLOW_NAME: notes.note_flow(services),  # /ghichu
+        **calibration.flows(services),  # /kiemdinh; each capture form also has its ".manager" twin
+        **mine.flows(services),  # /cuatoi: the list; corrections reuse the forms above
+        periods.CLOSE_NAME: periods.close_flow(),  # /chotky
     }
 
 
@@ -37,6 +53,12 @@ def build_commands(services) -> CommandTable:
     return CommandTable([
         # Field work: one facility check on site, one record per visit.
         Command("kiemtra", ("inspect",), INSPECTOR, inspection_texts.COMMAND_DESCRIPTION, inspection.command),
+        # Calibration batches, with a one-line shortcut straight to the review.
+        Command("kiemdinh", ("calibrate",), TECHNICIAN, capture_texts.CAL_DESCRIPTION, calibration.command),
+        # What I entered this period: open, correct with the same form, or delete.
+        Command("cuatoi", ("mine",), EVERYONE, capture_texts.MINE_DESCRIPTION, mine.command),
+        # Closing a month: later entries are refused, managers' corrections are audited.
+        Command("chotky", ("closeperiod",), MANAGER, capture_texts.CLOSE_DESCRIPTION, periods.close_command),
         # The monthly report: notes for its sections, then the .docx and the raw records (made by a job).
         Command("ghichu", ("note",), MANAGER_OR_CLERK, report_texts.NOTES_COMMAND, notes.note_command),
         Command("baocao", ("report",), MANAGER, report_texts.REPORT_COMMAND, report.report_command),

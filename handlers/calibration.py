@@ -1,0 +1,228 @@
+"""Calibration batches: measuring instruments a technician of the calibration centre verified or
+calibrated in one batch (kiểm định / hiệu chuẩn phương tiện đo). Technicians, with /kiemdinh
+(/calibrate).
+
+The form: the date, the field (from the catalogue), how many instruments were verified, how many
+were rejected, how many certificates were issued (verified − rejected in one tap) and, if wanted,
+the customer. The report's calibration table sums these per field.
+
+The shortcut goes straight to the review, two bot messages for a whole batch:
+`/kiemdinh <field> [customer] <verified> <rejected> <certificates> [dd/mm/yyyy]`, e.g.
+`/kiemdinh dong ho nuoc 500 0 500` or `/kiemdinh điện 67 0 67 13/01/2023`. The field is matched
+with or without diacritics, the longest leading words that name one field win, and words left
+between the field and the numbers are the customer. An unknown or ambiguous field lists the fields
+and the form starts from its first question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from bot.flow import Flow, FlowContext, Question, Suggestion
+from bot.messages import Choice
+from bot.parsing import ParseError, parse_count, parse_date
+from handlers import capture_texts as t
+from handlers import periods
+from storage import records
+from storage.catalogue import CalibrationField
+from storage.domain import CalibrationBatch
+from storage.text import fold
+
+NAME = "calibration"
+ROLES = ("technician",)
+
+STORE = periods.RecordStore(
+    entity="calibration_batch",
+    noun=t.CAL_NOUN,
+    date_of=lambda batch: batch.business_date,
+    add=records.add_calibration_batch,
+    get=records.get_calibration_batch,
+    update=records.update_calibration_batch,
+    delete=records.delete_calibration_batch,
+)
+
+
+# --- the questions, in the order the technician meets them ----------------------------------------
+
+
+def none_rejected(ctx: FlowContext, answers) -> Suggestion:
+    return Suggestion(0, t.CAL_NONE_REJECTED)
+
+
+def rejected_within_verified(rejected: int, answers) -> str | None:
+    verified = answers["verified"]
+    return t.rejected_too_many(rejected, verified) if rejected > verified else None
+
+
+def certificates_for_passed(ctx: FlowContext, answers) -> Suggestion:
+    passed = answers["verified"] - answers["rejected"]
+    return Suggestion(passed, t.certificates_for_passed(passed))
+
+
+def certificates_within_passed(certificates: int, answers) -> str | None:
+    passed = answers["verified"] - answers["rejected"]
+    return t.certificates_too_many(certificates, passed) if certificates > passed else None
+
+
+def questions(services, managers: bool) -> list[Question]:
+    fields = tuple(Choice(f.key, f.label) for f in services.catalogue.calibration_fields)
+    return [
+        periods.date_question(services, prompt=t.CAL_DATE, managers=managers),
+        Question("field", "choice", t.CAL_FIELD, label=t.CAL_FIELD_LABEL, choices=fields),
+        Question("verified", "integer", t.CAL_VERIFIED, label=t.CAL_VERIFIED_LABEL),
+        Question(
+            "rejected", "integer", t.CAL_REJECTED, label=t.CAL_REJECTED_LABEL,
+            default=none_rejected, validate=rejected_within_verified,
+        ),
+        Question(
+            "certificates", "integer", t.CAL_CERTIFICATES, label=t.CAL_CERTIFICATES_LABEL,
+            default=certificates_for_passed, validate=certificates_within_passed,
+        ),
+        Question("customer", "text", t.CAL_CUSTOMER, label=t.CUSTOMER_LABEL, optional=True, max_length=300),
+    ]  # fmt: skip
+
+
+# --- saving and the review ------------------------------------------------------------------------
+
+
+def batch_of(answers) -> CalibrationBatch:
+    return CalibrationBatch(
+        0, answers["business_date"], answers["field"], answers["verified"], answers["rejected"],
+        answers["certificates"], answers.get("customer") or "",
+    )  # fmt: skip
+
+
+async def save(ctx: FlowContext, answers: dict[str, Any]) -> str:
+    return await periods.store_record(ctx, answers, batch_of(answers), STORE)
+
+
+def field_label(catalogue, key: str) -> str:
+    try:
+        return catalogue.calibration_field(key).label
+    except KeyError:  # a field since removed from the catalogue: show its key
+        return key
+
+
+async def summarize(ctx: FlowContext, answers) -> str:
+    lines = [
+        (t.DATE_LABEL, t.format_date(answers["business_date"])),
+        (t.CAL_FIELD_LABEL, field_label(ctx.catalogue, answers["field"])),
+        (t.CAL_VERIFIED_LABEL, t.count(answers["verified"])),
+        (t.CAL_REJECTED_LABEL, t.count(answers["rejected"])),
+        (t.CAL_CERTIFICATES_LABEL, t.count(answers["certificates"])),
+        (t.CUSTOMER_LABEL, t.text_or_dash(answers.get("customer"))),
+    ]
+    return await periods.review(ctx, answers, t.CAL_TITLE, STORE, lines, answers["business_date"])
+
+
+def answers_of(batch: CalibrationBatch) -> dict[str, Any]:
+    """A stored batch as the form's answers, to correct it from /cuatoi."""
+    return {
+        "business_date": batch.business_date, "field": batch.field, "verified": batch.verified,
+        "rejected": batch.rejected, "certificates": batch.certificates, "customer": batch.customer or None,
+    }  # fmt: skip
+
+
+def describe(catalogue, batch: CalibrationBatch) -> str:
+    """One line for /cuatoi."""
+    return t.calibration_line(
+        field_label(catalogue, batch.field), batch.verified, batch.rejected, batch.certificates
+    )
+
+
+# --- the shortcut ---------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"[-−–]?\d[\d.,]*")
+_DATE = re.compile(r"\d{1,2}/\d{1,2}(/\d{2}|/\d{4})?")
+_DAY_WORDS = {"hom qua", "hom nay"}
+
+
+def _words(text: str) -> list[str]:
+    return re.sub(r"[^a-z0-9]+", " ", fold(text)).split()
+
+
+def _is_subsequence(wanted: list[str], words: list[str]) -> bool:
+    rest = iter(words)
+    return all(word in rest for word in wanted)
+
+
+def matching_fields(typed: str, fields: Sequence[CalibrationField]) -> list[CalibrationField]:
+    """Fields named by typed words, best kind of match first: exact, first words, words in order, part."""
+    wanted = _words(typed)
+    if not wanted:
+        return []
+    tests = (
+        lambda f: _words(f.label) == wanted or _words(f.key) == wanted,
+        lambda f: _words(f.label)[: len(wanted)] == wanted,
+        lambda f: _is_subsequence(wanted, _words(f.label)),
+        lambda f: " ".join(wanted) in " ".join(_words(f.label)),
+    )
+    for test in tests:
+        found = [f for f in fields if test(f)]
+        if found:
+            return found
+    return []
+
+
+def pick_field(words: list[str], fields: Sequence[CalibrationField]) -> tuple[CalibrationField | None, int, str]:
+    """The field named by the longest leading words: (field, words used, message when none is clear)."""
+    ambiguous: list[CalibrationField] = []
+    for used in range(len(words), 0, -1):
+        found = matching_fields(" ".join(words[:used]), fields)
+        if len(found) == 1:
+            return found[0], used, ""
+        ambiguous = ambiguous or found
+    typed = " ".join(words)
+    if ambiguous:
+        return None, 0, t.ambiguous_field(typed, [f.label for f in ambiguous])
+    return None, 0, t.unknown_field(typed, [f.label for f in fields])
+
+
+def parse_shortcut(text: str, fields: Sequence[CalibrationField], today) -> dict[str, Any] | str:
+    """`<field> [customer] <verified> <rejected> <certificates> [date]` → the form's answers, or why not."""
+    tokens = text.split()
+    answers: dict[str, Any] = {"business_date": today}
+    try:
+        if len(tokens) > 1 and fold(" ".join(tokens[-2:])) in _DAY_WORDS:
+            answers["business_date"] = parse_date(" ".join(tokens[-2:]), today)
+            del tokens[-2:]
+        elif tokens and _DATE.fullmatch(tokens[-1]):
+            answers["business_date"] = parse_date(tokens.pop(), today)
+        first_number = next((i for i, tok in enumerate(tokens) if _NUMBER.fullmatch(tok)), len(tokens))
+        words, numbers = tokens[:first_number], tokens[first_number:]
+        if len(numbers) > 3:
+            return t.bad_shortcut(t.CAL_TOO_MANY_NUMBERS)
+        for key, token in zip(("verified", "rejected", "certificates"), numbers, strict=False):
+            answers[key] = parse_count(token)
+    except ParseError as error:
+        return t.bad_shortcut(error.message)
+    field, used, message = pick_field(words, fields)
+    if field is None:
+        return message
+    answers["field"] = field.key
+    answers["customer"] = " ".join(words[used:]) or None
+    return answers
+
+
+def prefill(ctx: FlowContext, text: str) -> dict[str, Any] | str:
+    return parse_shortcut(text, ctx.catalogue.calibration_fields, ctx.today)
+
+
+# --- the declaration ------------------------------------------------------------------------------
+
+
+def flows(services) -> dict[str, Flow]:
+    def build(managers: bool) -> Flow:
+        return Flow(
+            name=NAME, title=t.CAL_TITLE, roles=ROLES, command="kiemdinh",
+            questions=questions(services, managers), save=save, summarize=summarize, prefill=prefill,
+        )  # fmt: skip
+
+    return periods.both_declarations(NAME, build)
+
+
+async def command(unit, staff, router) -> None:
+    """/kiemdinh [shortcut]"""
+    await periods.start_form(unit, staff, router, NAME)

@@ -1,0 +1,183 @@
+"""Vietnamese texts of the capture forms (/kiemdinh, /giayphep, /hoatdong, /kehoach), of /cuatoi,
+/chotky and the reminders. Reviewed by a Vietnamese reader; the code only fills the blanks.
+
+Prompts end with a question mark and say, where it helps, what to type; every refusal is one
+sentence saying what is expected, because on Zalo it is one more message on a phone screen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.texts import format_count, format_date
+
+# --- shared -------------------------------------------------------------------------------------
+
+DATE_LABEL = "Ngày"
+CUSTOMER_LABEL = "Khách hàng"
+NOTHING = "—"
+SAVED = "Đã lưu {noun} #{id}."
+UPDATED = "Đã sửa {noun} #{id}."
+DELETED = "Đã xóa {noun} #{id}."
+UNCHANGED = "Không có thay đổi nào, {noun} #{id} giữ nguyên."
+CORRECTION_SUFFIX = " Kỳ {period} đã chốt nên thay đổi này được ghi nhật ký là điều chỉnh."
+NOT_YOURS = "Bạn chỉ sửa hoặc xóa được bản ghi do chính mình nhập."
+RECORD_GONE = "Bản ghi này không còn (có thể đã bị xóa), không có gì được lưu."
+CHANGED_MEANWHILE = "Bản ghi vừa được người khác sửa trong lúc bạn nhập; hãy mở lại bằng /cuatoi rồi sửa lại."
+EDIT_HEADER = "Sửa {noun} #{id}"
+CLOSED_NOTICE = "⚠ Kỳ {period} đã chốt: nếu xác nhận, thay đổi sẽ được ghi nhật ký là điều chỉnh của lãnh đạo."
+ONLY_PERIODS_OPEN = "Kỳ {period} ({start} – {end}) đã chốt, không nhận thêm hoặc sửa số liệu của kỳ này. "
+
+
+def period_closed(period: str, start: dt.date, end: dt.date) -> str:
+    """Said when a date falls in a closed period (a form's date question, or a save that lost a race)."""
+    return (
+        ONLY_PERIODS_OPEN.format(period=period, start=format_date(start), end=format_date(end))
+        + "Hãy nhập một ngày thuộc kỳ đang mở, hoặc nhờ lãnh đạo điều chỉnh."
+    )
+
+
+def period_range(label: str, start: dt.date, end: dt.date) -> str:
+    return f"{label} ({format_date(start)} – {format_date(end)})"
+
+
+def count(value: int | None) -> str:
+    return NOTHING if value is None else format_count(value)
+
+
+def text_or_dash(value: str | None) -> str:
+    return value or NOTHING
+
+
+# --- /kiemdinh ------------------------------------------------------------------------------------
+
+CAL_TITLE = "Kiểm định, hiệu chuẩn phương tiện đo"
+CAL_NOUN = "lô kiểm định"
+CAL_DESCRIPTION = "ghi một lô phương tiện đo đã kiểm định, hiệu chuẩn"
+CAL_DATE = "Ngày kiểm định, hiệu chuẩn? (ví dụ 13/01/2023, “hôm qua”)"
+CAL_FIELD = "Lĩnh vực?"
+CAL_FIELD_LABEL = "Lĩnh vực"
+CAL_VERIFIED = "Số phương tiện đo đã kiểm định, hiệu chuẩn?"
+CAL_VERIFIED_LABEL = "Số PTĐ kiểm định"
+CAL_REJECTED = "Số phương tiện đo bị loại bỏ (không đạt)?"
+CAL_REJECTED_LABEL = "Số PTĐ loại bỏ"
+CAL_NONE_REJECTED = "Không có (0)"
+CAL_CERTIFICATES = "Số giấy chứng nhận kiểm định đã cấp?"
+CAL_CERTIFICATES_LABEL = "Giấy chứng nhận"
+CAL_CUSTOMER = "Khách hàng (đơn vị gửi kiểm định)? Gõ “bỏ qua” nếu không cần ghi."
+CAL_TOO_MANY_NUMBERS = "Cú pháp nhanh có nhiều nhất ba số: số kiểm định, số loại bỏ, số giấy chứng nhận."
+CAL_USAGE = (
+    "Cú pháp nhanh: /kiemdinh <lĩnh vực> <số kiểm định> <số loại bỏ> <số giấy chứng nhận> [ngày/tháng/năm], "
+    "ví dụ /kiemdinh đồng hồ nước 500 0 500."
+)
+
+
+def rejected_too_many(rejected: int, verified: int) -> str:
+    return (
+        f"Số loại bỏ ({format_count(rejected)}) không thể lớn hơn số đã kiểm định ({format_count(verified)}), "
+        "hãy nhập lại."
+    )
+
+
+def certificates_too_many(certificates: int, passed: int) -> str:
+    return (
+        f"Chỉ có {format_count(passed)} phương tiện đo đạt nên không thể cấp {format_count(certificates)} "
+        f"giấy chứng nhận, hãy nhập một số từ 0 đến {format_count(passed)}."
+    )
+
+
+def certificates_for_passed(passed: int) -> str:
+    return f"Cấp {format_count(passed)} giấy (= kiểm định − loại bỏ)"
+
+
+def unknown_field(typed: str, labels: list[str]) -> str:
+    return f"Không nhận ra lĩnh vực “{typed}”. Các lĩnh vực: {', '.join(labels)}.\n{CAL_USAGE}"
+
+
+def ambiguous_field(typed: str, labels: list[str]) -> str:
+    return f"“{typed}” khớp với nhiều lĩnh vực: {', '.join(labels)}. Hãy chọn trong danh sách bên dưới."
+
+
+def bad_shortcut(reason: str) -> str:
+    return f"{reason}\n{CAL_USAGE}"
+
+
+def calibration_line(field: str, verified: int, rejected: int, certificates: int) -> str:
+    return (
+        f"Kiểm định {field}: {format_count(verified)} PTĐ, loại bỏ {format_count(rejected)}, "
+        f"{format_count(certificates)} GCN"
+    )
+
+
+# --- /chotky --------------------------------------------------------------------------------------
+
+CLOSE_TITLE = "Chốt kỳ báo cáo"
+CLOSE_DESCRIPTION = "chốt số liệu một kỳ báo cáo (tháng)"
+CLOSE_PERIOD = "Chốt kỳ tháng nào? Gõ tháng/năm, ví dụ 01/2023."
+CLOSE_PERIOD_LABEL = "Kỳ"
+CLOSE_BAD_PERIOD = "Hãy gõ tháng/năm của kỳ cần chốt, ví dụ 01/2023."
+CLOSE_EFFECT = (
+    "Sau khi chốt, cán bộ không nhập thêm hoặc sửa số liệu có ngày thuộc kỳ này; "
+    "lãnh đạo vẫn điều chỉnh được và mọi điều chỉnh đều được ghi nhật ký."
+)
+
+
+def close_suggestion(label: str) -> str:
+    return f"Kỳ {label} (kỳ vừa kết thúc)"
+
+
+def close_already(label: str) -> str:
+    return f"Kỳ {label} đã được chốt rồi; hãy gõ một kỳ khác."
+
+
+def close_not_ended(label: str, end: dt.date) -> str:
+    return f"Kỳ {label} chưa kết thúc (đến hết ngày {format_date(end)}), chưa chốt được; hãy gõ một kỳ đã qua."
+
+
+def close_review(label: str, start: dt.date, end: dt.date) -> str:
+    return f"{CLOSE_TITLE}: tháng {label} (từ {format_date(start)} đến {format_date(end)}).\n{CLOSE_EFFECT}"
+
+
+def closed_done(label: str) -> str:
+    return f"Đã chốt kỳ {label}. Số liệu của kỳ này đã cố định để lập báo cáo."
+
+
+# --- reminders ------------------------------------------------------------------------------------
+
+
+def reminder(label: str, cut_off: dt.date) -> str:
+    return (
+        f"Nhắc việc: ngày mai ({format_date(cut_off)}) là ngày chốt số liệu kỳ {label}. "
+        "Hãy nhập đủ các lô kiểm định và các lần kiểm tra đã làm trong kỳ; gõ /cuatoi để xem lại."
+    )
+
+
+# --- /cuatoi --------------------------------------------------------------------------------------
+
+MINE_TITLE = "Bản ghi của tôi"
+MINE_DESCRIPTION = "xem, sửa, xóa các bản ghi đã nhập trong kỳ"
+MINE_PICK = "Chọn một bản ghi:"
+MINE_ACTION = "Bạn muốn làm gì với bản ghi này?"
+MINE_EDIT = "Sửa"
+MINE_DELETE = "Xóa"
+MINE_CONFIRM_DELETE = "Xóa bản ghi này? Bản ghi sẽ không còn được tính vào báo cáo; nhật ký vẫn lưu lại."
+MINE_NOT_DELETED = "Đã giữ nguyên, không xóa gì."
+MINE_NONE = "Bạn chưa có bản ghi nào trong {periods}."
+MINE_NONE_ALL = "Chưa có bản ghi nào trong {periods}."
+MINE_OPENING = "Mở {noun} #{id} để sửa…"
+MINE_EDIT_ELSEWHERE = "Bản ghi loại này chưa sửa được ở đây; hãy xóa rồi nhập lại."
+MINE_CLOSED_MARK = " [đã chốt]"
+INSPECTION_NOUN = "lần kiểm tra"
+
+
+def mine_header(periods: str, shown: int, total: int) -> str:
+    more = f" (hiện {shown} bản ghi mới nhất)" if shown < total else ""
+    return f"Có {total} bản ghi trong {periods}{more}."
+
+
+def periods_phrase(labels: list[str]) -> str:
+    return "kỳ " + " và kỳ ".join(labels)
+
+
+def inspection_line(facility: str) -> str:
+    return f"Kiểm tra cơ sở {facility}"

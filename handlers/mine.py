@@ -1,0 +1,219 @@
+"""/cuatoi (/mine): the records a person entered in the current period and in the previous one (until
+it is closed), numbered; open one to correct it with its own form or to delete it. Managers see
+everyone's records, with who entered them, and the previous period even after it closed (their
+changes there are audited as corrections).
+
+In a text-only chat:
+
+    /cuatoi          → "Có 3 bản ghi…", 1. 13/01 Kiểm định Điện: 67 PTĐ… (#12) 2. …
+    2                → "Bạn muốn làm gì?" 1. Sửa 2. Xóa  (“quay lại”: the list again)
+    Sửa              → the record's own form, every answer filled in, at its review:
+                       Xác nhận / Sửa (pick an answer to change) / Hủy; confirming saves an update
+    Xóa → Có         → soft deletion, audited by the repository
+
+The hand-over from this list to the record's form: a form can only be started by a command or by
+the router, and this list is itself a form whose save ends it. So the save schedules a one-shot
+job (`OPEN_JOB`, keyed by the message, so it runs once) that the engine runs right after the
+commit; it starts the record's form through the router, prefilled with the record's answers and
+the edit tag that turns the form's save into an update (handlers/periods.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.engine import Unit
+from bot.flow import Flow, FlowContext, Question
+from bot.messages import Choice, Incoming, Reply
+from handlers import calibration, periods
+from handlers import capture_texts as t
+from reports.periods import Period, period_of
+from storage import engine_store, people, records
+from storage.domain import NotFound, PeriodRecords, Staff
+
+NAME = "mine"
+OPEN_JOB = "mine.open"
+MAX_LISTED = 30  # a numbered list longer than this is unreadable on a phone
+EDIT, DELETE = "sua", "xoa"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of record as /cuatoi shows it and the form that corrects it ("" for none here)."""
+
+    store: periods.RecordStore
+    form: str
+    answers: Callable[[Any], dict[str, Any]] | None
+    describe: Callable[[Any, Any, PeriodRecords], str]
+    of_period: Callable[[PeriodRecords], tuple]
+
+
+def _inspection_line(catalogue, visit, loaded: PeriodRecords) -> str:
+    facility = loaded.facilities.get(visit.facility_id)
+    return t.inspection_line(facility.name if facility else f"#{visit.facility_id}")
+
+
+INSPECTIONS = periods.RecordStore(
+    entity="inspection", noun=t.INSPECTION_NOUN, date_of=lambda visit: visit.visit_date,
+    add=records.add_inspection, get=records.get_inspection, update=records.update_inspection,
+    delete=records.delete_inspection,
+)  # fmt: skip
+
+KINDS: dict[str, Kind] = {
+    kind.store.entity: kind
+    for kind in (
+        Kind(calibration.STORE, calibration.NAME, calibration.answers_of,
+             lambda cat, b, _: calibration.describe(cat, b), lambda p: p.calibration_batches),
+        Kind(INSPECTIONS, "", None, _inspection_line, lambda p: p.inspections),
+    )
+}  # fmt: skip
+
+
+# --- which records, in which periods --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str  # "calibration_batch:12": the choice key
+    day: dt.date
+    label: str
+
+
+def shown_periods(today: dt.date, cut_off_day: int, closed: frozenset[str], manager: bool) -> list[Period]:
+    """The current period and the previous one; for staff the previous only until it is closed."""
+    current = period_of(today, cut_off_day)
+    previous = current.previous()
+    return [current, previous] if manager or previous.key not in closed else [current]
+
+
+async def entries(ctx: FlowContext) -> tuple[list[Entry], list[Period]]:
+    """The person's records (everyone's for a manager) in the shown periods, newest first."""
+    snapshot = periods.closed_periods(ctx.settings)
+    await snapshot.refresh(ctx.session)
+    manager = ctx.staff.has(periods.MANAGER)
+    shown = shown_periods(ctx.today, snapshot.cut_off_day, snapshot.keys, manager)
+    loaded = await records.load_period_records(ctx.session, shown[-1].start, shown[0].end)
+    names = {s.id: s.name for s in await people.list_staff(ctx.session)} if manager else {}
+    found = []
+    for kind in KINDS.values():
+        for record in kind.of_period(loaded):
+            if manager or record.meta.recorded_by == ctx.staff.id:
+                found.append(_entry(ctx, kind, record, loaded, names, snapshot))
+    found.sort(key=lambda e: (e.day, int(e.key.rsplit(":", 1)[1])), reverse=True)
+    return found, shown
+
+
+def _entry(ctx, kind: Kind, record, loaded, names: dict[int, str], snapshot) -> Entry:
+    day = kind.store.date_of(record)
+    label = f"{day:%d/%m} {kind.describe(ctx.catalogue, record, loaded)} (#{record.id})"
+    if names:
+        label += f" — {names.get(record.meta.recorded_by, '?')}"
+    if snapshot.closed(day):
+        label += t.MINE_CLOSED_MARK
+    return Entry(f"{kind.store.entity}:{record.id}", day, label)
+
+
+def _phrase(shown: list[Period]) -> str:
+    return t.periods_phrase([periods.period_label(p) for p in shown])
+
+
+# --- the list form --------------------------------------------------------------------------------
+
+
+async def record_choices(ctx: FlowContext, answers) -> list[Choice]:
+    found, _ = await entries(ctx)
+    return [Choice(e.key, e.label) for e in found[:MAX_LISTED]]
+
+
+def _kind_of(key: str) -> tuple[Kind, int]:
+    entity, record_id = key.rsplit(":", 1)
+    return KINDS[entity], int(record_id)
+
+
+def action_choices(ctx: FlowContext, answers) -> list[Choice]:
+    kind, _ = _kind_of(answers["record"])
+    delete = Choice(DELETE, t.MINE_DELETE)
+    return [Choice(EDIT, t.MINE_EDIT), delete] if kind.form else [delete]
+
+
+def deleting(answers) -> bool:
+    return answers.get("action") == DELETE
+
+
+async def save(ctx: FlowContext, answers: dict[str, Any]) -> str:
+    kind, record_id = _kind_of(answers["record"])
+    if answers["action"] == DELETE:
+        if not answers["confirm"]:
+            return t.MINE_NOT_DELETED
+        return await periods.delete_record(ctx, kind.store, record_id)
+    if not kind.form:
+        return t.MINE_EDIT_ELSEWHERE
+    await engine_store.schedule_once(
+        ctx.session, key=f"{OPEN_JOB}:{ctx.incoming.channel}:{ctx.incoming.event_key}", kind=OPEN_JOB,
+        due_at=ctx.now, payload={"incoming": ctx.incoming.to_json(), "staff": ctx.staff.id, "record": answers["record"]},
+    )  # fmt: skip
+    return t.MINE_OPENING.format(noun=kind.store.noun, id=record_id)
+
+
+def mine_flow() -> Flow:
+    return Flow(
+        name=NAME, title=t.MINE_TITLE, roles=(), command="cuatoi", review=False, save=save,
+        questions=[
+            Question("record", "choice", t.MINE_PICK, label="Bản ghi", choices=record_choices),
+            Question("action", "choice", t.MINE_ACTION, label="Việc", choices=action_choices),
+            Question("confirm", "yesno", t.MINE_CONFIRM_DELETE, label="Xóa", when=deleting),
+        ],
+    )  # fmt: skip
+
+
+def flows(services) -> dict[str, Flow]:
+    return {NAME: mine_flow()}
+
+
+async def command(unit, staff: Staff, router) -> None:
+    """/cuatoi: the list with a line saying which periods it covers, or that there is nothing."""
+    ctx = router.flow_context(unit, staff)
+    found, shown = await entries(ctx)
+    if not found:
+        none = t.MINE_NONE_ALL if staff.has(periods.MANAGER) else t.MINE_NONE
+        unit.reply(Reply(text=none.format(periods=_phrase(shown))))
+        return
+    header = t.mine_header(_phrase(shown), min(len(found), MAX_LISTED), len(found))
+    flow = dataclasses.replace(router.settings.services.flows[NAME], prefill=lambda ctx, text: header)
+    await router.start_flow(unit, staff, flow, "list")
+
+
+# --- the hand-over to the record's own form -------------------------------------------------------
+
+
+def open_job(app):
+    """The job that opens a record in its form, prefilled, at the review (see the module docstring)."""
+    services = app.services
+
+    async def open_record(session, job, now: dt.datetime) -> list[tuple[str, str, Reply]]:
+        incoming = Incoming.from_json(job.payload["incoming"])
+        if await engine_store.get_conversation(session, incoming.channel, incoming.chat_id):
+            return []  # the person has started something else meanwhile: leave it alone
+        staff = await people.get_staff(session, job.payload["staff"])
+        kind, record_id = _kind_of(job.payload["record"])
+        try:
+            record = await kind.store.get(session, record_id)
+        except NotFound:
+            return [(incoming.channel, incoming.chat_id, Reply(text=t.RECORD_GONE))]
+        if not periods.may_change(staff, record):
+            return [(incoming.channel, incoming.chat_id, Reply(text=t.NOT_YOURS))]
+        filled = periods.edit_answers(kind.store, record, kind.answers(record))
+        form = dataclasses.replace(periods.flow_for(services, kind.form, staff), prefill=lambda ctx, text: filled)
+        unit = Unit(session, incoming, app.clock, now)
+        await app.router.start_flow(unit, staff, form, EDIT)
+        return [(incoming.channel, incoming.chat_id, reply) for reply in unit.replies]
+
+    return open_record
+
+
+def install(app) -> None:
+    app.engine.job_handlers[OPEN_JOB] = open_job(app)

@@ -1,0 +1,31 @@
+"""Closed reporting periods ("chốt kỳ"): which months a manager has closed, and closing one.
+
+Functions take the caller's session (one unit of work) and never commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.record_models import ClosedPeriodRow
+
+
+async def closed_period_keys(session: AsyncSession) -> frozenset[str]:
+    """Keys ("2023-01") of every closed period; a department closes twelve a year, so all of them."""
+    return frozenset((await session.scalars(select(ClosedPeriodRow.period))).all())
+
+
+async def is_closed(session: AsyncSession, period: str) -> bool:
+    return await session.get(ClosedPeriodRow, period) is not None
+
+
+async def close_period(session: AsyncSession, period: str, staff_id: int, now: dt.datetime) -> bool:
+    """Close a period; False when it was closed already (nothing changes then)."""
+    if await is_closed(session, period):
+        return False
+    session.add(ClosedPeriodRow(period=period, closed_at=now, closed_by=staff_id))
+    await session.flush()
+    return True
