@@ -152,7 +152,7 @@ async def _start_channels(app: App) -> tuple[list, WebServer | None]:
                           dt.timedelta(minutes=config.web.link_minutes))
     links.add_routes(web_app)
     ctx = ChannelContext(
-        accept=app.engine.accept, media_dir=config.general.data_dir / "media", web_app=web_app,
+        accept=app.engine.accept, accept_many=app.engine.accept_many, media_dir=config.general.data_dir / "media", web_app=web_app,
         public_url=config.web.public_url, links=links, clock=app.clock,
         commands_for=app.router.commands_for,
     )

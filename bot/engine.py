@@ -121,6 +121,21 @@ class Engine:
             self._work.set()
         return added
 
+    async def accept_many(self, incomings: list[Incoming]) -> list[bool]:
+        """Commit a platform batch (one getUpdates answer) to the inbox in one transaction."""
+        if not incomings:
+            return []
+        now = self.clock.now()
+        async with self.db.unit_of_work() as session:
+            added = [
+                await store.add_to_inbox(session, channel=m.channel, event_key=m.event_key, chat_id=m.chat_id,
+                                         payload=m.to_json(), now=now)
+                for m in incomings
+            ]
+        if any(added):
+            self._work.set()
+        return added
+
     # --- processing -------------------------------------------------------------------------------
 
     async def process_chat_once(self, channel: str, chat_id: str) -> bool:

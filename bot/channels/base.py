@@ -28,6 +28,7 @@ class ChannelContext:
     links: Any  # bot.links.DocumentLinks: signed, expiring download links (Zalo has no file sending)
     clock: Clock
     commands_for: Callable[[str, str], Awaitable[list[tuple[str, str]]]] | None = None  # (channel, user) → menu
+    accept_many: Callable[[list[Incoming]], Awaitable[list[bool]]] | None = None  # a batch in one transaction
 
 
 class Channel(Protocol):

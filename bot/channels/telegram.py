@@ -130,12 +130,32 @@ class TelegramChannel:
     # --- receiving: polling -----------------------------------------------------------------------
 
     async def _poll_loop(self) -> None:
-        """Commit each update before asking for the next offset; on failure ask again from it."""
+        """Commit each batch (one transaction) before asking for the next offset; on failure ask again."""
         while not self._stopping:
-            for update in await self._poll():
-                if self._stopping or not await self._take(update):
-                    break
-                self._offset = update.update_id + 1
+            batch = await self._poll()
+            if batch and not self._stopping and await self._take_batch(batch):
+                self._offset = batch[-1].update_id + 1
+
+    async def _take_batch(self, batch: tuple[Update, ...]) -> bool:
+        """Commit a whole getUpdates answer at once: one write transaction instead of one per update,
+        so the receiving loop does not queue behind the engine's writers for every single update."""
+        if self.ctx.accept_many is None:
+            for update in batch:
+                if not await self._take(update):
+                    return False
+            return True
+        try:
+            converted = [(update, await self._incoming(update)) for update in batch]
+            kept = [(update, incoming) for update, incoming in converted if incoming is not None]
+            added = await self.ctx.accept_many([incoming for _, incoming in kept])
+        except Exception:  # the database or a photo download failed: the batch must not be confirmed
+            log.exception("telegram updates %s..%s not stored; asking again", batch[0].update_id, batch[-1].update_id)
+            await asyncio.sleep(RETRY_PAUSE)
+            return False
+        for (update, _), new in zip(kept, added, strict=True):
+            if new and update.callback_query is not None:
+                self._in_background(self._acknowledge_tap(update.callback_query))
+        return True
 
     async def _poll(self) -> tuple[Update, ...]:
         self._polling = True
