@@ -197,7 +197,6 @@ class ReportJobs:
 def install(app: Any) -> None:
     """Register the report and export jobs with the app's engine (called once by bot/app.build_app)."""
     b_defaults(app.config)  # a malformed list fails at start, not at the first report
-    jobs = ReportJobs(app)
-    jobs.folder.mkdir(parents=True, exist_ok=True)
+    jobs = ReportJobs(app)  # the renderers create the documents folder when they first write to it
     app.engine.job_handlers[REPORT] = jobs.report
     app.engine.job_handlers[EXPORT] = jobs.export
