@@ -20,11 +20,10 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from bot import texts as flow_texts
-from bot.flow import Flow, FlowContext, Question, RepeatGroup, Suggestion
+from bot.flow import Flow, FlowContext, Question, RepeatGroup
 from bot.messages import Choice, Reply
 from bot.parsing import ParseError, parse_decimal, parse_location
-from handlers import facilities
+from handlers import facilities, periods
 from handlers import inspection_texts as T
 from storage import facilities_store, people, records
 from storage.catalogue import Catalogue, FacilityKind
@@ -98,7 +97,8 @@ def _check_fine(value: int, _answers) -> str | None:
 class Inspection:
     """The form built from the catalogue and the configured pump limit; its callbacks share them."""
 
-    def __init__(self, catalogue: Catalogue, limit: Decimal, province: str = "") -> None:
+    def __init__(self, services, catalogue: Catalogue, limit: Decimal, province: str = "") -> None:
+        self.services = services
         self.catalogue = catalogue
         self.limit = limit
         self.province = province
@@ -151,10 +151,6 @@ class Inspection:
         plans = await records.list_plans(ctx.session, open_only=True)
         return [Choice(f"p{p.id}", T.plan_label(p.number, p.plan_date, p.subject)) for p in plans]
 
-    @staticmethod
-    def today(ctx: FlowContext, _answers) -> Suggestion:
-        return Suggestion(ctx.today, flow_texts.today_label(ctx.today))
-
     def kind_choices(self) -> list[Choice]:
         return [Choice(k.key, facilities.kind_label(k)) for k in self.catalogue.facility_kinds]
 
@@ -181,7 +177,7 @@ class Inspection:
             return T.facility_already_recorded(_id(value))
         parsed = facilities.parse_facility_key(value)
         if parsed is not None and parsed[1] != _kind(answers):  # the kind was changed afterwards
-            return T.ASK_FACILITY
+            return T.KIND_CHANGED
         return None
 
     @staticmethod
@@ -200,7 +196,7 @@ class Inspection:
         new = _new_facility
         items: list[Question | RepeatGroup] = [
             Question("plan", "choice", T.ASK_PLAN, label=T.LABEL_PLAN, choices=self.plan_choices),
-            Question("visit_date", "date", T.ASK_DATE, label=T.LABEL_DATE, default=self.today),
+            periods.date_question(self.services, prompt=T.ASK_DATE, key="visit_date", label=T.LABEL_DATE),
             Question("kind", "choice", T.ASK_KIND, label=T.LABEL_KIND, choices=self.kind_choices()),
             Question("query", "text", T.ASK_QUERY, label=T.LABEL_QUERY, max_length=100,
                      validate=facilities.check_query),
@@ -385,7 +381,13 @@ class Inspection:
         return lines
 
     async def save(self, ctx: FlowContext, answers: dict[str, Any]) -> str:
-        """One record per visit: refuses a second record of the same plan, facility and day."""
+        """One record per visit: refuses a second record of the same plan, facility and day, and (unless
+        a manager) a day in a closed period, read again here in the unit of work that writes."""
+        snapshot = periods.closed_periods(ctx.settings)
+        await snapshot.refresh(ctx.session)
+        closed = snapshot.closed(answers["visit_date"])
+        if closed is not None and not ctx.staff.has(periods.MANAGER):
+            return periods.refusal(closed)
         facility, _ = await self._facility(ctx, answers)
         duplicate = await self._duplicate(ctx, answers, facility)
         if duplicate is not None:
@@ -441,7 +443,7 @@ def build(services) -> dict[str, Flow]:
     """The two variants of the form (location pin or typed), by name, for build_flows."""
     limit = Decimal(str(services.config.reporting.get("pump_error_limit_percent", "0.45")))
     province = str(services.config.organisation.get("province", ""))
-    form = Inspection(services.catalogue, limit, province)
+    form = Inspection(services, services.catalogue, limit, province)
     return {FLOW_PIN: form.flow(pin=True), FLOW_TEXT: form.flow(pin=False)}
 
 

@@ -76,6 +76,7 @@ LABEL_VIOLATIONS = "Vi phạm"
 # validation
 NAME_TOO_SHORT = "Tên cơ sở quá ngắn, hãy gõ tên đầy đủ."
 TAX_CODE_BAD = "Mã số thuế gồm 10 chữ số, hoặc 13 chữ số dạng 0101234567-001; hãy kiểm tra lại."
+KIND_CHANGED = "Loại cơ sở đã đổi, hãy chọn lại cơ sở."
 QUERY_TOO_SHORT = "Hãy gõ ít nhất 2 chữ cái của tên cơ sở."
 PUMP_ERROR_RANGE = "Sai số phải nằm trong khoảng -100 % đến +100 %, ví dụ -0,3; hãy kiểm tra lại."
 FINE_POSITIVE = "Số tiền phạt phải lớn hơn 0 đồng."

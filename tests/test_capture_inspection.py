@@ -386,3 +386,23 @@ async def test_same_facility_another_day_is_another_visit(field):
     lines[2] = "hôm qua"
     await chat.many(*lines, "1")
     assert [v.visit_date for v in await visits(app)] == [TODAY, TODAY - dt.timedelta(days=1)]
+
+
+async def test_closed_period_refused_at_the_date_and_at_save(field):
+    """Month 01/2023 runs 15/12/2022–14/01/2023; 12/2022 (to 14/12/2022) is closed by a manager."""
+    from handlers import periods
+    from reports.periods import period_of
+    from storage import periods_store
+
+    app, sender, ids = field
+    async with app.db.unit_of_work() as session:
+        await periods_store.close_period(session, "2022-12", ids["an"].id, app.clock.now())
+    chat = Chat(app, sender, "an")
+    question = await chat.many("/kiemtra", "1")
+    refused = await chat.say("10/12/2022")
+    assert refused == f"{periods.refusal(period_of(dt.date(2022, 12, 10), 14))}\n{question}"
+    await chat.many(*COMPLIANT[2:])  # today is open: the form goes on
+    async with app.db.unit_of_work() as session:  # the month is closed while the review is on screen
+        await periods_store.close_period(session, "2023-01", ids["an"].id, app.clock.now())
+    assert await chat.say("1") == periods.refusal(period_of(TODAY, 14))
+    assert await visits(app) == []
