@@ -682,7 +682,7 @@ async def _on_text(flow: Flow, state: dict[str, Any], ctx: FlowContext, text: st
 
 def _typed_key(question: dict[str, Any], text: str) -> str:
     """The key a typed answer names in a list; yes-words confirm a review."""
-    if question["kind"] == "yesno" and not text.strip().isdigit():
+    if question["kind"] == "yesno" and not text.strip().isdecimal():
         return YES_KEY if parse_yes_no(text) else NO_KEY
     if question["mode"] == "review" and is_yes(text):
         return CONFIRM_KEY

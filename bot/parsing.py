@@ -58,7 +58,7 @@ def parse_count(text: str) -> int:
     value = _compact(text)
     if len(value) > _MAX_DIGITS + 3:
         raise ParseError(texts.COUNT_TOO_LONG)
-    if value.isdigit() or _GROUPED.fullmatch(value):
+    if value.isdecimal() or _GROUPED.fullmatch(value):
         digits = re.sub(r"\D", "", value)
         if len(digits) > _MAX_DIGITS:
             raise ParseError(texts.COUNT_TOO_LONG)
@@ -173,7 +173,7 @@ def parse_location(text: str) -> Location:
 def match_choice(text: str, choices: Sequence[Choice]) -> Choice:
     """The choice a typed answer names: its number, its label, or a unique folded part of the label."""
     value = _compact(text)
-    if value.isdigit():
+    if value.isdecimal():
         index = int(value) - 1
         if 0 <= index < len(choices):
             return choices[index]

@@ -339,7 +339,7 @@ async def _prefill(ctx: FlowContext, args_text: str) -> dict[str, Any] | str:
 def _section_named(word: str) -> str | None:
     if word.upper().rstrip(".") in SECTION_KEYS:
         return word.upper().rstrip(".")
-    if word.isdigit() and 1 <= int(word) <= len(SECTIONS):
+    if word.isdecimal() and 1 <= int(word) <= len(SECTIONS):
         return SECTIONS[int(word) - 1][0]
     return None
 

@@ -110,7 +110,7 @@ async def staff_command(unit: Unit, staff: Staff, menu_for) -> None:
     if not args:
         unit.reply(Reply(text=_staff_list(everyone) + "\n\n" + texts.STAFF_USAGE))
         return
-    if not args[0].isdigit() or not 1 <= int(args[0]) <= len(everyone):
+    if not args[0].isdecimal() or not 1 <= int(args[0]) <= len(everyone):
         unit.reply(Reply(text=texts.STAFF_BAD_NUMBER.format(n=args[0])))
         return
     target = everyone[int(args[0]) - 1]

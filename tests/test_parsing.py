@@ -242,3 +242,12 @@ def test_choice_rejected(typed, message):
     with pytest.raises(ParseError) as caught:
         match_choice(typed, FIELDS)
     assert caught.value.message == message
+
+
+@pytest.mark.parametrize("text", ["²", "1²", "³", "⁴2"])
+def test_superscript_digits_are_not_numbers(text):
+    """str.isdigit() accepts '²' but int() does not: such input must be a clear error, not a crash."""
+    with pytest.raises(ParseError):
+        parse_count(text)
+    with pytest.raises(ParseError):
+        match_choice(text, [Choice("a", "Điện"), Choice("b", "Khối lượng")])
