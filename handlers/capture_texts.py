@@ -181,3 +181,92 @@ def periods_phrase(labels: list[str]) -> str:
 
 def inspection_line(facility: str) -> str:
     return f"Kiểm tra cơ sở {facility}"
+
+
+# --- /giayphep ------------------------------------------------------------------------------------
+
+LIC_TITLE = "Giấy phép, chứng chỉ"
+LIC_NOUN = "giấy phép"
+LIC_DESCRIPTION = "ghi một giấy phép, chứng chỉ đã cấp (X-quang, nhân viên bức xạ…)"
+LIC_KIND = "Loại giấy phép, chứng chỉ?"
+LIC_KIND_LABEL = "Loại"
+LIC_ACTION = "Hình thức cấp?"
+LIC_ACTION_LABEL = "Hình thức"
+LIC_ACTIONS = (("cap_moi", "Cấp mới"), ("gia_han", "Gia hạn"), ("sua_doi", "Sửa đổi, bổ sung"), ("cap_lai", "Cấp lại"))
+LIC_NUMBER = "Số giấy phép, chứng chỉ?"
+LIC_NUMBER_LABEL = "Số"
+LIC_HOLDER = "Tên tổ chức hoặc cá nhân được cấp? (không cần ngày sinh, số định danh)"
+LIC_HOLDER_LABEL = "Được cấp cho"
+LIC_FACILITY = "Cơ sở (nơi đặt thiết bị hoặc nơi làm việc)? Gõ “bỏ qua” nếu trùng với người được cấp."
+LIC_FACILITY_LABEL = "Cơ sở"
+LIC_ISSUED = "Ngày cấp?"
+LIC_ISSUED_LABEL = "Ngày cấp"
+LIC_OLD_EXPIRY = "Ngày hết hạn của giấy phép cũ (ngày/tháng/năm)?"
+LIC_OLD_EXPIRY_LABEL = "Hạn giấy phép cũ"
+LIC_EXPIRY = "Ngày hết hạn (ngày/tháng/năm)?"
+LIC_EXPIRY_KEEP = "Ngày hết hạn (giữ như giấy phép đang có hiệu lực, ngày/tháng/năm)?"
+LIC_EXPIRY_LABEL = "Hết hạn"
+LIC_NO_EXPIRY = "không thời hạn"
+LIC_DATE_EXPECTED = "Hãy nhập ngày đủ ngày/tháng/năm, ví dụ 13/01/2026."
+LIC_EXPIRY_BEFORE_ISSUE = "Ngày hết hạn phải sau ngày cấp ({issued}), hãy nhập lại."
+
+
+def expiry_suggestion(day: dt.date, years: int, renewal: bool) -> str:
+    start = "hạn cũ" if renewal else "ngày cấp"
+    return f"{format_date(day)} ({years} năm từ {start})"
+
+
+def licence_line(kind: str, action: str, number: str, holder: str) -> str:
+    return f"{action} {kind} số {number} — {holder}"
+
+
+# --- /hoatdong ------------------------------------------------------------------------------------
+
+ACT_TITLE = "Hoạt động"
+ACT_NOUN = "hoạt động"
+ACT_DESCRIPTION = "ghi một hoạt động đếm được (công bố hợp chuẩn, hợp quy, đơn thư…)"
+ACT_KIND = "Loại hoạt động?"
+ACT_KIND_LABEL = "Loại"
+ACT_DATE = "Ngày (ngày tiếp nhận hoặc ngày cấp)?"
+ACT_COUNT = "Số lượng?"
+ACT_COUNT_LABEL = "Số lượng"
+ACT_COUNT_ZERO = "Số lượng phải từ 1 trở lên, hãy nhập lại."
+ACT_ENTERPRISE = "Tên doanh nghiệp?"
+ACT_ENTERPRISE_LABEL = "Doanh nghiệp"
+ACT_SECTOR = "Lĩnh vực của dự án đầu tư?"
+ACT_SECTOR_LABEL = "Lĩnh vực"
+ACT_AUTHORS = "Số tác giả?"
+ACT_AUTHORS_LABEL = "Số tác giả"
+ACT_AUTHORS_ZERO = "Một sáng kiến có ít nhất 1 tác giả, hãy nhập lại."
+ACT_DECISION = "Văn bản, quyết định liên quan (số, ngày)? Gõ “bỏ qua” nếu không có."
+ACT_DECISION_LABEL = "Văn bản"
+
+
+def activity_line(kind: str, count: int, detail: str) -> str:
+    return f"{kind}: {format_count(count)}" + (f" ({detail})" if detail else "")
+
+
+# --- /kehoach -------------------------------------------------------------------------------------
+
+PLAN_TITLE = "Kế hoạch, quyết định kiểm tra, thanh tra"
+PLAN_NOUN = "kế hoạch"
+PLAN_DESCRIPTION = "ghi một kế hoạch/quyết định kiểm tra, thanh tra; /kehoach dong SỐ để đóng"
+PLAN_NUMBER = "Số, ký hiệu văn bản? (ví dụ 3826/KH-TĐC)"
+PLAN_NUMBER_LABEL = "Số, ký hiệu"
+PLAN_DATE = "Ngày ban hành?"
+PLAN_ISSUER = "Cơ quan ban hành?"
+PLAN_ISSUER_LABEL = "Cơ quan ban hành"
+PLAN_SUBJECT = "Trích yếu?"
+PLAN_SUBJECT_LABEL = "Trích yếu"
+PLAN_KIND = "Loại?"
+PLAN_KIND_LABEL = "Loại"
+PLAN_KINDS = (("kiem_tra", "Kiểm tra"), ("thanh_tra", "Thanh tra"))
+PLAN_OPEN_LIST = "Kế hoạch đang mở (gõ /kehoach dong SỐ để đóng):"
+PLAN_NONE_OPEN = "Không có kế hoạch nào đang mở."
+PLAN_CLOSED = "Đã đóng kế hoạch #{id} ({number}); kiểm tra viên không còn chọn được kế hoạch này."
+PLAN_REOPENED = "Đã mở lại kế hoạch #{id} ({number})."
+PLAN_NOT_FOUND = "Không có kế hoạch #{id}. Gõ /kehoach dong để xem các kế hoạch đang mở."
+
+
+def plan_line(kind: str, number: str, subject: str, is_open: bool) -> str:
+    return f"{kind} {number}: {subject}" + ("" if is_open else " (đã đóng)")

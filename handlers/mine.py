@@ -29,7 +29,7 @@ from typing import Any
 from bot.engine import Unit
 from bot.flow import Flow, FlowContext, Question
 from bot.messages import Choice, Incoming, Reply
-from handlers import calibration, periods
+from handlers import activity, calibration, licence, periods, plan
 from handlers import capture_texts as t
 from reports.periods import Period, period_of
 from storage import engine_store, people, records
@@ -47,7 +47,7 @@ class Kind:
 
     store: periods.RecordStore
     form: str
-    answers: Callable[[Any], dict[str, Any]] | None
+    answers: Callable[[Any, Any], dict[str, Any]] | None  # (record, catalogue) -> the form's answers
     describe: Callable[[Any, Any, PeriodRecords], str]
     of_period: Callable[[PeriodRecords], tuple]
 
@@ -66,8 +66,13 @@ INSPECTIONS = periods.RecordStore(
 KINDS: dict[str, Kind] = {
     kind.store.entity: kind
     for kind in (
-        Kind(calibration.STORE, calibration.NAME, calibration.answers_of,
+        Kind(calibration.STORE, calibration.NAME, lambda b, _: calibration.answers_of(b),
              lambda cat, b, _: calibration.describe(cat, b), lambda p: p.calibration_batches),
+        Kind(licence.STORE, licence.NAME, licence.answers_of,
+             lambda cat, lic, _: licence.describe(cat, lic), lambda p: p.licences),
+        Kind(activity.STORE, activity.NAME, activity.answers_of,
+             lambda cat, a, _: activity.describe(cat, a), lambda p: p.activities),
+        Kind(plan.STORE, plan.NAME, plan.answers_of, lambda cat, p, _: plan.describe(cat, p), lambda p: p.plans),
         Kind(INSPECTIONS, "", None, _inspection_line, lambda p: p.inspections),
     )
 }  # fmt: skip
@@ -206,7 +211,7 @@ def open_job(app):
             return [(incoming.channel, incoming.chat_id, Reply(text=t.RECORD_GONE))]
         if not periods.may_change(staff, record):
             return [(incoming.channel, incoming.chat_id, Reply(text=t.NOT_YOURS))]
-        filled = periods.edit_answers(kind.store, record, kind.answers(record))
+        filled = periods.edit_answers(kind.store, record, kind.answers(record, services.catalogue))
         form = dataclasses.replace(periods.flow_for(services, kind.form, staff), prefill=lambda ctx, text: filled)
         unit = Unit(session, incoming, app.clock, now)
         await app.router.start_flow(unit, staff, form, EDIT)

@@ -7,15 +7,18 @@ A command's handler is `async (unit, staff, router)`. Forms are declared in thei
 from __future__ import annotations
 
 from handlers import (
+    activity,
     calibration,
     capture_texts,
     facilities,
     inspection,
     inspection_texts,
+    licence,
     mine,
     notes,
     people,
     periods,
+    plan,
     report,
     report_texts,
 )
@@ -27,6 +30,7 @@ INSPECTOR = frozenset({"inspector"})
 MANAGER = frozenset({"manager"})
 MANAGER_OR_CLERK = frozenset({"manager", "clerk"})
 TECHNICIAN = frozenset({"technician"})
+LICENSING = frozenset({"licensing"})
 
 
 async def _staff(unit, staff, router) -> None:
@@ -44,6 +48,9 @@ def build_flows(services) -> dict:
         "merge_facilities": facilities.merge_flow(),  # /gopcoso
         notes.FLOW_NAME: notes.note_flow(services),  # /ghichu
         **calibration.flows(services),  # /kiemdinh; each capture form also has its ".manager" twin
+        **licence.flows(services),  # /giayphep
+        **activity.flows(services),  # /hoatdong
+        **plan.flows(services),  # /kehoach
         **mine.flows(services),  # /cuatoi: the list; corrections reuse the forms above
         periods.CLOSE_NAME: periods.close_flow(),  # /chotky
     }
@@ -55,6 +62,11 @@ def build_commands(services) -> CommandTable:
         Command("kiemtra", ("inspect",), INSPECTOR, inspection_texts.COMMAND_DESCRIPTION, inspection.command),
         # Calibration batches, with a one-line shortcut straight to the review.
         Command("kiemdinh", ("calibrate",), TECHNICIAN, capture_texts.CAL_DESCRIPTION, calibration.command),
+        # Licences and certificates issued; countable activities of the units.
+        Command("giayphep", ("licence",), LICENSING, capture_texts.LIC_DESCRIPTION, licence.command),
+        Command("hoatdong", ("activity",), MANAGER_OR_CLERK, capture_texts.ACT_DESCRIPTION, activity.command),
+        # Plans of inspection: inspectors pick an open one in /kiemtra; managers close them when done.
+        Command("kehoach", ("plan",), MANAGER, capture_texts.PLAN_DESCRIPTION, plan.command),
         # What I entered this period: open, correct with the same form, or delete.
         Command("cuatoi", ("mine",), EVERYONE, capture_texts.MINE_DESCRIPTION, mine.command),
         # Closing a month: later entries are refused, managers' corrections are audited.

@@ -40,8 +40,8 @@ class Chat:
 
     def __init__(self, app, sender: RecordingSender, user: str):
         self.app, self.sender, self.user = app, sender, user
-        self.seen = 0
         self.bot_messages = 0
+        self.seen = len(self._replies())
 
     def _replies(self) -> list[Reply]:
         return [r for r in self.sender.sent.get(self.user, []) if r.kind not in ("typing", "menu")]

@@ -1,0 +1,190 @@
+"""Licences and certificates issued by the department: X-ray equipment use licences, radiation worker
+certificates… Licensing officers, with /giayphep (/licence).
+
+The form: the kind (catalogue), the action (new, renewal, amendment, re-issue), the number, the
+holder, the facility, the issue date and the expiry. The expiry follows the rules of the kind's
+validity (catalogue `validity_years`): a new licence runs that many years from its issue date, a
+renewal from the old expiry (asked for), an amendment or a re-issue keeps the expiry it had (asked
+for, no suggestion); kinds with validity 0 (radiation worker certificates) have none. Expiry
+dates lie in the future, which the date questions refuse, so they are typed dates checked here.
+No dates of birth or identity numbers are asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from bot.flow import Flow, FlowContext, Question, Suggestion
+from bot.messages import Choice
+from handlers import capture_texts as t
+from handlers import periods
+from storage import records
+from storage.domain import Licence
+
+NAME = "licence"
+ROLES = ("licensing",)
+NEW, RENEWAL = "cap_moi", "gia_han"
+ACTIONS = dict(t.LIC_ACTIONS)
+
+STORE = periods.RecordStore(
+    entity="licence", noun=t.LIC_NOUN, date_of=lambda licence: licence.issue_date,
+    add=records.add_licence, get=records.get_licence, update=records.update_licence, delete=records.delete_licence,
+)  # fmt: skip
+
+_FULL_DATE = re.compile(r"\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*")
+
+
+def read_date(text: str) -> dt.date | None:
+    """A full dd/mm/yyyy date, future allowed (expiries); None when it is not one."""
+    match = _FULL_DATE.fullmatch(text)
+    if not match:
+        return None
+    try:
+        return dt.date(int(match[3]), int(match[2]), int(match[1]))
+    except ValueError:
+        return None
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+# --- the questions, in the order the officer meets them -------------------------------------------
+
+
+def questions(services, managers: bool) -> list[Question]:
+    catalogue = services.catalogue
+    kinds = tuple(Choice(k.key, k.label[0].upper() + k.label[1:]) for k in catalogue.licence_kinds)
+
+    def years(answers) -> int:
+        return catalogue.licence_kind(answers["kind"]).validity_years
+
+    def expires(answers) -> bool:
+        return years(answers) > 0
+
+    def renewal(answers) -> bool:
+        return expires(answers) and answers["action"] == RENEWAL
+
+    def keeps_expiry(answers) -> bool:
+        return expires(answers) and answers["action"] not in (NEW, RENEWAL)
+
+    def computed(ctx: FlowContext, answers) -> Suggestion:
+        is_renewal = answers["action"] == RENEWAL
+        start = read_date(answers["old_expiry"]) if is_renewal else answers["issue_date"]
+        day = add_years(start, years(answers))
+        return Suggestion(t.format_date(day), t.expiry_suggestion(day, years(answers), is_renewal))
+
+    return [
+        Question("kind", "choice", t.LIC_KIND, label=t.LIC_KIND_LABEL, choices=kinds),
+        Question("action", "choice", t.LIC_ACTION, label=t.LIC_ACTION_LABEL,
+                 choices=tuple(Choice(k, v) for k, v in t.LIC_ACTIONS)),
+        Question("number", "text", t.LIC_NUMBER, label=t.LIC_NUMBER_LABEL, max_length=100),
+        Question("holder", "text", t.LIC_HOLDER, label=t.LIC_HOLDER_LABEL, max_length=300),
+        Question("facility", "text", t.LIC_FACILITY, label=t.LIC_FACILITY_LABEL, optional=True, max_length=300),
+        periods.date_question(services, key="issue_date", prompt=t.LIC_ISSUED, label=t.LIC_ISSUED_LABEL,
+                              managers=managers),
+        Question("old_expiry", "text", t.LIC_OLD_EXPIRY, label=t.LIC_OLD_EXPIRY_LABEL, when=renewal,
+                 validate=a_date, max_length=20),
+        Question("expiry", "text", t.LIC_EXPIRY, label=t.LIC_EXPIRY_LABEL, when=lambda a: expires(a)
+                 and not keeps_expiry(a), default=computed, validate=after_issue, max_length=20),
+        Question("expiry", "text", t.LIC_EXPIRY_KEEP, label=t.LIC_EXPIRY_LABEL, when=keeps_expiry,
+                 validate=after_issue, max_length=20),
+    ]  # fmt: skip
+
+
+def a_date(text: str, answers) -> str | None:
+    return None if read_date(text) else t.LIC_DATE_EXPECTED
+
+
+def after_issue(text: str, answers) -> str | None:
+    day = read_date(text)
+    if day is None:
+        return t.LIC_DATE_EXPECTED
+    issued = answers["issue_date"]
+    return t.LIC_EXPIRY_BEFORE_ISSUE.format(issued=t.format_date(issued)) if day <= issued else None
+
+
+# --- saving and the review ------------------------------------------------------------------------
+
+
+def licence_of(answers) -> Licence:
+    expiry = answers.get("expiry")
+    return Licence(
+        0, answers["kind"], answers["action"], answers["number"], answers["holder"],
+        answers.get("facility") or "", answers["issue_date"], read_date(expiry) if expiry else None,
+    )  # fmt: skip
+
+
+async def save(ctx: FlowContext, answers: dict[str, Any]) -> str:
+    return await periods.store_record(ctx, answers, licence_of(answers), STORE)
+
+
+def kind_label(catalogue, key: str) -> str:
+    try:
+        label = catalogue.licence_kind(key).label
+    except KeyError:  # a kind since removed from the catalogue
+        return key
+    return label[0].upper() + label[1:]
+
+
+async def summarize(ctx: FlowContext, answers) -> str:
+    expiry = answers.get("expiry") or t.LIC_NO_EXPIRY
+    lines = [
+        (t.LIC_KIND_LABEL, kind_label(ctx.catalogue, answers["kind"])),
+        (t.LIC_ACTION_LABEL, ACTIONS.get(answers["action"], answers["action"])),
+        (t.LIC_NUMBER_LABEL, answers["number"]),
+        (t.LIC_HOLDER_LABEL, answers["holder"]),
+        (t.LIC_FACILITY_LABEL, t.text_or_dash(answers.get("facility"))),
+        (t.LIC_ISSUED_LABEL, t.format_date(answers["issue_date"])),
+    ]
+    if answers.get("old_expiry"):
+        lines.append((t.LIC_OLD_EXPIRY_LABEL, answers["old_expiry"]))
+    lines.append((t.LIC_EXPIRY_LABEL, expiry))
+    return await periods.review(ctx, answers, t.LIC_TITLE, STORE, lines, answers["issue_date"])
+
+
+def answers_of(licence: Licence, catalogue) -> dict[str, Any]:
+    """A stored licence as the form's answers; a renewal's old expiry is not stored, but follows from
+    the rule (expiry − validity), so a correction need not ask for it again."""
+    expiry = t.format_date(licence.expiry_date) if licence.expiry_date else None
+    answers = {
+        "kind": licence.kind, "action": licence.action, "number": licence.number, "holder": licence.holder,
+        "facility": licence.facility or None, "issue_date": licence.issue_date, "expiry": expiry,
+    }  # fmt: skip
+    try:
+        years = catalogue.licence_kind(licence.kind).validity_years
+    except KeyError:
+        return answers
+    if licence.action == RENEWAL and licence.expiry_date and years:
+        answers["old_expiry"] = t.format_date(add_years(licence.expiry_date, -years))
+    return answers
+
+
+def describe(catalogue, licence: Licence) -> str:
+    action = ACTIONS.get(licence.action, licence.action)
+    label = catalogue.licence_kind(licence.kind).label if licence.kind in _kinds(catalogue) else licence.kind
+    return t.licence_line(label, action, licence.number, licence.holder)
+
+
+def _kinds(catalogue) -> set[str]:
+    return {k.key for k in catalogue.licence_kinds}
+
+
+def flows(services) -> dict[str, Flow]:
+    def build(managers: bool) -> Flow:
+        return Flow(
+            name=NAME, title=t.LIC_TITLE, roles=ROLES, command="giayphep",
+            questions=questions(services, managers), save=save, summarize=summarize,
+        )  # fmt: skip
+
+    return periods.both_declarations(NAME, build)
+
+
+async def command(unit, staff, router) -> None:
+    """/giayphep"""
+    await periods.start_form(unit, staff, router, NAME)

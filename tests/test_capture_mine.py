@@ -1,0 +1,129 @@
+"""/cuatoi: list, correct with the record's own form (audited before/after), delete (soft, audited),
+and nobody else's records for non-managers."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot import texts as flow_texts
+from handlers import capture_texts as t
+from storage import engine_store, records
+from storage.record_models import CalibrationBatchRow
+from tests.conftest import frozen
+from tests.test_capture_kit import Chat, add_staff, audit_actions, close, make_app
+
+
+@pytest.fixture
+async def env(config, db):
+    app, sender = await make_app(config, db, frozen("2023-01-13 06:30"))
+    await add_staff(app, "Trần Kỹ Thuật", {"technician"}, "tech")
+    await add_staff(app, "Lý Kỹ Thuật", {"technician"}, "tech2")
+    await add_staff(app, "Phạm Lãnh Đạo", {"manager"}, "boss")
+    return app, sender
+
+
+async def batch(app, batch_id: int, include_deleted: bool = True):
+    async with app.db.read() as session:
+        return await records.get_calibration_batch(session, batch_id, include_deleted=include_deleted)
+
+
+async def test_list_shows_only_my_records_and_managers_see_everyones(env):
+    app, sender = env
+    mine, other = Chat(app, sender, "tech"), Chat(app, sender, "tech2")
+    await mine.script("/kiemdinh dien 5 0 5", "1")
+    await other.script("/kiemdinh nuoc 7 1 6 10/01/2023", "1")
+    listing = await mine.say("/cuatoi")
+    assert "1. 13/01 Kiểm định Điện: 5 PTĐ, loại bỏ 0, 5 GCN (#1)" in listing
+    assert "Đồng hồ" not in listing and "(#2)" not in listing and "Có 1 bản ghi" in listing
+    boss = await Chat(app, sender, "boss").say("/cuatoi")
+    assert "— Trần Kỹ Thuật" in boss and "(#2) — Lý Kỹ Thuật" in boss
+
+
+async def test_nothing_to_list(env):
+    app, sender = env
+    assert (await Chat(app, sender, "tech").say("/mine")) == t.MINE_NONE.format(periods="kỳ 01/2023 và kỳ 12/2022")
+
+
+async def test_correct_reuses_the_form_and_audits_before_and_after(env):
+    app, sender = env
+    chat = Chat(app, sender, "tech")
+    await chat.script("/kiemdinh dien 10 2 8", "1", "/cuatoi")
+    assert t.MINE_ACTION in await chat.say("1")
+    opened = await chat.say(t.MINE_EDIT)
+    assert opened.startswith(t.MINE_OPENING.format(noun=t.CAL_NOUN, id=1))
+    assert "Sửa lô kiểm định #1" in opened and "Số PTĐ loại bỏ: 2" in opened and flow_texts.REVIEW_HINT in opened
+    await chat.script("2", "4")  # edit → the rejected count
+    review = await chat.say("1")
+    assert "Số PTĐ loại bỏ: 1" in review
+    assert (await chat.say("1")) == "Đã sửa lô kiểm định #1."
+    fixed = await batch(app, 1)
+    assert (fixed.rejected, fixed.certificates, fixed.meta.version) == (1, 8, 2)
+    async with app.db.read() as session:
+        [update] = [e for e in await engine_store.audit_entries(session, "calibration_batch") if e["action"] == "update"]
+    assert update["before"]["rejected"] == 2 and update["after"]["rejected"] == 1
+
+
+async def test_unchanged_correction_writes_nothing(env):
+    app, sender = env
+    chat = Chat(app, sender, "tech")
+    await chat.script("/kiemdinh dien 10 2 8", "1", "/cuatoi", "1", "1")
+    assert (await chat.say("1")) == t.UNCHANGED.format(noun=t.CAL_NOUN, id=1)
+    assert await audit_actions(app, "calibration_batch") == [("create", "1")]
+
+
+async def test_delete_asks_first_then_soft_deletes_with_audit(env):
+    app, sender = env
+    chat = Chat(app, sender, "tech")
+    await chat.script("/kiemdinh dien 10 2 8", "1", "/cuatoi", "1")
+    assert (await chat.say("Xóa")).startswith(t.MINE_CONFIRM_DELETE)
+    assert (await chat.say("không")) == t.MINE_NOT_DELETED
+    await chat.script("/cuatoi", "1", "2")
+    assert (await chat.say("có")) == "Đã xóa lô kiểm định #1."
+    assert (await batch(app, 1)).meta.status == "deleted"
+    assert await audit_actions(app, "calibration_batch") == [("create", "1"), ("delete", "1")]
+    assert (await chat.say("/cuatoi")).startswith("Bạn chưa có bản ghi nào")
+
+
+async def test_back_from_the_actions_returns_to_the_list(env):
+    app, sender = env
+    chat = Chat(app, sender, "tech")
+    await chat.script("/kiemdinh dien 10 2 8", "1", "/cuatoi", "1")
+    assert t.MINE_PICK in await chat.say("quay lại")
+
+
+async def test_staff_cannot_change_a_closed_period_but_managers_correct_it(env):
+    app, sender = env
+    chat = Chat(app, sender, "tech")
+    await chat.script("/kiemdinh dien 10 2 8 05/01/2023", "1")
+    await close(app, "2023-01")
+    assert "(#1) [đã chốt]" in await chat.say("/cuatoi")
+    refused = await chat.script("1", "Xóa", "có")
+    assert refused.startswith("Kỳ 01/2023 (15/12/2022 – 14/01/2023) đã chốt")
+    assert (await batch(app, 1)).meta.status == "active"
+    boss = Chat(app, sender, "boss")
+    listing = await boss.say("/cuatoi")
+    assert "(#1) — Trần Kỹ Thuật [đã chốt]" in listing
+    await boss.script("1", "1")  # Sửa → the managers' form at its review
+    await boss.script("2", "3", "12")  # verified 10 → 12
+    assert (await boss.say("1")).endswith(t.CORRECTION_SUFFIX.format(period="01/2023"))
+    assert (await batch(app, 1)).verified == 12
+    assert await audit_actions(app, "calibration_batch") == [("create", "1"), ("update", "1"), ("correct", "1")]
+
+
+async def test_a_non_manager_never_opens_someone_elses_record(env):
+    """Even a forged hand-over (a job naming another's record) is refused."""
+    app, sender = env
+    await Chat(app, sender, "tech2").script("/kiemdinh dien 10 2 8", "1")
+    chat = Chat(app, sender, "tech")
+    await chat.script("/kiemdinh nuoc 1 0 1", "1", "/cuatoi", "1")
+    async with app.db.unit_of_work() as session:  # rewrite the pending choice to the other's record
+        conversation = await engine_store.get_conversation(session, "console", "tech")
+        state = conversation.state
+        state["state"]["answers"]["record"] = "calibration_batch:1"
+        await engine_store.put_conversation(session, "console", "tech", state, app.clock.now(), None)
+    reply = await chat.say("1")
+    assert t.NOT_YOURS in reply
+    async with app.db.read() as session:
+        assert (await session.scalar(select(CalibrationBatchRow.verified).where(CalibrationBatchRow.id == 1))) == 10
+    assert "Trần" not in reply

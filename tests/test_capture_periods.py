@@ -1,0 +1,112 @@
+"""/chotky and the reminders before the cut-off."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from bot import texts as flow_texts
+from handlers import capture_texts as t
+from handlers import periods
+from handlers import texts as handler_texts
+from storage import engine_store
+from storage.models import ScheduledJobRow
+from storage.record_models import ClosedPeriodRow
+from tests.conftest import frozen
+from tests.test_capture_kit import Chat, add_staff, make_app
+
+
+@pytest.fixture
+async def env(config, db):
+    app, sender = await make_app(config, db, frozen("2023-01-16 09:00"))  # period 02/2023 has begun
+    await add_staff(app, "Phạm Lãnh Đạo", {"manager"}, "boss")
+    await add_staff(app, "Trần Kỹ Thuật", {"technician"}, "tech")
+    return app, sender
+
+
+async def closed(app) -> list[str]:
+    async with app.db.read() as session:
+        return list((await session.scalars(select(ClosedPeriodRow.period))).all())
+
+
+async def test_close_offers_the_month_that_just_ended_and_asks_first(env):
+    app, sender = env
+    chat = Chat(app, sender, "boss")
+    question = await chat.say("/chotky")
+    assert question.splitlines()[:2] == [t.CLOSE_PERIOD, "1. 01/2023 (15/12/2022 – 14/01/2023)"]
+    review = await chat.say("1")
+    assert review.startswith(t.close_review("01/2023", dt.date(2022, 12, 15), dt.date(2023, 1, 14)))
+    assert (await chat.say("1")) == t.closed_done("01/2023")
+    assert await closed(app) == ["2023-01"]
+    async with app.db.read() as session:
+        assert [e["action"] for e in await engine_store.audit_entries(session, "period")] == ["close"]
+    again = await chat.say("/chotky 01/2023")
+    assert again.startswith(t.close_already("01/2023")) and "1. 12/2022" in again
+
+
+async def test_close_shortcut_and_refusals(env):
+    app, sender = env
+    chat = Chat(app, sender, "boss")
+    assert flow_texts.REVIEW_HINT in await chat.say("/chotky 12/2022")
+    assert (await chat.say("có")) == t.closed_done("12/2022")
+    assert (await chat.say("/chotky 02/2023")).startswith(t.close_not_ended("02/2023", dt.date(2023, 2, 14)))
+    await chat.say("hủy")
+    assert (await chat.say("/chotky abc")).startswith(t.CLOSE_BAD_PERIOD)
+    await chat.say("hủy")
+    refused = await Chat(app, sender, "tech").say("/chotky")
+    assert refused == handler_texts.NOT_ALLOWED.format(command="chotky", roles="lãnh đạo")
+
+
+async def test_entries_after_closing_are_refused(env):
+    app, sender = env
+    await Chat(app, sender, "boss").script("/chotky", "1", "1")
+    chat = Chat(app, sender, "tech")
+    reply = await chat.script("/kiemdinh", "14/01/2023")
+    assert reply.startswith("Kỳ 01/2023 (15/12/2022 – 14/01/2023) đã chốt")
+    assert (await chat.say("15/01/2023")).startswith(t.CAL_FIELD)
+
+
+async def reminders_sent(sender) -> list[tuple[str, str]]:
+    return [(chat, r.text) for chat, replies in sender.sent.items() for r in replies if r.text.startswith("Nhắc")]
+
+
+async def test_reminder_goes_once_across_two_engines_and_schedules_the_next(config, db):
+    clock = frozen("2023-01-12 07:00")
+    first, first_sender = await make_app(config, db, clock)
+    second, second_sender = await make_app(config, db, clock)
+    await add_staff(first, "Trần Kỹ Thuật", {"technician"}, "tech")
+    await add_staff(first, "Lê Kiểm Tra", {"inspector"}, "insp")
+    await add_staff(first, "Đỗ Văn Thư", {"clerk"}, "clerk")
+    for app in (first, second):
+        await app.engine.run_until_idle()
+    assert await reminders_sent(first_sender) + await reminders_sent(second_sender) == []
+    clock.advance(days=1, hours=1, minutes=1)  # 13/01 08:01: the day before the cut-off, past the hour
+    for app in (first, second, first, second):
+        await app.engine.run_until_idle()
+    sent = await reminders_sent(first_sender) + await reminders_sent(second_sender)
+    text = t.reminder("01/2023", dt.date(2023, 1, 14))
+    assert sorted(sent) == [("insp", text), ("tech", text)]
+    async with db.read() as session:
+        keys = (await session.scalars(select(ScheduledJobRow.key).order_by(ScheduledJobRow.id))).all()
+    assert keys == ["reminder:2023-01", "reminder:2023-02"]
+
+
+def test_reminder_time_and_the_next_period():
+    zone = frozen("2023-01-13 06:30").zone
+    january = periods.next_reminded(dt.date(2023, 1, 13), 14)
+    assert january.key == "2023-01"
+    assert periods.reminder_at(january, 8, zone) == dt.datetime(2023, 1, 13, 1, 0, tzinfo=dt.UTC)
+    assert periods.next_reminded(dt.date(2023, 1, 14), 14).key == "2023-02"
+
+
+async def test_no_reminders_when_turned_off(config, db):
+    config = dataclasses.replace(config, reporting={**config.reporting, "reminders": False})
+    app, sender = await make_app(config, db, frozen("2023-01-13 09:00"))
+    await add_staff(app, "Trần Kỹ Thuật", {"technician"}, "tech")
+    await app.engine.run_until_idle()
+    assert await reminders_sent(sender) == []
+    async with db.read() as session:
+        assert (await session.scalars(select(ScheduledJobRow.key))).all() == []
