@@ -16,7 +16,7 @@ from bot.config import Config
 from bot.engine import Engine, EngineSettings
 from bot.messages import Incoming, Reply
 from bot.web import WebServer, make_app
-from handlers import report, texts
+from handlers import periods, report, texts
 from handlers.registry import build_commands, build_flows
 from handlers.router import Router, RouterSettings
 from storage.db import Database, open_database
@@ -86,6 +86,7 @@ async def build_app(config: Config, clock: Clock | None = None, db: Database | N
     engine.sweepers.append(router.expire_drafts)
     app = App(config, db, clock, engine, router, services)
     report.install(app)  # the /baocao and /xuat jobs
+    periods.install(app)  # reminders before the cut-off; opening a record for correction from /cuatoi
     return app
 
 

@@ -121,7 +121,7 @@ async def command(unit, staff, router) -> None:
         await periods.start_form(unit, staff, router, NAME)
         return
     is_open = words[0] in ("mo", "open")
-    if len(words) < 2 or not words[1].isdigit():
+    if len(words) < 2 or not words[1].isdecimal():
         unit.reply(Reply(text=await open_plans_text(unit.session)))
         return
     unit.reply(Reply(text=await set_open(unit, staff, int(words[1]), is_open)))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from storage.models import Base, Id
@@ -66,6 +66,18 @@ class InspectionRow(RecordColumns, Base):
     """One visit to one facility, whoever of the team sent it. business_date is the visit date."""
 
     __tablename__ = "inspections"
+
+    @declared_attr.directive
+    def __table_args__(cls):
+        active = text("status = 'active'")
+        return (
+            Index("ix_inspections_period", "status", "business_date"),
+            # One record per visit, whoever of the team sends it: enforced by the database too, so two
+            # inspectors confirming the same visit at the same moment cannot both write it.
+            Index("uq_inspections_visit", "plan_id", "facility_id", "business_date", unique=True,
+                  sqlite_where=active, postgresql_where=active),
+        )
+
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
     facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id"), index=True)
     facility_kind: Mapped[str] = mapped_column(String(32))

@@ -3,12 +3,12 @@ for the report and notes tests. Replies are rendered as numbered text, the way Z
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 from bot.app import build_app
 from bot.flow import render_numbered
 from bot.messages import Incoming, Reply
-from handlers import report
 from storage import people
 from storage.domain import Identity
 from tests.conftest import frozen
@@ -19,8 +19,9 @@ _keys = itertools.count(1)
 
 async def make_app(config, db, when: str = "2023-01-13 09:30"):
     """The app on a frozen clock, with the report jobs installed and a recording console sender."""
+    # The 13th is the day before the cut-off: keep the capture reminder out of these conversations.
+    config = dataclasses.replace(config, reporting={**config.reporting, "reminders": False})
     app = await build_app(config, clock=frozen(when), db=db)
-    report.install(app)
     sender = RecordingSender()
     app.engine.senders["console"] = sender
     return app, sender

@@ -192,6 +192,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_inspections_facility_id'), ['facility_id'], unique=False)
         batch_op.create_index('ix_inspections_period', ['status', 'business_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_inspections_plan_id'), ['plan_id'], unique=False)
+        batch_op.create_index('uq_inspections_visit', ['plan_id', 'facility_id', 'business_date'], unique=True,
+                              sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
 
     # ### end Alembic commands ###
 
