@@ -8,8 +8,6 @@ such cells are written as strings with Excel's quote prefix.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from reports.files import write_atomically
 from storage.catalogue import Catalogue
 from storage.domain import PeriodRecords
 from storage.text import strip_xml_forbidden
@@ -109,18 +108,8 @@ def _fill(ws, rows: Sequence[Any], columns: list[Column]) -> None:
 
 def export_period(records: PeriodRecords, catalogue: Catalogue, out_path: Path | str) -> Path:
     """Write the workbook atomically and return its path."""
-    out = Path(out_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, rows, columns in _sheets(records, catalogue):
         _fill(workbook.create_sheet(title), rows, columns)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".export-", suffix=".xlsx")
-    os.close(fd)
-    try:
-        workbook.save(tmp)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return out
+    return write_atomically(out_path, workbook.save, ".xlsx")

@@ -9,8 +9,6 @@ catalogue degrades to missing clauses instead of failing.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ from jinja2 import ChainableUndefined, Environment
 from markupsafe import Markup
 
 from reports.aggregate import MonthlyReportData
+from reports.files import write_atomically
 from reports.periods import day_word, month_word
 from reports.settings import ReportSettings
 from storage.text import strip_xml_forbidden
@@ -87,18 +86,8 @@ def render_monthly_report(
     issued_on: dt.date | None = None,
 ) -> Path:
     """Write the .docx to out_path (atomically: a reader never sees half a file) and return the path."""
-    out = Path(out_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
     template = DocxTemplate(str(settings.template))
     template.render(
         report_context(data, settings, number, issued_on), jinja_env=jinja_environment(), autoescape=True
     )
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".report-", suffix=".docx")
-    os.close(fd)
-    try:
-        template.save(tmp)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return out
+    return write_atomically(out_path, template.save, ".docx")
