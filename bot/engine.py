@@ -139,19 +139,22 @@ class Engine:
     # --- processing -------------------------------------------------------------------------------
 
     async def process_chat_once(self, channel: str, chat_id: str) -> bool:
-        """Handle the chat's oldest pending message in one transaction. False when none is left."""
+        """Handle the chat's oldest pending message in one transaction. True when another one waits
+        (looked up in the same transaction, so draining a chat costs no extra empty transaction)."""
+        more = True
         try:
             async with self.db.unit_of_work() as session:
                 item = await store.next_pending(session, channel, chat_id)
                 if item is None:
                     return False
                 await self._handle(session, item)
+                more = await store.has_pending_after(session, channel, chat_id, item.id)
         except Exception:
             log.exception("message %s/%s failed; the chat gets an apology", channel, chat_id)
             await self._fail(channel, chat_id)
         self.processed += 1
         self._send.set()
-        return True
+        return more
 
     async def _handle(self, session: AsyncSession, item: store.InboxItem) -> None:
         now = self.clock.now()

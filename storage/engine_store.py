@@ -82,6 +82,16 @@ async def next_pending(session: AsyncSession, channel: str, chat_id: str) -> Inb
     return InboxItem(row.id, row.channel, row.chat_id, row.event_key, row.payload)
 
 
+async def has_pending_after(session: AsyncSession, channel: str, chat_id: str, inbox_id: int) -> bool:
+    found = await session.scalar(
+        select(InboxRow.id)
+        .where(InboxRow.status == "pending", InboxRow.channel == channel, InboxRow.chat_id == chat_id,
+               InboxRow.id > inbox_id)
+        .limit(1)
+    )
+    return found is not None
+
+
 async def mark_processed(
     session: AsyncSession, inbox_id: int, now: dt.datetime, *, failed: bool = False, error: str = ""
 ) -> None:
