@@ -139,14 +139,19 @@ class Engine:
     # --- processing -------------------------------------------------------------------------------
 
     async def process_chat_once(self, channel: str, chat_id: str) -> bool:
-        """Handle the chat's oldest pending message in one transaction. True when another one waits
-        (looked up in the same transaction, so draining a chat costs no extra empty transaction)."""
+        """Handle the chat's oldest pending message in one transaction. False when none was waiting."""
+        handled, _ = await self._process_next(channel, chat_id)
+        return handled
+
+    async def _process_next(self, channel: str, chat_id: str) -> tuple[bool, bool]:
+        """(handled, another one waits). The second is looked up in the same transaction, so draining
+        a chat costs no extra empty transaction at the end."""
         more = True
         try:
             async with self.db.unit_of_work() as session:
                 item = await store.next_pending(session, channel, chat_id)
                 if item is None:
-                    return False
+                    return False, False
                 await self._handle(session, item)
                 more = await store.has_pending_after(session, channel, chat_id, item.id)
         except Exception:
@@ -154,7 +159,7 @@ class Engine:
             await self._fail(channel, chat_id)
         self.processed += 1
         self._send.set()
-        return more
+        return True, more
 
     async def _handle(self, session: AsyncSession, item: store.InboxItem) -> None:
         now = self.clock.now()
@@ -184,8 +189,9 @@ class Engine:
 
     async def drain_chat(self, channel: str, chat_id: str) -> None:
         try:
-            while not self._stopping and await self.process_chat_once(channel, chat_id):
-                pass
+            more = True
+            while more and not self._stopping:
+                _, more = await self._process_next(channel, chat_id)
         finally:
             self._active_chats.discard((channel, chat_id))
             self._slots.release()
