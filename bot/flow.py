@@ -12,6 +12,10 @@ How the next question is chosen: walk the declaration in order and stop at the f
 question without an answer (or whose answer an edited earlier answer has made invalid). Back pops
 the last answer; edit from the review re-asks one question and then walks again, which reaches
 the review unless the change made new questions applicable.
+
+A `location` question takes a shared location (Telegram's "send my location" button) or typed
+coordinates, both answered as a `Location`, or a typed address, answered as a plain `str`: Zalo and
+the console cannot send a pin, so one declaration serves every channel.
 """
 
 from __future__ import annotations
@@ -91,7 +95,12 @@ DefaultFn = Callable[[FlowContext, Answers], "Suggestion | Any | Awaitable[Sugge
 
 @dataclass(frozen=True)
 class Question:
-    """One question of a form. `when` and `validate` see the answers given before this question."""
+    """One question of a form. `when` and `validate` see the answers given before this question.
+
+    Answers by kind: choice → its key, yesno → bool, integer → int, decimal → Decimal, text → str,
+    date → date, location → `Location` (shared or typed coordinates) or `str` (a typed address, at
+    most 300 characters), photos → list of paths.
+    """
 
     key: str
     kind: Kind
@@ -271,6 +280,8 @@ def _encode(kind: str, value: Any) -> Any:
     if kind == "date":
         return value.isoformat()
     if kind == "location":
+        if isinstance(value, str):
+            return {"address": value}
         return {"latitude": value.latitude, "longitude": value.longitude}
     if kind == "photos":
         return list(value)
@@ -285,7 +296,7 @@ def _decode(kind: str, raw: Any) -> Any:
     if kind == "date":
         return dt.date.fromisoformat(raw)
     if kind == "location":
-        return Location(**raw)
+        return raw["address"] if "address" in raw else Location(raw["latitude"], raw["longitude"])
     if kind == "photos":
         return list(raw)
     return raw
@@ -616,7 +627,7 @@ def _format(q: Question, value: Any, state: dict[str, Any] | None, path: str) ->
     if q.kind == "date":
         return texts.format_date(value)
     if q.kind == "location":
-        return f"{value.latitude:.5f}, {value.longitude:.5f}"
+        return texts.format_location(value)
     if q.kind == "photos":
         return texts.photos_label(len(value))
     return str(value)

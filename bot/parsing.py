@@ -21,13 +21,14 @@ from storage.text import clean_line, fold, nfc, strip_xml_forbidden
 LOCAL_ZONE = "Asia/Ho_Chi_Minh"
 NAME_MAX = 500
 NOTE_MAX = 2000
+ADDRESS_MAX = 300
 _MAX_DIGITS = 9  # a batch of a billion instruments is a typo, not a record
 _MINUS_SIGNS = "−–—‐"  # unicode minus and the dashes phone keyboards substitute for it
 
 _GROUPED = re.compile(r"\d{1,3}(?:([., ])\d{3})(?:\1\d{3})*")
 _DECIMAL = re.compile(r"([+-]?)(\d+)(?:[.,](\d+))?\s*%?")
 _DATE = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{2}|\d{4}))?")
-_LATLON = re.compile(r"(-?\d{1,3}(?:\.\d+)?)\s*[,; ]\s*(-?\d{1,3}(?:\.\d+)?)")
+_LATLON = re.compile(r"(-?\d{1,3}\.\d+)\s*[,; ]\s*(-?\d{1,3}\.\d+)")
 
 
 class ParseError(ValueError):
@@ -159,14 +160,16 @@ def parse_text(text: str, max_length: int = NAME_MAX, multiline: bool = False) -
     return value
 
 
-def parse_location(text: str) -> Location:
-    """Coordinates typed by hand ("20.65, 106.05"): Zalo cannot send a location pin."""
-    match = _LATLON.search(_compact(text))
-    if not match:
-        raise ParseError(texts.LOCATION_EXPECTED)
+def parse_location(text: str, max_length: int = ADDRESS_MAX) -> Location | str:
+    """A place typed by hand: coordinates ("20.65, 106.05", the whole message, decimal points) are a
+    `Location`; anything else is an address, kept as typed (NFC, one line). Zalo and the console
+    cannot send a pin, and an inspector often knows the address better than the coordinates."""
+    match = _LATLON.fullmatch(_compact(text))
+    if match is None:
+        return parse_text(text, max_length)
     latitude, longitude = float(match[1]), float(match[2])
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise ParseError(texts.LOCATION_EXPECTED)
+        raise ParseError(texts.COORDINATES_OUT_OF_RANGE)  # a typo in coordinates, not an address
     return Location(latitude, longitude)
 
 

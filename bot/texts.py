@@ -25,7 +25,10 @@ CHOICE_EXPECTED = (
     "Tôi không tìm thấy lựa chọn này, hãy trả lời bằng số thứ tự trong danh sách hoặc gõ tên lựa chọn."
 )
 CHOICE_AMBIGUOUS = "Câu trả lời khớp với nhiều lựa chọn, hãy trả lời bằng số thứ tự trong danh sách."
-LOCATION_EXPECTED = "Hãy gửi vị trí, hoặc gõ vĩ độ và kinh độ, ví dụ 20.65, 106.05."
+COORDINATES_OUT_OF_RANGE = (
+    "Tọa độ không hợp lệ: vĩ độ từ -90 đến 90, kinh độ từ -180 đến 180, ví dụ 20.65, 106.05; "
+    "hoặc gõ địa chỉ."
+)
 
 
 def date_impossible(day: int, month: int, year: int | None) -> str:
@@ -125,6 +128,13 @@ def today_label(today: dt.date) -> str:
 def format_decimal_vi(text: str) -> str:
     """Vietnamese writes the decimal comma: -0.3 → -0,3."""
     return text.replace(".", ",")
+
+
+def format_location(value) -> str:
+    """A location answer as read: a typed address as is, a position as "20.64610, 106.05110"."""
+    if isinstance(value, str):
+        return value
+    return f"{value.latitude:.5f}, {value.longitude:.5f}"
 
 
 def format_count(value: int) -> str:

@@ -3,15 +3,17 @@
 The form, in the order the inspector meets it:
 
     plan → date → kind of facility → a few letters of its name → pick it (or add it: name, tax code,
-    address) → other inspectors present → location → "all criteria met?" (no: criterion by criterion,
-    a note for each not met) → fuel stations: the pumps (all fine: one line "CD01 -0,2; CD02 0,1";
-    otherwise pump by pump: serial, certificate, seals, error) → action (fine: amount) → violations
-    (only when something was wrong or an action was taken) → review → one record per visit.
+    address) → other inspectors present → location (may be skipped) → "all criteria met?" (no:
+    criterion by criterion, a note for each not met) → fuel stations: the pumps (all fine: one line
+    "CD01 -0,2; CD02 0,1"; otherwise pump by pump: serial, certificate, seals, error) → action (fine:
+    amount) → violations (only when something was wrong or an action was taken) → review → one
+    record per visit.
 
 Photos are accepted at any step. The checklist questions are generated from the catalogue, one set
 per facility kind, so a department adds a criterion in config.toml without touching this file.
-Telegram gets the "send my location" button (a location question); Zalo and the console cannot send
-a pin, so their variant of the form asks for a typed address or coordinates instead.
+The location is one `location` question on every channel: Telegram also shows the "send my
+location" button; on Zalo and the console it is typed. A shared or typed position is kept with the
+facility (never as a trace of the person); a typed address is kept with the visit.
 """
 
 from __future__ import annotations
@@ -20,18 +22,20 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from bot import texts as flow_texts
 from bot.flow import Flow, FlowContext, Question, RepeatGroup
-from bot.messages import Choice, Reply
-from bot.parsing import ParseError, parse_decimal, parse_location
+from bot.messages import Choice, Location, Reply
+from bot.parsing import ParseError, parse_decimal
 from handlers import facilities, periods
 from handlers import inspection_texts as T
 from storage import facilities_store, people, records
 from storage.catalogue import Catalogue, FacilityKind
 from storage.domain import ChecklistAnswer, Facility, InspectionVisit, PumpCheck, RecordMeta
 
-FLOW_PIN = "inspection"  # Telegram: the location question shows the "send my location" button
-FLOW_TEXT = "inspection_text"  # Zalo, console: the location is typed (address or coordinates)
-CHANNELS_WITH_PIN = frozenset({"telegram"})
+FLOW_NAME = "inspection"
+# Drafts saved under the former Zalo/console twin of the form (until it was merged into one): they go
+# on with the one form (a typed place is asked again); the next step stores them under FLOW_NAME.
+OLD_FLOW_NAMES = ("inspection_text",)
 ERROR_RANGE = Decimal(100)
 MAX_PUMPS = 30
 RESULTS = (Choice("met", T.MET), Choice("not_met", T.NOT_MET), Choice("na", T.NOT_APPLICABLE))
@@ -192,7 +196,7 @@ class Inspection:
 
     # --- the declaration ----------------------------------------------------------------------------
 
-    def questions(self, pin: bool) -> list[Question | RepeatGroup]:
+    def questions(self) -> list[Question | RepeatGroup]:
         new = _new_facility
         items: list[Question | RepeatGroup] = [
             Question("plan", "choice", T.ASK_PLAN, label=T.LABEL_PLAN, choices=self.plan_choices),
@@ -217,9 +221,8 @@ class Inspection:
                 max_items=10,
                 label=T.GROUP_INSPECTORS,
             ),
-            Question("gps", "location", T.ASK_GPS, label=T.LABEL_GPS, optional=True)
-            if pin
-            else Question("place", "text", T.ASK_PLACE, label=T.LABEL_PLACE, optional=True, max_length=300),
+            # a position (shared or typed) or an address; "gps" kept so stored drafts read back
+            Question("gps", "location", T.ASK_GPS, label=T.LABEL_GPS, optional=True),
         ]
         for kind in self.catalogue.facility_kinds:
             items += self._checklist_questions(kind)
@@ -278,13 +281,13 @@ class Inspection:
             ]
         return items
 
-    def flow(self, pin: bool) -> Flow:
+    def flow(self) -> Flow:
         return Flow(
-            name=FLOW_PIN if pin else FLOW_TEXT,
+            name=FLOW_NAME,
             title=T.TITLE,
             roles=("inspector",),
             command="kiemtra",
-            questions=self.questions(pin),
+            questions=self.questions(),
             save=self.save,
             summarize=self.summarize,
         )
@@ -337,9 +340,7 @@ class Inspection:
         ]
         lines.append(f"{T.REVIEW_TEAM}: {', '.join(t for t in team if t)}")
         if answers.get("gps") is not None:
-            lines.append(f"{T.LABEL_GPS}: {answers['gps'].latitude:.5f}, {answers['gps'].longitude:.5f}")
-        if answers.get("place"):
-            lines.append(f"{T.LABEL_PLACE}: {answers['place']}")
+            lines.append(f"{T.LABEL_GPS}: {flow_texts.format_location(answers['gps'])}")
         lines += self._checklist_lines(kind, answers)
         pumps = self.pumps(answers)
         if pumps:
@@ -399,8 +400,8 @@ class Inspection:
                 answers.get("new_address") or "", self.province,
             )
         meta = RecordMeta(ctx.staff.id, ctx.incoming.channel, ctx.incoming.event_key, ctx.now)
-        place = answers.get("place") or ""
-        location = answers.get("gps") or _typed_coordinates(place)
+        where = answers.get("gps")
+        location = where if isinstance(where, Location) else None
         if location is not None:  # kept with the facility, never as a trace of the person
             facility = await records.update_facility(
                 ctx.session,
@@ -419,7 +420,7 @@ class Inspection:
             inspectors=inspectors,
             checklist=tuple(self.checklist(answers)),
             pumps=tuple(self.pumps(answers)),
-            location_text=place if location is None else "",
+            location_text=where if isinstance(where, str) else "",  # a typed address
             violations=answers.get("violations") or "",
             action=answers.get("action") or "none",
             fine_amount=answers.get("fine_amount") or 0 if answers.get("action") == "fine" else 0,
@@ -429,26 +430,12 @@ class Inspection:
         return T.saved(saved.id, facility.name, saved.compliant)
 
 
-def _typed_coordinates(text: str):
-    """Zalo cannot send a pin: typed coordinates ("20.65, 106.05") count as the facility's position."""
-    if not text or not re.fullmatch(r"\s*-?\d{1,3}\.\d+\s*[,; ]\s*-?\d{1,3}\.\d+\s*", text):
-        return None
-    try:
-        return parse_location(text)
-    except ParseError:
-        return None
-
-
 def build(services) -> dict[str, Flow]:
-    """The two variants of the form (location pin or typed), by name, for build_flows."""
+    """The form by name for build_flows, also under the names of stored drafts of its old twin."""
     limit = Decimal(str(services.config.reporting.get("pump_error_limit_percent", "0.45")))
     province = str(services.config.organisation.get("province", ""))
-    form = Inspection(services, services.catalogue, limit, province)
-    return {FLOW_PIN: form.flow(pin=True), FLOW_TEXT: form.flow(pin=False)}
-
-
-def flow_for(services, channel: str) -> Flow:
-    return services.flows[FLOW_PIN if channel in CHANNELS_WITH_PIN else FLOW_TEXT]
+    form = Inspection(services, services.catalogue, limit, province).flow()
+    return {FLOW_NAME: form, **dict.fromkeys(OLD_FLOW_NAMES, form)}
 
 
 async def command(unit, staff, router) -> None:
@@ -456,6 +443,6 @@ async def command(unit, staff, router) -> None:
     if not await records.list_plans(unit.session, open_only=True):
         unit.reply(Reply(text=T.NO_OPEN_PLAN))
         return
-    await router.start_flow(unit, staff, flow_for(router.settings.services, unit.incoming.channel))
+    await router.start_flow(unit, staff, router.settings.services.flows[FLOW_NAME])
 
 

@@ -38,10 +38,12 @@ ASK_MORE_INSPECTORS = "Có thêm kiểm tra viên nào cùng đi kiểm tra khô
 ASK_INSPECTOR = "Chọn kiểm tra viên cùng đi:"
 LABEL_INSPECTOR = "Người cùng đi"
 GROUP_INSPECTORS = "Người cùng đi"
-ASK_GPS = "Gửi vị trí cơ sở (nút “Gửi vị trí”), hoặc gõ “bỏ qua”. Vị trí được lưu cho cơ sở, không theo dõi người."
+ASK_GPS = (
+    "Vị trí cơ sở: gõ địa chỉ hoặc tọa độ (ví dụ 20.65, 106.05), "
+    "hoặc bấm “📍 Gửi vị trí hiện tại” nếu có nút này; gõ “bỏ qua” nếu không cần. "
+    "Vị trí được lưu cho cơ sở, không theo dõi người."
+)
 LABEL_GPS = "Vị trí"
-ASK_PLACE = "Vị trí cơ sở: gõ địa chỉ hoặc tọa độ (ví dụ 20.65, 106.05), hoặc gõ “bỏ qua”."
-LABEL_PLACE = "Vị trí"
 LABEL_ALL_OK = "Tất cả đạt"
 MET, NOT_MET, NOT_APPLICABLE = "Đạt", "Không đạt", "Không áp dụng"
 ASK_NOTE = "Ghi chú cho tiêu chí không đạt (vi phạm cụ thể)? Gõ “bỏ qua” nếu không có."

@@ -44,7 +44,7 @@ async def _link(unit, staff, router) -> None:
 def build_flows(services) -> dict:
     """The forms, by name. Each is declared as data in its own module."""
     return {
-        **inspection.build(services),  # /kiemtra, with a location button (Telegram) or typed (Zalo, console)
+        **inspection.build(services),  # /kiemtra: one form; the location is a pin (Telegram) or typed
         "merge_facilities": facilities.merge_flow(),  # /gopcoso
         notes.FLOW_NAME: notes.note_flow(services),  # /ghichu
         **calibration.flows(services),  # /kiemdinh; each capture form also has its ".manager" twin

@@ -64,6 +64,7 @@ async def test_compliant_fuel_station_in_few_messages(field):
     assert "Gõ “ok”: Hôm nay (13/01/2023)" in seen[1]
     assert "1. Xăng dầu\n2. Thiết bị điện - điện tử\n3. Gas\n4. Khác" in seen[2]
     assert "1. Cửa hàng xăng dầu Minh Phát (xã Tân Dân, MST 0101234567)\n2. ➕ Thêm cơ sở mới" in seen[4]
+    assert seen[6] == f"{T.ASK_GPS}\n(“bỏ qua” · “quay lại” · “hủy”)"  # the same question as on Telegram
     assert "• Phương tiện đo còn hiệu lực kiểm định" in seen[7] and "±0,45 %" in seen[7]
     review = seen[-1]
     for line in (
@@ -131,7 +132,11 @@ async def test_telegram_taps_location_pin_and_a_teammate(field):
 async def test_typed_coordinates_go_to_the_facility_and_an_address_to_the_visit(field):
     app, sender, ids = field
     chat = Chat(app, sender, "an")
-    await chat.many(*COMPLIANT[:7], "20.65, 106.05", *COMPLIANT[8:], "1")
+    await chat.many(*COMPLIANT[:7])
+    assert chat.last.ask_location  # one form: a channel without the button shows the prompt only
+    review = await chat.many("20.65, 106.05", *COMPLIANT[8:])
+    assert "Vị trí: 20.65000, 106.05000" in review
+    await chat.say("1")
     assert (await facility(app, ids["station"].id)).latitude == 20.65
     lines = list(COMPLIANT)
     lines[2] = "12/1"
@@ -142,6 +147,31 @@ async def test_typed_coordinates_go_to_the_facility_and_an_address_to_the_visit(
     first, second = await visits(app)
     assert first.location_text == "" and second.location_text == "Thôn Đông, xã Tân Dân"
     assert (await facility(app, ids["station"].id)).longitude == 106.05  # an address moves no pin
+
+
+async def test_a_draft_of_the_former_typed_twin_goes_on_with_the_one_form(field):
+    """Drafts stored by a running bot under "inspection_text" (with a text "place"): the typed place is
+    asked again as the location question, nothing else is lost, and the draft moves to the one form."""
+    app, sender, _ = field
+    chat = Chat(app, sender, "an")
+    await chat.many(*COMPLIANT)  # at the review
+    async with app.db.unit_of_work() as session:
+        stored = (await engine_store.get_conversation(session, "console", "an")).state
+        draft = stored["state"]
+        draft["answers"].pop("gps")
+        draft["answers"]["place"] = "Thôn Đông"
+        draft["stack"] = ["place" if entry == "gps" else entry for entry in draft["stack"]]
+        stored["flow"] = draft["flow"] = "inspection_text"
+        await engine_store.put_conversation(session, "console", "an", stored, app.clock.now(), None)
+    asked = await chat.say("1")
+    assert asked.startswith(T.ASK_GPS)
+    async with app.db.read() as session:
+        assert (await engine_store.get_conversation(session, "console", "an")).state["flow"] == "inspection"
+    review = await chat.say("Thôn Đông, xã Tân Dân")
+    assert "Vị trí: Thôn Đông, xã Tân Dân" in review and "Cột đo (2):" in review
+    await chat.say("1")
+    [visit] = await visits(app)
+    assert visit.location_text == "Thôn Đông, xã Tân Dân" and len(visit.pumps) == 2
 
 
 async def test_non_compliant_electrical_shop_new_facility_found_again_unaccented(field):

@@ -196,12 +196,36 @@ def test_notes_keep_paragraphs():
     assert parse_text("Dòng một.\n\n\n\nDòng  hai.\x01", 2000, multiline=True) == "Dòng một.\n\nDòng hai."
 
 
-def test_typed_coordinates():
-    assert parse_location("20.65, 106.05") == Location(20.65, 106.05)
-    with pytest.raises(ParseError):
-        parse_location("ở gần chợ")
-    with pytest.raises(ParseError):
-        parse_location("120.0, 10.0")
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("20.65, 106.05", Location(20.65, 106.05)),
+        (" 20.6461 106.0511 ", Location(20.6461, 106.0511)),
+        ("−20.65; −106.05", Location(-20.65, -106.05)),
+        ("ở gần chợ", "ở gần chợ"),
+        ("Số 12, 34 đường Lê Lợi", "Số 12, 34 đường Lê Lợi"),
+        ("20, 106", "20, 106"),  # coordinates have decimals; two whole numbers are not a position
+        ("Km 20.5, QL5", "Km 20.5, QL5"),
+        ("xa\u0303  Tân Dân", "xã Tân Dân"),
+    ],
+)
+def test_typed_coordinates_or_an_address(typed, expected):
+    assert parse_location(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("120.0, 10.0", texts.COORDINATES_OUT_OF_RANGE),
+        ("20.0, 180.5", texts.COORDINATES_OUT_OF_RANGE),
+        (" ", texts.EMPTY),
+        ("x" * 301, texts.text_too_long(300)),
+    ],
+)
+def test_typed_location_errors(typed, message):
+    with pytest.raises(ParseError) as caught:
+        parse_location(typed)
+    assert caught.value.message == message
 
 
 FIELDS = [
