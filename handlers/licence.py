@@ -64,8 +64,10 @@ def questions(services, managers: bool) -> list[Question]:
     def years(answers) -> int:
         return catalogue.licence_kind(answers["kind"]).validity_years
 
+    # `when` may be asked before the kind and the action are answered (going back from the start):
+    # the expiry questions apply only once both are known.
     def expires(answers) -> bool:
-        return years(answers) > 0
+        return "kind" in answers and "action" in answers and years(answers) > 0
 
     def renewal(answers) -> bool:
         return expires(answers) and answers["action"] == RENEWAL

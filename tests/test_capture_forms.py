@@ -143,3 +143,14 @@ async def test_plan_is_for_managers_only(env):
     app, sender = env
     refused = await Chat(app, sender, "clerk").say("/kehoach")
     assert refused == handler_texts.NOT_ALLOWED.format(command="kehoach", roles="lãnh đạo")
+
+
+async def test_going_back_from_the_first_licence_question_is_harmless(config, db):
+    """Found by the property test: "quay lại" at the first question evaluated the expiry questions'
+    conditions before the kind was answered (KeyError, the apology message)."""
+    app, sender = await make_app(config, db, frozen("2023-01-13 09:30"))
+    await add_staff(app, "Phạm Thị Giấy", ["licensing"], "u-lic")
+    chat = Chat(app, sender, "u-lic")
+    await chat.say("/giayphep")
+    reply = await chat.say("quay lại")
+    assert "Xin lỗi" not in reply

@@ -179,7 +179,7 @@ async def test_compliant_fuel_station_with_a_pin_on_telegram_and_an_address_on_z
     for label in ("3826/KH-TĐC", "Hôm nay", "Xăng dầu", "hoa binh", "Cửa hàng xăng dầu Hòa Bình"):
         await zalo.answer(label)
     [asked] = await zalo.answer(flow_texts.NO)
-    assert asked == f"{T.ASK_PLACE}\n(“bỏ qua” · “quay lại” · “hủy”)"
+    assert asked == f"{T.ASK_GPS}\n(“bỏ qua” · “quay lại” · “hủy”)"
     for label in ("Thôn Đông, xã Tân Dân", flow_texts.YES, "CD01 -0,2; CD02 +0,1", "Không xử lý"):
         [review] = await zalo.answer(label)
     assert "Vị trí: Thôn Đông, xã Tân Dân" in review.splitlines() and "Kết luận: ĐẠT" in review.splitlines()
