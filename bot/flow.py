@@ -202,7 +202,9 @@ async def handle(flow: Flow, state: dict[str, Any], ctx: FlowContext) -> Step:
     if incoming.kind == "photo":
         return _attach_photo(state, incoming.photo_path)
     if incoming.kind == "choice":
-        return await _on_tap(flow, state, ctx, incoming.choice)
+        on_screen = _question_reply(state) if state.get("question") else None
+        step = await _on_tap(flow, state, ctx, incoming.choice)
+        return _with_tap_shown(on_screen, incoming.choice, step)
     if incoming.kind == "command":
         return await _on_command(flow, state, ctx, incoming.command)
     if incoming.kind == "location" and incoming.location is not None:
@@ -210,6 +212,19 @@ async def handle(flow: Flow, state: dict[str, Any], ctx: FlowContext) -> Step:
     if incoming.kind == "text":
         return await _on_text(flow, state, ctx, incoming.text)
     return _reask(state, texts.UNSUPPORTED)
+
+
+def _with_tap_shown(on_screen: Reply | None, data: str, step: Step) -> Step:
+    """A tap the form accepted: the tapped question is edited to show the answer, without its buttons
+    (so it cannot be tapped again). A tap the form refused (an old keyboard, a wrong answer) edits nothing."""
+    token, _ = split_choice(data)
+    moved_on = step.state is None or step.state.get("token") != token
+    if on_screen is None or token != on_screen.token or not moved_on:
+        return step
+    label = next((c.label for c in on_screen.choices if c.key == data), "")
+    if label:
+        step.replies.insert(0, Reply(kind="edit", text=f"{on_screen.text}\n→ {label}", token=token))
+    return step
 
 
 def resume(state: dict[str, Any]) -> Step:
@@ -369,8 +384,19 @@ def _slots(flow: Flow, state: dict[str, Any], effective: dict[str, Any]) -> Iter
             yield from _question_slot(item, item.key, state["answers"], effective, effective)
 
 
+def _applies(when: Callable[[Answers], bool] | None, scope: Answers) -> bool:
+    """A question applies unless its `when` says no. A `when` that reads an answer not given yet (a
+    walk over the whole form, e.g. going back) means "not yet": the question does not apply."""
+    if when is None:
+        return True
+    try:
+        return bool(when(scope))
+    except KeyError:
+        return False
+
+
 def _question_slot(q: Question, path: str, container: dict, scope: dict, out: dict) -> Iterator[_Slot]:
-    if q.when is not None and not q.when(scope):
+    if not _applies(q.when, scope):
         return
     answered = q.key in container
     value = _decode(q.kind, container[q.key]) if answered else None
@@ -380,7 +406,7 @@ def _question_slot(q: Question, path: str, container: dict, scope: dict, out: di
 
 
 def _group_slots(group: RepeatGroup, state: dict[str, Any], effective: dict[str, Any]) -> Iterator[_Slot]:
-    if group.when is not None and not group.when(effective):
+    if not _applies(group.when, effective):
         return
     items = state["answers"].get(group.key, [])
     decoded_items: list[dict[str, Any]] = []
@@ -399,7 +425,7 @@ def _group_slots(group: RepeatGroup, state: dict[str, Any], effective: dict[str,
 
 def _new_item_slot(group: RepeatGroup, index: int, effective: dict[str, Any]) -> Iterator[_Slot]:
     for q in group.questions:
-        if q.when is None or q.when(effective):
+        if _applies(q.when, effective):
             yield _Slot(f"{group.key}.{index}.{q.key}", q, dict(effective))
             return
 

@@ -26,13 +26,13 @@ class Chat:
 
     def __init__(self, app, sender: RecordingSender, user: str, channel: str = "console"):
         self.app, self.sender, self.user, self.channel = app, sender, user, channel
-        self.seen = len([r for r in sender.sent.get(user, []) if r.kind not in ("typing", "menu")])
+        self.seen = len([r for r in sender.sent.get(user, []) if r.kind not in ("typing", "menu", "edit")])
         self.bot_messages = 0
 
     async def send(self, incoming: Incoming) -> list[str]:
         await self.app.engine.accept(incoming)
         await self.app.engine.run_until_idle()
-        replies = [r for r in self.sender.sent.get(self.user, []) if r.kind not in ("typing", "menu")]
+        replies = [r for r in self.sender.sent.get(self.user, []) if r.kind not in ("typing", "menu", "edit")]
         new, self.seen = replies[self.seen :], len(replies)
         self.bot_messages += len(new)
         return [render_numbered(r) for r in new]

@@ -44,7 +44,8 @@ class Chat:
         self.seen = len(self._replies())
 
     def _replies(self) -> list[Reply]:
-        return [r for r in self.sender.sent.get(self.user, []) if r.kind not in ("typing", "menu")]
+        # an edit shows a tapped answer under its question (Telegram): not a new message
+        return [r for r in self.sender.sent.get(self.user, []) if r.kind not in ("typing", "menu", "edit")]
 
     async def send(self, incoming: Incoming) -> str:
         await self.app.engine.accept(incoming)

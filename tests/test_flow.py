@@ -734,3 +734,26 @@ async def test_yes_no_answered_by_number():
 def test_declaration_mistakes_are_caught_at_import(key, kind):
     with pytest.raises(ValueError):
         Question(key, kind, "?")
+
+
+async def test_going_back_walks_past_conditions_on_answers_not_given_yet():
+    """Found by the capture property test: a `when` reading an answer not given yet raised KeyError
+    when "quay lại" walked the whole form; such a question simply does not apply yet."""
+
+    async def save(ctx, answers):
+        return "ok"
+
+    flow = Flow(
+        "cond", "Điều kiện", ("technician",),
+        [
+            Question("kind", "choice", "Loại?", choices=[Choice("a", "A"), Choice("b", "B")]),
+            Question("detail", "text", "Chi tiết?", when=lambda a: a["kind"] == "a"),
+        ],
+        save,
+    )  # fmt: skip
+    chat = Chat(flow)
+    await chat.start()
+    step = await chat.say("quay lại")
+    assert chat.state is not None and "Loại?" in step.replies[-1].text
+    step = await chat.say("1", "chi tiết")
+    assert "Chi tiết" in step.replies[-1].text or chat.saved

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.channels import telegram_render as render
 from bot.messages import Choice
@@ -52,10 +51,3 @@ def test_keyboards() -> None:
     assert [row[0].text for row in reply.keyboard[1:]] == ["Có", "Không"]
     assert reply.one_time_keyboard and reply.resize_keyboard
 
-
-def test_tapped_label_and_the_edited_question() -> None:
-    markup = InlineKeyboardMarkup([[InlineKeyboardButton("Có", callback_data="t|y")]])
-    assert render.tapped_label(markup, "t|y") == "Có"
-    assert render.tapped_label(markup, "t|n") is None and render.tapped_label(None, "t|y") is None
-    assert render.with_choice("Đồng ý?", "Có") == "Đồng ý?\n→ Có"
-    assert render.with_choice("x" * 4095, "Có") is None

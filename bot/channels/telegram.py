@@ -245,11 +245,11 @@ class TelegramChannel:
         task.add_done_callback(self._tasks.discard)
 
     async def _acknowledge_tap(self, query: CallbackQuery) -> None:
-        """Stop the button's spinner, then show the answer under the question, without buttons.
+        """Stop the button's spinner. Showing the answer under the question is the form's business:
+        it sends an edit once it has accepted the tap (a tap on an old keyboard changes nothing).
         Cosmetic: a failure is logged, never retried (the tap itself is safely in the inbox)."""
         try:
             await self._answer(query)
-            await self._show_choice(query)
         except TelegramError as exc:
             log.info("telegram: tap %s not acknowledged: %s", query.id, exc)
 
@@ -260,21 +260,6 @@ class TelegramChannel:
             if not _says(exc, "query is too old"):
                 raise
             # the tap waited too long (a restart): Telegram no longer takes an answer; nothing lost
-
-    async def _show_choice(self, query: CallbackQuery) -> None:
-        message = query.message
-        if not isinstance(message, Message) or message.text is None:
-            return
-        label = render.tapped_label(message.reply_markup, query.data or "")
-        text = render.with_choice(message.text, label) if label else None
-        if text is None:
-            return
-        try:
-            await self.bot.edit_message_text(text, chat_id=message.chat.id, message_id=message.message_id)
-        except BadRequest as exc:
-            if not _says(exc, "message is not modified"):
-                raise
-            # the same tap delivered twice, or the question was already edited
 
     # --- sending ----------------------------------------------------------------------------------
 

@@ -99,19 +99,3 @@ def location_keyboard(choices: Sequence[Choice]) -> ReplyKeyboardMarkup:
     rows += [[KeyboardButton(c.label)] for c in choices]
     return ReplyKeyboardMarkup(rows, one_time_keyboard=True, resize_keyboard=True)
 
-
-def tapped_label(markup: InlineKeyboardMarkup | None, data: str) -> str | None:
-    """The label of the button that carried `data` in a message's inline keyboard."""
-    if markup is None:
-        return None
-    for row in markup.inline_keyboard:
-        for button in row:
-            if button.callback_data == data:
-                return button.text
-    return None
-
-
-def with_choice(text: str, label: str) -> str | None:
-    """The question's text with the tapped answer below it; None when that would not fit."""
-    shown = f"{text}\n→ {label}"
-    return shown if utf16_len(shown) <= MESSAGE_LIMIT else None
