@@ -25,6 +25,7 @@ from urllib.parse import quote
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import texts
 from bot.clock import Clock
 from bot.messages import Reply
 from storage import engine_store
@@ -38,13 +39,6 @@ ROUTE = "/d/{token}"
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-# Vietnamese texts of the pages a phone's browser may show.
-PAGE_NOT_FOUND = ("Không tìm thấy tài liệu", "Liên kết không đúng hoặc tài liệu đã bị xoá. "
-                  "Hãy yêu cầu lại tài liệu trong cuộc trò chuyện với bot.")
-PAGE_EXPIRED = ("Liên kết đã hết hạn", "Liên kết tải tài liệu chỉ dùng được trong thời gian ngắn. "
-                "Hãy yêu cầu lại tài liệu trong cuộc trò chuyện với bot để nhận liên kết mới.")
-
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
@@ -82,17 +76,17 @@ class DocumentLinks:
         """GET /d/{token}: the file as an attachment, or a short Vietnamese page saying why not."""
         token = request.match_info["token"]
         if not _TOKEN_SHAPE.match(token):
-            return _page(404, *PAGE_NOT_FOUND)
+            return _page(404, *texts.PAGE_NOT_FOUND)
         async with self.db.read() as session:
             try:
                 link = await store.link_by_hash(session, token_hash(token))
             except store.LinkNotFound:
-                return _page(404, *PAGE_NOT_FOUND)
+                return _page(404, *texts.PAGE_NOT_FOUND)
         if link.expired(self.clock.now()):
-            return _page(410, *PAGE_EXPIRED)
+            return _page(410, *texts.PAGE_EXPIRED)
         if not _is_file(link.path):
             log.warning("document link %s: file is gone", link.id)
-            return _page(404, *PAGE_NOT_FOUND)
+            return _page(404, *texts.PAGE_NOT_FOUND)
         return web.FileResponse(link.path, headers=_attachment_headers(link.filename))
 
     async def cleanup_job(

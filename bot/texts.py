@@ -140,3 +140,22 @@ def format_location(value) -> str:
 def format_count(value: int) -> str:
     """Vietnamese groups thousands with a dot: 1200 → 1.200."""
     return f"{value:,}".replace(",", ".")
+
+
+# --- channels and document links ------------------------------------------------------------------
+
+LOCATION_BUTTON = "📍 Gửi vị trí hiện tại"  # Telegram's reply-keyboard button that shares the location
+NO_DOCUMENT_LINK = (
+    "Zalo không gửi được tệp, và máy chủ của bot chưa có địa chỉ công khai để tạo liên kết tải. "
+    "Hãy nhờ bộ phận CNTT lấy giúp tài liệu (lệnh “python main.py report” trên máy chủ), "
+    "hoặc dùng bot trên Telegram để nhận tệp."
+)
+# Pages a phone's browser may show for a document link: (title, explanation).
+PAGE_NOT_FOUND = ("Không tìm thấy tài liệu", "Liên kết không đúng hoặc tài liệu đã bị xoá. "
+                  "Hãy yêu cầu lại tài liệu trong cuộc trò chuyện với bot.")
+PAGE_EXPIRED = ("Liên kết đã hết hạn", "Liên kết tải tài liệu chỉ dùng được trong thời gian ngắn. "
+                "Hãy yêu cầu lại tài liệu trong cuộc trò chuyện với bot để nhận liên kết mới.")
+
+
+def link_validity(minutes: int) -> str:
+    return f"(Liên kết dùng được trong {minutes} phút.)"

@@ -21,10 +21,11 @@ from sqlalchemy import select
 
 from bot.app import App, build_app
 from bot.channels.base import ChannelContext
-from bot.channels.zalo import NO_DOCUMENT_LINK, ZaloCannotStart, ZaloChannel, split_text
+from bot.channels.zalo import ZaloCannotStart, ZaloChannel, split_text
 from bot.config import load_config
 from bot.links import DocumentLinks
 from bot.messages import Choice, Reply
+from bot.texts import NO_DOCUMENT_LINK
 from bot.web import WebServer, make_app
 from handlers import texts
 from storage import people

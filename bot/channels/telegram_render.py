@@ -17,12 +17,13 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
+from bot import texts
 from bot.messages import Choice
 
 log = logging.getLogger(__name__)
 
 # The one user-facing text of the adapter: the button that shares the phone's position.
-LOCATION_BUTTON = "📍 Gửi vị trí hiện tại"
+LOCATION_BUTTON = texts.LOCATION_BUTTON
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024

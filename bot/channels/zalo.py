@@ -35,6 +35,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from bot import texts
 from bot.channels.base import ChannelContext
 from bot.channels.zalo_client import Backoff, ZaloApiError, ZaloClient, ZaloNoUpdate, ZaloUnauthorized
 from bot.config import ChannelConfig
@@ -50,19 +51,6 @@ TEXT_LIMIT = 1900  # Zalo takes 2000 characters; keep a margin (§1.8: it cuts d
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 MAX_PHOTO_BYTES = 20 * 1024 * 1024
 PHOTO_TRIES = 3
-
-# --- Vietnamese texts for people ------------------------------------------------------------------
-
-NO_DOCUMENT_LINK = (
-    "Zalo không gửi được tệp, và máy chủ của bot chưa có địa chỉ công khai để tạo liên kết tải. "
-    "Hãy nhờ bộ phận CNTT lấy giúp tài liệu (lệnh “python main.py report” trên máy chủ), "
-    "hoặc dùng bot trên Telegram để nhận tệp."
-)
-
-
-def link_validity(minutes: int) -> str:
-    return f"(Liên kết dùng được trong {minutes} phút.)"
-
 
 # --- English texts for the operator's log ---------------------------------------------------------
 
@@ -335,11 +323,11 @@ class ZaloChannel:
     async def _document_text(self, reply: Reply) -> str:
         links = self.ctx.links
         if not self.ctx.public_url or links is None:
-            return "\n".join(filter(None, [reply.text, NO_DOCUMENT_LINK]))
+            return "\n".join(filter(None, [reply.text, texts.NO_DOCUMENT_LINK]))
         if not await asyncio.to_thread(Path(reply.document_path).is_file):
             raise PermanentFailure("the document file is missing")
         url = await links.issue(reply.document_path, reply.document_name or Path(reply.document_path).name)
-        return "\n".join(filter(None, [reply.text, url, link_validity(links.minutes)]))
+        return "\n".join(filter(None, [reply.text, url, texts.link_validity(links.minutes)]))
 
     async def _send_text(self, chat_id: str, body: str) -> str:
         pieces = split_text(body, TEXT_LIMIT)
