@@ -63,13 +63,17 @@ def _month_rows(
         rejected = rng.randint(0, 2) if verified > 2 else 0
         cal.append({**_book(d), "field": rng.choice(fields), "verified": verified, "rejected": rejected,
                     "certificates": verified - rejected, "customer": "Khách hàng"})  # fmt: skip
-    visits = []
+    visits, seen = [], set()
     for d in _days(period, PER_MONTH["inspections"], rng):
+        plan, facility = rng.choice(plan_ids), rng.randint(1, FACILITIES)
+        while (plan, facility, d) in seen:  # one visit per plan, facility and day (a unique index)
+            facility = rng.randint(1, FACILITIES)
+        seen.add((plan, facility, d))
         kind = rng.choice(kinds)
         ok = rng.random() > 0.1
         checklist = [{"criterion": c.key, "result": "met" if ok or i else "not_met", "note": ""}
                      for i, c in enumerate(kind.criteria)]  # fmt: skip
-        visits.append({**_book(d), "plan_id": rng.choice(plan_ids), "facility_id": rng.randint(1, FACILITIES),
+        visits.append({**_book(d), "plan_id": plan, "facility_id": facility,
                        "facility_kind": kind.key, "inspectors": [1], "checklist": checklist, "pumps": [],
                        "location_text": "", "violations": "" if ok else "Vi phạm ghi nhãn", "action": "none",
                        "fine_amount": 0, "photos": [], "compliant": ok})  # fmt: skip
