@@ -9,12 +9,14 @@ from pathlib import Path
 
 from bot import app as app_module
 from bot.config import Config
+from handlers.report import b_defaults, seed_default_b
 from reports.demo import load_demo
 from reports.periods import Period, parse_period
 from reports.service import generate_export, generate_report
 from reports.settings import ReportSettings
 from storage import people
 from storage.db import Database
+from storage.domain import RecordMeta
 from storage.report_log import log_report
 
 DEMO_MONTH = "2023-01"
@@ -43,6 +45,9 @@ async def report_command(config: Config, args: argparse.Namespace) -> int:
     period = _period(config, args.month)
     db = await app_module.open_db(config)
     try:
+        if period.kind == "month":  # as in the chat: section B starts from the configured list
+            async with db.unit_of_work() as session:
+                await seed_default_b(session, period.key, b_defaults(config), RecordMeta(None, "cli", "report", dt.datetime.now(dt.UTC)))
         made = await generate_report(db, config.catalogue, report_settings(config), period, Path(args.out),
                                      args.number, _issue_date(args.date))
         await _log(db, "report", period)
