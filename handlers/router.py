@@ -142,14 +142,16 @@ class Router:
         unit.reply(Reply(text=texts.CANCELLED))
 
     async def _ask_abandon(self, unit: Unit, state: dict, command: Command) -> None:
-        """Another command mid-form: keep the draft until the person says to drop it."""
-        state = dict(state, pending={"command": command.name, "text": unit.incoming.text})
-        await self._save_state(unit, state)
-        title = self._flow(state).title
+        """Another command mid-form: keep the draft until the person says to drop it. The question gets
+        a token of its own, so a tap on an older copy of it is recognised as old."""
+        token = f"{state['state'].get('token', '')}.a"
+        prompt = texts.ABANDON_DRAFT.format(title=self._flow(state).title, command=command.name)
+        pending = {"command": command.name, "text": unit.incoming.text, "token": token, "prompt": prompt}
+        await self._save_state(unit, dict(state, pending=pending))
         unit.reply(Reply(
-            text=texts.ABANDON_DRAFT.format(title=title, command=command.name),
-            choices=(Choice("abandon", texts.ABANDON_YES), Choice("keep", texts.ABANDON_NO)),
-            token="abandon",
+            text=prompt,
+            choices=(Choice(f"{token}|abandon", texts.ABANDON_YES), Choice(f"{token}|keep", texts.ABANDON_NO)),
+            token=token,
         ))
 
     # --- forms ------------------------------------------------------------------------------------
@@ -189,8 +191,16 @@ class Router:
         await self._apply(unit, flow, step)
 
     async def _answer_abandon(self, unit: Unit, staff: Staff, state: dict) -> None:
-        answer = unit.incoming.choice or fold(unit.incoming.text)
         pending = state["pending"]
+        answer = fold(unit.incoming.text)
+        if unit.incoming.kind == "choice":
+            token, answer = flows.split_choice(unit.incoming.choice)
+            if token != pending.get("token"):
+                unit.reply(Reply(text=flow_texts.QUESTION_CLOSED))
+                return
+            if answer in {"abandon", "keep"}:  # show the answer under the question, buttons gone
+                label = texts.ABANDON_YES if answer == "abandon" else texts.ABANDON_NO
+                unit.reply(Reply(kind="edit", text=f"{pending['prompt']}\n→ {label}", token=token))
         if answer in {"abandon", "1", "bo ban nhap", "co", "yes"}:
             await engine_store.clear_conversation(unit.session, unit.incoming.channel, unit.incoming.chat_id)
             command = self.commands.find(pending["command"])

@@ -228,9 +228,7 @@ async def test_manager_records_a_plan_on_zalo(world):
 
 
 async def choose(world: World, user, label: str) -> list[str]:
-    """Answer the "abandon the draft?" question (see the xfail below for why not `user.answer` on Telegram)."""
-    if isinstance(user, TelegramUser):
-        return await tap_only(world, user, label)
+    """Answer the "abandon the draft?" question (a tap on Telegram, its number on Zalo)."""
     return await user.answer(label)
 
 
@@ -266,8 +264,6 @@ async def test_a_command_mid_form_asks_before_dropping_the_draft(world, channel)
     assert await batches(world) == [] and await plans(world) == []
 
 
-@pytest.mark.xfail(strict=True, reason="product defect: a tapped 'abandon the draft?' answer is never shown "
-                   "and its buttons stay live (handlers/router.py _answer_abandon sends no edit)")
 async def test_telegram_abandon_question_shows_the_tap_and_loses_its_buttons(world):
     user = await person(world, "telegram", roles=("technician", "manager"))
     await user.say("/kiemdinh dien 5 0 5")
