@@ -316,7 +316,7 @@ async def test_back_edit_and_cancel(field):
     assert asked.startswith(T.ASK_DATE) and "(13/01/2023)" in asked
     review = await chat.say("hôm qua")
     assert "Ngày: 12/01/2023" in review and "Cột đo (2):" in review  # the rest is kept
-    assert await chat.say("hủy") == "Đã hủy. Không có gì được lưu."
+    assert await chat.say("hủy") == "Đã hủy, không có gì được lưu."
     assert await visits(app) == []
 
 
@@ -324,7 +324,7 @@ async def test_cancel_midway_saves_nothing(field):
     app, sender, _ = field
     chat = Chat(app, sender, "an")
     await chat.many(*COMPLIANT[:6])
-    assert await chat.say("/huy") == "Đã hủy. Không có gì được lưu."
+    assert await chat.say("/huy") == "Đã hủy, không có gì được lưu."
     assert await visits(app) == []
 
 
