@@ -77,6 +77,7 @@ class EngineSettings:
     poll_interval: float = 1.0
     send_attempts: int = 8
     send_backoff: float = 1.0
+    sweep_interval: float = 30.0  # seconds between sweeps (expired drafts, reminders): each takes the write lock
 
 
 class Engine:
@@ -102,6 +103,7 @@ class Engine:
         self._workers: set[asyncio.Task] = set()
         self._slots = asyncio.Semaphore(self.settings.concurrency)
         self._stopping = False
+        self._last_sweep: dt.datetime | None = None
         self.processed = 0
 
     # --- receiving --------------------------------------------------------------------------------
@@ -307,9 +309,11 @@ class Engine:
                     continue
                 await self._queue(session, await handler(session, job, now), now)
             ran += 1
-        for sweeper in self.sweepers:
-            async with self.db.unit_of_work() as session:
-                ran += await self._queue(session, await sweeper(session, now), now)
+        if self._last_sweep is None or (now - self._last_sweep).total_seconds() >= self.settings.sweep_interval:
+            self._last_sweep = now
+            for sweeper in self.sweepers:
+                async with self.db.unit_of_work() as session:
+                    ran += await self._queue(session, await sweeper(session, now), now)
         if ran:
             self._send.set()
         return ran

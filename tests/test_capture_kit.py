@@ -55,6 +55,12 @@ class Chat:
         self.bot_messages += len(new)
         return "\n---\n".join(render_numbered(r) for r in new)
 
+    def new_messages(self) -> list[str]:
+        """What reached the person since their last message without their writing (timed messages)."""
+        replies = self._replies()
+        new, self.seen = replies[self.seen :], len(replies)
+        return [render_numbered(r) for r in new]
+
     def _incoming(self, kind: str, **fields) -> Incoming:
         return Incoming("console", self.user, self.user, f"e{next(_keys)}", kind, **fields)
 
