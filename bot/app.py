@@ -7,9 +7,11 @@ import contextlib
 import datetime as dt
 import logging
 import signal
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot import console as console_channel
 from bot.channels.base import ChannelContext
 from bot.clock import Clock
 from bot.config import Config
@@ -19,9 +21,12 @@ from bot.web import WebServer, make_app
 from handlers import periods, report, texts
 from handlers.registry import build_commands, build_flows
 from handlers.router import Router, RouterSettings
+from storage import people
 from storage.db import Database, open_database
+from storage.domain import Identity
 from storage.lock import ProcessLock
 from storage.migrate import upgrade
+from storage.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -173,24 +178,19 @@ async def _start_channels(app: App) -> tuple[list, WebServer | None]:
 
 async def console(config: Config, as_name: str) -> None:
     """`python main.py console --as NAME`."""
-    from bot.console import CHANNEL, ConsoleSender, run_console
-    from storage import people
-    from storage.domain import Identity
-    from storage.text import fold
-
     app = await build_app(config)
     try:
         async with running(app):
-            app.engine.senders[CHANNEL] = ConsoleSender(__import__("sys").stdout)
+            app.engine.senders[console_channel.CHANNEL] = console_channel.ConsoleSender(sys.stdout)
             user_id = f"console:{fold(as_name)}"
             async with app.db.unit_of_work() as session:
-                await _link_console(session, people, Identity, as_name, user_id, app.clock.now())
-            await run_console(app.engine, user_id, as_name)
+                await _link_console(session, as_name, user_id, app.clock.now())
+            await console_channel.run_console(app.engine, user_id, as_name)
     finally:
         await app.db.close()
 
 
-async def _link_console(session, people, Identity, name: str, user_id: str, now) -> None:
+async def _link_console(session, name: str, user_id: str, now) -> None:
     """The console is local: whoever runs it already holds the database. A staff member with this
     name gets the console identity; anyone else is a stranger who can /start with a code."""
     if await people.staff_by_identity(session, "console", user_id):
