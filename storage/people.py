@@ -56,8 +56,12 @@ async def get_staff(session: AsyncSession, staff_id: int) -> Staff:
     row = await session.get(StaffRow, staff_id)
     if row is None:
         raise NotFound(f"staff {staff_id}")
-    roles = (await session.scalars(select(StaffRoleRow.role).where(StaffRoleRow.staff_id == staff_id))).all()
-    idents = (await session.scalars(select(IdentityRow).where(IdentityRow.staff_id == staff_id))).all()
+    return await _staff(session, row)
+
+
+async def _staff(session: AsyncSession, row: StaffRow) -> Staff:
+    roles = (await session.scalars(select(StaffRoleRow.role).where(StaffRoleRow.staff_id == row.id))).all()
+    idents = (await session.scalars(select(IdentityRow).where(IdentityRow.staff_id == row.id))).all()
     return Staff(
         id=row.id,
         name=row.name,
@@ -74,10 +78,13 @@ async def list_staff(session: AsyncSession) -> list[Staff]:
 
 
 async def staff_by_identity(session: AsyncSession, channel: str, user_id: str) -> Staff | None:
-    staff_id = await session.scalar(
-        select(IdentityRow.staff_id).where(IdentityRow.channel == channel, IdentityRow.user_id == user_id)
+    """Who writes from this account (looked up for every message: the staff row comes in one join)."""
+    row = await session.scalar(
+        select(StaffRow)
+        .join(IdentityRow, IdentityRow.staff_id == StaffRow.id)
+        .where(IdentityRow.channel == channel, IdentityRow.user_id == user_id)
     )
-    return None if staff_id is None else await get_staff(session, staff_id)
+    return None if row is None else await _staff(session, row)
 
 
 async def add_identity(
