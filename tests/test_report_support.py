@@ -23,7 +23,7 @@ from storage.db import Database, open_database
 from storage.models import Base, StaffRow
 
 ROOT = Path(__file__).resolve().parents[1]
-MODEL = Path("/work/shared/reference/monthly-report-2023-01.md")
+MODEL = ROOT / "tests/data/monthly-report-2023-01.md"  # copied from the model report (tests/data/README.md)
 STAFF_ID = 1
 
 

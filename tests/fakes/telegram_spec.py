@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import html
 import json
-import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -65,19 +64,13 @@ _ONE_OF_FIELDS = re.compile(r"(Exactly|At most) one of the fields other than (.+
 _ENUM = re.compile(r"[Mm]ust be one of ([^.]*)")
 
 
-def shared_dir() -> Path:
-    """``<repo>/../shared``, or ``$FIELDBOT_SHARED_DIR`` (CI clones the repo beside ``shared/``)."""
-    override = os.environ.get("FIELDBOT_SHARED_DIR")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[3] / "shared"
+SPEC_PATH = Path(__file__).resolve().parents[1] / "data/telegram-bot-api/api-10.0.json"
 
 
 @functools.cache
 def load_spec() -> dict[str, Any]:
     """Read ``api-10.0.json`` once and make sure the hand-written rules still match its prose."""
-    path = shared_dir() / "reference/telegram-bot-api/api-10.0.json"
-    spec = json.loads(path.read_text(encoding="utf-8"))
+    spec = json.loads(SPEC_PATH.read_text(encoding="utf-8"))
     for (owner, name), (_, phrase) in _PATTERNS.items():
         assert phrase in _field(spec, owner, name)["description"], (owner, name, phrase)
     action = _field(spec, "sendChatAction", "action")["description"]
