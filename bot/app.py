@@ -160,7 +160,7 @@ async def _start_channels(app: App) -> tuple[list, WebServer | None]:
     ctx = ChannelContext(
         accept=app.engine.accept, accept_many=app.engine.accept_many, media_dir=config.general.data_dir / "media", web_app=web_app,
         public_url=config.web.public_url, links=links, clock=app.clock,
-        commands_for=app.router.commands_for,
+        commands_for=app.router.commands_for, is_staff=app.router.is_staff,
     )
     ctx.media_dir.mkdir(parents=True, exist_ok=True)
     channels = [cls(channel_config, ctx) for cls, channel_config in _channel_classes(config)]

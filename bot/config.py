@@ -64,6 +64,7 @@ class ChannelConfig:
     base_file_url: str = ""
     webhook_secret: str = field(default="", repr=False)
     poll_timeout_seconds: int = 30
+    max_photo_bytes: int = 20 * 1024 * 1024
 
     @property
     def enabled(self) -> bool:
@@ -204,7 +205,15 @@ def _channel(raw, path: Path, env, name: str) -> ChannelConfig:
         base_file_url=env.get(f"{prefix}_BASE_FILE_URL", "").strip(),
         webhook_secret=env.get(f"{prefix}_WEBHOOK_SECRET", "").strip(),
         poll_timeout_seconds=int(r.table.get("poll_timeout_seconds", 30)),
+        max_photo_bytes=_megabytes(r, "max_photo_mb", 20),
     )
+
+
+def _megabytes(r: _Reader, key: str, default: int) -> int:
+    value = r.table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigError(f"{r.path}: [{r.section}] {key} must be a positive whole number of megabytes, not {value!r}")
+    return value * 1024 * 1024
 
 
 def _table(raw, path: Path, section: str) -> Mapping[str, Any]:

@@ -211,7 +211,7 @@ async def handle(flow: Flow, state: dict[str, Any], ctx: FlowContext) -> Step:
         return await _on_location(flow, state, ctx, incoming.location)
     if incoming.kind == "text":
         return await _on_text(flow, state, ctx, incoming.text)
-    return _reask(state, texts.UNSUPPORTED)
+    return _reask(state, incoming.problem or texts.UNSUPPORTED)
 
 
 def _with_tap_shown(on_screen: Reply | None, data: str, step: Step) -> Step:

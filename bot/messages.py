@@ -41,6 +41,7 @@ class Incoming:
     display_name: str = ""
     reply_to: str = ""  # platform message id of the question a tap answered (Telegram)
     callback_id: str = ""  # Telegram callback query id, answered by the adapter
+    problem: str = ""  # kind "unsupported": the sentence that says why (a photo too large, not downloaded)
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -159,3 +159,12 @@ PAGE_EXPIRED = ("Liên kết đã hết hạn", "Liên kết tải tài liệu c
 
 def link_validity(minutes: int) -> str:
     return f"(Liên kết dùng được trong {minutes} phút.)"
+
+
+# --- photos that could not be kept (Zalo sends a link the bot must download) ---------------------------
+
+PHOTO_FAILED = "Bot không tải được ảnh này nên chưa lưu, hãy gửi lại ảnh."
+
+
+def photo_too_large(megabytes: int) -> str:
+    return f"Ảnh quá lớn (tối đa {megabytes} MB) nên bot không lưu, hãy gửi ảnh nhỏ hơn hoặc chụp lại."

@@ -57,7 +57,7 @@ class Router:
         elif msg.kind == "choice":
             unit.reply(Reply(text=flow_texts.QUESTION_CLOSED))  # a tap on a keyboard of a finished form
         elif msg.kind == "unsupported":
-            unit.reply(Reply(text=texts.UNSUPPORTED))
+            unit.reply(Reply(text=msg.problem or texts.UNSUPPORTED))
         else:
             unit.reply(Reply(text=texts.NO_FLOW_HINT))
 
@@ -106,6 +106,12 @@ class Router:
             await self._ask_abandon(unit, state, command)
         else:
             await command.handler(unit, staff, self)
+
+    async def is_staff(self, channel: str, user_id: str) -> bool:
+        """Whether this account belongs to an active staff member (a stranger's photos are not kept)."""
+        async with self.settings.services.db.read() as session:
+            staff = await people.staff_by_identity(session, channel, user_id)
+        return staff is not None and staff.active
 
     async def commands_for(self, channel: str, user_id: str) -> list[tuple[str, str]]:
         """The command menu of one account (Telegram shows it per chat): its roles' commands only."""

@@ -25,7 +25,7 @@ from bot.channels.zalo import ZaloCannotStart, ZaloChannel, split_text
 from bot.config import load_config
 from bot.links import DocumentLinks
 from bot.messages import Choice, Reply
-from bot.texts import NO_DOCUMENT_LINK
+from bot.texts import NO_DOCUMENT_LINK, PHOTO_FAILED
 from bot.web import WebServer, make_app
 from handlers import texts
 from storage import people
@@ -77,7 +77,8 @@ class ZaloBot:
             return (await session.scalars(select(InboxRow).order_by(InboxRow.id))).all()
 
 
-def make_config(fake: FakeZalo, tmp_path: Path, *, mode: str, public_url: str = "", token: str | None = None):
+def make_config(fake: FakeZalo, tmp_path: Path, *, mode: str, public_url: str = "", token: str | None = None,
+                zalo: dict | None = None):
     config = load_config(
         REPO / "config.toml",
         env={
@@ -91,23 +92,24 @@ def make_config(fake: FakeZalo, tmp_path: Path, *, mode: str, public_url: str = 
         config,
         engine=dataclasses.replace(config.engine, poll_interval_seconds=0.05, send_backoff_seconds=0.05),
         web=dataclasses.replace(config.web, public_url=public_url),
-        zalo=dataclasses.replace(config.zalo, mode=mode, poll_timeout_seconds=2),
+        zalo=dataclasses.replace(config.zalo, mode=mode, poll_timeout_seconds=2, **(zalo or {})),
     )
 
 
 async def start_bot(fake: FakeZalo, tmp_path: Path, *, mode: str = "polling", with_web: bool = False,
-                    token: str | None = None) -> ZaloBot:
+                    token: str | None = None, zalo: dict | None = None) -> ZaloBot:
     """What bot.app._start_channels does, with a free port and quick retries for tests."""
     port = _free_port() if (with_web or mode == "webhook") else 0
     public_url = f"http://127.0.0.1:{port}" if port else ""
-    config = make_config(fake, tmp_path, mode=mode, public_url=public_url, token=token)
+    config = make_config(fake, tmp_path, mode=mode, public_url=public_url, token=token, zalo=zalo)
     app = await build_app(config)
     web_app = make_app()
     links = DocumentLinks(app.db, app.clock, config.general.data_dir / "documents", public_url,
                           dt.timedelta(minutes=config.web.link_minutes))
     links.add_routes(web_app)
     ctx = ChannelContext(accept=app.engine.accept, media_dir=config.general.data_dir / "media", web_app=web_app,
-                         public_url=public_url, links=links, clock=app.clock, commands_for=app.router.commands_for)
+                         public_url=public_url, links=links, clock=app.clock, commands_for=app.router.commands_for,
+                         is_staff=app.router.is_staff)
     channel = ZaloChannel(config.zalo, ctx, retry_base=0.05)
     server = WebServer(web_app, "127.0.0.1", port) if port else None
     if server is not None:
@@ -213,7 +215,7 @@ async def test_photo_that_cannot_be_downloaded_is_asked_for_again(bot):
     [answer] = await bot.answers(CHAT, before)
     row = (await bot.inbox())[-1]
     assert row.payload["kind"] == "unsupported" and row.payload["photo_path"] == ""
-    assert answer == texts.UNSUPPORTED
+    assert answer == PHOTO_FAILED
 
 
 async def test_sticker_unsupported_voice_and_unknown_events_are_explained(bot):

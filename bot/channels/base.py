@@ -29,6 +29,7 @@ class ChannelContext:
     clock: Clock
     commands_for: Callable[[str, str], Awaitable[list[tuple[str, str]]]] | None = None  # (channel, user) → menu
     accept_many: Callable[[list[Incoming]], Awaitable[list[bool]]] | None = None  # a batch in one transaction
+    is_staff: Callable[[str, str], Awaitable[bool]] | None = None  # (channel, user) → keep their photos?
 
 
 class Channel(Protocol):

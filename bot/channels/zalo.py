@@ -9,9 +9,11 @@ Zalo's queue (§1.7); the event is committed to the inbox before the next call. 
 checks the secret header before it reads the body, commits the event, then answers 200.
 
 Choices made here:
-- a photo whose download fails (after a few quick tries) enters the inbox as "unsupported": a
-  record must never carry a photo that does not exist, and the answer asks the person to send
-  it again;
+- a photo is read to its end (status 200, an image, no more than `max_photo_mb`, as long as
+  Content-Length said) and written through a temporary file; one that fails (after a few quick
+  tries) or is too large enters the inbox as "unsupported" with the sentence the person gets
+  (`problem`): a record must never carry a photo that does not exist or is cut short. A photo
+  from someone who is not staff is not downloaded at all;
 - voice notes and unknown event names are "unsupported" as well;
 - a reply longer than one Zalo message is sent in pieces cut at line ends; if a later piece fails,
   the retry does not send the earlier pieces again (remembered in this process);
@@ -42,6 +44,7 @@ from bot.config import ChannelConfig
 from bot.engine import PermanentFailure, RetryLater
 from bot.flow import render_numbered
 from bot.messages import Incoming, Reply
+from storage.files import private_dir, write_private
 from storage.text import nfc
 
 log = logging.getLogger(__name__)
@@ -49,7 +52,6 @@ log = logging.getLogger(__name__)
 CHANNEL = "zalo"
 TEXT_LIMIT = 1900  # Zalo takes 2000 characters; keep a margin (§1.8: it cuts differently from the docs)
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
-MAX_PHOTO_BYTES = 20 * 1024 * 1024
 PHOTO_TRIES = 3
 
 # --- English texts for the operator's log ---------------------------------------------------------
@@ -58,6 +60,19 @@ TOKEN_REJECTED = (
     "Zalo rejected the bot token (error 401: expired or invalid). Set ZALO_BOT_TOKEN to the token "
     "Zalo Bot Creator sent you by chat (or reset it there and use the new one). Zalo is not receiving."
 )
+
+
+class PhotoUnavailable(Exception):
+    """A photo could not be had whole: an error status, not an image, cut short, unreachable."""
+
+    def __init__(self, reason: str, *, transient: bool = True):
+        super().__init__(reason)
+        self.transient = transient
+
+
+class PhotoTooLarge(PhotoUnavailable):
+    def __init__(self, reason: str):
+        super().__init__(reason, transient=False)
 
 
 class ZaloCannotStart(SystemExit):
@@ -279,34 +294,69 @@ class ZaloChannel:
         return Incoming(**base, kind="unsupported")
 
     async def _photo(self, base: dict, message: dict) -> Incoming:
+        """Download the photo now (its URL expires): whole, or not at all with a sentence saying why.
+        A photo from someone who is not staff is not downloaded."""
         url = message.get("photo_url") or message.get("photo") or message.get("url") or ""
         caption = nfc(message.get("caption") or "")
-        path = await self._download(url, base["event_key"]) if url else ""
-        if not path:
-            log.warning("Zalo photo %s could not be downloaded; the person is asked to send it again", base["event_key"])
+        if self.ctx.is_staff is not None and not await self.ctx.is_staff(CHANNEL, base["user_id"]):
             return Incoming(**base, kind="unsupported", text=caption)
+        try:
+            if not url:
+                raise PhotoUnavailable("no URL in the event")
+            path = await self._download(url, base["event_key"])
+        except PhotoTooLarge as exc:
+            log.warning("Zalo photo %s refused: %s", base["event_key"], exc)
+            return Incoming(**base, kind="unsupported", text=caption, problem=texts.photo_too_large(self._cap_mb))
+        except PhotoUnavailable as exc:
+            log.warning("Zalo photo %s not downloaded (%s); the person is asked to send it again", base["event_key"], exc)
+            return Incoming(**base, kind="unsupported", text=caption, problem=texts.PHOTO_FAILED)
         return Incoming(**base, kind="photo", photo_path=path, text=caption)
 
+    @property
+    def _cap_mb(self) -> int:
+        return max(1, self.config.max_photo_bytes // (1024 * 1024))
+
     async def _download(self, url: str, key: str) -> str:
-        """Fetch a photo into the media folder (its URL expires). '' when it cannot be had."""
+        """Fetch a photo into the media folder; a few quick tries for trouble that may pass."""
         backoff = Backoff(self._retry_base / 4, cap=2.0)
-        for _ in range(PHOTO_TRIES):
+        for attempt in range(1, PHOTO_TRIES + 1):
             try:
                 content, content_type = await self._fetch(url)
                 return await asyncio.to_thread(_save, self.ctx.media_dir, key, content, content_type, url)
-            except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
-                log.warning("Zalo photo download failed: %s", type(exc).__name__)
-                await asyncio.sleep(backoff.next_delay())
-        return ""
+            except PhotoUnavailable as exc:
+                if not exc.transient or attempt == PHOTO_TRIES:
+                    raise
+                log.info("Zalo photo download failed (%s); trying again", exc)
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                if attempt == PHOTO_TRIES:
+                    raise PhotoUnavailable(type(exc).__name__) from None
+                log.info("Zalo photo download failed (%s); trying again", type(exc).__name__)
+            await asyncio.sleep(backoff.next_delay())
+        raise PhotoUnavailable("no tries")  # pragma: no cover - the loop returns or raises
 
     async def _fetch(self, url: str) -> tuple[bytes, str]:
-        timeout = aiohttp.ClientTimeout(total=60, sock_connect=10)
+        """The whole body, read to its end: status 200, an image, at most the cap, as long as
+        Content-Length says (a connection cut short is an error, never a shorter photo)."""
+        cap = self.config.max_photo_bytes
+        timeout = aiohttp.ClientTimeout(total=120, sock_connect=10, sock_read=30)
         async with self.client.session.get(url, timeout=timeout) as response:
-            response.raise_for_status()
-            content = await response.content.read(MAX_PHOTO_BYTES + 1)
-            if len(content) > MAX_PHOTO_BYTES or not content:
-                raise ValueError(f"photo of {len(content)} bytes")
-            return content, response.content_type
+            if response.status != 200:
+                raise PhotoUnavailable(f"HTTP {response.status}", transient=response.status >= 500)
+            if not response.content_type.startswith("image/"):
+                raise PhotoUnavailable(f"not an image ({response.content_type})", transient=False)
+            announced = response.content_length
+            if announced is not None and announced > cap:
+                raise PhotoTooLarge(f"{announced} bytes announced, the cap is {cap}")
+            body = bytearray()
+            async for chunk in response.content.iter_chunked(256 * 1024):
+                body += chunk
+                if len(body) > cap:
+                    raise PhotoTooLarge(f"more than {cap} bytes")
+        if announced is not None and len(body) != announced:
+            raise PhotoUnavailable(f"{len(body)} of {announced} bytes arrived")
+        if not body:
+            raise PhotoUnavailable("empty body")
+        return bytes(body), response.content_type
 
     # --- sending ----------------------------------------------------------------------------------
 
@@ -413,10 +463,8 @@ _SUFFIXES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "
 
 
 def _save(folder: Path, key: str, content: bytes, content_type: str, url: str) -> str:
-    """Write a downloaded photo as zalo-<message id><suffix>; a redelivery overwrites the same file."""
+    """Write a downloaded photo as zalo-<message id><suffix> (0600, through a temporary file, so a
+    kill leaves the whole photo or none); a redelivery overwrites the same file."""
     suffix = _SUFFIXES.get(content_type) or (Path(url.split("?")[0]).suffix.lower()[:6] or ".jpg")
     name = re.sub(r"[^A-Za-z0-9_-]", "", key)[:64] or hashlib.sha256(key.encode()).hexdigest()[:32]
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"zalo-{name}{suffix}"
-    path.write_bytes(content)
-    return str(path)
+    return str(write_private(private_dir(folder) / f"zalo-{name}{suffix}", content))

@@ -90,6 +90,22 @@ class ZaloSent:
 
 
 @dataclass
+class Media:
+    """A file the fake CDN serves: sent in ``chunk``-byte pieces ``chunk_delay`` seconds apart;
+    ``status`` other than 200 answers a JSON error body; ``truncate_at`` closes the connection after
+    that many bytes although Content-Length announced them all; ``announce_length=False`` sends no
+Content-Length (chunked transfer encoding)."""
+
+    content: bytes
+    content_type: str
+    status: int = 200
+    truncate_at: int | None = None
+    chunk: int = 64 * 1024
+    chunk_delay: float = 0.0
+    announce_length: bool = True  # False: chunked transfer encoding, no Content-Length
+
+
+@dataclass
 class ZaloWebhook:
     url: str = ""
     secret_token: str = ""
@@ -128,7 +144,7 @@ class FakeZalo(FakeServer):
         self.outbox: list[ZaloSent] = []
         self.chat_actions: dict[str, list[str]] = collections.defaultdict(list)
         self.chat_types: dict[str, str] = {}
-        self.media: dict[str, tuple[bytes, str]] = {}
+        self.media: dict[str, Media] = {}
         self._events: collections.deque[Params] = collections.deque()
         self._events_changed = Signal()
         self._pusher: asyncio.Task[None] | None = None
@@ -223,11 +239,28 @@ class FakeZalo(FakeServer):
             return web.Response(status=status, text=page, content_type="text/html")
         return self._envelope(status, DESCRIPTIONS.get(status, "Error"))
 
-    async def _serve_media(self, request: web.Request) -> web.Response:
+    async def _serve_media(self, request: web.Request) -> web.StreamResponse:
+        """Like a CDN: Content-Length first, then the body in chunks (so a reader sees it arrive in
+        pieces); faults: an error status, a body cut short (the connection closes early)."""
         item = self.media.get(request.match_info["name"])
         if item is None:
             return web.Response(status=404, text="not found")
-        return web.Response(body=item[0], content_type=item[1])
+        if item.status != 200:
+            return web.json_response({"error": item.status, "message": "expired"}, status=item.status)
+        response = web.StreamResponse(headers={"Content-Type": item.content_type})
+        if item.announce_length:
+            response.content_length = len(item.content)
+        await response.prepare(request)
+        body = item.content if item.truncate_at is None else item.content[: item.truncate_at]
+        for start in range(0, len(body), item.chunk):
+            await response.write(body[start : start + item.chunk])
+            await asyncio.sleep(item.chunk_delay)
+        if item.truncate_at is not None:
+            assert request.transport is not None
+            request.transport.close()  # the body ends before Content-Length says
+            return response
+        await response.write_eof()
+        return response
 
     # ------------------------------------------------------------------ method handlers
 
@@ -375,11 +408,15 @@ class FakeZalo(FakeServer):
         *,
         caption: str | None = None,
         field: Literal["photo_url", "photo", "url"] = "photo_url",
+        content_type: str = "image/jpeg",
+        media_faults: dict[str, Any] | None = None,
         **who: Any,
     ) -> Params:
-        """The user sends a photo; its URL (under ``field``, see §1.5's conflict) points at the fake."""
+        """The user sends a photo; its URL (under ``field``, see §1.5's conflict) points at the fake.
+        ``media_faults`` (see `Media`) make the download misbehave."""
         url = self.add_media(
-            content or b"\xff\xd8\xff\xe0fake-jpeg" + b"\0" * 2048 + b"\xff\xd9", ".jpg", "image/jpeg"
+            content or b"\xff\xd8\xff\xe0fake-jpeg" + b"\0" * 2048 + b"\xff\xd9", ".jpg", content_type,
+            **(media_faults or {}),
         )
         extra = {"caption": caption} if caption else {}
         return self.user_event(
@@ -402,10 +439,10 @@ class FakeZalo(FakeServer):
         """A protected user, location, file or contact card: the event carries no content (§1.5, §1.9)."""
         return self.user_event("message.unsupported.received", chat_id, **who)
 
-    def add_media(self, content: bytes, suffix: str, content_type: str) -> str:
-        """Serve ``content`` under ``/media/`` and return its absolute URL."""
+    def add_media(self, content: bytes, suffix: str, content_type: str, **faults: Any) -> str:
+        """Serve ``content`` under ``/media/`` and return its absolute URL. ``faults``: see `Media`."""
         name = secrets.token_hex(8) + suffix
-        self.media[name] = (content, content_type)
+        self.media[name] = Media(content, content_type, **faults)
         return f"{self.url}/media/{name}"
 
     # ------------------------------------------------------------------ reading what the bot did

@@ -1,0 +1,44 @@
+"""Files the bot keeps are private: folders 0700, files 0600, whatever the umask; written whole or not at all."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+
+def private_dir(path: Path | str) -> Path:
+    """Create the folder (and missing parents) and make it 0700."""
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, DIR_MODE)
+    return folder
+
+
+def write_private(path: Path | str, content: bytes) -> Path:
+    """Write `content` to a temporary 0600 file beside `path`, then rename it into place: a reader
+    (or a restart after a kill) sees the whole file or none."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".partial-", suffix=target.suffix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), FILE_MODE)
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    return target
+
+
+def make_private(*paths: Path | str) -> None:
+    """chmod 0600 the files among `paths` that exist (a database and its -wal/-shm companions)."""
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(path, FILE_MODE)
