@@ -1,7 +1,7 @@
 """Demo data: the records behind every figure of the model report of January 2023.
 
 `load_demo` writes, through storage.records, what a department's staff would have captured from
-15/12/2022 to 14/01/2023 for the report in shared/reference/monthly-report-2023-01.md: 781 measuring
+15/12/2022 to 14/01/2023 for the report in tests/data/monthly-report-2023-01.md: 781 measuring
 instruments in 7 fields, 13 facilities inspected under plan 3826/KH-TĐC, 04 X-ray licences and 03
 radiation-worker certificates, the conformity notices, steel registrations, S&T certificates,
 initiatives, and the model's narrative paragraphs as notes of their sections (typos corrected).
