@@ -1,6 +1,6 @@
 """dost-fieldbot command line: run | console | migrate | admin … | report | export | demo.
 
-Only wiring lives here: parse the command line, load the config once, call into bot/app.py.
+Only wiring lives here: parse the command line, load the config once, call into app/ (the composition root).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import argparse
 import asyncio
 import sys
 
-from bot import cli
+from app import cli
 from bot.config import ConfigError, load_config
 from bot.logs import setup_logging
 

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 import sys
 
-from bot import app as app_module
+from app import wiring as app_module
 from bot.config import Config
 from storage import people
 from storage.domain import ROLES
@@ -84,7 +84,7 @@ async def _default(config: Config) -> int:
         await app_module.serve(config)
         return 0
     print(NO_TOKEN_HELP)
-    from bot import reporting
+    from app import reporting
 
     status = await reporting.demo_command(config, argparse.Namespace(out=None))
     if sys.stdin.isatty():
@@ -130,19 +130,19 @@ async def _admin(args: argparse.Namespace, config: Config) -> int:
 
 
 async def _report(args, config: Config) -> int:
-    from bot import reporting
+    from app import reporting
 
     return await reporting.report_command(config, args)
 
 
 async def _export(args, config: Config) -> int:
-    from bot import reporting
+    from app import reporting
 
     return await reporting.export_command(config, args)
 
 
 async def _demo(args, config: Config) -> int:
-    from bot import reporting
+    from app import reporting
 
     return await reporting.demo_command(config, args)
 

@@ -7,7 +7,7 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from bot import app as app_module
+from app import wiring as app_module
 from bot.config import Config
 from handlers.report import b_defaults, seed_default_b
 from reports.demo import load_demo

@@ -1,4 +1,6 @@
-"""Composition root: opens the database, builds the engine, the router and the channels, runs them."""
+"""Composition root: opens the database, builds the engine, the router and the channels, runs them.
+
+The only place besides the rest of app/ that knows every layer (bot/, handlers/, reports/, storage/)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+import texts
 from bot import console as console_channel
 from bot.channels.base import ChannelContext
 from bot.clock import Clock
@@ -18,7 +21,7 @@ from bot.config import Config
 from bot.engine import Engine, EngineSettings
 from bot.messages import Incoming, Reply
 from bot.web import WebServer, make_app
-from handlers import periods, report, texts
+from handlers import mine, reminders, report
 from handlers.registry import build_commands, build_flows
 from handlers.router import Router, RouterSettings
 from storage import people
@@ -66,7 +69,7 @@ async def _nothing() -> None:
 
 
 def _error_reply(_incoming: Incoming) -> Reply:
-    return Reply(text=texts.ERROR)
+    return Reply(text=texts.people.ERROR)
 
 
 async def build_app(config: Config, clock: Clock | None = None, db: Database | None = None) -> App:
@@ -91,7 +94,8 @@ async def build_app(config: Config, clock: Clock | None = None, db: Database | N
     engine.sweepers.append(router.expire_drafts)
     app = App(config, db, clock, engine, router, services)
     report.install(app)  # the /baocao and /xuat jobs
-    periods.install(app)  # reminders before the cut-off; opening a record for correction from /cuatoi
+    mine.install(app)  # opening a record for correction from /cuatoi
+    reminders.install(app)  # reminders before the cut-off
     return app
 
 

@@ -37,7 +37,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 from telegram import Update  # noqa: E402
 from telegram.ext import AIORateLimiter, Application, ContextTypes, MessageHandler, filters  # noqa: E402
 
-from bot import app as app_module  # noqa: E402
+from app import wiring as app_module  # noqa: E402
 from bot.channels.base import ChannelContext  # noqa: E402
 from bot.channels.telegram import TelegramChannel  # noqa: E402
 from bot.config import load_config  # noqa: E402

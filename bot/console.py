@@ -9,8 +9,8 @@ import sys
 import time
 from typing import TextIO
 
+from bot.channels.numbered import render_numbered
 from bot.engine import Engine
-from bot.flow import render_numbered
 from bot.messages import Incoming, Reply
 
 CHANNEL = "console"

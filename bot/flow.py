@@ -1,8 +1,8 @@
-"""Flows declared as data, and the runtime that walks a person through one, message by message.
+"""The runtime that walks a person through a form, message by message (the interpreter).
 
-A flow (in `handlers/`) is an ordered list of `Question`s and `RepeatGroup`s plus a `save` function.
-The runtime asks each applicable question, validates the answer, offers back / skip / cancel,
-repeats groups, shows a review with confirm / edit / cancel and hands the confirmed answers to
+A form is declared as data (bot/form.py: `Question`, `RepeatGroup`, `Flow`) in `handlers/`. The
+runtime asks each applicable question, validates the answer, offers back / skip / cancel, repeats
+groups, shows a review with confirm / edit / cancel and hands the confirmed answers to
 `save`. Between two messages everything lives in a plain JSON dict (`state`): the engine stores it
 in the database, so a restart in the middle of a field visit loses nothing. The declaration is
 looked up again on every message; the state holds only answers, the question on screen and the
@@ -25,13 +25,14 @@ import datetime as dt
 import inspect
 import json
 import secrets
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
-from bot import texts
-from bot.messages import Choice, Incoming, Location, Reply
+import texts
+from bot.form import Answers, Flow, FlowContext, Question, RepeatGroup, Suggestion
+from bot.messages import BACK, CANCEL, DONE, SKIP, SUGGESTED, Choice, Location, Reply
 from bot.parsing import (
     ParseError,
     is_yes,
@@ -43,128 +44,15 @@ from bot.parsing import (
     parse_text,
     parse_yes_no,
 )
-from storage.domain import Staff
 from storage.text import fold
 
-Kind = Literal["choice", "yesno", "integer", "decimal", "text", "date", "location", "photos"]
-Answers = Mapping[str, Any]
 STATE_VERSION = 1
 
-# Keys of the runtime's own choices, after the "token|" prefix. Flow choice keys must avoid them.
-BACK, SKIP, CANCEL, DONE, SUGGESTED = "<", ">", "x", ".", "="
+# Keys of the runtime's own choices, after the "token|" prefix (BACK, SKIP, CANCEL, DONE, SUGGESTED
+# come from bot.messages: the channels render them as words). Flow choice keys must avoid them.
 CONFIRM_KEY, EDIT_KEY, CANCEL_KEY = "confirm", "edit", "cancel"
 YES_KEY, NO_KEY = "y", "n"
-_WORD_KEYS = {BACK: "quay lại", SKIP: "bỏ qua", CANCEL: "hủy", DONE: "xong", SUGGESTED: "ok"}
 _NUMERIC = ("integer", "decimal")
-_KINDS = frozenset(("choice", "yesno", "integer", "decimal", "text", "date", "location", "photos"))
-
-
-def _check_key(key: str) -> None:
-    """Keys become answer paths ("pumps.0.serial") and callback data ("token|key"); "_" is the runtime's."""
-    if not key or key.startswith("_") or any(ch in key for ch in ".|+-"):
-        raise ValueError(f"flow key {key!r}: use letters, digits and _ only, not at the start")
-
-
-# --- declarations ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FlowContext:
-    """What a flow's callbacks may use while one message is handled; `session` is the unit of work's."""
-
-    session: Any
-    staff: Staff
-    today: dt.date  # local business date (Asia/Ho_Chi_Minh)
-    now: dt.datetime  # aware
-    incoming: Incoming
-    settings: Any = None
-    catalogue: Any = None
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """The common answer, offered as one tap (Telegram) or "ok" (Zalo): today, verified − rejected…"""
-
-    value: Any
-    label: str
-
-
-ChoicesFn = Callable[[FlowContext, Answers], "Sequence[Choice] | Awaitable[Sequence[Choice]]"]
-DefaultFn = Callable[[FlowContext, Answers], "Suggestion | Any | Awaitable[Suggestion | Any]"]
-
-
-@dataclass(frozen=True)
-class Question:
-    """One question of a form. `when` and `validate` see the answers given before this question.
-
-    Answers by kind: choice → its key, yesno → bool, integer → int, decimal → Decimal, text → str,
-    date → date, location → `Location` (shared or typed coordinates) or `str` (a typed address, at
-    most 300 characters), photos → list of paths.
-    """
-
-    key: str
-    kind: Kind
-    prompt: str
-    label: str = ""  # short name in the review; the prompt when empty
-    choices: Sequence[Choice] | ChoicesFn | None = None
-    optional: bool = False
-    when: Callable[[Answers], bool] | None = None
-    validate: Callable[[Any, Answers], str | None] | None = None
-    default: DefaultFn | None = None
-    max_length: int = 500  # text: 500 for names, 2000 for notes
-    multiline: bool = False  # text: keep paragraphs (notes)
-
-    def __post_init__(self) -> None:
-        _check_key(self.key)
-        if self.kind not in _KINDS:
-            raise ValueError(f"question {self.key!r}: unknown kind {self.kind!r}")
-
-    @property
-    def title(self) -> str:
-        return self.label or self.prompt
-
-
-@dataclass(frozen=True)
-class RepeatGroup:
-    """Questions asked once per item (one fuel station has several pumps)."""
-
-    key: str
-    questions: Sequence[Question]
-    ask_more_prompt: str
-    min_items: int = 1
-    max_items: int = 20
-    label: str = ""
-    when: Callable[[Answers], bool] | None = None
-
-    def __post_init__(self) -> None:
-        _check_key(self.key)
-
-    @property
-    def title(self) -> str:
-        return self.label or self.key
-
-
-SaveFn = Callable[[FlowContext, dict[str, Any]], Awaitable[str]]
-SummarizeFn = Callable[[FlowContext, dict[str, Any]], "str | Awaitable[str]"]
-PrefillFn = Callable[[FlowContext, str], "dict[str, Any] | str | Awaitable[dict[str, Any] | str]"]
-
-
-@dataclass(frozen=True)
-class Flow:
-    """A whole form: who may use it, its questions in order, how to save and summarise the answers."""
-
-    name: str
-    title: str
-    roles: Sequence[str]
-    questions: Sequence[Question | RepeatGroup]
-    save: SaveFn
-    summarize: SummarizeFn | None = None
-    command: str = ""
-    review: bool = True
-    prefill: PrefillFn | None = None
-
-    def allows(self, staff: Staff) -> bool:
-        return staff.has(*self.roles)
 
 
 @dataclass
@@ -211,7 +99,7 @@ async def handle(flow: Flow, state: dict[str, Any], ctx: FlowContext) -> Step:
         return await _on_location(flow, state, ctx, incoming.location)
     if incoming.kind == "text":
         return await _on_text(flow, state, ctx, incoming.text)
-    return _reask(state, incoming.problem or texts.UNSUPPORTED)
+    return _reask(state, incoming.problem or texts.common.UNSUPPORTED)
 
 
 def _with_tap_shown(on_screen: Reply | None, data: str, step: Step) -> Step:
@@ -230,26 +118,6 @@ def _with_tap_shown(on_screen: Reply | None, data: str, step: Step) -> Step:
 def resume(state: dict[str, Any]) -> Step:
     """Show the question on screen again (after a detour such as "abandon this draft?" → no)."""
     return Step(state, [_question_reply(state)])
-
-
-def render_numbered(reply: Reply) -> str:
-    """A reply for channels without buttons (Zalo, console): the prompt, numbered choices, words to type."""
-    lines = [reply.text] if reply.text else []
-    number, words = 0, []
-    for choice in reply.choices:
-        key = choice.key.split("|", 1)[-1]
-        if key == SUGGESTED:
-            lines.append(texts.type_word(_WORD_KEYS[key], choice.label))
-        elif key in _WORD_KEYS:
-            words.append(_WORD_KEYS[key])
-        else:
-            number += 1
-            lines.append(f"{number}. {choice.label}")
-    if number:
-        lines.append(texts.NUMBERED_HINT)
-    if words:
-        lines.append(texts.nav_hint(words))
-    return "\n".join(lines)
 
 
 def split_choice(data: str) -> tuple[str, str]:
@@ -487,7 +355,7 @@ async def _advance(flow: Flow, state: dict[str, Any], ctx: FlowContext, notice: 
 async def _ask(flow: Flow, state: dict[str, Any], ctx: FlowContext, slot: _Slot, notice: str) -> Step:
     if slot.question is None:
         assert slot.group is not None  # a slot without a question is always a group's "more?"
-        yes_no = [[YES_KEY, texts.YES], [NO_KEY, texts.NO]]
+        yes_no = [[YES_KEY, texts.common.YES], [NO_KEY, texts.common.NO]]
         return _present(state, "more", slot.path, "yesno", slot.group.ask_more_prompt, yes_no, notice=notice)
     q = slot.question
     choices = await _choices_for(q, ctx, slot.scope)
@@ -499,7 +367,7 @@ async def _ask(flow: Flow, state: dict[str, Any], ctx: FlowContext, slot: _Slot,
     if state["editing"] and slot.answered:
         prompt = f"{prompt}\n({_format(q, slot.value, state, slot.path)})"
     if q.kind == "choice" and not choices:
-        prompt = f"{prompt}\n{texts.NO_CHOICES}"
+        prompt = f"{prompt}\n{texts.common.NO_CHOICES}"
     state["pending"] = []
     step = _present(state, "ask", slot.path, q.kind, prompt, choices, suggestion, q.optional, notice)
     if q.kind == "text":  # kept on screen so the answer is checked without the declaration
@@ -509,7 +377,7 @@ async def _ask(flow: Flow, state: dict[str, Any], ctx: FlowContext, slot: _Slot,
 
 async def _choices_for(q: Question, ctx: FlowContext, scope: dict[str, Any]) -> list[list[str]]:
     if q.kind == "yesno":
-        return [[YES_KEY, texts.YES], [NO_KEY, texts.NO]]
+        return [[YES_KEY, texts.common.YES], [NO_KEY, texts.common.NO]]
     if q.kind != "choice" or q.choices is None:
         return []
     found = q.choices(ctx, scope) if callable(q.choices) else q.choices
@@ -567,7 +435,7 @@ def _question_reply(state: dict[str, Any], notice: str = "") -> Reply:
         keys.append((SUGGESTED, question["suggestion"]["label"]))
     keys += [(key, label) for key, label in question["choices"]]
     if question["kind"] == "photos":
-        keys.append((DONE, texts.DONE))
+        keys.append((DONE, texts.common.DONE))
     keys += _nav_keys(state)
     choices = tuple(Choice(f"{token}|{key}", label) for key, label in keys)
     body = _join(notice, question["prompt"])
@@ -579,13 +447,13 @@ def _question_reply(state: dict[str, Any], notice: str = "") -> Reply:
 def _nav_keys(state: dict[str, Any]) -> list[tuple[str, str]]:
     question = state["question"]
     if question["mode"] == "review":
-        return [(BACK, texts.BACK)]
+        return [(BACK, texts.common.BACK)]
     keys = []
     if question["optional"]:
-        keys.append((SKIP, texts.SKIP))
+        keys.append((SKIP, texts.common.SKIP))
     if state["stack"] or state["editing"] or question["mode"] == "pick_edit":
-        keys.append((BACK, texts.BACK))
-    keys.append((CANCEL, texts.CANCEL))
+        keys.append((BACK, texts.common.BACK))
+    keys.append((CANCEL, texts.common.CANCEL))
     return keys
 
 
@@ -609,8 +477,8 @@ async def _show_review(flow: Flow, state: dict[str, Any], ctx: FlowContext, noti
         summary = await _resolve(flow.summarize(ctx, answers))
     else:
         summary = _default_summary(flow, state, answers)
-    choices = [[CONFIRM_KEY, texts.CONFIRM], [EDIT_KEY, texts.EDIT], [CANCEL_KEY, texts.CANCEL]]
-    return _present(state, "review", "", "choice", _join(summary, texts.REVIEW_HINT), choices, notice=notice)
+    choices = [[CONFIRM_KEY, texts.common.CONFIRM], [EDIT_KEY, texts.common.EDIT], [CANCEL_KEY, texts.common.CANCEL]]
+    return _present(state, "review", "", "choice", _join(summary, texts.common.REVIEW_HINT), choices, notice=notice)
 
 
 def _default_summary(flow: Flow, state: dict[str, Any], answers: dict[str, Any]) -> str:
@@ -619,7 +487,7 @@ def _default_summary(flow: Flow, state: dict[str, Any], answers: dict[str, Any])
     for item in flow.questions:
         if isinstance(item, RepeatGroup):
             for index, values in enumerate(answers.get(item.key, [])):
-                lines.append(texts.item_label(item.title, index) + ":")
+                lines.append(texts.common.item_label(item.title, index) + ":")
                 lines += [
                     f"  {line}"
                     for line in _summary_lines(item.questions, values, state, f"{item.key}.{index}.")
@@ -627,7 +495,7 @@ def _default_summary(flow: Flow, state: dict[str, Any], answers: dict[str, Any])
         else:
             lines += _summary_lines([item], answers, state, "")
     if answers["_photos"]:
-        lines.append(texts.photos_label(len(answers["_photos"])))
+        lines.append(texts.common.photos_label(len(answers["_photos"])))
     return "\n".join(lines)
 
 
@@ -640,22 +508,22 @@ def _summary_lines(questions, values: Mapping[str, Any], state: dict[str, Any], 
 def _format(q: Question, value: Any, state: dict[str, Any] | None, path: str) -> str:
     """An answer as a person reads it: 1.200, -0,3, 13/01/2023, Có, the label of a choice."""
     if value is None:
-        return texts.SKIPPED
+        return texts.common.SKIPPED
     if q.kind == "choice":
         labels = state["answers"]["_labels"] if state else {}
         return labels.get(path, str(value))
     if q.kind == "yesno":
-        return texts.YES if value else texts.NO
+        return texts.common.YES if value else texts.common.NO
     if q.kind == "integer":
-        return texts.format_count(int(value))
+        return texts.common.format_count(int(value))
     if q.kind == "decimal":
-        return texts.format_decimal_vi(str(value))
+        return texts.common.format_decimal_vi(str(value))
     if q.kind == "date":
-        return texts.format_date(value)
+        return texts.common.format_date(value)
     if q.kind == "location":
-        return texts.format_location(value)
+        return texts.common.format_location(value)
     if q.kind == "photos":
-        return texts.photos_label(len(value))
+        return texts.common.photos_label(len(value))
     return str(value)
 
 
@@ -672,8 +540,8 @@ async def _show_edit_list(flow: Flow, state: dict[str, Any]) -> Step:
             )
     for group in _groups(flow):
         if group.key in effective and len(effective[group.key]) < group.max_items:
-            choices.append([f"+{group.key}", texts.add_item(group.title)])
-    return _present(state, "pick_edit", "", "choice", texts.PICK_EDIT, choices)
+            choices.append([f"+{group.key}", texts.common.add_item(group.title)])
+    return _present(state, "pick_edit", "", "choice", texts.common.PICK_EDIT, choices)
 
 
 def _groups(flow: Flow) -> list[RepeatGroup]:
@@ -686,7 +554,7 @@ def _slot_title(flow: Flow, slot: _Slot) -> str:
     if index < 0:
         return slot.question.title
     declared = next(g for g in _groups(flow) if g.key == group)
-    return f"{texts.item_label(declared.title, index)} – {slot.question.title}"
+    return f"{texts.common.item_label(declared.title, index)} – {slot.question.title}"
 
 
 async def _save(flow: Flow, state: dict[str, Any], ctx: FlowContext) -> Step:
@@ -703,7 +571,7 @@ async def _save(flow: Flow, state: dict[str, Any], ctx: FlowContext) -> Step:
 
 async def _on_text(flow: Flow, state: dict[str, Any], ctx: FlowContext, text: str) -> Step:
     word = fold(text)[:40]
-    for words, key in ((texts.BACK_WORDS, BACK), (texts.SKIP_WORDS, SKIP), (texts.CANCEL_WORDS, CANCEL)):
+    for words, key in ((texts.common.BACK_WORDS, BACK), (texts.common.SKIP_WORDS, SKIP), (texts.common.CANCEL_WORDS, CANCEL)):
         if word in words:
             return await _on_key(flow, state, ctx, key)
     question = state["question"]
@@ -724,9 +592,9 @@ def _typed_key(question: dict[str, Any], text: str) -> str:
     if question["mode"] == "review" and is_yes(text):
         return CONFIRM_KEY
     if question["kind"] == "photos":
-        if fold(text) in texts.DONE_WORDS:
+        if fold(text) in texts.common.DONE_WORDS:
             return DONE
-        raise ParseError(texts.PHOTOS_NEED_ONE)
+        raise ParseError(texts.common.PHOTOS_NEED_ONE)
     choices = [Choice(key, label) for key, label in question["choices"]]
     return match_choice(text, choices).key
 
@@ -757,7 +625,7 @@ def _parse(question: dict[str, Any], text: str, ctx: FlowContext) -> Any:
 async def _on_tap(flow: Flow, state: dict[str, Any], ctx: FlowContext, data: str) -> Step:
     token, key = split_choice(data)
     if token and token != state["token"]:
-        return Step(state, [Reply(text=texts.QUESTION_CLOSED)])
+        return Step(state, [Reply(text=texts.common.QUESTION_CLOSED)])
     return await _on_key(flow, state, ctx, key)
 
 
@@ -765,7 +633,7 @@ async def _on_command(flow: Flow, state: dict[str, Any], ctx: FlowContext, comma
     keys = {"back": BACK, "skip": SKIP, "cancel": CANCEL, "huy": CANCEL, "done": DONE}
     if command in keys:
         return await _on_key(flow, state, ctx, keys[command])
-    return _reask(state, texts.COMMAND_IN_FLOW)
+    return _reask(state, texts.common.COMMAND_IN_FLOW)
 
 
 async def _on_location(flow: Flow, state: dict[str, Any], ctx: FlowContext, location: Location) -> Step:
@@ -778,22 +646,22 @@ async def _on_location(flow: Flow, state: dict[str, Any], ctx: FlowContext, loca
 def _expected(question: dict[str, Any]) -> str:
     """What this question wants, said when a message of the wrong sort (a pin, a sticker) arrives."""
     if question["mode"] != "ask" or question["kind"] == "choice":
-        return texts.CHOICE_EXPECTED
+        return texts.common.CHOICE_EXPECTED
     expected = {
-        "integer": texts.NUMBER_EXPECTED,
-        "decimal": texts.NUMBER_EXPECTED,
-        "date": texts.DATE_EXPECTED,
-        "yesno": texts.YESNO_EXPECTED,
-        "photos": texts.PHOTOS_NEED_ONE,
+        "integer": texts.common.NUMBER_EXPECTED,
+        "decimal": texts.common.NUMBER_EXPECTED,
+        "date": texts.common.DATE_EXPECTED,
+        "yesno": texts.common.YESNO_EXPECTED,
+        "photos": texts.common.PHOTOS_NEED_ONE,
     }
-    return expected.get(question["kind"], texts.TEXT_EXPECTED)
+    return expected.get(question["kind"], texts.common.TEXT_EXPECTED)
 
 
 async def _on_key(flow: Flow, state: dict[str, Any], ctx: FlowContext, key: str) -> Step:
     """One entry for taps and typed answers that name a choice or a navigation word."""
     question = state["question"]
     if key == CANCEL or (question["mode"] == "review" and key == CANCEL_KEY):
-        return Step(None, [Reply(text=texts.CANCELLED)], done=True, cancelled=True)
+        return Step(None, [Reply(text=texts.common.CANCELLED)], done=True, cancelled=True)
     if key == BACK:
         return await _go_back(flow, state, ctx)
     if key == SKIP:
@@ -812,7 +680,7 @@ async def _on_review_key(flow: Flow, state: dict[str, Any], ctx: FlowContext, ke
         return await _save(flow, state, ctx)
     if key == EDIT_KEY:
         return await _show_edit_list(flow, state)
-    return _reask(state, texts.CHOICE_EXPECTED)
+    return _reask(state, texts.common.CHOICE_EXPECTED)
 
 
 async def _on_edit_key(flow: Flow, state: dict[str, Any], ctx: FlowContext, key: str) -> Step:
@@ -823,7 +691,7 @@ async def _on_edit_key(flow: Flow, state: dict[str, Any], ctx: FlowContext, key:
     if key in {path for path, _ in state["question"]["choices"]}:
         state["editing"] = key
         return await _advance(flow, state, ctx)
-    return _reask(state, texts.CHOICE_EXPECTED)
+    return _reask(state, texts.common.CHOICE_EXPECTED)
 
 
 async def _on_more_key(flow: Flow, state: dict[str, Any], ctx: FlowContext, key: str) -> Step:
@@ -835,7 +703,7 @@ async def _on_more_key(flow: Flow, state: dict[str, Any], ctx: FlowContext, key:
         state["closed"].append(group)
         _push(state, f"-{group}")
     else:
-        return _reask(state, texts.YESNO_EXPECTED)
+        return _reask(state, texts.common.YESNO_EXPECTED)
     return await _advance(flow, state, ctx)
 
 
@@ -845,14 +713,14 @@ async def _on_answer_key(flow: Flow, state: dict[str, Any], ctx: FlowContext, ke
         return await _accept(flow, state, ctx, _decode(question["kind"], question["suggestion"]["value"]))
     if key == DONE and question["kind"] == "photos":
         if not state["pending"]:
-            return _reask(state, texts.PHOTOS_NEED_ONE)
+            return _reask(state, texts.common.PHOTOS_NEED_ONE)
         return await _accept(flow, state, ctx, list(state["pending"]))
     if question["kind"] == "yesno" and key in (YES_KEY, NO_KEY):
         return await _accept(flow, state, ctx, key == YES_KEY)
     labels = dict(question["choices"])
     if question["kind"] == "choice" and key in labels:
         return await _accept(flow, state, ctx, key, labels[key])
-    return _reask(state, texts.CHOICE_EXPECTED)
+    return _reask(state, texts.common.CHOICE_EXPECTED)
 
 
 async def _accept(flow: Flow, state: dict[str, Any], ctx: FlowContext, value: Any, label: str = "") -> Step:
@@ -877,7 +745,7 @@ async def _accept(flow: Flow, state: dict[str, Any], ctx: FlowContext, value: An
 async def _skip(flow: Flow, state: dict[str, Any], ctx: FlowContext) -> Step:
     question = state["question"]
     if question["mode"] != "ask" or not question["optional"]:
-        return _reask(state, texts.NOT_OPTIONAL)
+        return _reask(state, texts.common.NOT_OPTIONAL)
     return await _accept(flow, state, ctx, None)
 
 
@@ -890,7 +758,7 @@ async def _go_back(flow: Flow, state: dict[str, Any], ctx: FlowContext) -> Step:
     while state["stack"]:
         if _undo(state, state["stack"].pop(), answered):
             return await _advance(flow, state, ctx)
-    return _reask(state, texts.ALREADY_FIRST)
+    return _reask(state, texts.common.ALREADY_FIRST)
 
 
 def _undo(state: dict[str, Any], entry: str, answered: set[str]) -> bool:
@@ -916,9 +784,9 @@ def _attach_photo(state: dict[str, Any], path: str) -> Step:
     question = state.get("question") or {}
     if question.get("mode") == "ask" and question.get("kind") == "photos":
         state["pending"].append(path)
-        return Step(state, [Reply(text=texts.photos_prompt_hint(len(state["pending"])))])
+        return Step(state, [Reply(text=texts.common.photos_prompt_hint(len(state["pending"])))])
     state["answers"]["_photos"].append(path)
-    return Step(state, [Reply(text=texts.photo_received(len(state["answers"]["_photos"])))])
+    return Step(state, [Reply(text=texts.common.photo_received(len(state["answers"]["_photos"])))])
 
 
 async def _apply_prefill(flow: Flow, state: dict[str, Any], ctx: FlowContext, filled: dict[str, Any]) -> None:

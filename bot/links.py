@@ -25,7 +25,7 @@ from urllib.parse import quote
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import texts
+import texts
 from bot.clock import Clock
 from bot.messages import Reply
 from storage import engine_store
@@ -76,17 +76,17 @@ class DocumentLinks:
         """GET /d/{token}: the file as an attachment, or a short Vietnamese page saying why not."""
         token = request.match_info["token"]
         if not _TOKEN_SHAPE.match(token):
-            return _page(404, *texts.PAGE_NOT_FOUND)
+            return _page(404, *texts.common.PAGE_NOT_FOUND)
         async with self.db.read() as session:
             try:
                 link = await store.link_by_hash(session, token_hash(token))
             except store.LinkNotFound:
-                return _page(404, *texts.PAGE_NOT_FOUND)
+                return _page(404, *texts.common.PAGE_NOT_FOUND)
         if link.expired(self.clock.now()):
-            return _page(410, *texts.PAGE_EXPIRED)
+            return _page(410, *texts.common.PAGE_EXPIRED)
         if not _is_file(link.path):
             log.warning("document link %s: file is gone", link.id)
-            return _page(404, *texts.PAGE_NOT_FOUND)
+            return _page(404, *texts.common.PAGE_NOT_FOUND)
         return web.FileResponse(link.path, headers=_attachment_headers(link.filename))
 
     async def cleanup_job(

@@ -17,6 +17,10 @@ IncomingKind = Literal["text", "command", "choice", "location", "photo", "sticke
 # menu: the person's command menu (choices = command, description; Telegram's per-chat commands).
 ReplyKind = Literal["text", "document", "typing", "edit", "menu"]
 
+# Choice keys the form runtime adds around a question (after the "token|" prefix): back, skip, cancel,
+# done (photos), the suggested answer. Buttons show their labels; numbered text shows them as words.
+BACK, SKIP, CANCEL, DONE, SUGGESTED = "<", ">", "x", ".", "="
+
 
 @dataclass(frozen=True)
 class Location:

@@ -14,7 +14,7 @@ import zoneinfo
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
-from bot import texts
+import texts
 from bot.messages import Choice, Location
 from storage.text import clean_line, fold, nfc, strip_xml_forbidden
 
@@ -50,7 +50,7 @@ def _compact(text: str) -> str:
     for sign in _MINUS_SIGNS:
         value = value.replace(sign, "-")
     if not value:
-        raise ParseError(texts.EMPTY)
+        raise ParseError(texts.common.EMPTY)
     return value
 
 
@@ -58,17 +58,17 @@ def parse_count(text: str) -> int:
     """A whole, non-negative count; "1.200", "1 200" and "1,200" all mean 1200."""
     value = _compact(text)
     if len(value) > _MAX_DIGITS + 3:
-        raise ParseError(texts.COUNT_TOO_LONG)
+        raise ParseError(texts.common.COUNT_TOO_LONG)
     if value.isdecimal() or _GROUPED.fullmatch(value):
         digits = re.sub(r"\D", "", value)
         if len(digits) > _MAX_DIGITS:
-            raise ParseError(texts.COUNT_TOO_LONG)
+            raise ParseError(texts.common.COUNT_TOO_LONG)
         return int(digits)
     if re.fullmatch(r"-\s*\d[\d., ]*", value):
-        raise ParseError(texts.COUNT_NEGATIVE)
+        raise ParseError(texts.common.COUNT_NEGATIVE)
     if re.fullmatch(r"\d+[.,]\d+", value):
-        raise ParseError(texts.COUNT_NOT_WHOLE)
-    raise ParseError(texts.COUNT_EXPECTED)
+        raise ParseError(texts.common.COUNT_NOT_WHOLE)
+    raise ParseError(texts.common.COUNT_EXPECTED)
 
 
 def parse_decimal(text: str) -> Decimal:
@@ -76,24 +76,24 @@ def parse_decimal(text: str) -> Decimal:
     value = _compact(text).replace(" ", "")
     match = _DECIMAL.fullmatch(value)
     if not match or len(value) > 24:
-        raise ParseError(texts.DECIMAL_EXPECTED)
+        raise ParseError(texts.common.DECIMAL_EXPECTED)
     sign, whole, fraction = match.groups()
     try:
         return Decimal(f"{sign}{whole}" + (f".{fraction}" if fraction else ""))
     except InvalidOperation as error:  # the pattern admits only plain digits; kept as a guard
-        raise ParseError(texts.DECIMAL_EXPECTED) from error
+        raise ParseError(texts.common.DECIMAL_EXPECTED) from error
 
 
 def parse_date(text: str, today: dt.date) -> dt.date:
     """A past or present date; "13/1" means the most recent 13 January that is not in the future."""
     value = fold(_compact(text))
-    if value in texts.TODAY_WORDS:
+    if value in texts.common.TODAY_WORDS:
         return today
-    if value in texts.YESTERDAY_WORDS:
+    if value in texts.common.YESTERDAY_WORDS:
         return today - dt.timedelta(days=1)
     match = _DATE.fullmatch(value)
     if not match:
-        raise ParseError(texts.DATE_EXPECTED)
+        raise ParseError(texts.common.DATE_EXPECTED)
     day, month = int(match[1]), int(match[2])
     if match[3] is None:
         return _recent_date(day, month, today)
@@ -105,19 +105,19 @@ def _real_date(year: int, month: int, day: int) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError as error:  # 31/02 and friends: say which date does not exist
-        raise ParseError(texts.date_impossible(day, month, year)) from error
+        raise ParseError(texts.common.date_impossible(day, month, year)) from error
 
 
 def _not_future(day: dt.date, today: dt.date) -> dt.date:
     if day > today:
-        raise ParseError(texts.date_in_future(day, today))
+        raise ParseError(texts.common.date_in_future(day, today))
     return day
 
 
 def _recent_date(day: int, month: int, today: dt.date) -> dt.date:
     """Walk back from this year; 29/2 may need a few years to find a leap year."""
     if not (1 <= month <= 12 and 1 <= day <= 31) or (month, day) in {(2, 30), (2, 31)}:
-        raise ParseError(texts.date_impossible(day, month, None))
+        raise ParseError(texts.common.date_impossible(day, month, None))
     for year in range(today.year, today.year - 9, -1):
         try:
             candidate = dt.date(year, month, day)
@@ -125,17 +125,17 @@ def _recent_date(day: int, month: int, today: dt.date) -> dt.date:
             continue
         if candidate <= today:
             return candidate
-    raise ParseError(texts.date_impossible(day, month, None))
+    raise ParseError(texts.common.date_impossible(day, month, None))
 
 
 def parse_yes_no(text: str) -> bool:
     """Yes or no, with or without diacritics: "có", "co", "ok", "đồng ý", "không", "khong", "k"."""
     value = fold(_compact(text)).strip(" .!")
-    if value in texts.YES_WORDS:
+    if value in texts.common.YES_WORDS:
         return True
-    if value in texts.NO_WORDS:
+    if value in texts.common.NO_WORDS:
         return False
-    raise ParseError(texts.YESNO_EXPECTED)
+    raise ParseError(texts.common.YESNO_EXPECTED)
 
 
 def is_yes(text: str) -> bool:
@@ -154,9 +154,9 @@ def parse_text(text: str, max_length: int = NAME_MAX, multiline: bool = False) -
     else:
         value = clean_line(text)
     if not value:
-        raise ParseError(texts.EMPTY)
+        raise ParseError(texts.common.EMPTY)
     if len(value) > max_length:
-        raise ParseError(texts.text_too_long(max_length))
+        raise ParseError(texts.common.text_too_long(max_length))
     return value
 
 
@@ -169,7 +169,7 @@ def parse_location(text: str, max_length: int = ADDRESS_MAX) -> Location | str:
         return parse_text(text, max_length)
     latitude, longitude = float(match[1]), float(match[2])
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise ParseError(texts.COORDINATES_OUT_OF_RANGE)  # a typo in coordinates, not an address
+        raise ParseError(texts.common.COORDINATES_OUT_OF_RANGE)  # a typo in coordinates, not an address
     return Location(latitude, longitude)
 
 
@@ -180,15 +180,15 @@ def match_choice(text: str, choices: Sequence[Choice]) -> Choice:
         index = int(value) - 1
         if 0 <= index < len(choices):
             return choices[index]
-        raise ParseError(texts.CHOICE_EXPECTED)
+        raise ParseError(texts.common.CHOICE_EXPECTED)
     wanted = fold(value)
     for finder in (_exact, _prefix, _substring):
         found = finder(wanted, choices)
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
-            raise ParseError(texts.CHOICE_AMBIGUOUS)
-    raise ParseError(texts.CHOICE_EXPECTED)
+            raise ParseError(texts.common.CHOICE_AMBIGUOUS)
+    raise ParseError(texts.common.CHOICE_EXPECTED)
 
 
 def _exact(wanted: str, choices: Sequence[Choice]) -> list[Choice]:

@@ -12,18 +12,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.flow import Flow, FlowContext, Question
+import texts
+from bot.form import Flow, FlowContext, Question
 from bot.messages import Choice
-from handlers import capture_texts as t
-from handlers import periods
+from handlers import capture
 from storage import records
 from storage.domain import Activity
 
 NAME = "activity"
 ROLES = ("clerk", "manager")
 
-STORE = periods.RecordStore(
-    entity="activity", noun=t.ACT_NOUN, date_of=lambda activity: activity.business_date,
+STORE = capture.RecordStore(
+    entity="activity", noun=texts.capture.ACT_NOUN, date_of=lambda activity: activity.business_date,
     add=records.add_activity, get=records.get_activity, update=records.update_activity,
     delete=records.delete_activity,
 )  # fmt: skip
@@ -44,15 +44,15 @@ def questions(services, managers: bool) -> list[Question]:
         return lambda answers: catalogue.activity_kind(answers["kind"]).detail == detail
 
     return [
-        Question("kind", "choice", t.ACT_KIND, label=t.ACT_KIND_LABEL, choices=kinds),
-        periods.date_question(services, prompt=t.ACT_DATE, managers=managers),
-        Question("count", "integer", t.ACT_COUNT, label=t.ACT_COUNT_LABEL, validate=at_least_one(t.ACT_COUNT_ZERO)),
-        Question("enterprise", "text", t.ACT_ENTERPRISE, label=t.ACT_ENTERPRISE_LABEL, when=asks("enterprise"),
+        Question("kind", "choice", texts.capture.ACT_KIND, label=texts.capture.ACT_KIND_LABEL, choices=kinds),
+        capture.date_question(services, prompt=texts.capture.ACT_DATE, managers=managers),
+        Question("count", "integer", texts.capture.ACT_COUNT, label=texts.capture.ACT_COUNT_LABEL, validate=at_least_one(texts.capture.ACT_COUNT_ZERO)),
+        Question("enterprise", "text", texts.capture.ACT_ENTERPRISE, label=texts.capture.ACT_ENTERPRISE_LABEL, when=asks("enterprise"),
                  max_length=300),
-        Question("sector", "text", t.ACT_SECTOR, label=t.ACT_SECTOR_LABEL, when=asks("sector"), max_length=300),
-        Question("authors", "integer", t.ACT_AUTHORS, label=t.ACT_AUTHORS_LABEL, when=asks("authors"),
-                 validate=at_least_one(t.ACT_AUTHORS_ZERO)),
-        Question("decision", "text", t.ACT_DECISION, label=t.ACT_DECISION_LABEL, optional=True, max_length=500),
+        Question("sector", "text", texts.capture.ACT_SECTOR, label=texts.capture.ACT_SECTOR_LABEL, when=asks("sector"), max_length=300),
+        Question("authors", "integer", texts.capture.ACT_AUTHORS, label=texts.capture.ACT_AUTHORS_LABEL, when=asks("authors"),
+                 validate=at_least_one(texts.capture.ACT_AUTHORS_ZERO)),
+        Question("decision", "text", texts.capture.ACT_DECISION, label=texts.capture.ACT_DECISION_LABEL, optional=True, max_length=500),
     ]  # fmt: skip
 
 
@@ -65,7 +65,7 @@ def activity_of(answers) -> Activity:
 
 
 async def save(ctx: FlowContext, answers: dict[str, Any]) -> str:
-    return await periods.store_record(ctx, answers, activity_of(answers), STORE)
+    return await capture.store_record(ctx, answers, activity_of(answers), STORE)
 
 
 def kind_label(catalogue, key: str) -> str:
@@ -77,17 +77,17 @@ def kind_label(catalogue, key: str) -> str:
 
 async def summarize(ctx: FlowContext, answers) -> str:
     lines = [
-        (t.ACT_KIND_LABEL, kind_label(ctx.catalogue, answers["kind"])),
-        (t.DATE_LABEL, t.format_date(answers["business_date"])),
-        (t.ACT_COUNT_LABEL, t.count(answers["count"])),
+        (texts.capture.ACT_KIND_LABEL, kind_label(ctx.catalogue, answers["kind"])),
+        (texts.capture.DATE_LABEL, texts.capture.format_date(answers["business_date"])),
+        (texts.capture.ACT_COUNT_LABEL, texts.capture.count(answers["count"])),
     ]
-    for key, label in (("enterprise", t.ACT_ENTERPRISE_LABEL), ("sector", t.ACT_SECTOR_LABEL)):
+    for key, label in (("enterprise", texts.capture.ACT_ENTERPRISE_LABEL), ("sector", texts.capture.ACT_SECTOR_LABEL)):
         if answers.get(key):
             lines.append((label, answers[key]))
     if answers.get("authors"):
-        lines.append((t.ACT_AUTHORS_LABEL, t.count(answers["authors"])))
-    lines.append((t.ACT_DECISION_LABEL, t.text_or_dash(answers.get("decision"))))
-    return await periods.review(ctx, answers, t.ACT_TITLE, STORE, lines, answers["business_date"])
+        lines.append((texts.capture.ACT_AUTHORS_LABEL, texts.capture.count(answers["authors"])))
+    lines.append((texts.capture.ACT_DECISION_LABEL, texts.capture.text_or_dash(answers.get("decision"))))
+    return await capture.review(ctx, answers, texts.capture.ACT_TITLE, STORE, lines, answers["business_date"])
 
 
 def answers_of(activity: Activity, catalogue) -> dict[str, Any]:
@@ -108,19 +108,19 @@ def answers_of(activity: Activity, catalogue) -> dict[str, Any]:
 
 
 def describe(catalogue, activity: Activity) -> str:
-    return t.activity_line(kind_label(catalogue, activity.kind), activity.count, activity.detail)
+    return texts.capture.activity_line(kind_label(catalogue, activity.kind), activity.count, activity.detail)
 
 
 def flows(services) -> dict[str, Flow]:
     def build(managers: bool) -> Flow:
         return Flow(
-            name=NAME, title=t.ACT_TITLE, roles=ROLES, command="hoatdong",
+            name=NAME, title=texts.capture.ACT_TITLE, roles=ROLES, command="hoatdong",
             questions=questions(services, managers), save=save, summarize=summarize,
         )  # fmt: skip
 
-    return periods.both_declarations(NAME, build)
+    return capture.both_declarations(NAME, build)
 
 
 async def command(unit, staff, router) -> None:
     """/hoatdong"""
-    await periods.start_form(unit, staff, router, NAME)
+    await capture.start_form(unit, staff, router, NAME)

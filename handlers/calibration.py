@@ -20,11 +20,11 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from bot.flow import Flow, FlowContext, Question, Suggestion
+import texts
+from bot.form import Flow, FlowContext, Question, Suggestion
 from bot.messages import Choice
 from bot.parsing import ParseError, parse_count, parse_date
-from handlers import capture_texts as t
-from handlers import periods
+from handlers import capture
 from storage import records
 from storage.catalogue import CalibrationField
 from storage.domain import CalibrationBatch
@@ -33,9 +33,9 @@ from storage.text import fold
 NAME = "calibration"
 ROLES = ("technician",)
 
-STORE = periods.RecordStore(
+STORE = capture.RecordStore(
     entity="calibration_batch",
-    noun=t.CAL_NOUN,
+    noun=texts.capture.CAL_NOUN,
     date_of=lambda batch: batch.business_date,
     add=records.add_calibration_batch,
     get=records.get_calibration_batch,
@@ -48,39 +48,39 @@ STORE = periods.RecordStore(
 
 
 def none_rejected(ctx: FlowContext, answers) -> Suggestion:
-    return Suggestion(0, t.CAL_NONE_REJECTED)
+    return Suggestion(0, texts.capture.CAL_NONE_REJECTED)
 
 
 def rejected_within_verified(rejected: int, answers) -> str | None:
     verified = answers["verified"]
-    return t.rejected_too_many(rejected, verified) if rejected > verified else None
+    return texts.capture.rejected_too_many(rejected, verified) if rejected > verified else None
 
 
 def certificates_for_passed(ctx: FlowContext, answers) -> Suggestion:
     passed = answers["verified"] - answers["rejected"]
-    return Suggestion(passed, t.certificates_for_passed(passed))
+    return Suggestion(passed, texts.capture.certificates_for_passed(passed))
 
 
 def certificates_within_passed(certificates: int, answers) -> str | None:
     passed = answers["verified"] - answers["rejected"]
-    return t.certificates_too_many(certificates, passed) if certificates > passed else None
+    return texts.capture.certificates_too_many(certificates, passed) if certificates > passed else None
 
 
 def questions(services, managers: bool) -> list[Question]:
     fields = tuple(Choice(f.key, f.label) for f in services.catalogue.calibration_fields)
     return [
-        periods.date_question(services, prompt=t.CAL_DATE, managers=managers),
-        Question("field", "choice", t.CAL_FIELD, label=t.CAL_FIELD_LABEL, choices=fields),
-        Question("verified", "integer", t.CAL_VERIFIED, label=t.CAL_VERIFIED_LABEL),
+        capture.date_question(services, prompt=texts.capture.CAL_DATE, managers=managers),
+        Question("field", "choice", texts.capture.CAL_FIELD, label=texts.capture.CAL_FIELD_LABEL, choices=fields),
+        Question("verified", "integer", texts.capture.CAL_VERIFIED, label=texts.capture.CAL_VERIFIED_LABEL),
         Question(
-            "rejected", "integer", t.CAL_REJECTED, label=t.CAL_REJECTED_LABEL,
+            "rejected", "integer", texts.capture.CAL_REJECTED, label=texts.capture.CAL_REJECTED_LABEL,
             default=none_rejected, validate=rejected_within_verified,
         ),
         Question(
-            "certificates", "integer", t.CAL_CERTIFICATES, label=t.CAL_CERTIFICATES_LABEL,
+            "certificates", "integer", texts.capture.CAL_CERTIFICATES, label=texts.capture.CAL_CERTIFICATES_LABEL,
             default=certificates_for_passed, validate=certificates_within_passed,
         ),
-        Question("customer", "text", t.CAL_CUSTOMER, label=t.CUSTOMER_LABEL, optional=True, max_length=300),
+        Question("customer", "text", texts.capture.CAL_CUSTOMER, label=texts.capture.CUSTOMER_LABEL, optional=True, max_length=300),
     ]  # fmt: skip
 
 
@@ -95,7 +95,7 @@ def batch_of(answers) -> CalibrationBatch:
 
 
 async def save(ctx: FlowContext, answers: dict[str, Any]) -> str:
-    return await periods.store_record(ctx, answers, batch_of(answers), STORE)
+    return await capture.store_record(ctx, answers, batch_of(answers), STORE)
 
 
 def field_label(catalogue, key: str) -> str:
@@ -107,14 +107,14 @@ def field_label(catalogue, key: str) -> str:
 
 async def summarize(ctx: FlowContext, answers) -> str:
     lines = [
-        (t.DATE_LABEL, t.format_date(answers["business_date"])),
-        (t.CAL_FIELD_LABEL, field_label(ctx.catalogue, answers["field"])),
-        (t.CAL_VERIFIED_LABEL, t.count(answers["verified"])),
-        (t.CAL_REJECTED_LABEL, t.count(answers["rejected"])),
-        (t.CAL_CERTIFICATES_LABEL, t.count(answers["certificates"])),
-        (t.CUSTOMER_LABEL, t.text_or_dash(answers.get("customer"))),
+        (texts.capture.DATE_LABEL, texts.capture.format_date(answers["business_date"])),
+        (texts.capture.CAL_FIELD_LABEL, field_label(ctx.catalogue, answers["field"])),
+        (texts.capture.CAL_VERIFIED_LABEL, texts.capture.count(answers["verified"])),
+        (texts.capture.CAL_REJECTED_LABEL, texts.capture.count(answers["rejected"])),
+        (texts.capture.CAL_CERTIFICATES_LABEL, texts.capture.count(answers["certificates"])),
+        (texts.capture.CUSTOMER_LABEL, texts.capture.text_or_dash(answers.get("customer"))),
     ]
-    return await periods.review(ctx, answers, t.CAL_TITLE, STORE, lines, answers["business_date"])
+    return await capture.review(ctx, answers, texts.capture.CAL_TITLE, STORE, lines, answers["business_date"])
 
 
 def answers_of(batch: CalibrationBatch) -> dict[str, Any]:
@@ -127,7 +127,7 @@ def answers_of(batch: CalibrationBatch) -> dict[str, Any]:
 
 def describe(catalogue, batch: CalibrationBatch) -> str:
     """One line for /cuatoi."""
-    return t.calibration_line(
+    return texts.capture.calibration_line(
         field_label(catalogue, batch.field), batch.verified, batch.rejected, batch.certificates
     )
 
@@ -176,8 +176,8 @@ def pick_field(words: list[str], fields: Sequence[CalibrationField]) -> tuple[Ca
         ambiguous = ambiguous or found
     typed = " ".join(words)
     if ambiguous:
-        return None, 0, t.ambiguous_field(typed, [f.label for f in ambiguous])
-    return None, 0, t.unknown_field(typed, [f.label for f in fields])
+        return None, 0, texts.capture.ambiguous_field(typed, [f.label for f in ambiguous])
+    return None, 0, texts.capture.unknown_field(typed, [f.label for f in fields])
 
 
 def parse_shortcut(text: str, fields: Sequence[CalibrationField], today) -> dict[str, Any] | str:
@@ -193,11 +193,11 @@ def parse_shortcut(text: str, fields: Sequence[CalibrationField], today) -> dict
         first_number = next((i for i, tok in enumerate(tokens) if _NUMBER.fullmatch(tok)), len(tokens))
         words, numbers = tokens[:first_number], tokens[first_number:]
         if len(numbers) > 3:
-            return t.bad_shortcut(t.CAL_TOO_MANY_NUMBERS)
+            return texts.capture.bad_shortcut(texts.capture.CAL_TOO_MANY_NUMBERS)
         for key, token in zip(("verified", "rejected", "certificates"), numbers, strict=False):
             answers[key] = parse_count(token)
     except ParseError as error:
-        return t.bad_shortcut(error.message)
+        return texts.capture.bad_shortcut(error.message)
     field, used, message = pick_field(words, fields)
     if field is None:
         return message
@@ -216,13 +216,13 @@ def prefill(ctx: FlowContext, text: str) -> dict[str, Any] | str:
 def flows(services) -> dict[str, Flow]:
     def build(managers: bool) -> Flow:
         return Flow(
-            name=NAME, title=t.CAL_TITLE, roles=ROLES, command="kiemdinh",
+            name=NAME, title=texts.capture.CAL_TITLE, roles=ROLES, command="kiemdinh",
             questions=questions(services, managers), save=save, summarize=summarize, prefill=prefill,
         )  # fmt: skip
 
-    return periods.both_declarations(NAME, build)
+    return capture.both_declarations(NAME, build)
 
 
 async def command(unit, staff, router) -> None:
     """/kiemdinh [shortcut]"""
-    await periods.start_form(unit, staff, router, NAME)
+    await capture.start_form(unit, staff, router, NAME)

@@ -1,6 +1,7 @@
-"""Reporting periods in the chat: the closed-period rule every capture form obeys, /chotky, reminders.
+"""The capture kit: what every capture form shares — the closed-period rule, the date question, the two
+declarations (staff and managers), saving (`store_record`, `delete_record`) and the review.
 
-The closed-period rule. A manager closes a month with /chotky; records dated in a closed month are
+The closed-period rule. A manager closes a month with /chotky (handlers/closing.py); records dated in a closed month are
 then refused, except that managers may still enter or correct them, audited as corrections.
 
 - At the date question. `date_question` validates the date against a snapshot of the closed
@@ -27,12 +28,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot import texts as flow_texts
-from bot.flow import Flow, FlowContext, Question, Suggestion
-from bot.messages import Choice, Reply
-from handlers import capture_texts as t
-from reports.periods import Period, PeriodError, parse_period, period_of
-from storage import engine_store, people, periods_store
+import texts
+from bot.form import Flow, FlowContext, Question, Suggestion
+from reports.periods import Period, period_of
+from storage import engine_store, periods_store
 from storage.domain import Conflict, NotFound, RecordMeta, Staff
 
 MANAGER = "manager"
@@ -65,7 +64,7 @@ def closed_periods(services) -> ClosedPeriods:
 
 
 def refusal(period: Period) -> str:
-    return t.period_closed(period_label(period), period.start, period.end)
+    return texts.capture.period_closed(period_label(period), period.start, period.end)
 
 
 def period_label(period: Period) -> str:
@@ -77,7 +76,7 @@ def period_label(period: Period) -> str:
 
 
 def date_question(
-    services, *, prompt: str, key: str = "business_date", label: str = t.DATE_LABEL, managers: bool = False
+    services, *, prompt: str, key: str = "business_date", label: str = texts.capture.DATE_LABEL, managers: bool = False
 ) -> Question:
     """The business date: today in one tap, "hôm qua" or a date; never the future (the parser's rule)
     and, unless the form is the managers' one, never a closed period."""
@@ -85,7 +84,7 @@ def date_question(
 
     async def today(ctx: FlowContext, answers) -> Suggestion:
         await snapshot.refresh(ctx.session)  # fresh for the answer that follows
-        return Suggestion(ctx.today, flow_texts.today_label(ctx.today))
+        return Suggestion(ctx.today, texts.common.today_label(ctx.today))
 
     def in_open_period(day: dt.date, answers) -> str | None:
         closed = None if managers else snapshot.closed(day)
@@ -171,23 +170,23 @@ async def store_record(ctx: FlowContext, answers, record: Any, store: RecordStor
         try:
             old = await store.get(ctx.session, target[1])
         except NotFound:
-            return t.RECORD_GONE
+            return texts.capture.RECORD_GONE
         if not may_change(ctx.staff, old):
-            return t.NOT_YOURS
+            return texts.capture.NOT_YOURS
     closed = await _closed_among(ctx, [store.date_of(record)] + ([store.date_of(old)] if old else []))
     if closed is not None and not ctx.staff.has(MANAGER):
         return refusal(closed)
     if old is None:
         saved = await store.add(ctx.session, record, record_meta(ctx))
-        return await _done(ctx, store, saved.id, "create", closed, t.SAVED)
+        return await _done(ctx, store, saved.id, "create", closed, texts.capture.SAVED)
     if dataclasses.replace(record, id=old.id, meta=old.meta) == old:
-        return t.UNCHANGED.format(noun=store.noun, id=old.id)
+        return texts.capture.UNCHANGED.format(noun=store.noun, id=old.id)
     stale = dataclasses.replace(old.meta, version=target[2])
     try:
         await store.update(ctx.session, dataclasses.replace(record, id=old.id, meta=stale), record_meta(ctx))
     except Conflict:
-        return t.CHANGED_MEANWHILE
-    return await _done(ctx, store, old.id, "update", closed, t.UPDATED)
+        return texts.capture.CHANGED_MEANWHILE
+    return await _done(ctx, store, old.id, "update", closed, texts.capture.UPDATED)
 
 
 async def delete_record(ctx: FlowContext, store: RecordStore, record_id: int) -> str:
@@ -195,14 +194,14 @@ async def delete_record(ctx: FlowContext, store: RecordStore, record_id: int) ->
     try:
         record = await store.get(ctx.session, record_id)
     except NotFound:
-        return t.RECORD_GONE
+        return texts.capture.RECORD_GONE
     if not may_change(ctx.staff, record):
-        return t.NOT_YOURS
+        return texts.capture.NOT_YOURS
     closed = await _closed_among(ctx, [store.date_of(record)])
     if closed is not None and not ctx.staff.has(MANAGER):
         return refusal(closed)
     await store.delete(ctx.session, record_id, record_meta(ctx))
-    return await _done(ctx, store, record_id, "delete", closed, t.DELETED)
+    return await _done(ctx, store, record_id, "delete", closed, texts.capture.DELETED)
 
 
 async def _done(ctx: FlowContext, store: RecordStore, record_id: int, change: str, closed, message: str) -> str:
@@ -214,7 +213,7 @@ async def _done(ctx: FlowContext, store: RecordStore, record_id: int, change: st
         ctx.session, staff_id=ctx.staff.id, action="correct", entity=store.entity, entity_id=record_id,
         after={"period": closed.key, "change": change}, now=ctx.now,
     )  # fmt: skip
-    return text + t.CORRECTION_SUFFIX.format(period=period_label(closed))
+    return text + texts.capture.CORRECTION_SUFFIX.format(period=period_label(closed))
 
 
 # --- the review ---------------------------------------------------------------------------------
@@ -224,170 +223,11 @@ async def review(ctx: FlowContext, answers, title: str, store: RecordStore, line
                  day: dt.date) -> str:
     """A form's review: its title (or "Sửa … #id"), one line per answer, a warning for closed periods."""
     target = edit_target(answers)
-    head = t.EDIT_HEADER.format(noun=store.noun, id=target[1]) if target else title
+    head = texts.capture.EDIT_HEADER.format(noun=store.noun, id=target[1]) if target else title
     body = [head] + [f"{label}: {value}" for label, value in lines]
     snapshot = closed_periods(ctx.settings)
     await snapshot.refresh(ctx.session)
     closed = snapshot.closed(day)
     if closed is not None:
-        body.append(t.CLOSED_NOTICE.format(period=period_label(closed)))
+        body.append(texts.capture.CLOSED_NOTICE.format(period=period_label(closed)))
     return "\n".join(body)
-
-
-# --- /chotky: a manager closes a month ------------------------------------------------------------
-
-CLOSE_NAME = "close_period"
-CLOSE_LOOKBACK = 12  # months offered: the ones that ended and are still open, newest first
-
-
-def closable(today: dt.date, cut_off_day: int, closed: frozenset[str]) -> list[Period]:
-    """Months that have ended and are still open, the one that just ended first.
-
-    The month today belongs to is never offered: closing it would refuse the rest of its days.
-    """
-    period, found = period_of(today, cut_off_day).previous(), []
-    for _ in range(CLOSE_LOOKBACK):
-        if period.key not in closed:
-            found.append(period)
-        period = period.previous()
-    return found
-
-
-async def _closable(ctx: FlowContext) -> list[Period]:
-    snapshot = closed_periods(ctx.settings)
-    await snapshot.refresh(ctx.session)
-    return closable(ctx.today, snapshot.cut_off_day, snapshot.keys)
-
-
-async def period_choices(ctx: FlowContext, answers) -> list[Choice]:
-    return [Choice(p.key, t.period_range(period_label(p), p.start, p.end)) for p in await _closable(ctx)]
-
-
-async def just_ended(ctx: FlowContext, answers) -> Suggestion | None:
-    """The month that ended last is the usual one to close; it is offered first."""
-    found = await _closable(ctx)
-    return Suggestion(found[0].key, period_label(found[0])) if found else None
-
-
-async def close_prefill(ctx: FlowContext, text: str) -> dict[str, Any] | str:
-    """`/chotky 01/2023`: that month goes straight to the confirmation, or the reason it cannot."""
-    try:
-        wanted = parse_period(text.strip(), closed_periods(ctx.settings).cut_off_day)
-    except PeriodError:
-        return t.CLOSE_BAD_PERIOD
-    label = period_label(wanted)
-    if wanted.kind != "month":
-        return t.CLOSE_BAD_PERIOD
-    if wanted.end >= ctx.today:
-        return t.close_not_ended(label, wanted.end)
-    if wanted.key not in {p.key for p in await _closable(ctx)}:
-        return t.close_already(label) if closed_periods(ctx.settings).closed(wanted.start) else t.CLOSE_BAD_PERIOD
-    return {"period": wanted.key}
-
-
-def _period(key: str, cut_off_day: int) -> Period:
-    return parse_period(key, cut_off_day)
-
-
-async def close_summary(ctx: FlowContext, answers) -> str:
-    period = _period(answers["period"], closed_periods(ctx.settings).cut_off_day)
-    return t.close_review(period_label(period), period.start, period.end)
-
-
-async def close_save(ctx: FlowContext, answers) -> str:
-    snapshot = closed_periods(ctx.settings)
-    period = _period(answers["period"], snapshot.cut_off_day)
-    if not await periods_store.close_period(ctx.session, period.key, ctx.staff.id, ctx.now):
-        return t.close_already(period_label(period))
-    await engine_store.audit(
-        ctx.session, staff_id=ctx.staff.id, action="close", entity="period", entity_id=period.key,
-        after={"start": period.start.isoformat(), "end": period.end.isoformat()}, now=ctx.now,
-    )  # fmt: skip
-    snapshot.keys = snapshot.keys | {period.key}
-    return t.closed_done(period_label(period))
-
-
-def close_flow() -> Flow:
-    return Flow(
-        name=CLOSE_NAME, title=t.CLOSE_TITLE, roles=(MANAGER,), command="chotky",
-        questions=[
-            Question("period", "choice", t.CLOSE_PERIOD, label=t.CLOSE_PERIOD_LABEL,
-                     choices=period_choices, default=just_ended),
-        ],
-        save=close_save, summarize=close_summary, prefill=close_prefill,
-    )  # fmt: skip
-
-
-async def close_command(unit, staff: Staff, router) -> None:
-    """/chotky [MM/YYYY]"""
-    await router.start_flow(unit, staff, router.settings.services.flows[CLOSE_NAME], unit.incoming.text)
-
-
-# --- reminders before the cut-off -----------------------------------------------------------------
-
-REMINDER = "reminder"
-REMINDED_ROLES = ("technician", "inspector")
-
-
-def reminder_at(period: Period, hour: int, zone) -> dt.datetime:
-    """The day before the period's cut-off day, at the configured local hour, in UTC."""
-    day = period.end - dt.timedelta(days=1)
-    return dt.datetime.combine(day, dt.time(hour), tzinfo=zone).astimezone(dt.UTC)
-
-
-def next_reminded(today: dt.date, cut_off_day: int) -> Period:
-    """The period whose reminder is next: this one until its reminder day has passed (a late start the
-    same day still sends it), then the following one."""
-    period = period_of(today, cut_off_day)
-    return period if today <= period.end - dt.timedelta(days=1) else period.next()
-
-
-async def schedule_reminder(session, period: Period, config) -> None:
-    due = reminder_at(period, int(config.reporting.get("reminder_hour", 8)), config.general.zone)
-    await engine_store.schedule_once(
-        session, key=f"{REMINDER}:{period.key}", kind=REMINDER, due_at=due, payload={"period": period.key}
-    )
-
-
-def reminder_job(services):
-    """The job handler: a reminder to every linked chat of technicians and inspectors, then the next one."""
-
-    async def send(session, job, now: dt.datetime) -> list[tuple[str, str, Reply]]:
-        config = services.config
-        period = parse_period(job.payload["period"], config.cut_off_day)
-        await schedule_reminder(session, period.next(), config)
-        text = t.reminder(period_label(period), period.end)
-        staff = [s for s in await people.list_staff(session) if s.has(*REMINDED_ROLES)]
-        return [(i.channel, i.chat_id, Reply(text=text)) for s in staff for i in s.identities]
-
-    return send
-
-
-def reminder_starter(services):
-    """A sweeper that schedules the next reminder once per process (scheduling is idempotent by key)."""
-    started = False
-
-    async def start(session, now: dt.datetime) -> list:
-        nonlocal started
-        if not started:
-            today = now.astimezone(services.config.general.zone).date()
-            await schedule_reminder(session, next_reminded(today, services.config.cut_off_day), services.config)
-            started = True
-        return []
-
-    return start
-
-
-def install(app):
-    """Wire what capture needs beyond commands and forms; build_app calls it once. Returns the app."""
-    services = app.services
-    if services.extra.get("capture_installed"):
-        return app
-    services.extra["capture_installed"] = True
-    from handlers import mine  # mine imports the forms, which import this module
-
-    mine.install(app)
-    if services.config.reporting.get("reminders", True):
-        app.engine.job_handlers[REMINDER] = reminder_job(services)
-        app.engine.sweepers.append(reminder_starter(services))
-    return app

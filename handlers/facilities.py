@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.flow import Flow, FlowContext, Question, Suggestion
+import texts
+from bot.form import Flow, FlowContext, Question, Suggestion
 from bot.messages import Choice
-from handlers import inspection_texts as T
 from storage import engine_store, facilities_store, records
 from storage.catalogue import Catalogue, FacilityKind
 from storage.domain import Conflict, Facility, NotFound, RecordMeta
@@ -44,15 +44,15 @@ def normalise_tax_code(text: str) -> str | None:
 
 
 def check_tax_code(value: str, _answers: Any = None) -> str | None:
-    return None if normalise_tax_code(value) else T.TAX_CODE_BAD
+    return None if normalise_tax_code(value) else texts.inspection.TAX_CODE_BAD
 
 
 def check_name(value: str, _answers: Any = None) -> str | None:
-    return T.NAME_TOO_SHORT if len(fold(value)) < 2 else None
+    return texts.inspection.NAME_TOO_SHORT if len(fold(value)) < 2 else None
 
 
 def check_query(value: str, _answers: Any = None) -> str | None:
-    return T.QUERY_TOO_SHORT if len(fold(value)) < 2 else None
+    return texts.inspection.QUERY_TOO_SHORT if len(fold(value)) < 2 else None
 
 
 def kind_label(kind: FacilityKind) -> str:
@@ -90,7 +90,7 @@ async def search(session, text: str, kind: str | None = None, limit: int = SEARC
 
 
 def label_of(facility: Facility) -> str:
-    return T.facility_label(facility.name, facility.address, facility.tax_code)
+    return texts.inspection.facility_label(facility.name, facility.address, facility.tax_code)
 
 
 def facility_key(facility_id: int, kind: str) -> str:
@@ -145,7 +145,7 @@ async def _keep_choices(ctx: FlowContext, answers) -> list[Choice]:
 
 
 def _search_again(ctx: FlowContext, answers) -> Suggestion:
-    return Suggestion(answers["query"], T.merge_search_again(answers["query"]))
+    return Suggestion(answers["query"], texts.inspection.merge_search_again(answers["query"]))
 
 
 async def _duplicate_choices(ctx: FlowContext, answers) -> list[Choice]:
@@ -154,13 +154,13 @@ async def _duplicate_choices(ctx: FlowContext, answers) -> list[Choice]:
 
 
 def _not_the_same(value: str, answers) -> str | None:
-    return T.MERGE_SAME if value == answers.get("keep") else None
+    return texts.inspection.MERGE_SAME if value == answers.get("keep") else None
 
 
 async def _merge_summary(ctx: FlowContext, answers: dict[str, Any]) -> str:
     labels = answers["_labels"]
     visits = await facilities_store.count_visits(ctx.session, _id(answers["duplicate"]))
-    return T.merge_summary(labels.get("keep", ""), labels.get("duplicate", ""), visits)
+    return texts.inspection.merge_summary(labels.get("keep", ""), labels.get("duplicate", ""), visits)
 
 
 async def _merge(ctx: FlowContext, answers: dict[str, Any]) -> str:
@@ -170,27 +170,27 @@ async def _merge(ctx: FlowContext, answers: dict[str, Any]) -> str:
         keep = await records.get_facility(ctx.session, keep_id)
         duplicate = await records.get_facility(ctx.session, duplicate_id)
         if keep.merged_into is not None or duplicate.merged_into is not None:
-            return T.MERGE_GONE
+            return texts.inspection.MERGE_GONE
         meta = RecordMeta(ctx.staff.id, ctx.incoming.channel, ctx.incoming.event_key, ctx.now)
         await records.merge_facilities(ctx.session, duplicate_id, keep_id, meta)
     except (Conflict, NotFound):
-        return T.MERGE_GONE
-    return T.merged(keep.name, duplicate.name)
+        return texts.inspection.MERGE_GONE
+    return texts.inspection.merged(keep.name, duplicate.name)
 
 
 def merge_flow() -> Flow:
     return Flow(
         name="merge_facilities",
-        title=T.MERGE_TITLE,
+        title=texts.inspection.MERGE_TITLE,
         roles=("admin",),
         command="gopcoso",
         questions=(
-            Question("query", "text", T.MERGE_ASK_QUERY, label=T.MERGE_LABEL_QUERY, max_length=100,
+            Question("query", "text", texts.inspection.MERGE_ASK_QUERY, label=texts.inspection.MERGE_LABEL_QUERY, max_length=100,
                      validate=check_query),
-            Question("keep", "choice", T.MERGE_ASK_KEEP, label=T.MERGE_LABEL_KEEP, choices=_keep_choices),
-            Question("query2", "text", T.MERGE_ASK_QUERY2, label=T.MERGE_LABEL_QUERY2, max_length=100,
+            Question("keep", "choice", texts.inspection.MERGE_ASK_KEEP, label=texts.inspection.MERGE_LABEL_KEEP, choices=_keep_choices),
+            Question("query2", "text", texts.inspection.MERGE_ASK_QUERY2, label=texts.inspection.MERGE_LABEL_QUERY2, max_length=100,
                      validate=check_query, default=_search_again),
-            Question("duplicate", "choice", T.MERGE_ASK_DUPLICATE, label=T.MERGE_LABEL_DUPLICATE,
+            Question("duplicate", "choice", texts.inspection.MERGE_ASK_DUPLICATE, label=texts.inspection.MERGE_LABEL_DUPLICATE,
                      choices=_duplicate_choices, validate=_not_the_same),
         ),
         save=_merge,
@@ -229,7 +229,7 @@ class ImportResult:
         return not self.errors
 
     def summary(self) -> str:
-        lines = [T.import_summary(self.created, self.updated, self.unchanged, len(self.errors))]
+        lines = [texts.inspection.import_summary(self.created, self.updated, self.unchanged, len(self.errors))]
         return "\n".join([*lines, *self.errors])
 
 
@@ -267,7 +267,7 @@ def _text_of(cell: _Cell | None) -> str:
     if not isinstance(value, str) and hasattr(value, "text"):  # an array formula: keep its text
         value = value.text
     if not isinstance(value, str):
-        raise ValueError(T.IMPORT_NOT_TEXT.format(cell=cell.ref))
+        raise ValueError(texts.inspection.IMPORT_NOT_TEXT.format(cell=cell.ref))
     return clean_line(value)
 
 
@@ -303,21 +303,21 @@ def _parse_row(cells: list[_Cell], columns: dict[str, int], catalogue: Catalogue
     if not any(values.values()):
         return None
     if not values.get("tax_code"):
-        raise ValueError(T.IMPORT_NO_TAX)
+        raise ValueError(texts.inspection.IMPORT_NO_TAX)
     tax_code = normalise_tax_code(values["tax_code"])
     if tax_code is None:
-        raise ValueError(T.IMPORT_BAD_TAX.format(value=values["tax_code"]))
+        raise ValueError(texts.inspection.IMPORT_BAD_TAX.format(value=values["tax_code"]))
     if not values.get("name"):
-        raise ValueError(T.IMPORT_NO_NAME)
+        raise ValueError(texts.inspection.IMPORT_NO_NAME)
     for field, limit in (("name", NAME_MAX), ("province", PROVINCE_MAX), ("address", 1000)):
         if len(values.get(field, "")) > limit:
-            raise ValueError(T.IMPORT_TOO_LONG.format(column=_COLUMN_NAMES[field], limit=limit))
+            raise ValueError(texts.inspection.IMPORT_TOO_LONG.format(column=_COLUMN_NAMES[field], limit=limit))
     kind = ""
     if values.get("kind"):
         found = find_kind(catalogue, values["kind"])
         if found is None:
             known = ", ".join(k.label for k in catalogue.facility_kinds)
-            raise ValueError(T.IMPORT_BAD_KIND.format(value=values["kind"], known=known))
+            raise ValueError(texts.inspection.IMPORT_BAD_KIND.format(value=values["kind"], known=known))
         kind = found.key
     return _Row(
         values["name"], kind, values.get("address", ""), values.get("province", ""), tax_code,
@@ -330,7 +330,7 @@ async def _import_row(session, row: _Row, meta: RecordMeta) -> str:
     known = await records.find_facility_by_tax_code(session, row.tax_code)
     if known is None:
         if not row.kind:
-            raise ValueError(T.IMPORT_BAD_KIND.format(value="", known="cần ghi loại cho cơ sở mới"))
+            raise ValueError(texts.inspection.IMPORT_BAD_KIND.format(value="", known="cần ghi loại cho cơ sở mới"))
         await records.add_facility(
             session, Facility(0, row.kind, row.name, row.tax_code, row.address, row.province), meta
         )
@@ -365,15 +365,15 @@ async def import_facilities(
     try:
         rows = await asyncio.to_thread(_read_rows, path)
     except Exception as error:  # openpyxl raises many kinds for a file that is not an .xlsx
-        return ImportResult(errors=(T.IMPORT_BAD_FILE.format(reason=type(error).__name__),))
+        return ImportResult(errors=(texts.inspection.IMPORT_BAD_FILE.format(reason=type(error).__name__),))
     if not rows:
-        return ImportResult(errors=(T.IMPORT_NO_HEADER,))
+        return ImportResult(errors=(texts.inspection.IMPORT_NO_HEADER,))
     columns = _columns(rows[0])
     missing = [_COLUMN_NAMES[f] for f in _REQUIRED if f not in columns]
     if len(missing) == len(_REQUIRED):
-        return ImportResult(errors=(T.IMPORT_NO_HEADER,))
+        return ImportResult(errors=(texts.inspection.IMPORT_NO_HEADER,))
     if missing:
-        return ImportResult(errors=(T.IMPORT_MISSING_COLUMNS.format(columns=", ".join(missing)),))
+        return ImportResult(errors=(texts.inspection.IMPORT_MISSING_COLUMNS.format(columns=", ".join(missing)),))
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     errors: list[str] = []
     seen: dict[str, int] = {}
@@ -391,9 +391,9 @@ async def import_facilities(
                     outcome = await _import_row(session, row, meta)
                 counts[outcome] += 1
             except ValueError as error:
-                errors.append(T.import_row_error(number, str(error)))
+                errors.append(texts.inspection.import_row_error(number, str(error)))
             except Conflict as error:
-                errors.append(T.import_row_error(number, T.IMPORT_CONFLICT.format(reason=error)))
+                errors.append(texts.inspection.import_row_error(number, texts.inspection.IMPORT_CONFLICT.format(reason=error)))
         await engine_store.audit(
             session, staff_id=staff_id, action="import", entity="facility", entity_id=path.name[:120],
             after={**counts, "errors": len(errors)}, now=now,

@@ -22,12 +22,11 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from bot import texts as flow_texts
-from bot.flow import Flow, FlowContext, Question, RepeatGroup
+import texts
+from bot.form import Flow, FlowContext, Question, RepeatGroup
 from bot.messages import Choice, Location, Reply
 from bot.parsing import ParseError, parse_decimal
-from handlers import facilities, periods
-from handlers import inspection_texts as T
+from handlers import capture, facilities
 from storage import facilities_store, people, records
 from storage.catalogue import Catalogue, FacilityKind
 from storage.domain import ChecklistAnswer, Facility, InspectionVisit, PumpCheck, RecordMeta
@@ -38,7 +37,7 @@ FLOW_NAME = "inspection"
 OLD_FLOW_NAMES = ("inspection_text",)
 ERROR_RANGE = Decimal(100)
 MAX_PUMPS = 30
-RESULTS = (Choice("met", T.MET), Choice("not_met", T.NOT_MET), Choice("na", T.NOT_APPLICABLE))
+RESULTS = (Choice("met", texts.inspection.MET), Choice("not_met", texts.inspection.NOT_MET), Choice("na", texts.inspection.NOT_APPLICABLE))
 
 
 # --- answers read back ----------------------------------------------------------------------------
@@ -64,20 +63,20 @@ def parse_pump_list(text: str) -> list[tuple[str, Decimal]]:
     """ "CD01 -0,2; CD02 +0,1" → [("CD01", -0.2), ("CD02", 0.1)]; the serial may be left out."""
     items = [item.strip() for item in re.split(r"[;\n]+", text) if item.strip()]
     if not items:
-        raise ParseError(T.PUMPS_EMPTY)
+        raise ParseError(texts.inspection.PUMPS_EMPTY)
     if len(items) > MAX_PUMPS:
-        raise ParseError(T.PUMPS_TOO_MANY.format(limit=MAX_PUMPS))
+        raise ParseError(texts.inspection.PUMPS_TOO_MANY.format(limit=MAX_PUMPS))
     pumps = []
     for position, item in enumerate(items, start=1):
         match = re.fullmatch(r"(?:(.*?\S)[\s:=]+)?([+\-−–]?\s?\d+(?:[.,]\d+)?)\s*%?", item)
         if match is None:
-            raise ParseError(T.pump_serial_bad(position, item))
+            raise ParseError(texts.inspection.pump_serial_bad(position, item))
         try:
             error = parse_decimal(match[2].replace(" ", ""))
         except ParseError:
-            raise ParseError(T.pump_serial_bad(position, item)) from None
+            raise ParseError(texts.inspection.pump_serial_bad(position, item)) from None
         if abs(error) > ERROR_RANGE:
-            raise ParseError(T.PUMP_ERROR_RANGE)
+            raise ParseError(texts.inspection.PUMP_ERROR_RANGE)
         pumps.append(((match[1] or "")[:50], error))
     return pumps
 
@@ -91,11 +90,11 @@ def _check_pump_list(value: str, _answers) -> str | None:
 
 
 def _check_error(value: Decimal, _answers) -> str | None:
-    return T.PUMP_ERROR_RANGE if abs(value) > ERROR_RANGE else None
+    return texts.inspection.PUMP_ERROR_RANGE if abs(value) > ERROR_RANGE else None
 
 
 def _check_fine(value: int, _answers) -> str | None:
-    return T.FINE_POSITIVE if value <= 0 else None
+    return texts.inspection.FINE_POSITIVE if value <= 0 else None
 
 
 class Inspection:
@@ -153,7 +152,7 @@ class Inspection:
 
     async def plan_choices(self, ctx: FlowContext, _answers) -> list[Choice]:
         plans = await records.list_plans(ctx.session, open_only=True)
-        return [Choice(f"p{p.id}", T.plan_label(p.number, p.plan_date, p.subject)) for p in plans]
+        return [Choice(f"p{p.id}", texts.inspection.plan_label(p.number, p.plan_date, p.subject)) for p in plans]
 
     def kind_choices(self) -> list[Choice]:
         return [Choice(k.key, facilities.kind_label(k)) for k in self.catalogue.facility_kinds]
@@ -170,18 +169,18 @@ class Inspection:
         for facility in found:
             visit = recorded.get(facility.id)
             if visit is not None:
-                choices.append(Choice(f"v{visit.id}", T.facility_recorded_label(facility.name, visit.id)))
+                choices.append(Choice(f"v{visit.id}", texts.inspection.facility_recorded_label(facility.name, visit.id)))
             else:
                 choices.append(Choice(facilities.facility_key(facility.id, kind), facilities.label_of(facility)))
-        return [*choices, Choice("new", T.NEW_FACILITY)]
+        return [*choices, Choice("new", texts.inspection.NEW_FACILITY)]
 
     @staticmethod
     def check_facility(value: str, answers) -> str | None:
         if value.startswith("v"):
-            return T.facility_already_recorded(_id(value))
+            return texts.inspection.facility_already_recorded(_id(value))
         parsed = facilities.parse_facility_key(value)
         if parsed is not None and parsed[1] != _kind(answers):  # the kind was changed afterwards
-            return T.KIND_CHANGED
+            return texts.inspection.KIND_CHANGED
         return None
 
     @staticmethod
@@ -199,56 +198,56 @@ class Inspection:
     def questions(self) -> list[Question | RepeatGroup]:
         new = _new_facility
         items: list[Question | RepeatGroup] = [
-            Question("plan", "choice", T.ASK_PLAN, label=T.LABEL_PLAN, choices=self.plan_choices),
-            periods.date_question(self.services, prompt=T.ASK_DATE, key="visit_date", label=T.LABEL_DATE),
-            Question("kind", "choice", T.ASK_KIND, label=T.LABEL_KIND, choices=self.kind_choices()),
-            Question("query", "text", T.ASK_QUERY, label=T.LABEL_QUERY, max_length=100,
+            Question("plan", "choice", texts.inspection.ASK_PLAN, label=texts.inspection.LABEL_PLAN, choices=self.plan_choices),
+            capture.date_question(self.services, prompt=texts.inspection.ASK_DATE, key="visit_date", label=texts.inspection.LABEL_DATE),
+            Question("kind", "choice", texts.inspection.ASK_KIND, label=texts.inspection.LABEL_KIND, choices=self.kind_choices()),
+            Question("query", "text", texts.inspection.ASK_QUERY, label=texts.inspection.LABEL_QUERY, max_length=100,
                      validate=facilities.check_query),
-            Question("facility", "choice", T.ASK_FACILITY, label=T.LABEL_FACILITY,
+            Question("facility", "choice", texts.inspection.ASK_FACILITY, label=texts.inspection.LABEL_FACILITY,
                      choices=self.facility_choices, validate=self.check_facility),
-            Question("new_name", "text", T.ASK_NEW_NAME, label=T.LABEL_NEW_NAME, when=new,
+            Question("new_name", "text", texts.inspection.ASK_NEW_NAME, label=texts.inspection.LABEL_NEW_NAME, when=new,
                      max_length=facilities.NAME_MAX, validate=facilities.check_name),
-            Question("new_tax_code", "text", T.ASK_NEW_TAX, label=T.LABEL_NEW_TAX, when=new, optional=True,
+            Question("new_tax_code", "text", texts.inspection.ASK_NEW_TAX, label=texts.inspection.LABEL_NEW_TAX, when=new, optional=True,
                      max_length=20, validate=facilities.check_tax_code),
-            Question("new_address", "text", T.ASK_NEW_ADDRESS, label=T.LABEL_NEW_ADDRESS, when=new,
+            Question("new_address", "text", texts.inspection.ASK_NEW_ADDRESS, label=texts.inspection.LABEL_NEW_ADDRESS, when=new,
                      max_length=300),
             RepeatGroup(
                 "others",
-                [Question("inspector", "choice", T.ASK_INSPECTOR, label=T.LABEL_INSPECTOR,
+                [Question("inspector", "choice", texts.inspection.ASK_INSPECTOR, label=texts.inspection.LABEL_INSPECTOR,
                           choices=self.inspector_choices)],
-                ask_more_prompt=T.ASK_MORE_INSPECTORS,
+                ask_more_prompt=texts.inspection.ASK_MORE_INSPECTORS,
                 min_items=0,
                 max_items=10,
-                label=T.GROUP_INSPECTORS,
+                label=texts.inspection.GROUP_INSPECTORS,
             ),
             # a position (shared or typed) or an address; "gps" kept so stored drafts read back
-            Question("gps", "location", T.ASK_GPS, label=T.LABEL_GPS, optional=True),
+            Question("gps", "location", texts.inspection.ASK_GPS, label=texts.inspection.LABEL_GPS, optional=True),
         ]
         for kind in self.catalogue.facility_kinds:
             items += self._checklist_questions(kind)
         items += [
-            Question("pumps_quick", "text", T.ASK_PUMPS_QUICK, label=T.LABEL_PUMPS_QUICK, max_length=1000,
+            Question("pumps_quick", "text", texts.inspection.ASK_PUMPS_QUICK, label=texts.inspection.LABEL_PUMPS_QUICK, max_length=1000,
                      when=lambda a: self.has_pumps(a) and _all_ok(a) is True, validate=_check_pump_list),
             RepeatGroup(
                 "pumps",
                 [
-                    Question("serial", "text", T.ASK_PUMP_SERIAL, label=T.LABEL_PUMP_SERIAL, max_length=50),
-                    Question("certificate", "yesno", T.ASK_PUMP_CERT, label=T.LABEL_PUMP_CERT),
-                    Question("seals", "yesno", T.ASK_PUMP_SEALS, label=T.LABEL_PUMP_SEALS),
-                    Question("error", "decimal", T.pump_error_prompt(self.limit), label=T.LABEL_PUMP_ERROR,
+                    Question("serial", "text", texts.inspection.ASK_PUMP_SERIAL, label=texts.inspection.LABEL_PUMP_SERIAL, max_length=50),
+                    Question("certificate", "yesno", texts.inspection.ASK_PUMP_CERT, label=texts.inspection.LABEL_PUMP_CERT),
+                    Question("seals", "yesno", texts.inspection.ASK_PUMP_SEALS, label=texts.inspection.LABEL_PUMP_SEALS),
+                    Question("error", "decimal", texts.inspection.pump_error_prompt(self.limit), label=texts.inspection.LABEL_PUMP_ERROR,
                              validate=_check_error),
                 ],
-                ask_more_prompt=T.ASK_MORE_PUMPS,
+                ask_more_prompt=texts.inspection.ASK_MORE_PUMPS,
                 min_items=1,
                 max_items=MAX_PUMPS,
-                label=T.GROUP_PUMPS,
+                label=texts.inspection.GROUP_PUMPS,
                 when=lambda a: self.has_pumps(a) and _all_ok(a) is False,
             ),
-            Question("action", "choice", T.ASK_ACTION, label=T.LABEL_ACTION,
-                     choices=tuple(Choice(k, label) for k, label in T.ACTIONS)),
-            Question("fine_amount", "integer", T.ASK_FINE, label=T.LABEL_FINE,
+            Question("action", "choice", texts.inspection.ASK_ACTION, label=texts.inspection.LABEL_ACTION,
+                     choices=tuple(Choice(k, label) for k, label in texts.inspection.ACTIONS)),
+            Question("fine_amount", "integer", texts.inspection.ASK_FINE, label=texts.inspection.LABEL_FINE,
                      when=lambda a: a.get("action") == "fine", validate=_check_fine),
-            Question("violations", "text", T.ASK_VIOLATIONS, label=T.LABEL_VIOLATIONS, optional=True,
+            Question("violations", "text", texts.inspection.ASK_VIOLATIONS, label=texts.inspection.LABEL_VIOLATIONS, optional=True,
                      max_length=2000, multiline=True,
                      when=lambda a: a.get("action") not in (None, "none") or not self.compliant(a)),
         ]
@@ -263,8 +262,8 @@ class Inspection:
 
         labels = [c.label for c in kind.criteria]
         items = [
-            Question(f"ok_{kind.key}", "yesno", T.all_ok_prompt(labels, kind.has_pumps, self.limit),
-                     label=T.LABEL_ALL_OK, when=this_kind)
+            Question(f"ok_{kind.key}", "yesno", texts.inspection.all_ok_prompt(labels, kind.has_pumps, self.limit),
+                     label=texts.inspection.LABEL_ALL_OK, when=this_kind)
         ]
         for criterion in kind.criteria:
             result_key = f"c_{kind.key}_{criterion.key}"
@@ -273,10 +272,10 @@ class Inspection:
                 return one_by_one(answers) and answers.get(result_key) == "not_met"
 
             items += [
-                Question(result_key, "choice", T.criterion_prompt(criterion.label), label=criterion.label,
+                Question(result_key, "choice", texts.inspection.criterion_prompt(criterion.label), label=criterion.label,
                          choices=RESULTS, when=one_by_one),
-                Question(f"n_{kind.key}_{criterion.key}", "text", T.ASK_NOTE,
-                         label=f"{T.LABEL_NOTE} ({criterion.label})", optional=True, max_length=1000,
+                Question(f"n_{kind.key}_{criterion.key}", "text", texts.inspection.ASK_NOTE,
+                         label=f"{texts.inspection.LABEL_NOTE} ({criterion.label})", optional=True, max_length=1000,
                          when=not_met),
             ]
         return items
@@ -284,7 +283,7 @@ class Inspection:
     def flow(self) -> Flow:
         return Flow(
             name=FLOW_NAME,
-            title=T.TITLE,
+            title=texts.inspection.TITLE,
             roles=("inspector",),
             command="kiemtra",
             questions=self.questions(),
@@ -303,7 +302,7 @@ class Inspection:
         if code:
             known = await records.find_facility_by_tax_code(ctx.session, code)
             if known is not None:
-                return known, T.review_tax_code_known(known.name)
+                return known, texts.inspection.review_tax_code_known(known.name)
         return None, ""
 
     async def _duplicate(self, ctx: FlowContext, answers, facility: Facility | None) -> InspectionVisit | None:
@@ -319,63 +318,63 @@ class Inspection:
         try:
             return (await people.get_staff(ctx.session, staff_id)).name
         except Exception:  # a removed staff member: say who by number
-            return T.someone(staff_id)
+            return texts.inspection.someone(staff_id)
 
     async def summarize(self, ctx: FlowContext, answers: dict[str, Any]) -> str:
         """The review: short lines that read well on a phone, the verdict last, a duplicate warned."""
         labels = answers["_labels"]
         kind = self.kind_of(answers)
         facility, notice = await self._facility(ctx, answers)
-        lines = [T.REVIEW_TITLE.format(kind=facilities.kind_label(kind).upper() if kind else "")]
-        lines.append(f"{T.LABEL_PLAN}: {labels.get('plan', '')}")
-        lines.append(f"{T.LABEL_DATE}: {T.format_date(answers['visit_date'])}")
+        lines = [texts.inspection.REVIEW_TITLE.format(kind=facilities.kind_label(kind).upper() if kind else "")]
+        lines.append(f"{texts.inspection.LABEL_PLAN}: {labels.get('plan', '')}")
+        lines.append(f"{texts.inspection.LABEL_DATE}: {texts.inspection.format_date(answers['visit_date'])}")
         if facility is not None:
-            lines.append(f"{T.LABEL_FACILITY}: {facilities.label_of(facility)}")
+            lines.append(f"{texts.inspection.LABEL_FACILITY}: {facilities.label_of(facility)}")
         else:
             tax = facilities.normalise_tax_code(answers.get("new_tax_code") or "") or ""
-            name = T.facility_label(answers.get("new_name", ""), answers.get("new_address", ""), tax)
-            lines.append(f"{T.LABEL_FACILITY}: {name}{T.REVIEW_NEW_FACILITY}")
+            name = texts.inspection.facility_label(answers.get("new_name", ""), answers.get("new_address", ""), tax)
+            lines.append(f"{texts.inspection.LABEL_FACILITY}: {name}{texts.inspection.REVIEW_NEW_FACILITY}")
         team = [ctx.staff.name] + [
             labels.get(f"others.{i}.inspector", "") for i in range(len(answers.get("others", [])))
         ]
-        lines.append(f"{T.REVIEW_TEAM}: {', '.join(t for t in team if t)}")
+        lines.append(f"{texts.inspection.REVIEW_TEAM}: {', '.join(t for t in team if t)}")
         if answers.get("gps") is not None:
-            lines.append(f"{T.LABEL_GPS}: {flow_texts.format_location(answers['gps'])}")
+            lines.append(f"{texts.inspection.LABEL_GPS}: {texts.common.format_location(answers['gps'])}")
         lines += self._checklist_lines(kind, answers)
         pumps = self.pumps(answers)
         if pumps:
-            lines.append(T.pumps_header(len(pumps)))
+            lines.append(texts.inspection.pumps_header(len(pumps)))
             lines += [
-                T.pump_line(i, p.serial, Decimal(str(p.error_percent)), p.within_limit, p.certificate_valid,
+                texts.inspection.pump_line(i, p.serial, Decimal(str(p.error_percent)), p.within_limit, p.certificate_valid,
                             p.seals_intact, self.limit)
                 for i, p in enumerate(pumps, start=1)
             ]
-        action = dict(T.ACTIONS).get(answers.get("action", "none"), "")
+        action = dict(texts.inspection.ACTIONS).get(answers.get("action", "none"), "")
         if answers.get("action") == "fine":
-            action = f"{action} {T.format_money(answers.get('fine_amount') or 0)}"
-        lines.append(f"{T.LABEL_ACTION}: {action}")
+            action = f"{action} {texts.inspection.format_money(answers.get('fine_amount') or 0)}"
+        lines.append(f"{texts.inspection.LABEL_ACTION}: {action}")
         if answers.get("violations"):
-            lines.append(f"{T.LABEL_VIOLATIONS}: {answers['violations']}")
+            lines.append(f"{texts.inspection.LABEL_VIOLATIONS}: {answers['violations']}")
         if answers["_photos"]:
-            lines.append(f"{T.REVIEW_PHOTOS}: {len(answers['_photos'])}")
-        lines.append(T.REVIEW_VERDICT_OK if self.compliant(answers) else T.REVIEW_VERDICT_BAD)
+            lines.append(f"{texts.inspection.REVIEW_PHOTOS}: {len(answers['_photos'])}")
+        lines.append(texts.inspection.REVIEW_VERDICT_OK if self.compliant(answers) else texts.inspection.REVIEW_VERDICT_BAD)
         if notice:
             lines.append(notice)
         duplicate = await self._duplicate(ctx, answers, facility)
         if duplicate is not None:
-            lines.append(T.review_duplicate(duplicate.id, await self._who(ctx, duplicate), duplicate.visit_date))
+            lines.append(texts.inspection.review_duplicate(duplicate.id, await self._who(ctx, duplicate), duplicate.visit_date))
         return "\n".join(lines)
 
     def _checklist_lines(self, kind: FacilityKind | None, answers) -> list[str]:
         if kind is None:
             return []
         if _all_ok(answers):
-            return [T.REVIEW_ALL_MET]
+            return [texts.inspection.REVIEW_ALL_MET]
         labels = {c.key: c.label for c in kind.criteria}
-        lines = [T.REVIEW_CRITERIA]
+        lines = [texts.inspection.REVIEW_CRITERIA]
         for answer in self.checklist(answers):
-            line = f"  {T.RESULT_MARK[answer.result]} {labels.get(answer.criterion, answer.criterion)}"
-            line += f": {T.RESULT_WORD[answer.result].lower()}"
+            line = f"  {texts.inspection.RESULT_MARK[answer.result]} {labels.get(answer.criterion, answer.criterion)}"
+            line += f": {texts.inspection.RESULT_WORD[answer.result].lower()}"
             if answer.note:
                 line += f" — {answer.note}"
             lines.append(line)
@@ -384,15 +383,15 @@ class Inspection:
     async def save(self, ctx: FlowContext, answers: dict[str, Any]) -> str:
         """One record per visit: refuses a second record of the same plan, facility and day, and (unless
         a manager) a day in a closed period, read again here in the unit of work that writes."""
-        snapshot = periods.closed_periods(ctx.settings)
+        snapshot = capture.closed_periods(ctx.settings)
         await snapshot.refresh(ctx.session)
         closed = snapshot.closed(answers["visit_date"])
-        if closed is not None and not ctx.staff.has(periods.MANAGER):
-            return periods.refusal(closed)
+        if closed is not None and not ctx.staff.has(capture.MANAGER):
+            return capture.refusal(closed)
         facility, _ = await self._facility(ctx, answers)
         duplicate = await self._duplicate(ctx, answers, facility)
         if duplicate is not None:
-            return T.refused_duplicate(duplicate.id, await self._who(ctx, duplicate))
+            return texts.inspection.refused_duplicate(duplicate.id, await self._who(ctx, duplicate))
         kind = _kind(answers)
         if facility is None:
             facility = await facilities.add_new_facility(
@@ -427,7 +426,7 @@ class Inspection:
             photos=tuple(answers["_photos"]),
         )
         saved = await records.add_inspection(ctx.session, visit, meta)
-        return T.saved(saved.id, facility.name, saved.compliant)
+        return texts.inspection.saved(saved.id, facility.name, saved.compliant)
 
 
 def build(services) -> dict[str, Flow]:
@@ -441,7 +440,7 @@ def build(services) -> dict[str, Flow]:
 async def command(unit, staff, router) -> None:
     """/kiemtra: starts the form, or says a manager must open a plan first."""
     if not await records.list_plans(unit.session, open_only=True):
-        unit.reply(Reply(text=T.NO_OPEN_PLAN))
+        unit.reply(Reply(text=texts.inspection.NO_OPEN_PLAN))
         return
     await router.start_flow(unit, staff, router.settings.services.flows[FLOW_NAME])
 

@@ -16,20 +16,20 @@ import datetime as dt
 import re
 from typing import Any
 
-from bot.flow import Flow, FlowContext, Question, Suggestion
+import texts
+from bot.form import Flow, FlowContext, Question, Suggestion
 from bot.messages import Choice
-from handlers import capture_texts as t
-from handlers import periods
+from handlers import capture
 from storage import records
 from storage.domain import Licence
 
 NAME = "licence"
 ROLES = ("licensing",)
 NEW, RENEWAL = "cap_moi", "gia_han"
-ACTIONS = dict(t.LIC_ACTIONS)
+ACTIONS = dict(texts.capture.LIC_ACTIONS)
 
-STORE = periods.RecordStore(
-    entity="licence", noun=t.LIC_NOUN, date_of=lambda licence: licence.issue_date,
+STORE = capture.RecordStore(
+    entity="licence", noun=texts.capture.LIC_NOUN, date_of=lambda licence: licence.issue_date,
     add=records.add_licence, get=records.get_licence, update=records.update_licence, delete=records.delete_licence,
 )  # fmt: skip
 
@@ -79,36 +79,36 @@ def questions(services, managers: bool) -> list[Question]:
         is_renewal = answers["action"] == RENEWAL
         start = read_date(answers["old_expiry"]) if is_renewal else answers["issue_date"]
         day = add_years(start, years(answers))
-        return Suggestion(t.format_date(day), t.expiry_suggestion(day, years(answers), is_renewal))
+        return Suggestion(texts.capture.format_date(day), texts.capture.expiry_suggestion(day, years(answers), is_renewal))
 
     return [
-        Question("kind", "choice", t.LIC_KIND, label=t.LIC_KIND_LABEL, choices=kinds),
-        Question("action", "choice", t.LIC_ACTION, label=t.LIC_ACTION_LABEL,
-                 choices=tuple(Choice(k, v) for k, v in t.LIC_ACTIONS)),
-        Question("number", "text", t.LIC_NUMBER, label=t.LIC_NUMBER_LABEL, max_length=100),
-        Question("holder", "text", t.LIC_HOLDER, label=t.LIC_HOLDER_LABEL, max_length=300),
-        Question("facility", "text", t.LIC_FACILITY, label=t.LIC_FACILITY_LABEL, optional=True, max_length=300),
-        periods.date_question(services, key="issue_date", prompt=t.LIC_ISSUED, label=t.LIC_ISSUED_LABEL,
+        Question("kind", "choice", texts.capture.LIC_KIND, label=texts.capture.LIC_KIND_LABEL, choices=kinds),
+        Question("action", "choice", texts.capture.LIC_ACTION, label=texts.capture.LIC_ACTION_LABEL,
+                 choices=tuple(Choice(k, v) for k, v in texts.capture.LIC_ACTIONS)),
+        Question("number", "text", texts.capture.LIC_NUMBER, label=texts.capture.LIC_NUMBER_LABEL, max_length=100),
+        Question("holder", "text", texts.capture.LIC_HOLDER, label=texts.capture.LIC_HOLDER_LABEL, max_length=300),
+        Question("facility", "text", texts.capture.LIC_FACILITY, label=texts.capture.LIC_FACILITY_LABEL, optional=True, max_length=300),
+        capture.date_question(services, key="issue_date", prompt=texts.capture.LIC_ISSUED, label=texts.capture.LIC_ISSUED_LABEL,
                               managers=managers),
-        Question("old_expiry", "text", t.LIC_OLD_EXPIRY, label=t.LIC_OLD_EXPIRY_LABEL, when=renewal,
+        Question("old_expiry", "text", texts.capture.LIC_OLD_EXPIRY, label=texts.capture.LIC_OLD_EXPIRY_LABEL, when=renewal,
                  validate=a_date, max_length=20),
-        Question("expiry", "text", t.LIC_EXPIRY, label=t.LIC_EXPIRY_LABEL, when=lambda a: expires(a)
+        Question("expiry", "text", texts.capture.LIC_EXPIRY, label=texts.capture.LIC_EXPIRY_LABEL, when=lambda a: expires(a)
                  and not keeps_expiry(a), default=computed, validate=after_issue, max_length=20),
-        Question("expiry", "text", t.LIC_EXPIRY_KEEP, label=t.LIC_EXPIRY_LABEL, when=keeps_expiry,
+        Question("expiry", "text", texts.capture.LIC_EXPIRY_KEEP, label=texts.capture.LIC_EXPIRY_LABEL, when=keeps_expiry,
                  validate=after_issue, max_length=20),
     ]  # fmt: skip
 
 
 def a_date(text: str, answers) -> str | None:
-    return None if read_date(text) else t.LIC_DATE_EXPECTED
+    return None if read_date(text) else texts.capture.LIC_DATE_EXPECTED
 
 
 def after_issue(text: str, answers) -> str | None:
     day = read_date(text)
     if day is None:
-        return t.LIC_DATE_EXPECTED
+        return texts.capture.LIC_DATE_EXPECTED
     issued = answers["issue_date"]
-    return t.LIC_EXPIRY_BEFORE_ISSUE.format(issued=t.format_date(issued)) if day <= issued else None
+    return texts.capture.LIC_EXPIRY_BEFORE_ISSUE.format(issued=texts.capture.format_date(issued)) if day <= issued else None
 
 
 # --- saving and the review ------------------------------------------------------------------------
@@ -123,7 +123,7 @@ def licence_of(answers) -> Licence:
 
 
 async def save(ctx: FlowContext, answers: dict[str, Any]) -> str:
-    return await periods.store_record(ctx, answers, licence_of(answers), STORE)
+    return await capture.store_record(ctx, answers, licence_of(answers), STORE)
 
 
 def kind_label(catalogue, key: str) -> str:
@@ -135,25 +135,25 @@ def kind_label(catalogue, key: str) -> str:
 
 
 async def summarize(ctx: FlowContext, answers) -> str:
-    expiry = answers.get("expiry") or t.LIC_NO_EXPIRY
+    expiry = answers.get("expiry") or texts.capture.LIC_NO_EXPIRY
     lines = [
-        (t.LIC_KIND_LABEL, kind_label(ctx.catalogue, answers["kind"])),
-        (t.LIC_ACTION_LABEL, ACTIONS.get(answers["action"], answers["action"])),
-        (t.LIC_NUMBER_LABEL, answers["number"]),
-        (t.LIC_HOLDER_LABEL, answers["holder"]),
-        (t.LIC_FACILITY_LABEL, t.text_or_dash(answers.get("facility"))),
-        (t.LIC_ISSUED_LABEL, t.format_date(answers["issue_date"])),
+        (texts.capture.LIC_KIND_LABEL, kind_label(ctx.catalogue, answers["kind"])),
+        (texts.capture.LIC_ACTION_LABEL, ACTIONS.get(answers["action"], answers["action"])),
+        (texts.capture.LIC_NUMBER_LABEL, answers["number"]),
+        (texts.capture.LIC_HOLDER_LABEL, answers["holder"]),
+        (texts.capture.LIC_FACILITY_LABEL, texts.capture.text_or_dash(answers.get("facility"))),
+        (texts.capture.LIC_ISSUED_LABEL, texts.capture.format_date(answers["issue_date"])),
     ]
     if answers.get("old_expiry"):
-        lines.append((t.LIC_OLD_EXPIRY_LABEL, answers["old_expiry"]))
-    lines.append((t.LIC_EXPIRY_LABEL, expiry))
-    return await periods.review(ctx, answers, t.LIC_TITLE, STORE, lines, answers["issue_date"])
+        lines.append((texts.capture.LIC_OLD_EXPIRY_LABEL, answers["old_expiry"]))
+    lines.append((texts.capture.LIC_EXPIRY_LABEL, expiry))
+    return await capture.review(ctx, answers, texts.capture.LIC_TITLE, STORE, lines, answers["issue_date"])
 
 
 def answers_of(licence: Licence, catalogue) -> dict[str, Any]:
     """A stored licence as the form's answers; a renewal's old expiry is not stored, but follows from
     the rule (expiry − validity), so a correction need not ask for it again."""
-    expiry = t.format_date(licence.expiry_date) if licence.expiry_date else None
+    expiry = texts.capture.format_date(licence.expiry_date) if licence.expiry_date else None
     answers = {
         "kind": licence.kind, "action": licence.action, "number": licence.number, "holder": licence.holder,
         "facility": licence.facility or None, "issue_date": licence.issue_date, "expiry": expiry,
@@ -163,14 +163,14 @@ def answers_of(licence: Licence, catalogue) -> dict[str, Any]:
     except KeyError:
         return answers
     if licence.action == RENEWAL and licence.expiry_date and years:
-        answers["old_expiry"] = t.format_date(add_years(licence.expiry_date, -years))
+        answers["old_expiry"] = texts.capture.format_date(add_years(licence.expiry_date, -years))
     return answers
 
 
 def describe(catalogue, licence: Licence) -> str:
     action = ACTIONS.get(licence.action, licence.action)
     label = catalogue.licence_kind(licence.kind).label if licence.kind in _kinds(catalogue) else licence.kind
-    return t.licence_line(label, action, licence.number, licence.holder)
+    return texts.capture.licence_line(label, action, licence.number, licence.holder)
 
 
 def _kinds(catalogue) -> set[str]:
@@ -180,13 +180,13 @@ def _kinds(catalogue) -> set[str]:
 def flows(services) -> dict[str, Flow]:
     def build(managers: bool) -> Flow:
         return Flow(
-            name=NAME, title=t.LIC_TITLE, roles=ROLES, command="giayphep",
+            name=NAME, title=texts.capture.LIC_TITLE, roles=ROLES, command="giayphep",
             questions=questions(services, managers), save=save, summarize=summarize,
         )  # fmt: skip
 
-    return periods.both_declarations(NAME, build)
+    return capture.both_declarations(NAME, build)
 
 
 async def command(unit, staff, router) -> None:
     """/giayphep"""
-    await periods.start_form(unit, staff, router, NAME)
+    await capture.start_form(unit, staff, router, NAME)

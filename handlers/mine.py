@@ -15,7 +15,7 @@ The hand-over from this list to the record's form: a form can only be started by
 the router, and this list is itself a form whose save ends it. So the save schedules a one-shot
 job (`OPEN_JOB`, keyed by the message, so it runs once) that the engine runs right after the
 commit; it starts the record's form through the router, prefilled with the record's answers and
-the edit tag that turns the form's save into an update (handlers/periods.py).
+the edit tag that turns the form's save into an update (handlers/capture.py).
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import texts
 from bot.engine import Unit
-from bot.flow import Flow, FlowContext, Question
+from bot.form import Flow, FlowContext, Question
 from bot.messages import Choice, Incoming, Reply
-from handlers import activity, calibration, licence, periods, plan
-from handlers import capture_texts as t
+from handlers import activity, calibration, capture, licence, plan
 from reports.periods import Period, period_of
 from storage import engine_store, people, records
 from storage.domain import NotFound, PeriodRecords, Staff
@@ -45,7 +45,7 @@ EDIT, DELETE = "sua", "xoa"
 class Kind:
     """One kind of record as /cuatoi shows it and the form that corrects it ("" for none here)."""
 
-    store: periods.RecordStore
+    store: capture.RecordStore
     form: str
     answers: Callable[[Any, Any], dict[str, Any]] | None  # (record, catalogue) -> the form's answers
     describe: Callable[[Any, Any, PeriodRecords], str]
@@ -54,11 +54,11 @@ class Kind:
 
 def _inspection_line(catalogue, visit, loaded: PeriodRecords) -> str:
     facility = loaded.facilities.get(visit.facility_id)
-    return t.inspection_line(facility.name if facility else f"#{visit.facility_id}")
+    return texts.capture.inspection_line(facility.name if facility else f"#{visit.facility_id}")
 
 
-INSPECTIONS = periods.RecordStore(
-    entity="inspection", noun=t.INSPECTION_NOUN, date_of=lambda visit: visit.visit_date,
+INSPECTIONS = capture.RecordStore(
+    entity="inspection", noun=texts.capture.INSPECTION_NOUN, date_of=lambda visit: visit.visit_date,
     add=records.add_inspection, get=records.get_inspection, update=records.update_inspection,
     delete=records.delete_inspection,
 )  # fmt: skip
@@ -97,9 +97,9 @@ def shown_periods(today: dt.date, cut_off_day: int, closed: frozenset[str], mana
 
 async def entries(ctx: FlowContext) -> tuple[list[Entry], list[Period]]:
     """The person's records (everyone's for a manager) in the shown periods, newest first."""
-    snapshot = periods.closed_periods(ctx.settings)
+    snapshot = capture.closed_periods(ctx.settings)
     await snapshot.refresh(ctx.session)
-    manager = ctx.staff.has(periods.MANAGER)
+    manager = ctx.staff.has(capture.MANAGER)
     shown = shown_periods(ctx.today, snapshot.cut_off_day, snapshot.keys, manager)
     loaded = await records.load_period_records(ctx.session, shown[-1].start, shown[0].end)
     names = {s.id: s.name for s in await people.list_staff(ctx.session)} if manager else {}
@@ -118,12 +118,12 @@ def _entry(ctx, kind: Kind, record, loaded, names: dict[int, str], snapshot) -> 
     if names:
         label += f" — {names.get(record.meta.recorded_by, '?')}"
     if snapshot.closed(day):
-        label += t.MINE_CLOSED_MARK
+        label += texts.capture.MINE_CLOSED_MARK
     return Entry(f"{kind.store.entity}:{record.id}", day, label)
 
 
 def _phrase(shown: list[Period]) -> str:
-    return t.periods_phrase([periods.period_label(p) for p in shown])
+    return texts.capture.periods_phrase([capture.period_label(p) for p in shown])
 
 
 # --- the list form --------------------------------------------------------------------------------
@@ -141,8 +141,8 @@ def _kind_of(key: str) -> tuple[Kind, int]:
 
 def action_choices(ctx: FlowContext, answers) -> list[Choice]:
     kind, _ = _kind_of(answers["record"])
-    delete = Choice(DELETE, t.MINE_DELETE)
-    return [Choice(EDIT, t.MINE_EDIT), delete] if kind.form else [delete]
+    delete = Choice(DELETE, texts.capture.MINE_DELETE)
+    return [Choice(EDIT, texts.capture.MINE_EDIT), delete] if kind.form else [delete]
 
 
 def deleting(answers) -> bool:
@@ -153,24 +153,24 @@ async def save(ctx: FlowContext, answers: dict[str, Any]) -> str:
     kind, record_id = _kind_of(answers["record"])
     if answers["action"] == DELETE:
         if not answers["confirm"]:
-            return t.MINE_NOT_DELETED
-        return await periods.delete_record(ctx, kind.store, record_id)
+            return texts.capture.MINE_NOT_DELETED
+        return await capture.delete_record(ctx, kind.store, record_id)
     if not kind.form:
-        return t.MINE_EDIT_ELSEWHERE
+        return texts.capture.MINE_EDIT_ELSEWHERE
     await engine_store.schedule_once(
         ctx.session, key=f"{OPEN_JOB}:{ctx.incoming.channel}:{ctx.incoming.event_key}", kind=OPEN_JOB,
         due_at=ctx.now, payload={"incoming": ctx.incoming.to_json(), "staff": ctx.staff.id, "record": answers["record"]},
     )  # fmt: skip
-    return t.MINE_OPENING.format(noun=kind.store.noun, id=record_id)
+    return texts.capture.MINE_OPENING.format(noun=kind.store.noun, id=record_id)
 
 
 def mine_flow() -> Flow:
     return Flow(
-        name=NAME, title=t.MINE_TITLE, roles=(), command="cuatoi", review=False, save=save,
+        name=NAME, title=texts.capture.MINE_TITLE, roles=(), command="cuatoi", review=False, save=save,
         questions=[
-            Question("record", "choice", t.MINE_PICK, label="Bản ghi", choices=record_choices),
-            Question("action", "choice", t.MINE_ACTION, label="Việc", choices=action_choices),
-            Question("confirm", "yesno", t.MINE_CONFIRM_DELETE, label="Xóa", when=deleting),
+            Question("record", "choice", texts.capture.MINE_PICK, label="Bản ghi", choices=record_choices),
+            Question("action", "choice", texts.capture.MINE_ACTION, label="Việc", choices=action_choices),
+            Question("confirm", "yesno", texts.capture.MINE_CONFIRM_DELETE, label="Xóa", when=deleting),
         ],
     )  # fmt: skip
 
@@ -184,10 +184,10 @@ async def command(unit, staff: Staff, router) -> None:
     ctx = router.flow_context(unit, staff)
     found, shown = await entries(ctx)
     if not found:
-        none = t.MINE_NONE_ALL if staff.has(periods.MANAGER) else t.MINE_NONE
+        none = texts.capture.MINE_NONE_ALL if staff.has(capture.MANAGER) else texts.capture.MINE_NONE
         unit.reply(Reply(text=none.format(periods=_phrase(shown))))
         return
-    header = t.mine_header(_phrase(shown), min(len(found), MAX_LISTED), len(found))
+    header = texts.capture.mine_header(_phrase(shown), min(len(found), MAX_LISTED), len(found))
     flow = dataclasses.replace(router.settings.services.flows[NAME], prefill=lambda ctx, text: header)
     await router.start_flow(unit, staff, flow, "list")
 
@@ -208,11 +208,11 @@ def open_job(app):
         try:
             record = await kind.store.get(session, record_id)
         except NotFound:
-            return [(incoming.channel, incoming.chat_id, Reply(text=t.RECORD_GONE))]
-        if not periods.may_change(staff, record):
-            return [(incoming.channel, incoming.chat_id, Reply(text=t.NOT_YOURS))]
-        filled = periods.edit_answers(kind.store, record, kind.answers(record, services.catalogue))
-        form = dataclasses.replace(periods.flow_for(services, kind.form, staff), prefill=lambda ctx, text: filled)
+            return [(incoming.channel, incoming.chat_id, Reply(text=texts.capture.RECORD_GONE))]
+        if not capture.may_change(staff, record):
+            return [(incoming.channel, incoming.chat_id, Reply(text=texts.capture.NOT_YOURS))]
+        filled = capture.edit_answers(kind.store, record, kind.answers(record, services.catalogue))
+        form = dataclasses.replace(capture.flow_for(services, kind.form, staff), prefill=lambda ctx, text: filled)
         unit = Unit(session, incoming, app.clock, now)
         await app.router.start_flow(unit, staff, form, EDIT)
         return [(incoming.channel, incoming.chat_id, reply) for reply in unit.replies]

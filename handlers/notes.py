@@ -26,10 +26,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.flow import Flow, FlowContext, Question, Suggestion
+import texts
+from bot.form import Flow, FlowContext, Question, Suggestion
 from bot.messages import Choice, Reply
-from bot.texts import DONE_WORDS
-from handlers import report_texts as T
 from handlers.report import B_SECTION, PeriodInputError, b_defaults, requested_period, seed_default_b
 from reports.periods import Period, period_of
 from reports.sections import SECTION_KEYS, SECTIONS
@@ -60,7 +59,7 @@ def month(typed: str, cut_off_day: int, today: dt.date = dt.date.max) -> Period:
     """A month typed in the chat (notes are kept per month); empty: the month of `today`."""
     period = requested_period(typed, cut_off_day, today)
     if period.kind != "month":
-        raise PeriodInputError(T.MONTH_ONLY)
+        raise PeriodInputError(texts.report.MONTH_ONLY)
     return period
 
 
@@ -115,7 +114,7 @@ async def carry_forward(
     offered = [n for n in month_notes.previous if section is None or n.section == section]
     for note in wanted:
         await records.add_note(session, Note(0, period.key, note.section, note.text, note.position), meta)
-    return T.carried(len(wanted), period.previous(), period, skipped=len(offered) - len(wanted))
+    return texts.report.carried(len(wanted), period.previous(), period, skipped=len(offered) - len(wanted))
 
 
 # --- /ghichu: the form --------------------------------------------------------------------------------
@@ -123,7 +122,7 @@ async def carry_forward(
 
 def _current(ctx: FlowContext, answers: Mapping[str, Any]) -> Suggestion:
     period = period_of(ctx.today, _cut_off(ctx))
-    return Suggestion(_typed(period), T.current_period(period))
+    return Suggestion(_typed(period), texts.report.current_period(period))
 
 
 def _valid_month(typed: str, answers: Mapping[str, Any]) -> str | None:
@@ -154,11 +153,11 @@ async def _section_choices(ctx: FlowContext, answers: Mapping[str, Any]) -> list
     defaults = b_defaults(ctx.settings.config)
     counts = Counter(n.section for n in month_notes.notes)
     choices = [
-        Choice(_section_key(month_notes, key, defaults), T.section_label(key, title, counts[key]))
+        Choice(_section_key(month_notes, key, defaults), texts.report.section_label(key, title, counts[key]))
         for key, title in SECTIONS
     ]
     if carry := month_notes.to_carry():
-        choices.append(Choice(CARRY_ALL, T.carry_all_label(len(carry), month_notes.period.previous())))
+        choices.append(Choice(CARRY_ALL, texts.report.carry_all_label(len(carry), month_notes.period.previous())))
     return choices
 
 
@@ -176,12 +175,12 @@ async def _pick_choices(ctx: FlowContext, answers: Mapping[str, Any]) -> list[Ch
     month_notes = await read_month(ctx.session, _period(ctx, answers))
     section = _section(answers)
     listed = month_notes.of(section)
-    choices = [Choice(NEW, T.PICK_NEW), *(Choice(_note_key(n), T.note_label(n.text)) for n in listed)]
+    choices = [Choice(NEW, texts.report.PICK_NEW), *(Choice(_note_key(n), texts.report.note_label(n.text)) for n in listed)]
     if carry := month_notes.to_carry(section):
-        choices.append(Choice(CARRY, T.carry_label(len(carry), month_notes.period.previous())))
+        choices.append(Choice(CARRY, texts.report.carry_label(len(carry), month_notes.period.previous())))
     defaults = b_defaults(ctx.settings.config)
     if section == B_SECTION and defaults and not listed:
-        choices.append(Choice(DEFAULTS, T.defaults_label(len(defaults))))
+        choices.append(Choice(DEFAULTS, texts.report.defaults_label(len(defaults))))
     return choices
 
 
@@ -204,11 +203,11 @@ def _writing(answers: Mapping[str, Any]) -> bool:
 
 
 def _is_done(text: Any) -> bool:
-    return isinstance(text, str) and fold(text).strip(" .!") in DONE_WORDS
+    return isinstance(text, str) and fold(text).strip(" .!") in texts.common.DONE_WORDS
 
 
 def _not_empty(text: str, answers: Mapping[str, Any]) -> str | None:
-    return T.NOTE_EMPTY if _is_done(text) else None
+    return texts.report.NOTE_EMPTY if _is_done(text) else None
 
 
 async def _keep_old(ctx: FlowContext, answers: Mapping[str, Any]) -> Suggestion | None:
@@ -219,7 +218,7 @@ async def _keep_old(ctx: FlowContext, answers: Mapping[str, Any]) -> Suggestion 
         note = await records.get_note(ctx.session, _note_ref(answers["pick"])[0])
     except NotFound:  # deleted meanwhile; the save says so
         return None
-    return Suggestion(note.text, T.KEEP_TEXT)
+    return Suggestion(note.text, texts.report.KEEP_TEXT)
 
 
 def _part_applies(k: int):
@@ -230,7 +229,7 @@ def _part_applies(k: int):
 
 def _part(k: int) -> Question:
     """Message k of the note's text: "Xong" ends it; the first one cannot be "Xong"."""
-    prompt = T.ASK_TEXT if k == 1 else T.ask_more_text(k - 1, last=k == PARTS)
+    prompt = texts.report.ASK_TEXT if k == 1 else texts.report.ask_more_text(k - 1, last=k == PARTS)
     return Question(
         f"p{k}",
         "text",
@@ -247,22 +246,22 @@ QUESTIONS = (
     Question(
         "period",
         "text",
-        T.ASK_PERIOD,
-        label=T.PERIOD_LABEL,
+        texts.report.ASK_PERIOD,
+        label=texts.report.PERIOD_LABEL,
         default=_current,
         validate=_valid_month,
         max_length=40,
     ),
-    Question("section", "choice", T.ASK_SECTION, label=T.SECTION_LABEL, choices=_section_choices),
-    Question("pick", "choice", T.ASK_PICK, choices=_pick_choices, when=_has_menu),
+    Question("section", "choice", texts.report.ASK_SECTION, label=texts.report.SECTION_LABEL, choices=_section_choices),
+    Question("pick", "choice", texts.report.ASK_PICK, choices=_pick_choices, when=_has_menu),
     Question(
         "todo",
         "choice",
-        T.ASK_TODO,
-        choices=(Choice(EDIT, T.TODO_EDIT), Choice(DELETE, T.TODO_DELETE)),
+        texts.report.ASK_TODO,
+        choices=(Choice(EDIT, texts.report.TODO_EDIT), Choice(DELETE, texts.report.TODO_DELETE)),
         when=_picked_note,
     ),
-    Question("sure", "yesno", T.ASK_SURE, when=_deleting),
+    Question("sure", "yesno", texts.report.ASK_SURE, when=_deleting),
     *(_part(k) for k in range(1, PARTS + 1)),
 )
 
@@ -288,17 +287,17 @@ async def save(ctx: FlowContext, answers: dict[str, Any]) -> str:
         added = await seed_default_b(
             ctx.session, period.key, b_defaults(ctx.settings.config), meta, again=True
         )
-        return T.defaults_added(added, period)
+        return texts.report.defaults_added(added, period)
     if pick == NEW:
         existing = await records.list_notes(ctx.session, period.key, section)
         await records.add_note(
             ctx.session, Note(0, period.key, section, _text(answers), _next_position(existing)), meta
         )
-        return T.note_saved(section, period, len(existing) + 1)
+        return texts.report.note_saved(section, period, len(existing) + 1)
     try:
         return await _change(ctx.session, answers, period, meta)
     except (NotFound, Conflict):  # changed or deleted by someone else since it was listed
-        return T.NOTE_CHANGED
+        return texts.report.NOTE_CHANGED
 
 
 async def _change(session: AsyncSession, answers: Mapping[str, Any], period: Period, meta: RecordMeta) -> str:
@@ -308,13 +307,13 @@ async def _change(session: AsyncSession, answers: Mapping[str, Any], period: Per
         raise Conflict(f"note {note_id}")
     if answers["todo"] == DELETE:
         if not answers["sure"]:
-            return T.NOT_DELETED
+            return texts.report.NOT_DELETED
         await records.delete_note(session, note_id, meta)
         left = await records.list_notes(session, period.key, note.section)
-        return T.note_deleted(note.section, period, len(left))
+        return texts.report.note_deleted(note.section, period, len(left))
     changed = Note(note.id, note.period, note.section, _text(answers), note.position, note.meta)
     await records.update_note(session, changed, meta)
-    return T.note_updated(note.section, period)
+    return texts.report.note_updated(note.section, period)
 
 
 async def _prefill(ctx: FlowContext, args_text: str) -> dict[str, Any] | str:
@@ -348,7 +347,7 @@ def note_flow(services: Any = None) -> Flow:
     """The /ghichu form. `services` is unused: the form reads the config from its context."""
     return Flow(
         name=FLOW_NAME,
-        title=T.NOTE_FLOW_TITLE,
+        title=texts.report.NOTE_FLOW_TITLE,
         roles=("manager", "clerk"),
         questions=QUESTIONS,
         save=save,
@@ -385,11 +384,11 @@ async def listing(session: AsyncSession, period: Period) -> list[str]:
     """A month's notes in full, section by section, in messages short enough for a phone."""
     notes = await records.list_notes(session, period.key)
     order = [*SECTION_KEYS, *sorted({n.section for n in notes} - set(SECTION_KEYS))]
-    blocks = [T.notes_header(period, len(notes))]
+    blocks = [texts.report.notes_header(period, len(notes))]
     for key in order:
-        texts = [n.text for n in notes if n.section == key]
-        if texts:
-            blocks.append("\n".join([T.notes_section(key, _TITLES.get(key, "")), *(f"• {t}" for t in texts)]))
+        written = [n.text for n in notes if n.section == key]
+        if written:
+            blocks.append("\n".join([texts.report.notes_section(key, _TITLES.get(key, "")), *(f"• {t}" for t in written)]))
     return _messages(blocks)
 
 

@@ -12,9 +12,9 @@ import logging
 import time
 from collections import defaultdict, deque
 
+import texts
 from bot.engine import Unit
 from bot.messages import Reply
-from handlers import texts
 from storage import engine_store, people
 from storage.domain import ROLES, Conflict, Identity, Invite, Staff
 from storage.text import fold
@@ -42,7 +42,7 @@ class CodeLimiter:
         self._failures[key].append(self.now())
 
 
-role_names = texts.role_names
+role_names = texts.people.role_names
 
 
 def _identity(unit: Unit) -> Identity:
@@ -56,17 +56,17 @@ async def start(unit: Unit, limiter: CodeLimiter) -> Invite | None:
     msg, session = unit.incoming, unit.session
     code = msg.text.strip()
     if not code:
-        unit.reply(Reply(text=texts.START_NEEDS_CODE))
+        unit.reply(Reply(text=texts.people.START_NEEDS_CODE))
         return None
     key = (msg.channel, msg.user_id)
     if limiter.blocked(key):
-        unit.reply(Reply(text=texts.TOO_MANY_TRIES.format(minutes=int(limiter.window // 60))))
+        unit.reply(Reply(text=texts.people.TOO_MANY_TRIES.format(minutes=int(limiter.window // 60))))
         return None
     invite = await people.find_usable_invite(session, code, unit.now)
     if invite is None:
         limiter.failed(key)
         log.info("wrong invite code from %s user %s", msg.channel, msg.user_id)
-        unit.reply(Reply(text=texts.BAD_CODE))
+        unit.reply(Reply(text=texts.people.BAD_CODE))
         return None
     if invite.staff_id is not None:
         await _link(unit, invite.id, invite.staff_id)
@@ -79,7 +79,7 @@ async def _link(unit: Unit, invite_id: int, staff_id: int) -> None:
     try:
         await people.add_identity(session, staff_id, _identity(unit), unit.now)
     except Conflict:
-        unit.reply(Reply(text=texts.ACCOUNT_TAKEN))
+        unit.reply(Reply(text=texts.people.ACCOUNT_TAKEN))
         return
     await people.mark_invite_used(session, invite_id, staff_id, unit.now)
     staff = await people.get_staff(session, staff_id)
@@ -87,8 +87,8 @@ async def _link(unit: Unit, invite_id: int, staff_id: int) -> None:
         session, staff_id=staff_id, action="link", entity="staff", entity_id=staff_id,
         after={"channel": unit.incoming.channel, "user_id": unit.incoming.user_id}, now=unit.now,
     )
-    unit.reply(Reply(text=texts.LINKED.format(
-        channel=texts.CHANNEL_NAMES.get(unit.incoming.channel, unit.incoming.channel),
+    unit.reply(Reply(text=texts.people.LINKED.format(
+        channel=texts.people.CHANNEL_NAMES.get(unit.incoming.channel, unit.incoming.channel),
         name=staff.name, roles=role_names(staff.roles),
     )))
 
@@ -100,7 +100,7 @@ async def link_code(unit: Unit, staff: Staff) -> None:
         valid_for=dt.timedelta(minutes=LINK_MINUTES), created_by=staff.id, staff_id=staff.id,
     )
     other = "Zalo" if unit.incoming.channel == "telegram" else "Telegram"
-    unit.reply(Reply(text=texts.LINK_CODE.format(code=code, other=other, minutes=LINK_MINUTES)))
+    unit.reply(Reply(text=texts.people.LINK_CODE.format(code=code, other=other, minutes=LINK_MINUTES)))
 
 
 async def staff_command(unit: Unit, staff: Staff, menu_for) -> None:
@@ -108,10 +108,10 @@ async def staff_command(unit: Unit, staff: Staff, menu_for) -> None:
     everyone = await people.list_staff(unit.session)
     args = unit.incoming.text.split()
     if not args:
-        unit.reply(Reply(text=_staff_list(everyone) + "\n\n" + texts.STAFF_USAGE))
+        unit.reply(Reply(text=_staff_list(everyone) + "\n\n" + texts.people.STAFF_USAGE))
         return
     if not args[0].isdecimal() or not 1 <= int(args[0]) <= len(everyone):
-        unit.reply(Reply(text=texts.STAFF_BAD_NUMBER.format(n=args[0])))
+        unit.reply(Reply(text=texts.people.STAFF_BAD_NUMBER.format(n=args[0])))
         return
     target = everyone[int(args[0]) - 1]
     action = fold(args[1]) if len(args) > 1 else ""
@@ -122,7 +122,7 @@ async def staff_command(unit: Unit, staff: Staff, menu_for) -> None:
     elif action in {"khoiphuc", "restore"}:
         await _set_active(unit, staff, target, True)
     else:
-        unit.reply(Reply(text=texts.STAFF_USAGE))
+        unit.reply(Reply(text=texts.people.STAFF_USAGE))
         return
     updated = await people.get_staff(unit.session, target.id)
     for identity in updated.identities:  # the person's menus follow their new roles
@@ -130,12 +130,12 @@ async def staff_command(unit: Unit, staff: Staff, menu_for) -> None:
 
 
 def _staff_list(everyone: list[Staff]) -> str:
-    lines = [texts.STAFF_LIST_HEADER.format(count=len(everyone))]
+    lines = [texts.people.STAFF_LIST_HEADER.format(count=len(everyone))]
     for n, s in enumerate(everyone, 1):
-        channels = ", ".join(sorted({texts.CHANNEL_NAMES.get(i.channel, i.channel) for i in s.identities})) or "—"
-        lines.append(texts.STAFF_LINE.format(
+        channels = ", ".join(sorted({texts.people.CHANNEL_NAMES.get(i.channel, i.channel) for i in s.identities})) or "—"
+        lines.append(texts.people.STAFF_LINE.format(
             n=n, name=s.name, roles=role_names(s.roles),
-            inactive="" if s.active else texts.STAFF_INACTIVE, channels=channels,
+            inactive="" if s.active else texts.people.STAFF_INACTIVE, channels=channels,
         ))
     return "\n".join(lines)
 
@@ -144,27 +144,27 @@ async def _set_roles(unit: Unit, admin: Staff, target: Staff, raw: str) -> None:
     roles = {r.strip().lower() for r in raw.split(",") if r.strip()}
     unknown = roles - set(ROLES)
     if unknown or not roles:
-        unit.reply(Reply(text=texts.STAFF_BAD_ROLE.format(roles=", ".join(sorted(unknown)) or "—", known=", ".join(ROLES))))
+        unit.reply(Reply(text=texts.people.STAFF_BAD_ROLE.format(roles=", ".join(sorted(unknown)) or "—", known=", ".join(ROLES))))
         return
     if target.id == admin.id and "admin" not in roles:
-        unit.reply(Reply(text=texts.STAFF_SELF))
+        unit.reply(Reply(text=texts.people.STAFF_SELF))
         return
     updated = await people.set_roles(unit.session, target.id, roles)
     await engine_store.audit(
         unit.session, staff_id=admin.id, action="roles", entity="staff", entity_id=target.id,
         before={"roles": sorted(target.roles)}, after={"roles": sorted(updated.roles)}, now=unit.now,
     )
-    unit.reply(Reply(text=texts.STAFF_ROLES_SET.format(name=target.name, roles=role_names(updated.roles))))
+    unit.reply(Reply(text=texts.people.STAFF_ROLES_SET.format(name=target.name, roles=role_names(updated.roles))))
 
 
 async def _set_active(unit: Unit, admin: Staff, target: Staff, active: bool) -> None:
     if target.id == admin.id and not active:
-        unit.reply(Reply(text=texts.STAFF_SELF))
+        unit.reply(Reply(text=texts.people.STAFF_SELF))
         return
     await people.set_active(unit.session, target.id, active)
     await engine_store.audit(
         unit.session, staff_id=admin.id, action="restore" if active else "revoke", entity="staff",
         entity_id=target.id, before={"active": target.active}, after={"active": active}, now=unit.now,
     )
-    template = texts.STAFF_RESTORED if active else texts.STAFF_REVOKED
+    template = texts.people.STAFF_RESTORED if active else texts.people.STAFF_REVOKED
     unit.reply(Reply(text=template.format(name=target.name)))

@@ -11,32 +11,32 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from bot.flow import Flow, FlowContext, Question
+import texts
+from bot.form import Flow, FlowContext, Question
 from bot.messages import Choice, Reply
-from handlers import capture_texts as t
-from handlers import periods
+from handlers import capture
 from storage import records
 from storage.domain import NotFound, Plan, RecordMeta
 from storage.text import fold
 
 NAME = "plan"
 ROLES = ("manager",)
-KINDS = dict(t.PLAN_KINDS)
+KINDS = dict(texts.capture.PLAN_KINDS)
 
-STORE = periods.RecordStore(
-    entity="plan", noun=t.PLAN_NOUN, date_of=lambda plan: plan.plan_date,
+STORE = capture.RecordStore(
+    entity="plan", noun=texts.capture.PLAN_NOUN, date_of=lambda plan: plan.plan_date,
     add=records.add_plan, get=records.get_plan, update=records.update_plan, delete=records.delete_plan,
 )  # fmt: skip
 
 
 def questions(services, managers: bool) -> list[Question]:
     return [
-        Question("number", "text", t.PLAN_NUMBER, label=t.PLAN_NUMBER_LABEL, max_length=100),
-        periods.date_question(services, prompt=t.PLAN_DATE, managers=managers),
-        Question("issuer", "text", t.PLAN_ISSUER, label=t.PLAN_ISSUER_LABEL, max_length=300),
-        Question("subject", "text", t.PLAN_SUBJECT, label=t.PLAN_SUBJECT_LABEL, max_length=2000),
-        Question("kind", "choice", t.PLAN_KIND, label=t.PLAN_KIND_LABEL,
-                 choices=tuple(Choice(k, v) for k, v in t.PLAN_KINDS)),
+        Question("number", "text", texts.capture.PLAN_NUMBER, label=texts.capture.PLAN_NUMBER_LABEL, max_length=100),
+        capture.date_question(services, prompt=texts.capture.PLAN_DATE, managers=managers),
+        Question("issuer", "text", texts.capture.PLAN_ISSUER, label=texts.capture.PLAN_ISSUER_LABEL, max_length=300),
+        Question("subject", "text", texts.capture.PLAN_SUBJECT, label=texts.capture.PLAN_SUBJECT_LABEL, max_length=2000),
+        Question("kind", "choice", texts.capture.PLAN_KIND, label=texts.capture.PLAN_KIND_LABEL,
+                 choices=tuple(Choice(k, v) for k, v in texts.capture.PLAN_KINDS)),
     ]  # fmt: skip
 
 
@@ -48,25 +48,25 @@ def plan_of(answers, is_open: bool = True) -> Plan:
 
 
 async def save(ctx: FlowContext, answers: dict[str, Any]) -> str:
-    target = periods.edit_target(answers)
+    target = capture.edit_target(answers)
     is_open = True
     if target is not None:  # a correction keeps the plan open or closed as it was
         try:
             is_open = (await records.get_plan(ctx.session, target[1])).is_open
         except NotFound:
-            return t.RECORD_GONE
-    return await periods.store_record(ctx, answers, plan_of(answers, is_open), STORE)
+            return texts.capture.RECORD_GONE
+    return await capture.store_record(ctx, answers, plan_of(answers, is_open), STORE)
 
 
 async def summarize(ctx: FlowContext, answers) -> str:
     lines = [
-        (t.PLAN_NUMBER_LABEL, answers["number"]),
-        (t.DATE_LABEL, t.format_date(answers["business_date"])),
-        (t.PLAN_ISSUER_LABEL, answers["issuer"]),
-        (t.PLAN_SUBJECT_LABEL, answers["subject"]),
-        (t.PLAN_KIND_LABEL, KINDS.get(answers["kind"], answers["kind"])),
+        (texts.capture.PLAN_NUMBER_LABEL, answers["number"]),
+        (texts.capture.DATE_LABEL, texts.capture.format_date(answers["business_date"])),
+        (texts.capture.PLAN_ISSUER_LABEL, answers["issuer"]),
+        (texts.capture.PLAN_SUBJECT_LABEL, answers["subject"]),
+        (texts.capture.PLAN_KIND_LABEL, KINDS.get(answers["kind"], answers["kind"])),
     ]
-    return await periods.review(ctx, answers, t.PLAN_TITLE, STORE, lines, answers["business_date"])
+    return await capture.review(ctx, answers, texts.capture.PLAN_TITLE, STORE, lines, answers["business_date"])
 
 
 def answers_of(plan: Plan, catalogue=None) -> dict[str, Any]:
@@ -77,17 +77,17 @@ def answers_of(plan: Plan, catalogue=None) -> dict[str, Any]:
 
 
 def describe(catalogue, plan: Plan) -> str:
-    return t.plan_line(KINDS.get(plan.kind, plan.kind), plan.number, plan.subject, plan.is_open)
+    return texts.capture.plan_line(KINDS.get(plan.kind, plan.kind), plan.number, plan.subject, plan.is_open)
 
 
 def flows(services) -> dict[str, Flow]:
     def build(managers: bool) -> Flow:
         return Flow(
-            name=NAME, title=t.PLAN_TITLE, roles=ROLES, command="kehoach",
+            name=NAME, title=texts.capture.PLAN_TITLE, roles=ROLES, command="kehoach",
             questions=questions(services, managers), save=save, summarize=summarize,
         )  # fmt: skip
 
-    return periods.both_declarations(NAME, build)
+    return capture.both_declarations(NAME, build)
 
 
 # --- closing and reopening ------------------------------------------------------------------------
@@ -96,21 +96,21 @@ def flows(services) -> dict[str, Flow]:
 async def open_plans_text(session) -> str:
     plans = await records.list_plans(session, open_only=True)
     if not plans:
-        return t.PLAN_NONE_OPEN
-    return "\n".join([t.PLAN_OPEN_LIST] + [f"#{p.id} {describe(None, p)}" for p in plans])
+        return texts.capture.PLAN_NONE_OPEN
+    return "\n".join([texts.capture.PLAN_OPEN_LIST] + [f"#{p.id} {describe(None, p)}" for p in plans])
 
 
 async def set_open(unit, staff, plan_id: int, is_open: bool) -> str:
     try:
         plan = await records.get_plan(unit.session, plan_id)
     except NotFound:
-        return t.PLAN_NOT_FOUND.format(id=plan_id)
+        return texts.capture.PLAN_NOT_FOUND.format(id=plan_id)
     meta = RecordMeta(
         recorded_by=staff.id, channel=unit.incoming.channel, source_event=unit.incoming.event_key,
         recorded_at=unit.now,
     )  # fmt: skip
     await records.update_plan(unit.session, dataclasses.replace(plan, is_open=is_open), meta)
-    done = t.PLAN_CLOSED if not is_open else t.PLAN_REOPENED
+    done = texts.capture.PLAN_CLOSED if not is_open else texts.capture.PLAN_REOPENED
     return done.format(id=plan.id, number=plan.number)
 
 
@@ -118,7 +118,7 @@ async def command(unit, staff, router) -> None:
     """/kehoach: the form; /kehoach dong [N]: close plan #N (or list the open ones); /kehoach mo N."""
     words = fold(unit.incoming.text).replace("#", " ").split()
     if not words or words[0] not in ("dong", "mo", "close", "open"):
-        await periods.start_form(unit, staff, router, NAME)
+        await capture.start_form(unit, staff, router, NAME)
         return
     is_open = words[0] in ("mo", "open")
     if len(words) < 2 or not words[1].isdecimal():

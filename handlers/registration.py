@@ -7,24 +7,24 @@ code; declining keeps nothing. The invitation rides in the form's context (`ctx.
 
 from __future__ import annotations
 
-from bot.flow import Flow, FlowContext, Question
-from handlers import texts
+import texts
+from bot.form import Flow, FlowContext, Question
 from storage import engine_store, people
 from storage.domain import Identity
 
 
 def agreement_question(name: str) -> Question:
-    return Question("agree", "yesno", texts.PRIVACY_NOTICE.format(name=name), label="Đồng ý")
+    return Question("agree", "yesno", texts.people.PRIVACY_NOTICE.format(name=name), label="Đồng ý")
 
 
 async def save(ctx: FlowContext, answers: dict) -> str:
     """Creates the staff member, attaches this account, uses up the invitation, audits it."""
     if not answers["agree"]:
-        return texts.REGISTRATION_DECLINED
+        return texts.people.REGISTRATION_DECLINED
     session, msg = ctx.session, ctx.incoming
     invite = await people.usable_invite_by_id(session, ctx.settings["invite_id"], ctx.now)
     if invite is None:
-        return texts.BAD_CODE
+        return texts.people.BAD_CODE
     staff = await people.create_staff(session, invite.name, invite.roles, ctx.now)
     identity = Identity(msg.channel, msg.user_id, msg.chat_id, msg.display_name)
     await people.add_identity(session, staff.id, identity, ctx.now)
@@ -33,7 +33,7 @@ async def save(ctx: FlowContext, answers: dict) -> str:
         session, staff_id=staff.id, action="register", entity="staff", entity_id=staff.id,
         after={"name": staff.name, "roles": sorted(staff.roles), "channel": msg.channel}, now=ctx.now,
     )
-    return texts.REGISTERED.format(roles=texts.role_names(staff.roles))
+    return texts.people.REGISTERED.format(roles=texts.people.role_names(staff.roles))
 
 
 def registration_flow(name: str) -> Flow:

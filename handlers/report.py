@@ -20,9 +20,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+import texts
 from bot.config import Config, ConfigError
 from bot.messages import Reply
-from handlers import report_texts as T
 from reports.periods import Period, PeriodError, parse_period, period_of
 from reports.service import generate_export, generate_report
 from reports.settings import ReportSettings
@@ -54,9 +54,9 @@ def requested_period(typed: str, cut_off_day: int, today: dt.date) -> Period:
     try:
         period = parse_period(text, cut_off_day)
     except PeriodError:
-        raise PeriodInputError(T.bad_period(typed.strip())) from None
+        raise PeriodInputError(texts.report.bad_period(typed.strip())) from None
     if period.start > today:
-        raise PeriodInputError(T.future_period(period))
+        raise PeriodInputError(texts.report.future_period(period))
     return period
 
 
@@ -132,7 +132,7 @@ async def _request(unit, staff, router, kind: str) -> None:
     await engine_store.schedule_once(
         unit.session, key=f"{kind}:{msg.channel}:{msg.event_key}", kind=kind, due_at=unit.now, payload=payload
     )
-    unit.reply(Reply(text=T.making(kind, period), token=token))
+    unit.reply(Reply(text=texts.report.making(kind, period), token=token))
     unit.reply(Reply(kind="typing"))
 
 
@@ -170,13 +170,13 @@ class ReportJobs:
             # template or a full disk will not mend itself, so log it and tell the manager, once.
             log.exception("%s %s for %s/%s failed", kind, period.key, p["channel"], p["chat"])
             return [
-                (p["channel"], p["chat"], Reply(kind="edit", token=p["token"], text=T.failed(kind, period)))
+                (p["channel"], p["chat"], Reply(kind="edit", token=p["token"], text=texts.report.failed(kind, period)))
             ]
         await log_report(
             session, kind=kind, period=period.key, staff_id=p["staff_id"], channel=p["channel"], now=now
         )
-        ready = T.report_ready if kind == REPORT else T.export_ready
-        caption = T.report_caption if kind == REPORT else T.export_caption
+        ready = texts.report.report_ready if kind == REPORT else texts.report.export_ready
+        caption = texts.report.report_caption if kind == REPORT else texts.report.export_caption
         document = Reply(
             kind="document", document_path=str(made.path), document_name=name, text=caption(period)
         )

@@ -10,12 +10,13 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+import texts
 from bot import flow as flows
-from bot import texts as flow_texts
 from bot.engine import Unit
+from bot.form import Flow, FlowContext
 from bot.messages import Choice, Reply
 from handlers import people as people_handlers
-from handlers import registration, texts
+from handlers import registration
 from handlers.commands import Command, CommandTable
 from storage import engine_store, people
 from storage.domain import Staff
@@ -49,17 +50,17 @@ class Router:
         if staff is None:
             await self._stranger(unit, state)
         elif not staff.active:
-            unit.reply(Reply(text=texts.REVOKED))
+            unit.reply(Reply(text=texts.people.REVOKED))
         elif msg.kind == "command":
             await self._command(unit, staff, state)
         elif state is not None:
             await self._continue(unit, staff, state)
         elif msg.kind == "choice":
-            unit.reply(Reply(text=flow_texts.QUESTION_CLOSED))  # a tap on a keyboard of a finished form
+            unit.reply(Reply(text=texts.common.QUESTION_CLOSED))  # a tap on a keyboard of a finished form
         elif msg.kind == "unsupported":
-            unit.reply(Reply(text=msg.problem or texts.UNSUPPORTED))
+            unit.reply(Reply(text=msg.problem or texts.people.UNSUPPORTED))
         else:
-            unit.reply(Reply(text=texts.NO_FLOW_HINT))
+            unit.reply(Reply(text=texts.people.NO_FLOW_HINT))
 
     async def _stranger(self, unit: Unit, state: dict | None) -> None:
         """Someone not registered on this channel: /start CODE, the registration form, or a refusal."""
@@ -76,7 +77,7 @@ class Router:
             await self._apply(unit, flow, step, invite_id=state["invite_id"], name=state["name"])
         else:
             log.info("refused %s user %s (not registered)", msg.channel, msg.user_id)
-            unit.reply(Reply(text=texts.REFUSAL))
+            unit.reply(Reply(text=texts.people.REFUSAL))
             return
         staff = await people.staff_by_identity(unit.session, msg.channel, msg.user_id)
         if staff is not None:  # just registered or linked: their commands appear in the menu
@@ -91,17 +92,17 @@ class Router:
         elif name in HELP_COMMANDS:
             unit.reply(Reply(text=self.help_text(staff)))
         elif name == "start":
-            unit.reply(Reply(text=texts.ALREADY_REGISTERED.format(name=staff.name)))
+            unit.reply(Reply(text=texts.people.ALREADY_REGISTERED.format(name=staff.name)))
         else:
             await self._run_command(unit, staff, state, name)
 
     async def _run_command(self, unit: Unit, staff: Staff, state: dict | None, name: str) -> None:
         command = self.commands.find(name)
         if command is None:
-            unit.reply(Reply(text=texts.UNKNOWN_COMMAND.format(command=name)))
+            unit.reply(Reply(text=texts.people.UNKNOWN_COMMAND.format(command=name)))
         elif not command.allowed(staff):
             roles = people_handlers.role_names(command.roles)
-            unit.reply(Reply(text=texts.NOT_ALLOWED.format(command=name, roles=roles)))
+            unit.reply(Reply(text=texts.people.NOT_ALLOWED.format(command=name, roles=roles)))
         elif state is not None and state.get("kind") == "flow":
             await self._ask_abandon(unit, state, command)
         else:
@@ -130,44 +131,44 @@ class Router:
         return Reply(kind="menu", choices=tuple(Choice(name, text) for name, text in self.menu(staff)))
 
     def help_text(self, staff: Staff) -> str:
-        lines = [texts.HELP_HEADER]
+        lines = [texts.people.HELP_HEADER]
         for command in self.commands.for_staff(staff):
             alias = f" (/{command.aliases[0]})" if command.aliases else ""
             lines.append(f"/{command.name}{alias} — {command.description}")
         lines.append("/huy (/cancel) — hủy việc đang làm dở")
         lines.append("")
-        lines.append(texts.HELP_FOOTER)
+        lines.append(texts.people.HELP_FOOTER)
         return "\n".join(lines)
 
     async def _cancel(self, unit: Unit, state: dict | None) -> None:
         msg = unit.incoming
         if state is None:
-            unit.reply(Reply(text=texts.NOTHING_TO_CANCEL))
+            unit.reply(Reply(text=texts.people.NOTHING_TO_CANCEL))
             return
         await engine_store.clear_conversation(unit.session, msg.channel, msg.chat_id)
-        unit.reply(Reply(text=texts.CANCELLED))
+        unit.reply(Reply(text=texts.people.CANCELLED))
 
     async def _ask_abandon(self, unit: Unit, state: dict, command: Command) -> None:
         """Another command mid-form: keep the draft until the person says to drop it. The question gets
         a token of its own, so a tap on an older copy of it is recognised as old."""
         token = f"{state['state'].get('token', '')}.a"
-        prompt = texts.ABANDON_DRAFT.format(title=self._flow(state).title, command=command.name)
+        prompt = texts.people.ABANDON_DRAFT.format(title=self._flow(state).title, command=command.name)
         pending = {"command": command.name, "text": unit.incoming.text, "token": token, "prompt": prompt}
         await self._save_state(unit, dict(state, pending=pending))
         unit.reply(Reply(
             text=prompt,
-            choices=(Choice(f"{token}|abandon", texts.ABANDON_YES), Choice(f"{token}|keep", texts.ABANDON_NO)),
+            choices=(Choice(f"{token}|abandon", texts.people.ABANDON_YES), Choice(f"{token}|keep", texts.people.ABANDON_NO)),
             token=token,
         ))
 
     # --- forms ------------------------------------------------------------------------------------
 
-    def _flow(self, state: dict) -> flows.Flow:
+    def _flow(self, state: dict) -> Flow:
         return self.settings.services.flows[state["flow"]]
 
-    def flow_context(self, unit: Unit, staff: Staff) -> flows.FlowContext:
+    def flow_context(self, unit: Unit, staff: Staff) -> FlowContext:
         services = self.settings.services
-        return flows.FlowContext(
+        return FlowContext(
             session=unit.session,
             staff=staff,
             today=unit.now.astimezone(self.settings.zone).date(),  # local, never the UTC date
@@ -177,14 +178,14 @@ class Router:
             catalogue=getattr(services, "catalogue", None),
         )
 
-    async def start_flow(self, unit: Unit, staff: Staff, flow: flows.Flow, args_text: str = "") -> None:
+    async def start_flow(self, unit: Unit, staff: Staff, flow: Flow, args_text: str = "") -> None:
         step = await flows.start(flow, self.flow_context(unit, staff), args_text)
         await self._apply(unit, flow, step)
 
     async def _continue(self, unit: Unit, staff: Staff, state: dict) -> None:
         if state.get("flow") not in self.settings.services.flows:  # e.g. a registration finished elsewhere
             await engine_store.clear_conversation(unit.session, unit.incoming.channel, unit.incoming.chat_id)
-            unit.reply(Reply(text=texts.NO_FLOW_HINT))
+            unit.reply(Reply(text=texts.people.NO_FLOW_HINT))
             return
         if fold(unit.incoming.text) in CANCEL_WORDS and unit.incoming.kind == "text":
             await self._cancel(unit, state)
@@ -202,10 +203,10 @@ class Router:
         if unit.incoming.kind == "choice":
             token, answer = flows.split_choice(unit.incoming.choice)
             if token != pending.get("token"):
-                unit.reply(Reply(text=flow_texts.QUESTION_CLOSED))
+                unit.reply(Reply(text=texts.common.QUESTION_CLOSED))
                 return
             if answer in {"abandon", "keep"}:  # show the answer under the question, buttons gone
-                label = texts.ABANDON_YES if answer == "abandon" else texts.ABANDON_NO
+                label = texts.people.ABANDON_YES if answer == "abandon" else texts.people.ABANDON_NO
                 unit.reply(Reply(kind="edit", text=f"{pending['prompt']}\n→ {label}", token=token))
         if answer in {"abandon", "1", "bo ban nhap", "co", "yes"}:
             await engine_store.clear_conversation(unit.session, unit.incoming.channel, unit.incoming.chat_id)
@@ -217,15 +218,15 @@ class Router:
             await self._save_state(unit, state)
             unit.replies.extend(flows.resume(state["state"]).replies)
         else:
-            unit.reply(Reply(text=texts.ANSWER_ABANDON))
+            unit.reply(Reply(text=texts.people.ANSWER_ABANDON))
 
-    def _registration_context(self, unit: Unit, invite_id: int) -> flows.FlowContext:
-        return flows.FlowContext(
+    def _registration_context(self, unit: Unit, invite_id: int) -> FlowContext:
+        return FlowContext(
             session=unit.session, staff=None, today=unit.now.astimezone(self.settings.zone).date(),
             now=unit.now, incoming=unit.incoming, settings={"invite_id": invite_id},
         )
 
-    async def _apply(self, unit: Unit, flow: flows.Flow, step: flows.Step, **extra) -> None:
+    async def _apply(self, unit: Unit, flow: Flow, step: flows.Step, **extra) -> None:
         unit.replies.extend(step.replies)
         if step.state is None:
             await engine_store.clear_conversation(unit.session, unit.incoming.channel, unit.incoming.chat_id)
@@ -249,7 +250,7 @@ class Router:
             state = conversation.state if conversation else {}
             if state.get("kind") == "flow" and state.get("flow") in self.settings.services.flows:
                 flow = self._flow(state)
-                text = texts.DRAFT_EXPIRED.format(title=flow.title, minutes=minutes, command=flow.command)
+                text = texts.people.DRAFT_EXPIRED.format(title=flow.title, minutes=minutes, command=flow.command)
                 out.append((channel, chat_id, Reply(text=text)))
         return out
 

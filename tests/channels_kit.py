@@ -31,7 +31,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot import app as app_module
+from app import wiring as app_module
 from bot.config import load_config
 from storage import people
 from storage.domain import Identity, Staff

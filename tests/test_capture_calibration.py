@@ -7,9 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from bot import texts as flow_texts
-from handlers import capture_texts as t
-from handlers import texts as handler_texts
+import texts
 from storage import records
 from storage.record_models import CalibrationBatchRow
 from tests.conftest import frozen
@@ -35,13 +33,13 @@ async def test_typed_happy_path_saves_with_meta_in_eight_messages(env):
     app, sender, tech = env
     chat = Chat(app, sender, "tech")
     first = await chat.say("/kiemdinh")
-    assert first.startswith(t.CAL_DATE) and "Gõ “ok”: Hôm nay (13/01/2023)" in first
+    assert first.startswith(texts.capture.CAL_DATE) and "Gõ “ok”: Hôm nay (13/01/2023)" in first
     assert "1. Điện" in await chat.say("ok")
-    assert (await chat.say("dong ho")).startswith(t.CAL_VERIFIED)  # the field by folded text
-    assert (await chat.say("500")).startswith(t.CAL_REJECTED)
+    assert (await chat.say("dong ho")).startswith(texts.capture.CAL_VERIFIED)  # the field by folded text
+    assert (await chat.say("500")).startswith(texts.capture.CAL_REJECTED)
     review = await chat.script("0", "ok", "bỏ qua")
     assert review.splitlines()[:7] == [
-        t.CAL_TITLE, "Ngày: 13/01/2023", "Lĩnh vực: Đồng hồ đo nước", "Số PTĐ kiểm định: 500",
+        texts.capture.CAL_TITLE, "Ngày: 13/01/2023", "Lĩnh vực: Đồng hồ đo nước", "Số PTĐ kiểm định: 500",
         "Số PTĐ loại bỏ: 0", "Giấy chứng nhận: 500", "Khách hàng: —",
     ]
     assert await chat.say("1") == "Đã lưu lô kiểm định #1."
@@ -63,9 +61,9 @@ async def test_tapped_path_with_rejected_and_suggested_certificates(env):
     await chat.say("70")
     prompt = await chat.say("3")
     assert "Gõ “ok”: Cấp 67 giấy (= kiểm định − loại bỏ)" in prompt
-    await chat.tap(t.certificates_for_passed(67))
+    await chat.tap(texts.capture.certificates_for_passed(67))
     await chat.say("Điện lực Hưng Yên")
-    assert (await chat.tap(flow_texts.CONFIRM)).startswith("Đã lưu lô kiểm định #")
+    assert (await chat.tap(texts.common.CONFIRM)).startswith("Đã lưu lô kiểm định #")
     [batch] = await batches(app)
     assert (batch.verified, batch.rejected, batch.certificates, batch.customer) == (70, 3, 67, "Điện lực Hưng Yên")
 
@@ -84,7 +82,7 @@ async def test_shortcut_goes_straight_to_review_in_two_messages(env, shortcut, e
     app, sender, _ = env
     chat = Chat(app, sender, "tech")
     review = await chat.say(f"/kiemdinh {shortcut}")
-    assert flow_texts.REVIEW_HINT in review
+    assert texts.common.REVIEW_HINT in review
     assert (await chat.say("ok")).startswith("Đã lưu lô kiểm định #")
     assert chat.bot_messages == 2
     [b] = await batches(app)
@@ -96,21 +94,21 @@ async def test_unknown_field_lists_the_fields_and_starts_the_form(env):
     chat = Chat(app, sender, "tech")
     reply = await chat.say("/kiemdinh abc 5 0 5")
     assert reply.startswith("Không nhận ra lĩnh vực “abc”. Các lĩnh vực: Điện, Khối lượng,")
-    assert t.CAL_DATE in reply
+    assert texts.capture.CAL_DATE in reply
 
 
 async def test_ambiguous_field_says_so_and_starts_the_form(env):
     app, sender, _ = env
     chat = Chat(app, sender, "tech")
     reply = await chat.say("/kiemdinh d 5 0 5")
-    assert reply.startswith("“d” khớp với nhiều lĩnh vực: Điện, Dung tích,") and t.CAL_DATE in reply
+    assert reply.startswith("“d” khớp với nhiều lĩnh vực: Điện, Dung tích,") and texts.capture.CAL_DATE in reply
 
 
 async def test_shortcut_with_impossible_counts_asks_again(env):
     app, sender, _ = env
     chat = Chat(app, sender, "tech")
     reply = await chat.say("/kiemdinh dien 5 7 0")
-    assert reply.startswith(t.rejected_too_many(7, 5)) and t.CAL_REJECTED in reply
+    assert reply.startswith(texts.capture.rejected_too_many(7, 5)) and texts.capture.CAL_REJECTED in reply
     reply = await chat.say("/kiemdinh dien 5 1 9")
     assert "Bỏ bản nháp" in reply  # a command mid-form asks before dropping the draft
 
@@ -118,16 +116,16 @@ async def test_shortcut_with_impossible_counts_asks_again(env):
 @pytest.mark.parametrize(
     ("before", "bad", "message"),
     [
-        ([], "31/02/2023", flow_texts.date_impossible(31, 2, 2023)),
-        ([], "20/01/2023", flow_texts.date_in_future(dt.date(2023, 1, 20), TODAY)),
-        (["ok", "1"], "abc", flow_texts.COUNT_EXPECTED),
-        (["ok", "1"], "-3", flow_texts.COUNT_NEGATIVE),
-        (["ok", "1"], "1,5", flow_texts.COUNT_NOT_WHOLE),
-        (["ok", "1"], "1.5", flow_texts.COUNT_NOT_WHOLE),
-        (["ok", "1", "10"], "11", t.rejected_too_many(11, 10)),
-        (["ok", "1", "10", "2"], "9", t.certificates_too_many(9, 8)),
-        (["ok", "1", "10", "2", "8"], "x" * 5000, flow_texts.text_too_long(300)),
-        (["ok", "1", "10", "2", "8"], "   ", flow_texts.EMPTY),
+        ([], "31/02/2023", texts.common.date_impossible(31, 2, 2023)),
+        ([], "20/01/2023", texts.common.date_in_future(dt.date(2023, 1, 20), TODAY)),
+        (["ok", "1"], "abc", texts.common.COUNT_EXPECTED),
+        (["ok", "1"], "-3", texts.common.COUNT_NEGATIVE),
+        (["ok", "1"], "1,5", texts.common.COUNT_NOT_WHOLE),
+        (["ok", "1"], "1.5", texts.common.COUNT_NOT_WHOLE),
+        (["ok", "1", "10"], "11", texts.capture.rejected_too_many(11, 10)),
+        (["ok", "1", "10", "2"], "9", texts.capture.certificates_too_many(9, 8)),
+        (["ok", "1", "10", "2", "8"], "x" * 5000, texts.common.text_too_long(300)),
+        (["ok", "1", "10", "2", "8"], "   ", texts.common.EMPTY),
     ],
 )
 async def test_wrong_input_gets_one_sentence_and_the_same_question(env, before, bad, message):
@@ -146,34 +144,34 @@ async def test_sticker_location_and_photo_at_a_number(env):
     app, sender, _ = env
     chat = Chat(app, sender, "tech")
     await chat.script("/kiemdinh", "ok", "1")
-    assert (await chat.sticker()).startswith(flow_texts.UNSUPPORTED + "\n" + t.CAL_VERIFIED)
-    assert (await chat.location()).startswith(flow_texts.NUMBER_EXPECTED + "\n" + t.CAL_VERIFIED)
-    assert await chat.photo() == flow_texts.photo_received(1)
-    assert (await chat.say("5")).startswith(t.CAL_REJECTED)
+    assert (await chat.sticker()).startswith(texts.common.UNSUPPORTED + "\n" + texts.capture.CAL_VERIFIED)
+    assert (await chat.location()).startswith(texts.common.NUMBER_EXPECTED + "\n" + texts.capture.CAL_VERIFIED)
+    assert await chat.photo() == texts.common.photo_received(1)
+    assert (await chat.say("5")).startswith(texts.capture.CAL_REJECTED)
 
 
 async def test_location_where_text_is_expected(env):
     app, sender, _ = env
     chat = Chat(app, sender, "tech")
     await chat.script("/kiemdinh", "ok", "1", "5", "0", "ok")
-    assert (await chat.location()).startswith(flow_texts.TEXT_EXPECTED + "\n" + t.CAL_CUSTOMER)
+    assert (await chat.location()).startswith(texts.common.TEXT_EXPECTED + "\n" + texts.capture.CAL_CUSTOMER)
 
 
 async def test_back_edit_and_cancel(env):
     app, sender, _ = env
     chat = Chat(app, sender, "tech")
     await chat.script("/kiemdinh", "ok", "1", "10")
-    assert (await chat.say("quay lại")).startswith(t.CAL_VERIFIED)
+    assert (await chat.say("quay lại")).startswith(texts.capture.CAL_VERIFIED)
     review = await chat.script("12", "2", "ok", "bỏ qua")
     assert "Số PTĐ kiểm định: 12" in review and "Giấy chứng nhận: 10" in review
     edit_list = await chat.say("2")
-    assert flow_texts.PICK_EDIT in edit_list and "3. Số PTĐ kiểm định: 12" in edit_list
+    assert texts.common.PICK_EDIT in edit_list and "3. Số PTĐ kiểm định: 12" in edit_list
     await chat.say("3")
     reply = await chat.say("1")  # now fewer verified than rejected: rejected is asked again
-    assert reply.startswith(t.rejected_too_many(2, 1)) and t.CAL_REJECTED in reply
+    assert reply.startswith(texts.capture.rejected_too_many(2, 1)) and texts.capture.CAL_REJECTED in reply
     review = await chat.script("0", "1")
     assert "Số PTĐ kiểm định: 1" in review and "Giấy chứng nhận: 1" in review
-    assert await chat.say("hủy") == handler_texts.CANCELLED
+    assert await chat.say("hủy") == texts.people.CANCELLED
     assert await batches(app) == []
 
 
@@ -181,13 +179,13 @@ async def test_double_confirm_saves_once(env):
     app, sender, _ = env
     chat = Chat(app, sender, "tech")
     await chat.say("/kiemdinh dien 5 0 5")
-    confirm = chat.key_of(flow_texts.CONFIRM)
-    await chat.tap(flow_texts.CONFIRM)
+    confirm = chat.key_of(texts.common.CONFIRM)
+    await chat.tap(texts.common.CONFIRM)
     from bot.messages import Incoming
 
     again = await chat.send(Incoming("console", "tech", "tech", "dup-tap", "choice", choice=confirm))
-    assert again == flow_texts.QUESTION_CLOSED
-    assert await chat.say("1") == handler_texts.NO_FLOW_HINT
+    assert again == texts.common.QUESTION_CLOSED
+    assert await chat.say("1") == texts.people.NO_FLOW_HINT
     assert len(await batches(app)) == 1
 
 
@@ -195,7 +193,7 @@ async def test_a_user_without_the_role_is_refused(env):
     app, sender, _ = env
     await add_staff(app, "Lê Kiểm Tra", {"inspector"}, "insp")
     reply = await Chat(app, sender, "insp").say("/kiemdinh dien 5 0 5")
-    assert reply == handler_texts.NOT_ALLOWED.format(command="kiemdinh", roles="kỹ thuật viên kiểm định")
+    assert reply == texts.people.NOT_ALLOWED.format(command="kiemdinh", roles="kỹ thuật viên kiểm định")
     assert await batches(app) == []
 
 
@@ -205,7 +203,7 @@ async def test_closed_period_is_refused_at_the_date(env):
     chat = Chat(app, sender, "tech")
     await chat.say("/kiemdinh")
     reply = await chat.say("ok")
-    assert reply.startswith("Kỳ 01/2023 (15/12/2022 – 14/01/2023) đã chốt") and t.CAL_DATE in reply
+    assert reply.startswith("Kỳ 01/2023 (15/12/2022 – 14/01/2023) đã chốt") and texts.capture.CAL_DATE in reply
     reply = await chat.say("/kiemdinh dien 5 0 5")
     assert "Bỏ bản nháp" in reply
     await chat.say("1")
@@ -228,5 +226,5 @@ async def test_manager_may_enter_in_a_closed_period_audited_as_correction(env):
     chat = Chat(app, sender, "boss")
     review = await chat.say("/kiemdinh dien 5 0 5")
     assert "⚠ Kỳ 01/2023 đã chốt" in review
-    assert (await chat.say("1")).endswith(t.CORRECTION_SUFFIX.format(period="01/2023"))
+    assert (await chat.say("1")).endswith(texts.capture.CORRECTION_SUFFIX.format(period="01/2023"))
     assert await audit_actions(app, "calibration_batch") == [("create", "1"), ("correct", "1")]

@@ -33,11 +33,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import texts as flow_texts
+import texts
 from bot.config import load_config
-from handlers import capture_texts as t
-from handlers import texts
-from handlers.periods import period_label
+from handlers.capture import period_label
 from reports.periods import period_of
 from tests.conftest import REPO
 from tests.fakes import FakeTelegram, FakeZalo
@@ -255,25 +253,25 @@ async def test_zalo_form_survives_sigkill_between_questions(processes):
         today = local_today()
         tech = ZaloPerson(bot, fake, ZL_TECH)
         assert "1. Có\n2. Không" in await tech.say(f"/start {code}")
-        assert await tech.say("1") == texts.REGISTERED.format(roles="kỹ thuật viên kiểm định")
+        assert await tech.say("1") == texts.people.REGISTERED.format(roles="kỹ thuật viên kiểm định")
 
-        today_label = flow_texts.today_label(today)
-        assert await tech.say("/kiemdinh") == f"{t.CAL_DATE}\nGõ “ok”: {today_label}\n(“hủy”)"
-        assert (await tech.say("ok")).startswith(f"{t.CAL_FIELD}\n1. Điện\n")
-        assert (await tech.say("7")).startswith(t.CAL_VERIFIED)
+        today_label = texts.common.today_label(today)
+        assert await tech.say("/kiemdinh") == f"{texts.capture.CAL_DATE}\nGõ “ok”: {today_label}\n(“hủy”)"
+        assert (await tech.say("ok")).startswith(f"{texts.capture.CAL_FIELD}\n1. Điện\n")
+        assert (await tech.say("7")).startswith(texts.capture.CAL_VERIFIED)
         asked = await tech.say("500")  # the third answer; its reply is sent and marked sent
-        assert asked.startswith(t.CAL_REJECTED) and f"Gõ “ok”: {t.CAL_NONE_REJECTED}" in asked
+        assert asked.startswith(texts.capture.CAL_REJECTED) and f"Gõ “ok”: {texts.capture.CAL_NONE_REJECTED}" in asked
 
         assert bot.rows("SELECT count(*) FROM conversations") == [(1,)]  # the draft is in the file
         await bot.kill()
         await bot.start()
         certificates = await tech.say("0")  # the same question: how many were rejected
-        assert certificates.startswith(t.CAL_CERTIFICATES + "\n")
-        assert "Gõ “ok”: " + t.certificates_for_passed(500) in certificates
-        assert (await tech.say("ok")).startswith(t.CAL_CUSTOMER)
+        assert certificates.startswith(texts.capture.CAL_CERTIFICATES + "\n")
+        assert "Gõ “ok”: " + texts.capture.certificates_for_passed(500) in certificates
+        assert (await tech.say("ok")).startswith(texts.capture.CAL_CUSTOMER)
         review = await tech.say("bỏ qua")
         assert review.splitlines()[:7] == [
-            t.CAL_TITLE, f"Ngày: {today:%d/%m/%Y}", "Lĩnh vực: Đồng hồ đo nước", "Số PTĐ kiểm định: 500",
+            texts.capture.CAL_TITLE, f"Ngày: {today:%d/%m/%Y}", "Lĩnh vực: Đồng hồ đo nước", "Số PTĐ kiểm định: 500",
             "Số PTĐ loại bỏ: 0", "Giấy chứng nhận: 500", "Khách hàng: —",
         ]
         assert await tech.say("1") == "Đã lưu lô kiểm định #1."
@@ -295,44 +293,44 @@ async def test_telegram_form_survives_sigkill_and_old_keyboards_after_restart(pr
         today = local_today()
         tech = TelegramPerson(bot, fake, TG_TECH)
         await tech.say(f"/start {code}")
-        assert (await tech.tap(flow_texts.YES)).startswith("Đăng ký xong")
+        assert (await tech.tap(texts.common.YES)).startswith("Đăng ký xong")
 
-        assert await tech.say("/kiemdinh") == t.CAL_DATE
+        assert await tech.say("/kiemdinh") == texts.capture.CAL_DATE
         date_question = tech.messages[-1]
-        assert labels(date_question) == [flow_texts.today_label(today), flow_texts.CANCEL]
-        assert await tech.tap(flow_texts.today_label(today)) == t.CAL_FIELD
+        assert labels(date_question) == [texts.common.today_label(today), texts.common.CANCEL]
+        assert await tech.tap(texts.common.today_label(today)) == texts.capture.CAL_FIELD
         field_question = tech.messages[-1]
-        assert await tech.tap("Đồng hồ đo nước") == t.CAL_VERIFIED
+        assert await tech.tap("Đồng hồ đo nước") == texts.capture.CAL_VERIFIED
         verified_question = tech.messages[-1]
-        assert await tech.say("500") == t.CAL_REJECTED  # the third answer, typed: the keyboard stays
+        assert await tech.say("500") == texts.capture.CAL_REJECTED  # the third answer, typed: the keyboard stays
         rejected_question = tech.messages[-1]
-        assert labels(rejected_question)[0] == t.CAL_NONE_REJECTED
-        assert flow_texts.CANCEL in labels(verified_question)
+        assert labels(rejected_question)[0] == texts.capture.CAL_NONE_REJECTED
+        assert texts.common.CANCEL in labels(verified_question)
         before_kill = len(tech.messages)
 
         assert bot.rows("SELECT count(*) FROM conversations") == [(1,)]  # the draft is in the file
         await bot.kill()
         await bot.start()
         # a keyboard of a question answered before the kill: closed, and the draft is untouched
-        closed = await tech.tap(flow_texts.CANCEL, verified_question, shown=False)
-        assert closed == flow_texts.QUESTION_CLOSED
+        closed = await tech.tap(texts.common.CANCEL, verified_question, shown=False)
+        assert closed == texts.common.QUESTION_CLOSED
         # the refused tap edits nothing: the closed question does not pretend it was answered "Hủy"
-        assert verified_question.text == t.CAL_VERIFIED and not verified_question.edits
+        assert verified_question.text == texts.capture.CAL_VERIFIED and not verified_question.edits
         # the keyboard of the current question, sent before the kill, still answers it
-        certificates = await tech.tap(t.CAL_NONE_REJECTED, rejected_question)
-        assert certificates == t.CAL_CERTIFICATES
-        assert labels(tech.messages[-1])[0] == t.certificates_for_passed(500)
-        assert await tech.tap(t.certificates_for_passed(500)) == t.CAL_CUSTOMER
-        review = await tech.tap(flow_texts.SKIP)
+        certificates = await tech.tap(texts.capture.CAL_NONE_REJECTED, rejected_question)
+        assert certificates == texts.capture.CAL_CERTIFICATES
+        assert labels(tech.messages[-1])[0] == texts.capture.certificates_for_passed(500)
+        assert await tech.tap(texts.capture.certificates_for_passed(500)) == texts.capture.CAL_CUSTOMER
+        review = await tech.tap(texts.common.SKIP)
         assert review.splitlines()[:7] == [
-            t.CAL_TITLE, f"Ngày: {today:%d/%m/%Y}", "Lĩnh vực: Đồng hồ đo nước", "Số PTĐ kiểm định: 500",
+            texts.capture.CAL_TITLE, f"Ngày: {today:%d/%m/%Y}", "Lĩnh vực: Đồng hồ đo nước", "Số PTĐ kiểm định: 500",
             "Số PTĐ loại bỏ: 0", "Giấy chứng nhận: 500", "Khách hàng: —",
         ]
-        assert await tech.tap(flow_texts.CONFIRM) == "Đã lưu lô kiểm định #1."
+        assert await tech.tap(texts.common.CONFIRM) == "Đã lưu lô kiểm định #1."
         # every tapped question shows its answer without buttons
-        assert date_question.text == f"{t.CAL_DATE}\n→ {flow_texts.today_label(today)}"
-        assert field_question.text == f"{t.CAL_FIELD}\n→ Đồng hồ đo nước"
-        assert rejected_question.text == f"{t.CAL_REJECTED}\n→ {t.CAL_NONE_REJECTED}"
+        assert date_question.text == f"{texts.capture.CAL_DATE}\n→ {texts.common.today_label(today)}"
+        assert field_question.text == f"{texts.capture.CAL_FIELD}\n→ Đồng hồ đo nước"
+        assert rejected_question.text == f"{texts.capture.CAL_REJECTED}\n→ {texts.capture.CAL_NONE_REJECTED}"
         assert all(m.inline_keyboard == [] for m in (date_question, field_question, rejected_question))
         await bot.stop()
 
@@ -359,8 +357,8 @@ async def test_zalo_date_in_a_month_closed_by_chotky_is_refused_and_asked_again(
         await manager.say(f"/start {manager_code}")
         assert (await manager.say("1")).startswith("Đăng ký xong")
         review = await manager.say(f"/chotky {label}")
-        assert review.startswith(t.close_review(label, last_month.start, last_month.end))
-        assert await manager.say("1") == t.closed_done(label)
+        assert review.startswith(texts.capture.close_review(label, last_month.start, last_month.end))
+        assert await manager.say("1") == texts.capture.closed_done(label)
         [(closed_by,)] = bot.rows("SELECT closed_by FROM closed_periods WHERE period = ?", last_month.key)
         assert bot.rows("SELECT staff_id FROM identities WHERE user_id = ?", ZL_MANAGER) == [(closed_by,)]
 
@@ -368,12 +366,12 @@ async def test_zalo_date_in_a_month_closed_by_chotky_is_refused_and_asked_again(
         await tech.say(f"/start {tech_code}")
         assert (await tech.say("1")).startswith("Đăng ký xong")
         question = await tech.say("/kiemdinh")
-        assert question.startswith(t.CAL_DATE)
+        assert question.startswith(texts.capture.CAL_DATE)
         refused = await tech.say(f"{last_month.end:%d/%m/%Y}")
-        refusal = t.period_closed(label, last_month.start, last_month.end)
+        refusal = texts.capture.period_closed(label, last_month.start, last_month.end)
         assert refused == f"{refusal}\n{question}"
-        assert (await tech.say("ok")).startswith(t.CAL_FIELD)  # today is in the open month: the form goes on
-        assert await tech.say("hủy") == texts.CANCELLED
+        assert (await tech.say("ok")).startswith(texts.capture.CAL_FIELD)  # today is in the open month: the form goes on
+        assert await tech.say("hủy") == texts.people.CANCELLED
         await bot.stop()
 
         assert batches(bot) == []

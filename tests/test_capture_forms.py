@@ -7,9 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from bot import texts as flow_texts
-from handlers import capture_texts as t
-from handlers import texts as handler_texts
+import texts
 from storage import records
 from storage.record_models import ActivityRow, LicenceRow, PlanRow
 from tests.conftest import frozen
@@ -48,7 +46,7 @@ async def test_licence_expiry_follows_the_rules(env, kind, action, extra, expiry
     chat = Chat(app, sender, "lic")
     await chat.script("/giayphep", kind, action, "GP-12/2023", "Bệnh viện Đa khoa Phố Nối", "bỏ qua", "ok")
     review = await chat.script(*extra) if extra else chat_last(sender, "lic")
-    assert flow_texts.REVIEW_HINT in review and "Được cấp cho: Bệnh viện Đa khoa Phố Nối" in review
+    assert texts.common.REVIEW_HINT in review and "Được cấp cho: Bệnh viện Đa khoa Phố Nối" in review
     assert (await chat.say("1")) == "Đã lưu giấy phép #1."
     [licence] = await rows(app, LicenceRow, records.get_licence)
     assert licence.issue_date == dt.date(2023, 1, 13) and licence.expiry_date == expiry
@@ -56,7 +54,7 @@ async def test_licence_expiry_follows_the_rules(env, kind, action, extra, expiry
 
 
 def chat_last(sender, user: str) -> str:
-    from bot.flow import render_numbered
+    from bot.channels.numbered import render_numbered
 
     return render_numbered(sender.sent[user][-1])
 
@@ -64,25 +62,25 @@ def chat_last(sender, user: str) -> str:
 @pytest.mark.parametrize(
     ("bad", "message"),
     [
-        ("31/02/2026", t.LIC_DATE_EXPECTED),
-        ("mai", t.LIC_DATE_EXPECTED),
-        ("01/01/2023", t.LIC_EXPIRY_BEFORE_ISSUE.format(issued="13/01/2023")),
+        ("31/02/2026", texts.capture.LIC_DATE_EXPECTED),
+        ("mai", texts.capture.LIC_DATE_EXPECTED),
+        ("01/01/2023", texts.capture.LIC_EXPIRY_BEFORE_ISSUE.format(issued="13/01/2023")),
     ],
 )
 async def test_licence_bad_expiry(env, bad, message):
     app, sender = env
     chat = Chat(app, sender, "lic")
     await chat.script("/giayphep", "1", "1", "GP-1", "Phòng khám An Bình", "bỏ qua", "ok")
-    assert (await chat.say(bad)).startswith(message + "\n" + t.LIC_EXPIRY)
+    assert (await chat.say(bad)).startswith(message + "\n" + texts.capture.LIC_EXPIRY)
 
 
 async def test_licence_refuses_an_empty_holder_and_other_roles(env):
     app, sender = env
     chat = Chat(app, sender, "lic")
     await chat.script("/licence", "1", "1", "GP-1")
-    assert (await chat.say("  ")).startswith(flow_texts.EMPTY + "\n" + t.LIC_HOLDER)
+    assert (await chat.say("  ")).startswith(texts.common.EMPTY + "\n" + texts.capture.LIC_HOLDER)
     refused = await Chat(app, sender, "clerk").say("/giayphep")
-    assert refused == handler_texts.NOT_ALLOWED.format(command="giayphep", roles="cán bộ cấp phép")
+    assert refused == texts.people.NOT_ALLOWED.format(command="giayphep", roles="cán bộ cấp phép")
 
 
 # --- activities -----------------------------------------------------------------------------------
@@ -102,7 +100,7 @@ async def test_activity_asks_what_its_kind_needs(env, kind, answers, expected):
     chat = Chat(app, sender, "clerk")
     await chat.script("/hoatdong", kind)
     review = await chat.script(*answers)
-    assert flow_texts.REVIEW_HINT in review
+    assert texts.common.REVIEW_HINT in review
     assert (await chat.say("1")) == "Đã lưu hoạt động #1."
     [activity] = await rows(app, ActivityRow, records.get_activity)
     assert (activity.count, activity.detail, activity.authors, activity.decision) == expected
@@ -112,9 +110,9 @@ async def test_activity_count_zero_and_authors_zero_are_refused(env):
     app, sender = env
     chat = Chat(app, sender, "boss")  # managers record activities too
     await chat.script("/activity", "7", "ok")
-    assert (await chat.say("0")).startswith(t.ACT_COUNT_ZERO + "\n" + t.ACT_COUNT)
+    assert (await chat.say("0")).startswith(texts.capture.ACT_COUNT_ZERO + "\n" + texts.capture.ACT_COUNT)
     await chat.say("1")
-    assert (await chat.say("0")).startswith(t.ACT_AUTHORS_ZERO + "\n" + t.ACT_AUTHORS)
+    assert (await chat.say("0")).startswith(texts.capture.ACT_AUTHORS_ZERO + "\n" + texts.capture.ACT_AUTHORS)
 
 
 # --- plans ----------------------------------------------------------------------------------------
@@ -129,11 +127,11 @@ async def test_plan_is_created_listed_closed_and_reopened(env):
     assert "Số, ký hiệu: 3826/KH-TĐC" in review and "Loại: Kiểm tra" in review
     assert (await chat.say("1")) == "Đã lưu kế hoạch #1."
     assert "#1 Kiểm tra 3826/KH-TĐC: Kiểm tra đo lường xăng dầu" in await chat.say("/kehoach dong")
-    assert (await chat.say("/kehoach đóng 1")) == t.PLAN_CLOSED.format(id=1, number="3826/KH-TĐC")
+    assert (await chat.say("/kehoach đóng 1")) == texts.capture.PLAN_CLOSED.format(id=1, number="3826/KH-TĐC")
     async with app.db.read() as session:
         assert await records.list_plans(session, open_only=True) == []
-    assert (await chat.say("/kehoach mo 1")) == t.PLAN_REOPENED.format(id=1, number="3826/KH-TĐC")
-    assert (await chat.say("/kehoach dong 9")) == t.PLAN_NOT_FOUND.format(id=9)
+    assert (await chat.say("/kehoach mo 1")) == texts.capture.PLAN_REOPENED.format(id=1, number="3826/KH-TĐC")
+    assert (await chat.say("/kehoach dong 9")) == texts.capture.PLAN_NOT_FOUND.format(id=9)
     assert await audit_actions(app, "plan") == [("create", "1"), ("update", "1"), ("update", "1")]
     [plan] = await rows(app, PlanRow, records.get_plan)
     assert plan.is_open and plan.kind == "kiem_tra"
@@ -142,7 +140,7 @@ async def test_plan_is_created_listed_closed_and_reopened(env):
 async def test_plan_is_for_managers_only(env):
     app, sender = env
     refused = await Chat(app, sender, "clerk").say("/kehoach")
-    assert refused == handler_texts.NOT_ALLOWED.format(command="kehoach", roles="lãnh đạo")
+    assert refused == texts.people.NOT_ALLOWED.format(command="kehoach", roles="lãnh đạo")
 
 
 async def test_going_back_from_the_first_licence_question_is_harmless(config, db):

@@ -7,8 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from bot import texts as flow_texts
-from handlers import inspection_texts as T
+import texts
 from storage import engine_store, records
 from storage.domain import Facility, RecordMeta
 from storage.record_models import FacilityRow, InspectionRow
@@ -60,11 +59,11 @@ async def test_compliant_fuel_station_in_few_messages(field):
     app, sender, ids = field
     chat = Chat(app, sender, "an")
     seen = [await chat.say(line) for line in COMPLIANT]
-    assert seen[0].startswith(T.ASK_PLAN) and "1. 3826/KH-TĐC ngày 03/01/2023" in seen[0]
+    assert seen[0].startswith(texts.inspection.ASK_PLAN) and "1. 3826/KH-TĐC ngày 03/01/2023" in seen[0]
     assert "Gõ “ok”: Hôm nay (13/01/2023)" in seen[1]
     assert "1. Xăng dầu\n2. Thiết bị điện - điện tử\n3. Gas\n4. Khác" in seen[2]
     assert "1. Cửa hàng xăng dầu Minh Phát (xã Tân Dân, MST 0101234567)\n2. ➕ Thêm cơ sở mới" in seen[4]
-    assert seen[6] == f"{T.ASK_GPS}\n(“bỏ qua” · “quay lại” · “hủy”)"  # the same question as on Telegram
+    assert seen[6] == f"{texts.inspection.ASK_GPS}\n(“bỏ qua” · “quay lại” · “hủy”)"  # the same question as on Telegram
     assert "• Phương tiện đo còn hiệu lực kiểm định" in seen[7] and "±0,45 %" in seen[7]
     review = seen[-1]
     for line in (
@@ -81,7 +80,7 @@ async def test_compliant_fuel_station_in_few_messages(field):
         "1. Xác nhận",
     ):
         assert line in review.splitlines(), line
-    assert T.ASK_VIOLATIONS not in "".join(seen)  # nothing wrong, no action: no violations question
+    assert texts.inspection.ASK_VIOLATIONS not in "".join(seen)  # nothing wrong, no action: no violations question
     done = await chat.say("1")
     saved = await visits(app)
     assert done == f"Đã lưu biên bản kiểm tra #{saved[0].id} — Cửa hàng xăng dầu Minh Phát (đạt)."
@@ -111,10 +110,10 @@ async def test_telegram_taps_location_pin_and_a_teammate(field):
     await chat.say("xang dau minh")
     await chat.tap("Minh Phát")
     more = await chat.tap("Có")
-    assert T.ASK_INSPECTOR in more and "Nguyễn Văn An" in more and "Lê Văn Chi" not in more
+    assert texts.inspection.ASK_INSPECTOR in more and "Nguyễn Văn An" in more and "Lê Văn Chi" not in more
     await chat.tap("Trần Thị Bình")
     asked = await chat.tap("Không")
-    assert chat.last.ask_location and asked.startswith(T.ASK_GPS)
+    assert chat.last.ask_location and asked.startswith(texts.inspection.ASK_GPS)
     await chat.pin(20.6461, 106.0511)
     await chat.tap("Có")
     await chat.say("CD01 -0,2")
@@ -164,7 +163,7 @@ async def test_a_draft_of_the_former_typed_twin_goes_on_with_the_one_form(field)
         stored["flow"] = draft["flow"] = "inspection_text"
         await engine_store.put_conversation(session, "console", "an", stored, app.clock.now(), None)
     asked = await chat.say("1")
-    assert asked.startswith(T.ASK_GPS)
+    assert asked.startswith(texts.inspection.ASK_GPS)
     async with app.db.read() as session:
         assert (await engine_store.get_conversation(session, "console", "an")).state["flow"] == "inspection"
     review = await chat.say("Thôn Đông, xã Tân Dân")
@@ -179,7 +178,7 @@ async def test_non_compliant_electrical_shop_new_facility_found_again_unaccented
     chat = Chat(app, sender, "an")
     await chat.many("/kiemtra", "1", "hôm qua", "2", "điện máy")
     picked = await chat.say("1")
-    assert picked == T.ASK_NEW_NAME + "\n(“quay lại” · “hủy”)"
+    assert picked == texts.inspection.ASK_NEW_NAME + "\n(“quay lại” · “hủy”)"
     await chat.many("Điện máy Hoàng Gia", "0109876543-001", "Số 5 đường Nguyễn Văn Linh, phường Hiến Nam")
     await chat.many("không", "bỏ qua")
     each = await chat.say("không")
@@ -187,10 +186,10 @@ async def test_non_compliant_electrical_shop_new_facility_found_again_unaccented
     note = await chat.say("1")
     assert note.startswith("Ghi nhãn, gắn tem CR đúng quy định?")
     note = await chat.say("2")
-    assert note.startswith(T.ASK_NOTE)
+    assert note.startswith(texts.inspection.ASK_NOTE)
     await chat.say("3 ổ cắm không có tem CR")
     fine = await chat.say("4")
-    assert fine.startswith(T.ASK_FINE)
+    assert fine.startswith(texts.inspection.ASK_FINE)
     await chat.say("2.500.000")
     review = await chat.say("Bày bán ổ cắm chưa gắn tem CR")
     for line in (
@@ -234,7 +233,7 @@ async def test_new_facility_with_a_known_tax_code_uses_the_remembered_one(field)
         "/kiemtra", "1", "ok", "1", "cay xang", "1", "Cây xăng Minh Phát", "0101234567", "xã Tân Dân",
         "không", "bỏ qua", "có", "-0,1", "1",
     )
-    assert T.review_tax_code_known("Cửa hàng xăng dầu Minh Phát") in review
+    assert texts.inspection.review_tax_code_known("Cửa hàng xăng dầu Minh Phát") in review
     await chat.say("1")
     [visit] = await visits(app)
     assert visit.facility_id == ids["station"].id and visit.pumps[0].serial == ""
@@ -245,12 +244,12 @@ async def test_pump_by_pump_when_not_all_met(field):
     chat = Chat(app, sender, "an")
     await chat.many(*COMPLIANT[:8], "không")
     await chat.many("1", "1", "1")  # the three criteria: đạt
-    assert (await chat.say("CD01")).startswith(T.ASK_PUMP_CERT)
+    assert (await chat.say("CD01")).startswith(texts.inspection.ASK_PUMP_CERT)
     await chat.many("có", "không")
     wrong = await chat.say("abc")
-    assert wrong.startswith(flow_texts.DECIMAL_EXPECTED) and T.pump_error_prompt(0.45) in wrong
+    assert wrong.startswith(texts.common.DECIMAL_EXPECTED) and texts.inspection.pump_error_prompt(0.45) in wrong
     more = await chat.say("-0,5")
-    assert more.startswith(T.ASK_MORE_PUMPS)
+    assert more.startswith(texts.inspection.ASK_MORE_PUMPS)
     await chat.many("có", "CD02", "có", "có", "0,3", "không")
     review = await chat.many("2", "Niêm phong cột CD01 bị đứt")
     assert "  ✗ CD01: -0,5 % — vượt giới hạn ±0,45 %, niêm phong không nguyên vẹn" in review
@@ -271,15 +270,15 @@ async def test_pump_by_pump_when_not_all_met(field):
     [
         (["/kiemtra", "1"], "14/01/2023", "Ngày 14/01/2023 chưa đến (hôm nay là 13/01/2023), hãy nhập một ngày đã qua."),
         (["/kiemtra", "1"], "31/02/2023", "Không có ngày 31/02/2023, hãy kiểm tra lại ngày và tháng."),
-        (["/kiemtra", "1", "ok", "1"], "x" * 5000, flow_texts.text_too_long(100)),
-        (["/kiemtra", "1", "ok", "1"], "m", T.QUERY_TOO_SHORT),
-        (["/kiemtra", "1", "ok", "1", "minh", "2"], "   ", flow_texts.EMPTY),
-        (["/kiemtra", "1", "ok", "1", "minh", "2"], "x" * 5000, flow_texts.text_too_long(300)),
-        (["/kiemtra", "1", "ok", "1", "minh", "2", "Cây xăng Số 9"], "12345", T.TAX_CODE_BAD),
-        (COMPLIANT[:9], "CD01 abc", T.pump_serial_bad(1, "CD01 abc")),
-        (COMPLIANT[:9], "CD01 -0,2; CD02 150", T.PUMP_ERROR_RANGE),
-        (COMPLIANT[:10] + ["4"], "0", T.FINE_POSITIVE),
-        (COMPLIANT[:10] + ["4"], "abc", flow_texts.COUNT_EXPECTED),
+        (["/kiemtra", "1", "ok", "1"], "x" * 5000, texts.common.text_too_long(100)),
+        (["/kiemtra", "1", "ok", "1"], "m", texts.inspection.QUERY_TOO_SHORT),
+        (["/kiemtra", "1", "ok", "1", "minh", "2"], "   ", texts.common.EMPTY),
+        (["/kiemtra", "1", "ok", "1", "minh", "2"], "x" * 5000, texts.common.text_too_long(300)),
+        (["/kiemtra", "1", "ok", "1", "minh", "2", "Cây xăng Số 9"], "12345", texts.inspection.TAX_CODE_BAD),
+        (COMPLIANT[:9], "CD01 abc", texts.inspection.pump_serial_bad(1, "CD01 abc")),
+        (COMPLIANT[:9], "CD01 -0,2; CD02 150", texts.inspection.PUMP_ERROR_RANGE),
+        (COMPLIANT[:10] + ["4"], "0", texts.inspection.FINE_POSITIVE),
+        (COMPLIANT[:10] + ["4"], "abc", texts.common.COUNT_EXPECTED),
     ],
 )
 async def test_wrong_input_repeats_the_question(field, answers, bad, expected):
@@ -295,8 +294,8 @@ async def test_sticker_and_location_where_text_is_expected(field):
     app, sender, _ = field
     chat = Chat(app, sender, "an")
     question = await chat.many("/kiemtra", "1", "ok", "1")
-    assert await chat.other("sticker") == f"{flow_texts.UNSUPPORTED}\n{question}"
-    assert await chat.pin(20.6, 106.0) == f"{flow_texts.TEXT_EXPECTED}\n{question}"
+    assert await chat.other("sticker") == f"{texts.common.UNSUPPORTED}\n{question}"
+    assert await chat.pin(20.6, 106.0) == f"{texts.common.TEXT_EXPECTED}\n{question}"
     listed = await chat.say("minh")  # nothing answered before was lost
     assert "Cửa hàng xăng dầu Minh Phát" in listed
 
@@ -306,14 +305,14 @@ async def test_back_edit_and_cancel(field):
     chat = Chat(app, sender, "an")
     await chat.many(*COMPLIANT[:5])
     back = await chat.say("quay lại")
-    assert back.startswith(T.ASK_QUERY)
+    assert back.startswith(texts.inspection.ASK_QUERY)
     review = await chat.many("minh", *COMPLIANT[5:])
     assert "Ngày: 13/01/2023" in review
     edit_list = await chat.say("sửa")
     assert "Ngày: 13/01/2023" in edit_list
     number = next(line.split(".")[0] for line in edit_list.splitlines() if line.split(". ", 1)[-1].startswith("Ngày:"))
     asked = await chat.say(number)
-    assert asked.startswith(T.ASK_DATE) and "(13/01/2023)" in asked
+    assert asked.startswith(texts.inspection.ASK_DATE) and "(13/01/2023)" in asked
     review = await chat.say("hôm qua")
     assert "Ngày: 12/01/2023" in review and "Cột đo (2):" in review  # the rest is kept
     assert await chat.say("hủy") == "Đã hủy, không có gì được lưu."
@@ -339,7 +338,7 @@ async def test_double_confirm_saves_once(field):
     second = await chat.other("choice", choice=confirm.key)
     typed = await chat.say("1")
     assert first.startswith("Đã lưu biên bản kiểm tra #")
-    assert second == flow_texts.QUESTION_CLOSED and typed == "Gõ /help để xem các lệnh bạn dùng được."
+    assert second == texts.common.QUESTION_CLOSED and typed == "Gõ /help để xem các lệnh bạn dùng được."
     assert len(await visits(app)) == 1
 
 
@@ -347,7 +346,7 @@ async def test_photos_at_any_step_are_kept(field):
     app, sender, _ = field
     chat = Chat(app, sender, "an")
     await chat.many(*COMPLIANT[:4])
-    assert await chat.other("photo", photo_path="media/a.jpg") == flow_texts.photo_received(1)
+    assert await chat.other("photo", photo_path="media/a.jpg") == texts.common.photo_received(1)
     await chat.many(*COMPLIANT[4:9])
     await chat.other("photo", photo_path="media/b.jpg")
     review = await chat.many(*COMPLIANT[9:])
@@ -372,7 +371,7 @@ async def test_no_open_plan(config, db):
     await add_staff(app, "Nguyễn Văn An", {"inspector"}, "an")
     await add_plan(app, is_open=False)
     chat = Chat(app, sender, "an")
-    assert await chat.say("/kiemtra") == T.NO_OPEN_PLAN
+    assert await chat.say("/kiemtra") == texts.inspection.NO_OPEN_PLAN
     async with app.db.read() as session:
         assert await engine_store.get_conversation(session, "console", "an") is None
 
@@ -388,7 +387,7 @@ async def test_a_visit_already_recorded_by_a_teammate_cannot_be_picked(field):
     [visit] = await visits(app)
     assert f"1. Cửa hàng xăng dầu Minh Phát — đã có biên bản #{visit.id}" in listed
     refused = await chat.say("1")
-    assert refused.startswith(T.facility_already_recorded(visit.id))
+    assert refused.startswith(texts.inspection.facility_already_recorded(visit.id))
     assert len(await visits(app)) == 1
 
 
@@ -400,11 +399,11 @@ async def test_duplicate_at_the_review_is_warned_and_refused(field):
     await an.say("1")
     [visit] = await visits(app)
     again = await binh.say("sửa")  # anything that shows the review again warns
-    assert again.startswith(flow_texts.PICK_EDIT)
+    assert again.startswith(texts.common.PICK_EDIT)
     review = await binh.say("quay lại")
-    assert T.review_duplicate(visit.id, "Nguyễn Văn An", TODAY) in review
+    assert texts.inspection.review_duplicate(visit.id, "Nguyễn Văn An", TODAY) in review
     refused = await binh.say("1")
-    assert refused == T.refused_duplicate(visit.id, "Nguyễn Văn An")
+    assert refused == texts.inspection.refused_duplicate(visit.id, "Nguyễn Văn An")
     assert len(await visits(app)) == 1
 
 
@@ -420,7 +419,7 @@ async def test_same_facility_another_day_is_another_visit(field):
 
 async def test_closed_period_refused_at_the_date_and_at_save(field):
     """Month 01/2023 runs 15/12/2022–14/01/2023; 12/2022 (to 14/12/2022) is closed by a manager."""
-    from handlers import periods
+    from handlers import capture
     from reports.periods import period_of
     from storage import periods_store
 
@@ -430,9 +429,9 @@ async def test_closed_period_refused_at_the_date_and_at_save(field):
     chat = Chat(app, sender, "an")
     question = await chat.many("/kiemtra", "1")
     refused = await chat.say("10/12/2022")
-    assert refused == f"{periods.refusal(period_of(dt.date(2022, 12, 10), 14))}\n{question}"
+    assert refused == f"{capture.refusal(period_of(dt.date(2022, 12, 10), 14))}\n{question}"
     await chat.many(*COMPLIANT[2:])  # today is open: the form goes on
     async with app.db.unit_of_work() as session:  # the month is closed while the review is on screen
         await periods_store.close_period(session, "2023-01", ids["an"].id, app.clock.now())
-    assert await chat.say("1") == periods.refusal(period_of(TODAY, 14))
+    assert await chat.say("1") == capture.refusal(period_of(TODAY, 14))
     assert await visits(app) == []

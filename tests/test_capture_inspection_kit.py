@@ -10,8 +10,8 @@ import dataclasses
 import datetime as dt
 import itertools
 
-from bot.app import build_app
-from bot.flow import render_numbered
+from app.wiring import build_app
+from bot.channels.numbered import render_numbered
 from bot.messages import Incoming, Location, Reply
 from storage import people, records
 from storage.domain import Identity, Plan, RecordMeta

@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+import texts
 from bot.config import load_config
 from bot.messages import Incoming, Location
-from handlers import texts as handler_texts
 from storage import records
 from storage.db import open_database
 from storage.domain import Facility, RecordMeta
@@ -130,7 +130,7 @@ def _incoming(user: str, kind: str, arg: Any, sender, seen: list[str], n: int) -
 
 async def check(app, sender) -> list:
     """No failed message, no apology, and every stored visit keeps the rules."""
-    assert all(r.text != handler_texts.ERROR for replies in sender.sent.values() for r in replies)
+    assert all(r.text != texts.people.ERROR for replies in sender.sent.values() for r in replies)
     catalogue = app.config.catalogue
     async with app.db.read() as session:
         assert (await session.scalars(select(InboxRow.status).where(InboxRow.status != "done"))).all() == []

@@ -8,10 +8,9 @@ import itertools
 
 from sqlalchemy import select
 
-from bot.app import build_app
-from bot.flow import render_numbered
+from app.wiring import build_app
+from bot.channels.numbered import render_numbered
 from bot.messages import Incoming, Location, Reply
-from handlers import periods
 from storage import people
 from storage.domain import Identity, Staff
 from storage.models import AuditRow
@@ -22,7 +21,6 @@ _keys = itertools.count(1)
 
 async def make_app(config, db, clock):
     app = await build_app(config, clock=clock, db=db)
-    periods.install(app)
     sender = RecordingSender()
     app.engine.senders["console"] = sender
     return app, sender

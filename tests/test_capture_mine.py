@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot import texts as flow_texts
-from handlers import capture_texts as t
+import texts
 from storage import engine_store, records
 from storage.record_models import CalibrationBatchRow
 from tests.conftest import frozen
@@ -42,17 +41,17 @@ async def test_list_shows_only_my_records_and_managers_see_everyones(env):
 
 async def test_nothing_to_list(env):
     app, sender = env
-    assert (await Chat(app, sender, "tech").say("/mine")) == t.MINE_NONE.format(periods="kỳ 01/2023 và kỳ 12/2022")
+    assert (await Chat(app, sender, "tech").say("/mine")) == texts.capture.MINE_NONE.format(periods="kỳ 01/2023 và kỳ 12/2022")
 
 
 async def test_correct_reuses_the_form_and_audits_before_and_after(env):
     app, sender = env
     chat = Chat(app, sender, "tech")
     await chat.script("/kiemdinh dien 10 2 8", "1", "/cuatoi")
-    assert t.MINE_ACTION in await chat.say("1")
-    opened = await chat.say(t.MINE_EDIT)
-    assert opened.startswith(t.MINE_OPENING.format(noun=t.CAL_NOUN, id=1))
-    assert "Sửa lô kiểm định #1" in opened and "Số PTĐ loại bỏ: 2" in opened and flow_texts.REVIEW_HINT in opened
+    assert texts.capture.MINE_ACTION in await chat.say("1")
+    opened = await chat.say(texts.capture.MINE_EDIT)
+    assert opened.startswith(texts.capture.MINE_OPENING.format(noun=texts.capture.CAL_NOUN, id=1))
+    assert "Sửa lô kiểm định #1" in opened and "Số PTĐ loại bỏ: 2" in opened and texts.common.REVIEW_HINT in opened
     await chat.script("2", "4")  # edit → the rejected count
     review = await chat.say("1")
     assert "Số PTĐ loại bỏ: 1" in review
@@ -68,7 +67,7 @@ async def test_unchanged_correction_writes_nothing(env):
     app, sender = env
     chat = Chat(app, sender, "tech")
     await chat.script("/kiemdinh dien 10 2 8", "1", "/cuatoi", "1", "1")
-    assert (await chat.say("1")) == t.UNCHANGED.format(noun=t.CAL_NOUN, id=1)
+    assert (await chat.say("1")) == texts.capture.UNCHANGED.format(noun=texts.capture.CAL_NOUN, id=1)
     assert await audit_actions(app, "calibration_batch") == [("create", "1")]
 
 
@@ -76,8 +75,8 @@ async def test_delete_asks_first_then_soft_deletes_with_audit(env):
     app, sender = env
     chat = Chat(app, sender, "tech")
     await chat.script("/kiemdinh dien 10 2 8", "1", "/cuatoi", "1")
-    assert (await chat.say("Xóa")).startswith(t.MINE_CONFIRM_DELETE)
-    assert (await chat.say("không")) == t.MINE_NOT_DELETED
+    assert (await chat.say("Xóa")).startswith(texts.capture.MINE_CONFIRM_DELETE)
+    assert (await chat.say("không")) == texts.capture.MINE_NOT_DELETED
     await chat.script("/cuatoi", "1", "2")
     assert (await chat.say("có")) == "Đã xóa lô kiểm định #1."
     assert (await batch(app, 1)).meta.status == "deleted"
@@ -89,7 +88,7 @@ async def test_back_from_the_actions_returns_to_the_list(env):
     app, sender = env
     chat = Chat(app, sender, "tech")
     await chat.script("/kiemdinh dien 10 2 8", "1", "/cuatoi", "1")
-    assert t.MINE_PICK in await chat.say("quay lại")
+    assert texts.capture.MINE_PICK in await chat.say("quay lại")
 
 
 async def test_staff_cannot_change_a_closed_period_but_managers_correct_it(env):
@@ -106,7 +105,7 @@ async def test_staff_cannot_change_a_closed_period_but_managers_correct_it(env):
     assert "(#1) — Trần Kỹ Thuật [đã chốt]" in listing
     await boss.script("1", "1")  # Sửa → the managers' form at its review
     await boss.script("2", "3", "12")  # verified 10 → 12
-    assert (await boss.say("1")).endswith(t.CORRECTION_SUFFIX.format(period="01/2023"))
+    assert (await boss.say("1")).endswith(texts.capture.CORRECTION_SUFFIX.format(period="01/2023"))
     assert (await batch(app, 1)).verified == 12
     assert await audit_actions(app, "calibration_batch") == [("create", "1"), ("update", "1"), ("correct", "1")]
 
@@ -123,7 +122,7 @@ async def test_a_non_manager_never_opens_someone_elses_record(env):
         state["state"]["answers"]["record"] = "calibration_batch:1"
         await engine_store.put_conversation(session, "console", "tech", state, app.clock.now(), None)
     reply = await chat.say("1")
-    assert t.NOT_YOURS in reply
+    assert texts.capture.NOT_YOURS in reply
     async with app.db.read() as session:
         assert (await session.scalar(select(CalibrationBatchRow.verified).where(CalibrationBatchRow.id == 1))) == 10
     assert "Trần" not in reply

@@ -8,10 +8,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from bot import texts as flow_texts
-from handlers import capture_texts as t
-from handlers import periods
-from handlers import texts as handler_texts
+import texts
+from handlers import reminders
 from storage import engine_store
 from storage.models import ScheduledJobRow
 from storage.record_models import ClosedPeriodRow
@@ -36,28 +34,28 @@ async def test_close_offers_the_month_that_just_ended_and_asks_first(env):
     app, sender = env
     chat = Chat(app, sender, "boss")
     question = await chat.say("/chotky")
-    assert question.splitlines()[:2] == [t.CLOSE_PERIOD, "1. 01/2023 (15/12/2022 – 14/01/2023)"]
+    assert question.splitlines()[:2] == [texts.capture.CLOSE_PERIOD, "1. 01/2023 (15/12/2022 – 14/01/2023)"]
     review = await chat.say("1")
-    assert review.startswith(t.close_review("01/2023", dt.date(2022, 12, 15), dt.date(2023, 1, 14)))
-    assert (await chat.say("1")) == t.closed_done("01/2023")
+    assert review.startswith(texts.capture.close_review("01/2023", dt.date(2022, 12, 15), dt.date(2023, 1, 14)))
+    assert (await chat.say("1")) == texts.capture.closed_done("01/2023")
     assert await closed(app) == ["2023-01"]
     async with app.db.read() as session:
         assert [e["action"] for e in await engine_store.audit_entries(session, "period")] == ["close"]
     again = await chat.say("/chotky 01/2023")
-    assert again.startswith(t.close_already("01/2023")) and "1. 12/2022" in again
+    assert again.startswith(texts.capture.close_already("01/2023")) and "1. 12/2022" in again
 
 
 async def test_close_shortcut_and_refusals(env):
     app, sender = env
     chat = Chat(app, sender, "boss")
-    assert flow_texts.REVIEW_HINT in await chat.say("/chotky 12/2022")
-    assert (await chat.say("có")) == t.closed_done("12/2022")
-    assert (await chat.say("/chotky 02/2023")).startswith(t.close_not_ended("02/2023", dt.date(2023, 2, 14)))
+    assert texts.common.REVIEW_HINT in await chat.say("/chotky 12/2022")
+    assert (await chat.say("có")) == texts.capture.closed_done("12/2022")
+    assert (await chat.say("/chotky 02/2023")).startswith(texts.capture.close_not_ended("02/2023", dt.date(2023, 2, 14)))
     await chat.say("hủy")
-    assert (await chat.say("/chotky abc")).startswith(t.CLOSE_BAD_PERIOD)
+    assert (await chat.say("/chotky abc")).startswith(texts.capture.CLOSE_BAD_PERIOD)
     await chat.say("hủy")
     refused = await Chat(app, sender, "tech").say("/chotky")
-    assert refused == handler_texts.NOT_ALLOWED.format(command="chotky", roles="lãnh đạo")
+    assert refused == texts.people.NOT_ALLOWED.format(command="chotky", roles="lãnh đạo")
 
 
 async def test_entries_after_closing_are_refused(env):
@@ -66,7 +64,7 @@ async def test_entries_after_closing_are_refused(env):
     chat = Chat(app, sender, "tech")
     reply = await chat.script("/kiemdinh", "14/01/2023")
     assert reply.startswith("Kỳ 01/2023 (15/12/2022 – 14/01/2023) đã chốt")
-    assert (await chat.say("15/01/2023")).startswith(t.CAL_FIELD)
+    assert (await chat.say("15/01/2023")).startswith(texts.capture.CAL_FIELD)
 
 
 async def reminders_sent(sender) -> list[tuple[str, str]]:
@@ -87,7 +85,7 @@ async def test_reminder_goes_once_across_two_engines_and_schedules_the_next(conf
     for app in (first, second, first, second):
         await app.engine.run_until_idle()
     sent = await reminders_sent(first_sender) + await reminders_sent(second_sender)
-    text = t.reminder("01/2023", dt.date(2023, 1, 14))
+    text = texts.capture.reminder("01/2023", dt.date(2023, 1, 14))
     assert sorted(sent) == [("insp", text), ("tech", text)]
     async with db.read() as session:
         keys = (await session.scalars(select(ScheduledJobRow.key).order_by(ScheduledJobRow.id))).all()
@@ -96,10 +94,10 @@ async def test_reminder_goes_once_across_two_engines_and_schedules_the_next(conf
 
 def test_reminder_time_and_the_next_period():
     zone = frozen("2023-01-13 06:30").zone
-    january = periods.next_reminded(dt.date(2023, 1, 13), 14)
+    january = reminders.next_reminded(dt.date(2023, 1, 13), 14)
     assert january.key == "2023-01"
-    assert periods.reminder_at(january, 8, zone) == dt.datetime(2023, 1, 13, 1, 0, tzinfo=dt.UTC)
-    assert periods.next_reminded(dt.date(2023, 1, 14), 14).key == "2023-02"
+    assert reminders.reminder_at(january, 8, zone) == dt.datetime(2023, 1, 13, 1, 0, tzinfo=dt.UTC)
+    assert reminders.next_reminded(dt.date(2023, 1, 14), 14).key == "2023-02"
 
 
 async def test_no_reminders_when_turned_off(config, db):

@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+import texts
 from bot.config import load_config
 from bot.messages import Incoming, Location
-from handlers import texts as handler_texts
 from reports.periods import period_of
 from storage import periods_store
 from storage.db import open_database
@@ -115,8 +115,8 @@ async def play(template, actions: list[tuple[str, Any]]) -> int:
 
 async def check(app, sender) -> int:
     """The rules above; returns how many records are stored."""
-    texts = [r.text for replies in sender.sent.values() for r in replies]
-    assert handler_texts.ERROR not in texts
+    sent_texts = [r.text for replies in sender.sent.values() for r in replies]
+    assert texts.people.ERROR not in sent_texts
     async with app.db.read() as session:
         assert (await session.scalars(select(InboxRow.status).where(InboxRow.status != "done"))).all() == []
         closed = await periods_store.closed_period_keys(session)

@@ -13,9 +13,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from bot import texts as flow_texts
-from handlers import capture_texts as t
-from handlers import texts
+import texts
 from storage import records
 from storage.record_models import CalibrationBatchRow, PlanRow
 from tests.channels_kit import TelegramUser, World, ZaloUser, running_world
@@ -106,44 +104,44 @@ async def test_each_wrong_answer_gets_one_sentence_and_the_same_question(world, 
 
     [date_q] = await user.say("/kiemdinh")
     keys = buttons(user)
-    await asked_again(user, await user.say("31/02/2023"), flow_texts.date_impossible(31, 2, 2023), date_q, keys)
+    await asked_again(user, await user.say("31/02/2023"), texts.common.date_impossible(31, 2, 2023), date_q, keys)
     await asked_again(user, await user.say("20/01/2023"),
-                      flow_texts.date_in_future(dt.date(2023, 1, 20), TODAY), date_q, keys)
+                      texts.common.date_in_future(dt.date(2023, 1, 20), TODAY), date_q, keys)
     await user.answer("Hôm nay (13/01/2023)")
     [verified_q] = await user.answer("Đồng hồ đo nước")
-    assert verified_q.startswith(t.CAL_VERIFIED)
+    assert verified_q.startswith(texts.capture.CAL_VERIFIED)
     keys = buttons(user)
 
-    await asked_again(user, await user.say("abc"), flow_texts.COUNT_EXPECTED, verified_q, keys)
-    await asked_again(user, await user.say("-3"), flow_texts.COUNT_NEGATIVE, verified_q, keys)
-    await asked_again(user, await user.say("1.5"), flow_texts.COUNT_NOT_WHOLE, verified_q, keys)
-    await asked_again(user, await send_sticker(world, user), flow_texts.UNSUPPORTED, verified_q, keys)
+    await asked_again(user, await user.say("abc"), texts.common.COUNT_EXPECTED, verified_q, keys)
+    await asked_again(user, await user.say("-3"), texts.common.COUNT_NEGATIVE, verified_q, keys)
+    await asked_again(user, await user.say("1.5"), texts.common.COUNT_NOT_WHOLE, verified_q, keys)
+    await asked_again(user, await send_sticker(world, user), texts.common.UNSUPPORTED, verified_q, keys)
     if isinstance(user, TelegramUser):  # Zalo has no location message
-        await asked_again(user, await user.share_location(20.6461, 106.0511), flow_texts.NUMBER_EXPECTED,
+        await asked_again(user, await user.share_location(20.6461, 106.0511), texts.common.NUMBER_EXPECTED,
                           verified_q, keys)
 
     [rejected_q] = await user.say("10")
-    assert rejected_q.startswith(t.CAL_REJECTED)
+    assert rejected_q.startswith(texts.capture.CAL_REJECTED)
     keys = buttons(user)
-    await asked_again(user, await user.say("11"), t.rejected_too_many(11, 10), rejected_q, keys)
+    await asked_again(user, await user.say("11"), texts.capture.rejected_too_many(11, 10), rejected_q, keys)
 
     [certificates_q] = await user.say("2")
-    assert certificates_q.startswith(t.CAL_CERTIFICATES) and t.certificates_for_passed(8) in (
+    assert certificates_q.startswith(texts.capture.CAL_CERTIFICATES) and texts.capture.certificates_for_passed(8) in (
         certificates_q if channel == "zalo" else " ".join(buttons(user)))
     keys = buttons(user)
-    await asked_again(user, await user.say("9"), t.certificates_too_many(9, 8), certificates_q, keys)
+    await asked_again(user, await user.say("9"), texts.capture.certificates_too_many(9, 8), certificates_q, keys)
 
-    [customer_q] = await user.answer(t.certificates_for_passed(8))
-    assert customer_q.startswith(t.CAL_CUSTOMER)
+    [customer_q] = await user.answer(texts.capture.certificates_for_passed(8))
+    assert customer_q.startswith(texts.capture.CAL_CUSTOMER)
     keys = buttons(user)
-    await asked_again(user, await user.say("x" * 5000), flow_texts.text_too_long(300), customer_q, keys)
+    await asked_again(user, await user.say("x" * 5000), texts.common.text_too_long(300), customer_q, keys)
 
     [review] = await user.say("Điện lực Hưng Yên")
     assert review.splitlines()[:7] == [  # nothing answered before the wrong answers was lost
         KIEMDINH, "Ngày: 13/01/2023", "Lĩnh vực: Đồng hồ đo nước", "Số PTĐ kiểm định: 10",
         "Số PTĐ loại bỏ: 2", "Giấy chứng nhận: 8", "Khách hàng: Điện lực Hưng Yên",
     ]
-    assert await user.answer(flow_texts.CONFIRM) == ["Đã lưu lô kiểm định #1."]
+    assert await user.answer(texts.common.CONFIRM) == ["Đã lưu lô kiểm định #1."]
 
     [batch] = await batches(world)
     assert (batch.business_date, batch.field, batch.verified, batch.rejected, batch.certificates,
@@ -162,31 +160,31 @@ async def test_back_and_edit_from_the_review_keep_the_other_answers(world, chann
     await user.answer("Hôm nay (13/01/2023)")
     await user.answer("Đồng hồ đo nước")
     [rejected_q] = await user.say("10")
-    assert rejected_q.startswith(t.CAL_REJECTED)
+    assert rejected_q.startswith(texts.capture.CAL_REJECTED)
 
-    [verified_q] = await user.answer(flow_texts.BACK)  # "quay lại" typed on Zalo, the button on Telegram
-    assert verified_q.startswith(t.CAL_VERIFIED)
+    [verified_q] = await user.answer(texts.common.BACK)  # "quay lại" typed on Zalo, the button on Telegram
+    assert verified_q.startswith(texts.capture.CAL_VERIFIED)
     if channel == "zalo":
         assert user.typed[-1] == "quay lại"
     else:
-        assert user.did[-1] == ("tap", flow_texts.BACK)
+        assert user.did[-1] == ("tap", texts.common.BACK)
     await user.say("12")
     await user.say("2")
-    await user.answer(t.certificates_for_passed(10))
-    [review] = await user.answer(flow_texts.SKIP)
+    await user.answer(texts.capture.certificates_for_passed(10))
+    [review] = await user.answer(texts.common.SKIP)
     assert "Số PTĐ kiểm định: 12" in review.splitlines() and "Giấy chứng nhận: 10" in review.splitlines()
 
-    [pick] = await user.answer(flow_texts.EDIT)
-    assert pick.startswith(flow_texts.PICK_EDIT)
+    [pick] = await user.answer(texts.common.EDIT)
+    assert pick.startswith(texts.common.PICK_EDIT)
     [again] = await user.answer("Số PTĐ kiểm định")
-    assert again.startswith(t.CAL_VERIFIED + "\n(12)")
+    assert again.startswith(texts.capture.CAL_VERIFIED + "\n(12)")
     [review] = await user.say("20")
     assert review.splitlines()[:7] == [
         KIEMDINH, "Ngày: 13/01/2023", "Lĩnh vực: Đồng hồ đo nước", "Số PTĐ kiểm định: 20",
         "Số PTĐ loại bỏ: 2", "Giấy chứng nhận: 10", "Khách hàng: —",
     ]
-    assert flow_texts.REVIEW_HINT in review
-    assert await user.answer(flow_texts.CONFIRM) == ["Đã lưu lô kiểm định #1."]
+    assert texts.common.REVIEW_HINT in review
+    assert await user.answer(texts.common.CONFIRM) == ["Đã lưu lô kiểm định #1."]
     [batch] = await batches(world)
     assert (batch.field, batch.verified, batch.rejected, batch.certificates, batch.customer) == (
         "dong_ho_nuoc", 20, 2, 10, "")
@@ -197,13 +195,13 @@ async def test_cancel_saves_nothing(world, channel):
     user = await person(world, channel)
     await user.say("/kiemdinh dien 5 0 5")
     # the Hủy button on Telegram, "3. Hủy" on Zalo
-    assert await user.answer(flow_texts.CANCEL) == [flow_texts.CANCELLED]
+    assert await user.answer(texts.common.CANCEL) == [texts.common.CANCELLED]
 
     await user.say("/kiemdinh")
     await user.answer("Hôm nay (13/01/2023)")
     await user.answer("Điện trở nối đất")
-    assert await user.say("hủy") == [texts.CANCELLED]  # typed, mid-form
-    assert await user.say("7") == [texts.NO_FLOW_HINT]  # no draft is left behind
+    assert await user.say("hủy") == [texts.people.CANCELLED]  # typed, mid-form
+    assert await user.say("7") == [texts.people.NO_FLOW_HINT]  # no draft is left behind
     assert await batches(world) == []
 
 
@@ -211,13 +209,13 @@ async def test_manager_records_a_plan_on_zalo(world):
     manager = await world.add_staff("Phạm Lãnh Đạo", {"manager"}, zalo=ZL_MANAGER)
     zalo = ZaloUser(world, ZL_MANAGER)
     [asked] = await zalo.say("/kehoach")
-    assert asked.startswith(t.PLAN_NUMBER)
+    assert asked.startswith(texts.capture.PLAN_NUMBER)
     for answer in ("3826/KH-TĐC", "05/01/2023", "Chi cục TĐC", "Kiểm tra đo lường xăng dầu"):
         await zalo.answer(answer)
     [review] = await zalo.answer("Kiểm tra")
     assert "Số, ký hiệu: 3826/KH-TĐC" in review.splitlines() and "Loại: Kiểm tra" in review.splitlines()
     assert review.endswith("1. Xác nhận\n2. Sửa\n3. Hủy\nTrả lời bằng số hoặc chữ.\n(“quay lại”)")
-    assert await zalo.answer(flow_texts.CONFIRM) == ["Đã lưu kế hoạch #1."]
+    assert await zalo.answer(texts.common.CONFIRM) == ["Đã lưu kế hoạch #1."]
     [plan] = await plans(world)
     assert (plan.number, plan.plan_date, plan.issuer, plan.subject, plan.kind, plan.is_open) == (
         "3826/KH-TĐC", dt.date(2023, 1, 5), "Chi cục TĐC", "Kiểm tra đo lường xăng dầu", "kiem_tra", True)
@@ -241,26 +239,26 @@ async def test_a_command_mid_form_asks_before_dropping_the_draft(world, channel)
     [rejected_q] = await user.say("10")
     keys = buttons(user)
 
-    abandon = texts.ABANDON_DRAFT.format(title=KIEMDINH, command="kehoach")
+    abandon = texts.people.ABANDON_DRAFT.format(title=KIEMDINH, command="kehoach")
     [asked] = await user.say("/kehoach")
     assert asked.startswith(abandon)
     if channel == "telegram":
-        assert buttons(user) == [texts.ABANDON_YES, texts.ABANDON_NO]
+        assert buttons(user) == [texts.people.ABANDON_YES, texts.people.ABANDON_NO]
     else:
-        assert asked == f"{abandon}\n1. Bỏ bản nháp\n2. Tiếp tục nhập\n{flow_texts.NUMBERED_HINT}"
+        assert asked == f"{abandon}\n1. Bỏ bản nháp\n2. Tiếp tục nhập\n{texts.common.NUMBERED_HINT}"
 
-    assert await choose(world, user, texts.ABANDON_NO) == [rejected_q]  # the same question, again
+    assert await choose(world, user, texts.people.ABANDON_NO) == [rejected_q]  # the same question, again
     assert buttons(user) == keys
     [certificates_q] = await user.say("2")  # the draft kept its answers: 10 − 2 = 8
-    assert certificates_q.startswith(t.CAL_CERTIFICATES)
-    assert t.certificates_for_passed(8) in certificates_q + " ".join(buttons(user))
+    assert certificates_q.startswith(texts.capture.CAL_CERTIFICATES)
+    assert texts.capture.certificates_for_passed(8) in certificates_q + " ".join(buttons(user))
 
     [asked] = await user.say("/kehoach")
     assert asked.startswith(abandon)
-    [plan_q] = await choose(world, user, texts.ABANDON_YES)
-    assert plan_q.startswith(t.PLAN_NUMBER)
+    [plan_q] = await choose(world, user, texts.people.ABANDON_YES)
+    assert plan_q.startswith(texts.capture.PLAN_NUMBER)
     await user.say("3826/KH-TĐC")  # the new command's form runs; the draft is gone
-    assert await user.say("hủy") == [texts.CANCELLED]
+    assert await user.say("hủy") == [texts.people.CANCELLED]
     assert await batches(world) == [] and await plans(world) == []
 
 
@@ -269,6 +267,6 @@ async def test_telegram_abandon_question_shows_the_tap_and_loses_its_buttons(wor
     await user.say("/kiemdinh dien 5 0 5")
     await user.say("/kehoach")
     question = user.last
-    await tap_only(world, user, texts.ABANDON_NO)
+    await tap_only(world, user, texts.people.ABANDON_NO)
     await world.telegram.wait_until(lambda: question.edits, 3, "the abandon question to be edited")
-    assert question.text.endswith(f"\n→ {texts.ABANDON_NO}") and question.inline_keyboard == []
+    assert question.text.endswith(f"\n→ {texts.people.ABANDON_NO}") and question.inline_keyboard == []

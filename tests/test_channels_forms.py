@@ -20,11 +20,8 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
-from bot import texts as flow_texts
+import texts
 from bot.channels.telegram_render import LOCATION_BUTTON
-from handlers import capture_texts as t
-from handlers import inspection_texts as T
-from handlers import texts
 from storage import people, records
 from storage.domain import Facility, Plan, RecordMeta
 from storage.models import SignedLinkRow
@@ -59,8 +56,8 @@ def apart_from_who(record, *also: str):
 # --- 1. a calibration batch, form by form --------------------------------------------------------------
 
 # The same answers on both channels, by label: a tap on Telegram, a number or a word on Zalo.
-CALIBRATION = ["Hôm nay (13/01/2023)", "Đồng hồ đo nước", "500", "0", "Cấp 500 giấy", flow_texts.SKIP,
-               flow_texts.CONFIRM]
+CALIBRATION = ["Hôm nay (13/01/2023)", "Đồng hồ đo nước", "500", "0", "Cấp 500 giấy", texts.common.SKIP,
+               texts.common.CONFIRM]
 
 
 async def test_calibration_batch_tapped_on_telegram_and_numbered_on_zalo(world):
@@ -69,22 +66,22 @@ async def test_calibration_batch_tapped_on_telegram_and_numbered_on_zalo(world):
 
     telegram = TelegramUser(world, TG_TECH)
     [asked] = await telegram.say("/kiemdinh")
-    assert asked == t.CAL_DATE
+    assert asked == texts.capture.CAL_DATE
     date_question = telegram.last
     assert [b["text"] for row in date_question.inline_keyboard for b in row] == ["Hôm nay (13/01/2023)", "Hủy"]
     for label in CALIBRATION[:-1]:
         await telegram.answer(label)
     # every tapped question now shows the choice under it, without its buttons
-    assert date_question.text == f"{t.CAL_DATE}\n→ Hôm nay (13/01/2023)" and date_question.inline_keyboard == []
+    assert date_question.text == f"{texts.capture.CAL_DATE}\n→ Hôm nay (13/01/2023)" and date_question.inline_keyboard == []
     field_question = telegram.messages[1]
-    assert field_question.text == f"{t.CAL_FIELD}\n→ Đồng hồ đo nước" and field_question.inline_keyboard == []
+    assert field_question.text == f"{texts.capture.CAL_FIELD}\n→ Đồng hồ đo nước" and field_question.inline_keyboard == []
     review = telegram.last
     assert review.text.splitlines()[:7] == [
-        t.CAL_TITLE, "Ngày: 13/01/2023", "Lĩnh vực: Đồng hồ đo nước", "Số PTĐ kiểm định: 500",
+        texts.capture.CAL_TITLE, "Ngày: 13/01/2023", "Lĩnh vực: Đồng hồ đo nước", "Số PTĐ kiểm định: 500",
         "Số PTĐ loại bỏ: 0", "Giấy chứng nhận: 500", "Khách hàng: —",
     ]
     assert [b["text"] for row in review.inline_keyboard for b in row] == ["Xác nhận", "Sửa", "Hủy", "Quay lại"]
-    assert await telegram.answer(flow_texts.CONFIRM) == ["Đã lưu lô kiểm định #1."]
+    assert await telegram.answer(texts.common.CONFIRM) == ["Đã lưu lô kiểm định #1."]
     assert telegram.did == [
         ("type", "/kiemdinh"), ("tap", "Hôm nay (13/01/2023)"), ("tap", "Đồng hồ đo nước"), ("type", "500"),
         ("type", "0"), ("tap", "Cấp 500 giấy (= kiểm định − loại bỏ)"), ("tap", "Bỏ qua"), ("tap", "Xác nhận"),
@@ -93,15 +90,15 @@ async def test_calibration_batch_tapped_on_telegram_and_numbered_on_zalo(world):
 
     zalo = ZaloUser(world, ZL_TECH)
     [asked] = await zalo.say("/kiemdinh")
-    assert asked == f"{t.CAL_DATE}\nGõ “ok”: Hôm nay (13/01/2023)\n(“hủy”)"
+    assert asked == f"{texts.capture.CAL_DATE}\nGõ “ok”: Hôm nay (13/01/2023)\n(“hủy”)"
     [fields] = await zalo.answer(CALIBRATION[0])
-    assert fields.startswith(f"{t.CAL_FIELD}\n1. Điện\n2. Khối lượng\n") and "\n7. Đồng hồ đo nước\n" in fields
+    assert fields.startswith(f"{texts.capture.CAL_FIELD}\n1. Điện\n2. Khối lượng\n") and "\n7. Đồng hồ đo nước\n" in fields
     assert fields.endswith("\n9. Nhiệt độ\nTrả lời bằng số hoặc chữ.\n(“quay lại” · “hủy”)")
     for label in CALIBRATION[1:-1]:
         [shown] = await zalo.answer(label)
     assert shown.splitlines()[:7] == review.text.splitlines()[:7]
     assert shown.endswith("\n1. Xác nhận\n2. Sửa\n3. Hủy\nTrả lời bằng số hoặc chữ.\n(“quay lại”)")
-    assert await zalo.answer(flow_texts.CONFIRM) == ["Đã lưu lô kiểm định #2."]
+    assert await zalo.answer(texts.common.CONFIRM) == ["Đã lưu lô kiểm định #2."]
     assert zalo.typed == ["/kiemdinh", "ok", "7", "500", "0", "ok", "bỏ qua", "1"]
     assert zalo.bot_messages == 8
 
@@ -123,8 +120,8 @@ async def test_calibration_shortcut_is_two_messages_on_each_channel(world):
     telegram, zalo = TelegramUser(world, TG_TECH), ZaloUser(world, ZL_TECH)
     for user in (telegram, zalo):
         [review] = await user.say("/kiemdinh dong ho nuoc 500 0 500")
-        assert "Lĩnh vực: Đồng hồ đo nước" in review and flow_texts.REVIEW_HINT in review
-        [saved] = await user.answer(flow_texts.CONFIRM)
+        assert "Lĩnh vực: Đồng hồ đo nước" in review and texts.common.REVIEW_HINT in review
+        [saved] = await user.answer(texts.common.CONFIRM)
         assert saved.startswith("Đã lưu lô kiểm định #")
         assert user.bot_messages == 2
     assert zalo.typed == ["/kiemdinh dong ho nuoc 500 0 500", "1"]
@@ -158,18 +155,18 @@ async def test_compliant_fuel_station_with_a_pin_on_telegram_and_an_address_on_z
 
     telegram = TelegramUser(world, TG_INSPECTOR)
     await telegram.say("/kiemtra")
-    for label in ("3826/KH-TĐC", "Hôm nay", "Xăng dầu", "minh phat", "Cửa hàng xăng dầu Minh Phát", flow_texts.NO):
+    for label in ("3826/KH-TĐC", "Hôm nay", "Xăng dầu", "minh phat", "Cửa hàng xăng dầu Minh Phát", texts.common.NO):
         await telegram.answer(label)
     asked = telegram.last
-    assert asked.text == T.ASK_GPS
+    assert asked.text == texts.inspection.ASK_GPS
     assert asked.reply_markup["keyboard"] == [[{"text": LOCATION_BUTTON, "request_location": True}],
                                               [{"text": "Bỏ qua"}], [{"text": "Quay lại"}], [{"text": "Hủy"}]]
     [criteria] = await telegram.share_location(20.6461, 106.0511)
     assert criteria.startswith("Cơ sở đạt tất cả các tiêu chí sau?")
-    for label in (flow_texts.YES, "CD01 -0,2; CD02 +0,1", "Không xử lý"):
+    for label in (texts.common.YES, "CD01 -0,2; CD02 +0,1", "Không xử lý"):
         [review] = await telegram.answer(label)
     assert "Vị trí: 20.64610, 106.05110" in review.splitlines() and "Kết luận: ĐẠT" in review.splitlines()
-    [saved] = await telegram.answer(flow_texts.CONFIRM)
+    [saved] = await telegram.answer(texts.common.CONFIRM)
     assert saved == f"Đã lưu biên bản kiểm tra #1 — {minh_phat.name} (đạt)."
     assert telegram.last.reply_markup == {"remove_keyboard": True}  # the location keyboard goes away
 
@@ -178,12 +175,12 @@ async def test_compliant_fuel_station_with_a_pin_on_telegram_and_an_address_on_z
     assert "\n1. 3826/KH-TĐC ngày 03/01/2023 — Kiểm tra đo lường xăng dầu\n" in plans
     for label in ("3826/KH-TĐC", "Hôm nay", "Xăng dầu", "hoa binh", "Cửa hàng xăng dầu Hòa Bình"):
         await zalo.answer(label)
-    [asked] = await zalo.answer(flow_texts.NO)
-    assert asked == f"{T.ASK_GPS}\n(“bỏ qua” · “quay lại” · “hủy”)"
-    for label in ("Thôn Đông, xã Tân Dân", flow_texts.YES, "CD01 -0,2; CD02 +0,1", "Không xử lý"):
+    [asked] = await zalo.answer(texts.common.NO)
+    assert asked == f"{texts.inspection.ASK_GPS}\n(“bỏ qua” · “quay lại” · “hủy”)"
+    for label in ("Thôn Đông, xã Tân Dân", texts.common.YES, "CD01 -0,2; CD02 +0,1", "Không xử lý"):
         [review] = await zalo.answer(label)
     assert "Vị trí: Thôn Đông, xã Tân Dân" in review.splitlines() and "Kết luận: ĐẠT" in review.splitlines()
-    [saved] = await zalo.answer(flow_texts.CONFIRM)
+    [saved] = await zalo.answer(texts.common.CONFIRM)
     assert saved == f"Đã lưu biên bản kiểm tra #2 — {hoa_binh.name} (đạt)."
     assert zalo.typed == ["/kiemtra", "1", "ok", "1", "hoa binh", "1", "2", "Thôn Đông, xã Tân Dân", "1",
                           "CD01 -0,2; CD02 +0,1", "1", "1"]
@@ -215,15 +212,15 @@ async def test_double_tapped_confirm_saves_once(world):
     telegram = TelegramUser(world, TG_TECH)
     await telegram.say("/kiemdinh dien 5 0 5")
     review = telegram.last
-    confirm = telegram.button(flow_texts.CONFIRM)
+    confirm = telegram.button(texts.common.CONFIRM)
     first = world.telegram.tap(TG_TECH, review.message_id, confirm)
     second = world.telegram.tap(TG_TECH, review.message_id, confirm)  # before the buttons are gone
     for tap in (first, second):
         await world.handled("telegram", str(tap["update_id"]))
         await world.telegram.wait_for_answer(tap)  # both spinners stop
-    assert [m.text for m in telegram.messages[1:]] == ["Đã lưu lô kiểm định #1.", flow_texts.QUESTION_CLOSED]
+    assert [m.text for m in telegram.messages[1:]] == ["Đã lưu lô kiểm định #1.", texts.common.QUESTION_CLOSED]
     await world.telegram.wait_until(lambda: review.edits, 5, "the review to show the choice")
-    assert review.text.endswith(f"\n→ {flow_texts.CONFIRM}") and review.inline_keyboard == []
+    assert review.text.endswith(f"\n→ {texts.common.CONFIRM}") and review.inline_keyboard == []
     assert len(review.edits) == 1  # the second edit would change nothing: Telegram's "not modified"
     assert len(await stored(world, CalibrationBatchRow, records.get_calibration_batch)) == 1
 
@@ -239,13 +236,13 @@ async def test_licence_and_activity_on_zalo(world):
     [kinds] = await licences.say("/giayphep")
     assert "\n1. Giấy phép sử dụng thiết bị X-quang chẩn đoán y tế\n2. Chứng chỉ nhân viên bức xạ\n" in kinds
     for label in ("Giấy phép sử dụng thiết bị X-quang", "Cấp mới", "GP-12/2023", "Bệnh viện Đa khoa Phố Nối",
-                  flow_texts.SKIP, "Hôm nay"):
+                  texts.common.SKIP, "Hôm nay"):
         [asked] = await licences.answer(label)
-    assert asked == f"{t.LIC_EXPIRY}\nGõ “ok”: 13/01/2026 (3 năm từ ngày cấp)\n(“quay lại” · “hủy”)"
+    assert asked == f"{texts.capture.LIC_EXPIRY}\nGõ “ok”: 13/01/2026 (3 năm từ ngày cấp)\n(“quay lại” · “hủy”)"
     [review] = await licences.answer("13/01/2026")
     assert "Hết hạn: 13/01/2026" in review.splitlines() and review.endswith("1. Xác nhận\n2. Sửa\n3. Hủy\n"
                                                                              "Trả lời bằng số hoặc chữ.\n(“quay lại”)")
-    assert await licences.answer(flow_texts.CONFIRM) == ["Đã lưu giấy phép #1."]
+    assert await licences.answer(texts.common.CONFIRM) == ["Đã lưu giấy phép #1."]
     assert licences.typed == ["/giayphep", "1", "1", "GP-12/2023", "Bệnh viện Đa khoa Phố Nối", "bỏ qua", "ok",
                               "ok", "1"]
     [licence] = await stored(world, LicenceRow, records.get_licence)
@@ -256,12 +253,12 @@ async def test_licence_and_activity_on_zalo(world):
 
     activities = ZaloUser(world, ZL_CLERK)
     [kinds] = await activities.say("/hoatdong")
-    assert kinds.startswith(f"{t.ACT_KIND}\n1. Thông báo công bố hợp chuẩn\n2. Thông báo công bố hợp quy\n")
-    for label in ("Thông báo công bố hợp chuẩn", "Hôm nay", "4", flow_texts.SKIP):
+    assert kinds.startswith(f"{texts.capture.ACT_KIND}\n1. Thông báo công bố hợp chuẩn\n2. Thông báo công bố hợp quy\n")
+    for label in ("Thông báo công bố hợp chuẩn", "Hôm nay", "4", texts.common.SKIP):
         [review] = await activities.answer(label)
-    assert review.splitlines()[:5] == [t.ACT_TITLE, "Loại: Thông báo công bố hợp chuẩn", "Ngày: 13/01/2023",
+    assert review.splitlines()[:5] == [texts.capture.ACT_TITLE, "Loại: Thông báo công bố hợp chuẩn", "Ngày: 13/01/2023",
                                        "Số lượng: 4", "Văn bản: —"]
-    assert await activities.answer(flow_texts.CONFIRM) == ["Đã lưu hoạt động #1."]
+    assert await activities.answer(texts.common.CONFIRM) == ["Đã lưu hoạt động #1."]
     assert activities.typed == ["/hoatdong", "1", "ok", "4", "bỏ qua", "1"]
     [activity] = await stored(world, ActivityRow, records.get_activity)
     assert (activity.kind, activity.business_date, activity.count, activity.decision) == ("hop_chuan", TODAY, 4, "")
@@ -279,24 +276,24 @@ async def test_link_code_from_telegram_attaches_the_zalo_account_to_the_same_per
                                                now=world.app.clock.now(), valid_for=dt.timedelta(days=7))
     telegram = TelegramUser(world, TG_TECH)
     await telegram.say(f"/start {invite}")
-    [registered] = await telegram.answer(flow_texts.YES)
+    [registered] = await telegram.answer(texts.common.YES)
     assert registered.startswith("Đăng ký xong.")
     async with world.app.db.read() as session:
         hoa = await people.staff_by_identity(session, "telegram", str(TG_TECH))
 
     zalo = ZaloUser(world, ZL_TECH)
-    assert await zalo.say("/help") == [texts.REFUSAL]  # a stranger on Zalo, for now
+    assert await zalo.say("/help") == [texts.people.REFUSAL]  # a stranger on Zalo, for now
     [code_text] = await telegram.say("/lienket")
     code = code_text.split("/start ", 1)[1].split()[0]
-    assert code_text == texts.LINK_CODE.format(code=code, other="Zalo", minutes=15)
+    assert code_text == texts.people.LINK_CODE.format(code=code, other="Zalo", minutes=15)
     assert await zalo.say(f"/start {code}") == [
-        texts.LINKED.format(channel="Zalo", name="Phạm Thị Hoa", roles="kỹ thuật viên kiểm định")
+        texts.people.LINKED.format(channel="Zalo", name="Phạm Thị Hoa", roles="kỹ thuật viên kiểm định")
     ]
-    assert await ZaloUser(world, ZL_INSPECTOR).say(f"/start {code}") == [texts.BAD_CODE]  # used once only
+    assert await ZaloUser(world, ZL_INSPECTOR).say(f"/start {code}") == [texts.people.BAD_CODE]  # used once only
 
     [listed] = await TelegramUser(world, TG_ADMIN).say("/staff")
     lines = listed.splitlines()
-    assert lines[0] == texts.STAFF_LIST_HEADER.format(count=2)  # the admin and Hoa: nobody new
+    assert lines[0] == texts.people.STAFF_LIST_HEADER.format(count=2)  # the admin and Hoa: nobody new
     assert [line for line in lines if "Phạm Thị Hoa" in line] == [
         "1. Phạm Thị Hoa — kỹ thuật viên kiểm định [Telegram, Zalo]"
     ]
@@ -307,7 +304,7 @@ async def test_link_code_from_telegram_attaches_the_zalo_account_to_the_same_per
     [commands] = await zalo.say("/help")
     assert "/kiemdinh (/calibrate)" in commands and "/staff" not in commands
     await zalo.say("/kiemdinh dong ho nuoc 500 0 500")
-    assert await zalo.answer(flow_texts.CONFIRM) == ["Đã lưu lô kiểm định #1."]
+    assert await zalo.answer(texts.common.CONFIRM) == ["Đã lưu lô kiểm định #1."]
     [batch] = await stored(world, CalibrationBatchRow, records.get_calibration_batch)
     assert (batch.meta.recorded_by, batch.meta.channel) == (hoa.id, "zalo")
 
@@ -359,7 +356,7 @@ def docx_parts(content: bytes) -> dict[str, bytes]:
 
 async def test_a_technician_may_not_inspect_on_either_channel(world):
     await world.add_staff("Trần Kỹ Thuật", {"technician"}, telegram=TG_TECH, zalo=ZL_TECH)
-    refusal = texts.NOT_ALLOWED.format(command="kiemtra", roles=texts.role_names({"inspector"}))
+    refusal = texts.people.NOT_ALLOWED.format(command="kiemtra", roles=texts.people.role_names({"inspector"}))
     assert await TelegramUser(world, TG_TECH).say("/kiemtra") == [refusal]
     assert await ZaloUser(world, ZL_TECH).say("/kiemtra") == [refusal]
     async with world.app.db.read() as session:

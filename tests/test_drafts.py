@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from handlers import capture_texts as t
-from handlers import texts as handler_texts
+import texts
 from tests.conftest import frozen
 from tests.test_capture_kit import Chat, add_staff, make_app
 
@@ -19,13 +18,13 @@ async def test_a_draft_resumes_before_the_idle_limit_and_expires_after_it(config
     await chat.script("/kiemdinh", "ok", "dong ho")
     app.clock.advance(minutes=config.general.draft_idle_minutes - 5)
     await app.engine.run_until_idle()
-    assert (await chat.say("500")).startswith(t.CAL_REJECTED)  # back in time: the same form goes on
+    assert (await chat.say("500")).startswith(texts.capture.CAL_REJECTED)  # back in time: the same form goes on
 
     app.clock.advance(minutes=config.general.draft_idle_minutes + 1)
     await app.engine.run_until_idle()
-    expired = handler_texts.DRAFT_EXPIRED.format(
-        title=t.CAL_TITLE, minutes=config.general.draft_idle_minutes, command="kiemdinh")
+    expired = texts.people.DRAFT_EXPIRED.format(
+        title=texts.capture.CAL_TITLE, minutes=config.general.draft_idle_minutes, command="kiemdinh")
     assert chat.new_messages() == [expired]
     await app.engine.run_until_idle()
     assert chat.new_messages() == []  # said once
-    assert await chat.say("0") == handler_texts.NO_FLOW_HINT  # the draft is gone, nothing saved
+    assert await chat.say("0") == texts.people.NO_FLOW_HINT  # the draft is gone, nothing saved

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from bot.engine import Engine
-from bot.flow import Flow, Question, Suggestion
+from bot.form import Flow, Question, Suggestion
 from bot.messages import Incoming, Location
 from handlers.commands import Command, CommandTable
 from handlers.router import Router, RouterSettings

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from handlers import inspection_texts as T
+import texts
 from handlers.facilities import find_kind, import_facilities, normalise_tax_code
 from storage import engine_store, records
 from storage.domain import Facility, RecordMeta
@@ -85,10 +85,10 @@ async def test_import_adds_updates_and_reports_bad_rows(db, config, tmp_path):
     result = await import_facilities(db, path, config.catalogue, NOW)
     assert (result.created, result.updated, result.unchanged) == (2, 1, 0)
     assert result.errors == (
-        "dòng 5: " + T.IMPORT_NO_TAX,
+        "dòng 5: " + texts.inspection.IMPORT_NO_TAX,
         "dòng 6: loại cơ sở “thực phẩm” không có trong danh mục (xăng dầu, thiết bị điện - điện tử, gas, khác)",
         "dòng 7: mã số thuế “12345” không đúng (10 số, hoặc 13 số dạng 0101234567-001)",
-        "dòng 8: " + T.IMPORT_NOT_TEXT.format(cell="E8"),
+        "dòng 8: " + texts.inspection.IMPORT_NOT_TEXT.format(cell="E8"),
         "dòng 10: mã số thuế 0109876543-001 trùng với dòng 3",
     )
     assert result.summary().startswith("Thêm mới 2, cập nhật 1, không đổi 0, lỗi 5 dòng.")
@@ -116,7 +116,7 @@ async def test_import_rejects_files_without_the_needed_columns(db, config, tmp_p
         "dòng 1: thiếu cột Mã số thuế",
     )
     nothing = sheet(tmp_path / "b.xlsx", [("X", "gas")], header=("A", "B"))
-    assert (await import_facilities(db, nothing, config.catalogue, NOW)).errors == (T.IMPORT_NO_HEADER,)
+    assert (await import_facilities(db, nothing, config.catalogue, NOW)).errors == (texts.inspection.IMPORT_NO_HEADER,)
     broken = tmp_path / "c.xlsx"
     broken.write_bytes(b"not a zip")
     [error] = (await import_facilities(db, broken, config.catalogue, NOW)).errors
@@ -157,7 +157,7 @@ async def test_merge_two_facilities_typed_twice(config, db):
     review = await chat.say("1")
     assert "Giữ lại: Cửa hàng xăng dầu Minh Phát" in review and "1 biên bản của bản trùng" in review
     done = await chat.say("1")
-    assert done == T.merged("Cửa hàng xăng dầu Minh Phát", "CHXD Minh Phat")
+    assert done == texts.inspection.merged("Cửa hàng xăng dầu Minh Phát", "CHXD Minh Phat")
     async with app.db.read() as session:
         survivor = await records.get_facility(session, keep.id)
         assert survivor.tax_code == "0101234567"

@@ -14,19 +14,10 @@ from typing import Any
 
 import pytest
 
-from bot import texts
-from bot.flow import (
-    Flow,
-    FlowContext,
-    Question,
-    RepeatGroup,
-    Step,
-    Suggestion,
-    handle,
-    is_json_state,
-    render_numbered,
-    start,
-)
+import texts
+from bot.channels.numbered import render_numbered
+from bot.flow import Step, handle, is_json_state, start
+from bot.form import Flow, FlowContext, Question, RepeatGroup, Suggestion
 from bot.messages import Choice, Incoming, Location, Reply
 from bot.parsing import ParseError, parse_count
 from storage.domain import Staff
@@ -45,7 +36,7 @@ FIELDS = (
 
 
 def today(ctx: FlowContext, answers: dict) -> Suggestion:
-    return Suggestion(ctx.today, texts.today_label(ctx.today))
+    return Suggestion(ctx.today, texts.common.today_label(ctx.today))
 
 
 def rejected_within_verified(rejected: int, answers: dict) -> str | None:
@@ -195,7 +186,7 @@ async def at_review(flow: Flow = CALIBRATION) -> Chat:
 
 async def test_typed_happy_path_saves_once_with_decoded_values():
     chat = await at_review()
-    assert "Kiểm tra" not in chat.text and texts.REVIEW_HINT in chat.text
+    assert "Kiểm tra" not in chat.text and texts.common.REVIEW_HINT in chat.text
     assert "Giấy chứng nhận: 67" in chat.text and "Sai số: -0,3" in chat.text
     step = await chat.say("1")
     assert step.done and step.saved and step.state is None
@@ -216,15 +207,15 @@ async def test_typed_happy_path_saves_once_with_decoded_values():
 async def test_tapped_happy_path():
     chat = Chat()
     await chat.start()
-    await chat.tap(texts.today_label(TODAY))
+    await chat.tap(texts.common.today_label(TODAY))
     await chat.tap("Khối lượng")
     await chat.say("1.200", "0")
     assert chat.text == "Số giấy chứng nhận cấp?"  # no reason asked: nothing rejected
     await chat.tap("Cấp 1200 giấy chứng nhận (= kiểm định − loại bỏ)")
-    await chat.tap(texts.SKIP)
+    await chat.tap(texts.common.SKIP)
     await chat.say("S-01", "0,1")
-    await chat.tap(texts.NO)
-    step = await chat.tap(texts.CONFIRM)
+    await chat.tap(texts.common.NO)
+    step = await chat.tap(texts.common.CONFIRM)
     assert step.saved and chat.saved[0]["certificates"] == 1200 and "reason" not in chat.saved[0]
 
 
@@ -236,7 +227,7 @@ async def test_numbered_rendering_for_text_only_channels():
     await chat.say("ok")
     lines = render_numbered(chat.question).splitlines()
     assert lines[:5] == ["Lĩnh vực?", "1. Điện", "2. Khối lượng", "3. Dung tích", "4. Điện trở nối đất"]
-    assert texts.NUMBERED_HINT in lines and "(“quay lại” · “hủy”)" in lines
+    assert texts.common.NUMBERED_HINT in lines and "(“quay lại” · “hủy”)" in lines
     await chat.say("2", "70", "0")
     assert "Gõ “ok”: Cấp 70 giấy chứng nhận (= kiểm định − loại bỏ)" in render_numbered(chat.question)
 
@@ -257,25 +248,25 @@ async def test_every_choice_carries_the_question_token():
 @pytest.mark.parametrize(
     ("answers", "bad", "message"),
     [
-        ([], "31/02/2023", texts.date_impossible(31, 2, 2023)),
-        ([], "27/11/2026", texts.date_in_future(dt.date(2026, 11, 27), TODAY)),
-        ([], "mai", texts.DATE_EXPECTED),
-        (["ok"], "áp suất", texts.CHOICE_EXPECTED),
-        (["ok"], "d", texts.CHOICE_AMBIGUOUS),
-        (["ok"], "9", texts.CHOICE_EXPECTED),
-        (["ok", "1"], "abc", texts.COUNT_EXPECTED),
-        (["ok", "1"], "-3", texts.COUNT_NEGATIVE),
-        (["ok", "1"], "1,5", texts.COUNT_NOT_WHOLE),
+        ([], "31/02/2023", texts.common.date_impossible(31, 2, 2023)),
+        ([], "27/11/2026", texts.common.date_in_future(dt.date(2026, 11, 27), TODAY)),
+        ([], "mai", texts.common.DATE_EXPECTED),
+        (["ok"], "áp suất", texts.common.CHOICE_EXPECTED),
+        (["ok"], "d", texts.common.CHOICE_AMBIGUOUS),
+        (["ok"], "9", texts.common.CHOICE_EXPECTED),
+        (["ok", "1"], "abc", texts.common.COUNT_EXPECTED),
+        (["ok", "1"], "-3", texts.common.COUNT_NEGATIVE),
+        (["ok", "1"], "1,5", texts.common.COUNT_NOT_WHOLE),
         (["ok", "1", "70"], "71", "Số loại bỏ (71) không thể lớn hơn số kiểm định (70)."),
         (
             ["ok", "1", "70", "3", "hỏng"],
             "68",
             "Chỉ có 67 phương tiện đạt, không thể cấp 68 giấy chứng nhận.",
         ),
-        (["ok", "1", "70", "0", "ok"], "x" * 501, texts.text_too_long(500)),
-        (["ok", "1", "70", "0", "ok", "bỏ qua", "S1"], "nhiều", texts.DECIMAL_EXPECTED),
-        (["ok", "1", "70", "0", "ok", "bỏ qua", "S1", "0"], "có lẽ", texts.YESNO_EXPECTED),
-        (HAPPY, "chưa chắc", texts.CHOICE_EXPECTED),
+        (["ok", "1", "70", "0", "ok"], "x" * 501, texts.common.text_too_long(500)),
+        (["ok", "1", "70", "0", "ok", "bỏ qua", "S1"], "nhiều", texts.common.DECIMAL_EXPECTED),
+        (["ok", "1", "70", "0", "ok", "bỏ qua", "S1", "0"], "có lẽ", texts.common.YESNO_EXPECTED),
+        (HAPPY, "chưa chắc", texts.common.CHOICE_EXPECTED),
     ],
 )
 async def test_wrong_input_repeats_the_question_and_keeps_answers(answers, bad, message):
@@ -299,11 +290,11 @@ def _question_of(state: dict[str, Any]) -> Reply:
 @pytest.mark.parametrize(
     ("incoming", "message"),
     [
-        ({"kind": "sticker"}, texts.UNSUPPORTED),
-        ({"kind": "unsupported"}, texts.UNSUPPORTED),
-        ({"kind": "location", "location": Location(20.6, 106.0)}, texts.NUMBER_EXPECTED),
-        ({"kind": "command", "command": "report"}, texts.COMMAND_IN_FLOW),
-        ({"kind": "text", "text": "bỏ qua"}, texts.NOT_OPTIONAL),
+        ({"kind": "sticker"}, texts.common.UNSUPPORTED),
+        ({"kind": "unsupported"}, texts.common.UNSUPPORTED),
+        ({"kind": "location", "location": Location(20.6, 106.0)}, texts.common.NUMBER_EXPECTED),
+        ({"kind": "command", "command": "report"}, texts.common.COMMAND_IN_FLOW),
+        ({"kind": "text", "text": "bỏ qua"}, texts.common.NOT_OPTIONAL),
     ],
 )
 async def test_wrong_kind_of_message_at_a_number(incoming, message):
@@ -320,7 +311,7 @@ async def test_location_where_text_is_expected():
     await chat.start()
     await chat.say("ok", "1", "70", "0", "ok")
     step = await chat.send(kind="location", location=Location(20.6, 106.0))
-    assert step.replies[0].text.startswith(texts.TEXT_EXPECTED)
+    assert step.replies[0].text.startswith(texts.common.TEXT_EXPECTED)
 
 
 # --- back, skip, cancel ---------------------------------------------------------------------------
@@ -343,7 +334,7 @@ async def test_back_passes_over_questions_that_did_not_apply():
     assert chat.text == "Khách hàng (nếu có)?"
     await chat.say("back")
     assert chat.text == "Số giấy chứng nhận cấp?"
-    await chat.tap(texts.BACK)
+    await chat.tap(texts.common.BACK)
     assert chat.text == "Số loại bỏ?"
 
 
@@ -351,7 +342,7 @@ async def test_back_at_the_first_question():
     chat = Chat()
     await chat.start()
     step = await chat.say("quay lại")
-    assert step.replies[0].text.startswith(texts.ALREADY_FIRST)
+    assert step.replies[0].text.startswith(texts.common.ALREADY_FIRST)
 
 
 async def test_back_through_a_repeat_group():
@@ -371,7 +362,7 @@ async def test_repeat_group_stops_at_max_items():
     chat = Chat()
     await chat.start()
     await chat.say("ok", "1", "70", "0", "ok", "bỏ qua", "S1", "0,1", "có", "S2", "+0,2")
-    assert texts.REVIEW_HINT in chat.text and "Chuẩn 2:" in chat.text
+    assert texts.common.REVIEW_HINT in chat.text and "Chuẩn 2:" in chat.text
     await chat.say("1")
     assert [s["serial"] for s in chat.saved[0]["standards"]] == ["S1", "S2"]
 
@@ -399,12 +390,12 @@ async def test_cancel_ends_the_draft_without_saving(cancel):
     await chat.say("ok", "1", "70")
     step = await chat.send(**cancel)
     assert step.done and step.cancelled and step.state is None and not chat.saved
-    assert step.replies[0].text == texts.CANCELLED
+    assert step.replies[0].text == texts.common.CANCELLED
 
 
 async def test_cancel_from_the_review():
     chat = await at_review()
-    step = await chat.tap(texts.CANCEL)
+    step = await chat.tap(texts.common.CANCEL)
     assert step.cancelled and not chat.saved
 
 
@@ -419,13 +410,13 @@ async def test_tap_on_an_old_keyboard_changes_nothing():
     await chat.say("1", "70")
     before = chat.state
     step = await chat.send(kind="choice", choice=old)
-    assert [r.text for r in step.replies] == [texts.QUESTION_CLOSED]
+    assert [r.text for r in step.replies] == [texts.common.QUESTION_CLOSED]
     assert chat.state["answers"] == before["answers"] and chat.state["token"] == before["token"]
 
 
 async def test_old_confirm_after_the_draft_ended_is_the_engines_no_state():
     chat = await at_review()
-    confirm = next(c.key for c in chat.question.choices if c.label == texts.CONFIRM)
+    confirm = next(c.key for c in chat.question.choices if c.label == texts.common.CONFIRM)
     step = await chat.send(kind="choice", choice=confirm)
     assert step.saved and step.state is None and len(chat.saved) == 1
 
@@ -437,7 +428,7 @@ async def test_photo_at_any_step_is_kept_without_moving_on(position):
     await chat.say(*HAPPY[:position])
     before = chat.state
     step = await chat.send(kind="photo", photo_path="media/p1.jpg")
-    assert [r.text for r in step.replies] == [texts.photo_received(1)]
+    assert [r.text for r in step.replies] == [texts.common.photo_received(1)]
     assert chat.state["token"] == before["token"] and chat.state["question"] == before["question"]
     await chat.say(*HAPPY[position:])
     await chat.say("1")
@@ -449,12 +440,12 @@ async def test_photo_at_any_step_is_kept_without_moving_on(position):
 
 async def test_edit_one_answer_returns_straight_to_the_review():
     chat = await at_review()
-    await chat.tap(texts.EDIT)
-    assert chat.text == texts.PICK_EDIT
-    await chat.tap("Khách hàng: " + texts.SKIPPED)
+    await chat.tap(texts.common.EDIT)
+    assert chat.text == texts.common.PICK_EDIT
+    await chat.tap("Khách hàng: " + texts.common.SKIPPED)
     assert chat.text.startswith("Khách hàng (nếu có)?")
     await chat.say("Công ty Điện lực")
-    assert texts.REVIEW_HINT in chat.text and "Khách hàng: Công ty Điện lực" in chat.text
+    assert texts.common.REVIEW_HINT in chat.text and "Khách hàng: Công ty Điện lực" in chat.text
 
 
 async def test_edit_that_makes_a_later_question_applicable_asks_only_that():
@@ -469,7 +460,7 @@ async def test_edit_that_makes_a_later_question_applicable_asks_only_that():
     # 70 certificates no longer fit 66 passed instruments: asked again, with the reason
     assert chat.text.startswith("Chỉ có 66 phương tiện đạt, không thể cấp 70 giấy chứng nhận.")
     await chat.say("ok")
-    assert texts.REVIEW_HINT in chat.text
+    assert texts.common.REVIEW_HINT in chat.text
     await chat.say("xác nhận")
     assert chat.saved[0]["certificates"] == 66 and chat.saved[0]["reason"] == "vỡ"
 
@@ -479,7 +470,7 @@ async def test_edit_that_removes_a_question_drops_its_answer():
     await chat.say("sửa")
     await chat.tap("Loại bỏ: 3")
     await chat.say("0")
-    assert texts.REVIEW_HINT in chat.text and "Lý do" not in chat.text
+    assert texts.common.REVIEW_HINT in chat.text and "Lý do" not in chat.text
     await chat.say("ok")
     assert "reason" not in chat.saved[0] and chat.saved[0]["certificates"] == 67
 
@@ -488,19 +479,19 @@ async def test_back_from_the_edit_list_and_from_an_edit():
     chat = await at_review()
     await chat.say("sửa")
     await chat.say("quay lại")
-    assert texts.REVIEW_HINT in chat.text
+    assert texts.common.REVIEW_HINT in chat.text
     await chat.say("sửa")
     await chat.tap("Kiểm định: 70")
     await chat.say("quay lại")
-    assert texts.REVIEW_HINT in chat.text and "Kiểm định: 70" in chat.text
+    assert texts.common.REVIEW_HINT in chat.text and "Kiểm định: 70" in chat.text
 
 
 async def test_add_an_item_from_the_review():
     chat = await at_review()
     await chat.say("sửa")
-    await chat.tap(texts.add_item("Chuẩn"))
+    await chat.tap(texts.common.add_item("Chuẩn"))
     await chat.say("S-02", "0,2")
-    assert texts.REVIEW_HINT in chat.text and "Chuẩn 2:" in chat.text
+    assert texts.common.REVIEW_HINT in chat.text and "Chuẩn 2:" in chat.text
 
 
 async def test_edit_a_group_item():
@@ -539,7 +530,7 @@ async def test_shortcut_straight_to_the_review():
     flow = dataclasses.replace(CALIBRATION, prefill=everything, questions=CALIBRATION.questions[:-1])
     chat = Chat(flow)
     await chat.start("5 kl")
-    assert texts.REVIEW_HINT in chat.text and "Lĩnh vực: Khối lượng" in chat.text
+    assert texts.common.REVIEW_HINT in chat.text and "Lĩnh vực: Khối lượng" in chat.text
     await chat.say("quay lại")
     assert chat.text == "Khách hàng (nếu có)?"
 
@@ -590,12 +581,12 @@ async def test_async_choices_from_earlier_answers_and_custom_summary():
     assert chat.question.ask_location
     await chat.send(kind="location", location=Location(20.9, 106.1))
     await chat.say("xong")
-    assert chat.text.startswith(texts.PHOTOS_NEED_ONE)
+    assert chat.text.startswith(texts.common.PHOTOS_NEED_ONE)
     step = await chat.send(kind="photo", photo_path="a.jpg")
-    assert step.replies[0].text == texts.photos_prompt_hint(1)
+    assert step.replies[0].text == texts.common.photos_prompt_hint(1)
     await chat.send(kind="photo", photo_path="b.jpg")
     await chat.say("xong", "k")
-    assert chat.text == f"Cơ sở: Cửa hàng xăng dầu Phố Nối\n{texts.REVIEW_HINT}"
+    assert chat.text == f"Cơ sở: Cửa hàng xăng dầu Phố Nối\n{texts.common.REVIEW_HINT}"
     await chat.say("có")
     saved = chat.saved[0]
     assert saved["pin"] == Location(20.9, 106.1) and saved["pictures"] == ["a.jpg", "b.jpg"]
@@ -680,10 +671,10 @@ async def test_location_edited_from_an_address_to_a_pin_and_back():
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("   ", texts.EMPTY),
-        ("x" * 301, texts.text_too_long(300)),
-        ("120.5, 10.2", texts.COORDINATES_OUT_OF_RANGE),
-        ("20.65, 206.05", texts.COORDINATES_OUT_OF_RANGE),
+        ("   ", texts.common.EMPTY),
+        ("x" * 301, texts.common.text_too_long(300)),
+        ("120.5, 10.2", texts.common.COORDINATES_OUT_OF_RANGE),
+        ("20.65, 206.05", texts.common.COORDINATES_OUT_OF_RANGE),
     ],
 )
 async def test_location_wrong_input_repeats_the_question(typed, message):
@@ -725,7 +716,7 @@ async def test_yes_no_answered_by_number():
     await chat.say("ok", "1", "70", "0", "ok", "bỏ qua", "S1", "0", "1")
     assert chat.text == "Số hiệu chuẩn đã dùng?" and chat.state["adding"] == "standards"
     await chat.say("S2", "0")
-    assert texts.REVIEW_HINT in chat.text
+    assert texts.common.REVIEW_HINT in chat.text
 
 
 @pytest.mark.parametrize(

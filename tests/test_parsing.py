@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot import texts
+import texts
 from bot.messages import Choice, Location
 from bot.parsing import (
     ParseError,
@@ -45,18 +45,18 @@ def test_counts_read_with_any_thousands_separator(typed, expected):
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("abc", texts.COUNT_EXPECTED),
-        ("-3", texts.COUNT_NEGATIVE),
-        ("−3", texts.COUNT_NEGATIVE),
-        ("1.5", texts.COUNT_NOT_WHOLE),
-        ("1,5", texts.COUNT_NOT_WHOLE),
-        ("1.20", texts.COUNT_NOT_WHOLE),
-        ("", texts.EMPTY),
-        ("   ", texts.EMPTY),
-        ("1234567890", texts.COUNT_TOO_LONG),
-        ("9" * 400, texts.COUNT_TOO_LONG),
-        ("1.200,5", texts.COUNT_EXPECTED),
-        ("12 cái", texts.COUNT_EXPECTED),
+        ("abc", texts.common.COUNT_EXPECTED),
+        ("-3", texts.common.COUNT_NEGATIVE),
+        ("−3", texts.common.COUNT_NEGATIVE),
+        ("1.5", texts.common.COUNT_NOT_WHOLE),
+        ("1,5", texts.common.COUNT_NOT_WHOLE),
+        ("1.20", texts.common.COUNT_NOT_WHOLE),
+        ("", texts.common.EMPTY),
+        ("   ", texts.common.EMPTY),
+        ("1234567890", texts.common.COUNT_TOO_LONG),
+        ("9" * 400, texts.common.COUNT_TOO_LONG),
+        ("1.200,5", texts.common.COUNT_EXPECTED),
+        ("12 cái", texts.common.COUNT_EXPECTED),
     ],
 )
 def test_counts_rejected_with_one_clear_sentence(typed, message):
@@ -115,16 +115,16 @@ def test_dates(typed, expected):
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("31/02/2023", texts.date_impossible(31, 2, 2023)),
-        ("29/02/2023", texts.date_impossible(29, 2, 2023)),
-        ("31/4", texts.date_impossible(31, 4, None)),
-        ("0/1", texts.date_impossible(0, 1, None)),
-        ("13/13", texts.date_impossible(13, 13, None)),
-        ("27/11/2026", texts.date_in_future(dt.date(2026, 11, 27), TODAY)),
-        ("1/1/2030", texts.date_in_future(dt.date(2030, 1, 1), TODAY)),
-        ("mai", texts.DATE_EXPECTED),
-        ("13", texts.DATE_EXPECTED),
-        ("", texts.EMPTY),
+        ("31/02/2023", texts.common.date_impossible(31, 2, 2023)),
+        ("29/02/2023", texts.common.date_impossible(29, 2, 2023)),
+        ("31/4", texts.common.date_impossible(31, 4, None)),
+        ("0/1", texts.common.date_impossible(0, 1, None)),
+        ("13/13", texts.common.date_impossible(13, 13, None)),
+        ("27/11/2026", texts.common.date_in_future(dt.date(2026, 11, 27), TODAY)),
+        ("1/1/2030", texts.common.date_in_future(dt.date(2030, 1, 1), TODAY)),
+        ("mai", texts.common.DATE_EXPECTED),
+        ("13", texts.common.DATE_EXPECTED),
+        ("", texts.common.EMPTY),
     ],
 )
 def test_dates_rejected_with_distinct_reasons(typed, message):
@@ -134,7 +134,7 @@ def test_dates_rejected_with_distinct_reasons(typed, message):
 
 
 def test_impossible_and_future_dates_give_different_messages():
-    assert texts.date_impossible(31, 2, 2023) != texts.date_in_future(dt.date(2027, 1, 1), TODAY)
+    assert texts.common.date_impossible(31, 2, 2023) != texts.common.date_in_future(dt.date(2027, 1, 1), TODAY)
 
 
 @pytest.mark.parametrize(
@@ -183,13 +183,13 @@ def test_text_is_nfc_and_trimmed():
 def test_text_too_long(typed, limit):
     with pytest.raises(ParseError) as caught:
         parse_text(typed, max_length=limit)
-    assert caught.value.message == texts.text_too_long(limit)
+    assert caught.value.message == texts.common.text_too_long(limit)
 
 
 def test_text_empty_rejected():
     with pytest.raises(ParseError) as caught:
         parse_text(" \n\t ")
-    assert caught.value.message == texts.EMPTY
+    assert caught.value.message == texts.common.EMPTY
 
 
 def test_notes_keep_paragraphs():
@@ -216,10 +216,10 @@ def test_typed_coordinates_or_an_address(typed, expected):
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("120.0, 10.0", texts.COORDINATES_OUT_OF_RANGE),
-        ("20.0, 180.5", texts.COORDINATES_OUT_OF_RANGE),
-        (" ", texts.EMPTY),
-        ("x" * 301, texts.text_too_long(300)),
+        ("120.0, 10.0", texts.common.COORDINATES_OUT_OF_RANGE),
+        ("20.0, 180.5", texts.common.COORDINATES_OUT_OF_RANGE),
+        (" ", texts.common.EMPTY),
+        ("x" * 301, texts.common.text_too_long(300)),
     ],
 )
 def test_typed_location_errors(typed, message):
@@ -256,10 +256,10 @@ def test_choice_by_number_label_or_folded_part(typed, key):
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("0", texts.CHOICE_EXPECTED),
-        ("5", texts.CHOICE_EXPECTED),
-        ("áp suất", texts.CHOICE_EXPECTED),
-        ("d", texts.CHOICE_AMBIGUOUS),
+        ("0", texts.common.CHOICE_EXPECTED),
+        ("5", texts.common.CHOICE_EXPECTED),
+        ("áp suất", texts.common.CHOICE_EXPECTED),
+        ("d", texts.common.CHOICE_AMBIGUOUS),
     ],
 )
 def test_choice_rejected(typed, message):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import dataclasses
 import itertools
 
-from bot.app import build_app
-from bot.flow import render_numbered
+from app.wiring import build_app
+from bot.channels.numbered import render_numbered
 from bot.messages import Incoming, Reply
 from storage import people
 from storage.domain import Identity

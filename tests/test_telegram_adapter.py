@@ -21,14 +21,13 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot import app as app_module
-from bot import texts as flow_texts
+import texts
+from app import wiring as app_module
 from bot.channels.telegram import TelegramChannel
 from bot.config import load_config
 from bot.engine import PermanentFailure, RetryLater
 from bot.logs import setup_logging
 from bot.messages import Choice, Reply
-from handlers import texts
 from storage import engine_store, people
 from storage.models import InboxRow, OutboxRow
 from tests.fakes import FakeTelegram
@@ -83,7 +82,7 @@ class Bot:
         """Invite, /start CODE, tap "Có" on the privacy question; wait until the menu is set."""
         self.fake.user_command(chat, "start", await self.invite(roles=roles))
         [question] = await self.fake.wait_for_messages(chat, 1)
-        self.fake.tap(chat, question.message_id, button(question, flow_texts.YES))
+        self.fake.tap(chat, question.message_id, button(question, texts.common.YES))
         await self.fake.wait_until(lambda: chat_menu(self.fake, chat), 10, "the per-chat menu")
 
     async def texts(self, chat: int, n: int) -> list[str]:
@@ -162,15 +161,15 @@ async def test_invited_person_registers_by_tapping_yes(bot: Bot) -> None:
     fake.user_command(CHAT, "start", await bot.invite())
     [question] = await fake.wait_for_messages(CHAT, 1)
     assert "Nguyễn Thị Lan" in question.text
-    assert [b["text"] for row in question.inline_keyboard for b in row][:2] == [flow_texts.YES, flow_texts.NO]
+    assert [b["text"] for row in question.inline_keyboard for b in row][:2] == [texts.common.YES, texts.common.NO]
 
-    tap = fake.tap(CHAT, question.message_id, button(question, flow_texts.YES))
+    tap = fake.tap(CHAT, question.message_id, button(question, texts.common.YES))
     assert (await fake.wait_for_answer(tap)) == {"callback_query_id": tap["callback_query"]["id"]}
     [_, registered] = await bot.texts(CHAT, 2)
     assert registered.startswith("Đăng ký xong")
     await fake.wait_until(lambda: fake.messages(CHAT)[0].edits, 5, "the question edited")
     edited = fake.messages(CHAT)[0]
-    assert edited.text.endswith(f"\n→ {flow_texts.YES}") and edited.inline_keyboard == []
+    assert edited.text.endswith(f"\n→ {texts.common.YES}") and edited.inline_keyboard == []
     await fake.wait_until(lambda: chat_menu(fake, CHAT), 5, "the per-chat menu")
     assert "help" in chat_menu(fake, CHAT) and "staff" not in chat_menu(fake, CHAT)
     async with bot.app.db.read() as session:
@@ -180,9 +179,9 @@ async def test_invited_person_registers_by_tapping_yes(bot: Bot) -> None:
 
 async def test_stranger_is_refused_and_nothing_is_kept(bot: Bot) -> None:
     bot.fake.user_text(OTHER, "xin chào")
-    assert await bot.texts(OTHER, 1) == [texts.REFUSAL]
+    assert await bot.texts(OTHER, 1) == [texts.people.REFUSAL]
     bot.fake.user_command(OTHER, "start", "SAIMA123")
-    assert (await bot.texts(OTHER, 2))[1] == texts.BAD_CODE
+    assert (await bot.texts(OTHER, 2))[1] == texts.people.BAD_CODE
     async with bot.app.db.read() as session:
         assert await people.staff_by_identity(session, "telegram", str(OTHER)) is None
     assert chat_menu(bot.fake, OTHER) == []
@@ -195,8 +194,8 @@ async def test_help_lists_the_commands_of_the_persons_roles(bot: Bot) -> None:
     bot.fake.user_command(OTHER, "HELP@dost_field_bot")  # case and the @bot suffix do not matter
     admin_help = (await bot.texts(CHAT, 3))[-1]
     inspector_help = (await bot.texts(OTHER, 3))[-1]
-    assert admin_help.startswith(texts.HELP_HEADER) and "/staff" in admin_help and "/lienket" in admin_help
-    assert inspector_help.startswith(texts.HELP_HEADER) and "/staff" not in inspector_help
+    assert admin_help.startswith(texts.people.HELP_HEADER) and "/staff" in admin_help and "/lienket" in admin_help
+    assert inspector_help.startswith(texts.people.HELP_HEADER) and "/staff" not in inspector_help
     assert "staff" in chat_menu(bot.fake, CHAT) and "staff" not in chat_menu(bot.fake, OTHER)
 
 
@@ -209,9 +208,9 @@ async def test_tap_on_an_old_keyboard_changes_nothing(bot: Bot) -> None:
     await bot.settled()
     before = len(fake.messages(CHAT))
 
-    tap = fake.tap(CHAT, question.message_id, button(question, flow_texts.NO))
+    tap = fake.tap(CHAT, question.message_id, button(question, texts.common.NO))
     await fake.wait_for_answer(tap)
-    assert (await bot.texts(CHAT, before + 1))[-1] == flow_texts.QUESTION_CLOSED
+    assert (await bot.texts(CHAT, before + 1))[-1] == texts.common.QUESTION_CLOSED
     await bot.settled()
     assert len(fake.messages(CHAT)) == before + 1
     async with bot.app.db.read() as session:
@@ -240,12 +239,12 @@ async def test_photo_is_downloaded_at_its_largest_size(bot: Bot) -> None:
 async def test_sticker_and_unsupported_messages_get_a_short_explanation(bot: Bot) -> None:
     await bot.register(CHAT)
     bot.fake.user_sticker(CHAT)
-    assert (await bot.texts(CHAT, 3))[-1] == texts.NO_FLOW_HINT
+    assert (await bot.texts(CHAT, 3))[-1] == texts.people.NO_FLOW_HINT
     for n, kind in enumerate(("voice", "poll", "contact"), start=4):
         bot.fake.user_unsupported(CHAT, kind)
-        assert (await bot.texts(CHAT, n))[-1] == texts.UNSUPPORTED
+        assert (await bot.texts(CHAT, n))[-1] == texts.people.UNSUPPORTED
     bot.fake.user_document(CHAT, "ke-hoach.pdf", b"%PDF-1.4")
-    assert (await bot.texts(CHAT, 7))[-1] == texts.UNSUPPORTED
+    assert (await bot.texts(CHAT, 7))[-1] == texts.people.UNSUPPORTED
     kinds = [row.payload["kind"] for row in await bot.inbox()][-5:]
     assert kinds == ["sticker", "unsupported", "unsupported", "unsupported", "unsupported"]
 
@@ -261,7 +260,7 @@ async def test_group_chats_are_ignored(bot: Bot) -> None:
     user = {"id": CHAT, "is_bot": False, "first_name": "Lan"}
     bot.fake.updates.add("message", {"message_id": 1, "from": user, "chat": group, "date": 1, "text": "/help"})
     bot.fake.user_text(OTHER, "xin chào")  # a later private message is still served
-    assert await bot.texts(OTHER, 1) == [texts.REFUSAL]
+    assert await bot.texts(OTHER, 1) == [texts.people.REFUSAL]
     await bot.settled()
     assert [row.chat_id for row in await bot.inbox()] == [str(OTHER)]
 
@@ -273,10 +272,10 @@ async def test_429_and_5xx_delay_replies_but_lose_none(bot: Bot) -> None:
     bot.fake.fail_next("sendMessage", 429, retry_after=1, count=2)  # beyond the limiter's one retry
     for text in ("một", "hai", "ba"):
         bot.fake.user_text(OTHER, text)
-    assert await bot.texts(OTHER, 3) == [texts.REFUSAL] * 3
+    assert await bot.texts(OTHER, 3) == [texts.people.REFUSAL] * 3
     bot.fake.fail_next("sendMessage", 502, count=2)
     bot.fake.user_text(OTHER, "bốn")
-    assert await bot.texts(OTHER, 4) == [texts.REFUSAL] * 4
+    assert await bot.texts(OTHER, 4) == [texts.people.REFUSAL] * 4
     await bot.settled()
     assert len(bot.fake.messages(OTHER)) == 4
     assert [status for _, status, _ in bot.fake.errors] == [429, 429, 502, 502]
@@ -295,7 +294,7 @@ async def test_duplicate_tap_is_answered_once(bot: Bot) -> None:
     bot.fake.user_command(CHAT, "start", await bot.invite())
     [question] = await bot.fake.wait_for_messages(CHAT, 1)
     bot.fake.duplicate_deliveries = True
-    tap = bot.fake.tap(CHAT, question.message_id, button(question, flow_texts.YES))
+    tap = bot.fake.tap(CHAT, question.message_id, button(question, texts.common.YES))
     await bot.fake.wait_for_answer(tap)
     await bot.settled()
     assert bot.fake.calls["answerCallbackQuery"] == 1 and bot.fake.calls["editMessageText"] == 1
@@ -324,7 +323,7 @@ async def test_webhook_checks_the_secret_before_anything(tmp_path) -> None:
             assert await bot.inbox() == []  # edits are not messages to act on
 
         bot.fake.user_text(OTHER, "xin chào")  # the fake pushes with the registered secret
-        assert await bot.texts(OTHER, 1) == [texts.REFUSAL]
+        assert await bot.texts(OTHER, 1) == [texts.people.REFUSAL]
         await bot.register(CHAT)
         assert bot.fake.calls["getUpdates"] == 0
 

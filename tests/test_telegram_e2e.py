@@ -17,8 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import texts as flow_texts
-from handlers import texts
+import texts
 from tests.fakes import FakeTelegram
 from tests.test_telegram_adapter import button, chat_menu, free_port
 
@@ -129,18 +128,18 @@ async def test_real_process_registers_refuses_survives_kill_and_stops(tmp_path, 
 async def _register_refuse_help(fake: FakeTelegram, code: str) -> None:
     fake.user_text(STRANGER, "cho tôi báo cáo")
     [refusal] = await fake.wait_for_messages(STRANGER, 1, 20)
-    assert refusal.text == texts.REFUSAL
+    assert refusal.text == texts.people.REFUSAL
 
     fake.user_command(CHAT, "start", code)
     [question] = await fake.wait_for_messages(CHAT, 1, 20)
-    fake.tap(CHAT, question.message_id, button(question, flow_texts.YES))
+    fake.tap(CHAT, question.message_id, button(question, texts.common.YES))
     assert (await fake.wait_for_messages(CHAT, 2, 20))[1].text.startswith("Đăng ký xong")
     await fake.wait_until(lambda: chat_menu(fake, CHAT), 20, "the per-chat menu")
-    assert fake.messages(CHAT)[0].text.endswith(f"→ {flow_texts.YES}")
+    assert fake.messages(CHAT)[0].text.endswith(f"→ {texts.common.YES}")
 
     fake.user_command(CHAT, "help")
     help_text = (await fake.wait_for_messages(CHAT, 3, 20))[2].text
-    assert help_text.startswith(texts.HELP_HEADER) and "/lienket" in help_text
+    assert help_text.startswith(texts.people.HELP_HEADER) and "/lienket" in help_text
 
 
 async def _kill_after_commit_then_restart(fake: FakeTelegram, bot: BotProcess, mode: str) -> None:
@@ -166,5 +165,5 @@ async def _kill_after_commit_then_restart(fake: FakeTelegram, bot: BotProcess, m
     await fake.wait_for_messages(STRANGER, 2, 20)
     await asyncio.sleep(0.5)
     replies = fake.messages(CHAT)
-    assert len(replies) == before + 1 and replies[-1].text.startswith(texts.HELP_HEADER)
+    assert len(replies) == before + 1 and replies[-1].text.startswith(texts.people.HELP_HEADER)
     assert (await asyncio.to_thread(bot.inbox_keys)).count(str(update["update_id"])) == 1

@@ -19,15 +19,14 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
-from bot.app import App, build_app
+import texts
+from app.wiring import App, build_app
 from bot.channels.base import ChannelContext
 from bot.channels.zalo import ZaloCannotStart, ZaloChannel, split_text
 from bot.config import load_config
 from bot.links import DocumentLinks
 from bot.messages import Choice, Reply
-from bot.texts import NO_DOCUMENT_LINK, PHOTO_FAILED
 from bot.web import WebServer, make_app
-from handlers import texts
 from storage import people
 from storage.models import InboxRow
 from tests.conftest import REPO
@@ -98,7 +97,7 @@ def make_config(fake: FakeZalo, tmp_path: Path, *, mode: str, public_url: str = 
 
 async def start_bot(fake: FakeZalo, tmp_path: Path, *, mode: str = "polling", with_web: bool = False,
                     token: str | None = None, zalo: dict | None = None) -> ZaloBot:
-    """What bot.app._start_channels does, with a free port and quick retries for tests."""
+    """What app.wiring._start_channels does, with a free port and quick retries for tests."""
     port = _free_port() if (with_web or mode == "webhook") else 0
     public_url = f"http://127.0.0.1:{port}" if port else ""
     config = make_config(fake, tmp_path, mode=mode, public_url=public_url, token=token, zalo=zalo)
@@ -175,19 +174,19 @@ async def test_invited_person_registers_with_a_numbered_question(bot):
     [question] = await bot.say(f"/start {code}")
     assert question.startswith("Chào Nguyễn Văn An!") and "\n1. Có\n2. Không\n" in question
     [done] = await bot.say("1")
-    assert done == texts.REGISTERED.format(roles="quản trị")  # the "menu" reply sends nothing on Zalo
+    assert done == texts.people.REGISTERED.format(roles="quản trị")  # the "menu" reply sends nothing on Zalo
     assert bot.fake.calls["deleteWebhook"] == 1 and bot.fake.calls["getUpdates"] >= 3
 
 
 async def test_stranger_is_refused(bot):
-    assert await bot.say("xin chào", STRANGER) == [texts.REFUSAL]
-    assert await bot.say("/start SAIMA1234567", STRANGER) == [texts.BAD_CODE]
+    assert await bot.say("xin chào", STRANGER) == [texts.people.REFUSAL]
+    assert await bot.say("/start SAIMA1234567", STRANGER) == [texts.people.BAD_CODE]
 
 
 async def test_help_lists_the_commands_of_the_persons_roles(bot):
     await bot.register(roles=("admin",))
     [help_text] = await bot.say("/HELP")
-    assert help_text.startswith(texts.HELP_HEADER) and "/staff" in help_text and "/lienket" in help_text
+    assert help_text.startswith(texts.people.HELP_HEADER) and "/staff" in help_text and "/lienket" in help_text
     await bot.register(chat=STRANGER, roles=("inspector",))
     [inspector_help] = await bot.say("/help", STRANGER)
     assert "/staff" not in inspector_help and "/lienket" in inspector_help
@@ -215,7 +214,7 @@ async def test_photo_that_cannot_be_downloaded_is_asked_for_again(bot):
     [answer] = await bot.answers(CHAT, before)
     row = (await bot.inbox())[-1]
     assert row.payload["kind"] == "unsupported" and row.payload["photo_path"] == ""
-    assert answer == PHOTO_FAILED
+    assert answer == texts.common.PHOTO_FAILED
 
 
 async def test_sticker_unsupported_voice_and_unknown_events_are_explained(bot):
@@ -225,7 +224,7 @@ async def test_sticker_unsupported_voice_and_unknown_events_are_explained(bot):
         before = len(bot.fake.sent(CHAT))
         send(CHAT)
         [answer] = await bot.answers(CHAT, before)
-        assert answer in (texts.UNSUPPORTED, texts.NO_FLOW_HINT)
+        assert answer in (texts.people.UNSUPPORTED, texts.people.NO_FLOW_HINT)
     kinds = [row.payload["kind"] for row in await bot.inbox()][-4:]
     assert kinds == ["sticker", "unsupported", "unsupported", "unsupported"]
 
@@ -283,7 +282,7 @@ async def test_document_without_public_url_explains_how_to_get_it(bot, tmp_path)
     path.write_bytes(b"docx")
     await bot.channel.send(CHAT, Reply(kind="document", text="Báo cáo tháng 01/2023", document_path=str(path)))
     [sent] = bot.fake.sent(CHAT)
-    assert sent.text == f"Báo cáo tháng 01/2023\n{NO_DOCUMENT_LINK}"
+    assert sent.text == f"Báo cáo tháng 01/2023\n{texts.common.NO_DOCUMENT_LINK}"
 
 
 async def test_document_is_a_working_link(fake, tmp_path):
@@ -328,10 +327,10 @@ async def test_429_and_5xx_delay_but_lose_nothing(bot):
     bot.fake.user_text(CHAT, "một")
     bot.fake.user_text(CHAT, "hai")
     answers = await bot.answers(CHAT, before, n=2)
-    assert answers == [texts.NO_FLOW_HINT, texts.NO_FLOW_HINT]
+    assert answers == [texts.people.NO_FLOW_HINT, texts.people.NO_FLOW_HINT]
     assert [row.payload["text"] for row in await bot.inbox()][-2:] == ["một", "hai"]
     bot.fake.fail_next("getUpdates", 429, count=3)
-    assert await bot.say("ba") == [texts.NO_FLOW_HINT]
+    assert await bot.say("ba") == [texts.people.NO_FLOW_HINT]
 
 
 async def test_duplicate_deliveries_are_handled_once(hook):

@@ -23,10 +23,10 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.app import open_db
+import texts
+from app.wiring import open_db
 from bot.config import load_config
 from bot.messages import Reply
-from handlers import texts
 from storage import engine_store, people
 from tests.conftest import REPO
 from tests.fakes import FakeZalo
@@ -171,10 +171,10 @@ async def test_register_refuse_help_and_a_document_link(bots, fake, mode):
     await bot.ready()
 
     assert "1. Có\n2. Không" in await say(fake, CHAT, f"/start {code}")
-    assert await say(fake, CHAT, "1") == texts.REGISTERED.format(roles="quản trị")
-    assert await say(fake, STRANGER, "xin chào") == texts.REFUSAL
+    assert await say(fake, CHAT, "1") == texts.people.REGISTERED.format(roles="quản trị")
+    assert await say(fake, STRANGER, "xin chào") == texts.people.REFUSAL
     help_text = await say(fake, CHAT, "/help")
-    assert help_text.startswith(texts.HELP_HEADER) and "/staff" in help_text and "/lienket" in help_text
+    assert help_text.startswith(texts.people.HELP_HEADER) and "/staff" in help_text and "/lienket" in help_text
 
     documents = bot.data_dir / "documents"
     documents.mkdir(parents=True, exist_ok=True)
@@ -216,9 +216,9 @@ async def test_sigkill_between_receiving_and_processing_loses_nothing(bots, fake
     bot.start()
     await bot.ready()
     [answer] = await fake.wait_for_messages(STRANGER, 1, timeout=30)
-    assert answer.text == texts.REFUSAL
+    assert answer.text == texts.people.REFUSAL
     await asyncio.sleep(2.5)  # a second copy would have come by now (engine poll interval: 1 s)
-    assert [s.text for s in fake.sent(STRANGER)] == [texts.REFUSAL]
+    assert [s.text for s in fake.sent(STRANGER)] == [texts.people.REFUSAL]
     assert bot.inbox_status(key) == "done" and bot.count("SELECT count(*) FROM inbox") == 1
     assert bot.count("SELECT count(*) FROM outbox WHERE status = 'sent'") == 1
     assert await bot.stop(signal.SIGTERM) == 0, bot.log()

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import texts as bot_texts
-from handlers import texts
+import texts
 from tests.fakes import FakeZalo
 from tests.test_zalo_adapter import CHAT, STRANGER, start_bot, stop_bot
 
@@ -71,19 +70,19 @@ async def test_a_large_photo_is_saved_whole(bot, size):
 async def test_a_photo_over_the_cap_is_refused_with_a_sentence(bot):
     answers, payload = await send_photo(bot, jpeg(9 * MiB))
     assert payload["kind"] == "unsupported" and payload["photo_path"] == ""
-    assert answers == [bot_texts.photo_too_large(8)]
+    assert answers == [texts.common.photo_too_large(8)]
     assert media_files(bot) == []
 
 
 async def test_a_photo_over_the_cap_without_content_length_is_refused_too(bot):
     """A chunked body announces no length: the cap is counted while reading."""
     answers, _ = await send_photo(bot, jpeg(9 * MiB), media_faults={"announce_length": False})
-    assert answers == [bot_texts.photo_too_large(8)] and media_files(bot) == []
+    assert answers == [texts.common.photo_too_large(8)] and media_files(bot) == []
 
 
 async def test_a_body_cut_short_is_not_kept(bot):
     answers, payload = await send_photo(bot, jpeg(3 * MiB), media_faults={"truncate_at": 200_000})
-    assert payload["kind"] == "unsupported" and answers == [bot_texts.PHOTO_FAILED]
+    assert payload["kind"] == "unsupported" and answers == [texts.common.PHOTO_FAILED]
     assert media_files(bot) == []
 
 
@@ -92,13 +91,13 @@ async def test_a_body_cut_short_is_not_kept(bot):
 async def test_an_error_body_is_never_saved_as_a_photo(bot, faults, content_type):
     answers, payload = await send_photo(bot, b'{"error": 404, "message": "expired"}',
                                         content_type=content_type, media_faults=faults)
-    assert payload["kind"] == "unsupported" and answers == [bot_texts.PHOTO_FAILED]
+    assert payload["kind"] == "unsupported" and answers == [texts.common.PHOTO_FAILED]
     assert media_files(bot) == []
 
 
 async def test_a_strangers_photo_is_not_kept(bot):
     answers, payload = await send_photo(bot, jpeg(100_000), chat=STRANGER)
-    assert answers == [texts.REFUSAL]
+    assert answers == [texts.people.REFUSAL]
     assert payload["photo_path"] == "" and media_files(bot) == []
 
 
@@ -106,4 +105,4 @@ async def test_a_photo_in_a_form_that_failed_is_asked_again(bot):
     """Inside a form the sentence replaces the generic 'cannot read this' and the draft goes on."""
     await bot.say("/kiemdinh")
     answers, _ = await send_photo(bot, b"<html>502</html>", content_type="text/html")
-    assert answers[0] == bot_texts.PHOTO_FAILED
+    assert answers[0] == texts.common.PHOTO_FAILED

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.texts import format_count, format_date
+from texts.common import format_count, format_date
 
 # --- shared -------------------------------------------------------------------------------------
 

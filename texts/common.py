@@ -59,6 +59,14 @@ YESTERDAY_WORDS = frozenset({"hom qua", "homqua", "qua"})
 
 # --- the runtime ----------------------------------------------------------------------------------
 
+# The words a channel without buttons shows for the runtime's own choices (typed back, they are read
+# through the *_WORDS sets above).
+WORD_BACK = "quay lại"
+WORD_SKIP = "bỏ qua"
+WORD_CANCEL = "hủy"
+WORD_DONE = "xong"
+WORD_OK = "ok"
+
 YES = "Có"
 NO = "Không"
 BACK = "Quay lại"

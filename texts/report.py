@@ -6,7 +6,24 @@ each says what happened and, when something is wrong, what to type instead.
 
 from __future__ import annotations
 
-from reports.periods import Period
+import datetime as dt
+from typing import Protocol
+
+
+class Period(Protocol):
+    """What these sentences read of a reporting period (`reports.periods.Period`)."""
+
+    kind: str
+    number: int
+    year: int
+    start: dt.date
+    end: dt.date
+
+    @property
+    def phrase(self) -> str: ...
+
+    @property
+    def short_phrase(self) -> str: ...
 
 # --- commands in /help and Telegram's menu ------------------------------------------------------
 

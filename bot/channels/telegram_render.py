@@ -17,13 +17,13 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
-from bot import texts
+import texts
 from bot.messages import Choice
 
 log = logging.getLogger(__name__)
 
 # The one user-facing text of the adapter: the button that shares the phone's position.
-LOCATION_BUTTON = texts.LOCATION_BUTTON
+LOCATION_BUTTON = texts.common.LOCATION_BUTTON
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024

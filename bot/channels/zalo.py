@@ -37,12 +37,12 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot import texts
+import texts
 from bot.channels.base import ChannelContext
+from bot.channels.numbered import render_numbered
 from bot.channels.zalo_client import Backoff, ZaloApiError, ZaloClient, ZaloNoUpdate, ZaloUnauthorized
 from bot.config import ChannelConfig
 from bot.engine import PermanentFailure, RetryLater
-from bot.flow import render_numbered
 from bot.messages import Incoming, Reply
 from storage.files import private_dir, write_private
 from storage.text import nfc
@@ -306,10 +306,10 @@ class ZaloChannel:
             path = await self._download(url, base["event_key"])
         except PhotoTooLarge as exc:
             log.warning("Zalo photo %s refused: %s", base["event_key"], exc)
-            return Incoming(**base, kind="unsupported", text=caption, problem=texts.photo_too_large(self._cap_mb))
+            return Incoming(**base, kind="unsupported", text=caption, problem=texts.common.photo_too_large(self._cap_mb))
         except PhotoUnavailable as exc:
             log.warning("Zalo photo %s not downloaded (%s); the person is asked to send it again", base["event_key"], exc)
-            return Incoming(**base, kind="unsupported", text=caption, problem=texts.PHOTO_FAILED)
+            return Incoming(**base, kind="unsupported", text=caption, problem=texts.common.PHOTO_FAILED)
         return Incoming(**base, kind="photo", photo_path=path, text=caption)
 
     @property
@@ -373,11 +373,11 @@ class ZaloChannel:
     async def _document_text(self, reply: Reply) -> str:
         links = self.ctx.links
         if not self.ctx.public_url or links is None:
-            return "\n".join(filter(None, [reply.text, texts.NO_DOCUMENT_LINK]))
+            return "\n".join(filter(None, [reply.text, texts.common.NO_DOCUMENT_LINK]))
         if not await asyncio.to_thread(Path(reply.document_path).is_file):
             raise PermanentFailure("the document file is missing")
         url = await links.issue(reply.document_path, reply.document_name or Path(reply.document_path).name)
-        return "\n".join(filter(None, [reply.text, url, texts.link_validity(links.minutes)]))
+        return "\n".join(filter(None, [reply.text, url, texts.common.link_validity(links.minutes)]))
 
     async def _send_text(self, chat_id: str, body: str) -> str:
         pieces = split_text(body, TEXT_LIMIT)

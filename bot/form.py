@@ -1,0 +1,123 @@
+"""What a form author writes: the question kinds, `Question`, `RepeatGroup`, `Flow` and what their
+callbacks receive (`FlowContext`, `Suggestion`). The runtime that walks a person through a form is
+bot/flow.py; a form itself is declared in handlers/ (see handlers/registry.py for the list).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from bot.messages import Choice, Incoming
+from storage.domain import Staff
+
+Kind = Literal["choice", "yesno", "integer", "decimal", "text", "date", "location", "photos"]
+Answers = Mapping[str, Any]
+_KINDS = frozenset(("choice", "yesno", "integer", "decimal", "text", "date", "location", "photos"))
+
+
+def _check_key(key: str) -> None:
+    """Keys become answer paths ("pumps.0.serial") and callback data ("token|key"); "_" is the runtime's."""
+    if not key or key.startswith("_") or any(ch in key for ch in ".|+-"):
+        raise ValueError(f"flow key {key!r}: use letters, digits and _ only, not at the start")
+
+
+@dataclass(frozen=True)
+class FlowContext:
+    """What a flow's callbacks may use while one message is handled; `session` is the unit of work's."""
+
+    session: Any
+    staff: Staff
+    today: dt.date  # local business date (Asia/Ho_Chi_Minh)
+    now: dt.datetime  # aware
+    incoming: Incoming
+    settings: Any = None
+    catalogue: Any = None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """The common answer, offered as one tap (Telegram) or "ok" (Zalo): today, verified − rejected…"""
+
+    value: Any
+    label: str
+
+
+ChoicesFn = Callable[[FlowContext, Answers], "Sequence[Choice] | Awaitable[Sequence[Choice]]"]
+DefaultFn = Callable[[FlowContext, Answers], "Suggestion | Any | Awaitable[Suggestion | Any]"]
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of a form. `when` and `validate` see the answers given before this question.
+
+    Answers by kind: choice → its key, yesno → bool, integer → int, decimal → Decimal, text → str,
+    date → date, location → `Location` (shared or typed coordinates) or `str` (a typed address, at
+    most 300 characters), photos → list of paths.
+    """
+
+    key: str
+    kind: Kind
+    prompt: str
+    label: str = ""  # short name in the review; the prompt when empty
+    choices: Sequence[Choice] | ChoicesFn | None = None
+    optional: bool = False
+    when: Callable[[Answers], bool] | None = None
+    validate: Callable[[Any, Answers], str | None] | None = None
+    default: DefaultFn | None = None
+    max_length: int = 500  # text: 500 for names, 2000 for notes
+    multiline: bool = False  # text: keep paragraphs (notes)
+
+    def __post_init__(self) -> None:
+        _check_key(self.key)
+        if self.kind not in _KINDS:
+            raise ValueError(f"question {self.key!r}: unknown kind {self.kind!r}")
+
+    @property
+    def title(self) -> str:
+        return self.label or self.prompt
+
+
+@dataclass(frozen=True)
+class RepeatGroup:
+    """Questions asked once per item (one fuel station has several pumps)."""
+
+    key: str
+    questions: Sequence[Question]
+    ask_more_prompt: str
+    min_items: int = 1
+    max_items: int = 20
+    label: str = ""
+    when: Callable[[Answers], bool] | None = None
+
+    def __post_init__(self) -> None:
+        _check_key(self.key)
+
+    @property
+    def title(self) -> str:
+        return self.label or self.key
+
+
+SaveFn = Callable[[FlowContext, dict[str, Any]], Awaitable[str]]
+SummarizeFn = Callable[[FlowContext, dict[str, Any]], "str | Awaitable[str]"]
+PrefillFn = Callable[[FlowContext, str], "dict[str, Any] | str | Awaitable[dict[str, Any] | str]"]
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A whole form: who may use it, its questions in order, how to save and summarise the answers."""
+
+    name: str
+    title: str
+    roles: Sequence[str]
+    questions: Sequence[Question | RepeatGroup]
+    save: SaveFn
+    summarize: SummarizeFn | None = None
+    command: str = ""
+    review: bool = True
+    prefill: PrefillFn | None = None
+
+    def allows(self, staff: Staff) -> bool:
+        return staff.has(*self.roles)

@@ -1,0 +1,103 @@
+"""/chotky: a manager closes a month; later entries are refused, managers' corrections audited.
+
+The rule itself (what a closed period means for a save) is the capture kit's: handlers/capture.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import texts
+from bot.form import Flow, FlowContext, Question, Suggestion
+from bot.messages import Choice
+from handlers.capture import MANAGER, closed_periods, period_label
+from reports.periods import Period, PeriodError, parse_period, period_of
+from storage import engine_store, periods_store
+from storage.domain import Staff
+
+CLOSE_NAME = "close_period"
+CLOSE_LOOKBACK = 12  # months offered: the ones that ended and are still open, newest first
+
+
+def closable(today: dt.date, cut_off_day: int, closed: frozenset[str]) -> list[Period]:
+    """Months that have ended and are still open, the one that just ended first.
+
+    The month today belongs to is never offered: closing it would refuse the rest of its days.
+    """
+    period, found = period_of(today, cut_off_day).previous(), []
+    for _ in range(CLOSE_LOOKBACK):
+        if period.key not in closed:
+            found.append(period)
+        period = period.previous()
+    return found
+
+
+async def _closable(ctx: FlowContext) -> list[Period]:
+    snapshot = closed_periods(ctx.settings)
+    await snapshot.refresh(ctx.session)
+    return closable(ctx.today, snapshot.cut_off_day, snapshot.keys)
+
+
+async def period_choices(ctx: FlowContext, answers) -> list[Choice]:
+    return [Choice(p.key, texts.capture.period_range(period_label(p), p.start, p.end)) for p in await _closable(ctx)]
+
+
+async def just_ended(ctx: FlowContext, answers) -> Suggestion | None:
+    """The month that ended last is the usual one to close; it is offered first."""
+    found = await _closable(ctx)
+    return Suggestion(found[0].key, period_label(found[0])) if found else None
+
+
+async def close_prefill(ctx: FlowContext, text: str) -> dict[str, Any] | str:
+    """`/chotky 01/2023`: that month goes straight to the confirmation, or the reason it cannot."""
+    try:
+        wanted = parse_period(text.strip(), closed_periods(ctx.settings).cut_off_day)
+    except PeriodError:
+        return texts.capture.CLOSE_BAD_PERIOD
+    label = period_label(wanted)
+    if wanted.kind != "month":
+        return texts.capture.CLOSE_BAD_PERIOD
+    if wanted.end >= ctx.today:
+        return texts.capture.close_not_ended(label, wanted.end)
+    if wanted.key not in {p.key for p in await _closable(ctx)}:
+        return texts.capture.close_already(label) if closed_periods(ctx.settings).closed(wanted.start) else texts.capture.CLOSE_BAD_PERIOD
+    return {"period": wanted.key}
+
+
+def _period(key: str, cut_off_day: int) -> Period:
+    return parse_period(key, cut_off_day)
+
+
+async def close_summary(ctx: FlowContext, answers) -> str:
+    period = _period(answers["period"], closed_periods(ctx.settings).cut_off_day)
+    return texts.capture.close_review(period_label(period), period.start, period.end)
+
+
+async def close_save(ctx: FlowContext, answers) -> str:
+    snapshot = closed_periods(ctx.settings)
+    period = _period(answers["period"], snapshot.cut_off_day)
+    if not await periods_store.close_period(ctx.session, period.key, ctx.staff.id, ctx.now):
+        return texts.capture.close_already(period_label(period))
+    await engine_store.audit(
+        ctx.session, staff_id=ctx.staff.id, action="close", entity="period", entity_id=period.key,
+        after={"start": period.start.isoformat(), "end": period.end.isoformat()}, now=ctx.now,
+    )  # fmt: skip
+    snapshot.keys = snapshot.keys | {period.key}
+    return texts.capture.closed_done(period_label(period))
+
+
+def close_flow() -> Flow:
+    return Flow(
+        name=CLOSE_NAME, title=texts.capture.CLOSE_TITLE, roles=(MANAGER,), command="chotky",
+        questions=[
+            Question("period", "choice", texts.capture.CLOSE_PERIOD, label=texts.capture.CLOSE_PERIOD_LABEL,
+                     choices=period_choices, default=just_ended),
+        ],
+        save=close_save, summarize=close_summary, prefill=close_prefill,
+    )  # fmt: skip
+
+
+async def close_command(unit, staff: Staff, router) -> None:
+    """/chotky [MM/YYYY]"""
+    await router.start_flow(unit, staff, router.settings.services.flows[CLOSE_NAME], unit.incoming.text)

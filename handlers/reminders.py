@@ -1,0 +1,73 @@
+"""Reminders before the cut-off: the day before a period ends, technicians and inspectors are told."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import texts
+from bot.messages import Reply
+from handlers.capture import period_label
+from reports.periods import Period, parse_period, period_of
+from storage import engine_store, people
+
+REMINDER = "reminder"
+REMINDED_ROLES = ("technician", "inspector")
+
+
+def reminder_at(period: Period, hour: int, zone) -> dt.datetime:
+    """The day before the period's cut-off day, at the configured local hour, in UTC."""
+    day = period.end - dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=zone).astimezone(dt.UTC)
+
+
+def next_reminded(today: dt.date, cut_off_day: int) -> Period:
+    """The period whose reminder is next: this one until its reminder day has passed (a late start the
+    same day still sends it), then the following one."""
+    period = period_of(today, cut_off_day)
+    return period if today <= period.end - dt.timedelta(days=1) else period.next()
+
+
+async def schedule_reminder(session, period: Period, config) -> None:
+    due = reminder_at(period, int(config.reporting.get("reminder_hour", 8)), config.general.zone)
+    await engine_store.schedule_once(
+        session, key=f"{REMINDER}:{period.key}", kind=REMINDER, due_at=due, payload={"period": period.key}
+    )
+
+
+def reminder_job(services):
+    """The job handler: a reminder to every linked chat of technicians and inspectors, then the next one."""
+
+    async def send(session, job, now: dt.datetime) -> list[tuple[str, str, Reply]]:
+        config = services.config
+        period = parse_period(job.payload["period"], config.cut_off_day)
+        await schedule_reminder(session, period.next(), config)
+        text = texts.capture.reminder(period_label(period), period.end)
+        staff = [s for s in await people.list_staff(session) if s.has(*REMINDED_ROLES)]
+        return [(i.channel, i.chat_id, Reply(text=text)) for s in staff for i in s.identities]
+
+    return send
+
+
+def reminder_starter(services):
+    """A sweeper that schedules the next reminder once per process (scheduling is idempotent by key)."""
+    started = False
+
+    async def start(session, now: dt.datetime) -> list:
+        nonlocal started
+        if not started:
+            today = now.astimezone(services.config.general.zone).date()
+            await schedule_reminder(session, next_reminded(today, services.config.cut_off_day), services.config)
+            started = True
+        return []
+
+    return start
+
+
+
+
+def install(app) -> None:
+    """Register the reminder job and its starter with the app's engine, unless reminders are off."""
+    services = app.services
+    if services.config.reporting.get("reminders", True):
+        app.engine.job_handlers[REMINDER] = reminder_job(services)
+        app.engine.sweepers.append(reminder_starter(services))

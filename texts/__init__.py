@@ -1,0 +1,17 @@
+"""Every sentence a person reads in the chat, in Vietnamese, one module per area.
+
+One import convention everywhere: `import texts`, then `texts.<area>.NAME` — so a reader sees at
+the point of use which area a sentence belongs to, and a Vietnamese reviewer finds all of them here.
+
+- `texts.common`     the form engine, the answer parsers, the channels and document links
+- `texts.people`     registration, /help, the router's refusals, /staff, /lienket
+- `texts.capture`    /kiemdinh, /giayphep, /hoatdong, /kehoach, /cuatoi, /chotky, reminders
+- `texts.inspection` /kiemtra, facilities, /gopcoso, the facility import
+- `texts.report`     /baocao, /xuat, /ghichu and the notes import
+
+This package imports nothing of the project (a test keeps it so): the code fills the blanks.
+"""
+
+from texts import capture, common, inspection, people, report
+
+__all__ = ["capture", "common", "inspection", "people", "report"]
