@@ -6,21 +6,11 @@ import argparse
 import datetime as dt
 import sys
 
+import texts
 from app import wiring as app_module
 from bot.config import Config
 from storage import people
 from storage.domain import ROLES
-
-NO_TOKEN_HELP = """\
-Chưa cấu hình kênh chat nào (no channel token configured).
-
-  Zalo:     trong ứng dụng Zalo, mở OA "Zalo Bot Manager" → "Tạo bot" (tên bot bắt đầu bằng "Bot");
-            Zalo gửi token vào tin nhắn của bạn. Rồi: export ZALO_BOT_TOKEN='…'
-  Telegram: tạo bot với @BotFather (lệnh /newbot), rồi: export TELEGRAM_BOT_TOKEN='…'
-
-Sau đó chạy: python main.py run        (xem README.md, mục "Configuration")
-Thử ngay trên máy này: python main.py console --as "Tên của bạn"
-"""
 
 
 def secrets_of(config: Config) -> list[str]:
@@ -83,12 +73,12 @@ async def _default(config: Config) -> int:
     if config.telegram.enabled or config.zalo.enabled:
         await app_module.serve(config)
         return 0
-    print(NO_TOKEN_HELP)
+    print(texts.cli.NO_TOKEN_HELP)
     from app import reporting
 
     status = await reporting.demo_command(config, argparse.Namespace(out=None))
     if sys.stdin.isatty():
-        print(f"Mở console trên cơ sở dữ liệu mẫu, với tư cách “{reporting.DEMO_USER}” (Ctrl-D để thoát).")
+        print(texts.cli.demo_console(reporting.DEMO_USER))
         await app_module.console(reporting.demo_config(config, fresh=False), reporting.DEMO_USER)
     return status
 
@@ -148,29 +138,29 @@ async def _demo(args, config: Config) -> int:
 
 
 def _notes_format() -> str:
-    from handlers.notes import IMPORT_FORMAT
+    from app.import_notes import IMPORT_FORMAT
 
     return IMPORT_FORMAT
 
 
 async def _notes_import(args, config: Config) -> int:
-    from handlers.notes import NotesFileError, import_notes
+    from app.import_notes import NotesFileError, import_notes
     from reports.periods import parse_period
 
     db = await app_module.open_db(config)
     try:
         added = await import_notes(db, parse_period(args.month, config.cut_off_day), args.file)
     except (NotesFileError, ValueError) as error:
-        print(f"Không nhập được ghi chú: {error}", file=sys.stderr)
+        print(texts.cli.notes_not_imported(error), file=sys.stderr)
         return 1
     finally:
         await db.close()
-    print(f"Đã thêm {added} ghi chú cho kỳ {args.month}.")
+    print(texts.cli.notes_imported(added, args.month))
     return 0
 
 
 async def _facilities_import(args, config: Config) -> int:
-    from handlers.facilities import import_facilities
+    from app.import_facilities import import_facilities
 
     db = await app_module.open_db(config)
     try:

@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+import texts
 from app import wiring as app_module
 from bot.config import Config
 from handlers.report import b_defaults, seed_default_b
@@ -20,7 +21,7 @@ from storage.domain import RecordMeta
 from storage.report_log import log_report
 
 DEMO_MONTH = "2023-01"
-DEMO_USER = "Người dùng thử"
+DEMO_USER = texts.cli.DEMO_USER
 
 
 def report_settings(config: Config) -> ReportSettings:
@@ -53,7 +54,7 @@ async def report_command(config: Config, args: argparse.Namespace) -> int:
         await _log(db, "report", period)
     finally:
         await db.close()
-    print(f"Báo cáo {period.key} ({made.records} bản ghi): {made.path}")
+    print(texts.cli.report_written(period.key, made.records, made.path))
     return 0
 
 
@@ -65,7 +66,7 @@ async def export_command(config: Config, args: argparse.Namespace) -> int:
         await _log(db, "export", period)
     finally:
         await db.close()
-    print(f"Dữ liệu {period.key} ({made.records} bản ghi): {made.path}")
+    print(texts.cli.export_written(period.key, made.records, made.path))
     return 0
 
 
@@ -94,6 +95,6 @@ async def demo_command(config: Config, args: argparse.Namespace) -> int:
         await _log(db, "report", made.period)
     finally:
         await db.close()
-    print(f"Đã nạp dữ liệu mẫu tháng 01/2023 vào {demo.database.url.split('///')[-1]}")
-    print(f"Báo cáo mẫu (.docx) đã được ghi tại: {made.path.resolve()}")
+    print(texts.cli.demo_loaded(demo.database.url.split('///')[-1]))
+    print(texts.cli.demo_written(made.path.resolve()))
     return 0

@@ -9,6 +9,7 @@ import sys
 import time
 from typing import TextIO
 
+import texts
 from bot.channels.numbered import render_numbered
 from bot.engine import Engine
 from bot.messages import Incoming, Reply
@@ -36,7 +37,7 @@ class ConsoleSender:
         if reply.kind in ("typing", "menu"):
             return ""
         if reply.kind == "document":
-            body = f"📄 {reply.text}\n   Tệp: {reply.document_path}".strip()
+            body = f"📄 {reply.text}\n   {texts.common.FILE}: {reply.document_path}".strip()
         else:
             body = render_numbered(reply)
         self.out.write(f"\n🤖 {body}\n")

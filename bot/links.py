@@ -133,7 +133,7 @@ def _attachment_headers(filename: str) -> dict[str, str]:
 
 
 def _ascii_name(filename: str) -> str:
-    decomposed = unicodedata.normalize("NFD", filename.replace("đ", "d").replace("Đ", "D"))
+    decomposed = unicodedata.normalize("NFD", filename.replace("đ", "d").replace("Đ", "D"))  # not a sentence
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return re.sub(r"[^A-Za-z0-9._ -]", "_", plain) or "document"
 

@@ -168,9 +168,9 @@ def mine_flow() -> Flow:
     return Flow(
         name=NAME, title=texts.capture.MINE_TITLE, roles=(), command="cuatoi", review=False, save=save,
         questions=[
-            Question("record", "choice", texts.capture.MINE_PICK, label="Bản ghi", choices=record_choices),
-            Question("action", "choice", texts.capture.MINE_ACTION, label="Việc", choices=action_choices),
-            Question("confirm", "yesno", texts.capture.MINE_CONFIRM_DELETE, label="Xóa", when=deleting),
+            Question("record", "choice", texts.capture.MINE_PICK, label=texts.capture.MINE_RECORD_LABEL, choices=record_choices),
+            Question("action", "choice", texts.capture.MINE_ACTION, label=texts.capture.MINE_ACTION_LABEL, choices=action_choices),
+            Question("confirm", "yesno", texts.capture.MINE_CONFIRM_DELETE, label=texts.capture.MINE_DELETE_LABEL, when=deleting),
         ],
     )  # fmt: skip
 

@@ -10,18 +10,15 @@ every note of the previous month in one answer.
 
 Shortcuts: `/ghichu 12/2022 B` opens a month and a section, `/ghichu xem [MM/YYYY]` lists a month's
 notes in full, `/ghichu chep [MM/YYYY]` copies the previous month's notes in one answer.
-`python main.py notes import --month YYYY-MM FILE` reads notes from a file (format: IMPORT_FORMAT).
+`python main.py notes import --month YYYY-MM FILE` reads notes from a file (app/import_notes.py).
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import textwrap
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,9 +30,8 @@ from handlers.report import B_SECTION, PeriodInputError, b_defaults, requested_p
 from reports.periods import Period, period_of
 from reports.sections import SECTION_KEYS, SECTIONS
 from storage import records
-from storage.db import Database
 from storage.domain import Conflict, Note, NotFound, RecordMeta
-from storage.text import clean_line, fold
+from storage.text import fold
 
 FLOW_NAME = "note"
 PARTS = 20  # messages one note may take; the last one saves it
@@ -67,7 +63,7 @@ def _typed(period: Period) -> str:
     return f"{period.number:02d}/{period.year}"
 
 
-def _same(text: str) -> str:
+def same_text(text: str) -> str:
     """Two notes are the same when their words are (copying twice adds nothing)."""
     return " ".join(text.split())
 
@@ -84,11 +80,11 @@ class MonthNotes:
         return [n for n in self.notes if n.section == section]
 
     def to_carry(self, section: str | None = None) -> list[Note]:
-        have = {(n.section, _same(n.text)) for n in self.notes}
+        have = {(n.section, same_text(n.text)) for n in self.notes}
         return [
             n
             for n in self.previous
-            if (section is None or n.section == section) and (n.section, _same(n.text)) not in have
+            if (section is None or n.section == section) and (n.section, same_text(n.text)) not in have
         ]
 
 
@@ -100,7 +96,7 @@ async def read_month(session: AsyncSession, period: Period) -> MonthNotes:
     )
 
 
-def _next_position(notes: list[Note]) -> int:
+def next_position(notes: list[Note]) -> int:
     """New notes go after the section's others (and after its figures: position >= 0)."""
     return max((n.position + 1 for n in notes), default=0) if notes else 0
 
@@ -291,7 +287,7 @@ async def save(ctx: FlowContext, answers: dict[str, Any]) -> str:
     if pick == NEW:
         existing = await records.list_notes(ctx.session, period.key, section)
         await records.add_note(
-            ctx.session, Note(0, period.key, section, _text(answers), _next_position(existing)), meta
+            ctx.session, Note(0, period.key, section, _text(answers), next_position(existing)), meta
         )
         return texts.report.note_saved(section, period, len(existing) + 1)
     try:
@@ -409,125 +405,3 @@ def _cut(block: str, limit: int) -> list[str]:
         return [block]
     lines = [line[i : i + limit] for line in block.split("\n") for i in range(0, max(len(line), 1), limit)]
     return _messages(lines, limit) if len(lines) > 1 else lines
-
-
-# --- import from a file ----------------------------------------------------------------------------
-
-IMPORT_FORMAT = """\
-File format (plain text .txt in UTF-8, or a Word .docx):
-  - a heading line names a report section: "# " followed by the section's key or its title,
-    e.g. "# A.IV.1", "# A.IV.1 Quản lý nhà nước về tiêu chuẩn, đo lường, chất lượng" or
-    "# Phương hướng, nhiệm vụ trọng tâm kỳ sau"; in a .docx, a paragraph in a Heading style
-    (Heading 1, 2, …) naming a section is a heading too, with or without the "#";
-  - the lines after a heading are that section's notes: consecutive lines are the paragraphs of
-    one note, and an empty line starts the next note;
-  - a note already in that month's section with the same text is not added again, so importing a
-    file twice adds nothing.
-Section keys:
-""" + textwrap.fill(", ".join(SECTION_KEYS) + ".", width=96, initial_indent="  ", subsequent_indent="  ")
-
-
-class NotesFileError(ValueError):
-    """The file does not follow IMPORT_FORMAT; the message says where and why."""
-
-
-async def import_notes(
-    db: Database, period: Period | str, path: str | Path, recorded_by: int | None = None
-) -> int:
-    """Add the notes of a .txt or .docx file to a month, in one transaction; returns how many were added."""
-    if not isinstance(period, str) and period.kind != "month":
-        raise ValueError(f"notes are kept per month, not for {period.key}")
-    key = period if isinstance(period, str) else period.key
-    found = await asyncio.to_thread(read_notes_file, Path(path))
-    meta = RecordMeta(recorded_by, "cli", f"import:{Path(path).name}", dt.datetime.now(dt.UTC))  # type: ignore[arg-type]
-    async with db.unit_of_work() as session:
-        return await _add_new(session, key, found, meta)
-
-
-async def _add_new(session: AsyncSession, period: str, found: list[tuple[str, str]], meta: RecordMeta) -> int:
-    existing = await records.list_notes(session, period)
-    added = 0
-    for section, text in found:
-        in_section = [n for n in existing if n.section == section]
-        if any(_same(n.text) == _same(text) for n in in_section):
-            continue
-        note = await records.add_note(
-            session, Note(0, period, section, text, _next_position(in_section)), meta
-        )
-        existing.append(note)
-        added += 1
-    return added
-
-
-def read_notes_file(path: Path) -> list[tuple[str, str]]:
-    """(section, text) for each note of the file, in file order."""
-    if not path.is_file():
-        raise NotesFileError(f"{path}: no such file")
-    if path.suffix.lower() == ".docx":
-        lines, unit = _docx_lines(path), "paragraph"
-    else:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raise NotesFileError(f"{path}: not UTF-8 text (save it as UTF-8, or as .docx)") from None
-        lines, unit = [(line, False) for line in text.splitlines()], "line"
-    try:
-        return parse_notes(lines, unit)
-    except NotesFileError as error:
-        raise NotesFileError(f"{path}: {error}") from None
-
-
-def _docx_lines(path: Path) -> list[tuple[str, bool]]:
-    import docx  # python-docx; only the import needs it
-    from docx.opc.exceptions import PackageNotFoundError
-
-    try:
-        document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError):
-        raise NotesFileError(f"{path}: not a readable .docx file") from None
-    return [
-        (p.text, (p.style.name if p.style is not None else "").startswith("Heading"))
-        for p in document.paragraphs
-    ]
-
-
-def parse_notes(lines: Iterable[tuple[str, bool]], unit: str = "line") -> list[tuple[str, str]]:
-    """Notes from (text, is_heading_style) lines, following IMPORT_FORMAT."""
-    notes: list[tuple[str, str]] = []
-    section: str | None = None
-    paragraphs: list[str] = []
-    for number, (raw, styled) in enumerate(lines, 1):
-        line = clean_line(raw)
-        if line.startswith("#") or (styled and line):
-            if paragraphs:
-                notes.append((section, "\n".join(paragraphs)))  # type: ignore[arg-type]
-            section, paragraphs = _heading(line.lstrip("#").strip(), f"{unit} {number}"), []
-        elif not line:
-            if paragraphs:
-                notes.append((section, "\n".join(paragraphs)))  # type: ignore[arg-type]
-            paragraphs = []
-        elif section is None:
-            raise NotesFileError(f'{unit} {number}: text before the first section heading ("# A.I", …)')
-        else:
-            paragraphs.append(line)
-    if paragraphs:
-        notes.append((section, "\n".join(paragraphs)))  # type: ignore[arg-type]
-    if not notes:
-        raise NotesFileError(
-            'no notes found: the file needs a section heading ("# A.I", …) and text under it'
-        )
-    return notes
-
-
-def _heading(text: str, where: str) -> str:
-    first = text.split(" ", 1)[0].upper().rstrip(".:")
-    if first in SECTION_KEYS:
-        return first
-    wanted = fold(text).rstrip(".:")
-    for key, title in SECTIONS:
-        if fold(title) == wanted:
-            return key
-    raise NotesFileError(
-        f"{where}: “{text}” names no report section; use a key ({', '.join(SECTION_KEYS)}) "
-        "or a section's title"
-    )

@@ -14,7 +14,7 @@ from storage.domain import Identity
 
 
 def agreement_question(name: str) -> Question:
-    return Question("agree", "yesno", texts.people.PRIVACY_NOTICE.format(name=name), label="Đồng ý")
+    return Question("agree", "yesno", texts.people.PRIVACY_NOTICE.format(name=name), label=texts.people.AGREE_LABEL)
 
 
 async def save(ctx: FlowContext, answers: dict) -> str:
@@ -39,7 +39,7 @@ async def save(ctx: FlowContext, answers: dict) -> str:
 def registration_flow(name: str) -> Flow:
     return Flow(
         name="register",
-        title="Đăng ký",
+        title=texts.people.REGISTRATION_TITLE,
         roles=(),
         questions=(agreement_question(name),),
         save=save,

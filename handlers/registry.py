@@ -74,9 +74,9 @@ def build_commands(services) -> CommandTable:
         Command("baocao", ("report",), MANAGER, texts.report.REPORT_COMMAND, report.report_command),
         Command("xuat", ("export",), MANAGER, texts.report.EXPORT_COMMAND, report.export_command),
         # Linking the same person's Zalo and Telegram accounts.
-        Command("lienket", ("link",), EVERYONE, "lấy mã liên kết tài khoản Zalo/Telegram còn lại", _link),
+        Command("lienket", ("link",), EVERYONE, texts.people.LINK_DESCRIPTION, _link),
         # Administration: the staff list, roles, revoking access.
-        Command("staff", ("nhansu", "canbo"), ADMIN, "danh sách cán bộ, đổi vai trò, thu hồi quyền", _staff),
+        Command("staff", ("nhansu", "canbo"), ADMIN, texts.people.STAFF_DESCRIPTION, _staff),
         # Facilities typed twice: keep one, merge the other into it.
         Command("gopcoso", ("mergefacility",), ADMIN, texts.inspection.MERGE_DESCRIPTION, facilities.merge_command),
     ])

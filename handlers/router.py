@@ -122,9 +122,9 @@ class Router:
 
     def menu(self, staff: Staff | None) -> list[tuple[str, str]]:
         if staff is None or not staff.active:
-            return [("start", "đăng ký bằng mã mời")]
+            return [("start", texts.people.MENU_START)]
         items = [(c.name, c.description) for c in self.commands.for_staff(staff)]
-        return [*items, ("help", "các lệnh bạn dùng được"), ("huy", "hủy việc đang làm dở")]
+        return [*items, ("help", texts.people.MENU_HELP), ("huy", texts.people.MENU_CANCEL)]
 
     def menu_reply(self, staff: Staff | None) -> Reply:
         """A reply that sets the person's command menu where the channel has one (Telegram)."""
@@ -135,7 +135,7 @@ class Router:
         for command in self.commands.for_staff(staff):
             alias = f" (/{command.aliases[0]})" if command.aliases else ""
             lines.append(f"/{command.name}{alias} — {command.description}")
-        lines.append("/huy (/cancel) — hủy việc đang làm dở")
+        lines.append(f"/huy (/cancel) — {texts.people.MENU_CANCEL}")
         lines.append("")
         lines.append(texts.people.HELP_FOOTER)
         return "\n".join(lines)

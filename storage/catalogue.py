@@ -35,7 +35,7 @@ class FacilityKind:
 class CalibrationField:
     key: str
     label: str  # as printed in the report's table, e.g. "Điện trở nối đất"
-    unit: str = "PTĐ"
+    unit: str = "PTĐ"  # not a sentence: the catalogue's default unit (phương tiện đo)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,6 @@ def fold(text: str) -> str:
 
     SQLite's LIKE folds ASCII only, so names are stored with this folded twin and searched by it.
     """
-    decomposed = unicodedata.normalize("NFD", nfc(text).lower().replace("đ", "d"))
+    decomposed = unicodedata.normalize("NFD", nfc(text).lower().replace("đ", "d"))  # not a sentence
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", stripped).strip()

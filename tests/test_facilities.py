@@ -9,7 +9,8 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 import texts
-from handlers.facilities import find_kind, import_facilities, normalise_tax_code
+from app.import_facilities import import_facilities
+from handlers.facilities import find_kind, normalise_tax_code
 from storage import engine_store, records
 from storage.domain import Facility, RecordMeta
 from storage.record_models import FacilityRow, InspectionRow

@@ -5,6 +5,7 @@ from __future__ import annotations
 import docx
 import pytest
 
+from app import import_notes
 from handlers import notes
 from reports.periods import month_period
 from storage import engine_store, records
@@ -237,8 +238,8 @@ async def test_import_from_text_twice_adds_once(office, tmp_path):
     app, _, clerk = office
     path = tmp_path / "notes.txt"
     path.write_text(TXT, encoding="utf-8")
-    assert await notes.import_notes(app.db, month_period(2023, 1), path, recorded_by=clerk.id) == 3
-    assert await notes.import_notes(app.db, month_period(2023, 1), path) == 0
+    assert await import_notes.import_notes(app.db, month_period(2023, 1), path, recorded_by=clerk.id) == 3
+    assert await import_notes.import_notes(app.db, month_period(2023, 1), path) == 0
     assert [(n.section, n.text) for n in await month_notes(app)] == [
         ("A.IV.1", "Đoạn một của ghi chú thứ nhất.\nĐoạn hai của ghi chú thứ nhất."),
         ("A.IV.1", "Ghi chú thứ hai."),
@@ -258,7 +259,7 @@ async def test_import_from_docx_with_heading_styles(office, tmp_path):
     document.add_paragraph("1. Nhiệm vụ.")
     path = tmp_path / "notes.docx"
     document.save(path)
-    assert await notes.import_notes(app.db, "2023-01", path) == 3
+    assert await import_notes.import_notes(app.db, "2023-01", path) == 3
     assert [(n.section, n.text) for n in await month_notes(app)] == [
         ("A.I", "Về cơ chế, chính sách.\nĐoạn thứ hai."),
         ("A.I", "Ghi chú khác."),
@@ -277,22 +278,22 @@ async def test_import_from_docx_with_heading_styles(office, tmp_path):
 def test_import_rejects_a_file_not_in_the_format(tmp_path, content, message):
     path = tmp_path / "bad.txt"
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(notes.NotesFileError, match=message):
-        notes.read_notes_file(path)
+    with pytest.raises(import_notes.NotesFileError, match=message):
+        import_notes.read_notes_file(path)
 
 
 def test_import_rejects_missing_binary_and_broken_docx(tmp_path):
-    with pytest.raises(notes.NotesFileError, match="no such file"):
-        notes.read_notes_file(tmp_path / "missing.txt")
+    with pytest.raises(import_notes.NotesFileError, match="no such file"):
+        import_notes.read_notes_file(tmp_path / "missing.txt")
     latin = tmp_path / "latin.txt"
     latin.write_bytes("# A.I\nqu\xe9".encode("latin-1"))
-    with pytest.raises(notes.NotesFileError, match="not UTF-8"):
-        notes.read_notes_file(latin)
+    with pytest.raises(import_notes.NotesFileError, match="not UTF-8"):
+        import_notes.read_notes_file(latin)
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"not a zip")
-    with pytest.raises(notes.NotesFileError, match="not a readable .docx"):
-        notes.read_notes_file(broken)
+    with pytest.raises(import_notes.NotesFileError, match="not a readable .docx"):
+        import_notes.read_notes_file(broken)
 
 
 def test_the_format_is_documented_with_every_section_key():
-    assert all(key in notes.IMPORT_FORMAT for key in ("A.IV.1", "B", "# A.I"))
+    assert all(key in import_notes.IMPORT_FORMAT for key in ("A.IV.1", "B", "# A.I"))

@@ -8,10 +8,11 @@ the point of use which area a sentence belongs to, and a Vietnamese reviewer fin
 - `texts.capture`    /kiemdinh, /giayphep, /hoatdong, /kehoach, /cuatoi, /chotky, reminders
 - `texts.inspection` /kiemtra, facilities, /gopcoso, the facility import
 - `texts.report`     /baocao, /xuat, /ghichu and the notes import
+- `texts.cli`        the command line (python main.py …)
 
 This package imports nothing of the project (a test keeps it so): the code fills the blanks.
 """
 
-from texts import capture, common, inspection, people, report
+from texts import capture, cli, common, inspection, people, report
 
-__all__ = ["capture", "common", "inspection", "people", "report"]
+__all__ = ["capture", "cli", "common", "inspection", "people", "report"]

@@ -270,3 +270,7 @@ PLAN_NOT_FOUND = "Không có kế hoạch #{id}. Gõ /kehoach dong để xem cá
 
 def plan_line(kind: str, number: str, subject: str, is_open: bool) -> str:
     return f"{kind} {number}: {subject}" + ("" if is_open else " (đã đóng)")
+
+MINE_RECORD_LABEL = "Bản ghi"
+MINE_ACTION_LABEL = "Việc"
+MINE_DELETE_LABEL = "Xóa"

@@ -176,3 +176,5 @@ PHOTO_FAILED = "Bot không tải được ảnh này nên chưa lưu, hãy gửi
 
 def photo_too_large(megabytes: int) -> str:
     return f"Ảnh quá lớn (tối đa {megabytes} MB) nên bot không lưu, hãy gửi ảnh nhỏ hơn hoặc chụp lại."
+
+FILE = "Tệp"  # the console shows a document as its path

@@ -269,3 +269,13 @@ def import_row_error(row: int, message: str) -> str:
 
 def import_summary(created: int, updated: int, unchanged: int, errors: int) -> str:
     return f"Thêm mới {created}, cập nhật {updated}, không đổi {unchanged}, lỗi {errors} dòng."
+
+# --- the facility import (python main.py facilities import) -------------------------------------
+
+IMPORT_COLUMNS = {"name": "Tên cơ sở", "kind": "Loại", "address": "Địa chỉ", "province": "Tỉnh",
+                  "tax_code": "Mã số thuế"}
+IMPORT_KIND_NEEDED = "cần ghi loại cho cơ sở mới"
+
+
+def import_duplicate(tax_code: str, line: int) -> str:
+    return f"mã số thuế {tax_code} trùng với dòng {line}"

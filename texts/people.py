@@ -73,3 +73,12 @@ LINK_CODE = (
     "Mã liên kết của bạn: {code}\n"
     "Mở bot trên {other} và gửi: /start {code}\nMã dùng một lần, hết hạn sau {minutes} phút."
 )
+
+# registration, the command menu
+AGREE_LABEL = "Đồng ý"
+REGISTRATION_TITLE = "Đăng ký"
+LINK_DESCRIPTION = "lấy mã liên kết tài khoản Zalo/Telegram còn lại"
+STAFF_DESCRIPTION = "danh sách cán bộ, đổi vai trò, thu hồi quyền"
+MENU_START = "đăng ký bằng mã mời"
+MENU_HELP = "các lệnh bạn dùng được"
+MENU_CANCEL = "hủy việc đang làm dở"

@@ -7,6 +7,7 @@ each says what happened and, when something is wrong, what to type instead.
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from typing import Protocol
 
 
@@ -183,3 +184,22 @@ def notes_header(period: Period, count: int) -> str:
 
 def notes_section(key: str, title: str) -> str:
     return f"\n■ {key} {title}"
+
+
+# --- the notes import (python main.py notes import --help) ---------------------------------------
+
+
+def import_format(section_keys) -> str:
+    """The file format the notes import reads, as its --help shows it."""
+    return """\
+File format (plain text .txt in UTF-8, or a Word .docx):
+  - a heading line names a report section: "# " followed by the section's key or its title,
+    e.g. "# A.IV.1", "# A.IV.1 Quản lý nhà nước về tiêu chuẩn, đo lường, chất lượng" or
+    "# Phương hướng, nhiệm vụ trọng tâm kỳ sau"; in a .docx, a paragraph in a Heading style
+    (Heading 1, 2, …) naming a section is a heading too, with or without the "#";
+  - the lines after a heading are that section's notes: consecutive lines are the paragraphs of
+    one note, and an empty line starts the next note;
+  - a note already in that month's section with the same text is not added again, so importing a
+    file twice adds nothing.
+Section keys:
+""" + textwrap.fill(", ".join(section_keys) + ".", width=96, initial_indent="  ", subsequent_indent="  ")
