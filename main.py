@@ -17,7 +17,8 @@ from bot.logs import setup_logging
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="main.py", description=__doc__.splitlines()[0])
     parser.add_argument("--config", help="path to config.toml (default: $FIELDBOT_CONFIG or ./config.toml)")
-    parser.add_argument("--log-level", default="INFO")
+    parser.add_argument("--log-level", default="INFO", type=str.upper,
+                        choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="default: INFO")
     sub = parser.add_subparsers(dest="command")
     cli.add_commands(sub)
     return parser

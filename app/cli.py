@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import sys
 
 import texts
+from app import console as console_app
 from app import wiring as app_module
-from bot.config import Config
+from app.errors import USAGE, CliError, input_file
+from bot.config import Config, ConfigError
 from storage import people
 from storage.domain import ROLES
+from storage.lock import AlreadyRunning
+
+log = logging.getLogger(__name__)
 
 
 def secrets_of(config: Config) -> list[str]:
@@ -21,7 +27,9 @@ def secrets_of(config: Config) -> list[str]:
 def add_commands(sub: argparse._SubParsersAction) -> None:
     sub.add_parser("run", help="receive from the configured channels and answer (the bot itself)")
     p = sub.add_parser("console", help="talk to the bot in this terminal, as Zalo users see it")
-    p.add_argument("--as", dest="as_name", required=True, metavar="NAME", help="your staff name")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--as", dest="as_name", metavar="NAME", help="your staff name")
+    who.add_argument("--demo", action="store_true", help="the model month's data, as its demo user, on 13/01/2023")
     sub.add_parser("migrate", help="bring the database schema up to date")
     admin = sub.add_parser("admin", help="people: invite, list").add_subparsers(dest="admin_command", required=True)
     p = admin.add_parser("invite", help="print a one-time invitation code")
@@ -46,16 +54,34 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p = facilities.add_parser("import", help="add or update facilities from an .xlsx, keyed by tax code")
     p.add_argument("file")
     p = sub.add_parser("demo", help="load the model month (01/2023) into a fresh database and write its report")
-    p.add_argument("--out", default=None, help="where to write the .docx (default: <data_dir>/BaoCao_KHCN_2023-01.docx)")
+    p.add_argument("--out", default=None,
+                   help="where to write the .docx (default: <data_dir>/demo/BaoCao_KHCN_2023-01.docx)")
 
 
 async def dispatch(args: argparse.Namespace, config: Config) -> int:
+    """Run one subcommand; a mistake ends in one sentence on stderr and its exit status."""
+    try:
+        return await _dispatch(args, config)
+    except CliError as error:
+        print(error, file=sys.stderr)
+        return error.status
+    except ConfigError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return USAGE
+    except AlreadyRunning as error:
+        print(texts.cli.IN_USE.format(where=error.where), file=sys.stderr)
+        return 1
+
+
+async def _dispatch(args: argparse.Namespace, config: Config) -> int:
+    if config.general.today:
+        log.info("FIELDBOT_TODAY=%s: the program's clock is set to this day", config.general.today.isoformat())
     command = args.command
     if command is None:
         return await _default(config)
     handler = {
         "run": lambda: app_module.serve(config),
-        "console": lambda: app_module.console(config, args.as_name),
+        "console": lambda: _console(args, config),
         "migrate": lambda: _migrate(config),
         "admin": lambda: _admin(args, config),
         "report": lambda: _report(args, config),
@@ -69,18 +95,35 @@ async def dispatch(args: argparse.Namespace, config: Config) -> int:
 
 async def _default(config: Config) -> int:
     """No subcommand: run the bot if a channel is configured; otherwise explain, show the demo report,
-    and open the console when a person is at the terminal."""
+    and open the demo's console when a person is at the terminal."""
     if config.telegram.enabled or config.zalo.enabled:
         await app_module.serve(config)
         return 0
-    print(texts.cli.NO_TOKEN_HELP)
     from app import reporting
 
+    print(texts.cli.HOW_TO_CONFIGURE, end="\n\n")
     status = await reporting.demo_command(config, argparse.Namespace(out=None))
     if sys.stdin.isatty():
-        print(texts.cli.demo_console(reporting.DEMO_USER))
-        await app_module.console(reporting.demo_config(config, fresh=False), reporting.DEMO_USER)
+        print(texts.cli.DEMO_CONSOLE.format(name=reporting.DEMO_USER))
+        await console_app.console(reporting.demo_config(config, fresh=False), reporting.DEMO_USER, demo=True)
+    else:
+        print(texts.cli.TRY_THE_DEMO)
     return status
+
+
+async def _console(args: argparse.Namespace, config: Config) -> int:
+    if not args.demo:
+        if not args.as_name.strip():
+            raise CliError(texts.cli.AS_EMPTY, USAGE)
+        await console_app.console(config, args.as_name.strip())
+        return 0
+    from app import reporting
+
+    demo = reporting.demo_config(config, fresh=False)
+    if not reporting.demo_loaded(demo):
+        await reporting.demo_command(config, argparse.Namespace(out=None))
+    await console_app.console(demo, reporting.DEMO_USER, demo=True)
+    return 0
 
 
 async def _migrate(config: Config) -> int:
@@ -97,26 +140,50 @@ def _safe_url(config: Config) -> str:
 
 
 async def _admin(args: argparse.Namespace, config: Config) -> int:
+    if args.admin_command == "invite" and not args.name.strip():
+        raise CliError(texts.cli.NAME_EMPTY, USAGE)
+    if args.admin_command == "invite" and args.days is not None and args.days < 1:
+        raise CliError(texts.cli.DAYS_POSITIVE, USAGE)
     db = await app_module.open_db(config)
     try:
-        now = dt.datetime.now(dt.UTC)
+        now = app_module.clock_of(config).now()
         async with db.unit_of_work() as session:
             if args.admin_command == "invite":
-                days = args.days or config.general.invite_days
-                code, invite = await people.create_invite(
-                    session, name=args.name, roles=args.role, now=now, valid_for=dt.timedelta(days=days)
-                )
-                print(f"Invitation for {invite.name} ({', '.join(sorted(invite.roles))}), valid {days} days:")
-                print(f"    /start {code}")
-                print("Send this line to the bot on Zalo or Telegram. The code works once.")
+                await _invite(session, args, config, now)
             else:
-                for n, staff in enumerate(await people.list_staff(session), 1):
-                    channels = ", ".join(f"{i.channel}:{i.user_id}" for i in staff.identities) or "-"
-                    state = "" if staff.active else " (revoked)"
-                    print(f"{n}. {staff.name}{state} — {', '.join(sorted(staff.roles))} — {channels}")
+                await _staff(session, config, now)
     finally:
         await db.close()
     return 0
+
+
+async def _invite(session, args: argparse.Namespace, config: Config, now: dt.datetime) -> None:
+    days = args.days or config.general.invite_days
+    code, invite = await people.create_invite(
+        session, name=args.name, roles=args.role, now=now, valid_for=dt.timedelta(days=days)
+    )
+    print(f"Invitation for {invite.name} ({', '.join(sorted(invite.roles))}), valid {days} days:")
+    print(f"    /start {code}")
+    print("Send this line to the bot on Zalo or Telegram. The code works once.")
+
+
+async def _staff(session, config: Config, now: dt.datetime) -> None:
+    """Staff with their roles and channels, then the invitations nobody has used yet."""
+    print(texts.cli.STAFF_HEADER)
+    staff = await people.list_staff(session)
+    for n, member in enumerate(staff, 1):
+        channels = ", ".join(f"{i.channel}:{i.user_id}" for i in member.identities) or "-"
+        state = "" if member.active else texts.cli.STAFF_REVOKED
+        print(texts.cli.STAFF_LINE.format(n=n, name=member.name, state=state, channels=channels,
+                                          roles=", ".join(sorted(member.roles))))
+    if not staff:
+        print(texts.cli.STAFF_NONE)
+    invites = await people.pending_invites(session, now)
+    if invites:
+        print(texts.cli.INVITES_HEADER)
+    for invite in invites:
+        expires = invite.expires_at.astimezone(config.general.zone).strftime("%H:%M %d/%m/%Y")
+        print(texts.cli.INVITE_LINE.format(name=invite.name, roles=", ".join(sorted(invite.roles)), expires=expires))
 
 
 async def _report(args, config: Config) -> int:
@@ -145,26 +212,28 @@ def _notes_format() -> str:
 
 async def _notes_import(args, config: Config) -> int:
     from app.import_notes import NotesFileError, import_notes
-    from reports.periods import parse_period
+    from app.reporting import month_of
 
+    period = month_of(config, args.month)
+    path = input_file(args.file)
     db = await app_module.open_db(config)
     try:
-        added = await import_notes(db, parse_period(args.month, config.cut_off_day), args.file)
+        added = await import_notes(db, period, path)
     except (NotesFileError, ValueError) as error:
-        print(texts.cli.notes_not_imported(error), file=sys.stderr)
-        return 1
+        raise CliError(texts.cli.NOTES_IMPORT_FAILED.format(error=error)) from None
     finally:
         await db.close()
-    print(texts.cli.notes_imported(added, args.month))
+    print(texts.cli.NOTES_ADDED.format(added=added, period=period.key))
     return 0
 
 
 async def _facilities_import(args, config: Config) -> int:
     from app.import_facilities import import_facilities
 
+    path = input_file(args.file)
     db = await app_module.open_db(config)
     try:
-        result = await import_facilities(db, args.file, config.catalogue, dt.datetime.now(dt.UTC))
+        result = await import_facilities(db, path, config.catalogue, app_module.clock_of(config).now())
     finally:
         await db.close()
     print(result.summary())

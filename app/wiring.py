@@ -9,27 +9,23 @@ import contextlib
 import datetime as dt
 import logging
 import signal
-import sys
 from dataclasses import dataclass, field
 from typing import Any
 
 import texts
-from bot import console as console_channel
+from app.errors import USAGE, CliError, data_folder
 from bot.channels.base import ChannelContext
-from bot.clock import Clock
-from bot.config import Config
+from bot.clock import Clock, clock_for
+from bot.config import Config, check_tokens
 from bot.engine import Engine, EngineSettings
 from bot.messages import Incoming, Reply
 from bot.web import WebServer, make_app
 from handlers import mine, reminders, report
 from handlers.registry import build_commands, build_flows
 from handlers.router import Router, RouterSettings
-from storage import people
 from storage.db import Database, open_database
-from storage.domain import Identity
 from storage.lock import ProcessLock
 from storage.migrate import upgrade
-from storage.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -55,13 +51,35 @@ class App:
     services: Services
 
 
+def clock_of(config: Config) -> Clock:
+    """The program's one clock: the real one, or set to FIELDBOT_TODAY (or the demo's day)."""
+    return clock_for(config.general.zone, config.general.today)
+
+
+def writable_data_folder(config: Config) -> None:
+    """The data folder exists and can be written, or one sentence says which and what to set."""
+    data_folder(config.general.data_dir)
+
+
 async def open_db(config: Config, migrate: bool = True) -> Database:
     """Open the configured database, creating the data folder and bringing the schema up to date."""
-    config.general.data_dir.mkdir(parents=True, exist_ok=True)
+    writable_data_folder(config)
     db = open_database(config.database.url, busy_timeout_ms=config.database.sqlite_busy_timeout_ms)
+    try:
+        async with db.engine.connect():
+            pass
+    except Exception as error:  # refused, unknown host or database, bad password…: each driver its own kinds
+        await db.close()
+        where = db.engine.url.render_as_string(hide_password=True)
+        raise CliError(texts.cli.DB_UNREACHABLE.format(where=where, reason=_first_line(error))) from None
     if migrate:
         await upgrade(db.engine)
     return db
+
+
+def _first_line(error: Exception) -> str:
+    text = str(getattr(error, "orig", None) or error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 async def _nothing() -> None:
@@ -73,7 +91,7 @@ def _error_reply(_incoming: Incoming) -> Reply:
 
 
 async def build_app(config: Config, clock: Clock | None = None, db: Database | None = None) -> App:
-    clock = clock or Clock(config.general.zone)
+    clock = clock or clock_of(config)
     db = db or await open_db(config)
     services = Services(config=config, catalogue=config.catalogue, db=db)
     services.flows = build_flows(services)
@@ -111,13 +129,14 @@ async def running(app: App):
 
 
 async def serve(config: Config) -> None:
-    """`python main.py run`: the channels that have tokens, the engine, until SIGINT/SIGTERM."""
+    """`main.py run`: the channels that have tokens, the engine, until SIGINT/SIGTERM."""
+    check_tokens(config)
+    if not (config.telegram.enabled or config.zalo.enabled):
+        raise CliError(texts.cli.NO_CHANNEL, USAGE)
     app = await build_app(config)
     try:
         async with running(app):
             channels, server = await _start_channels(app)
-            if not channels:
-                log.warning("no channel token configured; nothing to receive from")
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
@@ -178,27 +197,3 @@ async def _start_channels(app: App) -> tuple[list, WebServer | None]:
         await channel.start()
     app.engine.job_handlers["links.cleanup"] = links.cleanup_job
     return channels, server
-
-
-async def console(config: Config, as_name: str) -> None:
-    """`python main.py console --as NAME`."""
-    app = await build_app(config)
-    try:
-        async with running(app):
-            app.engine.senders[console_channel.CHANNEL] = console_channel.ConsoleSender(sys.stdout)
-            user_id = f"console:{fold(as_name)}"
-            async with app.db.unit_of_work() as session:
-                await _link_console(session, as_name, user_id, app.clock.now())
-            await console_channel.run_console(app.engine, user_id, as_name)
-    finally:
-        await app.db.close()
-
-
-async def _link_console(session, name: str, user_id: str, now) -> None:
-    """The console is local: whoever runs it already holds the database. A staff member with this
-    name gets the console identity; anyone else is a stranger who can /start with a code."""
-    if await people.staff_by_identity(session, "console", user_id):
-        return
-    matches = [s for s in await people.list_staff(session) if s.name.casefold() == name.casefold()]
-    if len(matches) == 1:
-        await people.add_identity(session, matches[0].id, Identity("console", user_id, user_id, name), now)

@@ -21,6 +21,20 @@ class Clock:
         return self.local_now().date()
 
 
+class ShiftedClock(Clock):
+    """A running clock moved by whole days so that its first 'today' is a chosen date: the demo's
+    console in the model month, FIELDBOT_TODAY for acceptance runs. Hours still pass, so timers,
+    drafts and links behave as on any day."""
+
+    def __init__(self, zone: ZoneInfo, today: dt.date):
+        super().__init__(zone)
+        real_today = dt.datetime.now(dt.UTC).astimezone(zone).date()
+        self.shift = dt.timedelta(days=(today - real_today).days)
+
+    def now(self) -> dt.datetime:
+        return super().now() + self.shift
+
+
 class FrozenClock(Clock):
     """A clock for tests: set or advance it by hand."""
 
@@ -33,3 +47,8 @@ class FrozenClock(Clock):
 
     def advance(self, **delta) -> None:
         self.at += dt.timedelta(**delta)
+
+
+def clock_for(zone: ZoneInfo, today: dt.date | None = None) -> Clock:
+    """The program's clock: the real one, or one set to `today` (FIELDBOT_TODAY, the demo)."""
+    return ShiftedClock(zone, today) if today else Clock(zone)

@@ -5,7 +5,10 @@ Nothing reads the file or the environment at import time: `load_config()` is cal
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,6 +29,7 @@ class GeneralConfig:
     data_dir: Path
     draft_idle_minutes: int
     invite_days: int
+    today: dt.date | None = None  # FIELDBOT_TODAY: the whole program's clock set to this day
 
     @property
     def zone(self) -> ZoneInfo:
@@ -132,6 +136,11 @@ def load_config(path: str | os.PathLike | None = None, env: Mapping[str, str] | 
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found (set --config or FIELDBOT_CONFIG)") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path} is a folder, not a config file (set --config or FIELDBOT_CONFIG)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise ConfigError(f"{path}: config file cannot be read ({reason})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     general = _general(raw, path, env)
@@ -160,7 +169,17 @@ def _general(raw, path: Path, env) -> GeneralConfig:
     data_dir = Path(env.get("FIELDBOT_DATA_DIR") or r.get("data_dir", str))
     if not data_dir.is_absolute():
         data_dir = path.parent / data_dir
-    return GeneralConfig(zone, data_dir, r.positive("draft_idle_minutes"), r.positive("invite_days"))
+    return GeneralConfig(zone, data_dir, r.positive("draft_idle_minutes"), r.positive("invite_days"),
+                         _today(env.get("FIELDBOT_TODAY", "").strip()))
+
+
+def _today(text: str) -> dt.date | None:
+    if not text:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(text)
+    raise ConfigError(f"FIELDBOT_TODAY={text!r} is not a date: write it YYYY-MM-DD, e.g. 2023-01-13")
 
 
 def _database(raw, path: Path, env, data_dir: Path) -> DatabaseConfig:
@@ -233,3 +252,16 @@ def _catalogue(raw, path: Path) -> Catalogue:
         return catalogue_from_dict(raw.get("catalogue") or {}, where=f"{path}: catalogue")
     except CatalogueError as exc:
         raise ConfigError(str(exc)) from None
+
+
+# A bot token is "<digits>:<secret>" (Telegram and Zalo alike); it goes into URL paths, so no spaces or slashes.
+_TOKEN_SHAPE = re.compile(r"\d+:[^\s/?#:]+")
+
+
+def check_tokens(config: Config) -> None:
+    """Refuse at start a token that cannot be one, naming its variable (never echoing the value)."""
+    for variable, channel in (("ZALO_BOT_TOKEN", config.zalo), ("TELEGRAM_BOT_TOKEN", config.telegram)):
+        if channel.token and not _TOKEN_SHAPE.fullmatch(channel.token):
+            raise ConfigError(
+                f"{variable} is not shaped like a bot token (<digits>:<secret>): copy the whole token again"
+            )

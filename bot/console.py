@@ -4,9 +4,14 @@ Zalo users see them. For local use, demos and debugging."""
 from __future__ import annotations
 
 import asyncio
+import codecs
+import contextlib
 import itertools
+import os
 import sys
+import threading
 import time
+from collections.abc import AsyncIterator
 from typing import TextIO
 
 import texts
@@ -29,9 +34,15 @@ def parse_line(line: str, chat_id: str, user_id: str, seq: int, name: str) -> In
 
 
 class ConsoleSender:
-    def __init__(self, out: TextIO):
-        self.out = out
+    """Prints the replies of one chat — the person at the terminal. Other console chats' replies
+    (another person's reminder, a notice after an admin's change) wait in the outbox for their owner."""
+
+    def __init__(self, out: TextIO, chat_id: str):
+        self.out, self.chat_id = out, chat_id
         self.sent = 0
+
+    def reaches(self, chat_id: str) -> bool:
+        return chat_id == self.chat_id
 
     async def send(self, chat_id: str, reply: Reply) -> str:
         if reply.kind in ("typing", "menu"):
@@ -50,22 +61,54 @@ async def run_console(engine: Engine, user_id: str, name: str, stdin: TextIO = s
     """Read lines until EOF or Ctrl-D, each one an incoming message; replies print as they are sent."""
     chat_id = user_id
     interactive = stdin.isatty()
-    loop = asyncio.get_running_loop()
-    for seq in itertools.count():
-        if interactive:
-            await _wait_quiet(engine)
-            sys.stdout.write("> ")
-            sys.stdout.flush()
-        line = await loop.run_in_executor(None, stdin.readline)
-        if not line:
-            break
+    seq = itertools.count()
+    await _prompt(engine, interactive)
+    async for line in _lines(stdin):
         if line.strip():
-            await engine.accept(parse_line(line, chat_id, user_id, seq, name))
+            await engine.accept(parse_line(line, chat_id, user_id, next(seq), name))
             if not interactive:
                 await engine.run_until_idle()
+        await _prompt(engine, interactive)
     await engine.run_until_idle()
 
 
-async def _wait_quiet(engine: Engine) -> None:
+async def _prompt(engine: Engine, interactive: bool) -> None:
     """Let the replies to the last line print before the next prompt."""
-    await engine.run_until_idle()
+    if interactive:
+        await engine.run_until_idle()
+        sys.stdout.write("> ")
+        sys.stdout.flush()
+
+
+async def _lines(stdin: TextIO) -> AsyncIterator[str]:
+    """Typed lines, read by a daemon thread straight from the file descriptor: nothing waits for it
+    when the person presses Ctrl-C (an executor thread blocked in readline would hold the exit)."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def put(line: str | None) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop has closed: the program is leaving
+            loop.call_soon_threadsafe(queue.put_nowait, line)
+
+    threading.Thread(target=_pump, args=(stdin.fileno(), put), name="console input", daemon=True).start()
+    while (line := await queue.get()) is not None:
+        yield line
+
+
+def _pump(fd: int, put) -> None:
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    pending = ""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            chunk = b""
+        pending += decoder.decode(chunk, final=not chunk)
+        *lines, pending = pending.split("\n")
+        for line in lines:
+            put(line + "\n")
+        if not chunk:
+            if pending:
+                put(pending)
+            put(None)
+            return

@@ -40,7 +40,14 @@ class PermanentFailure(Exception):
     """The platform will never accept this reply (blocked bot, bad chat): give up on it."""
 
 
+def _everyone(_chat_id: str) -> bool:
+    return True
+
+
 class Sender(Protocol):
+    """Delivers replies of one channel. A sender may also have `reaches(chat_id) -> bool`: False
+    leaves that chat's replies in the outbox for later (the console reaches only the person at it)."""
+
     async def send(self, chat_id: str, reply: Reply) -> str:
         """Deliver one reply; return the platform's message id ('' if none)."""
 
@@ -254,8 +261,8 @@ class Engine:
 
     async def _send_one(self, item: store.OutboxItem) -> bool:
         sender = self.senders.get(item.channel)
-        if sender is None:
-            return False  # the channel is not running in this process; keep the reply for later
+        if sender is None or not getattr(sender, "reaches", _everyone)(item.chat_id):
+            return False  # the channel (or this chat) is not served by this process; keep the reply for later
         reply = await self._resolve_edit(item, Reply.from_json(item.payload))
         try:
             message_id = await sender.send(item.chat_id, reply)

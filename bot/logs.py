@@ -4,8 +4,10 @@ so its logger is quieted and every handler gets a filter that masks the configur
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 # Telegram tokens look like 123456789:AA...; mask any such shape even if not configured.
 _TOKEN_SHAPE = re.compile(r"\b\d{6,12}:[A-Za-z0-9_-]{30,}\b")
@@ -44,3 +46,18 @@ def setup_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> Redacting
     for noisy in ("httpx", "httpcore", "aiosqlite", "telegram.ext", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     return redactor
+
+
+def log_to_file(path: Path) -> Path:
+    """Move log lines off the terminal into a private file, same format and redaction: at the console
+    the terminal is the conversation."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+    handler = logging.FileHandler(path, encoding="utf-8")
+    root = logging.getLogger()
+    for old in root.handlers[:1]:
+        handler.setFormatter(old.formatter)
+        for log_filter in old.filters:
+            handler.addFilter(log_filter)
+    root.handlers[:] = [handler]
+    return path

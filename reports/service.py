@@ -28,7 +28,7 @@ class GeneratedFile:
     path: Path
     period: Period
     timings: dict[str, float] = field(default_factory=dict)  # seconds: load, aggregate, render/write
-    records: int = 0  # how many records the file was made from
+    records: int = 0  # how many captured records the file was made from (notes not counted)
 
 
 async def load_period(db: Database, period: Period) -> PeriodRecords:
@@ -37,15 +37,9 @@ async def load_period(db: Database, period: Period) -> PeriodRecords:
 
 
 def _count(records: PeriodRecords) -> int:
+    """Records captured in the period; the sections' narrative notes are not records."""
     return sum(
-        len(x)
-        for x in (
-            records.calibration_batches,
-            records.inspections,
-            records.licences,
-            records.activities,
-            records.notes,
-        )
+        len(x) for x in (records.calibration_batches, records.inspections, records.licences, records.activities)
     )
 
 

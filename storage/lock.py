@@ -19,7 +19,12 @@ _PG_LOCK_KEY = 0x66_69_65_6C_64  # "field"
 
 
 class AlreadyRunning(Exception):
-    """Another process holds the bot's lock."""
+    """Another process holds the bot's lock. `where` names the database: the SQLite file, or the
+    PostgreSQL URL without its password."""
+
+    def __init__(self, message: str, where: str):
+        super().__init__(message)
+        self.where = where
 
 
 class ProcessLock:
@@ -41,7 +46,7 @@ class ProcessLock:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.close()
-            raise AlreadyRunning(f"another dost-fieldbot process is using {db_path}") from None
+            raise AlreadyRunning(f"another dost-fieldbot process is using {db_path}", str(db_path)) from None
         handle.truncate(0)
         handle.write(str(os.getpid()))
         handle.flush()
@@ -53,7 +58,8 @@ class ProcessLock:
         await conn.commit()
         if not got:
             await conn.close()
-            raise AlreadyRunning("another dost-fieldbot process is connected to this database")
+            where = self.db.engine.url.render_as_string(hide_password=True)
+            raise AlreadyRunning("another dost-fieldbot process is connected to this database", where)
         self._conn = conn
 
     async def release(self) -> None:

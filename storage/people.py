@@ -148,6 +148,16 @@ async def create_invite(
     return code, _invite(row)
 
 
+async def pending_invites(session: AsyncSession, now: dt.datetime) -> list[Invite]:
+    """Invitations not yet used and not expired (link codes left out), soonest to expire first."""
+    rows = await session.scalars(
+        select(InviteRow)
+        .where(InviteRow.used_at.is_(None), InviteRow.staff_id.is_(None), InviteRow.expires_at > now)
+        .order_by(InviteRow.expires_at, InviteRow.id)
+    )
+    return [_invite(row) for row in rows]
+
+
 def _invite(row: InviteRow) -> Invite:
     return Invite(
         id=row.id,

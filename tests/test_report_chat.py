@@ -41,7 +41,7 @@ async def test_report_by_a_manager_status_edit_then_the_docx(office):
     status, _, edit, document = replies
     assert status.text == "Đang lập báo cáo tháng 01/2023 (15/12/2022 – 14/01/2023)…"
     assert edit.token == status.token and edit.token
-    assert "Đã lập xong báo cáo tháng 01/2023" in edit.text
+    assert "Đã lập xong báo cáo tháng 01/2023 từ 0 bản ghi" in edit.text  # the default B notes are no records
     assert document.document_name == "BaoCao_KHCN_2023-01.docx"
     path = Path(document.document_path)
     assert path.parent == app.config.general.data_dir / "documents"

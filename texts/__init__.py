@@ -8,7 +8,7 @@ the point of use which area a sentence belongs to, and a Vietnamese reviewer fin
 - `texts.capture`    /kiemdinh, /giayphep, /hoatdong, /kehoach, /cuatoi, /chotky, reminders
 - `texts.inspection` /kiemtra, facilities, /gopcoso, the facility import
 - `texts.report`     /baocao, /xuat, /ghichu and the notes import
-- `texts.cli`        the command line (python main.py …)
+- `texts.cli`        the command line and the console's banner: mistakes, results, hints
 
 This package imports nothing of the project (a test keeps it so): the code fills the blanks.
 """

@@ -1,44 +1,89 @@
-"""Vietnamese texts of the command line (python main.py …): what an operator reads in the terminal."""
+"""Vietnamese texts of the command line (.venv/bin/python main.py …) and the console's banner: what an
+operator or a newcomer reads in the terminal — what went wrong and what to type instead. Every command
+named here works as typed after the README's setup."""
 
 from __future__ import annotations
 
-NO_TOKEN_HELP = """\
-Chưa cấu hình kênh chat nào (no channel token configured).
+PY = ".venv/bin/python main.py"
+
+# --- no channel, the newcomer's first look ------------------------------------------------------------
+
+HOW_TO_CONFIGURE = f"""\
+Chưa cấu hình kênh chat nào (chưa có ZALO_BOT_TOKEN hay TELEGRAM_BOT_TOKEN).
 
   Zalo:     trong ứng dụng Zalo, mở OA "Zalo Bot Manager" → "Tạo bot" (tên bot bắt đầu bằng "Bot");
             Zalo gửi token vào tin nhắn của bạn. Rồi: export ZALO_BOT_TOKEN='…'
   Telegram: tạo bot với @BotFather (lệnh /newbot), rồi: export TELEGRAM_BOT_TOKEN='…'
 
-Sau đó chạy: python main.py run        (xem README.md, mục "Configuration")
-Thử ngay trên máy này: python main.py console --as "Tên của bạn"
-"""
+Sau đó chạy bot:
+    {PY} run
+Xem README.md, mục "Connecting Zalo" và "Connecting Telegram"."""
+
+TRY_THE_DEMO = f"""\
+Thử ngay trên máy này, trên dữ liệu mẫu tháng 01/2023:
+    {PY} console --demo"""
 
 DEMO_USER = "Người dùng thử"
+DEMO_LOADED = "Đã nạp dữ liệu mẫu tháng 01/2023 vào {path}"
+DEMO_REPORT = "Báo cáo mẫu (.docx) đã được ghi tại: {path}"
+DEMO_CONSOLE = "Mở console trên dữ liệu mẫu, với tư cách “{name}”."
 
+# --- what was typed is wrong (exit status 2) ----------------------------------------------------------
 
-def demo_console(user: str) -> str:
-    return f"Mở console trên cơ sở dữ liệu mẫu, với tư cách “{user}” (Ctrl-D để thoát)."
+BAD_MONTH = "--month “{text}” không phải là một tháng: hãy viết YYYY-MM, ví dụ 2023-01."
+OUT_IS_FOLDER = "--out {out} là một thư mục: hãy ghi cả tên tệp, ví dụ --out {example}"
+OUT_UNDER_FILE = "--out {out} không dùng được vì {file} là một tệp, không phải thư mục: hãy chọn thư mục khác."
+FILE_NOT_FOUND = "Không tìm thấy tệp {path}: hãy kiểm tra lại tên tệp và thư mục."
+NOT_A_FILE = "{path} là một thư mục, không phải tệp: hãy ghi đường dẫn của tệp."
+NAME_EMPTY = "--name không được để trống: hãy ghi họ tên người được mời, ví dụ --name \"Nguyễn Văn B\"."
+AS_EMPTY = "--as không được để trống: hãy ghi tên của bạn như trong danh sách cán bộ, ví dụ --as \"Nguyễn Văn B\"."
+BAD_DATE = "--date “{text}” không phải là một ngày: hãy viết dd/mm/yyyy, ví dụ 20/01/2023."
+DAYS_POSITIVE = "--days phải từ 1 trở lên (số ngày mã mời còn dùng được)."
+NO_CHANNEL = HOW_TO_CONFIGURE
 
+# --- the run failed (exit status 1) -----------------------------------------------------------------------
 
-def demo_loaded(path: str) -> str:
-    return f"Đã nạp dữ liệu mẫu tháng 01/2023 vào {path}"
+OUT_NOT_WRITABLE = "Không ghi được vào thư mục {folder} ({reason}): hãy chọn nơi khác cho --out."
+DATA_NOT_WRITABLE = (
+    "Không ghi được vào thư mục dữ liệu {folder} ({reason}): hãy đặt FIELDBOT_DATA_DIR "
+    "(hoặc [general] data_dir trong config.toml) là một thư mục ghi được."
+)
+IN_USE = (
+    "Cơ sở dữ liệu {where} đang được một tiến trình dost-fieldbot khác dùng — có lẽ bot đang chạy "
+    "(main.py run) hoặc một console khác đang mở: hãy dừng tiến trình đó rồi thử lại."
+)
+DB_UNREACHABLE = (
+    "Không mở được cơ sở dữ liệu {where} ({reason}): hãy kiểm tra DATABASE_URL (hoặc [database] url) "
+    "và máy chủ PostgreSQL."
+)
+PERMISSION_DENIED = "không có quyền ghi"
 
+# --- results ----------------------------------------------------------------------------------------------
 
-def demo_written(path) -> str:
-    return f"Báo cáo mẫu (.docx) đã được ghi tại: {path}"
+REPORT_WRITTEN = "Báo cáo {period} ({records} bản ghi): {path}"
+EXPORT_WRITTEN = "Dữ liệu {period} ({records} bản ghi): {path}"
+NOTES_ADDED = "Đã thêm {added} ghi chú cho kỳ {period}."
+NOTES_IMPORT_FAILED = "Không nhập được ghi chú: {error}"
+NAME_TAKEN = "({name} đã có sẵn nên không ghi đè; tệp mới mang tên {new})"
 
+# --- the console's banner ---------------------------------------------------------------------------------
 
-def report_written(period: str, records: int, path) -> str:
-    return f"Báo cáo {period} ({records} bản ghi): {path}"
+BANNER_WHO = "Console dost-fieldbot — bạn là {name} ({roles})."
+BANNER_STRANGER = (
+    "Console dost-fieldbot — “{name}” chưa là cán bộ đã đăng ký. Xin bộ phận CNTT một mã mời; trên máy chủ:\n"
+    f"    {PY} admin invite --role clerk --name \"{{name}}\"\n"
+    "rồi gõ ở đây: /start MÃ_MỜI"
+)
+BANNER_REVOKED = "Console dost-fieldbot — quyền của {name} đã bị thu hồi."
+BANNER_DRAFT = "Đang dở: {title} — trả lời tiếp câu hỏi cuối, hoặc gõ “hủy” để bỏ."
+BANNER_DEMO = "Dữ liệu mẫu; hôm nay là {today}, trong kỳ báo cáo tháng 01/2023."
+BANNER_KEYS = "/help: các lệnh của bạn · Ctrl-D hoặc Ctrl-C: thoát · nhật ký: {log}"
 
+# --- admin ----------------------------------------------------------------------------------------------------
 
-def export_written(period: str, records: int, path) -> str:
-    return f"Dữ liệu {period} ({records} bản ghi): {path}"
-
-
-def notes_not_imported(error) -> str:
-    return f"Không nhập được ghi chú: {error}"
-
-
-def notes_imported(added: int, month: str) -> str:
-    return f"Đã thêm {added} ghi chú cho kỳ {month}."
+STAFF_HEADER = "Cán bộ:"
+STAFF_NONE = "  (chưa có ai)"
+STAFF_LINE = "{n}. {name}{state} — {roles} — {channels}"
+STAFF_REVOKED = " (đã thu hồi)"
+INVITES_HEADER = "Lời mời chưa dùng:"
+INVITE_LINE = "  – {name} — {roles} — dùng được đến {expires}"

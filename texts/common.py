@@ -155,7 +155,8 @@ def format_count(value: int) -> str:
 LOCATION_BUTTON = "📍 Gửi vị trí hiện tại"  # Telegram's reply-keyboard button that shares the location
 NO_DOCUMENT_LINK = (
     "Zalo không gửi được tệp, và máy chủ của bot chưa có địa chỉ công khai để tạo liên kết tải. "
-    "Hãy nhờ bộ phận CNTT lấy giúp tài liệu (lệnh “python main.py report” trên máy chủ), "
+    "Hãy nhờ bộ phận CNTT lấy giúp tài liệu (trên máy chủ, trong thư mục của bot: "
+    "“.venv/bin/python main.py report --month 2023-01 --out BaoCao.docx”, với tháng cần lấy), "
     "hoặc dùng bot trên Telegram để nhận tệp."
 )
 # Pages a phone's browser may show for a document link: (title, explanation).

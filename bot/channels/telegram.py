@@ -45,6 +45,18 @@ RETRY_PAUSE = 2.0  # seconds before asking again after getUpdates or storing an 
 # One polite in-process retry on 429 (it also pauses every other call); then the outbox takes over.
 RATE_LIMIT_RETRIES = 1
 
+# --- English texts for the operator's log ---------------------------------------------------------
+
+TOKEN_REJECTED = (
+    "Telegram rejected the bot token (401 Unauthorized). Set TELEGRAM_BOT_TOKEN to the token @BotFather "
+    "gave you (/mybots → API Token; /revoke makes a new one). Telegram is not receiving."
+)
+
+
+class TelegramCannotStart(SystemExit):
+    """The Telegram channel refuses to run (token refused). A SystemExit carrying one sentence, so
+    `main.py run` ends with it — never with PTB's InvalidToken, whose text quotes the token."""
+
 
 def _seconds(value: float | dt.timedelta) -> float:
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
@@ -88,7 +100,11 @@ class TelegramChannel:
 
     async def start(self) -> None:
         """getMe, strangers' menu, then the webhook or the polling loop."""
-        await self.bot.initialize()
+        try:
+            await self.bot.initialize()
+        except InvalidToken:
+            log.error(TOKEN_REJECTED)
+            raise TelegramCannotStart(TOKEN_REJECTED) from None
         await self._set_default_commands()
         if self.config.mode == "webhook":
             await self._set_webhook()
