@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
-    setup_logging(args.log_level, secrets=cli.secrets_of(config))
+    setup_logging(args.log_level, secrets=cli.secrets_of(config), json_lines=config.general.log_format == "json")
     try:
         return asyncio.run(cli.dispatch(args, config)) or 0
     except KeyboardInterrupt:

@@ -9,6 +9,7 @@ import sys
 
 import texts
 from app import console as console_app
+from app import backups
 from app import wiring as app_module
 from app.errors import USAGE, CliError, input_file
 from bot.config import Config, ConfigError
@@ -32,11 +33,23 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     who.add_argument("--demo", action="store_true", help="the model month's data, as its demo user, on 13/01/2023")
     sub.add_parser("migrate", help="bring the database schema up to date")
     admin = sub.add_parser("admin", help="people: invite, list").add_subparsers(dest="admin_command", required=True)
-    p = admin.add_parser("invite", help="print a one-time invitation code")
-    p.add_argument("--role", action="append", required=True, choices=ROLES, help="repeat for several roles")
-    p.add_argument("--name", required=True, help="the person's full name")
+    p = admin.add_parser("invite", help="print a one-time invitation code (or many, from a CSV, into a sheet)")
+    p.add_argument("--role", action="append", choices=ROLES, help="repeat for several roles")
+    p.add_argument("--name", help="the person's full name")
     p.add_argument("--days", type=int, default=None, help="days the code stays valid (default: config)")
+    p.add_argument("--from", dest="from_csv", metavar="STAFF.csv",
+                   help='one invitation per row of a CSV with columns "Họ tên" and "Vai trò"; needs --out')
+    p.add_argument("--out", help="with --from: the .xlsx the codes are written to")
     admin.add_parser("staff", help="list staff members, roles and linked channels")
+    person = admin.add_parser("person", help="a person's data: a copy of everything held, or erasure").add_subparsers(
+        dest="person_command", required=True)
+    p = person.add_parser("export", help="write everything the bot holds about one person (.xlsx or .json)")
+    p.add_argument("--staff", type=int, required=True, metavar="ID", help="the number shown by `admin staff`")
+    p.add_argument("--out", required=True, help="output file, .xlsx or .json")
+    p = person.add_parser("erase", help="remove a person's accounts and messages and their name; records stay")
+    p.add_argument("--staff", type=int, required=True, metavar="ID", help="the number shown by `admin staff`")
+    p = admin.add_parser("log", help="the access log: backups, restores, person exports and erasures, reports")
+    p.add_argument("--days", type=int, default=30, help="how far back (default 30)")
     for name, what in (("report", "the monthly report as .docx"), ("export", "the period's records as .xlsx")):
         p = sub.add_parser(name, help=f"write {what}")
         p.add_argument("--month", required=True, help="YYYY-MM, e.g. 2023-01")
@@ -51,8 +64,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file")
     facilities = sub.add_parser("facilities", help="facilities (master data)").add_subparsers(
         dest="facilities_command", required=True)
-    p = facilities.add_parser("import", help="add or update facilities from an .xlsx, keyed by tax code")
+    p = facilities.add_parser("import", help="add or update facilities from an .xlsx, keyed by tax code",
+                              description=_facilities_format(), formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("file")
+    p = sub.add_parser("backup", help="copy the database to a file, safely while the bot runs")
+    p.add_argument("--out", required=True, help="the backup file (SQLite: a database file; PostgreSQL: pg_dump custom format)")
+    p = sub.add_parser("restore", help="replace the database with a backup (the bot must be stopped), then migrate")
+    p.add_argument("file", help="a file written by `main.py backup`")
     p = sub.add_parser("demo", help="load the model month (01/2023) into a fresh database and write its report")
     p.add_argument("--out", default=None,
                    help="where to write the .docx (default: <data_dir>/demo/BaoCao_KHCN_2023-01.docx)")
@@ -89,6 +107,8 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         "demo": lambda: _demo(args, config),
         "notes": lambda: _notes_import(args, config),
         "facilities": lambda: _facilities_import(args, config),
+        "backup": lambda: backups.backup_command(config, args.out),
+        "restore": lambda: backups.restore_command(config, args.file),
     }[command]
     return await handler() or 0
 
@@ -140,6 +160,20 @@ def _safe_url(config: Config) -> str:
 
 
 async def _admin(args: argparse.Namespace, config: Config) -> int:
+    from app import person_commands
+
+    if args.admin_command == "person" and args.person_command == "export":
+        return await person_commands.export_command(config, args.staff, args.out)
+    if args.admin_command == "person":
+        return await person_commands.erase_command(config, args.staff)
+    if args.admin_command == "log":
+        return await person_commands.log_command(config, args.days)
+    if args.admin_command == "invite" and args.from_csv:
+        from app.invites import invite_from_file
+
+        return await invite_from_file(config, args.from_csv, args.out, args.days)
+    if args.admin_command == "invite" and not (args.role and args.name):
+        raise CliError(texts.cli.INVITE_NEEDS, USAGE)
     if args.admin_command == "invite" and not args.name.strip():
         raise CliError(texts.cli.NAME_EMPTY, USAGE)
     if args.admin_command == "invite" and args.days is not None and args.days < 1:
@@ -202,6 +236,12 @@ async def _demo(args, config: Config) -> int:
     from app import reporting
 
     return await reporting.demo_command(config, args)
+
+
+def _facilities_format() -> str:
+    from app.import_facilities import IMPORT_FORMAT
+
+    return IMPORT_FORMAT
 
 
 def _notes_format() -> str:

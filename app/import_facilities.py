@@ -26,6 +26,7 @@ _HEADERS = {
 }
 _REQUIRED = ("name", "kind", "tax_code")
 _COLUMN_NAMES = texts.inspection.IMPORT_COLUMNS
+IMPORT_FORMAT = texts.inspection.IMPORT_FORMAT
 
 
 @dataclass(frozen=True)

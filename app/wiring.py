@@ -16,13 +16,15 @@ import texts
 from app.errors import USAGE, CliError, data_folder
 from bot.channels.base import ChannelContext
 from bot.clock import Clock, clock_for
-from bot.config import Config, check_tokens
+from bot.config import Config, check_tokens, run_problems
 from bot.engine import Engine, EngineSettings
+from bot.health import STARTING
 from bot.messages import Incoming, Reply
 from bot.web import WebServer, make_app
 from handlers import mine, reminders, report
 from handlers.registry import build_commands, build_flows
 from handlers.router import Router, RouterSettings
+from storage import people, retention
 from storage.db import Database, open_database
 from storage.lock import ProcessLock
 from storage.migrate import upgrade
@@ -110,6 +112,8 @@ async def build_app(config: Config, clock: Clock | None = None, db: Database | N
         error_reply=_error_reply,
     )
     engine.sweepers.append(router.expire_drafts)
+    data = config.general.data_dir
+    engine.sweepers.append(retention.sweeper(config.retention, data / "media", data / "documents"))
     app = App(config, db, clock, engine, router, services)
     report.install(app)  # the /baocao and /xuat jobs
     mine.install(app)  # opening a record for correction from /cuatoi
@@ -133,6 +137,9 @@ async def serve(config: Config) -> None:
     check_tokens(config)
     if not (config.telegram.enabled or config.zalo.enabled):
         raise CliError(texts.cli.NO_CHANNEL, USAGE)
+    problems = run_problems(config)
+    if problems:
+        raise CliError("\n".join(problems), USAGE)
     app = await build_app(config)
     try:
         async with running(app):
@@ -176,24 +183,44 @@ async def _start_channels(app: App) -> tuple[list, WebServer | None]:
     from bot.links import DocumentLinks
 
     config = app.config
-    web_app = make_app()
+    web_app = make_app(app.engine)
     links = DocumentLinks(app.db, app.clock, config.general.data_dir / "documents", config.web.public_url,
-                          dt.timedelta(minutes=config.web.link_minutes))
+                          dt.timedelta(minutes=config.web.link_minutes), key=config.link_secret)
     links.add_routes(web_app)
     ctx = ChannelContext(
         accept=app.engine.accept, accept_many=app.engine.accept_many, media_dir=config.general.data_dir / "media", web_app=web_app,
         public_url=config.web.public_url, links=links, clock=app.clock,
-        commands_for=app.router.commands_for, is_staff=app.router.is_staff,
+        commands_for=app.router.commands_for, is_staff=app.router.is_staff, health=app.engine.health,
     )
     ctx.media_dir.mkdir(parents=True, exist_ok=True)
     channels = [cls(channel_config, ctx) for cls, channel_config in _channel_classes(config)]
-    needs_web = config.web.enabled or any(c.mode == "webhook" for _, c in _channel_classes(config))
-    server = WebServer(web_app, config.web.host, config.web.port) if needs_web else None
-    if server is not None:
-        await server.start()
-        log.info("web server on %s:%s", config.web.host, server.port)
+    server = await _start_web(config, web_app)
     for channel in channels:
         app.engine.senders[channel.name] = channel
-        await channel.start()
+        app.engine.health.channel(channel.name, STARTING)
+        try:
+            await channel.start()
+        except BaseException as exc:
+            app.engine.health.trouble(channel.name, f"could not start: {exc}", down=True)
+            raise
     app.engine.job_handlers["links.cleanup"] = links.cleanup_job
     return channels, server
+
+
+async def _start_web(config: Config, web_app) -> WebServer | None:
+    """The web server: needed for webhooks and document links; otherwise it serves only /healthz and
+    /metrics, and a port already taken is a warning, not a reason to stop receiving."""
+    needed = config.web.public_url or any(c.mode == "webhook" for _, c in _channel_classes(config))
+    if not (config.web.enabled or needed):
+        return None
+    server = WebServer(web_app, config.web.host, config.web.port)
+    try:
+        await server.start()
+    except OSError as exc:
+        if needed:
+            raise
+        log.warning("web server not started on %s:%s (%s): /healthz and /metrics are unavailable",
+                    config.web.host, config.web.port, exc.strerror or exc)
+        return None
+    log.info("web server on %s:%s (/healthz, /metrics)", config.web.host, server.port)
+    return server

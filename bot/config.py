@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from storage.catalogue import Catalogue, CatalogueError, catalogue_from_dict
+from storage.retention import Retention
 
 
 class ConfigError(Exception):
@@ -30,6 +31,7 @@ class GeneralConfig:
     draft_idle_minutes: int
     invite_days: int
     today: dt.date | None = None  # FIELDBOT_TODAY: the whole program's clock set to this day
+    log_format: str = "text"  # text | json (one JSON object per line)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -88,6 +90,7 @@ class Config:
     reporting: Mapping[str, Any]
     catalogue: Catalogue
     link_secret: str = field(default="", repr=False)
+    retention: Retention = field(default_factory=Retention)
 
     @property
     def cut_off_day(self) -> int:
@@ -156,7 +159,39 @@ def load_config(path: str | os.PathLike | None = None, env: Mapping[str, str] | 
         reporting=_reporting(raw, path),
         catalogue=_catalogue(raw, path),
         link_secret=env.get("FIELDBOT_LINK_SECRET", ""),
+        retention=_retention(raw, path),
     )
+
+
+_SECRET_HELP = 'make one with: python3 -c "import secrets; print(secrets.token_urlsafe(32))"'
+
+
+def run_problems(config: Config) -> list[str]:
+    """What `run` cannot do without, one sentence each naming the missing key (empty when all is set)."""
+    problems = []
+    for name, channel in (("zalo", config.zalo), ("telegram", config.telegram)):
+        if not (channel.enabled and channel.mode == "webhook"):
+            continue
+        if not config.web.public_url:
+            problems.append(f'[{name}] mode = "webhook" needs [web] public_url in {config.path}: the https:// '
+                            f"address {name.capitalize()} sends updates to (see README, Running in production).")
+        if not channel.webhook_secret:
+            problems.append(f'[{name}] mode = "webhook" needs {_ENV_PREFIX[name]}_WEBHOOK_SECRET in the '
+                            f"environment ({_SECRET_HELP}).")
+    if config.zalo.enabled and config.web.public_url and not config.link_secret:
+        problems.append("Document links for Zalo ([web] public_url is set) need FIELDBOT_LINK_SECRET in the "
+                        f"environment ({_SECRET_HELP}).")
+    return problems
+
+
+def _retention(raw, path: Path) -> Retention:
+    """[retention] and each of its keys may be left out (a config.toml from before they existed):
+    the defaults apply."""
+    if "retention" not in raw:
+        return Retention()
+    r = _Reader(raw, "retention", path)
+    keys = ("message_days", "stranger_hours", "orphan_media_days", "document_hours")
+    return Retention(**{key: r.positive(key) for key in keys if key in r.table})
 
 
 def _general(raw, path: Path, env) -> GeneralConfig:
@@ -169,8 +204,9 @@ def _general(raw, path: Path, env) -> GeneralConfig:
     data_dir = Path(env.get("FIELDBOT_DATA_DIR") or r.get("data_dir", str))
     if not data_dir.is_absolute():
         data_dir = path.parent / data_dir
+    log_format = r.get("log_format", str, choices=("text", "json")) if "log_format" in r.table else "text"
     return GeneralConfig(zone, data_dir, r.positive("draft_idle_minutes"), r.positive("invite_days"),
-                         _today(env.get("FIELDBOT_TODAY", "").strip()))
+                         _today(env.get("FIELDBOT_TODAY", "").strip()), log_format)
 
 
 def _today(text: str) -> dt.date | None:
@@ -221,7 +257,7 @@ def _channel(raw, path: Path, env, name: str) -> ChannelConfig:
         webhook_path=r.get("webhook_path", str),
         token=env.get(f"{prefix}_BOT_TOKEN", "").strip(),
         base_url=env.get(f"{prefix}_BASE_URL", "").strip(),
-        base_file_url=env.get(f"{prefix}_BASE_FILE_URL", "").strip(),
+        base_file_url=env.get("TELEGRAM_BASE_FILE_URL", "").strip() if name == "telegram" else "",
         webhook_secret=env.get(f"{prefix}_WEBHOOK_SECRET", "").strip(),
         poll_timeout_seconds=int(r.table.get("poll_timeout_seconds", 30)),
         max_photo_bytes=_megabytes(r, "max_photo_mb", 20),

@@ -10,10 +10,12 @@ nothing: an unprocessed inbox row is processed at the next start, an unsent repl
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import datetime as dt
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -21,7 +23,9 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.health import Health
 from bot.messages import Incoming, Reply
+from bot.metrics import Metrics
 from storage import engine_store as store
 from storage.db import Database
 
@@ -112,6 +116,8 @@ class Engine:
         self._stopping = False
         self._last_sweep: dt.datetime | None = None
         self.processed = 0
+        self.metrics = Metrics()
+        self.health = Health()
 
     # --- receiving --------------------------------------------------------------------------------
 
@@ -127,6 +133,7 @@ class Engine:
                 now=self.clock.now(),
             )
         if added:
+            self.metrics.received.labels(incoming.channel).inc()
             self._work.set()
         return added
 
@@ -141,6 +148,9 @@ class Engine:
                                          payload=m.to_json(), now=now)
                 for m in incomings
             ]
+        for incoming, new in zip(incomings, added, strict=True):
+            if new:
+                self.metrics.received.labels(incoming.channel).inc()
         if any(added):
             self._work.set()
         return added
@@ -155,7 +165,7 @@ class Engine:
     async def _process_next(self, channel: str, chat_id: str) -> tuple[bool, bool]:
         """(handled, another one waits). The second is looked up in the same transaction, so draining
         a chat costs no extra empty transaction at the end."""
-        more = True
+        more, outcome, started = True, "ok", time.perf_counter()
         try:
             async with self.db.unit_of_work() as session:
                 item = await store.next_pending(session, channel, chat_id)
@@ -165,7 +175,10 @@ class Engine:
                 more = await store.has_pending_after(session, channel, chat_id, item.id)
         except Exception:
             log.exception("message %s/%s failed; the chat gets an apology", channel, chat_id)
+            outcome = "failed"
             await self._fail(channel, chat_id)
+        self.metrics.latency.labels(channel).observe(time.perf_counter() - started)
+        self.metrics.handled.labels(channel, outcome).inc()
         self.processed += 1
         self._send.set()
         return True, more
@@ -270,12 +283,14 @@ class Engine:
             await self._retry(item, exc)
             return False
         except PermanentFailure as exc:
+            self.metrics.send_failures.labels(item.channel, "dropped").inc()
             log.warning("reply %s to %s/%s dropped: %s", item.id, item.channel, item.chat_id, exc)
             async with self.db.unit_of_work() as session:
                 await store.mark_failed(session, item.id, str(exc))
             return True
         async with self.db.unit_of_work() as session:
             await store.mark_sent(session, item.id, self.clock.now(), message_id or "")
+        self.metrics.sent.labels(item.channel).inc()
         return True
 
     async def _resolve_edit(self, item: store.OutboxItem, reply: Reply) -> Reply:
@@ -290,9 +305,11 @@ class Engine:
         attempts = item.attempts + 1
         async with self.db.unit_of_work() as session:
             if attempts >= self.settings.send_attempts:
+                self.metrics.send_failures.labels(item.channel, "gave_up").inc()
                 log.error("reply %s to %s/%s failed %d times: %s", item.id, item.channel, item.chat_id, attempts, exc)
                 await store.mark_failed(session, item.id, str(exc))
                 return
+            self.metrics.send_failures.labels(item.channel, "retry").inc()
             delay = exc.after if exc.after is not None else self.settings.send_backoff * 2 ** (attempts - 1)
             delay *= 1 + random.uniform(0, 0.25)  # jitter: retries of many chats do not land together
             await store.mark_retry(session, item.id, self.clock.now() + dt.timedelta(seconds=delay), str(exc))
@@ -311,19 +328,34 @@ class Engine:
             handler = self.job_handlers.get(job.kind)
             if handler is None:
                 continue
-            async with self.db.unit_of_work() as session:
-                if not await store.claim_job(session, job.id, now):
-                    continue
-                await self._queue(session, await handler(session, job, now), now)
+            with self._counted(job.kind) as outcome:
+                async with self.db.unit_of_work() as session:
+                    if not await store.claim_job(session, job.id, now):
+                        outcome["claimed"] = False  # another pass took it
+                        continue
+                    await self._queue(session, await handler(session, job, now), now)
             ran += 1
         if self._last_sweep is None or (now - self._last_sweep).total_seconds() >= self.settings.sweep_interval:
             self._last_sweep = now
             for sweeper in self.sweepers:
-                async with self.db.unit_of_work() as session:
-                    ran += await self._queue(session, await sweeper(session, now), now)
+                with self._counted(getattr(sweeper, "__name__", "sweep")):
+                    async with self.db.unit_of_work() as session:
+                        ran += await self._queue(session, await sweeper(session, now), now)
         if ran:
             self._send.set()
         return ran
+
+    @contextlib.contextmanager
+    def _counted(self, kind: str):
+        """jobs_run / jobs_failed for one job or sweep; the exception goes on."""
+        outcome = {"claimed": True}
+        try:
+            yield outcome
+        except Exception:
+            self.metrics.jobs_failed.labels(kind).inc()
+            raise
+        if outcome["claimed"]:
+            self.metrics.jobs_run.labels(kind).inc()
 
     async def _queue(self, session: AsyncSession, messages: list[tuple[str, str, Reply]], now: dt.datetime) -> int:
         for channel, chat_id, reply in messages:
@@ -349,6 +381,7 @@ class Engine:
     async def _loop(self, event: asyncio.Event, step: Callable[[], Awaitable[Any]]) -> None:
         while not self._stopping:
             event.clear()
+            self.health.beat()
             try:
                 await step()
             except Exception:
@@ -366,5 +399,6 @@ class Engine:
     async def stop(self) -> None:
         """Ask `run()` to finish the messages in hand and return."""
         self._stopping = True
+        self.health.engine_stopped = True
         for event in (self._work, self._send, self._tick):
             event.set()

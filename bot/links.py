@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import html
 import logging
 import mimetypes
@@ -40,13 +41,18 @@ _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-def token_hash(token: str) -> str:
+def token_hash(token: str, key: str = "") -> str:
+    """What is stored for a token: keyed by FIELDBOT_LINK_SECRET when set (HMAC-SHA256), so rows written
+    into the table by anyone without the key open nothing."""
+    if key:
+        return hmac.new(key.encode("utf-8"), token.encode("ascii"), hashlib.sha256).hexdigest()
     return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
 class DocumentLinks:
-    def __init__(self, db: Database, clock: Clock, documents_dir: Path, public_url: str, ttl: dt.timedelta):
-        self.db, self.clock = db, clock
+    def __init__(self, db: Database, clock: Clock, documents_dir: Path, public_url: str, ttl: dt.timedelta,
+                 key: str = ""):
+        self.db, self.clock, self.key = db, clock, key
         self.documents_dir = Path(documents_dir)
         self.public_url = public_url.rstrip("/")
         self.ttl = ttl
@@ -63,7 +69,7 @@ class DocumentLinks:
         expires = now + self.ttl
         async with self.db.unit_of_work() as session:
             link = await store.add_link(
-                session, token_hash=token_hash(token), path=_absolute(path),
+                session, token_hash=token_hash(token, self.key), path=_absolute(path),
                 filename=filename or Path(path).name, expires_at=expires, now=now,
             )
             await engine_store.schedule_once(session, key=f"{JOB_KIND}:{link.id}", kind=JOB_KIND, due_at=expires)
@@ -79,7 +85,7 @@ class DocumentLinks:
             return _page(404, *texts.common.PAGE_NOT_FOUND)
         async with self.db.read() as session:
             try:
-                link = await store.link_by_hash(session, token_hash(token))
+                link = await store.link_by_hash(session, token_hash(token, self.key))
             except store.LinkNotFound:
                 return _page(404, *texts.common.PAGE_NOT_FOUND)
         if link.expired(self.clock.now()):

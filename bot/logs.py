@@ -3,6 +3,8 @@ so its logger is quieted and every handler gets a filter that masks the configur
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 import os
 import re
@@ -35,10 +37,29 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def setup_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> RedactingFilter:
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line (journald, Loki, Elasticsearch read it as is). The redacting filter
+    has already masked secrets in the message and the traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "ts": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def setup_logging(level: str = "INFO", secrets: Iterable[str] = (), *, json_lines: bool = False) -> RedactingFilter:
     redactor = RedactingFilter(secrets)
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(JsonFormatter() if json_lines else
+                         logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(redactor)
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -17,7 +17,7 @@ from bot.engine import Unit
 from bot.messages import Reply
 from storage import engine_store, people
 from storage.domain import ROLES, Conflict, Identity, Invite, Staff
-from storage.text import fold
+from storage.text import clean_line, fold
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +101,22 @@ async def link_code(unit: Unit, staff: Staff) -> None:
     )
     other = "Zalo" if unit.incoming.channel == "telegram" else "Telegram"
     unit.reply(Reply(text=texts.people.LINK_CODE.format(code=code, other=other, minutes=LINK_MINUTES)))
+
+
+async def invite_command(unit: Unit, admin: Staff, invite_days: int) -> None:
+    """/moi ROLES NAME — an invitation code, as `main.py admin invite` makes one."""
+    parts = unit.incoming.text.split(maxsplit=1)
+    roles = {r.strip().lower() for r in parts[0].split(",") if r.strip()} if parts else set()
+    name = clean_line(parts[1]) if len(parts) > 1 else ""
+    if not roles or roles - set(ROLES) or not name:
+        unit.reply(Reply(text=texts.people.INVITE_USAGE.format(known=", ".join(ROLES))))
+        return
+    code, invite = await people.create_invite(unit.session, name=name, roles=sorted(roles), now=unit.now,
+                                              valid_for=dt.timedelta(days=invite_days), created_by=admin.id)
+    await engine_store.audit(unit.session, staff_id=admin.id, action="invite", entity="invite",
+                             entity_id=invite.id, after={"roles": sorted(roles)}, now=unit.now)
+    expires = invite.expires_at.astimezone(unit.clock.zone).strftime("%d/%m/%Y")
+    unit.reply(Reply(text=texts.people.INVITE_CREATED.format(name=name, roles=role_names(roles), expires=expires, code=code)))
 
 
 async def staff_command(unit: Unit, staff: Staff, menu_for) -> None:

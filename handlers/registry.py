@@ -35,6 +35,10 @@ async def _staff(unit, staff, router) -> None:
     await people.staff_command(unit, staff, router.menu_reply)
 
 
+async def _invite(unit, staff, router) -> None:
+    await people.invite_command(unit, staff, router.settings.services.config.general.invite_days)
+
+
 async def _link(unit, staff, router) -> None:
     await people.link_code(unit, staff)
 
@@ -77,6 +81,7 @@ def build_commands(services) -> CommandTable:
         Command("lienket", ("link",), EVERYONE, texts.people.LINK_DESCRIPTION, _link),
         # Administration: the staff list, roles, revoking access.
         Command("staff", ("nhansu", "canbo"), ADMIN, texts.people.STAFF_DESCRIPTION, _staff),
+        Command("moi", ("invite",), ADMIN, texts.people.INVITE_DESCRIPTION, _invite),
         # Facilities typed twice: keep one, merge the other into it.
         Command("gopcoso", ("mergefacility",), ADMIN, texts.inspection.MERGE_DESCRIPTION, facilities.merge_command),
     ])

@@ -65,7 +65,7 @@ class BotProcess:
         write_config(self.config_path, mode=mode, port=self.port)
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_", "FIELDBOT_"))}
         self.env.update(
-            ZALO_BOT_TOKEN=token or fake.token, ZALO_BASE_URL=fake.url, ZALO_WEBHOOK_SECRET=SECRET,
+            ZALO_BOT_TOKEN=token or fake.token, ZALO_BASE_URL=fake.url, ZALO_WEBHOOK_SECRET=SECRET, FIELDBOT_LINK_SECRET="khoa-ky-lien-ket-e2e-0123456789",
             FIELDBOT_DATA_DIR=str(self.data_dir), FIELDBOT_CONFIG=str(self.config_path), PYTHONUNBUFFERED="1",
         )
         self.config = load_config(self.config_path, env=self.env)

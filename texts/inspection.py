@@ -275,6 +275,22 @@ def import_summary(created: int, updated: int, unchanged: int, errors: int) -> s
 IMPORT_COLUMNS = {"name": "Tên cơ sở", "kind": "Loại", "address": "Địa chỉ", "province": "Tỉnh",
                   "tax_code": "Mã số thuế"}
 IMPORT_KIND_NEEDED = "cần ghi loại cho cơ sở mới"
+# `main.py facilities import --help` and the README (docs/sample-facilities.xlsx is an example).
+IMPORT_FORMAT = """\
+An .xlsx whose first sheet has a header row naming the columns (any order; upper or lower case, with
+or without diacritics), then one facility per row. Rows are keyed by tax code: a known tax code
+updates that facility, a new one adds it. The whole file is checked before anything is written.
+
+  Tên cơ sở   required  the facility's name (also: Tên, Tên doanh nghiệp, Tên cửa hàng, Cơ sở)
+  Loại        required  a facility kind of config.toml, by label or key: xăng dầu, thiết bị điện -
+                        điện tử, gas, khác (also: Loại cơ sở, Loại hình, Lĩnh vực); may be empty
+                        for a known tax code (the kind is kept)
+  Mã số thuế  required  10 digits, or 10-3 for a branch (also: MST, Mã số doanh nghiệp)
+  Địa chỉ     optional  street, commune or ward (also: Xã/phường); no district since 2025
+  Tỉnh        optional  province (also: Tỉnh/thành phố)
+
+Sample: docs/sample-facilities.xlsx (made by docs/make_sample_facilities.py).
+"""
 
 
 def import_duplicate(tax_code: str, line: int) -> str:

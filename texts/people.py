@@ -12,6 +12,10 @@ PRIVACY_NOTICE = (
     "• Bot lưu họ tên, vai trò và mã tài khoản Zalo/Telegram của bạn để nhận ra bạn.\n"
     "• Mỗi bản ghi công việc lưu người nhập, thời điểm nhập và nội dung bạn gửi (kể cả ảnh, vị trí cơ sở).\n"
     "• Dữ liệu chỉ dùng để lập báo cáo của Sở; không thu thập ngày sinh, số định danh cá nhân.\n"
+    "• Tin nhắn được xóa nội dung sau một thời gian; bản ghi công việc được giữ theo quy định.\n"
+    "• Bạn có quyền xem, nhận bản sao và yêu cầu xóa dữ liệu cá nhân của mình: hãy đề nghị quản trị "
+    "viên (bộ phận CNTT) của Sở. Khi xóa, tài khoản, tin nhắn và họ tên của bạn bị xóa; các bản ghi "
+    "công việc vẫn được giữ (không kèm họ tên) để thống kê.\n"
     "Bạn đồng ý để tiếp tục?"
 )
 REGISTERED = "Đăng ký xong. Vai trò của bạn: {roles}.\nGõ /help để xem các lệnh bạn dùng được."
@@ -67,6 +71,17 @@ STAFF_ROLES_SET = "Đã cập nhật vai trò của {name}: {roles}."
 STAFF_REVOKED = "Đã thu hồi quyền của {name}. Các bản ghi của người này vẫn được giữ và ghi tên họ."
 STAFF_RESTORED = "Đã khôi phục quyền của {name}."
 STAFF_SELF = "Bạn không thể tự thu hồi quyền quản trị của mình."
+
+# /moi
+INVITE_DESCRIPTION = "tạo mã mời cho một cán bộ mới"
+INVITE_USAGE = (
+    "Tạo mã mời: /moi VAI_TRÒ,… Họ và tên (ví dụ: /moi inspector,clerk Nguyễn Văn B). "
+    "Các vai trò: {known}."
+)
+INVITE_CREATED = (
+    "Mã mời cho {name} ({roles}), dùng một lần, hết hạn ngày {expires}:\n/start {code}\n"
+    "Gửi nguyên dòng trên cho người được mời; họ gửi nó cho bot trên Zalo hoặc Telegram."
+)
 
 # /lienket
 LINK_CODE = (

@@ -9,13 +9,14 @@ offset, HTTP 200 to a webhook). It delivers `Reply`s through `send`, raising `Re
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from aiohttp import web
 
 from bot.clock import Clock
+from bot.health import Health
 from bot.messages import Incoming, Reply
 
 
@@ -30,6 +31,7 @@ class ChannelContext:
     commands_for: Callable[[str, str], Awaitable[list[tuple[str, str]]]] | None = None  # (channel, user) → menu
     accept_many: Callable[[list[Incoming]], Awaitable[list[bool]]] | None = None  # a batch in one transaction
     is_staff: Callable[[str, str], Awaitable[bool]] | None = None  # (channel, user) → keep their photos?
+    health: Health = field(default_factory=Health)  # report "up" / trouble here (read by /healthz, /metrics)
 
 
 class Channel(Protocol):

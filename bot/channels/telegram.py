@@ -109,6 +109,7 @@ class TelegramChannel:
         if self.config.mode == "webhook":
             await self._set_webhook()
         else:
+            self.ctx.health.up(self.name)  # getMe answered
             await self.bot.delete_webhook()  # Telegram refuses getUpdates while a webhook is set
             self._poll_task = asyncio.create_task(self._poll_loop(), name="telegram polling")
         log.info("telegram: receiving by %s as @%s", self.config.mode, self.bot.username)
@@ -126,6 +127,7 @@ class TelegramChannel:
             secret_token=self._secret,
             allowed_updates=list(updates.ALLOWED_UPDATES),
         )
+        self.ctx.health.up(self.name)
 
     async def stop(self) -> None:
         """Stop polling (a long poll is cancelled; an update in hand is committed first), confirm the
@@ -176,12 +178,15 @@ class TelegramChannel:
     async def _poll(self) -> tuple[Update, ...]:
         self._polling = True
         try:
-            return await self.bot.get_updates(
+            got = await self.bot.get_updates(
                 offset=self._offset,
                 timeout=self.config.poll_timeout_seconds,  # an int: the Bot API declares Integer
                 allowed_updates=list(updates.ALLOWED_UPDATES),
             )
+            self.ctx.health.up(self.name)
+            return got
         except TelegramError as exc:  # network trouble, 5xx, 409 from a second copy: wait, ask again
+            self.ctx.health.trouble(self.name, f"getUpdates failed: {exc}")
             log.warning("telegram getUpdates failed, asking again in %.0fs: %s", RETRY_PAUSE, exc)
             await asyncio.sleep(RETRY_PAUSE)
             return ()

@@ -121,6 +121,10 @@ class ZaloChannel:
                 await self._start_webhook()
             else:
                 registered = await self._register("deleteWebhook", {})
+                if registered:
+                    self.ctx.health.up(self.name)
+                else:
+                    self.ctx.health.trouble(self.name, "Zalo is not answering yet")
                 self._poller = asyncio.create_task(self._poll_forever(registered), name="zalo polling")
         except ZaloCannotStart:
             await self.close()  # the app closes channels only after a run
@@ -135,7 +139,10 @@ class ZaloChannel:
             log.warning("ZALO_WEBHOOK_SECRET is not set: using a random secret for this run")
         params = {"url": self.ctx.public_url + self.config.webhook_path, "secret_token": self._secret}
         if not await self._register("setWebhook", params):
+            self.ctx.health.trouble(self.name, "setWebhook not accepted yet")
             self._poller = asyncio.create_task(self._register_forever("setWebhook", params), name="zalo webhook")
+        else:
+            self.ctx.health.up(self.name)
         log.info("Zalo webhook registered at %s", params["url"])
 
     async def _register(self, method: str, params: dict) -> bool:
@@ -163,6 +170,7 @@ class ZaloChannel:
     async def _try(self, method: str, params: dict) -> bool:
         try:
             await self.client.call(method, params)
+            self.ctx.health.up(self.name)
             return True
         except ZaloUnauthorized:
             self._token_rejected()
@@ -191,6 +199,7 @@ class ZaloChannel:
             await asyncio.wait_for(self._stopped.wait(), seconds)
 
     def _token_rejected(self) -> None:
+        self.ctx.health.trouble(self.name, "token rejected (ZALO_BOT_TOKEN)", down=True)
         if not self.token_rejected:
             log.error(TOKEN_REJECTED)
         self.token_rejected = True
@@ -207,6 +216,7 @@ class ZaloChannel:
                     webhook_deleted = True
                 result = await self._get_update()
             except ZaloNoUpdate:
+                self.ctx.health.up(self.name)
                 backoff.reset()
                 continue
             except ZaloUnauthorized:
@@ -215,10 +225,12 @@ class ZaloChannel:
             except ZaloApiError as exc:
                 webhook_deleted = webhook_deleted and exc.transient  # 400: a webhook may be set again
                 delay = backoff.next_delay()
+                self.ctx.health.trouble(self.name, f"getUpdates failed: {exc}")
                 log.warning("Zalo getUpdates failed (%s); polling again in %.1fs", exc, delay)
                 await self._pause(delay)
                 continue
             backoff.reset()
+            self.ctx.health.up(self.name)
             await self._take(result)
 
     async def _get_update(self) -> Any:

@@ -1,0 +1,125 @@
+"""`main.py admin invite --from staff.csv --out codes.xlsx`: one invitation per row, codes in a sheet.
+
+The CSV (UTF-8, comma or semicolon, as Excel saves it) has a header row with a name column ("Họ tên",
+"Họ và tên" or "name") and a roles column ("Vai trò" or "roles"): role keys or their Vietnamese names,
+separated by commas or semicolons. Every row is checked before any code is made; the codes are
+written to an .xlsx readable by its owner only (they are one-time passwords until used).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import re
+import sys
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from bot.config import Config
+from storage import engine_store, people
+from storage.db import open_database
+from storage.domain import ROLES
+from storage.migrate import upgrade
+from storage.text import clean_line, fold
+from texts.people import ROLE_NAMES
+
+NAME_HEADERS = {"ho ten", "ho va ten", "ten", "name", "full name"}
+ROLE_HEADERS = {"vai tro", "roles", "role"}
+_ROLE_WORDS = {**{r: r for r in ROLES}, **{fold(label): key for key, label in ROLE_NAMES.items()}}
+
+CSV_FORMAT = ("Tệp CSV cần dòng tiêu đề có cột “Họ tên” và cột “Vai trò” (ví dụ: Nguyễn Văn B,inspector; "
+              f"vai trò: {', '.join(ROLES)} hoặc tên tiếng Việt của chúng).")
+
+
+class InviteFileError(Exception):
+    """The file cannot be used; the message says which line and what to change."""
+
+
+def _roles(cell: str, line: int) -> list[str]:
+    words = [fold(w) for w in re.split(r"[,;/]", cell) if w.strip()]
+    unknown = [w for w in words if w not in _ROLE_WORDS]
+    if unknown or not words:
+        raise InviteFileError(f"Dòng {line}: vai trò “{cell}” không hợp lệ. Các vai trò: {', '.join(ROLES)}.")
+    return sorted({_ROLE_WORDS[w] for w in words}, key=ROLES.index)
+
+
+def read_people(path: Path) -> list[tuple[str, list[str]]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InviteFileError(f"Không có tệp {path}.") from None
+    except UnicodeDecodeError:
+        raise InviteFileError(f"{path} không phải văn bản UTF-8: trong Excel, lưu bằng “CSV UTF-8”.") from None
+    delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
+    rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
+    if not rows:
+        raise InviteFileError(f"{path} trống. {CSV_FORMAT}")
+    header = [fold(h) for h in rows[0]]
+    name_col = next((i for i, h in enumerate(header) if h in NAME_HEADERS), None)
+    role_col = next((i for i, h in enumerate(header) if h in ROLE_HEADERS), None)
+    if name_col is None or role_col is None:
+        raise InviteFileError(CSV_FORMAT)
+    found = []
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        name = clean_line(row[name_col]) if name_col < len(row) else ""
+        if not name:
+            raise InviteFileError(f"Dòng {line}: thiếu họ tên.")
+        found.append((name, _roles(row[role_col] if role_col < len(row) else "", line)))
+    if not found:
+        raise InviteFileError(f"{path} không có dòng nào sau dòng tiêu đề.")
+    return found
+
+
+def write_codes(out: Path, invites: list[tuple[str, list[str], str, dt.datetime]], zone) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Mã mời"
+    sheet.append(["Họ tên", "Vai trò", "Gửi cho bot (Zalo hoặc Telegram)", "Hết hạn"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for name, roles, code, expires in invites:
+        sheet.append([name, ", ".join(ROLE_NAMES[r] for r in roles), f"/start {code}",
+                      expires.astimezone(zone).strftime("%d/%m/%Y")])
+    for column, width in zip("ABCD", (32, 32, 34, 12), strict=True):
+        sheet.column_dimensions[column].width = width
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.part")
+    book.save(tmp)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, out)
+
+
+async def invite_from_file(config: Config, source: str, out: str | None, days: int | None) -> int:
+    if not out or not out.lower().endswith(".xlsx"):
+        print("Cần --out TỆP.xlsx để ghi các mã mời, ví dụ --out ma_moi.xlsx", file=sys.stderr)
+        return 2
+    try:
+        wanted = read_people(Path(source))
+    except InviteFileError as error:
+        print(error, file=sys.stderr)
+        return 1
+    days = days or config.general.invite_days
+    now = dt.datetime.now(dt.UTC)
+    config.general.data_dir.mkdir(parents=True, exist_ok=True)
+    db = open_database(config.database.url, busy_timeout_ms=config.database.sqlite_busy_timeout_ms)
+    made = []
+    try:
+        await upgrade(db.engine)
+        async with db.unit_of_work() as session:
+            for name, roles in wanted:
+                code, invite = await people.create_invite(session, name=name, roles=roles, now=now,
+                                                          valid_for=dt.timedelta(days=days))
+                await engine_store.audit(session, staff_id=None, action="invite", entity="invite",
+                                         entity_id=invite.id, after={"roles": roles, "channel": "cli"}, now=now)
+                made.append((name, roles, code, invite.expires_at))
+            write_codes(Path(out), made, config.general.zone)  # in the transaction: no file, no codes
+    finally:
+        await db.close()
+    print(f"Đã tạo {len(made)} mã mời, ghi vào {out} (chỉ chủ tệp đọc được), hết hạn sau {days} ngày. "
+          "Phát cho từng người; mỗi mã dùng một lần.")
+    return 0

@@ -1,0 +1,192 @@
+"""Every file in deploy/, checked as far as this machine allows.
+
+- systemd units: `systemd-analyze verify` when it exists (it also checks that ExecStart's command
+  exists), else parsed; the hardening the README promises is there either way.
+- env.example: every environment variable the bot reads (recorded while loading the config), and
+  no other; the README and config.toml list the same ones.
+- Caddyfile: serves exactly the web server's public routes (read from the routes the app registers),
+  and never /metrics or /healthz.
+- backup-nightly.sh: run for real; it writes a restorable backup and rotates only old backups.
+"""
+
+from __future__ import annotations
+
+import configparser
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.config import load_config
+from storage import backup as backups
+from tests.conftest import REPO
+
+DEPLOY = REPO / "deploy"
+INSTALL = "/opt/dost-fieldbot"
+
+
+def _install_tree(tmp_path: Path) -> Path:
+    """A stand-in for /opt/dost-fieldbot: the repository and a venv python that exists."""
+    root = tmp_path / "opt"
+    (root / ".venv" / "bin").mkdir(parents=True)
+    os.symlink(sys.executable, root / ".venv" / "bin" / "python")
+    for name in ("main.py", "deploy"):
+        os.symlink(REPO / name, root / name)
+    return root
+
+
+def _units(tmp_path: Path) -> list[Path]:
+    root = _install_tree(tmp_path)
+    out = tmp_path / "units"
+    out.mkdir()
+    for unit in sorted(DEPLOY.glob("*.service")) + sorted(DEPLOY.glob("*.timer")):
+        (out / unit.name).write_text(unit.read_text().replace(INSTALL, str(root)))
+    return sorted(out.iterdir())
+
+
+def _parse(path: Path) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(strict=False, interpolation=None, comment_prefixes=("#", ";"))
+    parser.optionxform = str
+    parser.read_string(path.read_text())
+    return parser
+
+
+def test_every_deploy_file_is_checked():
+    checked = {"dost-fieldbot.service", "dost-fieldbot-backup.service", "dost-fieldbot-backup.timer",
+               "env.example", "Caddyfile", "backup-nightly.sh"}
+    assert {p.name for p in DEPLOY.iterdir()} == checked
+    assert not list(REPO.glob("Dockerfile*")), "no container file: this machine cannot build or run one"
+
+
+@pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="systemd-analyze is not installed")
+def test_units_pass_systemd_analyze_verify(tmp_path):
+    units = _units(tmp_path)
+    done = subprocess.run(["systemd-analyze", "verify", *map(str, units)], capture_output=True, text=True)
+    problems = [line for line in (done.stdout + done.stderr).splitlines() if str(tmp_path) in line or "unit" in line.lower()]
+    assert done.returncode == 0, done.stderr
+    assert not problems, problems
+
+
+def test_units_name_commands_that_exist_and_are_hardened(tmp_path):
+    units = {u.name: _parse(u) for u in _units(tmp_path)}
+    bot = units["dost-fieldbot.service"]["Service"]
+    for unit in ("dost-fieldbot.service", "dost-fieldbot-backup.service"):
+        service = units[unit]["Service"]
+        command = service["ExecStart"].split()
+        assert Path(command[0]).exists() and os.access(command[0], os.X_OK), command
+        assert service["User"] == "dost-fieldbot" and service["ProtectSystem"] == "strict"
+        assert "/var/lib/dost-fieldbot" in service["ReadWritePaths"].split()
+        assert service["EnvironmentFile"] == "/etc/dost-fieldbot/env"
+    assert bot["ExecStart"].split()[1:] == ["main.py", "run"]
+    assert bot["Restart"] == "on-failure" and bot["NoNewPrivileges"] == "yes"
+    assert bot["StateDirectory"] == "dost-fieldbot" and bot["UMask"] == "0077"
+    assert "run" in subprocess.run([sys.executable, "main.py", "--help"], cwd=REPO, capture_output=True,
+                                   text=True).stdout
+    assert units["dost-fieldbot-backup.timer"]["Timer"]["OnCalendar"]
+
+
+class RecordingEnv(dict):
+    """An environment that remembers every variable the config asked for."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.read: set[str] = set()
+
+    def get(self, key, default=None):
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key):
+        self.read.add(key)
+        return super().__contains__(key)
+
+
+def _variables_read() -> set[str]:
+    env = RecordingEnv(FIELDBOT_CONFIG=str(REPO / "config.toml"))
+    load_config(env=env)
+    return env.read
+
+
+def test_env_template_readme_and_config_list_every_variable_the_bot_reads():
+    read = _variables_read()
+    assert {"DATABASE_URL", "ZALO_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "FIELDBOT_LINK_SECRET"} <= read
+    template = set(re.findall(r"^([A-Z][A-Z0-9_]+)=", (DEPLOY / "env.example").read_text(), re.M))
+    assert template == read
+    readme = (REPO / "README.md").read_text()
+    table = readme[readme.index("| variable | meaning |"):]
+    table = table[:table.index("\n\n")]
+    assert set(re.findall(r"`([A-Z][A-Z0-9_]+)`", table)) == read
+    header = "\n".join(line for line in (REPO / "config.toml").read_text().splitlines() if line.startswith("#"))
+    assert {name for name in read if name not in header} == set()
+
+
+def _routes(tmp_path: Path) -> set[str]:
+    """The paths the bot's web server answers when both channels use webhooks."""
+    from app import wiring as app_module
+    from bot.channels.base import ChannelContext
+    from bot.clock import Clock
+    from bot.links import DocumentLinks
+    from bot.web import make_app
+
+    toml = (REPO / "config.toml").read_text().replace('mode = "polling"', 'mode = "webhook"')
+    (tmp_path / "config.toml").write_text(toml)
+    config = load_config(tmp_path / "config.toml", env={
+        "FIELDBOT_DATA_DIR": str(tmp_path / "data"), "ZALO_BOT_TOKEN": "1:x", "TELEGRAM_BOT_TOKEN": "123:ABC"})
+    web_app = make_app(engine=object())  # with an engine: /metrics too
+    clock = Clock(config.general.zone)
+    links = DocumentLinks(None, clock, tmp_path, "https://x", dt.timedelta(minutes=1))
+    links.add_routes(web_app)
+    ctx = ChannelContext(accept=None, media_dir=tmp_path, web_app=web_app, public_url="https://x", links=links,
+                         clock=clock)
+    for cls, channel_config in app_module._channel_classes(config):
+        cls(channel_config, ctx)
+    return {r.resource.canonical for r in web_app.router.routes() if r.resource is not None}
+
+
+def test_caddy_serves_the_public_routes_and_keeps_metrics_private(tmp_path):
+    routes = _routes(tmp_path)
+    private = {"/healthz", "/metrics"}
+    assert private <= routes
+    public = {re.sub(r"\{[^}]+\}", "*", r) for r in routes - private}
+    caddy = (DEPLOY / "Caddyfile").read_text()
+    matcher = re.search(r"@bot path (.+)", caddy).group(1).split()
+    assert set(matcher) == public
+    assert re.search(r"handle @bot \{\s*reverse_proxy 127\.0\.0\.1:8080", caddy)
+    assert re.search(r"handle \{\s*respond 404", caddy), "everything else must be refused"
+    directives = [line for line in caddy.splitlines() if not line.strip().startswith("#")]
+    assert not [line for line in directives for path in private if path in line]
+
+
+def test_nightly_backup_writes_a_restorable_copy_and_rotates_only_old_backups(tmp_path):
+    data, out = tmp_path / "data", tmp_path / "backups"
+    (data / "media").mkdir(parents=True)
+    (data / "media" / "photo.jpg").write_bytes(b"\xff\xd8photo")
+    out.mkdir()
+    old, recent, foreign = out / "fieldbot-2020-01-01_0215.sqlite3", out / "fieldbot-keep.sqlite3", out / "notes.txt"
+    for path in (old, recent, foreign):
+        path.write_text("x")
+    month_ago = time.time() - 30 * 86400
+    os.utime(old, (month_ago, month_ago))
+    os.utime(foreign, (month_ago, month_ago))
+    env = {"PATH": os.environ["PATH"], "FIELDBOT_HOME": str(REPO), "FIELDBOT_PYTHON": sys.executable,
+           "FIELDBOT_BACKUP_DIR": str(out), "FIELDBOT_KEEP_DAYS": "14", "FIELDBOT_DATA_DIR": str(data),
+           "FIELDBOT_CONFIG": str(REPO / "config.toml")}
+    subprocess.run([sys.executable, "main.py", "migrate"], cwd=REPO, env=env, check=True, capture_output=True)
+    done = subprocess.run(["sh", str(DEPLOY / "backup-nightly.sh")], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "Đã sao lưu" in done.stdout
+    made = [p for p in out.glob("fieldbot-*.sqlite3") if p not in (old, recent)]
+    assert len(made) == 1
+    backups.check_sqlite_backup(made[0])
+    assert len(list(out.glob("media-*.tar.gz"))) == 1
+    assert not old.exists() and recent.exists() and foreign.exists()
