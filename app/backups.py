@@ -15,15 +15,13 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+import texts
 from bot.config import Config
 from storage import backup as backups
 from storage import engine_store
 from storage.db import Database, open_database
 from storage.lock import AlreadyRunning, ProcessLock
 from storage.migrate import upgrade
-
-RUNNING = ("Bot đang chạy trên cơ sở dữ liệu này: dừng nó trước khi khôi phục "
-           "(ví dụ systemctl stop dost-fieldbot), rồi chạy lại lệnh.")
 
 
 def operator() -> str:
@@ -91,9 +89,9 @@ async def backup_command(config: Config, out: str) -> int:
     try:
         result = await make_backup(config, Path(out))
     except backups.BackupError as error:
-        print(error, file=sys.stderr)
+        print(texts.operations.backup_error(error.key, error.args_), file=sys.stderr)
         return 1
-    print(result.summary())
+    print(texts.operations.backup_done(result.backend, result.tables, result.rows, result.path, result.size_text))
     return 0
 
 
@@ -101,10 +99,10 @@ async def restore_command(config: Config, source: str) -> int:
     try:
         await restore(config, Path(source))
     except AlreadyRunning:
-        print(RUNNING, file=sys.stderr)
+        print(texts.operations.RESTORE_RUNNING, file=sys.stderr)
         return 1
     except backups.BackupError as error:
-        print(error, file=sys.stderr)
+        print(texts.operations.backup_error(error.key, error.args_), file=sys.stderr)
         return 1
-    print(f"Đã khôi phục cơ sở dữ liệu từ {source} và cập nhật lược đồ. Khởi động lại bot.")
+    print(texts.operations.restored(source))
     return 0

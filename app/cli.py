@@ -38,7 +38,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--name", help="the person's full name")
     p.add_argument("--days", type=int, default=None, help="days the code stays valid (default: config)")
     p.add_argument("--from", dest="from_csv", metavar="STAFF.csv",
-                   help='one invitation per row of a CSV with columns "Họ tên" and "Vai trò"; needs --out')
+                   help="one invitation per row of a CSV with a name and a roles column (README); needs --out")
     p.add_argument("--out", help="with --from: the .xlsx the codes are written to")
     admin.add_parser("staff", help="list staff members, roles and linked channels")
     person = admin.add_parser("person", help="a person's data: a copy of everything held, or erasure").add_subparsers(
@@ -173,7 +173,7 @@ async def _admin(args: argparse.Namespace, config: Config) -> int:
 
         return await invite_from_file(config, args.from_csv, args.out, args.days)
     if args.admin_command == "invite" and not (args.role and args.name):
-        raise CliError(texts.cli.INVITE_NEEDS, USAGE)
+        raise CliError(texts.operations.INVITE_NEEDS, USAGE)
     if args.admin_command == "invite" and not args.name.strip():
         raise CliError(texts.cli.NAME_EMPTY, USAGE)
     if args.admin_command == "invite" and args.days is not None and args.days < 1:

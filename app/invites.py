@@ -18,6 +18,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+import texts
 from bot.config import Config
 from storage import engine_store, people
 from storage.db import open_database
@@ -26,12 +27,9 @@ from storage.migrate import upgrade
 from storage.text import clean_line, fold
 from texts.people import ROLE_NAMES
 
-NAME_HEADERS = {"ho ten", "ho va ten", "ten", "name", "full name"}
-ROLE_HEADERS = {"vai tro", "roles", "role"}
 _ROLE_WORDS = {**{r: r for r in ROLES}, **{fold(label): key for key, label in ROLE_NAMES.items()}}
 
-CSV_FORMAT = ("Tệp CSV cần dòng tiêu đề có cột “Họ tên” và cột “Vai trò” (ví dụ: Nguyễn Văn B,inspector; "
-              f"vai trò: {', '.join(ROLES)} hoặc tên tiếng Việt của chúng).")
+KNOWN = ", ".join(ROLES)
 
 
 class InviteFileError(Exception):
@@ -42,7 +40,7 @@ def _roles(cell: str, line: int) -> list[str]:
     words = [fold(w) for w in re.split(r"[,;/]", cell) if w.strip()]
     unknown = [w for w in words if w not in _ROLE_WORDS]
     if unknown or not words:
-        raise InviteFileError(f"Dòng {line}: vai trò “{cell}” không hợp lệ. Các vai trò: {', '.join(ROLES)}.")
+        raise InviteFileError(texts.operations.invite_bad_role(line, cell, KNOWN))
     return sorted({_ROLE_WORDS[w] for w in words}, key=ROLES.index)
 
 
@@ -50,36 +48,36 @@ def read_people(path: Path) -> list[tuple[str, list[str]]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise InviteFileError(f"Không có tệp {path}.") from None
+        raise InviteFileError(texts.operations.invite_no_file(path)) from None
     except UnicodeDecodeError:
-        raise InviteFileError(f"{path} không phải văn bản UTF-8: trong Excel, lưu bằng “CSV UTF-8”.") from None
+        raise InviteFileError(texts.operations.invite_not_utf8(path)) from None
     delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
     rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
     if not rows:
-        raise InviteFileError(f"{path} trống. {CSV_FORMAT}")
+        raise InviteFileError(texts.operations.invite_empty(path, KNOWN))
     header = [fold(h) for h in rows[0]]
-    name_col = next((i for i, h in enumerate(header) if h in NAME_HEADERS), None)
-    role_col = next((i for i, h in enumerate(header) if h in ROLE_HEADERS), None)
+    name_col = next((i for i, h in enumerate(header) if h in texts.operations.INVITE_NAME_HEADERS), None)
+    role_col = next((i for i, h in enumerate(header) if h in texts.operations.INVITE_ROLE_HEADERS), None)
     if name_col is None or role_col is None:
-        raise InviteFileError(CSV_FORMAT)
+        raise InviteFileError(texts.operations.invite_csv_format(KNOWN))
     found = []
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         name = clean_line(row[name_col]) if name_col < len(row) else ""
         if not name:
-            raise InviteFileError(f"Dòng {line}: thiếu họ tên.")
+            raise InviteFileError(texts.operations.invite_no_name(line))
         found.append((name, _roles(row[role_col] if role_col < len(row) else "", line)))
     if not found:
-        raise InviteFileError(f"{path} không có dòng nào sau dòng tiêu đề.")
+        raise InviteFileError(texts.operations.invite_no_rows(path))
     return found
 
 
 def write_codes(out: Path, invites: list[tuple[str, list[str], str, dt.datetime]], zone) -> None:
     book = Workbook()
     sheet = book.active
-    sheet.title = "Mã mời"
-    sheet.append(["Họ tên", "Vai trò", "Gửi cho bot (Zalo hoặc Telegram)", "Hết hạn"])
+    sheet.title = texts.operations.INVITE_SHEET
+    sheet.append(texts.operations.INVITE_HEADER)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for name, roles, code, expires in invites:
@@ -96,7 +94,7 @@ def write_codes(out: Path, invites: list[tuple[str, list[str], str, dt.datetime]
 
 async def invite_from_file(config: Config, source: str, out: str | None, days: int | None) -> int:
     if not out or not out.lower().endswith(".xlsx"):
-        print("Cần --out TỆP.xlsx để ghi các mã mời, ví dụ --out ma_moi.xlsx", file=sys.stderr)
+        print(texts.operations.INVITE_NEEDS_OUT, file=sys.stderr)
         return 2
     try:
         wanted = read_people(Path(source))
@@ -120,6 +118,5 @@ async def invite_from_file(config: Config, source: str, out: str | None, days: i
             write_codes(Path(out), made, config.general.zone)  # in the transaction: no file, no codes
     finally:
         await db.close()
-    print(f"Đã tạo {len(made)} mã mời, ghi vào {out} (chỉ chủ tệp đọc được), hết hạn sau {days} ngày. "
-          "Phát cho từng người; mỗi mã dùng một lần.")
+    print(texts.operations.invites_made(len(made), out, days))
     return 0

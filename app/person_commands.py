@@ -17,6 +17,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from sqlalchemy import select, text
 
+import texts
 from app.backups import log_access, operator
 from bot.config import Config
 from storage import backup as backups
@@ -52,7 +53,7 @@ def write_person(data: dict[str, list[dict]], out: Path) -> Path:
         book.remove(book.active)
         for section, rows in data.items():
             sheet = book.create_sheet(section[:31])
-            keys = list(dict.fromkeys(k for row in rows for k in row)) or ["(trống)"]
+            keys = list(dict.fromkeys(k for row in rows for k in row)) or [texts.operations.EMPTY_SHEET]
             sheet.append(keys)
             for row in rows:
                 sheet.append([_cell(row.get(k)) for k in keys])
@@ -65,7 +66,7 @@ def write_person(data: dict[str, list[dict]], out: Path) -> Path:
 async def export_command(config: Config, staff_id: int, out: str) -> int:
     path = Path(out)
     if path.suffix.lower() not in (".json", ".xlsx"):
-        print("Tên tệp phải kết thúc bằng .xlsx hoặc .json, ví dụ --out canbo_3.xlsx", file=sys.stderr)
+        print(texts.operations.PERSON_BAD_SUFFIX, file=sys.stderr)
         return 2
     db = _open(config)
     try:
@@ -74,12 +75,12 @@ async def export_command(config: Config, staff_id: int, out: str) -> int:
         written = write_person(data, path)
         await log_access(db, "person_export", "staff", str(staff_id), file=str(written))
     except NotFound:
-        print(f"Không có cán bộ #{staff_id}: xem số trong `main.py admin staff`.", file=sys.stderr)
+        print(texts.operations.NO_SUCH_STAFF.format(id=staff_id), file=sys.stderr)
         return 1
     finally:
         await db.close()
     counts = ", ".join(f"{section} {len(rows)}" for section, rows in data.items())
-    print(f"Đã ghi mọi dữ liệu bot giữ về cán bộ #{staff_id} vào {path} ({counts}).")
+    print(texts.operations.person_exported(staff_id, path, counts))
     return 0
 
 
@@ -123,20 +124,18 @@ async def erase_command(config: Config, staff_id: int) -> int:
                 raise NotFound(staff_id)
             needles = [staff.name, staff.name_folded]
         async with db.unit_of_work() as session:
-            erased = await person_data.erase(session, staff_id)
+            erased = await person_data.erase(session, staff_id, texts.operations.ERASED_LABEL.format(id=staff_id))
         files = _remove_files(config, erased.photos, needles)
         await _compact(db, config)
         await log_access(db, "person_erase", "staff", str(staff_id), accounts=erased.accounts,
                          messages=erased.messages, records_kept=erased.records_kept)
     except NotFound:
-        print(f"Không có cán bộ #{staff_id}: xem số trong `main.py admin staff`.", file=sys.stderr)
+        print(texts.operations.NO_SUCH_STAFF.format(id=staff_id), file=sys.stderr)
         return 1
     finally:
         await db.close()
-    print(f"Đã xóa dữ liệu cá nhân của cán bộ #{staff_id}: {erased.accounts} tài khoản, {erased.messages} tin nhắn, "
-          f"{files} tệp; tên được thay bằng “{erased.label}” ở {erased.rewritten} chỗ khác.")
-    print(f"{erased.records_kept} bản ghi người này đã nhập vẫn được giữ và vẫn tính trong báo cáo "
-          f"(số liệu thống kê của Sở là nhiệm vụ công), nay ghi tên “{erased.label}”.")
+    print(texts.operations.person_erased(staff_id, erased.accounts, erased.messages, files, erased.label,
+                                         erased.rewritten, erased.records_kept))
     return 0
 
 
@@ -163,18 +162,20 @@ async def access_log(db: Database, since: dt.datetime) -> list[tuple[dt.datetime
                                                                 AuditRow.action.in_(ACCESS_ACTIONS))):
             after = dict(row.after or {})
             who = f"{after.pop('by', '?')} ({after.pop('channel', 'cli')})"
-            target = f"cán bộ #{row.entity_id} " if row.entity == "staff" else ""
+            target = texts.operations.LOG_STAFF.format(id=row.entity_id) if row.entity == "staff" else ""
             detail = target + " ".join(f"{k}={v}" for k, v in after.items())
             entries.append((aware(row.at), row.action, who, detail))
         for row in await session.scalars(select(ReportLogRow).where(ReportLogRow.at >= since)):
-            who = names.get(row.staff_id, "dòng lệnh") if row.staff_id else "dòng lệnh"
-            entries.append((aware(row.at), row.kind, f"{who} ({row.channel})", f"kỳ {row.period}"))
+            cli = texts.operations.LOG_COMMAND_LINE
+            who = names.get(row.staff_id, cli) if row.staff_id else cli
+            entries.append((aware(row.at), row.kind, f"{who} ({row.channel})",
+                            texts.operations.LOG_PERIOD.format(period=row.period)))
     return sorted(entries)
 
 
 async def log_command(config: Config, days: int) -> int:
     if days <= 0:
-        print("--days phải là số ngày dương, ví dụ --days 30", file=sys.stderr)
+        print(texts.operations.LOG_BAD_DAYS, file=sys.stderr)
         return 2
     db = _open(config)
     try:
@@ -182,7 +183,7 @@ async def log_command(config: Config, days: int) -> int:
     finally:
         await db.close()
     if not entries:
-        print(f"Không có thao tác nào trong {days} ngày qua.")
+        print(texts.operations.log_empty(days))
     for at, action, who, detail in entries:
         print(f"{at.astimezone(config.general.zone):%Y-%m-%d %H:%M}  {action:<13} {who:<24} {detail}".rstrip())
     return 0

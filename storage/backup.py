@@ -22,7 +22,12 @@ from sqlalchemy.engine import URL, make_url
 
 
 class BackupError(Exception):
-    """A backup or a restore could not be done; the message is one sentence saying what to do."""
+    """A backup or a restore could not be done. `key` names the case (texts.cli.BACKUP_ERRORS says it
+    to the operator in one sentence), `args` fill its blanks."""
+
+    def __init__(self, key: str, **args):
+        super().__init__(key, args)
+        self.key, self.args_ = key, args
 
 
 @dataclass(frozen=True)
@@ -33,14 +38,10 @@ class BackupResult:
     tables: int
     rows: int | None  # SQLite: counted in the copy; PostgreSQL: not counted
 
-    def summary(self) -> str:
-        rows = f", {self.rows} dòng" if self.rows is not None else ""
-        return (f"Đã sao lưu cơ sở dữ liệu ({self.backend}, {self.tables} bảng{rows}) vào {self.path} "
-                f"({_size(self.size)}).")
-
-
-def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB"
+    @property
+    def size_text(self) -> str:
+        n = self.size
+        return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB"
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -64,7 +65,7 @@ def _tmp_beside(out: Path) -> Path:
 def backup_sqlite(db_file: Path, out: Path) -> BackupResult:
     out = out.absolute()
     if not db_file.exists():
-        raise BackupError(f"Không có cơ sở dữ liệu SQLite ở {db_file}: kiểm tra [general] data_dir hoặc DATABASE_URL.")
+        raise BackupError("no_sqlite", path=db_file)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp_beside(out)
     tmp.unlink(missing_ok=True)
@@ -93,23 +94,23 @@ def _count(conn: sqlite3.Connection) -> tuple[int, int]:
 def check_sqlite_backup(path: Path) -> None:
     """An SQLite file that passes integrity_check and holds this bot's schema."""
     if not path.is_file():
-        raise BackupError(f"Không có tệp {path}.")
+        raise BackupError("no_file", path=path)
     with open(path, "rb") as handle:
         if handle.read(16) != b"SQLite format 3\x00":
-            raise BackupError(f"{path} không phải bản sao lưu SQLite (với PostgreSQL, dùng tệp của pg_dump).")
+            raise BackupError("not_sqlite", path=path)
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         result = conn.execute("PRAGMA integrity_check").fetchone()[0]
         has_schema = conn.execute(
             "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='alembic_version'").fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"{path} bị hỏng ({exc}); dùng một bản sao lưu khác.") from None
+        raise BackupError("broken", path=path, detail=exc) from None
     finally:
         conn.close()
     if result != "ok":
-        raise BackupError(f"{path} không qua kiểm tra toàn vẹn ({result}); dùng một bản sao lưu khác.")
+        raise BackupError("integrity", path=path, detail=result)
     if not has_schema:
-        raise BackupError(f"{path} không phải cơ sở dữ liệu của dost-fieldbot (không có bảng alembic_version).")
+        raise BackupError("not_ours", path=path)
 
 
 def restore_sqlite(backup: Path, db_file: Path) -> Path:
@@ -158,17 +159,14 @@ def libpq_args(url: str) -> tuple[str, dict[str, str]]:
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        raise BackupError(
-            f"Không tìm thấy {name}: cài gói postgresql-client cùng phiên bản chính với máy chủ "
-            f"(ví dụ apt install postgresql-client-16), rồi chạy lại."
-        )
+        raise BackupError("no_tool", tool=name)
     return path
 
 
 def _major(text: str) -> int:
     match = re.search(r"\b(\d+)(?:\.\d+|beta|rc|devel)", text)
     if not match:
-        raise BackupError(f"Không đọc được số phiên bản từ “{text.strip()}”.")
+        raise BackupError("no_version", text=text.strip())
     return int(match.group(1))
 
 
@@ -180,18 +178,15 @@ def tool_major(name: str) -> int:
 def check_pg_versions(tool: str, client_major: int, server_major: int) -> None:
     """pg_dump and pg_restore read servers and dumps up to their own major version, not newer."""
     if client_major < server_major:
-        raise BackupError(
-            f"{tool} phiên bản {client_major} không đọc được máy chủ PostgreSQL {server_major}: cài "
-            f"postgresql-client-{server_major} (hoặc mới hơn) và đặt nó trước trong PATH."
-        )
+        raise BackupError("old_tool", tool=tool, client=client_major, server=server_major)
 
 
 def _run(args: list[str], env: dict[str, str], what: str, **kwargs) -> subprocess.CompletedProcess:
     done = subprocess.run(args, env=env, capture_output=True, check=False, **kwargs)
     if done.returncode != 0:
         err = done.stderr.decode("utf-8", "replace") if isinstance(done.stderr, bytes) else done.stderr
-        last = (err or "").strip().splitlines()[-1:] or ["không rõ lỗi"]
-        raise BackupError(f"{what} không thành công: {last[0]}")
+        last = (err or "").strip().splitlines()[-1:] or ["?"]
+        raise BackupError("tool_failed", tool=what, detail=last[0])
     return done
 
 
@@ -213,10 +208,10 @@ def backup_pg(url: str, out: Path, server_major: int) -> BackupResult:
 def list_pg_backup(path: Path, env: dict[str, str] | None = None, *, tables_only: bool = False) -> list[str]:
     """The table of contents of a custom-format dump; an error sentence if it is not one."""
     if not path.is_file():
-        raise BackupError(f"Không có tệp {path}.")
+        raise BackupError("no_file", path=path)
     with open(path, "rb") as handle:
         if handle.read(5) != b"PGDMP":
-            raise BackupError(f"{path} không phải bản sao lưu pg_dump dạng custom (với SQLite, dùng tệp .sqlite3).")
+            raise BackupError("not_dump", path=path)
     done = _run([_tool("pg_restore"), "--list", str(path)], env or dict(os.environ), "pg_restore --list", text=True)
     entries = [line for line in done.stdout.splitlines() if line and not line.startswith(";")]
     if tables_only:
@@ -230,10 +225,10 @@ def restore_pg(backup: Path, url: str, server_major: int) -> Path:
     uri, env = libpq_args(url)
     entries = list_pg_backup(backup, env)
     if not any("alembic_version" in e for e in entries):
-        raise BackupError(f"{backup} không phải cơ sở dữ liệu của dost-fieldbot (không có bảng alembic_version).")
+        raise BackupError("not_ours", path=backup)
     sql = _run([_tool("pg_restore"), "--no-owner", "--no-privileges", "--file", "-", str(backup)], env,
                "pg_restore").stdout
     prefix = b"DROP SCHEMA IF EXISTS public CASCADE;\nCREATE SCHEMA public;\n"
     _run([_tool("psql"), "--quiet", "--no-psqlrc", "--set", "ON_ERROR_STOP=1", "--single-transaction",
-          "--dbname", uri], env, "psql (khôi phục)", input=prefix + sql)
+          "--dbname", uri], env, "psql", input=prefix + sql)
     return backup.absolute()

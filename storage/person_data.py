@@ -48,10 +48,6 @@ RECORD_TABLES = {"calibration_batch": CalibrationBatchRow, "plan": PlanRow, "ins
                  "licence": LicenceRow, "activity": ActivityRow, "note": NoteRow}
 
 
-def erased_label(staff_id: int) -> str:
-    return f"Cán bộ đã xóa #{staff_id}"
-
-
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
@@ -170,10 +166,10 @@ class Erased:
     photos: list[str] = field(default_factory=list)  # draft photos to delete from the media folder
 
 
-async def erase(session: AsyncSession, staff_id: int) -> Erased:
+async def erase(session: AsyncSession, staff_id: int, label: str) -> Erased:
+    """Erase the person; `label` (e.g. "Cán bộ đã xóa #3", from texts) replaces their name."""
     staff = await _staff_row(session, staff_id)
     identities = await _chats(session, staff_id)
-    label = erased_label(staff_id)
     needles = Needles(
         names=[staff.name, staff.name_folded, *[i.display_name for i in identities]],
         ids={v for i in identities for v in (i.user_id, i.chat_id) if v},

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+import texts
 from app import backups as ops
 from bot.clock import Clock
 from bot.config import load_config
@@ -140,13 +141,19 @@ async def test_restore_refuses_a_file_that_is_not_a_good_backup(tmp_path, capsys
     assert "Traceback" not in err and str(bad) in err
 
 
+def _said(raised) -> str:
+    return texts.operations.backup_error(raised.value.key, raised.value.args_)
+
+
 def test_pg_dump_missing_or_too_old_is_one_sentence(monkeypatch):
-    with pytest.raises(backups.BackupError, match="postgresql-client-16"):
+    with pytest.raises(backups.BackupError) as raised:
         backups.check_pg_versions("pg_dump", 15, 16)
+    assert "postgresql-client-16" in _said(raised)
     backups.check_pg_versions("pg_dump", 16, 15)  # newer clients read older servers
     monkeypatch.setenv("PATH", "/nonexistent")
-    with pytest.raises(backups.BackupError, match="Không tìm thấy pg_dump"):
+    with pytest.raises(backups.BackupError) as raised:
         backups.tool_major("pg_dump")
+    assert _said(raised).startswith("Không tìm thấy pg_dump")
 
 
 def test_the_password_travels_in_the_environment_not_argv():

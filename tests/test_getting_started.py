@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from bot.config import load_config, run_problems
 from app import import_facilities as facilities_module
 from app.import_facilities import import_facilities
+from bot.config import load_config, run_problems
 from storage import people
 from tests.conftest import REPO
 

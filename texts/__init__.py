@@ -9,10 +9,11 @@ the point of use which area a sentence belongs to, and a Vietnamese reviewer fin
 - `texts.inspection` /kiemtra, facilities, /gopcoso, the facility import
 - `texts.report`     /baocao, /xuat, /ghichu and the notes import
 - `texts.cli`        the command line and the console's banner: mistakes, results, hints
+- `texts.operations` backup, restore, a person's data, the access log, invitations from a list
 
 This package imports nothing of the project (a test keeps it so): the code fills the blanks.
 """
 
-from texts import capture, cli, common, inspection, people, report
+from texts import capture, cli, common, inspection, operations, people, report
 
-__all__ = ["capture", "cli", "common", "inspection", "people", "report"]
+__all__ = ["capture", "cli", "common", "inspection", "operations", "people", "report"]
