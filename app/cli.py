@@ -8,8 +8,8 @@ import logging
 import sys
 
 import texts
-from app import console as console_app
 from app import backups
+from app import console as console_app
 from app import wiring as app_module
 from app.errors import USAGE, CliError, input_file
 from bot.config import Config, ConfigError
@@ -205,10 +205,10 @@ async def _staff(session, config: Config, now: dt.datetime) -> None:
     """Staff with their roles and channels, then the invitations nobody has used yet."""
     print(texts.cli.STAFF_HEADER)
     staff = await people.list_staff(session)
-    for n, member in enumerate(staff, 1):
+    for member in staff:
         channels = ", ".join(f"{i.channel}:{i.user_id}" for i in member.identities) or "-"
         state = "" if member.active else texts.cli.STAFF_REVOKED
-        print(texts.cli.STAFF_LINE.format(n=n, name=member.name, state=state, channels=channels,
+        print(texts.cli.STAFF_LINE.format(n=member.id, name=member.name, state=state, channels=channels,
                                           roles=", ".join(sorted(member.roles))))
     if not staff:
         print(texts.cli.STAFF_NONE)

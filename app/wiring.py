@@ -24,7 +24,7 @@ from bot.web import WebServer, make_app
 from handlers import mine, reminders, report
 from handlers.registry import build_commands, build_flows
 from handlers.router import Router, RouterSettings
-from storage import people, retention
+from storage import retention
 from storage.db import Database, open_database
 from storage.lock import ProcessLock
 from storage.migrate import upgrade
