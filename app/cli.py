@@ -13,7 +13,7 @@ from app import console as console_app
 from app import wiring as app_module
 from app.errors import USAGE, CliError, input_file
 from bot.config import Config, ConfigError
-from storage import people
+from storage import engine_store, people
 from storage.domain import ROLES
 from storage.lock import AlreadyRunning
 
@@ -26,7 +26,9 @@ def secrets_of(config: Config) -> list[str]:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    sub.add_parser("run", help="receive from the configured channels and answer (the bot itself)")
+    p = sub.add_parser("run", help="receive from the configured channels and answer (the bot itself)")
+    p.add_argument("--take-over-webhook", action="store_true",
+                   help="in polling mode, switch off a webhook that is set for the bot (normally refused)")
     p = sub.add_parser("console", help="talk to the bot in this terminal, as Zalo users see it")
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--as", dest="as_name", metavar="NAME", help="your staff name")
@@ -50,6 +52,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--staff", type=int, required=True, metavar="ID", help="the number shown by `admin staff`")
     p = admin.add_parser("log", help="the access log: backups, restores, person exports and erasures, reports")
     p.add_argument("--days", type=int, default=30, help="how far back (default 30)")
+    p = admin.add_parser("outbox", help="replies not delivered yet (chat, age, error); 'retry' sends them again")
+    p.add_argument("action", nargs="?", choices=["retry"], help="queue every undelivered reply again")
     for name, what in (("report", "the monthly report as .docx"), ("export", "the period's records as .xlsx")):
         p = sub.add_parser(name, help=f"write {what}")
         p.add_argument("--month", required=True, help="YYYY-MM, e.g. 2023-01")
@@ -87,7 +91,7 @@ async def dispatch(args: argparse.Namespace, config: Config) -> int:
         print(f"Configuration error: {error}", file=sys.stderr)
         return USAGE
     except AlreadyRunning as error:
-        print(texts.cli.IN_USE.format(where=error.where), file=sys.stderr)
+        print(texts.cli.IN_USE.format(where=error.where, holder=error.holder or "?"), file=sys.stderr)
         return 1
 
 
@@ -98,7 +102,7 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
     if command is None:
         return await _default(config)
     handler = {
-        "run": lambda: app_module.serve(config),
+        "run": lambda: app_module.serve(_take_over(config) if args.take_over_webhook else config),
         "console": lambda: _console(args, config),
         "migrate": lambda: _migrate(config),
         "admin": lambda: _admin(args, config),
@@ -111,6 +115,15 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         "restore": lambda: backups.restore_command(config, args.file),
     }[command]
     return await handler() or 0
+
+
+def _take_over(config: Config) -> Config:
+    import dataclasses
+
+    return dataclasses.replace(
+        config, telegram=dataclasses.replace(config.telegram, take_over_webhook=True),
+        zalo=dataclasses.replace(config.zalo, take_over_webhook=True),
+    )
 
 
 async def _default(config: Config) -> int:
@@ -184,6 +197,8 @@ async def _admin(args: argparse.Namespace, config: Config) -> int:
         async with db.unit_of_work() as session:
             if args.admin_command == "invite":
                 await _invite(session, args, config, now)
+            elif args.admin_command == "outbox":
+                await _outbox(session, args, now)
             else:
                 await _staff(session, config, now)
     finally:
@@ -218,6 +233,16 @@ async def _staff(session, config: Config, now: dt.datetime) -> None:
     for invite in invites:
         expires = invite.expires_at.astimezone(config.general.zone).strftime("%H:%M %d/%m/%Y")
         print(texts.cli.INVITE_LINE.format(name=invite.name, roles=", ".join(sorted(invite.roles)), expires=expires))
+
+
+async def _outbox(session, args: argparse.Namespace, now: dt.datetime) -> None:
+    from handlers import outbox
+
+    if args.action == "retry":
+        count = await engine_store.retry_undelivered(session, now)
+        print(texts.outbox.OUTBOX_RETRIED.format(count=count))
+    else:
+        print(await outbox.listing(session, now))
 
 
 async def _report(args, config: Config) -> int:

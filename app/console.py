@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import texts
-from app.wiring import App, build_app, running, writable_data_folder
+from app.wiring import App, locked_app, writable_data_folder
 from bot import console as console_channel
 from bot.config import Config
 from bot.logs import log_to_file
@@ -23,15 +23,11 @@ async def console(config: Config, as_name: str, *, demo: bool = False) -> None:
     """`main.py console --as NAME` (or `--demo`): the person's chat until Ctrl-D or Ctrl-C."""
     writable_data_folder(config)
     log_path = log_to_file(config.general.data_dir / "console.log")
-    app = await build_app(config)
-    try:
-        async with running(app):
-            user_id = f"console:{fold(as_name)}"
-            app.engine.senders[console_channel.CHANNEL] = console_channel.ConsoleSender(sys.stdout, user_id)
-            print(await banner(app, as_name, user_id, log_path, demo=demo), flush=True)
-            await console_channel.run_console(app.engine, user_id, as_name)
-    finally:
-        await app.db.close()
+    async with locked_app(config) as app:  # the lock, then the migration, then the app
+        user_id = f"console:{fold(as_name)}"
+        app.engine.senders[console_channel.CHANNEL] = console_channel.ConsoleSender(sys.stdout, user_id)
+        print(await banner(app, as_name, user_id, log_path, demo=demo), flush=True)
+        await console_channel.run_console(app.engine, user_id, as_name)
 
 
 async def banner(app: App, name: str, user_id: str, log_path: Path, *, demo: bool = False) -> str:

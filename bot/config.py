@@ -48,8 +48,11 @@ class DatabaseConfig:
 class EngineConfig:
     concurrency: int
     poll_interval_seconds: float
-    send_attempts: int
+    send_horizon_hours: float
     send_backoff_seconds: float
+    send_backoff_cap_seconds: float
+    channel_retry_seconds: float = 5.0  # a channel that cannot start is tried again after this, doubled …
+    channel_retry_cap_seconds: float = 300.0  # … up to this
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class WebConfig:
     port: int
     public_url: str
     link_minutes: int
+    expired_link_days: int = 30
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ class ChannelConfig:
     webhook_secret: str = field(default="", repr=False)
     poll_timeout_seconds: int = 30
     max_photo_bytes: int = 20 * 1024 * 1024
+    take_over_webhook: bool = False  # polling may switch off a webhook that is set (`run --take-over-webhook`)
 
     @property
     def enabled(self) -> bool:
@@ -233,8 +238,11 @@ def _engine(raw, path: Path) -> EngineConfig:
     return EngineConfig(
         r.positive("concurrency"),
         r.positive("poll_interval_seconds", float),
-        r.positive("send_attempts"),
+        r.positive("send_horizon_hours", float),
         r.positive("send_backoff_seconds", float),
+        r.positive("send_backoff_cap_seconds", float),
+        r.positive("channel_retry_seconds", float),
+        r.positive("channel_retry_cap_seconds", float),
     )
 
 
@@ -243,7 +251,8 @@ def _web(raw, path: Path) -> WebConfig:
     public_url = r.get("public_url", str).rstrip("/")
     if public_url and not public_url.startswith(("http://", "https://")):
         raise ConfigError(f"{path}: [web] public_url must start with https:// (or http:// for testing)")
-    return WebConfig(r.get("enabled", bool), r.get("host", str), r.positive("port"), public_url, r.positive("link_minutes"))
+    return WebConfig(r.get("enabled", bool), r.get("host", str), r.positive("port"), public_url, r.positive("link_minutes"),
+                     r.positive("expired_link_days"))
 
 
 _ENV_PREFIX = {"telegram": "TELEGRAM", "zalo": "ZALO"}

@@ -82,12 +82,17 @@ Sweeper = Callable[[AsyncSession, dt.datetime], Awaitable[list[tuple[str, str, R
 ErrorReply = Callable[[Incoming], Reply]
 
 
+Undelivered = Callable[[AsyncSession, store.OutboxItem, dt.datetime], Awaitable[list[tuple[str, str, Reply]]]]
+UNDELIVERED_TOKEN = "outbox-undelivered"  # marks the notice about an undelivered reply (never noticed itself)
+
+
 @dataclass
 class EngineSettings:
     concurrency: int = 16
     poll_interval: float = 1.0
-    send_attempts: int = 8
-    send_backoff: float = 1.0
+    send_horizon: float = 24 * 3600.0  # seconds a reply is retried (from when it was queued) before admins hear of it
+    send_backoff: float = 1.0  # first pause between tries, doubled each time …
+    send_backoff_cap: float = 300.0  # … up to this
     sweep_interval: float = 30.0  # seconds between sweeps (expired drafts, reminders): each takes the write lock
 
 
@@ -106,6 +111,8 @@ class Engine:
         self.senders: dict[str, Sender] = {}
         self.job_handlers: dict[str, JobHandler] = {}
         self.sweepers: list[Sweeper] = []
+        self.on_undelivered: Undelivered | None = None  # notices to administrators about an expired reply
+        self.mask: Callable[[Incoming], Incoming] = lambda incoming: incoming  # secrets out before the inbox
         self._work = asyncio.Event()
         self._send = asyncio.Event()
         self._tick = asyncio.Event()  # wakes the scheduler loop (only on stop)
@@ -129,7 +136,7 @@ class Engine:
                 channel=incoming.channel,
                 event_key=incoming.event_key,
                 chat_id=incoming.chat_id,
-                payload=incoming.to_json(),
+                payload=self.mask(incoming).to_json(),
                 now=self.clock.now(),
             )
         if added:
@@ -145,7 +152,7 @@ class Engine:
         async with self.db.unit_of_work() as session:
             added = [
                 await store.add_to_inbox(session, channel=m.channel, event_key=m.event_key, chat_id=m.chat_id,
-                                         payload=m.to_json(), now=now)
+                                         payload=self.mask(m).to_json(), now=now)
                 for m in incomings
             ]
         for incoming, new in zip(incomings, added, strict=True):
@@ -286,10 +293,10 @@ class Engine:
             self.metrics.send_failures.labels(item.channel, "dropped").inc()
             log.warning("reply %s to %s/%s dropped: %s", item.id, item.channel, item.chat_id, exc)
             async with self.db.unit_of_work() as session:
-                await store.mark_failed(session, item.id, str(exc))
+                await store.mark_failed(session, item.id, str(exc), payload=_scrubbed(item))
             return True
         async with self.db.unit_of_work() as session:
-            await store.mark_sent(session, item.id, self.clock.now(), message_id or "")
+            await store.mark_sent(session, item.id, self.clock.now(), message_id or "", payload=_scrubbed(item))
         self.metrics.sent.labels(item.channel).inc()
         return True
 
@@ -302,17 +309,26 @@ class Engine:
         return dataclasses.replace(reply, edit_message_id=message_id)
 
     async def _retry(self, item: store.OutboxItem, exc: RetryLater) -> None:
-        attempts = item.attempts + 1
+        """Back off (doubling, capped) and try again until the horizon; past it the reply is
+        'expired': kept, listed by `main.py admin outbox`, and the administrators are told."""
+        attempts, now = item.attempts + 1, self.clock.now()
+        give_up_at = item.created_at + dt.timedelta(seconds=self.settings.send_horizon)
         async with self.db.unit_of_work() as session:
-            if attempts >= self.settings.send_attempts:
+            if now >= give_up_at:
+                log.error("reply %s to %s/%s undelivered after %d attempts: %s",
+                          item.id, item.channel, item.chat_id, attempts, exc)
                 self.metrics.send_failures.labels(item.channel, "gave_up").inc()
-                log.error("reply %s to %s/%s failed %d times: %s", item.id, item.channel, item.chat_id, attempts, exc)
-                await store.mark_failed(session, item.id, str(exc))
+                await store.mark_expired(session, item.id, str(exc), payload=_scrubbed(item))
+                if self.on_undelivered is not None and item.payload.get("token") != UNDELIVERED_TOKEN:
+                    await self._queue(session, await self.on_undelivered(session, item, now), now)
                 return
             self.metrics.send_failures.labels(item.channel, "retry").inc()
-            delay = exc.after if exc.after is not None else self.settings.send_backoff * 2 ** (attempts - 1)
+            s = self.settings
+            delay = exc.after if exc.after is not None else min(s.send_backoff_cap, s.send_backoff * 2 ** (attempts - 1))
             delay *= 1 + random.uniform(0, 0.25)  # jitter: retries of many chats do not land together
-            await store.mark_retry(session, item.id, self.clock.now() + dt.timedelta(seconds=delay), str(exc))
+            next_at = min(now + dt.timedelta(seconds=delay), give_up_at)  # the last try is at the horizon
+            await store.mark_retry(session, item.id, next_at, str(exc))
+        self._send.set()  # an expiry notice, or nothing: the loop sleeps until the next due time anyway
         log.info("reply %s to %s/%s retried in %.1fs: %s", item.id, item.channel, item.chat_id, delay, exc)
 
     # --- timed work -------------------------------------------------------------------------------
@@ -356,6 +372,14 @@ class Engine:
             raise
         if outcome["claimed"]:
             self.metrics.jobs_run.labels(kind).inc()
+
+    async def notify(self, chats: list[tuple[str, str]], reply: Reply) -> None:
+        """Queue one message to several chats (the administrators), outside any unit of work."""
+        if not chats:
+            return
+        async with self.db.unit_of_work() as session:
+            await self._queue(session, [(channel, chat, reply) for channel, chat in chats], self.clock.now())
+        self._send.set()
 
     async def _queue(self, session: AsyncSession, messages: list[tuple[str, str, Reply]], now: dt.datetime) -> int:
         for channel, chat_id, reply in messages:
@@ -402,3 +426,10 @@ class Engine:
         self.health.engine_stopped = True
         for event in (self._work, self._send, self._tick):
             event.set()
+
+
+def _scrubbed(item: store.OutboxItem) -> dict[str, Any] | None:
+    """The payload to keep once a reply is out of the queue, if it carried a secret (a link code)."""
+    if not item.payload.get("secret"):
+        return None
+    return Reply.from_json(item.payload).scrubbed().to_json()

@@ -3,10 +3,11 @@
 Zalo cannot send files, so a report reaches a Zalo user as `{public_url}/d/{token}`. The token is
 32 random bytes; only its SHA-256 hash is stored, with the file and the expiry. A link opens its
 file until it expires (default 15 minutes, [web] link_minutes); an unknown or altered token is
-404, an expired one 410. Each issued link schedules one "links.cleanup" job at its expiry, which
-deletes expired rows and their files — files under the documents folder only, and only once no
-live link opens them any more (a file elsewhere, e.g. a report written with --out, is never ours
-to delete).
+404, an expired one 410 with a page saying to ask again — for [web] expired_link_days, after which
+its row is forgotten. Each issued link schedules one "links.cleanup" job at its expiry, which
+deletes the files of expired links — files under the documents folder only, and only once no live
+link opens them any more (a file elsewhere, e.g. a report written with --out, is never ours to
+delete).
 """
 
 from __future__ import annotations
@@ -51,11 +52,12 @@ def token_hash(token: str, key: str = "") -> str:
 
 class DocumentLinks:
     def __init__(self, db: Database, clock: Clock, documents_dir: Path, public_url: str, ttl: dt.timedelta,
-                 key: str = ""):
+                 key: str = "", *, remember_expired: dt.timedelta = dt.timedelta(days=30)):
         self.db, self.clock, self.key = db, clock, key
         self.documents_dir = Path(documents_dir)
         self.public_url = public_url.rstrip("/")
         self.ttl = ttl
+        self.remember_expired = remember_expired
 
     @property
     def minutes(self) -> int:
@@ -98,14 +100,15 @@ class DocumentLinks:
     async def cleanup_job(
         self, session: AsyncSession, job: engine_store.Job, now: dt.datetime
     ) -> list[tuple[str, str, Reply]]:
-        """Engine job "links.cleanup": delete every expired link and the files nobody can open any more."""
+        """Engine job "links.cleanup": delete the files nobody can open any more; an expired link is
+        remembered (410) for `remember_expired`, then forgotten (404)."""
         expired = await store.expired_links(session, now)
-        await store.delete_links(session, [link.id for link in expired])
         for path in sorted({link.path for link in expired}):
             if self._owns(path) and not await store.live_links_to(session, path, now):
                 _remove(path)
+        forgotten = await store.forget_links(session, now - self.remember_expired)
         if expired:
-            log.info("removed %d expired document link(s)", len(expired))
+            log.info("document links: %d expired, %d forgotten", len(expired), forgotten)
         return []
 
     def _owns(self, path: str) -> bool:
@@ -123,6 +126,7 @@ def _is_file(path: str) -> bool:
 
 def _remove(path: str) -> None:
     Path(path).unlink(missing_ok=True)
+
 
 
 def _attachment_headers(filename: str) -> dict[str, str]:

@@ -10,6 +10,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+MASK_DOTS = "••••••"
 IncomingKind = Literal["text", "command", "choice", "location", "photo", "sticker", "unsupported"]
 # text: a message (with choices: buttons or a numbered list); document: a file (Telegram) or a
 # signed link (Zalo); typing: "typing…" before slow work; edit: replace the text of an earlier
@@ -76,6 +77,13 @@ class Reply:
     document_name: str = ""
     token: str = ""  # identifies a question so a tap on an old keyboard can be recognised
     edit_message_id: str = ""  # for kind "edit": filled in by the engine from the outbox just before sending
+    secret: str = ""  # a one-time code inside `text`: masked in the outbox once the reply is delivered or given up
+
+    def scrubbed(self) -> Reply:
+        """This reply as the outbox keeps it after delivery: the secret replaced by dots."""
+        if not self.secret:
+            return self
+        return dataclasses.replace(self, text=self.text.replace(self.secret, MASK_DOTS), secret="")
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -7,6 +7,7 @@ account to the same staff member at once. Anyone else gets one polite refusal an
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import time
@@ -14,7 +15,7 @@ from collections import defaultdict, deque
 
 import texts
 from bot.engine import Unit
-from bot.messages import Reply
+from bot.messages import Incoming, Reply
 from storage import engine_store, people
 from storage.domain import ROLES, Conflict, Identity, Invite, Staff
 from storage.text import clean_line, fold
@@ -48,6 +49,14 @@ role_names = texts.people.role_names
 def _identity(unit: Unit) -> Identity:
     msg = unit.incoming
     return Identity(msg.channel, msg.user_id, msg.chat_id, msg.display_name)
+
+
+def mask_codes(incoming: Incoming) -> Incoming:
+    """The engine's `mask`: `/start CODE` enters the inbox with the code's hash instead of the code, so a
+    copy of the database cannot register anyone (the hash is all `start` needs to find the invite)."""
+    if incoming.kind != "command" or incoming.command != "start" or not incoming.text.strip():
+        return incoming
+    return dataclasses.replace(incoming, text=people.masked_code(incoming.text.strip()))
 
 
 async def start(unit: Unit, limiter: CodeLimiter) -> Invite | None:
@@ -100,7 +109,7 @@ async def link_code(unit: Unit, staff: Staff) -> None:
         valid_for=dt.timedelta(minutes=LINK_MINUTES), created_by=staff.id, staff_id=staff.id,
     )
     other = "Zalo" if unit.incoming.channel == "telegram" else "Telegram"
-    unit.reply(Reply(text=texts.people.LINK_CODE.format(code=code, other=other, minutes=LINK_MINUTES)))
+    unit.reply(Reply(text=texts.people.LINK_CODE.format(code=code, other=other, minutes=LINK_MINUTES), secret=code))
 
 
 async def invite_command(unit: Unit, admin: Staff, invite_days: int) -> None:

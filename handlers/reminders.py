@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import texts
 from bot.messages import Reply
 from handlers.capture import period_label
 from reports.periods import Period, parse_period, period_of
 from storage import engine_store, people
+
+log = logging.getLogger(__name__)
 
 REMINDER = "reminder"
 REMINDED_ROLES = ("technician", "inspector")
@@ -38,9 +41,16 @@ def reminder_job(services):
     """The job handler: a reminder to every linked chat of technicians and inspectors, then the next one."""
 
     async def send(session, job, now: dt.datetime) -> list[tuple[str, str, Reply]]:
+        """At most one reminder per period, and only while its cut-off is still ahead: after downtime
+        the missed ones are dropped (not sent all at once) and the next one is scheduled from today."""
         config = services.config
         period = parse_period(job.payload["period"], config.cut_off_day)
-        await schedule_reminder(session, period.next(), config)
+        today = now.astimezone(config.general.zone).date()
+        upcoming = next_reminded(today, config.cut_off_day)
+        await schedule_reminder(session, upcoming if upcoming.start > period.start else period.next(), config)
+        if today > period.end:
+            log.info("reminder for %s dropped: its cut-off (%s) has passed", period.key, period.end)
+            return []
         text = texts.capture.reminder(period_label(period), period.end)
         staff = [s for s in await people.list_staff(session) if s.has(*REMINDED_ROLES)]
         return [(i.channel, i.chat_id, Reply(text=text)) for s in staff for i in s.identities]

@@ -117,6 +117,14 @@ class OutboxItem:
     chat_id: str
     payload: dict[str, Any]
     attempts: int
+    created_at: dt.datetime
+    status: str = "pending"
+    error: str = ""
+
+
+def _outbox_item(row: OutboxRow) -> OutboxItem:
+    return OutboxItem(row.id, row.channel, row.chat_id, row.payload, row.attempts, aware(row.created_at),
+                      row.status, row.error)
 
 
 async def queue_reply(
@@ -148,7 +156,7 @@ async def due_replies(session: AsyncSession, now: dt.datetime, limit: int = 500)
         if aware(row.next_attempt_at) > now:
             blocked.add(chat)
             continue
-        due.append(OutboxItem(row.id, row.channel, row.chat_id, row.payload, row.attempts))
+        due.append(_outbox_item(row))
     return due
 
 
@@ -158,11 +166,18 @@ async def next_reply_due_at(session: AsyncSession) -> dt.datetime | None:
     )
 
 
-async def mark_sent(session: AsyncSession, outbox_id: int, now: dt.datetime, platform_message_id: str = "") -> None:
+def _payload(payload: dict | None) -> dict:
+    """A replacement payload (a secret masked), or nothing to change."""
+    return {} if payload is None else {"payload": payload}
+
+
+async def mark_sent(session: AsyncSession, outbox_id: int, now: dt.datetime, platform_message_id: str = "",
+                    *, payload: dict | None = None) -> None:
     await session.execute(
         update(OutboxRow)
         .where(OutboxRow.id == outbox_id)
-        .values(status="sent", sent_at=now, platform_message_id=platform_message_id, attempts=OutboxRow.attempts + 1)
+        .values(status="sent", sent_at=now, platform_message_id=platform_message_id, attempts=OutboxRow.attempts + 1,
+                **_payload(payload))
     )
 
 
@@ -174,12 +189,49 @@ async def mark_retry(session: AsyncSession, outbox_id: int, next_at: dt.datetime
     )
 
 
-async def mark_failed(session: AsyncSession, outbox_id: int, error: str) -> None:
+async def mark_failed(session: AsyncSession, outbox_id: int, error: str, *, payload: dict | None = None) -> None:
     await session.execute(
         update(OutboxRow)
         .where(OutboxRow.id == outbox_id)
-        .values(status="failed", error=error[:2000], attempts=OutboxRow.attempts + 1)
+        .values(status="failed", error=error[:2000], attempts=OutboxRow.attempts + 1, **_payload(payload))
     )
+
+
+async def mark_expired(session: AsyncSession, outbox_id: int, error: str, *, payload: dict | None = None) -> None:
+    """Past the retry horizon: kept as 'expired' so `admin outbox` shows it and can send it again."""
+    await session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id == outbox_id)
+        .values(status="expired", error=error[:2000], attempts=OutboxRow.attempts + 1, **_payload(payload))
+    )
+
+
+UNDELIVERED = ("pending", "expired", "failed")
+
+
+async def undelivered(session: AsyncSession, now: dt.datetime, *, waiting_longer_than: dt.timedelta | None = None
+                      ) -> list[OutboxItem]:
+    """Replies not delivered: expired or refused for good, and pending ones that have already failed
+    at least once (waiting for a retry) — oldest first."""
+    stmt = select(OutboxRow).where(OutboxRow.status.in_(UNDELIVERED)).order_by(OutboxRow.id)
+    items = [_outbox_item(row) for row in await session.scalars(stmt)]
+    items = [i for i in items if i.status != "pending" or i.attempts > 0]
+    if waiting_longer_than is not None:
+        items = [i for i in items if now - i.created_at >= waiting_longer_than]
+    return items
+
+
+async def retry_undelivered(session: AsyncSession, now: dt.datetime) -> int:
+    """Put expired and refused replies back in the queue, due now, with a fresh retry horizon."""
+    result = await session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.status.in_(("expired", "failed")))
+        .values(status="pending", next_attempt_at=now, created_at=now, attempts=0)
+    )
+    await session.execute(
+        update(OutboxRow).where(OutboxRow.status == "pending", OutboxRow.attempts > 0).values(next_attempt_at=now)
+    )
+    return result.rowcount
 
 
 async def sent_message_id(session: AsyncSession, channel: str, chat_id: str, token: str) -> str:

@@ -67,6 +67,12 @@ async def live_links_to(session: AsyncSession, path: str, now: dt.datetime) -> i
     )
 
 
+async def forget_links(session: AsyncSession, expired_before: dt.datetime) -> int:
+    """Delete links that expired before this moment (they then answer 404 like any unknown link)."""
+    result = await session.execute(delete(SignedLinkRow).where(SignedLinkRow.expires_at <= expired_before))
+    return result.rowcount
+
+
 async def delete_links(session: AsyncSession, ids: list[int]) -> None:
     if ids:
         await session.execute(delete(SignedLinkRow).where(SignedLinkRow.id.in_(ids)))

@@ -28,3 +28,16 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
 
     async with engine.begin() as connection:
         await connection.run_sync(_upgrade)
+
+
+async def at_head(engine: AsyncEngine) -> bool:
+    """Whether the database's schema is the newest this code knows (nothing to migrate)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    def _check(connection) -> bool:
+        heads = set(ScriptDirectory.from_config(alembic_config(str(engine.url))).get_heads())
+        return set(MigrationContext.configure(connection).get_current_heads()) == heads
+
+    async with engine.connect() as connection:
+        return await connection.run_sync(_check)

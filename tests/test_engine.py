@@ -87,15 +87,15 @@ async def test_reply_retried_after_429_and_5xx_keeps_order(db, clock):
     assert sender.texts("c1") == ["echo: 1", "echo: 2", "echo: 3"]
 
 
-async def test_retry_gives_up_after_configured_attempts(db, clock):
-    engine, sender = make_engine(db, clock, send_attempts=2, send_backoff=0.01)
+async def test_retry_stops_at_the_horizon_and_keeps_the_reply(db, clock):
+    engine, sender = make_engine(db, clock, send_horizon=4, send_backoff=0.01)
     sender.failures = [RetryLater("500"), RetryLater("500")]
     await engine.accept(message("c1", "x"))
     await engine.run_until_idle()
     clock.advance(seconds=5)
     await engine.run_until_idle()
     async with db.read() as session:
-        assert (await session.scalars(select(OutboxRow.status))).all() == ["failed"]
+        assert (await session.scalars(select(OutboxRow.status))).all() == ["expired"]
 
 
 async def test_permanent_failure_does_not_block_the_chat(db, clock):

@@ -115,7 +115,7 @@ async def test_issue_schedules_one_cleanup_job_at_expiry(served, db, clock):
     assert row.token_hash not in (await links.issue(document(links), "b.docx"))  # the URL carries no hash
 
 
-async def test_cleanup_job_deletes_file_and_row_after_expiry(served, db, clock):
+async def test_cleanup_job_deletes_the_file_and_the_link_says_expired_until_forgotten(served, db, clock):
     links, http = served
     path = document(links)
     url = await links.issue(path, "BaoCao.docx")
@@ -125,9 +125,16 @@ async def test_cleanup_job_deletes_file_and_row_after_expiry(served, db, clock):
     assert path.exists() and len(await rows(db)) == 1
     clock.advance(minutes=15)
     assert await engine.run_jobs_once() == 1
-    assert not path.exists() and await rows(db) == []
-    assert (await get(http, url))[0] == 404  # the row is gone: it is now simply unknown
+    assert not path.exists() and len(await rows(db)) == 1
+    status, body, headers = await get(http, url)  # expired and cleaned up: still 410, with a page saying why
+    assert status == 410 and headers["Content-Type"].startswith("text/html")
+    assert "Liên kết đã hết hạn, gõ /baocao" in body.decode()
     assert await engine.run_jobs_once() == 0  # the job ran once
+    clock.advance(days=30)
+    await links.issue(document(links, "b.docx"), "b.docx")
+    clock.advance(minutes=15)
+    assert await engine.run_jobs_once() == 1  # the next cleanup forgets links expired 30 days ago
+    assert (await get(http, url))[0] == 404  # now simply unknown
 
 
 async def test_cleanup_keeps_a_file_another_live_link_still_opens(served, db, clock):
@@ -139,12 +146,12 @@ async def test_cleanup_keeps_a_file_another_live_link_still_opens(served, db, cl
     clock.advance(minutes=5)
     async with db.unit_of_work() as session:
         await links.cleanup_job(session, None, clock.now())
-    assert path.exists() and (await get(http, first))[0] == 404
+    assert path.exists() and (await get(http, first))[0] == 410
     assert (await get(http, second))[1] == CONTENT
     clock.advance(minutes=10)
     async with db.unit_of_work() as session:
         await links.cleanup_job(session, None, clock.now())
-    assert not path.exists() and await rows(db) == []
+    assert not path.exists() and len(await rows(db)) == 2
 
 
 async def test_cleanup_never_deletes_files_outside_the_documents_folder(served, db, clock, tmp_path):
@@ -156,7 +163,7 @@ async def test_cleanup_never_deletes_files_outside_the_documents_folder(served, 
     clock.advance(minutes=16)
     async with db.unit_of_work() as session:
         assert await links.cleanup_job(session, None, clock.now()) == []
-    assert outside.read_bytes() == CONTENT and await rows(db) == []
+    assert outside.read_bytes() == CONTENT and len(await rows(db)) == 1
 
 
 async def test_a_link_whose_file_vanished_is_404(served):
@@ -165,3 +172,4 @@ async def test_a_link_whose_file_vanished_is_404(served):
     url = await links.issue(path, "BaoCao.docx")
     path.unlink()
     assert (await get(http, url))[0] == 404
+

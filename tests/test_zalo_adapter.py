@@ -21,8 +21,8 @@ from sqlalchemy import select
 
 import texts
 from app.wiring import App, build_app
-from bot.channels.base import ChannelContext
-from bot.channels.zalo import ZaloCannotStart, ZaloChannel, split_text
+from bot.channels.base import ChannelContext, TokenRejected
+from bot.channels.zalo import ZaloChannel, split_text
 from bot.config import load_config
 from bot.links import DocumentLinks
 from bot.messages import Choice, Reply
@@ -77,7 +77,7 @@ class ZaloBot:
 
 
 def make_config(fake: FakeZalo, tmp_path: Path, *, mode: str, public_url: str = "", token: str | None = None,
-                zalo: dict | None = None):
+                zalo: dict | None = None, busy_timeout_ms: int | None = None):
     config = load_config(
         REPO / "config.toml",
         env={
@@ -92,15 +92,17 @@ def make_config(fake: FakeZalo, tmp_path: Path, *, mode: str, public_url: str = 
         engine=dataclasses.replace(config.engine, poll_interval_seconds=0.05, send_backoff_seconds=0.05),
         web=dataclasses.replace(config.web, public_url=public_url),
         zalo=dataclasses.replace(config.zalo, mode=mode, poll_timeout_seconds=2, **(zalo or {})),
+        database=dataclasses.replace(config.database, sqlite_busy_timeout_ms=busy_timeout_ms or 10000),
     )
 
 
 async def start_bot(fake: FakeZalo, tmp_path: Path, *, mode: str = "polling", with_web: bool = False,
-                    token: str | None = None, zalo: dict | None = None) -> ZaloBot:
+                    token: str | None = None, zalo: dict | None = None, busy_timeout_ms: int | None = None) -> ZaloBot:
     """What app.wiring._start_channels does, with a free port and quick retries for tests."""
     port = _free_port() if (with_web or mode == "webhook") else 0
     public_url = f"http://127.0.0.1:{port}" if port else ""
-    config = make_config(fake, tmp_path, mode=mode, public_url=public_url, token=token, zalo=zalo)
+    config = make_config(fake, tmp_path, mode=mode, public_url=public_url, token=token, zalo=zalo,
+                         busy_timeout_ms=busy_timeout_ms)
     app = await build_app(config)
     web_app = make_app()
     links = DocumentLinks(app.db, app.clock, config.general.data_dir / "documents", public_url,
@@ -353,12 +355,14 @@ async def test_duplicated_server_header_is_fine(fake, tmp_path):
         await stop_bot(bot)
 
 
-async def test_refused_token_stops_with_a_clear_message_and_no_token(fake, tmp_path, caplog):
+async def test_refused_token_is_a_clear_sentence_without_the_token(fake, tmp_path, caplog):
+    """The channel says why it cannot start; the app's supervisor logs it and tries again later
+    (tests/test_channel_supervisor.py)."""
     caplog.set_level(logging.DEBUG)
     bad = "987654321:TokenZaloBiResetRoi-khong-con-dung"
-    with pytest.raises(ZaloCannotStart, match="ZALO_BOT_TOKEN"):
+    with pytest.raises(TokenRejected, match="ZALO_BOT_TOKEN") as raised:
         await start_bot(fake, tmp_path, token=bad)
-    assert any("rejected the bot token" in r.getMessage() and r.levelno == logging.ERROR for r in caplog.records)
+    assert bad not in str(raised.value) and "TokenZalo" not in str(raised.value)
     assert all(bad not in r.getMessage() and "TokenZalo" not in r.getMessage() for r in caplog.records)
     assert fake.calls["<bad token>"] == 1
 

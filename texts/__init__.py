@@ -10,10 +10,11 @@ the point of use which area a sentence belongs to, and a Vietnamese reviewer fin
 - `texts.report`     /baocao, /xuat, /ghichu and the notes import
 - `texts.cli`        the command line and the console's banner: mistakes, results, hints
 - `texts.operations` backup, restore, a person's data, the access log, invitations from a list
+- `texts.outbox`     administrators' notices (undelivered replies, a channel down), `main.py admin outbox`
 
 This package imports nothing of the project (a test keeps it so): the code fills the blanks.
 """
 
-from texts import capture, cli, common, inspection, operations, people, report
+from texts import capture, cli, common, inspection, operations, outbox, people, report
 
-__all__ = ["capture", "cli", "common", "inspection", "operations", "people", "report"]
+__all__ = ["capture", "cli", "common", "inspection", "operations", "outbox", "people", "report"]

@@ -49,7 +49,7 @@ DATA_NOT_WRITABLE = (
     "(hoặc [general] data_dir trong config.toml) là một thư mục ghi được."
 )
 IN_USE = (
-    "Cơ sở dữ liệu {where} đang được một tiến trình dost-fieldbot khác dùng — có lẽ bot đang chạy "
+    "Cơ sở dữ liệu {where} đang được một tiến trình dost-fieldbot khác dùng ({holder}) — có lẽ bot đang chạy "
     "(main.py run) hoặc một console khác đang mở: hãy dừng tiến trình đó rồi thử lại."
 )
 DB_UNREACHABLE = (

@@ -162,8 +162,8 @@ NO_DOCUMENT_LINK = (
 # Pages a phone's browser may show for a document link: (title, explanation).
 PAGE_NOT_FOUND = ("Không tìm thấy tài liệu", "Liên kết không đúng hoặc tài liệu đã bị xoá. "
                   "Hãy yêu cầu lại tài liệu trong cuộc trò chuyện với bot.")
-PAGE_EXPIRED = ("Liên kết đã hết hạn", "Liên kết tải tài liệu chỉ dùng được trong thời gian ngắn. "
-                "Hãy yêu cầu lại tài liệu trong cuộc trò chuyện với bot để nhận liên kết mới.")
+PAGE_EXPIRED = ("Liên kết đã hết hạn", "Liên kết đã hết hạn, gõ /baocao (hoặc /xuat) trong cuộc trò chuyện "
+                "với bot để lấy lại.")
 
 
 def link_validity(minutes: int) -> str:

@@ -20,6 +20,14 @@ from bot.health import Health
 from bot.messages import Incoming, Reply
 
 
+class TokenRejected(Exception):
+    """The platform refused the bot token (401). The message names the variable, never the token."""
+
+
+class ChannelCannotStart(SystemExit):
+    """The channel's configuration makes it impossible (a sentence for the operator, no traceback)."""
+
+
 @dataclass
 class ChannelContext:
     accept: Callable[[Incoming], Awaitable[bool]]  # commit to the inbox; False for a duplicate
@@ -45,3 +53,11 @@ class Channel(Protocol):
 
     async def send(self, chat_id: str, reply: Reply) -> str:
         """Deliver one reply; return the platform's message id ('' if none)."""
+
+
+def webhook_in_the_way(channel: str, url: str) -> ChannelCannotStart:
+    """Polling would switch off a webhook that is set — most likely production's. Refuse, saying so."""
+    return ChannelCannotStart(
+        f"{channel}: a webhook is set for this bot ({url}), probably the production bot's; polling from here "
+        f"would switch it off. Use the webhook there, or run with --take-over-webhook if you mean to take over."
+    )

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hmac
+import json
 import logging
 import os
 import secrets
@@ -31,7 +32,7 @@ from telegram.ext import AIORateLimiter, ExtBot
 
 from bot.channels import telegram_render as render
 from bot.channels import telegram_updates as updates
-from bot.channels.base import ChannelContext
+from bot.channels.base import ChannelCannotStart, ChannelContext, TokenRejected, webhook_in_the_way
 from bot.config import ChannelConfig
 from bot.engine import PermanentFailure, RetryLater
 from bot.messages import Incoming, Reply
@@ -44,7 +45,6 @@ DEFAULT_BASE_FILE_URL = "https://api.telegram.org/file/bot"
 RETRY_PAUSE = 2.0  # seconds before asking again after getUpdates or storing an update failed
 # One polite in-process retry on 429 (it also pauses every other call); then the outbox takes over.
 RATE_LIMIT_RETRIES = 1
-
 # --- English texts for the operator's log ---------------------------------------------------------
 
 TOKEN_REJECTED = (
@@ -60,6 +60,11 @@ class TelegramCannotStart(SystemExit):
 
 def _seconds(value: float | dt.timedelta) -> float:
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+def _retry_later() -> web.Response:
+    """Our side is busy (the database past its timeout): the platform should deliver again shortly."""
+    return web.Response(status=503, headers={"Retry-After": "5"}, text="busy, try again")
 
 
 def _says(exc: TelegramError, phrase: str) -> bool:
@@ -99,16 +104,19 @@ class TelegramChannel:
     # --- lifecycle --------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """getMe, strangers' menu, then the webhook or the polling loop."""
+        """getMe, strangers' menu, then the webhook or the polling loop. A rejected token raises
+        TokenRejected; network trouble propagates (the app's supervisor tries again later)."""
         try:
             await self.bot.initialize()
-        except InvalidToken:
-            log.error(TOKEN_REJECTED)
-            raise TelegramCannotStart(TOKEN_REJECTED) from None
+        except InvalidToken:  # PTB's own message carries the token: never pass it on
+            raise TokenRejected(TOKEN_REJECTED) from None
         await self._set_default_commands()
         if self.config.mode == "webhook":
             await self._set_webhook()
         else:
+            info = await self.bot.get_webhook_info()
+            if info.url and not self.config.take_over_webhook:
+                raise webhook_in_the_way("Telegram", info.url)
             self.ctx.health.up(self.name)  # getMe answered
             await self.bot.delete_webhook()  # Telegram refuses getUpdates while a webhook is set
             self._poll_task = asyncio.create_task(self._poll_loop(), name="telegram polling")
@@ -121,7 +129,7 @@ class TelegramChannel:
 
     async def _set_webhook(self) -> None:
         if not self.ctx.public_url:
-            raise RuntimeError("telegram webhook mode needs [web] public_url")
+            raise ChannelCannotStart("Telegram webhook mode needs [web] public_url (an https:// address Telegram can reach).")
         await self.bot.set_webhook(
             url=self.ctx.public_url + self.config.webhook_path,
             secret_token=self._secret,
@@ -214,19 +222,33 @@ class TelegramChannel:
     # --- receiving: webhook -----------------------------------------------------------------------
 
     async def _webhook(self, request: web.Request) -> web.Response:
-        """Secret first (before reading the body), then commit, then 200; 500 makes Telegram retry."""
+        """Secret first (before reading the body), then commit, then 200. A body the secret admits
+        but that is not an update we can read is 400 (data, never a crash); trouble on our side
+        (the database busy past its timeout, a photo not fetched) is 503 with Retry-After, and
+        nothing of the update is stored, so Telegram delivers it again."""
         if not self._secret_matches(request.headers.get(SECRET_HEADER, "")):
             log.warning("telegram webhook call without the right secret refused")
             return web.Response(status=403)
         try:
-            update = Update.de_json(await request.json(), self.bot)
-        except (ValueError, TypeError, KeyError, AttributeError):
-            return web.Response(status=400)
+            data = json.loads(await request.read())
+        except (ValueError, RecursionError):
+            return web.Response(status=400, text="not JSON")
         try:
-            await self._commit(update)
+            update = Update.de_json(data, self.bot) if isinstance(data, dict) else None
+            incoming = await self._incoming(update) if update is not None else None
+        except (NetworkError, TimeoutError):  # a photo could not be fetched now
+            log.warning("telegram webhook update not converted (network); Telegram will retry")
+            return _retry_later()
+        except Exception as exc:  # noqa: BLE001 - any shape PTB or our conversion cannot read is bad data
+            log.warning("telegram webhook body refused (%s)", type(exc).__name__)
+            return web.Response(status=400, text="not an update")
+        if update is None:
+            return web.Response(status=400, text="not an update")
+        try:
+            await self._accept(update, incoming)
         except Exception:  # not stored: Telegram delivers it again
             log.exception("telegram update %s not stored; Telegram will retry", update.update_id)
-            return web.Response(status=500)
+            return _retry_later()
         return web.Response(status=200)
 
     def _secret_matches(self, given: str) -> bool:
@@ -236,7 +258,9 @@ class TelegramChannel:
 
     async def _commit(self, update: Update) -> None:
         """Convert and store one update; a new tap is then answered and its question edited."""
-        incoming = await self._incoming(update)
+        await self._accept(update, await self._incoming(update))
+
+    async def _accept(self, update: Update, incoming: Incoming | None) -> None:
         if incoming is None:
             return
         if await self.ctx.accept(incoming) and update.callback_query is not None:

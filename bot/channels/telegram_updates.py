@@ -12,7 +12,6 @@ the largest size is kept (field photos are evidence; thumbnails are not).
 from __future__ import annotations
 
 import asyncio
-import os
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from telegram import Bot, CallbackQuery, Message, PhotoSize, Update
 from telegram.constants import ChatType, MessageEntityType
 
 from bot.messages import Incoming, Location
+from storage.files import write_private
 
 CHANNEL = "telegram"
 # Kinds of update the bot asks for; everything else (edits, reactions, polls…) stays at Telegram.
@@ -55,14 +55,8 @@ async def download_photo(bot: Bot, update_id: int, photo: PhotoSize, media_dir: 
     content = bytes(await file.download_as_bytearray())
     suffix = Path(file.file_path or "").suffix or ".jpg"
     path = media_dir / f"{CHANNEL}-{update_id}-{photo.file_unique_id}{suffix}"
-    await asyncio.to_thread(_write_atomically, path, content)
+    await asyncio.to_thread(write_private, path, content)  # 0600, whole or not at all
     return path
-
-
-def _write_atomically(path: Path, content: bytes) -> None:
-    partial = path.with_suffix(path.suffix + ".part")
-    partial.write_bytes(content)
-    os.replace(partial, path)
 
 
 async def message_content(bot: Bot, update_id: int, message: Message, media_dir: Path) -> dict[str, Any]:

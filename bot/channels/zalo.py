@@ -5,8 +5,12 @@ numbered list, a document as a signed link to the bot's own web server, and phot
 that are downloaded at once (they expire).
 
 Inbox first. Polling: our loop around getUpdates, which hands over one event and removes it from
-Zalo's queue (§1.7); the event is committed to the inbox before the next call. Webhook: the route
-checks the secret header before it reads the body, commits the event, then answers 200.
+Zalo's queue (§1.7); the event is written to a spool file at once (before anything else awaits),
+then committed to the inbox before the next call; a kill in between is repaired at the next start
+from the spool. A kill while a long poll is open can still lose the event Zalo hands to the dead
+connection (measured in docs/reliability.md): webhook mode is the one recommended for production.
+Webhook: the route checks the secret header before it reads the body, commits the event, then
+answers 200.
 
 Choices made here:
 - a photo is read to its end (status 200, an image, no more than `max_photo_mb`, as long as
@@ -17,8 +21,9 @@ Choices made here:
 - voice notes and unknown event names are "unsupported" as well;
 - a reply longer than one Zalo message is sent in pieces cut at line ends; if a later piece fails,
   the retry does not send the earlier pieces again (remembered in this process);
-- 401 at start stops the process with a sentence naming the token problem (never the token);
-  401 later stops receiving and keeps replies queued for a retry after the token is fixed.
+- 401 at start raises TokenRejected with a sentence naming the token problem (never the token):
+  the app's supervisor tries again in the background while other channels serve; 401 later stops
+  receiving and keeps replies queued for a retry after the token is fixed.
 """
 
 from __future__ import annotations
@@ -29,7 +34,6 @@ import hashlib
 import hmac
 import json
 import logging
-import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -38,13 +42,15 @@ import aiohttp
 from aiohttp import web
 
 import texts
-from bot.channels.base import ChannelContext
+from bot.channels.base import ChannelCannotStart, ChannelContext, TokenRejected, webhook_in_the_way
 from bot.channels.numbered import render_numbered
+from bot.channels.spool import Spool
 from bot.channels.zalo_client import Backoff, ZaloApiError, ZaloClient, ZaloNoUpdate, ZaloUnauthorized
+from bot.channels.zalo_events import event_key, split_text, text_incoming, unwrap, well_formed
+from bot.channels.zalo_photos import PhotoTooLarge, PhotoUnavailable, fetch_photo, save_photo
 from bot.config import ChannelConfig
 from bot.engine import PermanentFailure, RetryLater
 from bot.messages import Incoming, Reply
-from storage.files import private_dir, write_private
 from storage.text import nfc
 
 log = logging.getLogger(__name__)
@@ -53,6 +59,7 @@ CHANNEL = "zalo"
 TEXT_LIMIT = 1900  # Zalo takes 2000 characters; keep a margin (§1.8: it cuts differently from the docs)
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 PHOTO_TRIES = 3
+__all__ = ["ZaloChannel", "ZaloCannotStart", "split_text", "text_incoming", "event_key", "unwrap", "well_formed"]
 
 # --- English texts for the operator's log ---------------------------------------------------------
 
@@ -62,22 +69,9 @@ TOKEN_REJECTED = (
 )
 
 
-class PhotoUnavailable(Exception):
-    """A photo could not be had whole: an error status, not an image, cut short, unreachable."""
-
-    def __init__(self, reason: str, *, transient: bool = True):
-        super().__init__(reason)
-        self.transient = transient
-
-
-class PhotoTooLarge(PhotoUnavailable):
-    def __init__(self, reason: str):
-        super().__init__(reason, transient=False)
-
-
-class ZaloCannotStart(SystemExit):
-    """The Zalo channel refuses to run (token refused, webhook impossible). A SystemExit, so
-    `python main.py run` ends with this one sentence rather than a traceback."""
+class ZaloCannotStart(ChannelCannotStart):
+    """The Zalo channel refuses to run (webhook impossible). A SystemExit, so `python main.py run`
+    ends with this one sentence rather than a traceback."""
 
 
 class ZaloChannel:
@@ -100,6 +94,7 @@ class ZaloChannel:
         self._stopped = asyncio.Event()
         self._receiving = False  # an event is in hand: stop() waits instead of cancelling
         self._delivered: dict[tuple[str, str], int] = {}  # pieces of a long reply already sent
+        self._spool = Spool(ctx.media_dir.parent / "spool")  # polled events, until they are in the inbox
         self.token_rejected = False
         if config.mode == "webhook":
             ctx.web_app.router.add_post(config.webhook_path, self._webhook)
@@ -115,20 +110,39 @@ class ZaloChannel:
     # --- lifecycle --------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Polling: delete any webhook, then poll. Webhook: register our URL and secret."""
+        """Polling: delete any webhook, then poll. Webhook: register our URL and secret.
+        A rejected token raises TokenRejected (the app's supervisor tries again later)."""
+        if self.config.mode == "webhook":
+            await self._start_webhook()
+            return
+        await self._refuse_a_foreign_webhook()
+        log.warning("Zalo polling: Zalo forgets an event once it hands it over, so a bot killed while polling can "
+                    "lose a message (see docs/reliability.md). Use webhook mode in production.")
+        registered = await self._register("deleteWebhook", {})
+        for path, event in self._spool.pending():  # events a killed process had received, not stored
+            if await self._receive_until_stored(event):
+                self._spool.done(path)
+        self._poller = asyncio.create_task(self._poll_forever(registered), name="zalo polling")
+
+    async def _webhook_url(self) -> str:
+        """The webhook set for this bot ('' if none; Zalo may answer 404 when none is set)."""
         try:
-            if self.config.mode == "webhook":
-                await self._start_webhook()
-            else:
-                registered = await self._register("deleteWebhook", {})
-                if registered:
-                    self.ctx.health.up(self.name)
-                else:
-                    self.ctx.health.trouble(self.name, "Zalo is not answering yet")
-                self._poller = asyncio.create_task(self._poll_forever(registered), name="zalo polling")
-        except ZaloCannotStart:
-            await self.close()  # the app closes channels only after a run
+            info = await self.client.call("getWebhookInfo")
+        except ZaloUnauthorized:
+            raise TokenRejected(TOKEN_REJECTED) from None
+        except ZaloApiError as exc:
+            if exc.code == 404:
+                return ""
             raise
+        return str((info or {}).get("url") or "") if isinstance(info, dict) else ""
+
+    async def _refuse_a_foreign_webhook(self) -> None:
+        """Polling calls deleteWebhook: never on a webhook someone set, unless told to take over."""
+        url = await self._webhook_url()
+        if url and not self.config.take_over_webhook:
+            raise webhook_in_the_way("Zalo", url)
+        if url:
+            log.warning("Zalo: taking over from the webhook at %s (--take-over-webhook)", url)
 
     async def _start_webhook(self) -> None:
         if not self.ctx.public_url:
@@ -153,8 +167,7 @@ class ZaloChannel:
                 await self.client.call(method, params)
                 return True
             except ZaloUnauthorized:
-                log.error(TOKEN_REJECTED)
-                raise ZaloCannotStart(TOKEN_REJECTED) from None
+                raise TokenRejected(TOKEN_REJECTED) from None
             except ZaloApiError as exc:
                 if not exc.transient:
                     raise ZaloCannotStart(f"Zalo refused {method}: {exc}") from None
@@ -223,6 +236,8 @@ class ZaloChannel:
                 self._token_rejected()
                 return
             except ZaloApiError as exc:
+                if not exc.transient and not self.config.take_over_webhook and await self._foreign_webhook():
+                    return  # someone set a webhook while we polled: theirs now, said in the log
                 webhook_deleted = webhook_deleted and exc.transient  # 400: a webhook may be set again
                 delay = backoff.next_delay()
                 self.ctx.health.trouble(self.name, f"getUpdates failed: {exc}")
@@ -231,32 +246,48 @@ class ZaloChannel:
                 continue
             backoff.reset()
             self.ctx.health.up(self.name)
-            await self._take(result)
+            events = result if isinstance(result, list) else [result]
+            spooled = [self._spool.put(event) for event in events]  # on disk before anything else awaits
+            await self._take(events, spooled)
+
+    async def _foreign_webhook(self) -> bool:
+        try:
+            url = await self._webhook_url()
+        except (ZaloApiError, TokenRejected):
+            return False
+        if url:
+            log.error("Zalo: a webhook was set for this bot (%s) while it polled; polling stops so as not to "
+                      "switch it off (restart with --take-over-webhook to take over)", url)
+        return bool(url)
 
     async def _get_update(self) -> Any:
         timeout = self.config.poll_timeout_seconds
         return await self.client.call("getUpdates", {"timeout": timeout}, read_timeout=timeout + 10)
 
-    async def _take(self, result: Any) -> None:
-        """Commit what getUpdates returned (one event; a list, defensively) before polling again."""
+    async def _take(self, events: list[Any], spooled: list[Path]) -> None:
+        """Commit what getUpdates returned (one event; a list, defensively) before polling again;
+        each spool file goes once its event is in the inbox."""
         self._receiving = True
         try:
-            for event in result if isinstance(result, list) else [result]:
-                await self._receive_until_stored(event)
+            for event, path in zip(events, spooled, strict=True):
+                if await self._receive_until_stored(event):
+                    self._spool.done(path)
         finally:
             self._receiving = False
 
-    async def _receive_until_stored(self, event: Any) -> None:
-        """Zalo has already forgotten this event: keep trying to store it while the database is down."""
+    async def _receive_until_stored(self, event: Any) -> bool:
+        """Zalo has already forgotten this event: keep trying to store it while the database is down.
+        False if it could not be: its spool file stays for the next start."""
         backoff = Backoff(self._retry_base, cap=30.0)
         for attempt in range(1, 11):
             try:
                 await self._receive(event)
-                return
+                return True
             except Exception:
                 log.exception("could not store a Zalo event (attempt %d)", attempt)
                 await asyncio.sleep(backoff.next_delay())
-        log.error("a Zalo event was lost: the inbox refused it 10 times")
+        log.error("a Zalo event was not stored after 10 tries; it stays in the spool for the next start")
+        return False
 
     # --- receiving: webhook -----------------------------------------------------------------------
 
@@ -270,17 +301,24 @@ class ZaloChannel:
         if not body.strip():
             return web.Response(text="ok")  # an empty probe (§1.6)
         try:
-            data = json.loads(body)
-        except ValueError:
+            event = unwrap(json.loads(body))
+        except (ValueError, RecursionError):
             return web.Response(status=400, text="not JSON")
-        await self._receive(unwrap(data))
+        if not well_formed(event):
+            log.warning("Zalo webhook: refused a body that is not a Zalo event")
+            return web.Response(status=400, text="not a Zalo event")
+        try:
+            await self._receive(event)
+        except Exception:  # the database busy past its timeout: nothing stored, Zalo should try again
+            log.exception("Zalo webhook: event not stored; asking Zalo to retry")
+            return web.Response(status=503, headers={"Retry-After": "5"}, text="busy, try again")
         return web.Response(text="ok")
 
     # --- events → Incoming ------------------------------------------------------------------------
 
     async def _receive(self, event: Any) -> None:
-        if not isinstance(event, dict) or not isinstance(event.get("message"), dict):
-            log.info("Zalo: ignored an event without a message")
+        if not well_formed(event):
+            log.warning("Zalo: ignored an event that is not a Zalo event")
             return
         incoming = await self._incoming(event)
         if incoming is not None and not await self.ctx.accept(incoming):
@@ -333,8 +371,8 @@ class ZaloChannel:
         backoff = Backoff(self._retry_base / 4, cap=2.0)
         for attempt in range(1, PHOTO_TRIES + 1):
             try:
-                content, content_type = await self._fetch(url)
-                return await asyncio.to_thread(_save, self.ctx.media_dir, key, content, content_type, url)
+                content, content_type = await fetch_photo(self.client.session, url, self.config.max_photo_bytes)
+                return await asyncio.to_thread(save_photo, self.ctx.media_dir, key, content, content_type, url)
             except PhotoUnavailable as exc:
                 if not exc.transient or attempt == PHOTO_TRIES:
                     raise
@@ -345,30 +383,6 @@ class ZaloChannel:
                 log.info("Zalo photo download failed (%s); trying again", type(exc).__name__)
             await asyncio.sleep(backoff.next_delay())
         raise PhotoUnavailable("no tries")  # pragma: no cover - the loop returns or raises
-
-    async def _fetch(self, url: str) -> tuple[bytes, str]:
-        """The whole body, read to its end: status 200, an image, at most the cap, as long as
-        Content-Length says (a connection cut short is an error, never a shorter photo)."""
-        cap = self.config.max_photo_bytes
-        timeout = aiohttp.ClientTimeout(total=120, sock_connect=10, sock_read=30)
-        async with self.client.session.get(url, timeout=timeout) as response:
-            if response.status != 200:
-                raise PhotoUnavailable(f"HTTP {response.status}", transient=response.status >= 500)
-            if not response.content_type.startswith("image/"):
-                raise PhotoUnavailable(f"not an image ({response.content_type})", transient=False)
-            announced = response.content_length
-            if announced is not None and announced > cap:
-                raise PhotoTooLarge(f"{announced} bytes announced, the cap is {cap}")
-            body = bytearray()
-            async for chunk in response.content.iter_chunked(256 * 1024):
-                body += chunk
-                if len(body) > cap:
-                    raise PhotoTooLarge(f"more than {cap} bytes")
-        if announced is not None and len(body) != announced:
-            raise PhotoUnavailable(f"{len(body)} of {announced} bytes arrived")
-        if not body:
-            raise PhotoUnavailable("empty body")
-        return bytes(body), response.content_type
 
     # --- sending ----------------------------------------------------------------------------------
 
@@ -415,68 +429,3 @@ class ZaloChannel:
             raise PermanentFailure(str(exc)) from None
 
 
-# --- pure helpers ----------------------------------------------------------------------------------
-
-
-def unwrap(data: Any) -> Any:
-    """Webhook bodies come wrapped `{ok, result: event}` (the docs) or bare (real traffic, §1.6)."""
-    if isinstance(data, dict) and "event_name" not in data and isinstance(data.get("result"), dict):
-        return data["result"]
-    return data
-
-
-def event_key(event: dict) -> str:
-    """Zalo's message id; a hash of the event if it ever lacks one, so redeliveries still collide."""
-    message_id = event["message"].get("message_id")
-    if message_id:
-        return str(message_id)
-    return "h" + hashlib.sha256(json.dumps(event, sort_keys=True).encode()).hexdigest()[:40]
-
-
-def text_incoming(base: dict, raw: str) -> Incoming:
-    """A leading "/cmd args" is a command (lower case, no @suffix); anything else is text."""
-    text = nfc(raw).strip()
-    if text.startswith("/") and len(text) > 1 and not text[1].isspace():
-        head, _, rest = text[1:].partition(" ")
-        return Incoming(**base, kind="command", command=head.split("@")[0].lower(), text=rest.strip())
-    return Incoming(**base, kind="text", text=text)
-
-
-def split_text(text: str, limit: int) -> list[str]:
-    """Cut a message into pieces of at most `limit` characters, at line ends where possible."""
-    pieces: list[str] = []
-    current = ""
-    for line in _short_lines(text, limit):
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) <= limit:
-            current = candidate
-            continue
-        pieces.append(current)
-        current = line
-    if current.strip():
-        pieces.append(current)
-    return [p for p in pieces if p.strip()]
-
-
-def _short_lines(text: str, limit: int) -> list[str]:
-    """The text's lines, a line longer than `limit` cut at spaces (or hard, if it has none)."""
-    lines = []
-    for line in text.split("\n"):
-        while len(line) > limit:
-            cut = line.rfind(" ", 0, limit + 1)
-            cut = cut if cut > 0 else limit
-            lines.append(line[:cut])
-            line = line[cut:].lstrip(" ")
-        lines.append(line)
-    return lines
-
-
-_SUFFIXES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/gif": ".gif", "image/heic": ".heic"}
-
-
-def _save(folder: Path, key: str, content: bytes, content_type: str, url: str) -> str:
-    """Write a downloaded photo as zalo-<message id><suffix> (0600, through a temporary file, so a
-    kill leaves the whole photo or none); a redelivery overwrites the same file."""
-    suffix = _SUFFIXES.get(content_type) or (Path(url.split("?")[0]).suffix.lower()[:6] or ".jpg")
-    name = re.sub(r"[^A-Za-z0-9_-]", "", key)[:64] or hashlib.sha256(key.encode()).hexdigest()[:32]
-    return str(write_private(private_dir(folder) / f"zalo-{name}{suffix}", content))

@@ -133,15 +133,16 @@ class FakeServer:
     def _middlewares(self) -> list[Any]:
         return []
 
-    async def start(self) -> Self:
-        """Listen on a free loopback port; ``self.url`` is then ``http://127.0.0.1:<port>``."""
+    async def start(self, port: int = 0) -> Self:
+        """Listen on a free loopback port (or ``port``: a platform coming back where it was unreachable);
+        ``self.url`` is then ``http://127.0.0.1:<port>``."""
         # Uploads (sendDocument) may be tens of MB; aiohttp's default cap is 1 MiB.
         app = web.Application(client_max_size=64 * 1024 * 1024, middlewares=self._middlewares())
         self._setup_routes(app)
         # Cancel a handler when its client goes away, so an abandoned long poll does not linger.
         self._runner = web.AppRunner(app, handler_cancellation=True, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         host, port = self._runner.addresses[0][:2]
         self.url = f"http://{host}:{port}"

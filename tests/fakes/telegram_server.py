@@ -102,6 +102,7 @@ class FakeTelegram(FakeServer):
         require_known_chat: bool = True,
         webhook_attempts: int = 5,
         webhook_retry_delay: float = 0.05,
+        webhook_max_delay: float | None = None,
     ) -> None:
         super().__init__()
         self.token = token
@@ -114,10 +115,16 @@ class FakeTelegram(FakeServer):
         self.callback_queries: dict[str, CallbackQuery] = {}
         self.errors: list[tuple[str, int, str]] = []  # (method, status, description) of error answers
         self.updates = UpdateQueue(self._changed)
-        self.webhook = WebhookPusher(self.updates, attempts=webhook_attempts, retry_delay=webhook_retry_delay)
+        self.webhook = WebhookPusher(self.updates, attempts=webhook_attempts, retry_delay=webhook_retry_delay,
+                                     max_delay=webhook_max_delay)
         self._handlers = self._method_table()
 
     # ------------------------------------------------------------------ switches
+
+    def set_foreign_webhook(self, url: str = "https://bot.skhcn.example.gov.vn/telegram/webhook") -> None:
+        """A webhook someone else set (the production bot): getWebhookInfo shows it, getUpdates answers
+        409; nothing is pushed to it in the test."""
+        self.webhook.state = WebhookState(url, "production-secret")
 
     @property
     def duplicate_deliveries(self) -> bool:

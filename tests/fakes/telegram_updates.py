@@ -133,11 +133,12 @@ class UpdateQueue:
 class WebhookPusher:
     """Background task that POSTs pending updates to the registered webhook, one at a time."""
 
-    def __init__(self, queue: UpdateQueue, *, attempts: int, retry_delay: float) -> None:
+    def __init__(self, queue: UpdateQueue, *, attempts: int, retry_delay: float, max_delay: float | None = None) -> None:
         self.queue = queue
         self.state = WebhookState()
         self.attempts = attempts
         self.retry_delay = retry_delay
+        self.max_delay = max_delay
         self._task: asyncio.Task[None] | None = None
         self._session: aiohttp.ClientSession | None = None
 
@@ -180,6 +181,7 @@ class WebhookPusher:
                 headers,
                 attempts=self.attempts,
                 retry_delay=self.retry_delay,
+                max_delay=self.max_delay,
             )
             self.state.deliveries.extend(attempts)
             for failed in (a for a in attempts if not a.ok):

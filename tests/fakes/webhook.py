@@ -25,15 +25,18 @@ async def post_update(
     *,
     attempts: int,
     retry_delay: float,
+    max_delay: float | None = None,
 ) -> list[DeliveryResult]:
-    """POST ``body`` until the receiver answers 2xx, at most ``attempts`` times, doubling the delay.
+    """POST ``body`` until the receiver answers 2xx, at most ``attempts`` times, doubling the delay
+    (up to ``max_delay`` when given).
 
     Returns every attempt, so the caller can report the errors of attempts that were retried.
     """
     results: list[DeliveryResult] = []
     for attempt in range(max(attempts, 1)):
         if attempt:
-            await asyncio.sleep(retry_delay * 2 ** (attempt - 1))
+            delay = retry_delay * 2 ** min(attempt - 1, 30)
+            await asyncio.sleep(delay if max_delay is None else min(delay, max_delay))
         results.append(await _post_once(session, url, body, headers))
         if results[-1].ok:
             break

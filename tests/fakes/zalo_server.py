@@ -127,7 +127,8 @@ class FakeZalo(FakeServer):
     """Fake Zalo Bot Platform. Switches are plain attributes, set them before or during a test."""
 
     def __init__(
-        self, token: str = "1234567890123456789:FakeZaloSecretForTests", *, webhook_attempts: int = 1
+        self, token: str = "1234567890123456789:FakeZaloSecretForTests", *, webhook_attempts: int = 1,
+        webhook_max_delay: float | None = None,
     ) -> None:
         super().__init__()
         self.token = token
@@ -138,6 +139,8 @@ class FakeZalo(FakeServer):
         self.webhook_body: Literal["wrapped", "unwrapped"] = "unwrapped"
         self.webhook_secret_override: str | None = None  # send a wrong secret on purpose
         self.webhook_attempts = webhook_attempts  # Zalo's retry policy is undocumented
+        self.webhook_max_delay = webhook_max_delay  # cap on the doubling pause between push attempts
+        self._pushing = False
         self.duplicate_deliveries = False
         self.duplicate_server_header = False  # §1.10: Zalo's edge sends two Server headers
         self.webhook = ZaloWebhook()
@@ -164,6 +167,11 @@ class FakeZalo(FakeServer):
     def slow(self, method: str, seconds: float, *, count: int | None = None) -> None:
         """Delay answers to ``method`` by ``seconds``."""
         self.faults.slow(method, seconds, count=count)
+
+    def set_foreign_webhook(self, url: str = "https://bot.skhcn.example.gov.vn/zalo/webhook") -> None:
+        """A webhook someone else set (the production bot): getWebhookInfo shows it, getUpdates is
+        refused; nothing is pushed to it in the test."""
+        self.webhook = ZaloWebhook(url, "production-secret", now_ms())
 
     # ------------------------------------------------------------------ HTTP plumbing
 
@@ -338,10 +346,14 @@ class FakeZalo(FakeServer):
                 await self._events_changed.wait(1.0)
                 continue
             event = self._events.popleft()
-            for _ in range(2 if self.duplicate_deliveries else 1):
-                await self._post(
-                    json.dumps(self._webhook_payload(event)), {"Content-Type": "application/json"}
-                )
+            self._pushing = True
+            try:
+                for _ in range(2 if self.duplicate_deliveries else 1):
+                    await self._post(
+                        json.dumps(self._webhook_payload(event)), {"Content-Type": "application/json"}
+                    )
+            finally:
+                self._pushing = False
 
     def _webhook_payload(self, event: Params) -> Params:
         return {"ok": True, "result": event} if self.webhook_body == "wrapped" else event
@@ -360,6 +372,7 @@ class FakeZalo(FakeServer):
             {**headers, "X-Bot-Api-Secret-Token": secret},
             attempts=self.webhook_attempts,
             retry_delay=0.05,
+            max_delay=self.webhook_max_delay,
         )
         self.webhook.deliveries.extend(attempts)
         self._changed.notify()
@@ -454,6 +467,11 @@ class FakeZalo(FakeServer):
     @property
     def pending_events(self) -> int:
         return len(self._events)
+
+    @property
+    def drained(self) -> bool:
+        """Every queued event handed over: by getUpdates, or pushed (a push still retrying counts as not)."""
+        return not self._events and not self._pushing
 
     async def wait_for_messages(self, chat_id: str, n: int = 1, timeout: float = 5.0) -> list[ZaloSent]:
         """Wait until the bot has sent at least ``n`` things to the chat; returns all of them."""

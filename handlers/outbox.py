@@ -1,0 +1,63 @@
+"""Replies the bot could not deliver: the administrators' notice and the `admin outbox` listing.
+
+The engine retries a reply with capped back-off for the configured horizon (24 h by default); past
+it the reply is kept as "expired", every active administrator is told in their chat (once per
+reply), and `python main.py admin outbox` lists it; `admin outbox retry` queues it again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import texts
+from bot.engine import UNDELIVERED_TOKEN
+from bot.messages import Reply
+from storage import engine_store, people
+from storage.domain import Staff
+
+
+async def notify_admins(session: AsyncSession, item: engine_store.OutboxItem, now: dt.datetime
+                        ) -> list[tuple[str, str, Reply]]:
+    """The engine's `on_undelivered`: one notice to each chat of each active administrator."""
+    staff = await people.list_staff(session)
+    hours = max(1, round((now - item.created_at).total_seconds() / 3600))
+    text = texts.outbox.UNDELIVERED_NOTICE.format(
+        who=_who(staff, item.channel, item.chat_id), channel=item.channel, hours=hours, error=_short(item.error, 120),
+    )
+    notice = Reply(text=text, token=UNDELIVERED_TOKEN)
+    return [(i.channel, i.chat_id, notice) for s in staff if s.active and "admin" in s.roles
+            for i in s.identities if i.channel != "console"]
+
+
+async def listing(session: AsyncSession, now: dt.datetime) -> str:
+    """What `main.py admin outbox` prints: each undelivered reply with its chat, age and error."""
+    items = await engine_store.undelivered(session, now)
+    if not items:
+        return texts.outbox.OUTBOX_EMPTY
+    staff = await people.list_staff(session)
+    lines = [texts.outbox.OUTBOX_HEADER.format(count=len(items))]
+    for n, item in enumerate(items, 1):
+        lines.append(texts.outbox.OUTBOX_LINE.format(
+            n=n, channel=item.channel, chat=item.chat_id, who=_who(staff, item.channel, item.chat_id),
+            state=texts.outbox.OUTBOX_STATES.get(item.status, item.status), age=_age(now - item.created_at),
+            error=_short(item.error, 160) or "-", text=_short(item.payload.get("text", ""), 80),
+        ))
+    return "\n".join(lines)
+
+
+def _who(staff: list[Staff], channel: str, chat_id: str) -> str:
+    for member in staff:
+        if any(i.channel == channel and chat_id in (i.chat_id, i.user_id) for i in member.identities):
+            return member.name
+    return "?"
+
+
+def _age(age: dt.timedelta) -> str:
+    return texts.outbox.age(int(age.total_seconds() // 60))
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
