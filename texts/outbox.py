@@ -5,8 +5,8 @@ _NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
 
 UNDELIVERED_NOTICE = (
     "⚠️ Bot chưa gửi được một tin nhắn tới {who} ({channel}) sau {hours} giờ thử lại (lỗi: {error}). "
-    "Tin nhắn vẫn được giữ: xem bằng “python main.py admin outbox” trên máy chủ, "
-    "gửi lại bằng “python main.py admin outbox retry”."
+    "Tin nhắn vẫn được giữ: xem bằng “.venv/bin/python main.py admin outbox” trên máy chủ, "
+    "gửi lại bằng “.venv/bin/python main.py admin outbox retry”."
 )
 OUTBOX_EMPTY = "Không có tin nhắn nào chưa gửi được."
 OUTBOX_HEADER = "Tin nhắn chưa gửi được ({count}):"
