@@ -149,6 +149,7 @@ class BotUnderFire:
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_", "FIELDBOT_"))}
         self.env.pop("DATABASE_URL", None)
         self.env.update(platform.env(), FIELDBOT_DATA_DIR=str(self.data_dir), FIELDBOT_CONFIG=str(self.config_path),
+                        FIELDBOT_LINK_SECRET="chaos-link-secret-0123456789abcdef",
                         PYTHONUNBUFFERED="1")
         self.proc: subprocess.Popen | None = None
 
