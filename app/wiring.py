@@ -151,6 +151,7 @@ async def build_app(config: Config, clock: Clock | None = None, db: Database | N
             draft_idle=dt.timedelta(minutes=config.general.draft_idle_minutes),
             zone=config.general.zone,
             services=services,
+            address=config.language.address,
         ),
     )
     e = config.engine

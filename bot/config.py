@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import texts
 from storage.catalogue import Catalogue, CatalogueError, catalogue_from_dict
 from storage.retention import Retention
 
@@ -83,6 +84,21 @@ class ChannelConfig:
 
 
 @dataclass(frozen=True)
+class LanguageConfig:
+    """How the chat addresses people where a sentence needs a pronoun (greeting, consent, refusals)."""
+
+    address: str = texts.people.DEFAULT_ADDRESS
+
+
+@dataclass(frozen=True)
+class PrivacyConfig:
+    """What the personal-data notice names besides the department: who runs the system, whom to ask."""
+
+    operator: str = ""
+    contact: str = ""
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     general: GeneralConfig
@@ -96,6 +112,8 @@ class Config:
     catalogue: Catalogue
     link_secret: str = field(default="", repr=False)
     retention: Retention = field(default_factory=Retention)
+    language: LanguageConfig = LanguageConfig()
+    privacy: PrivacyConfig = PrivacyConfig()
 
     @property
     def cut_off_day(self) -> int:
@@ -165,6 +183,8 @@ def load_config(path: str | os.PathLike | None = None, env: Mapping[str, str] | 
         catalogue=_catalogue(raw, path),
         link_secret=env.get("FIELDBOT_LINK_SECRET", ""),
         retention=_retention(raw, path),
+        language=_language(raw, path),
+        privacy=_privacy(raw, path),
     )
 
 
@@ -278,6 +298,22 @@ def _megabytes(r: _Reader, key: str, default: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise ConfigError(f"{r.path}: [{r.section}] {key} must be a positive whole number of megabytes, not {value!r}")
     return value * 1024 * 1024
+
+
+ADDRESSES = texts.people.ADDRESSES
+
+
+def _language(raw, path: Path) -> LanguageConfig:
+    if "language" not in raw:
+        return LanguageConfig()
+    return LanguageConfig(_Reader(raw, "language", path).get("address", str, choices=ADDRESSES))
+
+
+def _privacy(raw, path: Path) -> PrivacyConfig:
+    if "privacy" not in raw:
+        return PrivacyConfig()
+    r = _Reader(raw, "privacy", path)
+    return PrivacyConfig(str(r.table.get("operator", "")).strip(), str(r.table.get("contact", "")).strip())
 
 
 def _table(raw, path: Path, section: str) -> Mapping[str, Any]:

@@ -363,7 +363,7 @@ async def _ask(flow: Flow, state: dict[str, Any], ctx: FlowContext, slot: _Slot,
     if q.kind == "choice" and suggestion is not None:
         choices = _first(choices, suggestion.value)
         suggestion = None
-    prompt = q.prompt
+    prompt = q.prompt_for(slot.scope) if q.prompt_for else q.prompt
     if state["editing"] and slot.answered:
         prompt = f"{prompt}\n({_format(q, slot.value, state, slot.path)})"
     if q.kind == "choice" and not choices:
@@ -577,12 +577,25 @@ async def _on_text(flow: Flow, state: dict[str, Any], ctx: FlowContext, text: st
     question = state["question"]
     try:
         if question["kind"] in ("choice", "yesno", "photos") or question["mode"] != "ask":
-            return await _on_key(flow, state, ctx, _typed_key(question, text))
+            key = await _read_typed(flow, state, ctx, text)
+            return await _on_key(flow, state, ctx, key if key is not None else _typed_key(question, text))
         if _means_suggestion(question, text):
             return await _on_key(flow, state, ctx, SUGGESTED)
         return await _accept(flow, state, ctx, _parse(question, text, ctx))
     except ParseError as error:
         return _reask(state, error.message)
+
+
+async def _read_typed(flow: Flow, state: dict[str, Any], ctx: FlowContext, text: str) -> str | None:
+    """A choice question's own reading of a typed answer (`Question.read_typed`): the key it names,
+    None to match it against the labels, or a ParseError with the specific reason."""
+    question = state["question"]
+    if question["kind"] != "choice" or question["mode"] != "ask":
+        return None
+    for slot in _slots(flow, state, {}):
+        if slot.path == question["path"] and slot.question is not None and slot.question.read_typed:
+            return await slot.question.read_typed(ctx, text)
+    return None
 
 
 def _typed_key(question: dict[str, Any], text: str) -> str:

@@ -69,6 +69,10 @@ class Question:
     default: DefaultFn | None = None
     max_length: int = 500  # text: 500 for names, 2000 for notes
     multiline: bool = False  # text: keep paragraphs (notes)
+    prompt_for: Callable[[Answers], str] | None = None  # a prompt that depends on earlier answers
+    # choice: reads a typed answer before the labels do — the key it names, None (match the labels),
+    # or ParseError with the specific reason ("/chotky": a month typed that has not ended yet)
+    read_typed: Callable[[FlowContext, str], Awaitable[str | None]] | None = None
 
     def __post_init__(self) -> None:
         _check_key(self.key)

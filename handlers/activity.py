@@ -46,7 +46,8 @@ def questions(services, managers: bool) -> list[Question]:
     return [
         Question("kind", "choice", texts.capture.ACT_KIND, label=texts.capture.ACT_KIND_LABEL, choices=kinds),
         capture.date_question(services, prompt=texts.capture.ACT_DATE, managers=managers),
-        Question("count", "integer", texts.capture.ACT_COUNT, label=texts.capture.ACT_COUNT_LABEL, validate=at_least_one(texts.capture.ACT_COUNT_ZERO)),
+        Question("count", "integer", texts.capture.ACT_COUNT, label=texts.capture.ACT_COUNT_LABEL, validate=at_least_one(texts.capture.ACT_COUNT_ZERO),
+                 prompt_for=lambda answers: catalogue.activity_kind(answers["kind"]).count_question or texts.capture.ACT_COUNT),
         Question("enterprise", "text", texts.capture.ACT_ENTERPRISE, label=texts.capture.ACT_ENTERPRISE_LABEL, when=asks("enterprise"),
                  max_length=300),
         Question("sector", "text", texts.capture.ACT_SECTOR, label=texts.capture.ACT_SECTOR_LABEL, when=asks("sector"), max_length=300),

@@ -64,12 +64,12 @@ def closed_periods(services) -> ClosedPeriods:
 
 
 def refusal(period: Period) -> str:
-    return texts.capture.period_closed(period_label(period), period.start, period.end)
+    return texts.capture.period_closed(period_label(period))
 
 
 def period_label(period: Period) -> str:
-    """"01/2023": how people name a month period."""
-    return f"{period.number:02d}/{period.year}"
+    """ "tháng 01/2023 (15/12/2022–14/01/2023)": the one way the chat names a month period."""
+    return texts.common.period_name(period.number, period.year, period.start, period.end)
 
 
 # --- questions and forms shared by every capture form ---------------------------------------------

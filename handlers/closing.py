@@ -8,25 +8,35 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import func, select
+
 import texts
 from bot.form import Flow, FlowContext, Question, Suggestion
 from bot.messages import Choice
+from bot.parsing import ParseError
 from handlers.capture import MANAGER, closed_periods, period_label
 from reports.periods import Period, PeriodError, parse_period, period_of
 from storage import engine_store, periods_store
 from storage.domain import Staff
+from storage.models import AuditRow
+from storage.record_models import ActivityRow, CalibrationBatchRow, InspectionRow, LicenceRow, PlanRow
+
+RECORD_ROWS = (CalibrationBatchRow, InspectionRow, LicenceRow, ActivityRow, PlanRow)
 
 CLOSE_NAME = "close_period"
 CLOSE_LOOKBACK = 12  # months offered: the ones that ended and are still open, newest first
 
 
-def closable(today: dt.date, cut_off_day: int, closed: frozenset[str]) -> list[Period]:
-    """Months that have ended and are still open, the one that just ended first.
+def closable(today: dt.date, cut_off_day: int, closed: frozenset[str], since: dt.date | None = None) -> list[Period]:
+    """Months that have ended and are still open, the one that just ended first — only those since
+    the system's first use (`since`: nothing was recorded in a month before it).
 
     The month today belongs to is never offered: closing it would refuse the rest of its days.
     """
     period, found = period_of(today, cut_off_day).previous(), []
     for _ in range(CLOSE_LOOKBACK):
+        if since is not None and period.end < since:
+            break
         if period.key not in closed:
             found.append(period)
         period = period.previous()
@@ -36,17 +46,34 @@ def closable(today: dt.date, cut_off_day: int, closed: frozenset[str]) -> list[P
 async def _closable(ctx: FlowContext) -> list[Period]:
     snapshot = closed_periods(ctx.settings)
     await snapshot.refresh(ctx.session)
-    return closable(ctx.today, snapshot.cut_off_day, snapshot.keys)
+    return closable(ctx.today, snapshot.cut_off_day, snapshot.keys, await first_use(ctx))
+
+
+async def first_use(ctx: FlowContext) -> dt.date | None:
+    """The first day anything was recorded: the earliest record date, or the first audited action
+    (a registration) when that is earlier. None on an empty database."""
+    found = [await ctx.session.scalar(select(func.min(row.business_date))) for row in RECORD_ROWS]
+    first = await ctx.session.scalar(select(func.min(AuditRow.at)))
+    if first is not None:
+        found.append(_local_date(first, ctx))
+    return min((day for day in found if day is not None), default=None)
+
+
+def _local_date(at: dt.datetime, ctx: FlowContext) -> dt.date:
+    """The local date of a stored UTC time (SQLite gives it back without its zone)."""
+    zone = ctx.now.tzinfo
+    at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+    return at.astimezone(zone).date() if zone else at.date()
 
 
 async def period_choices(ctx: FlowContext, answers) -> list[Choice]:
-    return [Choice(p.key, texts.capture.period_range(period_label(p), p.start, p.end)) for p in await _closable(ctx)]
+    return [Choice(p.key, texts.capture.period_choice(period_label(p))) for p in await _closable(ctx)]
 
 
 async def just_ended(ctx: FlowContext, answers) -> Suggestion | None:
     """The month that ended last is the usual one to close; it is offered first."""
     found = await _closable(ctx)
-    return Suggestion(found[0].key, period_label(found[0])) if found else None
+    return Suggestion(found[0].key, texts.capture.period_choice(period_label(found[0]))) if found else None
 
 
 async def close_prefill(ctx: FlowContext, text: str) -> dict[str, Any] | str:
@@ -59,10 +86,28 @@ async def close_prefill(ctx: FlowContext, text: str) -> dict[str, Any] | str:
     if wanted.kind != "month":
         return texts.capture.CLOSE_BAD_PERIOD
     if wanted.end >= ctx.today:
-        return texts.capture.close_not_ended(label, wanted.end)
+        return texts.capture.close_not_ended(label)
     if wanted.key not in {p.key for p in await _closable(ctx)}:
-        return texts.capture.close_already(label) if closed_periods(ctx.settings).closed(wanted.start) else texts.capture.CLOSE_BAD_PERIOD
+        if closed_periods(ctx.settings).closed(wanted.start):
+            return texts.capture.close_already(label)
+        return texts.capture.close_not_found(label)
     return {"period": wanted.key}
+
+
+async def typed_period(ctx: FlowContext, text: str) -> str | None:
+    """A month typed at the question ("12/2022"): its key, or the specific reason it cannot be closed
+    (not ended yet, already closed, not in the list) rather than the generic "no such choice".
+    A number picks from the list as usual."""
+    if text.strip().isdecimal():
+        return None
+    try:
+        parse_period(text.strip(), closed_periods(ctx.settings).cut_off_day)
+    except PeriodError:
+        return None
+    found = await close_prefill(ctx, text)
+    if isinstance(found, str):
+        raise ParseError(found)
+    return found["period"]
 
 
 def _period(key: str, cut_off_day: int) -> Period:
@@ -71,7 +116,7 @@ def _period(key: str, cut_off_day: int) -> Period:
 
 async def close_summary(ctx: FlowContext, answers) -> str:
     period = _period(answers["period"], closed_periods(ctx.settings).cut_off_day)
-    return texts.capture.close_review(period_label(period), period.start, period.end)
+    return texts.capture.close_review(period_label(period))
 
 
 async def close_save(ctx: FlowContext, answers) -> str:
@@ -92,7 +137,7 @@ def close_flow() -> Flow:
         name=CLOSE_NAME, title=texts.capture.CLOSE_TITLE, roles=(MANAGER,), command="chotky",
         questions=[
             Question("period", "choice", texts.capture.CLOSE_PERIOD, label=texts.capture.CLOSE_PERIOD_LABEL,
-                     choices=period_choices, default=just_ended),
+                     choices=period_choices, default=just_ended, read_typed=typed_period),
         ],
         save=close_save, summarize=close_summary, prefill=close_prefill,
     )  # fmt: skip

@@ -12,6 +12,7 @@ No dates of birth or identity numbers are asked for.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from typing import Any
@@ -122,8 +123,13 @@ def licence_of(answers) -> Licence:
     )  # fmt: skip
 
 
+def store_for(catalogue, kind: str) -> capture.RecordStore:
+    """The store named by the noun of the licence's kind: "Đã lưu chứng chỉ #2" for a certificate."""
+    return dataclasses.replace(STORE, noun=texts.capture.licence_noun(kind_label(catalogue, kind)))
+
+
 async def save(ctx: FlowContext, answers: dict[str, Any]) -> str:
-    return await capture.store_record(ctx, answers, licence_of(answers), STORE)
+    return await capture.store_record(ctx, answers, licence_of(answers), store_for(ctx.catalogue, answers["kind"]))
 
 
 def kind_label(catalogue, key: str) -> str:
@@ -147,7 +153,8 @@ async def summarize(ctx: FlowContext, answers) -> str:
     if answers.get("old_expiry"):
         lines.append((texts.capture.LIC_OLD_EXPIRY_LABEL, answers["old_expiry"]))
     lines.append((texts.capture.LIC_EXPIRY_LABEL, expiry))
-    return await capture.review(ctx, answers, texts.capture.LIC_TITLE, STORE, lines, answers["issue_date"])
+    store = store_for(ctx.catalogue, answers["kind"])
+    return await capture.review(ctx, answers, texts.capture.LIC_TITLE, store, lines, answers["issue_date"])
 
 
 def answers_of(licence: Licence, catalogue) -> dict[str, Any]:

@@ -5,8 +5,8 @@ changes there are audited as corrections).
 
 In a text-only chat:
 
-    /cuatoi          → "Có 3 bản ghi…", 1. 13/01 Kiểm định Điện: 67 PTĐ… (#12) 2. …
-    2                → "Bạn muốn làm gì?" 1. Sửa 2. Xóa  (“quay lại”: the list again)
+    /cuatoi          → "Có 3 bản ghi…", 1. 13/01/2023 Kiểm định điện: 67 PTĐ… (#12) 2. …
+    2                → "Làm gì với bản ghi này?" 1. Sửa 2. Xóa  (“quay lại”: the list again)
     Sửa              → the record's own form, every answer filled in, at its review:
                        Xác nhận / Sửa (pick an answer to change) / Hủy; confirming saves an update
     Xóa → Có         → soft deletion, audited by the repository
@@ -114,7 +114,7 @@ async def entries(ctx: FlowContext) -> tuple[list[Entry], list[Period]]:
 
 def _entry(ctx, kind: Kind, record, loaded, names: dict[int, str], snapshot) -> Entry:
     day = kind.store.date_of(record)
-    label = f"{day:%d/%m} {kind.describe(ctx.catalogue, record, loaded)} (#{record.id})"
+    label = f"{texts.common.format_date(day)} {kind.describe(ctx.catalogue, record, loaded)} (#{record.id})"
     if names:
         label += f" — {names.get(record.meta.recorded_by, '?')}"
     if snapshot.closed(day):

@@ -26,7 +26,7 @@ from bot.messages import Reply
 from reports.periods import Period, PeriodError, parse_period, period_of
 from reports.service import generate_export, generate_report
 from reports.settings import ReportSettings
-from storage import engine_store, records
+from storage import engine_store, people, records
 from storage.domain import Note, RecordMeta
 from storage.report_log import log_report
 from storage.text import fold
@@ -181,7 +181,18 @@ class ReportJobs:
             kind="document", document_path=str(made.path), document_name=name, text=caption(period)
         )
         edit = Reply(kind="edit", token=p["token"], text=ready(period, made.records))
-        return [(p["channel"], p["chat"], edit), (p["channel"], p["chat"], document)]
+        out = [(p["channel"], p["chat"], edit), (p["channel"], p["chat"], document)]
+        return out + await self._no_link_notice(session, p, name)
+
+    async def _no_link_notice(self, session: AsyncSession, p: dict, document: str) -> Outgoing:
+        """Zalo takes no files: without a public address the requester is told to ask IT (the Zalo
+        adapter says so under the caption), and the administrators are told why, here."""
+        if p["channel"] != "zalo" or self.config.web.public_url:
+            return []
+        everyone = await people.list_staff(session)
+        who = next((s.name for s in everyone if s.id == p["staff_id"]), texts.inspection.someone(p["staff_id"]))
+        text = texts.common.ADMIN_NO_DOCUMENT_LINK.format(name=who, document=document)
+        return [(i.channel, i.chat_id, Reply(text=text)) for admin in everyone if admin.has("admin") for i in admin.identities]
 
     async def _make(self, kind: str, period: Period, job_id: int):
         """The file, named per job so two requests never write one file (a rerun rewrites its own)."""

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 CANCEL_COMMANDS = {"cancel", "huy"}
 HELP_COMMANDS = {"help", "trogiup"}
+PRIVACY_COMMANDS = {"quyenriengtu", "privacy"}
 CANCEL_WORDS = {"huy", "/huy", "cancel", "/cancel"}
 
 
@@ -34,6 +35,7 @@ class RouterSettings:
     draft_idle: dt.timedelta
     zone: Any  # ZoneInfo
     services: Any = None  # what flows and commands need: catalogue, settings, report service…
+    address: str = texts.people.DEFAULT_ADDRESS  # config.toml [language] address
 
 
 class Router:
@@ -50,7 +52,7 @@ class Router:
         if staff is None:
             await self._stranger(unit, state)
         elif not staff.active:
-            unit.reply(Reply(text=texts.people.REVOKED))
+            unit.reply(Reply(text=texts.people.revoked(self.settings.address)))
         elif msg.kind == "command":
             await self._command(unit, staff, state)
         elif state is not None:
@@ -65,19 +67,22 @@ class Router:
     async def _stranger(self, unit: Unit, state: dict | None) -> None:
         """Someone not registered on this channel: /start CODE, the registration form, or a refusal."""
         msg = unit.incoming
+        if msg.kind == "command" and msg.command in PRIVACY_COMMANDS:
+            unit.reply(Reply(text=texts.privacy.body(self.notice)))
+            return
         if msg.kind == "command" and msg.command == "start":
             invite = await people_handlers.start(unit, self.limiter)
             if invite is not None:
-                flow = registration.registration_flow(invite.name)
+                flow = registration.registration_flow(self.notice, invite.name)
                 step = await flows.start(flow, self._registration_context(unit, invite.id))
                 await self._apply(unit, flow, step, invite_id=invite.id, name=invite.name)
         elif state is not None and state.get("flow") == "register":
-            flow = registration.registration_flow(state["name"])
+            flow = registration.registration_flow(self.notice, state["name"])
             step = await flows.handle(flow, state["state"], self._registration_context(unit, state["invite_id"]))
             await self._apply(unit, flow, step, invite_id=state["invite_id"], name=state["name"])
         else:
             log.info("refused %s user %s (not registered)", msg.channel, msg.user_id)
-            unit.reply(Reply(text=texts.people.REFUSAL))
+            unit.reply(Reply(text=texts.people.refusal(self.settings.address, self._department())))
             return
         staff = await people.staff_by_identity(unit.session, msg.channel, msg.user_id)
         if staff is not None:  # just registered or linked: their commands appear in the menu
@@ -89,6 +94,8 @@ class Router:
         name = unit.incoming.command
         if name in CANCEL_COMMANDS:
             await self._cancel(unit, state)
+        elif name in PRIVACY_COMMANDS:
+            unit.reply(Reply(text=texts.privacy.body(self.notice)))
         elif name in HELP_COMMANDS:
             unit.reply(Reply(text=self.help_text(staff)))
         elif name == "start":
@@ -102,7 +109,7 @@ class Router:
             unit.reply(Reply(text=texts.people.UNKNOWN_COMMAND.format(command=name)))
         elif not command.allowed(staff):
             roles = people_handlers.role_names(command.roles)
-            unit.reply(Reply(text=texts.people.NOT_ALLOWED.format(command=name, roles=roles)))
+            unit.reply(Reply(text=texts.people.not_allowed(name, roles, self.settings.address)))
         elif state is not None and state.get("kind") == "flow":
             await self._ask_abandon(unit, state, command)
         else:
@@ -120,11 +127,21 @@ class Router:
             staff = await people.staff_by_identity(session, channel, user_id)
         return self.menu(staff)
 
+    @property
+    def notice(self) -> texts.privacy.NoticeFacts:
+        """The personal-data notice's facts, from the configuration the services carry."""
+        config = getattr(self.settings.services, "config", None)
+        return registration.notice_facts(config, self.settings.address)
+
+    def _department(self) -> str:
+        return self.notice.department
+
     def menu(self, staff: Staff | None) -> list[tuple[str, str]]:
         if staff is None or not staff.active:
             return [("start", texts.people.MENU_START)]
         items = [(c.name, c.description) for c in self.commands.for_staff(staff)]
-        return [*items, ("help", texts.people.MENU_HELP), ("huy", texts.people.MENU_CANCEL)]
+        return [*items, ("help", texts.people.MENU_HELP), ("quyenriengtu", texts.privacy.COMMAND_DESCRIPTION),
+                ("huy", texts.people.MENU_CANCEL)]
 
     def menu_reply(self, staff: Staff | None) -> Reply:
         """A reply that sets the person's command menu where the channel has one (Telegram)."""
@@ -135,6 +152,7 @@ class Router:
         for command in self.commands.for_staff(staff):
             alias = f" (/{command.aliases[0]})" if command.aliases else ""
             lines.append(f"/{command.name}{alias} — {command.description}")
+        lines.append(f"/quyenriengtu — {texts.privacy.COMMAND_DESCRIPTION}")
         lines.append(f"/huy (/cancel) — {texts.people.MENU_CANCEL}")
         lines.append("")
         lines.append(texts.people.HELP_FOOTER)
@@ -223,7 +241,7 @@ class Router:
     def _registration_context(self, unit: Unit, invite_id: int) -> FlowContext:
         return FlowContext(
             session=unit.session, staff=None, today=unit.now.astimezone(self.settings.zone).date(),
-            now=unit.now, incoming=unit.incoming, settings={"invite_id": invite_id},
+            now=unit.now, incoming=unit.incoming, settings={"invite_id": invite_id, "notice": self.notice},
         )
 
     async def _apply(self, unit: Unit, flow: Flow, step: flows.Step, **extra) -> None:

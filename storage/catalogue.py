@@ -51,7 +51,7 @@ class CalibrationField:
 @dataclass(frozen=True)
 class LicenceKind:
     key: str
-    label: str  # "giấy phép sử dụng thiết bị X-quang chẩn đoán y tế"
+    label: str  # "giấy phép sử dụng thiết bị X-quang chẩn đoán trong y tế"
     validity_years: int = 0  # 0: the document has no expiry (radiation worker certificates)
 
 
@@ -61,6 +61,7 @@ class ActivityKind:
     label: str  # what the clerk picks, e.g. "Thông báo công bố hợp chuẩn"
     report_key: str  # the name the report template uses for this kind's figures
     detail: str = ""  # "" | "enterprise" | "sector" | "authors"
+    count_question: str = ""  # how the form asks the count, with its unit: "Số bản thông báo đã ban hành?"
 
 
 @dataclass(frozen=True)

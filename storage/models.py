@@ -50,6 +50,20 @@ class StaffRow(Base):
     created_at: Mapped[dt.datetime]
 
 
+class ConsentRow(Base):
+    """A person's agreement to the personal-data notice: the notice's version and the very text shown
+    (printable, verifiable: Nghị định 13/2023 Điều 11.3)."""
+
+    __tablename__ = "consents"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime]
+    notice_version: Mapped[str] = mapped_column(String(40))
+    notice_text: Mapped[str] = mapped_column(Text)
+
+
 class StaffRoleRow(Base):
     __tablename__ = "staff_roles"
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)

@@ -244,18 +244,18 @@ class ZaloUser:
 
     def typed_for(self, label: str) -> str:
         """What a person types for `label` on the last question: its number, the word offered for it
-        (“Gõ “ok”: Hôm nay …”, “(“bỏ qua” · “hủy”)”), or the label itself."""
+        (“Gõ “ok” để chọn: Hôm nay …”, “(gõ “bỏ qua” để bỏ qua câu này, “hủy” để dừng)”), or the label itself."""
         question = self.last
         numbered = re.findall(r"^(\d+)\. (.+)$", question, flags=re.MULTILINE)
         found = [number for number, shown in numbered if _matches(shown, label)]
         assert len(found) <= 1, f"several entries match {label!r}: {question!r}"
         if found:
             return found[0]
-        offered = re.findall(r"^Gõ “([^”]+)”: (.+)$", question, flags=re.MULTILINE)
+        offered = re.findall(r"^Gõ “([^”]+)” để chọn: (.+)$", question, flags=re.MULTILINE)
         word = next((w for w, shown in offered if _matches(shown, label)), None)
         if word is not None:
             return word
-        hint = re.search(r"^\((“.+”)\)$", question, flags=re.MULTILINE)
+        hint = re.search(r"^\(gõ (“.+)\)$", question, flags=re.MULTILINE)
         words = re.findall(r"“([^”]+)”", hint.group(1)) if hint else []
         return next((w for w in words if w.casefold() == label.casefold()), label)
 

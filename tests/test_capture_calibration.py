@@ -33,7 +33,7 @@ async def test_typed_happy_path_saves_with_meta_in_eight_messages(env):
     app, sender, tech = env
     chat = Chat(app, sender, "tech")
     first = await chat.say("/kiemdinh")
-    assert first.startswith(texts.capture.CAL_DATE) and "Gõ “ok”: Hôm nay (13/01/2023)" in first
+    assert first.startswith(texts.capture.CAL_DATE) and "Gõ “ok” để chọn: Hôm nay (13/01/2023)" in first
     assert "1. Điện" in await chat.say("ok")
     assert (await chat.say("dong ho")).startswith(texts.capture.CAL_VERIFIED)  # the field by folded text
     assert (await chat.say("500")).startswith(texts.capture.CAL_REJECTED)
@@ -60,7 +60,7 @@ async def test_tapped_path_with_rejected_and_suggested_certificates(env):
     await chat.tap("Điện")
     await chat.say("70")
     prompt = await chat.say("3")
-    assert "Gõ “ok”: Cấp 67 giấy (= kiểm định − loại bỏ)" in prompt
+    assert "Gõ “ok” để chọn: Cấp 67 giấy (số kiểm định trừ số loại bỏ)" in prompt
     await chat.tap(texts.capture.certificates_for_passed(67))
     await chat.say("Điện lực Hưng Yên")
     assert (await chat.tap(texts.common.CONFIRM)).startswith("Đã lưu lô kiểm định #")
@@ -193,7 +193,7 @@ async def test_a_user_without_the_role_is_refused(env):
     app, sender, _ = env
     await add_staff(app, "Lê Kiểm Tra", {"inspector"}, "insp")
     reply = await Chat(app, sender, "insp").say("/kiemdinh dien 5 0 5")
-    assert reply == texts.people.NOT_ALLOWED.format(command="kiemdinh", roles="kỹ thuật viên kiểm định")
+    assert reply == texts.people.not_allowed("kiemdinh", "kỹ thuật viên kiểm định", "đồng chí")
     assert await batches(app) == []
 
 
@@ -203,7 +203,7 @@ async def test_closed_period_is_refused_at_the_date(env):
     chat = Chat(app, sender, "tech")
     await chat.say("/kiemdinh")
     reply = await chat.say("ok")
-    assert reply.startswith("Kỳ 01/2023 (15/12/2022 – 14/01/2023) đã chốt") and texts.capture.CAL_DATE in reply
+    assert reply.startswith("Kỳ tháng 01/2023 (15/12/2022–14/01/2023) đã chốt") and texts.capture.CAL_DATE in reply
     reply = await chat.say("/kiemdinh dien 5 0 5")
     assert "Bỏ bản nháp" in reply
     await chat.say("1")
@@ -215,7 +215,7 @@ async def test_period_closed_between_review_and_confirm(env):
     chat = Chat(app, sender, "tech")
     await chat.say("/kiemdinh dien 5 0 5")
     await close(app, "2023-01")
-    assert (await chat.say("1")).startswith("Kỳ 01/2023 (15/12/2022 – 14/01/2023) đã chốt")
+    assert (await chat.say("1")).startswith("Kỳ tháng 01/2023 (15/12/2022–14/01/2023) đã chốt")
     assert await batches(app) == []
 
 
@@ -225,6 +225,6 @@ async def test_manager_may_enter_in_a_closed_period_audited_as_correction(env):
     await close(app, "2023-01")
     chat = Chat(app, sender, "boss")
     review = await chat.say("/kiemdinh dien 5 0 5")
-    assert "⚠ Kỳ 01/2023 đã chốt" in review
-    assert (await chat.say("1")).endswith(texts.capture.CORRECTION_SUFFIX.format(period="01/2023"))
+    assert "⚠ Kỳ tháng 01/2023 (15/12/2022–14/01/2023) đã chốt" in review
+    assert (await chat.say("1")).endswith(texts.capture.CORRECTION_SUFFIX.format(period="tháng 01/2023 (15/12/2022–14/01/2023)"))
     assert await audit_actions(app, "calibration_batch") == [("create", "1"), ("correct", "1")]

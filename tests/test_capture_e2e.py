@@ -256,18 +256,18 @@ async def test_zalo_form_survives_sigkill_between_questions(processes):
         assert await tech.say("1") == texts.people.REGISTERED.format(roles="kỹ thuật viên kiểm định")
 
         today_label = texts.common.today_label(today)
-        assert await tech.say("/kiemdinh") == f"{texts.capture.CAL_DATE}\nGõ “ok”: {today_label}\n(“hủy”)"
+        assert await tech.say("/kiemdinh") == f"{texts.capture.CAL_DATE}\nGõ “ok” để chọn: {today_label}\n(gõ “hủy” để dừng)"
         assert (await tech.say("ok")).startswith(f"{texts.capture.CAL_FIELD}\n1. Điện\n")
         assert (await tech.say("7")).startswith(texts.capture.CAL_VERIFIED)
         asked = await tech.say("500")  # the third answer; its reply is sent and marked sent
-        assert asked.startswith(texts.capture.CAL_REJECTED) and f"Gõ “ok”: {texts.capture.CAL_NONE_REJECTED}" in asked
+        assert asked.startswith(texts.capture.CAL_REJECTED) and f"Gõ “ok” để chọn: {texts.capture.CAL_NONE_REJECTED}" in asked
 
         assert bot.rows("SELECT count(*) FROM conversations") == [(1,)]  # the draft is in the file
         await bot.kill()
         await bot.start()
         certificates = await tech.say("0")  # the same question: how many were rejected
         assert certificates.startswith(texts.capture.CAL_CERTIFICATES + "\n")
-        assert "Gõ “ok”: " + texts.capture.certificates_for_passed(500) in certificates
+        assert "Gõ “ok” để chọn: " + texts.capture.certificates_for_passed(500) in certificates
         assert (await tech.say("ok")).startswith(texts.capture.CAL_CUSTOMER)
         review = await tech.say("bỏ qua")
         assert review.splitlines()[:7] == [
@@ -356,8 +356,8 @@ async def test_zalo_date_in_a_month_closed_by_chotky_is_refused_and_asked_again(
         manager = ZaloPerson(bot, fake, ZL_MANAGER)
         await manager.say(f"/start {manager_code}")
         assert (await manager.say("1")).startswith("Đăng ký xong")
-        review = await manager.say(f"/chotky {label}")
-        assert review.startswith(texts.capture.close_review(label, last_month.start, last_month.end))
+        review = await manager.say(f"/chotky {last_month.number:02d}/{last_month.year}")
+        assert review.startswith(texts.capture.close_review(label))
         assert await manager.say("1") == texts.capture.closed_done(label)
         [(closed_by,)] = bot.rows("SELECT closed_by FROM closed_periods WHERE period = ?", last_month.key)
         assert bot.rows("SELECT staff_id FROM identities WHERE user_id = ?", ZL_MANAGER) == [(closed_by,)]

@@ -47,7 +47,8 @@ async def test_licence_expiry_follows_the_rules(env, kind, action, extra, expiry
     await chat.script("/giayphep", kind, action, "GP-12/2023", "Bệnh viện Đa khoa Phố Nối", "bỏ qua", "ok")
     review = await chat.script(*extra) if extra else chat_last(sender, "lic")
     assert texts.common.REVIEW_HINT in review and "Được cấp cho: Bệnh viện Đa khoa Phố Nối" in review
-    assert (await chat.say("1")) == "Đã lưu giấy phép #1."
+    noun = "chứng chỉ" if kind == "2" else "giấy phép"  # the noun of the kind (issue 11)
+    assert (await chat.say("1")) == f"Đã lưu {noun} #1."
     [licence] = await rows(app, LicenceRow, records.get_licence)
     assert licence.issue_date == dt.date(2023, 1, 13) and licence.expiry_date == expiry
     assert licence.facility == "" and licence.number == "GP-12/2023"
@@ -80,7 +81,7 @@ async def test_licence_refuses_an_empty_holder_and_other_roles(env):
     await chat.script("/licence", "1", "1", "GP-1")
     assert (await chat.say("  ")).startswith(texts.common.EMPTY + "\n" + texts.capture.LIC_HOLDER)
     refused = await Chat(app, sender, "clerk").say("/giayphep")
-    assert refused == texts.people.NOT_ALLOWED.format(command="giayphep", roles="cán bộ cấp phép")
+    assert refused == texts.people.not_allowed("giayphep", "cán bộ cấp phép", "đồng chí")
 
 
 # --- activities -----------------------------------------------------------------------------------
@@ -110,7 +111,7 @@ async def test_activity_count_zero_and_authors_zero_are_refused(env):
     app, sender = env
     chat = Chat(app, sender, "boss")  # managers record activities too
     await chat.script("/activity", "7", "ok")
-    assert (await chat.say("0")).startswith(texts.capture.ACT_COUNT_ZERO + "\n" + texts.capture.ACT_COUNT)
+    assert (await chat.say("0")).startswith(texts.capture.ACT_COUNT_ZERO + "\nSố sáng kiến được công nhận?")
     await chat.say("1")
     assert (await chat.say("0")).startswith(texts.capture.ACT_AUTHORS_ZERO + "\n" + texts.capture.ACT_AUTHORS)
 
@@ -140,7 +141,7 @@ async def test_plan_is_created_listed_closed_and_reopened(env):
 async def test_plan_is_for_managers_only(env):
     app, sender = env
     refused = await Chat(app, sender, "clerk").say("/kehoach")
-    assert refused == texts.people.NOT_ALLOWED.format(command="kehoach", roles="lãnh đạo")
+    assert refused == texts.people.not_allowed("kehoach", "lãnh đạo", "đồng chí")
 
 
 async def test_going_back_from_the_first_licence_question_is_harmless(config, db):

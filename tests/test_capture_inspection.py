@@ -60,21 +60,21 @@ async def test_compliant_fuel_station_in_few_messages(field):
     chat = Chat(app, sender, "an")
     seen = [await chat.say(line) for line in COMPLIANT]
     assert seen[0].startswith(texts.inspection.ASK_PLAN) and "1. 3826/KH-TĐC ngày 03/01/2023" in seen[0]
-    assert "Gõ “ok”: Hôm nay (13/01/2023)" in seen[1]
+    assert "Gõ “ok” để chọn: Hôm nay (13/01/2023)" in seen[1]
     assert "1. Xăng dầu\n2. Thiết bị điện - điện tử\n3. Gas\n4. Khác" in seen[2]
     assert "1. Cửa hàng xăng dầu Minh Phát (xã Tân Dân, MST 0101234567)\n2. ➕ Thêm cơ sở mới" in seen[4]
-    assert seen[6] == f"{texts.inspection.ASK_GPS}\n(“bỏ qua” · “quay lại” · “hủy”)"  # the same question as on Telegram
-    assert "• Phương tiện đo còn hiệu lực kiểm định" in seen[7] and "±0,45 %" in seen[7]
+    assert seen[6] == f"{texts.inspection.ASK_GPS}\n(gõ “bỏ qua” để bỏ qua câu này, “quay lại” để sửa câu trước, “hủy” để dừng)"  # the same question as on Telegram
+    assert "• Phương tiện đo còn hiệu lực kiểm định" in seen[7] and "±0,45%" in seen[7]
     review = seen[-1]
     for line in (
-        "BIÊN BẢN KIỂM TRA — XĂNG DẦU",
+        "KẾT QUẢ KIỂM TRA — XĂNG DẦU",
         "Ngày: 13/01/2023",
         "Cơ sở: Cửa hàng xăng dầu Minh Phát (xã Tân Dân, MST 0101234567)",
         "Đoàn: Nguyễn Văn An",
         "Tiêu chí: tất cả đạt",
         "Cột đo (2):",
-        "  ✓ CD01: -0,2 % — trong giới hạn",
-        "  ✓ CD02: +0,1 % — trong giới hạn",
+        "  ✓ CD01: -0,2% — trong giới hạn",
+        "  ✓ CD02: +0,1% — trong giới hạn",
         "Xử lý: Không xử lý",
         "Kết luận: ĐẠT",
         "1. Xác nhận",
@@ -83,7 +83,7 @@ async def test_compliant_fuel_station_in_few_messages(field):
     assert texts.inspection.ASK_VIOLATIONS not in "".join(seen)  # nothing wrong, no action: no violations question
     done = await chat.say("1")
     saved = await visits(app)
-    assert done == f"Đã lưu biên bản kiểm tra #{saved[0].id} — Cửa hàng xăng dầu Minh Phát (đạt)."
+    assert done == f"Đã lưu kết quả kiểm tra #{saved[0].id} — Cửa hàng xăng dầu Minh Phát (đạt)."
     assert chat.bot_messages == 12  # 11 questions and the review, then the confirmation
     visit = saved[0]
     assert (visit.plan_id, visit.facility_id, visit.facility_kind) == (ids["plan"].id, ids["station"].id, "xang_dau")
@@ -178,7 +178,7 @@ async def test_non_compliant_electrical_shop_new_facility_found_again_unaccented
     chat = Chat(app, sender, "an")
     await chat.many("/kiemtra", "1", "hôm qua", "2", "điện máy")
     picked = await chat.say("1")
-    assert picked == texts.inspection.ASK_NEW_NAME + "\n(“quay lại” · “hủy”)"
+    assert picked == texts.inspection.ASK_NEW_NAME + "\n(gõ “quay lại” để sửa câu trước, “hủy” để dừng)"
     await chat.many("Điện máy Hoàng Gia", "0109876543-001", "Số 5 đường Nguyễn Văn Linh, phường Hiến Nam")
     await chat.many("không", "bỏ qua")
     each = await chat.say("không")
@@ -193,12 +193,12 @@ async def test_non_compliant_electrical_shop_new_facility_found_again_unaccented
     await chat.say("2.500.000")
     review = await chat.say("Bày bán ổ cắm chưa gắn tem CR")
     for line in (
-        "BIÊN BẢN KIỂM TRA — THIẾT BỊ ĐIỆN - ĐIỆN TỬ",
+        "KẾT QUẢ KIỂM TRA — THIẾT BỊ ĐIỆN - ĐIỆN TỬ",
         "Ngày: 12/01/2023",
         "Cơ sở: Điện máy Hoàng Gia (Số 5 đường Nguyễn Văn Linh, phường Hiến Nam, MST 0109876543-001) (cơ sở mới)",
         "  ✓ Lưu giữ đủ hồ sơ chất lượng: đạt",
         "  ✗ Ghi nhãn, gắn tem CR đúng quy định: không đạt — 3 ổ cắm không có tem CR",
-        "Xử lý: Phạt tiền 2.500.000 đồng",
+        "Xử lý: Xử phạt vi phạm hành chính (phạt tiền) 2.500.000 đồng",
         "Vi phạm: Bày bán ổ cắm chưa gắn tem CR",
         "Kết luận: KHÔNG ĐẠT",
     ):
@@ -253,8 +253,8 @@ async def test_pump_by_pump_when_not_all_met(field):
     assert more.startswith(texts.inspection.ASK_MORE_PUMPS)
     await chat.many("có", "CD02", "có", "có", "0,3", "không")
     review = await chat.many("2", "Niêm phong cột CD01 bị đứt")
-    assert "  ✗ CD01: -0,5 % — vượt giới hạn ±0,45 %, niêm phong không nguyên vẹn" in review
-    assert "  ✓ CD02: +0,3 % — trong giới hạn" in review and "Kết luận: KHÔNG ĐẠT" in review
+    assert "  ✗ CD01: -0,5% — vượt giới hạn ±0,45%, niêm phong không nguyên vẹn" in review
+    assert "  ✓ CD02: +0,3% — trong giới hạn" in review and "Kết luận: KHÔNG ĐẠT" in review
     await chat.say("1")
     [visit] = await visits(app)
     assert [(p.serial, p.seals_intact, p.within_limit) for p in visit.pumps] == [
@@ -269,8 +269,8 @@ async def test_pump_by_pump_when_not_all_met(field):
 @pytest.mark.parametrize(
     ("answers", "bad", "expected"),
     [
-        (["/kiemtra", "1"], "14/01/2023", "Ngày 14/01/2023 chưa đến (hôm nay là 13/01/2023), hãy nhập một ngày đã qua."),
-        (["/kiemtra", "1"], "31/02/2023", "Không có ngày 31/02/2023, hãy kiểm tra lại ngày và tháng."),
+        (["/kiemtra", "1"], "14/01/2023", "Ngày 14/01/2023 chưa đến (hôm nay là 13/01/2023), vui lòng nhập một ngày đã qua."),
+        (["/kiemtra", "1"], "31/02/2023", "Không có ngày 31/02/2023, vui lòng kiểm tra lại ngày và tháng."),
         (["/kiemtra", "1", "ok", "1"], "x" * 5000, texts.common.text_too_long(100)),
         (["/kiemtra", "1", "ok", "1"], "m", texts.inspection.QUERY_TOO_SHORT),
         (["/kiemtra", "1", "ok", "1", "minh", "2"], "   ", texts.common.EMPTY),
@@ -338,8 +338,8 @@ async def test_double_confirm_saves_once(field):
     first = await chat.other("choice", choice=confirm.key)
     second = await chat.other("choice", choice=confirm.key)
     typed = await chat.say("1")
-    assert first.startswith("Đã lưu biên bản kiểm tra #")
-    assert second == texts.common.QUESTION_CLOSED and typed == "Gõ /help để xem các lệnh bạn dùng được."
+    assert first.startswith("Đã lưu kết quả kiểm tra #")
+    assert second == texts.common.QUESTION_CLOSED and typed == "Gõ /help để xem các lệnh được dùng."
     assert len(await visits(app)) == 1
 
 
@@ -363,8 +363,8 @@ async def test_photos_at_any_step_are_kept(field):
 async def test_only_inspectors(field):
     app, sender, _ = field
     chat = Chat(app, sender, "thu")
-    assert await chat.say("/kiemtra") == "Lệnh /kiemtra dành cho kiểm tra viên; tài khoản của bạn không có quyền này."
-    assert (await chat.say("/inspect")).startswith("Lệnh /inspect dành cho kiểm tra viên")
+    assert await chat.say("/kiemtra") == "Lệnh /kiemtra dành cho công chức kiểm tra; tài khoản của đồng chí không có quyền này."
+    assert (await chat.say("/inspect")).startswith("Lệnh /inspect dành cho công chức kiểm tra")
 
 
 async def test_no_open_plan(config, db):
@@ -386,7 +386,7 @@ async def test_a_visit_already_recorded_by_a_teammate_cannot_be_picked(field):
     chat = Chat(app, sender, "binh")
     listed = await chat.many(*COMPLIANT[:5])
     [visit] = await visits(app)
-    assert f"1. Cửa hàng xăng dầu Minh Phát — đã có biên bản #{visit.id}" in listed
+    assert f"1. Cửa hàng xăng dầu Minh Phát — đã có kết quả kiểm tra #{visit.id}" in listed
     refused = await chat.say("1")
     assert refused.startswith(texts.inspection.facility_already_recorded(visit.id))
     assert len(await visits(app)) == 1

@@ -33,7 +33,7 @@ async def test_list_shows_only_my_records_and_managers_see_everyones(env):
     await mine.script("/kiemdinh dien 5 0 5", "1")
     await other.script("/kiemdinh nuoc 7 1 6 10/01/2023", "1")
     listing = await mine.say("/cuatoi")
-    assert "1. 13/01 Kiểm định Điện: 5 PTĐ, loại bỏ 0, 5 GCN (#1)" in listing
+    assert "1. 13/01/2023 Kiểm định điện: 5 PTĐ, loại bỏ 0, 5 GCN (#1)" in listing
     assert "Đồng hồ" not in listing and "(#2)" not in listing and "Có 1 bản ghi" in listing
     boss = await Chat(app, sender, "boss").say("/cuatoi")
     assert "— Trần Kỹ Thuật" in boss and "(#2) — Lý Kỹ Thuật" in boss
@@ -41,7 +41,7 @@ async def test_list_shows_only_my_records_and_managers_see_everyones(env):
 
 async def test_nothing_to_list(env):
     app, sender = env
-    assert (await Chat(app, sender, "tech").say("/mine")) == texts.capture.MINE_NONE.format(periods="kỳ 01/2023 và kỳ 12/2022")
+    assert (await Chat(app, sender, "tech").say("/mine")) == texts.capture.MINE_NONE.format(periods="kỳ tháng 01/2023 (15/12/2022–14/01/2023) và kỳ tháng 12/2022 (15/11–14/12/2022)")
 
 
 async def test_correct_reuses_the_form_and_audits_before_and_after(env):
@@ -81,7 +81,7 @@ async def test_delete_asks_first_then_soft_deletes_with_audit(env):
     assert (await chat.say("có")) == "Đã xóa lô kiểm định #1."
     assert (await batch(app, 1)).meta.status == "deleted"
     assert await audit_actions(app, "calibration_batch") == [("create", "1"), ("delete", "1")]
-    assert (await chat.say("/cuatoi")).startswith("Bạn chưa có bản ghi nào")
+    assert (await chat.say("/cuatoi")).startswith("Chưa nhập bản ghi nào")
 
 
 async def test_back_from_the_actions_returns_to_the_list(env):
@@ -98,14 +98,14 @@ async def test_staff_cannot_change_a_closed_period_but_managers_correct_it(env):
     await close(app, "2023-01")
     assert "(#1) [đã chốt]" in await chat.say("/cuatoi")
     refused = await chat.script("1", "Xóa", "có")
-    assert refused.startswith("Kỳ 01/2023 (15/12/2022 – 14/01/2023) đã chốt")
+    assert refused.startswith("Kỳ tháng 01/2023 (15/12/2022–14/01/2023) đã chốt")
     assert (await batch(app, 1)).meta.status == "active"
     boss = Chat(app, sender, "boss")
     listing = await boss.say("/cuatoi")
     assert "(#1) — Trần Kỹ Thuật [đã chốt]" in listing
     await boss.script("1", "1")  # Sửa → the managers' form at its review
     await boss.script("2", "3", "12")  # verified 10 → 12
-    assert (await boss.say("1")).endswith(texts.capture.CORRECTION_SUFFIX.format(period="01/2023"))
+    assert (await boss.say("1")).endswith(texts.capture.CORRECTION_SUFFIX.format(period="tháng 01/2023 (15/12/2022–14/01/2023)"))
     assert (await batch(app, 1)).verified == 12
     assert await audit_actions(app, "calibration_batch") == [("create", "1"), ("update", "1"), ("correct", "1")]
 

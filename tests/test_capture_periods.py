@@ -34,28 +34,46 @@ async def test_close_offers_the_month_that_just_ended_and_asks_first(env):
     app, sender = env
     chat = Chat(app, sender, "boss")
     question = await chat.say("/chotky")
-    assert question.splitlines()[:2] == [texts.capture.CLOSE_PERIOD, "1. 01/2023 (15/12/2022 – 14/01/2023)"]
+    assert question.splitlines()[:2] == [texts.capture.CLOSE_PERIOD, "1. Kỳ tháng 01/2023 (15/12/2022–14/01/2023)"]
     review = await chat.say("1")
-    assert review.startswith(texts.capture.close_review("01/2023", dt.date(2022, 12, 15), dt.date(2023, 1, 14)))
-    assert (await chat.say("1")) == texts.capture.closed_done("01/2023")
+    assert review.startswith(texts.capture.close_review("tháng 01/2023 (15/12/2022–14/01/2023)"))
+    assert (await chat.say("1")) == texts.capture.closed_done("tháng 01/2023 (15/12/2022–14/01/2023)")
     assert await closed(app) == ["2023-01"]
     async with app.db.read() as session:
         assert [e["action"] for e in await engine_store.audit_entries(session, "period")] == ["close"]
     again = await chat.say("/chotky 01/2023")
-    assert again.startswith(texts.capture.close_already("01/2023")) and "1. 12/2022" in again
+    # nothing was recorded before January: no earlier month is offered (issue 11: 12 listed where none exist)
+    assert again.startswith(texts.capture.close_already("tháng 01/2023 (15/12/2022–14/01/2023)"))
+    assert "1. Kỳ" not in again and texts.common.NO_CHOICES in again
+
+
+async def test_close_lists_only_the_months_since_the_first_record_and_says_why_a_typed_one_cannot(env):
+    app, sender = env
+    chat = Chat(app, sender, "tech")
+    await chat.script("/kiemdinh", "20/10/2022", "1", "5", "0", "ok", "bỏ qua", "1")  # the first record ever
+    boss = Chat(app, sender, "boss")
+    question = await boss.say("/chotky")
+    assert [line for line in question.splitlines() if line[:1].isdigit()] == [
+        "1. Kỳ tháng 01/2023 (15/12/2022–14/01/2023)", "2. Kỳ tháng 12/2022 (15/11–14/12/2022)",
+        "3. Kỳ tháng 11/2022 (15/10–14/11/2022)",
+    ]
+    # typed at the question: the specific reason, not the generic "no such choice"
+    assert (await boss.say("02/2023")).startswith(texts.capture.close_not_ended("tháng 02/2023 (15/01–14/02/2023)"))
+    assert (await boss.say("10/2022")).startswith(texts.capture.close_not_found("tháng 10/2022 (15/09–14/10/2022)"))
+    assert (await boss.say("12/2022")).startswith(texts.capture.close_review("tháng 12/2022 (15/11–14/12/2022)"))
 
 
 async def test_close_shortcut_and_refusals(env):
     app, sender = env
     chat = Chat(app, sender, "boss")
     assert texts.common.REVIEW_HINT in await chat.say("/chotky 12/2022")
-    assert (await chat.say("có")) == texts.capture.closed_done("12/2022")
-    assert (await chat.say("/chotky 02/2023")).startswith(texts.capture.close_not_ended("02/2023", dt.date(2023, 2, 14)))
+    assert (await chat.say("có")) == texts.capture.closed_done("tháng 12/2022 (15/11–14/12/2022)")
+    assert (await chat.say("/chotky 02/2023")).startswith(texts.capture.close_not_ended("tháng 02/2023 (15/01–14/02/2023)"))
     await chat.say("hủy")
     assert (await chat.say("/chotky abc")).startswith(texts.capture.CLOSE_BAD_PERIOD)
     await chat.say("hủy")
     refused = await Chat(app, sender, "tech").say("/chotky")
-    assert refused == texts.people.NOT_ALLOWED.format(command="chotky", roles="lãnh đạo")
+    assert refused == texts.people.not_allowed("chotky", "lãnh đạo", "đồng chí")
 
 
 async def test_entries_after_closing_are_refused(env):
@@ -63,7 +81,7 @@ async def test_entries_after_closing_are_refused(env):
     await Chat(app, sender, "boss").script("/chotky", "1", "1")
     chat = Chat(app, sender, "tech")
     reply = await chat.script("/kiemdinh", "14/01/2023")
-    assert reply.startswith("Kỳ 01/2023 (15/12/2022 – 14/01/2023) đã chốt")
+    assert reply.startswith("Kỳ tháng 01/2023 (15/12/2022–14/01/2023) đã chốt")
     assert (await chat.say("15/01/2023")).startswith(texts.capture.CAL_FIELD)
 
 
@@ -85,7 +103,7 @@ async def test_reminder_goes_once_across_two_engines_and_schedules_the_next(conf
     for app in (first, second, first, second):
         await app.engine.run_until_idle()
     sent = await reminders_sent(first_sender) + await reminders_sent(second_sender)
-    text = texts.capture.reminder("01/2023", dt.date(2023, 1, 14))
+    text = texts.capture.reminder("tháng 01/2023 (15/12/2022–14/01/2023)", dt.date(2023, 1, 14))
     assert sorted(sent) == [("insp", text), ("tech", text)]
     async with db.read() as session:
         keys = (await session.scalars(select(ScheduledJobRow.key).order_by(ScheduledJobRow.id))).all()

@@ -214,7 +214,7 @@ async def test_manager_records_a_plan_on_zalo(world):
         await zalo.answer(answer)
     [review] = await zalo.answer("Kiểm tra")
     assert "Số, ký hiệu: 3826/KH-TĐC" in review.splitlines() and "Loại: Kiểm tra" in review.splitlines()
-    assert review.endswith("1. Xác nhận\n2. Sửa\n3. Hủy\nTrả lời bằng số hoặc chữ.\n(“quay lại”)")
+    assert review.endswith("1. Xác nhận\n2. Sửa\n3. Hủy\nGõ số thứ tự để chọn.\n(gõ “quay lại” để sửa câu trước)")
     assert await zalo.answer(texts.common.CONFIRM) == ["Đã lưu kế hoạch #1."]
     [plan] = await plans(world)
     assert (plan.number, plan.plan_date, plan.issuer, plan.subject, plan.kind, plan.is_open) == (

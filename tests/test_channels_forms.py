@@ -85,20 +85,20 @@ async def test_calibration_batch_tapped_on_telegram_and_numbered_on_zalo(world):
     assert await telegram.answer(texts.common.CONFIRM) == ["Đã lưu lô kiểm định #1."]
     assert telegram.did == [
         ("type", "/kiemdinh"), ("tap", "Hôm nay (13/01/2023)"), ("tap", "Đồng hồ đo nước"), ("type", "500"),
-        ("type", "0"), ("tap", "Cấp 500 giấy (= kiểm định − loại bỏ)"), ("tap", "Bỏ qua"), ("tap", "Xác nhận"),
+        ("type", "0"), ("tap", "Cấp 500 giấy (số kiểm định trừ số loại bỏ)"), ("tap", "Bỏ qua"), ("tap", "Xác nhận"),
     ]
     assert telegram.bot_messages == 8
 
     zalo = ZaloUser(world, ZL_TECH)
     [asked] = await zalo.say("/kiemdinh")
-    assert asked == f"{texts.capture.CAL_DATE}\nGõ “ok”: Hôm nay (13/01/2023)\n(“hủy”)"
+    assert asked == f"{texts.capture.CAL_DATE}\nGõ “ok” để chọn: Hôm nay (13/01/2023)\n(gõ “hủy” để dừng)"
     [fields] = await zalo.answer(CALIBRATION[0])
     assert fields.startswith(f"{texts.capture.CAL_FIELD}\n1. Điện\n2. Khối lượng\n") and "\n7. Đồng hồ đo nước\n" in fields
-    assert fields.endswith("\n9. Nhiệt độ\nTrả lời bằng số hoặc chữ.\n(“quay lại” · “hủy”)")
+    assert fields.endswith("\n9. Nhiệt độ\nGõ số thứ tự để chọn.\n(gõ “quay lại” để sửa câu trước, “hủy” để dừng)")
     for label in CALIBRATION[1:-1]:
         [shown] = await zalo.answer(label)
     assert shown.splitlines()[:7] == review.text.splitlines()[:7]
-    assert shown.endswith("\n1. Xác nhận\n2. Sửa\n3. Hủy\nTrả lời bằng số hoặc chữ.\n(“quay lại”)")
+    assert shown.endswith("\n1. Xác nhận\n2. Sửa\n3. Hủy\nGõ số thứ tự để chọn.\n(gõ “quay lại” để sửa câu trước)")
     assert await zalo.answer(texts.common.CONFIRM) == ["Đã lưu lô kiểm định #2."]
     assert zalo.typed == ["/kiemdinh", "ok", "7", "500", "0", "ok", "bỏ qua", "1"]
     assert zalo.bot_messages == 8
@@ -168,7 +168,7 @@ async def test_compliant_fuel_station_with_a_pin_on_telegram_and_an_address_on_z
         [review] = await telegram.answer(label)
     assert "Vị trí: 20.64610, 106.05110" in review.splitlines() and "Kết luận: ĐẠT" in review.splitlines()
     [saved] = await telegram.answer(texts.common.CONFIRM)
-    assert saved == f"Đã lưu biên bản kiểm tra #1 — {minh_phat.name} (đạt)."
+    assert saved == f"Đã lưu kết quả kiểm tra #1 — {minh_phat.name} (đạt)."
     assert telegram.last.reply_markup == {"remove_keyboard": True}  # the location keyboard goes away
 
     zalo = ZaloUser(world, ZL_INSPECTOR)
@@ -177,12 +177,12 @@ async def test_compliant_fuel_station_with_a_pin_on_telegram_and_an_address_on_z
     for label in ("3826/KH-TĐC", "Hôm nay", "Xăng dầu", "hoa binh", "Cửa hàng xăng dầu Hòa Bình"):
         await zalo.answer(label)
     [asked] = await zalo.answer(texts.common.NO)
-    assert asked == f"{texts.inspection.ASK_GPS}\n(“bỏ qua” · “quay lại” · “hủy”)"
+    assert asked == f"{texts.inspection.ASK_GPS}\n(gõ “bỏ qua” để bỏ qua câu này, “quay lại” để sửa câu trước, “hủy” để dừng)"
     for label in ("Thôn Đông, xã Tân Dân", texts.common.YES, "CD01 -0,2; CD02 +0,1", "Không xử lý"):
         [review] = await zalo.answer(label)
     assert "Vị trí: Thôn Đông, xã Tân Dân" in review.splitlines() and "Kết luận: ĐẠT" in review.splitlines()
     [saved] = await zalo.answer(texts.common.CONFIRM)
-    assert saved == f"Đã lưu biên bản kiểm tra #2 — {hoa_binh.name} (đạt)."
+    assert saved == f"Đã lưu kết quả kiểm tra #2 — {hoa_binh.name} (đạt)."
     assert zalo.typed == ["/kiemtra", "1", "ok", "1", "hoa binh", "1", "2", "Thôn Đông, xã Tân Dân", "1",
                           "CD01 -0,2; CD02 +0,1", "1", "1"]
 
@@ -235,14 +235,14 @@ async def test_licence_and_activity_on_zalo(world):
 
     licences = ZaloUser(world, ZL_LICENSING)
     [kinds] = await licences.say("/giayphep")
-    assert "\n1. Giấy phép sử dụng thiết bị X-quang chẩn đoán y tế\n2. Chứng chỉ nhân viên bức xạ\n" in kinds
+    assert "\n1. Giấy phép sử dụng thiết bị X-quang chẩn đoán trong y tế\n2. Chứng chỉ nhân viên bức xạ\n" in kinds
     for label in ("Giấy phép sử dụng thiết bị X-quang", "Cấp mới", "GP-12/2023", "Bệnh viện Đa khoa Phố Nối",
                   texts.common.SKIP, "Hôm nay"):
         [asked] = await licences.answer(label)
-    assert asked == f"{texts.capture.LIC_EXPIRY}\nGõ “ok”: 13/01/2026 (3 năm từ ngày cấp)\n(“quay lại” · “hủy”)"
+    assert asked == f"{texts.capture.LIC_EXPIRY}\nGõ “ok” để chọn: 13/01/2026 (3 năm kể từ ngày cấp)\n(gõ “quay lại” để sửa câu trước, “hủy” để dừng)"
     [review] = await licences.answer("13/01/2026")
-    assert "Hết hạn: 13/01/2026" in review.splitlines() and review.endswith("1. Xác nhận\n2. Sửa\n3. Hủy\n"
-                                                                             "Trả lời bằng số hoặc chữ.\n(“quay lại”)")
+    assert "Thời hạn: 13/01/2026" in review.splitlines() and review.endswith("1. Xác nhận\n2. Sửa\n3. Hủy\n"
+                                                                             "Gõ số thứ tự để chọn.\n(gõ “quay lại” để sửa câu trước)")
     assert await licences.answer(texts.common.CONFIRM) == ["Đã lưu giấy phép #1."]
     assert licences.typed == ["/giayphep", "1", "1", "GP-12/2023", "Bệnh viện Đa khoa Phố Nối", "bỏ qua", "ok",
                               "ok", "1"]
@@ -283,7 +283,7 @@ async def test_link_code_from_telegram_attaches_the_zalo_account_to_the_same_per
         hoa = await people.staff_by_identity(session, "telegram", str(TG_TECH))
 
     zalo = ZaloUser(world, ZL_TECH)
-    assert await zalo.say("/help") == [texts.people.REFUSAL]  # a stranger on Zalo, for now
+    assert await zalo.say("/help") == [texts.people.refusal("đồng chí", "Sở Khoa học và Công nghệ tỉnh Hưng Yên")]  # a stranger on Zalo, for now
     [code_text] = await telegram.say("/lienket")
     code = code_text.split("/start ", 1)[1].split()[0]
     assert code_text == texts.people.LINK_CODE.format(code=code, other="Zalo", minutes=15)
@@ -318,7 +318,7 @@ async def test_report_is_a_document_on_telegram_and_a_working_link_on_zalo(world
 
     telegram = TelegramUser(world, TG_MANAGER)
     making, *_ = await telegram.say("/baocao")  # the report job may already have sent the file too
-    assert making == "Đang lập báo cáo tháng 01/2023 (15/12/2022 – 14/01/2023)…"
+    assert making == "Đang lập báo cáo tháng 01/2023 (15/12/2022–14/01/2023)…"
     status = telegram.last
     document = await world.telegram.wait_for(lambda m: m.chat_id == TG_MANAGER and m.kind == "document", 30)
     assert document.upload.filename == "BaoCao_KHCN_2023-01.docx" and document.upload.content.startswith(b"PK")
@@ -331,7 +331,7 @@ async def test_report_is_a_document_on_telegram_and_a_working_link_on_zalo(world
     await zalo.say("/baocao")
     await world.zalo.wait_until(lambda: zalo.bot_messages >= 3, 30, "the report link on Zalo")
     making, ready, link = zalo.texts
-    assert making == "Đang lập báo cáo tháng 01/2023 (15/12/2022 – 14/01/2023)…"
+    assert making == "Đang lập báo cáo tháng 01/2023 (15/12/2022–14/01/2023)…"
     assert ready == status.text  # Zalo cannot edit: the same words come as a new message
     caption, url, validity = link.split("\n")
     assert caption == document.caption and validity == "(Liên kết dùng được trong 15 phút.)"
@@ -359,7 +359,7 @@ def docx_parts(content: bytes) -> dict[str, bytes]:
 
 async def test_a_technician_may_not_inspect_on_either_channel(world):
     await world.add_staff("Trần Kỹ Thuật", {"technician"}, telegram=TG_TECH, zalo=ZL_TECH)
-    refusal = texts.people.NOT_ALLOWED.format(command="kiemtra", roles=texts.people.role_names({"inspector"}))
+    refusal = texts.people.not_allowed("kiemtra", texts.people.role_names({"inspector"}), "đồng chí")
     assert await TelegramUser(world, TG_TECH).say("/kiemtra") == [refusal]
     assert await ZaloUser(world, ZL_TECH).say("/kiemtra") == [refusal]
     async with world.app.db.read() as session:

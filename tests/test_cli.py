@@ -39,10 +39,10 @@ def test_console_registers_with_an_invite_and_lists_commands(tmp_path):
     session = run(tmp_path, "console", "--as", "Hoa", stdin=f"/help\n/start {code}\n1\n/help\n/start {code}\n")
     assert session.returncode == 0, session.stderr
     out = session.stdout
-    assert out.index("chỉ dành cho cán bộ được mời") < out.index("Bạn đồng ý để tiếp tục?")
+    assert out.index("chỉ dành cho cán bộ được mời") < out.index("Đồng chí có đồng ý?")
     assert "1. Có\n2. Không" in out  # choices as a numbered list, as on Zalo
-    assert "Đăng ký xong. Vai trò của bạn: kỹ thuật viên kiểm định, quản trị." in out
-    assert "/staff (/nhansu)" in out and "Bạn đã đăng ký rồi, Lê Thị Hoa" in out
+    assert "Đăng ký xong. Vai trò: kỹ thuật viên kiểm định, quản trị hệ thống." in out
+    assert "/staff (/nhansu)" in out and "Tài khoản này đã đăng ký cho Lê Thị Hoa" in out
     staff = run(tmp_path, "admin", "staff")
     assert "Lê Thị Hoa — admin, technician — console:console:hoa" in staff.stdout
     reused = run(tmp_path, "console", "--as", "Khác", stdin=f"/start {code}\n")

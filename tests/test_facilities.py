@@ -152,11 +152,11 @@ async def test_merge_two_facilities_typed_twice(config, db):
     assert f"1. CHXD Minh Phat (MST 0101234567) · Xăng dầu · #{dup.id}" in keep_list
     assert f"2. Cửa hàng xăng dầu Minh Phát (xã Tân Dân) · Xăng dầu · #{keep.id}" in keep_list
     again = await chat.say("2")
-    assert "Gõ “ok”: Tìm lại “minh phat”" in again
+    assert "Gõ “ok” để chọn: Tìm lại “minh phat”" in again
     dup_list = await chat.say("ok")
     assert "1. CHXD Minh Phat" in dup_list and "Cửa hàng xăng dầu Minh Phát" not in dup_list
     review = await chat.say("1")
-    assert "Giữ lại: Cửa hàng xăng dầu Minh Phát" in review and "1 biên bản của bản trùng" in review
+    assert "Giữ lại: Cửa hàng xăng dầu Minh Phát" in review and "1 kết quả kiểm tra của bản trùng" in review
     done = await chat.say("1")
     assert done == texts.inspection.merged("Cửa hàng xăng dầu Minh Phát", "CHXD Minh Phat")
     async with app.db.read() as session:

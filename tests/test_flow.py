@@ -47,7 +47,7 @@ def rejected_within_verified(rejected: int, answers: dict) -> str | None:
 
 def certificates_for_passed(ctx: FlowContext, answers: dict) -> Suggestion:
     passed = answers["verified"] - answers["rejected"]
-    return Suggestion(passed, f"Cấp {passed} giấy chứng nhận (= kiểm định − loại bỏ)")
+    return Suggestion(passed, f"Cấp {passed} giấy chứng nhận (số kiểm định trừ số loại bỏ)")
 
 
 def certificates_within_passed(certificates: int, answers: dict) -> str | None:
@@ -211,7 +211,7 @@ async def test_tapped_happy_path():
     await chat.tap("Khối lượng")
     await chat.say("1.200", "0")
     assert chat.text == "Số giấy chứng nhận cấp?"  # no reason asked: nothing rejected
-    await chat.tap("Cấp 1200 giấy chứng nhận (= kiểm định − loại bỏ)")
+    await chat.tap("Cấp 1200 giấy chứng nhận (số kiểm định trừ số loại bỏ)")
     await chat.tap(texts.common.SKIP)
     await chat.say("S-01", "0,1")
     await chat.tap(texts.common.NO)
@@ -223,13 +223,13 @@ async def test_numbered_rendering_for_text_only_channels():
     chat = Chat()
     await chat.start()
     first = render_numbered(chat.question)
-    assert first.splitlines() == ["Ngày kiểm định?", "Gõ “ok”: Hôm nay (26/11/2026)", "(“hủy”)"]
+    assert first.splitlines() == ["Ngày kiểm định?", "Gõ “ok” để chọn: Hôm nay (26/11/2026)", "(gõ “hủy” để dừng)"]
     await chat.say("ok")
     lines = render_numbered(chat.question).splitlines()
     assert lines[:5] == ["Lĩnh vực?", "1. Điện", "2. Khối lượng", "3. Dung tích", "4. Điện trở nối đất"]
-    assert texts.common.NUMBERED_HINT in lines and "(“quay lại” · “hủy”)" in lines
+    assert texts.common.NUMBERED_HINT in lines and "(gõ “quay lại” để sửa câu trước, “hủy” để dừng)" in lines
     await chat.say("2", "70", "0")
-    assert "Gõ “ok”: Cấp 70 giấy chứng nhận (= kiểm định − loại bỏ)" in render_numbered(chat.question)
+    assert "Gõ “ok” để chọn: Cấp 70 giấy chứng nhận (số kiểm định trừ số loại bỏ)" in render_numbered(chat.question)
 
 
 async def test_every_choice_carries_the_question_token():

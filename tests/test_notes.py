@@ -43,7 +43,7 @@ async def test_a_note_in_several_messages_until_xong(office):
     chat = Chat(app, sender, "u-clerk")
     first = await chat.say("/ghichu")
     assert "Ghi chú cho kỳ báo cáo nào?" in first
-    assert "Gõ “ok”: tháng 01/2023 (kỳ hiện tại, 15/12/2022 – 14/01/2023)" in first
+    assert "Gõ “ok” để chọn: Kỳ tháng 01/2023 (15/12/2022–14/01/2023), kỳ hiện tại" in first
     sections = await chat.say("ok")
     assert "1. A.I Xây dựng cơ chế, chính sách, pháp luật về KH&CN" in sections
     assert "19. B Phương hướng, nhiệm vụ trọng tâm kỳ sau" in sections
@@ -91,7 +91,7 @@ async def test_edit_replaces_or_keeps_and_adds(office):
     chat = Chat(app, sender, "u-clerk")
     await chat.many("/ghichu", "ok", "1", "2")  # section A.I, the note
     prompt = await chat.say("1")  # change it
-    assert "Gõ “ok”: Giữ nội dung cũ, viết thêm" in prompt
+    assert "Gõ “ok” để chọn: Giữ nội dung cũ, viết thêm" in prompt
     await chat.many("Mới.", "Xong")
     changed = await records_get(app, note.id)
     assert (changed.text, changed.meta.version) == ("Mới.", 2)
@@ -217,7 +217,7 @@ async def test_who_may_write_notes(office):
     app, sender, _ = office
     assert "Ghi chú cho kỳ báo cáo nào?" in await Chat(app, sender, "u-manager").say("/note")
     refused = await Chat(app, sender, "u-inspector").say("/ghichu")
-    assert refused == "Lệnh /ghichu dành cho văn thư, lãnh đạo; tài khoản của bạn không có quyền này."
+    assert refused == "Lệnh /ghichu dành cho chuyên viên, lãnh đạo; tài khoản của đồng chí không có quyền này."
 
 
 # --- import --------------------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ async def test_report_by_a_manager_status_edit_then_the_docx(office):
     kinds = [r.kind for r in replies]
     assert kinds == ["text", "typing", "edit", "document"]
     status, _, edit, document = replies
-    assert status.text == "Đang lập báo cáo tháng 01/2023 (15/12/2022 – 14/01/2023)…"
+    assert status.text == "Đang lập báo cáo tháng 01/2023 (15/12/2022–14/01/2023)…"
     assert edit.token == status.token and edit.token
     assert "Đã lập xong báo cáo tháng 01/2023 từ 0 bản ghi" in edit.text  # the default B notes are no records
     assert document.document_name == "BaoCao_KHCN_2023-01.docx"
@@ -60,7 +60,7 @@ async def test_report_by_a_manager_status_edit_then_the_docx(office):
 async def test_report_of_a_typed_month(office):
     app, sender, _, _ = office
     replies = await Chat(app, sender, "u-manager").replies("/report 12/2022")
-    assert replies[0].text.startswith("Đang lập báo cáo tháng 12/2022 (15/11/2022 – 14/12/2022)")
+    assert replies[0].text.startswith("Đang lập báo cáo tháng 12/2022 (15/11–14/12/2022)")
     assert replies[-1].document_name == "BaoCao_KHCN_2022-12.docx"
     assert "Kỳ báo cáo: Tháng 12 năm 2022" in docx_text(replies[-1].document_path)
     assert [r["period"] for r in await logged(app)] == ["2022-12"]
@@ -84,7 +84,7 @@ async def test_section_b_starts_from_the_default_list_once(office):
 async def test_others_are_refused_and_nothing_is_made(office):
     app, sender, _, _ = office
     answer = await Chat(app, sender, "u-clerk").say("/baocao")
-    assert answer == "Lệnh /baocao dành cho lãnh đạo; tài khoản của bạn không có quyền này."
+    assert answer == "Lệnh /baocao dành cho lãnh đạo; tài khoản của đồng chí không có quyền này."
     assert "không có quyền" in await Chat(app, sender, "u-clerk").say("/xuat")
     assert "chỉ dành cho cán bộ được mời" in await Chat(app, sender, "stranger").say("/baocao")
     assert await logged(app) == []
@@ -95,9 +95,9 @@ async def test_others_are_refused_and_nothing_is_made(office):
 @pytest.mark.parametrize(
     ("typed", "answer"),
     [
-        ("13/2023", "Không hiểu kỳ báo cáo “13/2023”. Hãy gõ tháng/năm, ví dụ 01/2023."),
-        ("hôm qua", "Không hiểu kỳ báo cáo “hôm qua”. Hãy gõ tháng/năm, ví dụ 01/2023."),
-        ("03/2023", "Kỳ tháng 03/2023 (15/02/2023 – 14/03/2023) chưa bắt đầu, chưa có gì để báo cáo."),
+        ("13/2023", "Không hiểu kỳ báo cáo “13/2023”. Vui lòng gõ tháng/năm, ví dụ 01/2023."),
+        ("hôm qua", "Không hiểu kỳ báo cáo “hôm qua”. Vui lòng gõ tháng/năm, ví dụ 01/2023."),
+        ("03/2023", "Kỳ tháng 03/2023 (15/02–14/03/2023) chưa bắt đầu, chưa có gì để báo cáo."),
     ],
 )
 async def test_a_bad_month_is_one_clear_answer(office, typed, answer):

@@ -247,7 +247,7 @@ async def test_demo_month_gives_the_model_figures(db):
     ]
     assert table == [
         ("1", "Điện", "67", "0", "67"), ("2", "Khối lượng", "67", "0", "67"), ("3", "Dung tích", "119", "0", "119"),
-        ("4", "Áp suất", "20", "0", "20"), ("5", "Điện trở nối đất", "07", "0", "07"), ("6", "X-Quang", "01", "0", "01"),
+        ("4", "Áp suất", "20", "0", "20"), ("5", "Điện trở nối đất", "07", "0", "07"), ("6", "X-quang", "01", "0", "01"),
         ("7", "Đồng hồ đo nước", "500", "0", "500"),
     ]  # fmt: skip
     assert (str(data.calibration.verified), str(data.calibration.certificates)) == ("781", "781")

@@ -137,7 +137,7 @@ def test_figure_sentences_of_the_demo_month(demo_docx):
     assert "kiểm tra tại 13 cơ sở trên địa bàn tỉnh (09 cơ sở kinh doanh xăng dầu, 03 cơ sở kinh doanh thiết bị " \
         "điện - điện tử, 01 cơ sở kinh doanh gas). Kết quả: 09/09 cơ sở kinh doanh xăng dầu sử dụng" in paragraph_with(demo_docx, "Thực hiện Kế hoạch số 3826/KH-TĐC ngày 30/12/2022 của Tổng cục")  # fmt: skip
     assert paragraph_with(demo_docx, "- Trong tháng 01, Sở") == (
-        "- Trong tháng 01, Sở đã thẩm định và cấp 04 giấy phép sử dụng thiết bị X-quang chẩn đoán y tế, "
+        "- Trong tháng 01, Sở đã thẩm định và cấp 04 giấy phép sử dụng thiết bị X-quang chẩn đoán trong y tế, "
         "03 chứng chỉ nhân viên bức xạ."
     )
     assert paragraph_with(demo_docx, "Trong tháng 01 năm 2023, Sở không tiến hành thanh tra")
@@ -152,7 +152,7 @@ def test_calibration_table_rows_and_bold_total(demo_docx):
         ["STT", "Lĩnh vực kiểm định", "Đơn vị tính", "Số PTĐ hiệu chỉnh, kiểm định", "Số PTĐ loại bỏ", "Cấp giấy chứng nhận"],
         ["1", "Điện", "PTĐ", "67", "0", "67"], ["2", "Khối lượng", "PTĐ", "67", "0", "67"],
         ["3", "Dung tích", "PTĐ", "119", "0", "119"], ["4", "Áp suất", "PTĐ", "20", "0", "20"],
-        ["5", "Điện trở nối đất", "PTĐ", "07", "0", "07"], ["6", "X-Quang", "PTĐ", "01", "0", "01"],
+        ["5", "Điện trở nối đất", "PTĐ", "07", "0", "07"], ["6", "X-quang", "PTĐ", "01", "0", "01"],
         ["7", "Đồng hồ đo nước", "PTĐ", "500", "0", "500"], ["", "Tổng", "", "781", "0", "781"],
     ]  # fmt: skip
     total = table.rows[-1].cells

@@ -176,12 +176,12 @@ async def test_invited_person_registers_with_a_numbered_question(bot):
     [question] = await bot.say(f"/start {code}")
     assert question.startswith("Chào Nguyễn Văn An!") and "\n1. Có\n2. Không\n" in question
     [done] = await bot.say("1")
-    assert done == texts.people.REGISTERED.format(roles="quản trị")  # the "menu" reply sends nothing on Zalo
+    assert done == texts.people.REGISTERED.format(roles="quản trị hệ thống")  # the "menu" reply sends nothing on Zalo
     assert bot.fake.calls["deleteWebhook"] == 1 and bot.fake.calls["getUpdates"] >= 3
 
 
 async def test_stranger_is_refused(bot):
-    assert await bot.say("xin chào", STRANGER) == [texts.people.REFUSAL]
+    assert await bot.say("xin chào", STRANGER) == [texts.people.refusal("đồng chí", "Sở Khoa học và Công nghệ tỉnh Hưng Yên")]
     assert await bot.say("/start SAIMA1234567", STRANGER) == [texts.people.BAD_CODE]
 
 
@@ -275,7 +275,7 @@ async def test_choices_typing_menu_and_edit(bot):
     assert await bot.channel.send(CHAT, Reply(kind="menu", choices=(Choice("help", "trợ giúp"),))) == ""
     await bot.channel.send(CHAT, Reply(kind="edit", text="Đã chọn: Xăng dầu", edit_message_id="abc"))
     texts_sent = [s.text for s in bot.fake.sent(CHAT)]
-    assert texts_sent == ["Loại cơ sở?\n1. Xăng dầu\n2. Khí\nTrả lời bằng số hoặc chữ.", "Đã chọn: Xăng dầu"]
+    assert texts_sent == ["Loại cơ sở?\n1. Xăng dầu\n2. Khí\nGõ số thứ tự để chọn.", "Đã chọn: Xăng dầu"]
     assert bot.fake.chat_actions[CHAT] == ["typing"]
 
 

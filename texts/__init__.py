@@ -11,10 +11,11 @@ the point of use which area a sentence belongs to, and a Vietnamese reviewer fin
 - `texts.cli`        the command line and the console's banner: mistakes, results, hints
 - `texts.operations` backup, restore, a person's data, the access log, invitations from a list
 - `texts.outbox`     administrators' notices (undelivered replies, a channel down), `main.py admin outbox`
+- `texts.privacy`    the personal-data notice (registration, /quyenriengtu)
 
 This package imports nothing of the project (a test keeps it so): the code fills the blanks.
 """
 
-from texts import capture, cli, common, inspection, operations, outbox, people, report
+from texts import capture, cli, common, inspection, operations, outbox, people, privacy, report
 
-__all__ = ["capture", "cli", "common", "inspection", "operations", "outbox", "people", "report"]
+__all__ = ["capture", "cli", "common", "inspection", "operations", "outbox", "people", "privacy", "report"]

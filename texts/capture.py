@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from texts.common import format_count, format_date
+from texts.common import format_count, format_date, lower_label
 
 # --- shared -------------------------------------------------------------------------------------
 
@@ -21,24 +21,22 @@ UPDATED = "Đã sửa {noun} #{id}."
 DELETED = "Đã xóa {noun} #{id}."
 UNCHANGED = "Không có thay đổi nào, {noun} #{id} giữ nguyên."
 CORRECTION_SUFFIX = " Kỳ {period} đã chốt nên thay đổi này được ghi nhật ký là điều chỉnh."
-NOT_YOURS = "Bạn chỉ sửa hoặc xóa được bản ghi do chính mình nhập."
+NOT_YOURS = "Chỉ người đã nhập bản ghi mới sửa hoặc xóa được bản ghi đó."
 RECORD_GONE = "Bản ghi này không còn (có thể đã bị xóa), không có gì được lưu."
-CHANGED_MEANWHILE = "Bản ghi vừa được người khác sửa trong lúc bạn nhập; hãy mở lại bằng /cuatoi rồi sửa lại."
+CHANGED_MEANWHILE = "Bản ghi vừa được người khác sửa trong lúc đang nhập; vui lòng mở lại bằng /cuatoi rồi sửa lại."
 EDIT_HEADER = "Sửa {noun} #{id}"
 CLOSED_NOTICE = "⚠ Kỳ {period} đã chốt: nếu xác nhận, thay đổi sẽ được ghi nhật ký là điều chỉnh của lãnh đạo."
-ONLY_PERIODS_OPEN = "Kỳ {period} ({start} – {end}) đã chốt, không nhận thêm hoặc sửa số liệu của kỳ này. "
-
-
-def period_closed(period: str, start: dt.date, end: dt.date) -> str:
+def period_closed(period: str) -> str:
     """Said when a date falls in a closed period (a form's date question, or a save that lost a race)."""
     return (
-        ONLY_PERIODS_OPEN.format(period=period, start=format_date(start), end=format_date(end))
-        + "Hãy nhập một ngày thuộc kỳ đang mở, hoặc nhờ lãnh đạo điều chỉnh."
+        f"Kỳ {period} đã chốt, không nhận thêm hoặc sửa số liệu của kỳ này. "
+        "Vui lòng nhập một ngày thuộc kỳ đang mở, hoặc đề nghị lãnh đạo điều chỉnh."
     )
 
 
-def period_range(label: str, start: dt.date, end: dt.date) -> str:
-    return f"{label} ({format_date(start)} – {format_date(end)})"
+def period_choice(period: str) -> str:
+    """A period as an item of a list: "Kỳ tháng 12/2026 (15/11–14/12/2026)"."""
+    return f"Kỳ {period}"
 
 
 def count(value: int | None) -> str:
@@ -75,19 +73,19 @@ CAL_USAGE = (
 def rejected_too_many(rejected: int, verified: int) -> str:
     return (
         f"Số loại bỏ ({format_count(rejected)}) không thể lớn hơn số đã kiểm định ({format_count(verified)}), "
-        "hãy nhập lại."
+        "vui lòng nhập lại."
     )
 
 
 def certificates_too_many(certificates: int, passed: int) -> str:
     return (
         f"Chỉ có {format_count(passed)} phương tiện đo đạt nên không thể cấp {format_count(certificates)} "
-        f"giấy chứng nhận, hãy nhập một số từ 0 đến {format_count(passed)}."
+        f"giấy chứng nhận, vui lòng nhập một số từ 0 đến {format_count(passed)}."
     )
 
 
 def certificates_for_passed(passed: int) -> str:
-    return f"Cấp {format_count(passed)} giấy (= kiểm định − loại bỏ)"
+    return f"Cấp {format_count(passed)} giấy (số kiểm định trừ số loại bỏ)"
 
 
 def unknown_field(typed: str, labels: list[str]) -> str:
@@ -95,7 +93,7 @@ def unknown_field(typed: str, labels: list[str]) -> str:
 
 
 def ambiguous_field(typed: str, labels: list[str]) -> str:
-    return f"“{typed}” khớp với nhiều lĩnh vực: {', '.join(labels)}. Hãy chọn trong danh sách bên dưới."
+    return f"“{typed}” khớp với nhiều lĩnh vực: {', '.join(labels)}. Vui lòng chọn trong danh sách bên dưới."
 
 
 def bad_shortcut(reason: str) -> str:
@@ -104,7 +102,7 @@ def bad_shortcut(reason: str) -> str:
 
 def calibration_line(field: str, verified: int, rejected: int, certificates: int) -> str:
     return (
-        f"Kiểm định {field}: {format_count(verified)} PTĐ, loại bỏ {format_count(rejected)}, "
+        f"Kiểm định {lower_label(field)}: {format_count(verified)} PTĐ, loại bỏ {format_count(rejected)}, "
         f"{format_count(certificates)} GCN"
     )
 
@@ -113,29 +111,29 @@ def calibration_line(field: str, verified: int, rejected: int, certificates: int
 
 CLOSE_TITLE = "Chốt kỳ báo cáo"
 CLOSE_DESCRIPTION = "chốt số liệu một kỳ báo cáo (tháng)"
-CLOSE_PERIOD = "Chốt kỳ tháng nào? Gõ tháng/năm, ví dụ 01/2023."
+CLOSE_PERIOD = "Chốt kỳ nào? Gõ số thứ tự, hoặc tháng/năm, ví dụ 01/2023."
 CLOSE_PERIOD_LABEL = "Kỳ"
-CLOSE_BAD_PERIOD = "Hãy gõ tháng/năm của kỳ cần chốt, ví dụ 01/2023."
+CLOSE_BAD_PERIOD = "Vui lòng gõ tháng/năm của kỳ cần chốt, ví dụ 01/2023."
 CLOSE_EFFECT = (
     "Sau khi chốt, cán bộ không nhập thêm hoặc sửa số liệu có ngày thuộc kỳ này; "
     "lãnh đạo vẫn điều chỉnh được và mọi điều chỉnh đều được ghi nhật ký."
 )
 
 
-def close_suggestion(label: str) -> str:
-    return f"Kỳ {label} (kỳ vừa kết thúc)"
-
-
 def close_already(label: str) -> str:
-    return f"Kỳ {label} đã được chốt rồi; hãy gõ một kỳ khác."
+    return f"Kỳ {label} đã được chốt rồi; vui lòng chọn một kỳ khác."
 
 
-def close_not_ended(label: str, end: dt.date) -> str:
-    return f"Kỳ {label} chưa kết thúc (đến hết ngày {format_date(end)}), chưa chốt được; hãy gõ một kỳ đã qua."
+def close_not_ended(label: str) -> str:
+    return f"Kỳ {label} chưa kết thúc nên chưa chốt được; vui lòng chọn một kỳ đã kết thúc."
 
 
-def close_review(label: str, start: dt.date, end: dt.date) -> str:
-    return f"{CLOSE_TITLE}: tháng {label} (từ {format_date(start)} đến {format_date(end)}).\n{CLOSE_EFFECT}"
+def close_not_found(label: str) -> str:
+    return f"Kỳ {label} không có trong danh sách các kỳ chốt được; vui lòng chọn một kỳ trong danh sách."
+
+
+def close_review(label: str) -> str:
+    return f"{CLOSE_TITLE}: kỳ {label}.\n{CLOSE_EFFECT}"
 
 
 def closed_done(label: str) -> str:
@@ -148,24 +146,24 @@ def closed_done(label: str) -> str:
 def reminder(label: str, cut_off: dt.date) -> str:
     return (
         f"Nhắc việc: ngày mai ({format_date(cut_off)}) là ngày chốt số liệu kỳ {label}. "
-        "Hãy nhập đủ các lô kiểm định và các lần kiểm tra đã làm trong kỳ; gõ /cuatoi để xem lại."
+        "Vui lòng nhập đủ các lô kiểm định và các lần kiểm tra đã thực hiện trong kỳ; gõ /cuatoi để xem lại."
     )
 
 
 # --- /cuatoi --------------------------------------------------------------------------------------
 
-MINE_TITLE = "Bản ghi của tôi"
+MINE_TITLE = "Bản ghi đã nhập"
 MINE_DESCRIPTION = "xem, sửa, xóa các bản ghi đã nhập trong kỳ"
 MINE_PICK = "Chọn một bản ghi:"
-MINE_ACTION = "Bạn muốn làm gì với bản ghi này?"
+MINE_ACTION = "Làm gì với bản ghi này?"
 MINE_EDIT = "Sửa"
 MINE_DELETE = "Xóa"
 MINE_CONFIRM_DELETE = "Xóa bản ghi này? Bản ghi sẽ không còn được tính vào báo cáo; nhật ký vẫn lưu lại."
 MINE_NOT_DELETED = "Đã giữ nguyên, không xóa gì."
-MINE_NONE = "Bạn chưa có bản ghi nào trong {periods}."
+MINE_NONE = "Chưa nhập bản ghi nào trong {periods}."
 MINE_NONE_ALL = "Chưa có bản ghi nào trong {periods}."
 MINE_OPENING = "Mở {noun} #{id} để sửa…"
-MINE_EDIT_ELSEWHERE = "Bản ghi loại này chưa sửa được ở đây; hãy xóa rồi nhập lại."
+MINE_EDIT_ELSEWHERE = "Bản ghi loại này chưa sửa được ở đây; vui lòng xóa rồi nhập lại."
 MINE_CLOSED_MARK = " [đã chốt]"
 INSPECTION_NOUN = "lần kiểm tra"
 
@@ -205,15 +203,20 @@ LIC_OLD_EXPIRY = "Ngày hết hạn của giấy phép cũ (ngày/tháng/năm)?"
 LIC_OLD_EXPIRY_LABEL = "Hạn giấy phép cũ"
 LIC_EXPIRY = "Ngày hết hạn (ngày/tháng/năm)?"
 LIC_EXPIRY_KEEP = "Ngày hết hạn (giữ như giấy phép đang có hiệu lực, ngày/tháng/năm)?"
-LIC_EXPIRY_LABEL = "Hết hạn"
+LIC_EXPIRY_LABEL = "Thời hạn"
 LIC_NO_EXPIRY = "không thời hạn"
-LIC_DATE_EXPECTED = "Hãy nhập ngày đủ ngày/tháng/năm, ví dụ 13/01/2026."
-LIC_EXPIRY_BEFORE_ISSUE = "Ngày hết hạn phải sau ngày cấp ({issued}), hãy nhập lại."
+LIC_DATE_EXPECTED = "Vui lòng nhập đủ ngày/tháng/năm, ví dụ 13/01/2026."
+LIC_EXPIRY_BEFORE_ISSUE = "Ngày hết hạn phải sau ngày cấp ({issued}), vui lòng nhập lại."
 
 
 def expiry_suggestion(day: dt.date, years: int, renewal: bool) -> str:
-    start = "hạn cũ" if renewal else "ngày cấp"
-    return f"{format_date(day)} ({years} năm từ {start})"
+    start = "ngày hết hạn cũ" if renewal else "ngày cấp"
+    return f"{format_date(day)} ({years} năm kể từ {start})"
+
+
+def licence_noun(kind_label: str) -> str:
+    """The noun a saved licence is named by, from its kind: "chứng chỉ …" → "chứng chỉ", else "giấy phép"."""
+    return "chứng chỉ" if kind_label.lower().startswith("chứng chỉ") else LIC_NOUN
 
 
 def licence_line(kind: str, action: str, number: str, holder: str) -> str:
@@ -230,14 +233,14 @@ ACT_KIND_LABEL = "Loại"
 ACT_DATE = "Ngày (ngày tiếp nhận hoặc ngày cấp)?"
 ACT_COUNT = "Số lượng?"
 ACT_COUNT_LABEL = "Số lượng"
-ACT_COUNT_ZERO = "Số lượng phải từ 1 trở lên, hãy nhập lại."
+ACT_COUNT_ZERO = "Số lượng phải từ 1 trở lên, vui lòng nhập lại."
 ACT_ENTERPRISE = "Tên doanh nghiệp?"
 ACT_ENTERPRISE_LABEL = "Doanh nghiệp"
 ACT_SECTOR = "Lĩnh vực của dự án đầu tư?"
 ACT_SECTOR_LABEL = "Lĩnh vực"
 ACT_AUTHORS = "Số tác giả?"
 ACT_AUTHORS_LABEL = "Số tác giả"
-ACT_AUTHORS_ZERO = "Một sáng kiến có ít nhất 1 tác giả, hãy nhập lại."
+ACT_AUTHORS_ZERO = "Một sáng kiến có ít nhất 1 tác giả, vui lòng nhập lại."
 ACT_DECISION = "Văn bản, quyết định liên quan (số, ngày)? Gõ “bỏ qua” nếu không có."
 ACT_DECISION_LABEL = "Văn bản"
 
@@ -250,7 +253,7 @@ def activity_line(kind: str, count: int, detail: str) -> str:
 
 PLAN_TITLE = "Kế hoạch, quyết định kiểm tra, thanh tra"
 PLAN_NOUN = "kế hoạch"
-PLAN_DESCRIPTION = "ghi một kế hoạch/quyết định kiểm tra, thanh tra; /kehoach dong SỐ để đóng"
+PLAN_DESCRIPTION = "ghi một kế hoạch/quyết định kiểm tra, thanh tra; /kehoach dong kèm số kế hoạch để đóng"
 PLAN_NUMBER = "Số, ký hiệu văn bản? (ví dụ 3826/KH-TĐC)"
 PLAN_NUMBER_LABEL = "Số, ký hiệu"
 PLAN_DATE = "Ngày ban hành?"
@@ -261,9 +264,9 @@ PLAN_SUBJECT_LABEL = "Trích yếu"
 PLAN_KIND = "Loại?"
 PLAN_KIND_LABEL = "Loại"
 PLAN_KINDS = (("kiem_tra", "Kiểm tra"), ("thanh_tra", "Thanh tra"))
-PLAN_OPEN_LIST = "Kế hoạch đang mở (gõ /kehoach dong SỐ để đóng):"
+PLAN_OPEN_LIST = "Kế hoạch đang mở (gõ /kehoach dong kèm số kế hoạch để đóng, ví dụ /kehoach dong 3):"
 PLAN_NONE_OPEN = "Không có kế hoạch nào đang mở."
-PLAN_CLOSED = "Đã đóng kế hoạch #{id} ({number}); kiểm tra viên không còn chọn được kế hoạch này."
+PLAN_CLOSED = "Đã đóng kế hoạch #{id} ({number}); công chức kiểm tra không còn chọn được kế hoạch này."
 PLAN_REOPENED = "Đã mở lại kế hoạch #{id} ({number})."
 PLAN_NOT_FOUND = "Không có kế hoạch #{id}. Gõ /kehoach dong để xem các kế hoạch đang mở."
 

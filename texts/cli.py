@@ -12,7 +12,7 @@ HOW_TO_CONFIGURE = f"""\
 Chưa cấu hình kênh chat nào (chưa có ZALO_BOT_TOKEN hay TELEGRAM_BOT_TOKEN).
 
   Zalo:     trong ứng dụng Zalo, mở OA "Zalo Bot Manager" → "Tạo bot" (tên bot bắt đầu bằng "Bot");
-            Zalo gửi token vào tin nhắn của bạn. Rồi: export ZALO_BOT_TOKEN='…'
+            Zalo gửi token qua tin nhắn. Sau đó: export ZALO_BOT_TOKEN='…'
   Telegram: tạo bot với @BotFather (lệnh /newbot), rồi: export TELEGRAM_BOT_TOKEN='…'
 
 Sau đó chạy bot:
@@ -30,30 +30,30 @@ DEMO_CONSOLE = "Mở console trên dữ liệu mẫu, với tư cách “{name}�
 
 # --- what was typed is wrong (exit status 2) ----------------------------------------------------------
 
-BAD_MONTH = "--month “{text}” không phải là một tháng: hãy viết YYYY-MM, ví dụ 2023-01."
-OUT_IS_FOLDER = "--out {out} là một thư mục: hãy ghi cả tên tệp, ví dụ --out {example}"
-OUT_UNDER_FILE = "--out {out} không dùng được vì {file} là một tệp, không phải thư mục: hãy chọn thư mục khác."
-FILE_NOT_FOUND = "Không tìm thấy tệp {path}: hãy kiểm tra lại tên tệp và thư mục."
-NOT_A_FILE = "{path} là một thư mục, không phải tệp: hãy ghi đường dẫn của tệp."
-NAME_EMPTY = "--name không được để trống: hãy ghi họ tên người được mời, ví dụ --name \"Nguyễn Văn B\"."
-AS_EMPTY = "--as không được để trống: hãy ghi tên của bạn như trong danh sách cán bộ, ví dụ --as \"Nguyễn Văn B\"."
-BAD_DATE = "--date “{text}” không phải là một ngày: hãy viết dd/mm/yyyy, ví dụ 20/01/2023."
+BAD_MONTH = "--month “{text}” không phải là một tháng: vui lòng viết YYYY-MM, ví dụ 2023-01."
+OUT_IS_FOLDER = "--out {out} là một thư mục: vui lòng ghi cả tên tệp, ví dụ --out {example}"
+OUT_UNDER_FILE = "--out {out} không dùng được vì {file} là một tệp, không phải thư mục: vui lòng chọn thư mục khác."
+FILE_NOT_FOUND = "Không tìm thấy tệp {path}: vui lòng kiểm tra lại tên tệp và thư mục."
+NOT_A_FILE = "{path} là một thư mục, không phải tệp: vui lòng ghi đường dẫn của tệp."
+NAME_EMPTY = "--name không được để trống: vui lòng ghi họ tên người được mời, ví dụ --name \"Nguyễn Văn B\"."
+AS_EMPTY = "--as không được để trống: vui lòng ghi họ tên như trong danh sách cán bộ, ví dụ --as \"Nguyễn Văn B\"."
+BAD_DATE = "--date “{text}” không phải là một ngày: vui lòng viết dd/mm/yyyy, ví dụ 20/01/2023."
 DAYS_POSITIVE = "--days phải từ 1 trở lên (số ngày mã mời còn dùng được)."
 NO_CHANNEL = HOW_TO_CONFIGURE
 
 # --- the run failed (exit status 1) -----------------------------------------------------------------------
 
-OUT_NOT_WRITABLE = "Không ghi được vào thư mục {folder} ({reason}): hãy chọn nơi khác cho --out."
+OUT_NOT_WRITABLE = "Không ghi được vào thư mục {folder} ({reason}): vui lòng chọn nơi khác cho --out."
 DATA_NOT_WRITABLE = (
-    "Không ghi được vào thư mục dữ liệu {folder} ({reason}): hãy đặt FIELDBOT_DATA_DIR "
+    "Không ghi được vào thư mục dữ liệu {folder} ({reason}): vui lòng đặt FIELDBOT_DATA_DIR "
     "(hoặc [general] data_dir trong config.toml) là một thư mục ghi được."
 )
 IN_USE = (
     "Cơ sở dữ liệu {where} đang được một tiến trình dost-fieldbot khác dùng ({holder}) — có lẽ bot đang chạy "
-    "(main.py run) hoặc một console khác đang mở: hãy dừng tiến trình đó rồi thử lại."
+    "(main.py run) hoặc một console khác đang mở: vui lòng dừng tiến trình đó rồi thử lại."
 )
 DB_UNREACHABLE = (
-    "Không mở được cơ sở dữ liệu {where} ({reason}): hãy kiểm tra DATABASE_URL (hoặc [database] url) "
+    "Không mở được cơ sở dữ liệu {where} ({reason}): vui lòng kiểm tra DATABASE_URL (hoặc [database] url) "
     "và máy chủ PostgreSQL."
 )
 PERMISSION_DENIED = "không có quyền ghi"
@@ -68,7 +68,7 @@ NAME_TAKEN = "({name} đã có sẵn nên không ghi đè; tệp mới mang tên
 
 # --- the console's banner ---------------------------------------------------------------------------------
 
-BANNER_WHO = "Console dost-fieldbot — bạn là {name} ({roles})."
+BANNER_WHO = "Console dost-fieldbot — đang dùng với tư cách {name} ({roles})."
 BANNER_STRANGER = (
     "Console dost-fieldbot — “{name}” chưa là cán bộ đã đăng ký. Xin bộ phận CNTT một mã mời; trên máy chủ:\n"
     f"    {PY} admin invite --role clerk --name \"{{name}}\"\n"
@@ -77,7 +77,7 @@ BANNER_STRANGER = (
 BANNER_REVOKED = "Console dost-fieldbot — quyền của {name} đã bị thu hồi."
 BANNER_DRAFT = "Đang dở: {title} — trả lời tiếp câu hỏi cuối, hoặc gõ “hủy” để bỏ."
 BANNER_DEMO = "Dữ liệu mẫu; hôm nay là {today}, trong kỳ báo cáo tháng 01/2023."
-BANNER_KEYS = "/help: các lệnh của bạn · Ctrl-D hoặc Ctrl-C: thoát · nhật ký: {log}"
+BANNER_KEYS = "/help: các lệnh được dùng · Ctrl-D hoặc Ctrl-C: thoát · nhật ký: {log}"
 
 # --- admin ----------------------------------------------------------------------------------------------------
 

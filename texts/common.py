@@ -11,20 +11,20 @@ import datetime as dt
 
 # --- parsing errors -----------------------------------------------------------------------------
 
-EMPTY = "Bạn chưa nhập gì, hãy trả lời câu hỏi bên dưới."
-COUNT_EXPECTED = "Hãy nhập một số nguyên không âm, ví dụ 12 hoặc 1.200."
-COUNT_NEGATIVE = "Số lượng không thể âm, hãy nhập 0 hoặc một số lớn hơn."
+EMPTY = "Chưa có nội dung trả lời, vui lòng trả lời câu hỏi bên dưới."
+COUNT_EXPECTED = "Vui lòng nhập một số nguyên không âm, ví dụ 12 hoặc 1.200."
+COUNT_NEGATIVE = "Số lượng không thể âm, vui lòng nhập 0 hoặc một số lớn hơn."
 COUNT_NOT_WHOLE = "Số lượng phải là số nguyên, ví dụ 12 (không có phần lẻ)."
-COUNT_TOO_LONG = "Số này quá lớn, hãy kiểm tra lại và nhập tối đa 9 chữ số."
-DECIMAL_EXPECTED = "Hãy nhập một số, có thể có dấu và phần thập phân, ví dụ -0,3 hoặc 0,25."
+COUNT_TOO_LONG = "Số này quá lớn, vui lòng kiểm tra lại và nhập tối đa 9 chữ số."
+DECIMAL_EXPECTED = "Vui lòng nhập một số, có thể có phần thập phân, số âm ghi dấu trừ, ví dụ -0,3 hoặc 0,25."
 DATE_EXPECTED = (
-    "Hãy nhập ngày dạng ngày/tháng hoặc ngày/tháng/năm, ví dụ 13/1 hoặc 13/01/2023, hoặc “hôm nay”."
+    "Vui lòng nhập ngày dạng ngày/tháng hoặc ngày/tháng/năm, ví dụ 13/1 hoặc 13/01/2023, hoặc “hôm nay”."
 )
-YESNO_EXPECTED = "Hãy trả lời “có” hoặc “không”."
+YESNO_EXPECTED = "Vui lòng trả lời “có” hoặc “không”."
 CHOICE_EXPECTED = (
-    "Tôi không tìm thấy lựa chọn này, hãy trả lời bằng số thứ tự trong danh sách hoặc gõ tên lựa chọn."
+    "Không có lựa chọn này trong danh sách, vui lòng gõ số thứ tự hoặc tên lựa chọn."
 )
-CHOICE_AMBIGUOUS = "Câu trả lời khớp với nhiều lựa chọn, hãy trả lời bằng số thứ tự trong danh sách."
+CHOICE_AMBIGUOUS = "Câu trả lời khớp với nhiều lựa chọn, vui lòng gõ số thứ tự trong danh sách."
 COORDINATES_OUT_OF_RANGE = (
     "Tọa độ không hợp lệ: vĩ độ từ -90 đến 90, kinh độ từ -180 đến 180, ví dụ 20.65, 106.05; "
     "hoặc gõ địa chỉ."
@@ -33,15 +33,15 @@ COORDINATES_OUT_OF_RANGE = (
 
 def date_impossible(day: int, month: int, year: int | None) -> str:
     shown = f"{day:02d}/{month:02d}" + (f"/{year}" if year else "")
-    return f"Không có ngày {shown}, hãy kiểm tra lại ngày và tháng."
+    return f"Không có ngày {shown}, vui lòng kiểm tra lại ngày và tháng."
 
 
 def date_in_future(day: dt.date, today: dt.date) -> str:
-    return f"Ngày {format_date(day)} chưa đến (hôm nay là {format_date(today)}), hãy nhập một ngày đã qua."
+    return f"Ngày {format_date(day)} chưa đến (hôm nay là {format_date(today)}), vui lòng nhập một ngày đã qua."
 
 
 def text_too_long(limit: int) -> str:
-    return f"Nội dung quá dài, hãy viết gọn trong {limit} ký tự."
+    return f"Nội dung quá dài, vui lòng viết gọn trong {limit} ký tự."
 
 
 # --- words people type (folded: lower case, no diacritics) ---------------------------------------
@@ -75,20 +75,20 @@ CANCEL = "Hủy"
 DONE = "Xong"
 CONFIRM = "Xác nhận"
 EDIT = "Sửa"
-NUMBERED_HINT = "Trả lời bằng số hoặc chữ."
+NUMBERED_HINT = "Gõ số thứ tự để chọn."
 QUESTION_CLOSED = "Câu hỏi này đã đóng."
 CANCELLED = "Đã hủy, không có gì được lưu."
 ALREADY_FIRST = "Đây đã là câu hỏi đầu tiên."
-NOT_OPTIONAL = "Câu này không bỏ qua được, hãy trả lời."
+NOT_OPTIONAL = "Câu này không bỏ qua được, vui lòng trả lời."
 TEXT_EXPECTED = "Câu này cần trả lời bằng chữ."
 NUMBER_EXPECTED = "Câu này cần trả lời bằng một số."
-UNSUPPORTED = "Tôi chưa đọc được loại tin nhắn này, hãy trả lời bằng chữ hoặc số."
-COMMAND_IN_FLOW = "Bạn đang nhập dở một biểu mẫu, hãy trả lời câu hỏi hoặc gõ “hủy” để thoát."
-PICK_EDIT = "Bạn muốn sửa mục nào?"
+UNSUPPORTED = "Hệ thống chưa đọc được loại tin nhắn này, vui lòng trả lời bằng chữ hoặc số."
+COMMAND_IN_FLOW = "Một biểu mẫu đang nhập dở: vui lòng trả lời câu hỏi, hoặc gõ “hủy” để dừng."
+PICK_EDIT = "Sửa mục nào?"
 REVIEW_QUESTION = "Kiểm tra lại trước khi lưu:"
 REVIEW_HINT = "Mọi thông tin đã đúng chưa?"
-NO_CHOICES = "Không có lựa chọn nào phù hợp, hãy quay lại hoặc hủy."
-PHOTOS_NEED_ONE = "Hãy gửi ít nhất một ảnh rồi trả lời “xong”."
+NO_CHOICES = "Không có lựa chọn nào phù hợp, vui lòng gõ “quay lại” hoặc “hủy”."
+PHOTOS_NEED_ONE = "Vui lòng gửi ít nhất một ảnh rồi gõ “xong”."
 SKIPPED = "(bỏ qua)"
 
 
@@ -97,16 +97,23 @@ def photo_received(count: int) -> str:
 
 
 def photos_prompt_hint(count: int) -> str:
-    return f"Đã có {count} ảnh, gửi thêm hoặc trả lời “xong”."
+    return f"Đã có {count} ảnh, gửi thêm hoặc gõ “xong” khi đã đủ."
 
 
 def type_word(word: str, label: str) -> str:
     """How a text-only channel offers an answer that is a word rather than a number."""
-    return f"Gõ “{word}”: {label}"
+    return f"Gõ “{word}” để chọn: {label}"
+
+
+# What each runtime word does, for the hint under a question on a channel without buttons.
+WORD_MEANINGS = {WORD_BACK: "để sửa câu trước", WORD_SKIP: "để bỏ qua câu này", WORD_DONE: "khi đã đủ",
+                 WORD_CANCEL: "để dừng"}
 
 
 def nav_hint(words: list[str]) -> str:
-    return "(" + " · ".join(f"“{w}”" for w in words) + ")"
+    """ "(gõ “quay lại” để sửa câu trước, “hủy” để dừng)" — each word with what it does."""
+    parts = [f"“{w}” {WORD_MEANINGS[w]}" if w in WORD_MEANINGS else f"“{w}”" for w in words]
+    return "(gõ " + ", ".join(parts) + ")"
 
 
 def photos_label(count: int) -> str:
@@ -127,6 +134,23 @@ def min_items(group_label: str, count: int) -> str:
 
 def format_date(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
+
+
+def format_span(start: dt.date, end: dt.date) -> str:
+    """ "15/11–14/12/2026"; both years when they differ: "15/12/2022–14/01/2023"."""
+    head = start.strftime("%d/%m") if start.year == end.year else format_date(start)
+    return f"{head}–{format_date(end)}"
+
+
+def period_name(number: int, year: int, start: dt.date, end: dt.date) -> str:
+    """A month period, the one way the chat names it: "tháng 12/2026 (15/11–14/12/2026)".
+    A sentence writes "kỳ " before it; a list item "Kỳ "."""
+    return f"tháng {number:02d}/{year} ({format_span(start, end)})"
+
+
+def lower_label(label: str) -> str:
+    """A catalogue label inside a sentence: "Điện" → "điện"; "X-quang", "KH&CN" keep their capitals."""
+    return label[:1].lower() + label[1:] if len(label) > 1 and label[1].islower() else label
 
 
 def today_label(today: dt.date) -> str:
@@ -154,16 +178,20 @@ def format_count(value: int) -> str:
 
 LOCATION_BUTTON = "📍 Gửi vị trí hiện tại"  # Telegram's reply-keyboard button that shares the location
 NO_DOCUMENT_LINK = (
-    "Zalo không gửi được tệp, và máy chủ của bot chưa có địa chỉ công khai để tạo liên kết tải. "
-    "Hãy nhờ bộ phận CNTT lấy giúp tài liệu (trên máy chủ, trong thư mục của bot: "
-    "“.venv/bin/python main.py report --month 2023-01 --out BaoCao.docx”, với tháng cần lấy), "
-    "hoặc dùng bot trên Telegram để nhận tệp."
+    "Zalo không nhận được tệp gửi kèm, và hệ thống chưa được cấu hình để gửi liên kết tải tài liệu. "
+    "Vui lòng liên hệ bộ phận CNTT để nhận tài liệu; bộ phận quản trị hệ thống đã được báo lý do."
+)
+# What the administrators are told (once per document) when a Zalo user could not get a document.
+ADMIN_NO_DOCUMENT_LINK = (
+    "{name} yêu cầu tài liệu “{document}” trên Zalo nhưng không nhận được: chưa cấu hình [web] public_url "
+    "(và FIELDBOT_LINK_SECRET) nên hệ thống không tạo được liên kết tải. Vui lòng cấu hình địa chỉ công khai "
+    "của máy chủ, hoặc lập tài liệu trên máy chủ và gửi cho người yêu cầu."
 )
 # Pages a phone's browser may show for a document link: (title, explanation).
-PAGE_NOT_FOUND = ("Không tìm thấy tài liệu", "Liên kết không đúng hoặc tài liệu đã bị xoá. "
-                  "Hãy yêu cầu lại tài liệu trong cuộc trò chuyện với bot.")
-PAGE_EXPIRED = ("Liên kết đã hết hạn", "Liên kết đã hết hạn, gõ /baocao (hoặc /xuat) trong cuộc trò chuyện "
-                "với bot để lấy lại.")
+PAGE_NOT_FOUND = ("Không tìm thấy tài liệu", "Liên kết không đúng hoặc tài liệu đã bị xóa. "
+                  "Vui lòng yêu cầu lại tài liệu trong cuộc trò chuyện.")
+PAGE_EXPIRED = ("Liên kết đã hết hạn", "Liên kết tải tài liệu chỉ dùng được trong thời gian ngắn. "
+                "Vui lòng yêu cầu lại tài liệu trong cuộc trò chuyện để nhận liên kết mới.")
 
 
 def link_validity(minutes: int) -> str:
@@ -172,10 +200,11 @@ def link_validity(minutes: int) -> str:
 
 # --- photos that could not be kept (Zalo sends a link the bot must download) ---------------------------
 
-PHOTO_FAILED = "Bot không tải được ảnh này nên chưa lưu, hãy gửi lại ảnh."
+PHOTO_FAILED = "Ảnh này chưa tải về được nên chưa lưu, vui lòng gửi lại ảnh."
 
 
 def photo_too_large(megabytes: int) -> str:
-    return f"Ảnh quá lớn (tối đa {megabytes} MB) nên bot không lưu, hãy gửi ảnh nhỏ hơn hoặc chụp lại."
+    return f"Ảnh quá lớn (tối đa {megabytes} MB) nên chưa lưu, vui lòng gửi ảnh nhỏ hơn hoặc chụp lại."
+
 
 FILE = "Tệp"  # the console shows a document as its path

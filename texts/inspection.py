@@ -10,11 +10,11 @@ from decimal import Decimal
 
 # --- /kiemtra -------------------------------------------------------------------------------------
 
-TITLE = "Biên bản kiểm tra cơ sở"
+TITLE = "Kết quả kiểm tra cơ sở"
 COMMAND_DESCRIPTION = "ghi kết quả kiểm tra một cơ sở (xăng dầu, điện - điện tử, gas…)"
 NO_OPEN_PLAN = (
-    "Chưa có kế hoạch kiểm tra nào đang mở nên chưa ghi được biên bản. "
-    "Hãy đề nghị lãnh đạo thêm kế hoạch bằng lệnh /kehoach rồi gõ lại /kiemtra."
+    "Chưa có kế hoạch kiểm tra nào đang mở nên chưa ghi được kết quả kiểm tra. "
+    "Vui lòng đề nghị lãnh đạo thêm kế hoạch bằng lệnh /kehoach rồi gõ lại /kiemtra."
 )
 
 ASK_PLAN = "Kiểm tra theo kế hoạch nào?"
@@ -34,8 +34,8 @@ ASK_NEW_TAX = "Mã số thuế (10 số, hoặc 13 số dạng 0101234567-001)? 
 LABEL_NEW_TAX = "Mã số thuế"
 ASK_NEW_ADDRESS = "Địa chỉ cơ sở (thôn/đường, xã/phường)?"
 LABEL_NEW_ADDRESS = "Địa chỉ"
-ASK_MORE_INSPECTORS = "Có thêm kiểm tra viên nào cùng đi kiểm tra không?"
-ASK_INSPECTOR = "Chọn kiểm tra viên cùng đi:"
+ASK_MORE_INSPECTORS = "Có thêm công chức kiểm tra nào cùng đi kiểm tra không?"
+ASK_INSPECTOR = "Chọn công chức kiểm tra cùng đi:"
 LABEL_INSPECTOR = "Người cùng đi"
 GROUP_INSPECTORS = "Người cùng đi"
 ASK_GPS = (
@@ -67,8 +67,8 @@ LABEL_ACTION = "Xử lý"
 ACTIONS = (
     ("none", "Không xử lý"),
     ("reminder", "Nhắc nhở"),
-    ("record", "Lập biên bản vi phạm"),
-    ("fine", "Phạt tiền"),
+    ("record", "Lập biên bản vi phạm hành chính"),
+    ("fine", "Xử phạt vi phạm hành chính (phạt tiền)"),
 )
 ASK_FINE = "Số tiền phạt (đồng), ví dụ 5.000.000?"
 LABEL_FINE = "Tiền phạt"
@@ -76,14 +76,14 @@ ASK_VIOLATIONS = "Nội dung vi phạm hoặc nhắc nhở (ngắn gọn)? Gõ �
 LABEL_VIOLATIONS = "Vi phạm"
 
 # validation
-NAME_TOO_SHORT = "Tên cơ sở quá ngắn, hãy gõ tên đầy đủ."
-TAX_CODE_BAD = "Mã số thuế gồm 10 chữ số, hoặc 13 chữ số dạng 0101234567-001; hãy kiểm tra lại."
-KIND_CHANGED = "Loại cơ sở đã đổi, hãy chọn lại cơ sở."
-QUERY_TOO_SHORT = "Hãy gõ ít nhất 2 chữ cái của tên cơ sở."
-PUMP_ERROR_RANGE = "Sai số phải nằm trong khoảng -100 % đến +100 %, ví dụ -0,3; hãy kiểm tra lại."
+NAME_TOO_SHORT = "Tên cơ sở quá ngắn, vui lòng gõ tên đầy đủ."
+TAX_CODE_BAD = "Mã số thuế gồm 10 chữ số, hoặc 13 chữ số dạng 0101234567-001; vui lòng kiểm tra lại."
+KIND_CHANGED = "Loại cơ sở đã đổi, vui lòng chọn lại cơ sở."
+QUERY_TOO_SHORT = "Vui lòng gõ ít nhất 2 chữ cái của tên cơ sở."
+PUMP_ERROR_RANGE = "Sai số phải nằm trong khoảng -100% đến +100%, ví dụ -0,3; vui lòng kiểm tra lại."
 FINE_POSITIVE = "Số tiền phạt phải lớn hơn 0 đồng."
-PUMPS_EMPTY = "Hãy gõ ít nhất một cột đo, ví dụ: CD01 -0,2"
-PUMPS_TOO_MANY = "Tối đa {limit} cột đo trong một lần nhập; hãy kiểm tra lại."
+PUMPS_EMPTY = "Vui lòng gõ ít nhất một cột đo, ví dụ: CD01 -0,2"
+PUMPS_TOO_MANY = "Tối đa {limit} cột đo trong một lần nhập; vui lòng kiểm tra lại."
 
 
 def all_ok_prompt(criteria: list[str], has_pumps: bool, limit: Decimal) -> str:
@@ -100,7 +100,7 @@ def criterion_prompt(label: str) -> str:
 
 
 def pump_error_prompt(limit: Decimal) -> str:
-    return f"Sai số đo được (%), có dấu, ví dụ -0,3 (giới hạn ±{pct(limit)})?"
+    return f"Sai số (%), số âm ghi dấu trừ, ví dụ -0,3 (giới hạn ±{pct(limit)})?"
 
 
 def pump_serial_bad(position: int, item: str) -> str:
@@ -112,14 +112,14 @@ def pump_serial_bad(position: int, item: str) -> str:
 
 def facility_already_recorded(visit_id: int) -> str:
     return (
-        f"Cơ sở này đã có biên bản kiểm tra #{visit_id} cùng kế hoạch và cùng ngày; "
-        "mỗi lần kiểm tra chỉ lưu một biên bản (gõ “quay lại” để đổi ngày, hoặc chọn cơ sở khác)."
+        f"Cơ sở này đã có kết quả kiểm tra #{visit_id} cùng kế hoạch và cùng ngày; "
+        "mỗi lần kiểm tra chỉ lưu một kết quả (gõ “quay lại” để đổi ngày, hoặc chọn cơ sở khác)."
     )
 
 
 def pct(value: Decimal | float | str) -> str:
-    """0.45 → "0,45 %"; a sign is kept when present."""
-    return f"{format_decimal(value)} %"
+    """0.45 → "0,45%" (no space, as the report writes it); a sign is kept when present."""
+    return f"{format_decimal(value)}%"
 
 
 def format_decimal(value: Decimal | float | str) -> str:
@@ -152,12 +152,12 @@ def facility_label(name: str, address: str, tax_code: str) -> str:
 
 
 def facility_recorded_label(name: str, visit_id: int) -> str:
-    return f"{name} — đã có biên bản #{visit_id}"
+    return f"{name} — đã có kết quả kiểm tra #{visit_id}"
 
 
 # --- the review -----------------------------------------------------------------------------------
 
-REVIEW_TITLE = "BIÊN BẢN KIỂM TRA — {kind}"
+REVIEW_TITLE = "KẾT QUẢ KIỂM TRA — {kind}"
 REVIEW_ALL_MET = "Tiêu chí: tất cả đạt"
 REVIEW_CRITERIA = "Tiêu chí:"
 REVIEW_NEW_FACILITY = " (cơ sở mới)"
@@ -175,13 +175,13 @@ RESULT_WORD = {"met": MET, "not_met": NOT_MET, "na": NOT_APPLICABLE}
 
 def review_duplicate(visit_id: int, who: str, day: dt.date) -> str:
     return (
-        f"⚠ Cơ sở này đã có biên bản #{visit_id} ({who} lưu) cho cùng kế hoạch, ngày {format_date(day)}. "
-        "Biên bản trùng sẽ không được lưu: hãy sửa ngày hoặc cơ sở, hoặc hủy."
+        f"⚠ Cơ sở này đã có kết quả kiểm tra #{visit_id} ({who} lưu) cho cùng kế hoạch, ngày {format_date(day)}. "
+        "Kết quả trùng sẽ không được lưu: vui lòng sửa ngày hoặc cơ sở, hoặc hủy."
     )
 
 
 def review_tax_code_known(name: str) -> str:
-    return f"ℹ Mã số thuế này đã có trong danh sách: {name} — biên bản sẽ gắn với cơ sở đó."
+    return f"ℹ Mã số thuế này đã có trong danh sách: {name} — kết quả kiểm tra sẽ gắn với cơ sở đó."
 
 
 def pump_line(position: int, serial: str, error: Decimal, within: bool, cert: bool, seals: bool, limit: Decimal) -> str:
@@ -204,13 +204,13 @@ def pumps_header(count: int) -> str:
 
 def saved(visit_id: int, facility: str, compliant: bool) -> str:
     verdict = "đạt" if compliant else "không đạt"
-    return f"Đã lưu biên bản kiểm tra #{visit_id} — {facility} ({verdict})."
+    return f"Đã lưu kết quả kiểm tra #{visit_id} — {facility} ({verdict})."
 
 
 def refused_duplicate(visit_id: int, who: str) -> str:
     return (
-        f"Không lưu: cơ sở này đã có biên bản kiểm tra #{visit_id} ({who} lưu) cùng kế hoạch, cùng ngày. "
-        "Mỗi lần kiểm tra chỉ có một biên bản."
+        f"Không lưu: cơ sở này đã có kết quả kiểm tra #{visit_id} ({who} lưu) cùng kế hoạch, cùng ngày. "
+        "Mỗi lần kiểm tra chỉ có một kết quả."
     )
 
 
@@ -230,8 +230,8 @@ MERGE_ASK_QUERY2 = "Tìm bản TRÙNG: gõ vài chữ trong tên của nó."
 MERGE_LABEL_QUERY2 = "Tìm bản trùng"
 MERGE_ASK_DUPLICATE = "Chọn cơ sở TRÙNG (sẽ gộp vào cơ sở giữ lại):"
 MERGE_LABEL_DUPLICATE = "Bản trùng"
-MERGE_SAME = "Không thể gộp một cơ sở vào chính nó, hãy chọn cơ sở khác."
-MERGE_GONE = "Một trong hai cơ sở vừa bị gộp hoặc thay đổi; không gộp gì. Hãy gõ /gopcoso để làm lại."
+MERGE_SAME = "Không thể gộp một cơ sở vào chính nó, vui lòng chọn cơ sở khác."
+MERGE_GONE = "Một trong hai cơ sở vừa bị gộp hoặc thay đổi; không gộp gì. Vui lòng gõ /gopcoso để làm lại."
 
 
 def merge_search_again(query: str) -> str:
@@ -241,7 +241,7 @@ def merge_search_again(query: str) -> str:
 def merge_summary(keep: str, duplicate: str, visits: int) -> str:
     return (
         f"{MERGE_TITLE}\nGiữ lại: {keep}\nBản trùng: {duplicate}\n"
-        f"{visits} biên bản của bản trùng sẽ chuyển sang cơ sở giữ lại; bản trùng không còn hiện khi tìm."
+        f"{visits} kết quả kiểm tra của bản trùng sẽ chuyển sang cơ sở giữ lại; bản trùng không còn hiện khi tìm."
     )
 
 
@@ -253,7 +253,7 @@ def merged(keep: str, duplicate: str) -> str:
 
 IMPORT_NO_HEADER = "dòng 1: không thấy tiêu đề cột; cần các cột: Tên cơ sở, Loại, Địa chỉ, Tỉnh, Mã số thuế"
 IMPORT_MISSING_COLUMNS = "dòng 1: thiếu cột {columns}"
-IMPORT_NOT_TEXT = "ô {cell} không phải chữ (hãy định dạng cột là Text để giữ số 0 ở đầu)"
+IMPORT_NOT_TEXT = "ô {cell} không phải chữ (vui lòng định dạng cột là Text để giữ số 0 ở đầu)"
 IMPORT_NO_NAME = "thiếu tên cơ sở"
 IMPORT_NO_TAX = "thiếu mã số thuế"
 IMPORT_BAD_TAX = "mã số thuế “{value}” không đúng (10 số, hoặc 13 số dạng 0101234567-001)"

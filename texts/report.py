@@ -10,6 +10,8 @@ import datetime as dt
 import textwrap
 from typing import Protocol
 
+from texts.common import format_span
+
 
 class Period(Protocol):
     """What these sentences read of a reporting period (`reports.periods.Period`)."""
@@ -48,21 +50,21 @@ def period_name(period: Period) -> str:
 
 
 def period_span(period: Period) -> str:
-    return f"{period.start:%d/%m/%Y} – {period.end:%d/%m/%Y}"
+    return format_span(period.start, period.end)
 
 
 # --- periods people type --------------------------------------------------------------------------
 
 
 def bad_period(typed: str) -> str:
-    return f"Không hiểu kỳ báo cáo “{typed}”. Hãy gõ tháng/năm, ví dụ 01/2023."
+    return f"Không hiểu kỳ báo cáo “{typed}”. Vui lòng gõ tháng/năm, ví dụ 01/2023."
 
 
 def future_period(period: Period) -> str:
     return f"Kỳ {period_name(period)} ({period_span(period)}) chưa bắt đầu, chưa có gì để báo cáo."
 
 
-MONTH_ONLY = "Ghi chú được lưu theo tháng, hãy gõ tháng/năm, ví dụ 01/2023."
+MONTH_ONLY = "Ghi chú được lưu theo tháng, vui lòng gõ tháng/năm, ví dụ 01/2023."
 
 # --- /baocao and /xuat ----------------------------------------------------------------------------
 
@@ -83,7 +85,7 @@ def export_ready(period: Period, records: int) -> str:
 def report_caption(period: Period) -> str:
     return (
         f"Báo cáo {period_name(period)} — bản dự thảo để trình ký; "
-        "số và ngày văn bản để trống cho văn thư điền khi ban hành."
+        "số và ngày văn bản để trống để điền khi ban hành."
     )
 
 
@@ -107,7 +109,7 @@ PERIOD_LABEL = "Kỳ báo cáo"
 
 
 def current_period(period: Period) -> str:
-    return f"{period_name(period)} (kỳ hiện tại, {period_span(period)})"
+    return f"Kỳ {period_name(period)} ({period_span(period)}), kỳ hiện tại"
 
 
 ASK_SECTION = "Ghi chú cho mục nào của báo cáo? (Số trong ngoặc: số ghi chú đã có.)"
@@ -120,10 +122,10 @@ TODO_DELETE = "Xóa ghi chú"
 ASK_SURE = "Xóa hẳn ghi chú này khỏi báo cáo?"
 ASK_TEXT = (
     "Gõ nội dung ghi chú. Có thể gửi nhiều tin nhắn, mỗi dòng xuống hàng là một đoạn. "
-    "Gõ “Xong” khi viết xong."
+    "Gõ “xong” khi viết xong."
 )
 KEEP_TEXT = "Giữ nội dung cũ, viết thêm"
-NOTE_EMPTY = "Ghi chú chưa có nội dung. Hãy gõ nội dung, hoặc “hủy” để thôi."
+NOTE_EMPTY = "Ghi chú chưa có nội dung. Vui lòng gõ nội dung, hoặc gõ “hủy” để dừng."
 NOT_DELETED = "Đã giữ nguyên ghi chú, không xóa."
 NOTE_CHANGED = "Ghi chú này vừa được người khác sửa hoặc xóa nên chưa thay đổi gì. Gõ /ghichu để xem lại."
 
@@ -131,7 +133,7 @@ NOTE_CHANGED = "Ghi chú này vừa được người khác sửa hoặc xóa n�
 def ask_more_text(received: int, last: bool) -> str:
     if last:
         return f"Đã nhận {received} tin. Tin tiếp theo là tin cuối của ghi chú này; sau đó ghi chú được lưu."
-    return f"Đã nhận {received} tin. Gõ tiếp, hoặc “Xong” để lưu ghi chú."
+    return f"Đã nhận {received} tin. Gõ tiếp, hoặc gõ “xong” để lưu ghi chú."
 
 
 def section_label(key: str, title: str, count: int) -> str:
