@@ -146,6 +146,9 @@ def paragraph_with(path: Path, start: str) -> str:
 
 # The model's typos and the spellings our output corrects, applied before comparing texts with it.
 MODEL_TYPOS = {
+    # issue 11: one spelling, as the regulation writes it, in the chat, the catalogue and the report
+    "X-Quang": "X-quang",
+    "X-quang chẩn đoán y tế": "X-quang chẩn đoán trong y tế",
     "Hung Yên": "Hưng Yên",
     "đượctham": "được tham",
     "UBNDngày": "UBND ngày",
