@@ -179,6 +179,8 @@ class ZaloPerson:
         key = self.fake.user_text(self.chat, text)["message"]["message_id"]
         self.events.append(key)
         await self.bot.handled("zalo", key)
+        if text.startswith("/start"):
+            await asyncio.sleep(1.0)  # the notice's second Zalo message follows the first
         new = self.seen[before:]
         # one message per answer; the personal-data notice is longer than one Zalo message (1900 characters)
         assert len(new) == 1 or text.startswith("/start"), new
