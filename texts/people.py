@@ -100,12 +100,12 @@ STAFF_SELF = "Không thể tự thu hồi quyền quản trị hệ thống củ
 # /moi
 INVITE_DESCRIPTION = "tạo mã mời cho một cán bộ mới"
 INVITE_USAGE = (
-    "Tạo mã mời: /moi VAI_TRÒ,… Họ và tên (ví dụ: /moi inspector,clerk Nguyễn Văn B). "
+    "Tạo mã mời: /moi kèm vai trò và họ tên, ví dụ /moi inspector,clerk Nguyễn Văn B. "
     "Các vai trò: {known}."
 )
 INVITE_CREATED = (
     "Mã mời cho {name} ({roles}), dùng một lần, hết hạn ngày {expires}:\n/start {code}\n"
-    "Gửi nguyên dòng trên cho người được mời; họ gửi nó cho bot trên Zalo hoặc Telegram."
+    "Gửi nguyên dòng trên cho người được mời; người đó gửi lại dòng này cho trợ lý trên Zalo hoặc Telegram."
 )
 
 # /lienket
