@@ -134,7 +134,9 @@ class Router:
         return registration.notice_facts(config, self.settings.address)
 
     def _department(self) -> str:
-        return self.notice.department
+        """The department as a stranger's refusal names it: [organisation] department_name."""
+        config = getattr(self.settings.services, "config", None)
+        return (config.organisation.get("department_name") if config else "") or texts.privacy.DEFAULT_DEPARTMENT
 
     def menu(self, staff: Staff | None) -> list[tuple[str, str]]:
         if staff is None or not staff.active:

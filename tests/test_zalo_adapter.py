@@ -181,7 +181,7 @@ async def test_invited_person_registers_with_a_numbered_question(bot):
 
 
 async def test_stranger_is_refused(bot):
-    assert await bot.say("xin chào", STRANGER) == [texts.people.refusal("đồng chí", "Sở Khoa học và Công nghệ tỉnh Hưng Yên")]
+    assert await bot.say("xin chào", STRANGER) == [texts.people.refusal("đồng chí")]
     assert await bot.say("/start SAIMA1234567", STRANGER) == [texts.people.BAD_CODE]
 
 
