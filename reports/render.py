@@ -46,8 +46,8 @@ def document_fields(
     Without a date the day stays blank and the month and year are those the period ends in: the
     report is issued in the days right after the cut-off.
     """
-    if isinstance(number, int):
-        number_text = f"{number:02d}"
+    if isinstance(number, int) or (isinstance(number, str) and number.strip().isdigit()):
+        number_text = f"{int(number):02d}"  # "5" -> "05", as the records office writes it
     else:
         number_text = (number or "").strip() or BLANK
     when = issued_on or period_end
@@ -78,16 +78,30 @@ def report_context(
     }
 
 
+def set_properties(document: Any, data: MonthlyReportData, settings: ReportSettings, made_at: dt.datetime) -> None:
+    """The file's core properties name the department and the time the report was made."""
+    author = f"{settings.department_name} {settings.locality}".strip()
+    props = document.core_properties
+    props.title = f"Báo cáo kết quả hoạt động quản lý nhà nước về khoa học và công nghệ - {data.period.label}"
+    props.subject = data.period.line
+    props.author = props.last_modified_by = author
+    props.comments = ""
+    props.created = props.modified = made_at.astimezone(dt.UTC).replace(microsecond=0)
+    props.revision = 1
+
+
 def render_monthly_report(
     data: MonthlyReportData,
     settings: ReportSettings,
     out_path: Path | str,
     number: int | str | None = None,
     issued_on: dt.date | None = None,
+    made_at: dt.datetime | None = None,
 ) -> Path:
     """Write the .docx to out_path (atomically: a reader never sees half a file) and return the path."""
     template = DocxTemplate(str(settings.template))
     template.render(
         report_context(data, settings, number, issued_on), jinja_env=jinja_environment(), autoescape=True
     )
+    set_properties(template.docx, data, settings, made_at or dt.datetime.now(dt.UTC))
     return write_atomically(out_path, template.save, ".docx")

@@ -78,3 +78,20 @@ def frozen(local: str) -> FrozenClock:
 @pytest.fixture
 def clock():
     return frozen("2023-01-13 06:30")
+
+
+@pytest.fixture(autouse=True)
+def _reports_are_valid_ooxml(monkeypatch):
+    """Every report rendered in a test is validated against the ECMA-376 schemas as it is written."""
+    import reports.render
+    from tests.ooxml import assert_valid_docx
+
+    write = reports.render.write_atomically
+
+    def write_and_validate(out_path, save, suffix):
+        written = write(out_path, save, suffix)
+        if suffix == ".docx":
+            assert_valid_docx(written)
+        return written
+
+    monkeypatch.setattr(reports.render, "write_atomically", write_and_validate)
