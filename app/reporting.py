@@ -12,7 +12,7 @@ from app import wiring as app_module
 from app.errors import USAGE, CliError, data_folder, not_writable, output_file
 from bot.config import Config
 from handlers.report import b_defaults, seed_default_b
-from reports.demo import load_demo
+from reports.demo import demo_organisation, load_demo
 from reports.periods import Period, PeriodError, parse_period
 from reports.service import GeneratedFile, generate_export, generate_report
 from reports.settings import ReportSettings
@@ -100,7 +100,8 @@ async def export_command(config: Config, args: argparse.Namespace) -> int:
 
 def demo_config(config: Config, fresh: bool = True) -> Config:
     """The demo lives in <data_dir>/demo: its own database (made fresh each time), documents, photos and
-    log, never the real ones; its clock stands on a day of the model month."""
+    log, never the real ones; its clock stands on a day of the model month. It prints the model's
+    organisation block (reports/demo.toml), not the deployment's."""
     folder = data_folder(config.general.data_dir / "demo")
     for leftover in folder.glob(f"{DEMO_DATABASE}*") if fresh else ():
         leftover.unlink()
@@ -109,6 +110,7 @@ def demo_config(config: Config, fresh: bool = True) -> Config:
         config,
         general=dataclasses.replace(config.general, data_dir=folder, today=DEMO_TODAY),
         database=dataclasses.replace(config.database, url=url),
+        organisation=demo_organisation(),
     )
 
 

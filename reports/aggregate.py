@@ -161,6 +161,7 @@ class Inspections:
     kiem_tra_count: Count = Count()
     thanh_tra_count: Count = Count()
     facilities: Count = Count()
+    approved: tuple[PlanResult, ...] = ()  # VII.1: the plans it names (see `approved_plans`)
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,9 @@ class ActivityFigure:
     decisions_text: str = ""
 
 
+_ITEM = re.compile(r"^\s*(?:[-–+•]\s|\d+[.)]\s|[a-zđ]\)\s)")  # "- …", "+ …", "1. …", "a) …"
+
+
 @dataclass(frozen=True)
 class SectionNotes:
     before: tuple[str, ...] = ()  # paragraphs of notes placed before the section's figures
@@ -202,6 +206,20 @@ class SectionNotes:
 
     def __bool__(self) -> bool:
         return bool(self.before or self.after)
+
+    @property
+    def continuation(self) -> tuple[str, ...]:
+        """The first paragraphs after the figures that start no item of their own ("- …", "1. …"):
+        they continue the figure's list item and print in its paragraph, with its dash."""
+        n = 0
+        while n < len(self.after) and not _ITEM.match(self.after[n]):
+            n += 1
+        return self.after[:n]
+
+    @property
+    def rest(self) -> tuple[str, ...]:
+        """The paragraphs after the figures that are not `continuation`."""
+        return self.after[len(self.continuation) :]
 
 
 @dataclass(frozen=True)
@@ -222,7 +240,7 @@ def aggregate(records: PeriodRecords, catalogue: Catalogue, period: Period) -> M
     return MonthlyReportData(
         period=report_period(period),
         calibration=calibration_table(records, catalogue),
-        inspections=inspections(records, catalogue),
+        inspections=inspections(records, catalogue, period),
         licences=licences(records, catalogue),
         activities=activities(records.activities, catalogue),
         notes=section_notes(records.notes),
@@ -262,7 +280,7 @@ def _unknown_field(key: str) -> CalibrationField:
     return CalibrationField(key=key, label=key)
 
 
-def inspections(records: PeriodRecords, catalogue: Catalogue) -> Inspections:
+def inspections(records: PeriodRecords, catalogue: Catalogue, period: Period | None = None) -> Inspections:
     """Visits grouped by plan; kiểm tra and thanh tra apart (thanh tra is counted from its plans)."""
     by_plan: dict[int, list[InspectionVisit]] = defaultdict(list)
     for visit in records.inspections:
@@ -272,7 +290,25 @@ def inspections(records: PeriodRecords, catalogue: Catalogue) -> Inspections:
     kiem_tra = tuple(r for r in results if r.kind != "thanh_tra")
     thanh_tra = tuple(r for r in results if r.kind == "thanh_tra")
     distinct = {v.facility_id for v in records.inspections}
-    return Inspections(kiem_tra, thanh_tra, Count(len(kiem_tra)), Count(len(thanh_tra)), Count(len(distinct)))
+    approved = approved_plans(records, catalogue, period) if period else ()
+    return Inspections(
+        kiem_tra, thanh_tra, Count(len(kiem_tra)), Count(len(thanh_tra)), Count(len(distinct)), approved
+    )
+
+
+def approved_plans(records: PeriodRecords, catalogue: Catalogue, period: Period) -> tuple[PlanResult, ...]:
+    """VII.1: the plans dated in the period that had no visit yet (they appear nowhere else); when
+    VII.1 would otherwise be empty (no such plan, no note), the period's plans that had visits too
+    (their results are in VII.2/VII.3)."""
+    dated = [p for p in records.plans if period.start <= p.plan_date <= period.end]
+    visited = {v.plan_id for v in records.inspections}
+    waiting = [p for p in dated if p.id not in visited]
+    notes = any(n.section == "A.VII.1" and n.text.strip() for n in records.notes)
+    chosen = waiting or ([] if notes else dated)
+    by_plan: dict[int, list[InspectionVisit]] = defaultdict(list)
+    for visit in records.inspections:
+        by_plan[visit.plan_id].append(visit)
+    return tuple(plan_result(p, by_plan[p.id], records.facilities, catalogue) for p in chosen)
 
 
 def plan_result(
@@ -290,7 +326,7 @@ def plan_result(
         failed_facility(facilities.get(fid), vs, _kind(catalogue, vs[0].facility_kind))
         for k in _kind_order(catalogue, per_kind)
         for fid, vs in per_kind[k].items()
-        if not all(v.compliant for v in vs)
+        if not all(visit_ok(_kind(catalogue, k), v) for v in vs)
     )
     return PlanResult(
         plan.id, plan.number, _doc_code(plan.number), short_date(plan.plan_date), plan.issuer,
@@ -301,7 +337,7 @@ def plan_result(
 def kind_result(kind: FacilityKind, facilities: Mapping[int, list[InspectionVisit]]) -> KindResult:
     """Per criterion how many facilities met it; a facility fails a criterion if any visit did."""
     total = len(facilities)
-    compliant = sum(all(v.compliant for v in vs) for vs in facilities.values())
+    compliant = sum(all(visit_ok(kind, v) for v in vs) for vs in facilities.values())
     criteria = tuple(_criterion_result(c, facilities.values()) for c in kind.criteria)
     criteria = tuple(c for c in criteria if c.answered)
     return KindResult(
@@ -310,11 +346,44 @@ def kind_result(kind: FacilityKind, facilities: Mapping[int, list[InspectionVisi
     )  # fmt: skip
 
 
+def _pumps_fail(criterion: Criterion, visit: InspectionVisit) -> bool:
+    aspect = {"certificate": "certificate_valid", "seals": "seals_intact", "error": "within_limit"}
+    return not all(getattr(p, aspect[criterion.pumps]) for p in visit.pumps)
+
+
+def visit_result(criterion: Criterion, visit: InspectionVisit) -> str:
+    """One visit's answer to one criterion: "met", "not_met" or "na" (also when not asked).
+
+    A criterion decided by the pumps (`criterion.pumps`) takes the pumps' answer when pumps were
+    checked, whatever the checklist says: the report never counts a station with an expired pump
+    certificate as using certified instruments."""
+    if criterion.pumps and visit.pumps:
+        return "not_met" if _pumps_fail(criterion, visit) else "met"
+    results = [a.result for a in visit.checklist if a.criterion == criterion.key]
+    if "not_met" in results:
+        return "not_met"
+    return "met" if "met" in results else "na"
+
+
+def visit_ok(kind: FacilityKind, visit: InspectionVisit) -> bool:
+    """The visit met the requirements: no criterion not met (pumps deciding theirs) and every pump
+    certified, sealed and within the limit."""
+    checked = {c.key for c in kind.criteria}
+    others = (a for a in visit.checklist if a.criterion not in checked)  # a criterion since removed
+    return (
+        all(visit_result(c, visit) != "not_met" for c in kind.criteria)
+        and all(a.result != "not_met" for a in others)
+        and all(p.within_limit and p.certificate_valid and p.seals_intact for p in visit.pumps)
+    )
+
+
 def _criterion_result(criterion: Criterion, facilities: Iterable[list[InspectionVisit]]) -> CriterionResult:
+    """Facilities that met the criterion out of those it applied to: a facility answered "không áp
+    dụng" at every visit is left out of this criterion's count; one "not met" at any visit fails it."""
     met = answered = 0
     for visits in facilities:
-        results = [a.result for v in visits for a in v.checklist if a.criterion == criterion.key]
-        if any(r in ("met", "not_met") for r in results):
+        results = {visit_result(criterion, v) for v in visits}
+        if results & {"met", "not_met"}:
             answered += 1
             met += "not_met" not in results
     return CriterionResult(criterion.key, criterion.label, criterion.phrase, Count(met), Count(answered))
@@ -323,9 +392,10 @@ def _criterion_result(criterion: Criterion, facilities: Iterable[list[Inspection
 def _clauses(
     noun: str, total: int, compliant: int, criteria: tuple[CriterionResult, ...]
 ) -> tuple[Clause, ...]:
-    """All compliant: one clause with every phrase. Otherwise one clause per distinct ratio."""
-    if compliant == total:
-        return (Clause(format_ratio(total, total), noun, ", ".join(c.phrase for c in criteria)),)
+    """One clause per distinct ratio, in criterion order ("09/09 … a, b; 08/09 … c"); the same rule
+    whether every facility passed or not. No criterion applied: "NN/NN … đạt yêu cầu"."""
+    if not criteria:
+        return (Clause(format_ratio(compliant, total), noun, ""),)
     groups: dict[str, list[str]] = {}
     for c in criteria:
         groups.setdefault(format_ratio(c.met.value, c.answered.value), []).append(c.phrase)
@@ -336,8 +406,13 @@ def failed_facility(
     facility: Facility | None, visits: list[InspectionVisit], kind: FacilityKind
 ) -> FailedFacility:
     """A facility that failed: the criteria not met, the pumps out of order, what was done about it."""
+    by_pumps = {c.key for c in kind.criteria if c.pumps and any(v.pumps for v in visits)}
     labels = {c.key: c.label for c in kind.criteria}
-    failed = dict.fromkeys(a.criterion for v in visits for a in v.checklist if a.result == "not_met")
+    failed: dict[str, list[str]] = {}  # criterion -> the inspectors' notes on it
+    for v in visits:
+        for a in v.checklist:
+            if a.result == "not_met" and a.criterion not in by_pumps:  # a pump's line says it
+                failed.setdefault(a.criterion, []).extend([a.note.strip()] if a.note.strip() else [])
     pumps = tuple(
         PumpFailure(p.serial, not p.certificate_valid, not p.seals_intact, "" if p.within_limit else format_decimal(p.error_percent))
         for v in visits
@@ -346,12 +421,35 @@ def failed_facility(
     )  # fmt: skip
     last = max(visits, key=lambda v: (v.visit_date, v.id))
     fine = sum(v.fine_amount for v in visits)
+    criteria = tuple(
+        _lower_first(labels.get(k, k)) + (f" ({'; '.join(map(_lower_first, _distinct(notes)))})" if notes else "")
+        for k, notes in failed.items()
+    )
     return FailedFacility(
-        facility.name if facility else f"#{visits[0].facility_id}", kind.report_noun,
-        tuple(_lower_first(labels.get(k, k)) for k in failed), pumps,
-        "; ".join(v.violations.strip() for v in visits if v.violations.strip()),
-        "fine" if fine else last.action, format_count(fine) if fine else "",
+        facility.name if facility else f"#{visits[0].facility_id}", kind.report_noun, criteria, pumps,
+        violations_text(visits, pumps, criteria), "fine" if fine else last.action,
+        format_count(fine) if fine else "",
     )  # fmt: skip
+
+
+_ITEMS = re.compile(r"\s*(?:[;\r\n]|(?<=\.)\s+(?=[A-ZĐ]))\s*")
+
+
+def violations_text(visits: Iterable[InspectionVisit], pumps: Iterable[PumpFailure], criteria: Iterable[str]) -> str:
+    """The violations typed at the visits, each once, in sentence case mid-sentence: items the failed
+    pumps or criteria of the same line already state (they name the pump, or repeat the criterion)
+    are left out, and so are repeats."""
+    serials = [s for s in (_compact(p.serial) for p in pumps) if len(s) >= 3]
+    said = {fold(c) for c in criteria}
+    items: dict[str, str] = {}
+    for v in visits:
+        for item in _ITEMS.split(v.violations):
+            item = item.strip().rstrip(".;").strip()
+            key = fold(item)
+            if not item or key in said or any(s in _compact(item) for s in serials):
+                continue
+            items.setdefault(key, _lower_first(item))
+    return "; ".join(items.values())
 
 
 def licences(records: PeriodRecords, catalogue: Catalogue) -> Licences:
@@ -415,6 +513,11 @@ def section_notes(notes: Iterable[Note]) -> dict[str, SectionNotes]:
 
 
 # --- small helpers ------------------------------------------------------------------------------
+
+
+def _compact(text: str) -> str:
+    """ "Cột CD-02" -> "cotcd02": for finding a pump's serial in typed text."""
+    return re.sub(r"[\W_]+", "", fold(text))
 
 
 def _kind(catalogue: Catalogue, key: str) -> FacilityKind:

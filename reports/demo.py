@@ -14,7 +14,10 @@ does not print the model province's name.
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 from storage import records
 from storage.catalogue import Catalogue
@@ -33,6 +36,7 @@ from storage.domain import (
 )
 from storage.text import fold
 
+DEMO_CONFIG = Path(__file__).with_name("demo.toml")
 DEMO_PERIOD = "2023-01"
 DEMO_EVENT = "demo:2023-01"
 PLAN_NUMBER = "3826/KH-TĐC"
@@ -120,6 +124,12 @@ NOTES = (
     ("B", 11, "11. Tiếp tục tăng cường việc tuyên truyền, phổ biến các văn bản quy phạm pháp luật, cơ chế chính sách trong hoạt động KH&CN đến với nhiều đối tượng trên địa bàn tỉnh."),
     ("B", 12, "12. Thực hiện nhiệm vụ khác theo sự chỉ đạo của Bộ KH&CN, UBND tỉnh."),
 )  # fmt: skip
+
+
+def demo_organisation() -> dict[str, Any]:
+    """The demo's own [organisation] (reports/demo.toml): the model's letterhead, signer, recipients."""
+    with DEMO_CONFIG.open("rb") as f:
+        return tomllib.load(f)["organisation"]
 
 
 def _website(locality: str) -> str:

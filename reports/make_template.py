@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -35,7 +36,7 @@ FONT = "Times New Roman"
 BODY_PT = 14
 JUSTIFY, CENTER, LEFT = WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT
 
-# A run is (text, style letters): "b" bold, "i" italic.
+# A run is (text, style letters): "b" bold, "i" italic, "s" superscript.
 Run = tuple[str, str]
 
 
@@ -86,6 +87,7 @@ def _run(paragraph, text: str, style: str = "", size: float | None = None):
     run = paragraph.add_run(text)
     run.bold = "b" in style or None
     run.italic = "i" in style or None
+    run.font.superscript = "s" in style or None
     if size:
         run.font.size = Pt(size)
     return run
@@ -265,24 +267,68 @@ def _heading(doc, text: str, style: str = "b") -> None:
     _para(doc, [(text, style)], keep=True)
 
 
-def _notes(doc, section: str, part: str = "") -> None:
+def H1(title: str) -> str:  # noqa: N802  (heading numbers counted at render time: see render.Numbering)
+    return "{{ n.h1() }}. " + title
+
+
+def H2(title: str) -> str:  # noqa: N802
+    return "{{ n.h2() }}. " + title
+
+
+def H3(title: str) -> str:  # noqa: N802
+    return "{{ n.h3() }}. " + title
+
+
+def _notes(doc, section: str, part: str = "", loop: str = "") -> None:
     """A section's notes, one paragraph each: `part` "before"/"after" the figures, or both."""
     for which in [part] if part else ["before", "after"]:
-        _tag(doc, f"for t in notes.{section}.{which}")
+        _tag(doc, f"for t in {loop or f'notes.{section}.{which}'}")
         _para(doc, "{{ t }}")
         _tag(doc, "endfor")
 
 
-def _with_figures(doc, section: str, *paragraphs: list[Run] | str, condition: str = "") -> None:
-    """Notes placed before the figures, the figure paragraphs (optionally conditional), the rest."""
+def _if(doc, condition: str, *parts) -> None:
+    """Parts (callables taking the document) inside {%p if condition %} … {%p endif %}: a section the
+    template leaves out when there is nothing to say, its heading too, the numbers closing up."""
+    _tag(doc, f"if {condition}")
+    for part in parts:
+        part(doc)
+    _tag(doc, "endif")
+
+
+def _notes_or(doc, section: str, sentence: str) -> None:
+    """The section's notes, or its sentence for "nothing this period"."""
+    _tag(doc, f"if notes.{section}")
+    _notes(doc, section)
+    _tag(doc, "else")
+    _para(doc, sentence)
+    _tag(doc, "endif")
+
+
+def _with_figures(doc, section: str, *paragraphs: list[Run] | str, condition: str = "", otherwise: str = "") -> None:
+    """Notes placed before the figures, the figure paragraphs (optionally conditional), the rest.
+
+    A figure paragraph that is a list item ("- …") takes the notes that continue it (paragraphs after
+    the figures that start no item of their own, SectionNotes.continuation) into its own paragraph;
+    `otherwise` is the sentence printed when neither the figures nor any note has something to say."""
     _notes(doc, section, "before")
     if condition:
         _tag(doc, f"if {condition}")
+    dashed = False
     for runs in paragraphs:
+        if isinstance(runs, str) and re.sub(r"^(\{%.*?%\})+", "", runs).startswith("- "):
+            runs = runs + f"{{% for t in notes.{section}.continuation %}} {{{{ t }}}}{{% endfor %}}"
+            dashed = True
         _para(doc, runs)
     if condition:
+        if otherwise:
+            _tag(doc, f"elif not notes.{section}")
+            _para(doc, otherwise)
         _tag(doc, "endif")
-    _notes(doc, section, "after")
+    rest = f"notes.{section}.rest" if dashed else f"notes.{section}.after"
+    if dashed and condition:
+        rest = f"(notes.{section}.rest if {condition} else notes.{section}.after)"
+    _notes(doc, section, "after", loop=rest)
 
 
 SO = "{{ org.department_short }}"
@@ -325,15 +371,22 @@ def _failures(doc) -> None:
     _tag(doc, "endif")
 
 
+NOTHING = "Trong {{ period.phrase }}, " + "{{ org.department_short }}"
+III = "notes.A_III_1 or notes.A_III_2_1 or notes.A_III_2_2 or notes.A_III_3 or act.gcn_ket_qua_nhiem_vu.count"
+
+
 def _part_a_i_to_iii(doc) -> None:
+    """Per section, what an empty period prints: its sentence for "nothing", or nothing at all (the
+    section and its heading left out, numbers closing up). Sections with figures always speak."""
     _heading(doc, "A. KẾT QUẢ HOẠT ĐỘNG QUẢN LÝ NHÀ NƯỚC VỀ KHOA HỌC VÀ CÔNG NGHỆ")
-    _heading(doc, "I. Xây dựng cơ chế, chính sách, pháp luật về khoa học và công nghệ")
-    _notes(doc, "A_I")
-    _heading(doc, "II. Hoạt động khoa học và công nghệ")
-    _heading(doc, "1. Hoạt động nghiên cứu khoa học và phát triển công nghệ", "bi")
-    _heading(doc, "1.1. Công tác xây dựng kế hoạch khoa học và công nghệ", "i")
-    _notes(doc, "A_II_1_1")
-    _heading(doc, "1.2. Công tác triển khai nhiệm vụ KH&CN", "i")
+    _heading(doc, H1("Xây dựng cơ chế, chính sách, pháp luật về khoa học và công nghệ"))
+    _notes_or(doc, "A_I", NOTHING + " không tham mưu ban hành văn bản về cơ chế, chính sách, pháp luật về "
+                                   "khoa học và công nghệ.")  # fmt: skip
+    _heading(doc, H1("Hoạt động khoa học và công nghệ"))
+    _heading(doc, H2("Hoạt động nghiên cứu khoa học và phát triển công nghệ"), "bi")
+    _if(doc, "notes.A_II_1_1", lambda d: _heading(d, H3("Công tác xây dựng kế hoạch khoa học và công nghệ"), "i"),
+        lambda d: _notes(d, "A_II_1_1"))  # fmt: skip
+    _heading(doc, H3("Công tác triển khai nhiệm vụ KH&CN"), "i")
     _with_figures(
         doc,
         "A_II_1_2",
@@ -342,7 +395,7 @@ def _part_a_i_to_iii(doc) -> None:
         "{% if act.nghiem_thu_nhiem_vu.count %}; tổ chức đánh giá, nghiệm thu {{ act.nghiem_thu_nhiem_vu.count }} "
         "nhiệm vụ KH&CN cấp tỉnh sử dụng ngân sách nhà nước{% endif %}.",
     )
-    _heading(doc, "2. Hoạt động đánh giá, thẩm định, giám định, chuyển giao công nghệ", "bi")
+    _heading(doc, H2("Hoạt động đánh giá, thẩm định, giám định, chuyển giao công nghệ"), "bi")
     _with_figures(
         doc,
         "A_II_2",
@@ -350,23 +403,33 @@ def _part_a_i_to_iii(doc) -> None:
         "{% if act.y_kien_cong_nghe.details %} thuộc {% if act.y_kien_cong_nghe.details|length > 1 %}các "
         "{% endif %}lĩnh vực {{ act.y_kien_cong_nghe.details_text }}{% endif %}.",
         condition="act.y_kien_cong_nghe.count",
+        otherwise=NOTHING + " không tham gia ý kiến, thẩm định công nghệ đối với dự án đầu tư.",
     )
-    _heading(doc, "III. Phát triển tiềm lực khoa học và công nghệ")
-    _heading(doc, "1. Phát triển nhân lực khoa học và công nghệ", "bi")
-    _notes(doc, "A_III_1")
-    _heading(doc, "2. Phát triển thị trường khoa học và công nghệ", "bi")
-    _heading(doc, "2.1. Hoạt động hỗ trợ doanh nghiệp, phát triển thị trường KH&CN", "i")
-    _notes(doc, "A_III_2_1")
-    _heading(doc, "2.2. Hoạt động hỗ trợ khởi nghiệp, đổi mới sáng tạo (ĐMST)", "i")
-    _notes(doc, "A_III_2_2")
-    _heading(doc, "3. Hoạt động thông tin khoa học và công nghệ", "bi")
-    _with_figures(
-        doc,
-        "A_III_3",
-        "- Đã cấp {{ act.gcn_ket_qua_nhiem_vu.count }} Giấy chứng nhận đăng ký kết quả thực hiện nhiệm vụ "
-        "KH&CN theo dịch vụ hành chính công cho các tổ chức liên quan.",
-        condition="act.gcn_ket_qua_nhiem_vu.count",
-    )
+    _if(doc, III, _part_a_iii)
+
+
+def _part_a_iii(doc) -> None:
+    _heading(doc, H1("Phát triển tiềm lực khoa học và công nghệ"))
+    _if(doc, "notes.A_III_1", lambda d: _heading(d, H2("Phát triển nhân lực khoa học và công nghệ"), "bi"),
+        lambda d: _notes(d, "A_III_1"))  # fmt: skip
+    _if(doc, "notes.A_III_2_1 or notes.A_III_2_2", _part_a_iii_2)
+    _if(doc, "notes.A_III_3 or act.gcn_ket_qua_nhiem_vu.count",
+        lambda d: _heading(d, H2("Hoạt động thông tin khoa học và công nghệ"), "bi"),
+        lambda d: _with_figures(
+            d,
+            "A_III_3",
+            "- Đã cấp {{ act.gcn_ket_qua_nhiem_vu.count }} Giấy chứng nhận đăng ký kết quả thực hiện nhiệm vụ "
+            "KH&CN theo dịch vụ hành chính công cho các tổ chức liên quan.",
+            condition="act.gcn_ket_qua_nhiem_vu.count",
+        ))  # fmt: skip
+
+
+def _part_a_iii_2(doc) -> None:
+    _heading(doc, H2("Phát triển thị trường khoa học và công nghệ"), "bi")
+    _if(doc, "notes.A_III_2_1", lambda d: _heading(d, H3("Hoạt động hỗ trợ doanh nghiệp, phát triển thị trường "
+                                                          "KH&CN"), "i"), lambda d: _notes(d, "A_III_2_1"))  # fmt: skip
+    _if(doc, "notes.A_III_2_2", lambda d: _heading(d, H3("Hoạt động hỗ trợ khởi nghiệp, đổi mới sáng tạo (ĐMST)"), "i"),
+        lambda d: _notes(d, "A_III_2_2"))  # fmt: skip
 
 
 CONFORMITY = (
@@ -431,27 +494,16 @@ def _calibration_table(doc) -> None:
 
 
 def _part_a_iv_to_vi(doc) -> None:
-    _heading(doc, "IV. Hoạt động tiêu chuẩn đo lường chất lượng")
-    _heading(doc, "1. Công tác quản lý nhà nước về tiêu chuẩn, đo lường, chất lượng", "bi")
+    _heading(doc, H1("Hoạt động tiêu chuẩn đo lường chất lượng"))
+    _heading(doc, H2("Công tác quản lý nhà nước về tiêu chuẩn, đo lường, chất lượng"), "bi")
     _with_figures(doc, "A_IV_1", CONFORMITY)
-    _heading(doc, "2. Công tác dịch vụ tiêu chuẩn, đo lường, chất lượng", "bi")
+    _heading(doc, H2("Công tác dịch vụ tiêu chuẩn, đo lường, chất lượng"), "bi")
     _calibration(doc)
-    _heading(doc, "V. Hoạt động sở hữu trí tuệ, hoạt động sáng kiến")
-    _heading(doc, "1. Tình hình, kết quả quản lý về sở hữu trí tuệ", "bi")
-    _notes(doc, "A_V_1")
-    _heading(doc, "2. Tình hình, kết quả triển khai biện pháp thúc đẩy hoạt động sáng kiến", "bi")
-    _with_figures(
-        doc,
-        "A_V_2",
-        "{% set sk = act.sang_kien %}- Trình Hội đồng sáng kiến tỉnh công nhận {{ sk.count }} sáng kiến cấp tỉnh"
-        "{% if sk.details %}, {{ sk.details_text }}{% endif %}{% if sk.authors %} cho {{ sk.authors }} tác giả"
-        "{% endif %}{% if sk.decisions %} ({{ sk.decisions_text }}){% endif %};",
-        condition="act.sang_kien.count",
-    )
-    _heading(doc, "VI. Hoạt động phát triển ứng dụng năng lượng nguyên tử, an toàn bức xạ và hạt nhân")
-    _heading(doc, "1. Tình hình, kết quả phát triển ứng dụng năng lượng nguyên tử", "bi")
-    _notes(doc, "A_VI_1")
-    _heading(doc, "2. Tình hình, kết quả quản lý về an toàn bức xạ và hạt nhân", "bi")
+    _if(doc, "notes.A_V_1 or notes.A_V_2 or act.sang_kien.count", _part_a_v)
+    _heading(doc, H1("Hoạt động phát triển ứng dụng năng lượng nguyên tử, an toàn bức xạ và hạt nhân"))
+    _if(doc, "notes.A_VI_1", lambda d: _heading(d, H2("Tình hình, kết quả phát triển ứng dụng năng lượng nguyên tử"),
+                                                 "bi"), lambda d: _notes(d, "A_VI_1"))  # fmt: skip
+    _heading(doc, H2("Tình hình, kết quả quản lý về an toàn bức xạ và hạt nhân"), "bi")
     _with_figures(
         doc,
         "A_VI_2",
@@ -466,11 +518,42 @@ def _part_a_iv_to_vi(doc) -> None:
     )
 
 
+def _part_a_v(doc) -> None:
+    _heading(doc, H1("Hoạt động sở hữu trí tuệ, hoạt động sáng kiến"))
+    _if(doc, "notes.A_V_1", lambda d: _heading(d, H2("Tình hình, kết quả quản lý về sở hữu trí tuệ"), "bi"),
+        lambda d: _notes(d, "A_V_1"))  # fmt: skip
+    _if(doc, "notes.A_V_2 or act.sang_kien.count",
+        lambda d: _heading(d, H2("Tình hình, kết quả triển khai biện pháp thúc đẩy hoạt động sáng kiến"), "bi"),
+        lambda d: _with_figures(
+            d,
+            "A_V_2",
+            "{% set sk = act.sang_kien %}- Trình Hội đồng sáng kiến tỉnh công nhận {{ sk.count }} sáng kiến cấp "
+            "tỉnh{% if sk.details %}, {{ sk.details_text }}{% endif %}{% if sk.authors %} cho {{ sk.authors }} "
+            "tác giả{% endif %}{% if sk.decisions %} ({{ sk.decisions_text }}){% endif %};",
+            condition="act.sang_kien.count",
+        ))  # fmt: skip
+
+
+APPROVED = (
+    "- Thực hiện " + "{PLAN_REF}" + "{% if plan.facilities %}: đã tổ chức "
+    '{% if plan.kind == "thanh_tra" %}thanh tra{% else %}kiểm tra{% endif %} tại {{ plan.facilities }} cơ sở'
+    "{% else %}: trong {{ period.phrase }} chưa tiến hành "
+    '{% if plan.kind == "thanh_tra" %}thanh tra{% else %}kiểm tra{% endif %} tại cơ sở{% endif %}.'
+)
+
+
 def _part_a_vii(doc) -> None:
-    _heading(doc, "VII. Công tác thanh tra, kiểm tra trong lĩnh vực KH&CN")
-    _heading(doc, "1. Tóm tắt chương trình, kế hoạch thanh tra, kiểm tra đã được phê duyệt", "bi")
-    _notes(doc, "A_VII_1")
-    _heading(doc, "2. Tình hình, kết quả công tác thanh tra trong lĩnh vực KH&CN", "bi")
+    _heading(doc, H1("Công tác thanh tra, kiểm tra trong lĩnh vực KH&CN"))
+    _heading(doc, H2("Tóm tắt chương trình, kế hoạch thanh tra, kiểm tra đã được phê duyệt"), "bi")
+    _notes(doc, "A_VII_1", "before")
+    _notes(doc, "A_VII_1", "after")
+    _tag(doc, "for plan in inspections.approved")
+    _para(doc, APPROVED.replace("{PLAN_REF}", PLAN_REF))
+    _tag(doc, "endfor")
+    _tag(doc, "if not (notes.A_VII_1 or inspections.approved)")
+    _para(doc, NOTHING + " không có chương trình, kế hoạch thanh tra, kiểm tra mới được phê duyệt.")
+    _tag(doc, "endif")
+    _heading(doc, H2("Tình hình, kết quả công tác thanh tra trong lĩnh vực KH&CN"), "bi")
     _notes(doc, "A_VII_2", "before")
     _tag(doc, "if inspections.thanh_tra")
     _para(doc, "Trong {{ period.phrase }}, " + SO + " đã tiến hành {{ inspections.thanh_tra_count }} cuộc thanh tra "
@@ -485,7 +568,7 @@ def _part_a_vii(doc) -> None:
     _para(doc, "Trong {{ period.phrase }}, " + SO + " không tiến hành thanh tra trong lĩnh vực KH&CN.")
     _tag(doc, "endif")
     _notes(doc, "A_VII_2", "after")
-    _heading(doc, "3. Tình hình, kết quả công tác kiểm tra", "bi")
+    _heading(doc, H2("Tình hình, kết quả công tác kiểm tra"), "bi")
     _notes(doc, "A_VII_3", "before")
     _tag(doc, "for plan in inspections.kiem_tra")
     _para(doc, "Thực hiện " + PLAN_REF + ", " + SO + " đã chỉ đạo {{ org.inspection_unit }} xây dựng kế hoạch và tổ "
@@ -495,7 +578,7 @@ def _part_a_vii(doc) -> None:
     _para(doc, "Trong {{ period.phrase }}, " + SO + " không tổ chức kiểm tra trong lĩnh vực KH&CN.")
     _tag(doc, "endfor")
     _notes(doc, "A_VII_3", "after")
-    _heading(doc, "4. Công tác tiếp công dân, giải quyết khiếu nại, tố cáo", "bi")
+    _heading(doc, H2("Công tác tiếp công dân, giải quyết khiếu nại, tố cáo"), "bi")
     _with_figures(
         doc,
         "A_VII_4",
@@ -509,7 +592,8 @@ def _part_a_vii(doc) -> None:
 
 def _part_b(doc) -> None:
     _heading(doc, "B. PHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM {{ period.next_label|upper }}")
-    _notes(doc, "B")
+    _notes_or(doc, "B", "Tiếp tục triển khai các nhiệm vụ theo chương trình, kế hoạch công tác năm "
+                        "{{ period.plan_year }} và nhiệm vụ khác theo sự chỉ đạo của Bộ KH&CN, UBND tỉnh.")  # fmt: skip
     _para(doc, "{{ org.department_name }} {{ org.locality }} trân trọng báo cáo./.", before=6)
 
 
@@ -519,7 +603,8 @@ def _signature(doc) -> None:
     left, right = _table(doc, [2994, 6290]).rows[0].cells
     _cell_para(left, [("Nơi nhận:", "bi")], align=LEFT, size=12, first=True)
     _tag(left, "for r in org.recipients_copy")
-    _cell_para(left, "- {{ r }}{% if loop.last %}.{% else %};{% endif %}", align=LEFT, size=11)
+    _cell_para(left, [("- {{ r }}", ""), ("{% if loop.last %}{{ org.drafter_initials }}{% endif %}", "s"),
+                      ("{% if loop.last %}.{% else %};{% endif %}", "")], align=LEFT, size=11)  # fmt: skip
     _tag(left, "endfor")
     _tag(right, "if org.signer_authority")
     _cell_para(right, [("{{ org.signer_authority }}", "b")], size=14)

@@ -9,6 +9,7 @@ catalogue degrades to missing clauses instead of failing.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +26,66 @@ from storage.text import strip_xml_forbidden
 BLANK = " " * 6  # the records office writes the number and the day by hand when the report is issued
 
 
+# Emoji and other pictographs: a records office's fonts have no glyphs for them (LibreOffice garbled the
+# letters next to one), so they never reach the official document. With them go the joiners and
+# selectors that build emoji sequences (ZWJ, variation selectors, keycaps, tags, skin tones).
+_PICTOGRAPHS = re.compile(
+    "[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u231A\u231B\u2328\u23CF\u23E9-\u23FA"
+    "\u200D\u20E3\uFE00-\uFE0F\U000E0020-\U000E007F\u3030\u303D\u3297\u3299]"
+)
+
+
+def strip_pictographs(text: str) -> str:
+    """Text without emoji or pictographs, and without the double space one leaves between words."""
+    if not _PICTOGRAPHS.search(text):
+        return text
+    return re.sub(r"  +", " ", _PICTOGRAPHS.sub("", text)).strip()
+
+
+def has_pictographs(text: str) -> bool:
+    return bool(_PICTOGRAPHS.search(text))
+
+
+def _document_safe(text: str) -> str:
+    return strip_pictographs(strip_xml_forbidden(text))
+
+
 def _xml_safe(value: Any) -> Any:
-    """Jinja's finalize hook: every printed value loses XML-forbidden characters, escaped or not."""
+    """Jinja's finalize hook: every printed value loses XML-forbidden characters and pictographs."""
     if isinstance(value, Markup):
-        return Markup(strip_xml_forbidden(str(value)))
+        return Markup(_document_safe(str(value)))
     if isinstance(value, str):
-        return strip_xml_forbidden(value)
+        return _document_safe(value)
     return value
+
+
+class Numbering:
+    """Heading numbers counted as the template prints them, so a section the template leaves out
+    closes the numbering up: `{{ n.h1() }}` -> "I", "II" …; `{{ n.h2() }}` -> "1", "2" …;
+    `{{ n.h3() }}` -> "1.1", "1.2" … Each level restarts under a new heading of the level above."""
+
+    _ROMAN = ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+    def __init__(self) -> None:
+        self._levels = [0, 0, 0]
+
+    def _next(self, depth: int) -> int:
+        self._levels[depth] += 1
+        self._levels[depth + 1 :] = [0] * (len(self._levels) - depth - 1)
+        return self._levels[depth]
+
+    def h1(self) -> str:
+        n, out = self._next(0), ""
+        for value, letters in self._ROMAN:
+            while n >= value:
+                out, n = out + letters, n - value
+        return out
+
+    def h2(self) -> str:
+        return str(self._next(1))
+
+    def h3(self) -> str:
+        return f"{self._levels[1]}.{self._next(2)}"
 
 
 def jinja_environment() -> Environment:
@@ -75,6 +129,7 @@ def report_context(
         "notes": data.notes,
         "org": settings,
         "doc": document_fields(data.period.end, number, issued_on),
+        "n": Numbering(),
     }
 
 

@@ -35,6 +35,7 @@ class ReportSettings:
     department_short: str = "Sở"
     locality: str = ""  # "tỉnh …" as a sentence writes it; default "tỉnh <province>"
     signer_authority: str = ""  # "KT. GIÁM ĐỐC" when a deputy signs; empty when the head signs
+    drafter_initials: str = ""  # raised after the last "Nơi nhận" line: "Lưu: VT, VP" + "Tr"
     calibration_centre: str = "Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng"
     inspection_unit: str = "Chi cục Tiêu chuẩn Đo lường Chất lượng"
     cut_off_day: int = DEFAULT_CUT_OFF_DAY
@@ -68,6 +69,7 @@ _OPTIONAL = (
     "department_short",
     "locality",
     "signer_authority",
+    "drafter_initials",
     "calibration_centre",
     "inspection_unit",
 )

@@ -15,11 +15,21 @@ class CatalogueError(ValueError):
     """A catalogue entry is missing a key or has a value of the wrong type."""
 
 
+PUMP_ASPECTS = ("", "certificate", "seals", "error")
+
+
 @dataclass(frozen=True)
 class Criterion:
     key: str
     label: str  # what the inspector is asked, e.g. "Phương tiện đo còn hiệu lực kiểm định"
     phrase: str  # what the report says when met, e.g. "sử dụng phương tiện đo còn hiệu lực ..."
+    # For kinds with pumps: which pump answer decides this criterion when pumps were checked
+    # ("certificate", "seals" or "error"); the checklist answer counts only when no pump was.
+    pumps: str = ""
+
+    def __post_init__(self) -> None:
+        if self.pumps not in PUMP_ASPECTS:
+            raise ValueError(f"pumps must be one of {', '.join(repr(a) for a in PUMP_ASPECTS)}")
 
 
 @dataclass(frozen=True)
@@ -87,7 +97,7 @@ def _entry(cls, raw: Mapping[str, Any], where: str, **extra):
         raise CatalogueError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
     try:
         return cls(**{k: v for k, v in raw.items() if k in fields}, **extra)
-    except TypeError as exc:
+    except (TypeError, ValueError) as exc:
         raise CatalogueError(f"{where}: {exc}") from None
 
 

@@ -46,6 +46,7 @@ from storage.record_models import (
     PlanRow,
 )
 from storage.text import clean_line, fold, nfc, strip_xml_forbidden
+from storage.visit_merge import merge_colliding_visits
 
 _IN_CHUNK = 900  # ids per IN (...) list: well under SQLite's and asyncpg's parameter limits
 
@@ -74,7 +75,10 @@ def _snapshot(row: Any) -> dict[str, Any]:
     return {attr.key: _jsonable(getattr(row, attr.key)) for attr in inspect(row).mapper.column_attrs}
 
 
-def _audit(session: AsyncSession, action: str, entity: str, row: Any, before: dict | None, meta: RecordMeta):
+def _audit(
+    session: AsyncSession, action: str, entity: str, row: Any, before: dict | None, meta: RecordMeta, **note: Any
+):
+    """An audit entry; `note` adds keys to the "after" side (a merged visit: {"into": the kept visit})."""
     session.add(
         AuditRow(
             at=meta.recorded_at or _utcnow(),
@@ -83,7 +87,7 @@ def _audit(session: AsyncSession, action: str, entity: str, row: Any, before: di
             entity=entity,
             entity_id=str(row.id),
             before=before,
-            after=_snapshot(row),
+            after={**_snapshot(row), **note},
         )
     )
 
@@ -450,6 +454,10 @@ async def search_facilities(
     return [_facility(r) for r in rows]
 
 
+# What storage.visit_merge needs of the row mapping and the audit.
+snapshot, audit, utcnow, visit_of, visit_columns = _snapshot, _audit, _utcnow, _visit, _visit_columns
+
+
 async def merge_facilities(
     session: AsyncSession, duplicate_id: int, survivor_id: int, meta: RecordMeta
 ) -> Facility:
@@ -461,6 +469,8 @@ async def merge_facilities(
         await _facility_row(session, survivor_id),
     )
     before = _snapshot(duplicate)
+    # Both visited on one day under one plan: one visit, not an IntegrityError on the visit index.
+    await merge_colliding_visits(session, duplicate_id, survivor_id, meta)
     await session.execute(
         update(InspectionRow).where(InspectionRow.facility_id == duplicate_id).values(facility_id=survivor_id)
     )

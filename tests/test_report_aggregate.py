@@ -86,10 +86,11 @@ def test_all_compliant_kind_is_one_clause_with_every_phrase():
 
 
 def test_failed_facilities_are_counted_per_criterion_and_named():
-    bad_pump = PumpCheck("CD-7", True, False, 0.6, False)
+    """The checklist says the instruments are certified; a pump's expired certificate decides."""
+    bad_pump = PumpCheck("CD-7", False, False, 0.6, False)
     visits = (
         fuel_visit(1, 1),
-        fuel_visit(2, 2, failed=("pt_do_hieu_luc",), pumps=(bad_pump,)),
+        fuel_visit(2, 2, pumps=(bad_pump,)),
         fuel_visit(3, 3),
         fuel_visit(4, 1),  # a second visit to facility 1 still counts one facility
     )
@@ -103,10 +104,19 @@ def test_failed_facilities_are_counted_per_criterion_and_named():
         ("03/03", "lưu giữ đầy đủ hồ sơ chất lượng"),
     ]
     (failed,) = result.failures
-    assert failed.name == "CHXD 2" and failed.criteria == ("phương tiện đo còn hiệu lực kiểm định",)
+    assert failed.name == "CHXD 2" and failed.criteria == ()  # the pump's line says it, once
     assert [(p.serial, p.seal_broken, p.expired, p.error) for p in failed.pumps] == [
-        ("CD-7", True, False, "+0,60")
+        ("CD-7", True, True, "+0,60")
     ]
+
+
+def test_pumps_in_order_decide_the_criterion_against_a_checklist_that_says_not_met():
+    good_pump = PumpCheck("CD-1", True, True, 0.1, True)
+    visits = (fuel_visit(1, 1, failed=("pt_do_hieu_luc",), pumps=(good_pump,)),)
+    records = PeriodRecords(inspections=visits, plans=(plan(),), facilities={1: Facility(1, "xang_dau", "A")})
+    (result,) = aggregate(records, CAT, PERIOD).inspections.kiem_tra
+    assert result.kinds[0].all_compliant and result.failures == ()
+    assert [c.ratio for c in result.kinds[0].clauses] == ["01/01"]
 
 
 def test_thanh_tra_is_counted_from_its_plans():

@@ -124,6 +124,41 @@ async def test_merging_a_facility_typed_twice_moves_its_visits(db):
         assert [f.id for f in await records.search_facilities(s, "minh anh")] == [keep.id]
 
 
+async def test_merging_two_facilities_visited_the_same_day_under_one_plan_merges_the_visits(db):
+    """The case merge exists for: the station typed twice was visited under both names. No
+    IntegrityError on the one-visit-per-day index: one visit keeps everything, the other is retired."""
+    async with db.unit_of_work() as s:
+        plan = await records.add_plan(s, Plan(0, "01/KH-CCTĐC", D(2023, 1, 2), "Chi cục", "kiểm tra", "kiem_tra"), META)
+        other = await records.add_plan(s, Plan(0, "02/KH-CCTĐC", D(2023, 1, 2), "Chi cục", "kiểm tra", "kiem_tra"), META)
+        keep = await records.add_facility(s, Facility(0, "xang_dau", "CHXD Minh Anh"), META)
+        dup = await records.add_facility(s, Facility(0, "xang_dau", "CHXD Minh Anh (2)"), META)
+        kept = await records.add_inspection(s, InspectionVisit(
+            0, plan.id, keep.id, "xang_dau", D(2023, 1, 3), (STAFF_ID,),
+            (ChecklistAnswer("ghi_nhan", "met"), ChecklistAnswer("ho_so_chat_luong", "met")),
+            (PumpCheck("CD01", True, True, 0.1, True),), photos=("a.jpg",)), META)
+        twin = await records.add_inspection(s, InspectionVisit(
+            0, plan.id, dup.id, "xang_dau", D(2023, 1, 3), (STAFF_ID,),
+            (ChecklistAnswer("ghi_nhan", "not_met", "thiếu nhãn phụ"), ChecklistAnswer("ho_so_chat_luong", "met")),
+            (PumpCheck("CD01", True, True, 0.1, True), PumpCheck("CD02", False, True, 0.6, False)),
+            violations="Thiếu nhãn phụ", action="fine", fine_amount=7_500_000, photos=("b.jpg",)), META)
+        apart = await records.add_inspection(  # another plan: no collision, simply moved
+            s, InspectionVisit(0, other.id, dup.id, "xang_dau", D(2023, 1, 3)), META)
+        await records.merge_facilities(s, dup.id, keep.id, META)
+    async with db.read() as s:
+        merged = await records.get_inspection(s, kept.id)
+        assert merged.facility_id == keep.id and merged.meta.version == 2
+        assert [(a.criterion, a.result, a.note) for a in merged.checklist] == [
+            ("ghi_nhan", "not_met", "thiếu nhãn phụ"), ("ho_so_chat_luong", "met", "")]
+        assert [p.serial for p in merged.pumps] == ["CD01", "CD02"] and not merged.compliant
+        assert (merged.violations, merged.action, merged.fine_amount) == ("Thiếu nhãn phụ", "fine", 7_500_000)
+        assert merged.photos == ("a.jpg", "b.jpg")
+        with pytest.raises(NotFound):
+            await records.get_inspection(s, twin.id)
+        assert (await records.get_inspection(s, apart.id)).facility_id == keep.id
+        audit = (await s.scalars(select(AuditRow).where(AuditRow.action == "merge", AuditRow.entity == "inspection"))).all()
+        assert [(a.entity_id, a.after["into"], a.after["status"]) for a in audit] == [(str(twin.id), kept.id, "deleted")]
+
+
 async def test_inspection_round_trip_keeps_checklist_and_pumps(db):
     visit_in = InspectionVisit(
         0, 0, 0, "xang_dau", D(2023, 1, 4), (STAFF_ID,),

@@ -17,6 +17,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 import storage.record_models  # noqa: F401  (registers the record tables on Base)
+from reports.demo import demo_organisation
 from reports.settings import ReportSettings
 from storage.catalogue import Catalogue, catalogue_from_dict
 from storage.db import Database, open_database
@@ -36,32 +37,7 @@ def catalogue() -> Catalogue:
     return catalogue_from_dict(config()["catalogue"])
 
 
-MODEL_ORGANISATION = {
-    "parent_body": "UBND TỈNH HƯNG YÊN",
-    "department": "SỞ KHOA HỌC VÀ CÔNG NGHỆ",
-    "department_name": "Sở Khoa học và Công nghệ",
-    "department_short": "Sở",
-    "province": "Hưng Yên",
-    "place": "Hưng Yên",
-    "symbol": "BC-SKHCN",
-    "signer_authority": "KT. GIÁM ĐỐC",
-    "signer_title": "PHÓ GIÁM ĐỐC",
-    "signer_name": "Nguyễn Xuân Hải",
-    "recipients_to": ["Bộ Khoa học và Công nghệ", "UBND tỉnh Hưng Yên"],
-    "recipients_copy": [
-        "Vụ phát triển KH&CN địa phương",
-        "Chủ tịch HĐKH&CN tỉnh",
-        "Văn phòng Tỉnh uỷ",
-        "Văn phòng UBND tỉnh",
-        "Ban Tuyên giáo Tỉnh uỷ",
-        "Giám đốc, các Phó Giám đốc Sở",
-        "Các phòng, đơn vị thuộc và trực thuộc Sở",
-        "Cổng TTĐT Sở",
-        "Lưu: VT, VP",
-    ],
-    "calibration_centre": "Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng",
-    "inspection_unit": "Chi cục Tiêu chuẩn Đo lường Chất lượng",
-}
+MODEL_ORGANISATION = demo_organisation()  # the demo's own configuration, reports/demo.toml
 
 OTHER_ORGANISATION = {
     "parent_body": "UBND TỈNH NAM ĐỊNH",
@@ -181,4 +157,7 @@ MODEL_TYPOS = {
     'Hưng Yên" năm': "Hưng Yên” năm",
     "Công TTĐT": "Cổng TTĐT",
     "<http://sancongnghehungyen.vn/>": "http://sancongnghehungyen.vn/",
+    "KT.GIÁM ĐỐC": "KT. GIÁM ĐỐC",  # Nghị định 30/2020 writes "KT. GIÁM ĐỐC"
+    "X- Quang": "X-Quang",
+    "Số PTĐ Loại bỏ": "Số PTĐ loại bỏ",
 }
