@@ -594,13 +594,15 @@ def _part_b(doc) -> None:
     _heading(doc, "B. PHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM {{ period.next_label|upper }}")
     _notes_or(doc, "B", "Tiếp tục triển khai các nhiệm vụ theo chương trình, kế hoạch công tác năm "
                         "{{ period.plan_year }} và nhiệm vụ khác theo sự chỉ đạo của Bộ KH&CN, UBND tỉnh.")  # fmt: skip
-    _para(doc, "{{ org.department_name }} {{ org.locality }} trân trọng báo cáo./.", before=6)
+    _para(doc, "{{ org.department_name }} {{ org.locality }} trân trọng báo cáo./.", before=6, keep=True)
 
 
 def _signature(doc) -> None:
     """ "Nơi nhận" (12 bold italic) and its list (11) beside the signer's title and name (14 bold)."""
-    _para(doc, "", before=0)
-    left, right = _table(doc, [2994, 6290]).rows[0].cells
+    _para(doc, "", before=0, keep=True)  # the closing sentence stays on the signature's page
+    table = _table(doc, [2994, 6290])
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # one page, never split
+    left, right = table.rows[0].cells
     _cell_para(left, [("Nơi nhận:", "bi")], align=LEFT, size=12, first=True)
     _tag(left, "for r in org.recipients_copy")
     _cell_para(left, [("- {{ r }}", ""), ("{% if loop.last %}{{ org.drafter_initials }}{% endif %}", "s"),

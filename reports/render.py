@@ -36,10 +36,11 @@ _PICTOGRAPHS = re.compile(
 
 
 def strip_pictographs(text: str) -> str:
-    """Text without emoji or pictographs, and without the double space one leaves between words."""
+    """Text without emoji or pictographs, and without the spaces one leaves (between words, before a
+    full stop)."""
     if not _PICTOGRAPHS.search(text):
         return text
-    return re.sub(r"  +", " ", _PICTOGRAPHS.sub("", text)).strip()
+    return re.sub(r" +(?=[.,;:!?)])", "", re.sub(r"  +", " ", _PICTOGRAPHS.sub("", text))).strip()
 
 
 def has_pictographs(text: str) -> bool:

@@ -468,3 +468,13 @@ def test_settings_from_the_projects_config(tmp_path):
     assert custom.template == tmp_path / "mine.docx"
     path = render(PeriodRecords(), tmp_path, settings)
     assert "{{" not in all_text(path)
+
+
+def test_the_closing_sentence_stays_with_the_signature(demo_docx):
+    """A signature block never stands alone on the last page: the closing sentence and the spacer keep
+    with it, and its row does not split across pages."""
+    body = blocks(demo_docx)
+    closing = next(i for i, b in enumerate(body) if not isinstance(b, Table) and "trân trọng báo cáo" in b.text)
+    assert isinstance(body[closing + 2], Table) and body[closing + 2] is not None
+    assert body[closing].paragraph_format.keep_with_next and body[closing + 1].paragraph_format.keep_with_next
+    assert "w:cantSplit" in body[closing + 2].rows[0]._tr.xml

@@ -204,7 +204,7 @@ def test_vii_1_names_the_periods_plans_with_visits_when_it_would_say_nothing_els
 
 
 def test_pictographs_never_reach_the_document(tmp_path):
-    note = "Đã kiểm tra 🚀🔥 xong 👍🏽 ✅ gia đình 👨‍👩‍👧 cờ 🇻🇳 ☎️ số 1️⃣."
+    note = "Đã kiểm tra 🚀🔥 xong 👍🏽 ✅ gia đình 👨‍👩‍👧 cờ 🇻🇳 ☎️ số 1️⃣ 👍."
     assert strip_pictographs(note) == "Đã kiểm tra xong gia đình cờ số 1."
     path = _render(PeriodRecords(notes=(Note(1, "2023-01", "A.I", note),)), tmp_path)
     assert "Đã kiểm tra xong gia đình cờ số 1." in paragraphs(path)
