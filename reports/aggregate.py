@@ -432,7 +432,18 @@ def failed_facility(
     )  # fmt: skip
 
 
-_ITEMS = re.compile(r"\s*(?:[;\r\n]|(?<=\.)\s+(?=[A-ZĐ]))\s*")
+def _violation_items(text: str) -> list[str]:
+    """Typed violations as items: one per line or ";", and one per sentence ("… giá. Cột …")."""
+    items: list[str] = []
+    for piece in re.split(r"[;\r\n]+", text):
+        sentences: list[str] = []
+        for sentence in re.split(r"(?<=\.)\s+", piece.strip()):
+            if sentences and not sentence[:1].isupper():  # "3.5 kg", "v.v. …": not a new sentence
+                sentences[-1] += " " + sentence
+            else:
+                sentences.append(sentence)
+        items += sentences
+    return items
 
 
 def violations_text(visits: Iterable[InspectionVisit], pumps: Iterable[PumpFailure], criteria: Iterable[str]) -> str:
@@ -443,7 +454,7 @@ def violations_text(visits: Iterable[InspectionVisit], pumps: Iterable[PumpFailu
     said = {fold(c) for c in criteria}
     items: dict[str, str] = {}
     for v in visits:
-        for item in _ITEMS.split(v.violations):
+        for item in _violation_items(v.violations):
             item = item.strip().rstrip(".;").strip()
             key = fold(item)
             if not item or key in said or any(s in _compact(item) for s in serials):

@@ -189,3 +189,17 @@ def test_an_empty_month_is_all_zeros():
     assert data.calibration.rows == () and not data.calibration.verified
     assert data.inspections.kiem_tra == data.inspections.thanh_tra == () and not data.licences.total
     assert not any(f.count for f in data.activities.values())
+
+
+def test_violations_are_written_once_each_in_sentence_case():
+    from reports.aggregate import PumpFailure, violations_text
+
+    visits = (
+        InspectionVisit(1, 1, 1, "xang_dau", D(2023, 1, 5), violations="Không niêm yết giá. Ống dẫn hở\nCột CD-02 sai số lớn"),
+        InspectionVisit(2, 1, 1, "xang_dau", D(2023, 1, 6),
+                        violations="không niêm yết giá; Ghi nhãn đúng quy định; cân 3.5 kg. sai lệch"),
+    )  # fmt: skip
+    pumps = (PumpFailure("CD02", False, False, "+0,60"),)
+    assert violations_text(visits, pumps, ("ghi nhãn đúng quy định",)) == (
+        "không niêm yết giá; ống dẫn hở; cân 3.5 kg. sai lệch"
+    )
