@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from reports.files import write_atomically
+from reports.sections import SECTIONS
 from storage.catalogue import Catalogue
 from storage.domain import PeriodRecords
 from storage.text import strip_xml_forbidden
@@ -25,6 +26,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "DD/MM/YYYY"
 
 Column = tuple[str, Callable[[Any], Any]]  # header, value of one record
+
+# What a person reads for the keys records store: never "pt_do_hieu_luc", "record" or "cap_moi".
+ACTION_LABELS = {"none": "Không xử lý", "reminder": "Nhắc nhở", "record": "Lập biên bản vi phạm", "fine": "Phạt tiền"}
+LICENCE_ACTIONS = {"cap_moi": "Cấp mới", "gia_han": "Gia hạn", "sua_doi": "Sửa đổi, bổ sung", "cap_lai": "Cấp lại"}
+SECTION_TITLES = dict(SECTIONS)
 
 
 def _label(items: Iterable[Any]) -> Callable[[str], str]:
@@ -38,9 +44,26 @@ def _sheets(records: PeriodRecords, catalogue: Catalogue) -> list[tuple[str, Seq
     lkind, akind = _label(catalogue.licence_kinds), _label(catalogue.activity_kinds)
     plans = {p.id: p.number for p in records.plans}
     facility = {f.id: f for f in records.facilities.values()}
+    criteria = {(k.key, c.key): c.label for k in catalogue.facility_kinds for c in k.criteria}
 
     def name_of(v):
         return facility[v.facility_id].name if v.facility_id in facility else ""
+
+    def failed(v) -> str:
+        return "; ".join(
+            criteria.get((v.facility_kind, a.criterion), a.criterion) + (f" ({a.note})" if a.note else "")
+            for a in v.checklist
+            if a.result == "not_met"
+        )
+
+    def pumps(v) -> str:
+        return "; ".join(
+            f"{p.serial or '?'} {p.error_percent:+.2f}%".replace(".", ",")
+            + ("" if p.certificate_valid else ", hết hạn kiểm định")
+            + ("" if p.seals_intact else ", mất niêm phong")
+            + ("" if p.within_limit else ", vượt giới hạn")
+            for p in v.pumps
+        )
 
     return [
         ("Kiểm định PTĐ", records.calibration_batches, [
@@ -53,16 +76,17 @@ def _sheets(records: PeriodRecords, catalogue: Catalogue) -> list[tuple[str, Seq
             ("Cơ sở", name_of), ("Loại cơ sở", lambda v: fkind(v.facility_kind)),
             ("Mã số thuế", lambda v: facility[v.facility_id].tax_code if v.facility_id in facility else ""),
             ("Đạt yêu cầu", lambda v: "Đạt" if v.compliant else "Không đạt"),
-            ("Tiêu chí không đạt", lambda v: ", ".join(a.criterion for a in v.checklist if a.result == "not_met")),
-            ("Số cột đo kiểm tra", lambda v: len(v.pumps)), ("Vi phạm", lambda v: v.violations),
-            ("Xử lý", lambda v: v.action), ("Tiền phạt (đồng)", lambda v: v.fine_amount),
+            ("Tiêu chí không đạt", failed), ("Số cột đo kiểm tra", lambda v: len(v.pumps)), ("Cột đo", pumps),
+            ("Vi phạm", lambda v: v.violations), ("Xử lý", lambda v: ACTION_LABELS.get(v.action, v.action)),
+            ("Tiền phạt (đồng)", lambda v: v.fine_amount),
+            ("Ảnh", lambda v: ", ".join(Path(p).name for p in v.photos)),
         ]),
         ("Kế hoạch KT-TT", records.plans, [
             ("Số, ký hiệu", lambda p: p.number), ("Ngày", lambda p: p.plan_date), ("Cơ quan ban hành", lambda p: p.issuer),
             ("Trích yếu", lambda p: p.subject), ("Loại", lambda p: "Thanh tra" if p.kind == "thanh_tra" else "Kiểm tra"),
         ]),
         ("Giấy phép, chứng chỉ", records.licences, [
-            ("Ngày cấp", lambda x: x.issue_date), ("Loại", lambda x: lkind(x.kind)), ("Hình thức", lambda x: x.action),
+            ("Ngày cấp", lambda x: x.issue_date), ("Loại", lambda x: lkind(x.kind)), ("Hình thức", lambda x: LICENCE_ACTIONS.get(x.action, x.action)),
             ("Số", lambda x: x.number), ("Tổ chức, cá nhân", lambda x: x.holder), ("Cơ sở", lambda x: x.facility),
             ("Hết hạn", lambda x: x.expiry_date),
         ]),
@@ -71,7 +95,8 @@ def _sheets(records: PeriodRecords, catalogue: Catalogue) -> list[tuple[str, Seq
             ("Chi tiết", lambda a: a.detail), ("Số tác giả", lambda a: a.authors), ("Quyết định", lambda a: a.decision),
         ]),
         ("Ghi chú", records.notes, [
-            ("Mục", lambda n: n.section), ("Thứ tự", lambda n: n.position), ("Nội dung", lambda n: n.text),
+            ("Mục", lambda n: f"{n.section} {SECTION_TITLES[n.section]}" if n.section in SECTION_TITLES else n.section),
+            ("Thứ tự", lambda n: n.position), ("Nội dung", lambda n: n.text),
         ]),
     ]  # fmt: skip
 

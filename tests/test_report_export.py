@@ -71,3 +71,30 @@ def test_generate_export_of_the_demo_month(tmp_path):
     assert wb["Kiểm định PTĐ"].max_row == 1 + 10 and wb["Kiểm tra cơ sở"].max_row == 1 + 13
     assert sum(row[2].value for row in wb["Kiểm định PTĐ"].iter_rows(min_row=2)) == 781
     assert wb["Giấy phép, chứng chỉ"].max_row == 1 + 7 and set(result.timings) == {"load", "write"}
+
+
+def test_labels_not_keys_and_photos_by_file_name(tmp_path):
+    from storage.domain import ChecklistAnswer, Facility, InspectionVisit, Plan, PumpCheck
+
+    visit = InspectionVisit(
+        1, 1, 1, "xang_dau", D(2023, 1, 5), (1,),
+        (ChecklistAnswer("pt_do_hieu_luc", "not_met", "tem hết hạn"), ChecklistAnswer("ghi_nhan", "met")),
+        (PumpCheck("CD02", False, True, 0.6, False),), "", "Không niêm yết giá", "record", 0,
+        ("/data/photos/2023/01/ab12.jpg", "/data/photos/2023/01/cd34.jpg"),
+    )  # fmt: skip
+    records = PeriodRecords(
+        inspections=(visit,), plans=(Plan(1, "05/KH", D(2023, 1, 2), "Chi cục", "kiểm tra", "kiem_tra"),),
+        facilities={1: Facility(1, "xang_dau", "CHXD A")},
+        licences=(Licence(1, "xquang_y_te", "cap_moi", "1", "PK", "PK", D(2023, 1, 3)),),
+        notes=(Note(1, "2023-01", "A.VII.1", "Ghi chú"),),
+    )  # fmt: skip
+    wb = load_workbook(export_period(records, CAT, tmp_path / "x.xlsx"))
+    ws = wb["Kiểm tra cơ sở"]
+    row = {h.value: c.value for h, c in zip(ws[1], ws[2], strict=True)}
+    assert row["Tiêu chí không đạt"] == "Phương tiện đo còn hiệu lực kiểm định (tem hết hạn)"
+    assert row["Xử lý"] == "Lập biên bản vi phạm" and row["Ảnh"] == "ab12.jpg, cd34.jpg"
+    assert row["Cột đo"] == "CD02 +0,60%, hết hạn kiểm định, vượt giới hạn"
+    assert wb["Giấy phép, chứng chỉ"]["C2"].value == "Cấp mới"
+    assert wb["Ghi chú"]["A2"].value == "A.VII.1 Chương trình, kế hoạch thanh tra, kiểm tra"
+    keys = {"pt_do_hieu_luc", "record", "cap_moi", "xang_dau"}
+    assert not [c.value for s in wb for r in s.iter_rows() for c in r if c.value in keys]
