@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+import texts
 from reports.files import write_atomically
 from reports.sections import SECTIONS
 from storage.catalogue import Catalogue
@@ -28,8 +29,8 @@ DATE_FORMAT = "DD/MM/YYYY"
 Column = tuple[str, Callable[[Any], Any]]  # header, value of one record
 
 # What a person reads for the keys records store: never "pt_do_hieu_luc", "record" or "cap_moi".
-ACTION_LABELS = {"none": "Không xử lý", "reminder": "Nhắc nhở", "record": "Lập biên bản vi phạm", "fine": "Phạt tiền"}
-LICENCE_ACTIONS = {"cap_moi": "Cấp mới", "gia_han": "Gia hạn", "sua_doi": "Sửa đổi, bổ sung", "cap_lai": "Cấp lại"}
+ACTION_LABELS = dict(texts.inspection.ACTIONS)
+LICENCE_ACTIONS = dict(texts.capture.LIC_ACTIONS)
 SECTION_TITLES = dict(SECTIONS)
 
 

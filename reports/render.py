@@ -17,6 +17,7 @@ from docxtpl import DocxTemplate
 from jinja2 import ChainableUndefined, Environment
 from markupsafe import Markup
 
+import texts
 from reports.aggregate import MonthlyReportData
 from reports.files import write_atomically
 from reports.periods import day_word, month_word
@@ -138,7 +139,7 @@ def set_properties(document: Any, data: MonthlyReportData, settings: ReportSetti
     """The file's core properties name the department and the time the report was made."""
     author = f"{settings.department_name} {settings.locality}".strip()
     props = document.core_properties
-    props.title = f"Báo cáo kết quả hoạt động quản lý nhà nước về khoa học và công nghệ - {data.period.label}"
+    props.title = texts.report.document_title(data.period.label)
     props.subject = data.period.line
     props.author = props.last_modified_by = author
     props.comments = ""

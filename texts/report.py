@@ -28,6 +28,11 @@ class Period(Protocol):
 
 # --- commands in /help and Telegram's menu ------------------------------------------------------
 
+def document_title(period_label: str) -> str:
+    """The .docx file's title property."""
+    return f"Báo cáo kết quả hoạt động quản lý nhà nước về khoa học và công nghệ - {period_label}"
+
+
 REPORT_COMMAND = "báo cáo tháng (.docx); /baocao MM/YYYY cho kỳ khác"
 EXPORT_COMMAND = "dữ liệu của kỳ báo cáo (.xlsx); /xuat MM/YYYY cho kỳ khác"
 NOTES_COMMAND = "ghi chú cho các mục của báo cáo; /ghichu xem để xem tất cả"
