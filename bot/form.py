@@ -69,6 +69,11 @@ class Question:
     default: DefaultFn | None = None
     max_length: int = 500  # text: 500 for names, 2000 for notes
     multiline: bool = False  # text: keep paragraphs (notes)
+    # The answer known without asking (the one open plan, the facility's remembered location): taken
+    # as given, shown in the review and editable there; None: ask.
+    auto: DefaultFn | None = None
+    # Said with the next question once the answer is taken ("CD02: +0,6 % — vượt giới hạn ±0,45 %").
+    echo: Callable[[Any, Answers], str | None] | None = None
 
     def __post_init__(self) -> None:
         _check_key(self.key)

@@ -30,6 +30,7 @@ from handlers import capture, facilities
 from storage import facilities_store, people, records
 from storage.catalogue import Catalogue, FacilityKind
 from storage.domain import ChecklistAnswer, Facility, InspectionVisit, PumpCheck, RecordMeta
+from storage.text import fold
 
 FLOW_NAME = "inspection"
 # Drafts saved under the former Zalo/console twin of the form (until it was merged into one): they go
@@ -59,8 +60,25 @@ def _id(key: str) -> int:
     return int(re.sub(r"\D", "", key.split("/")[0]))
 
 
-def parse_pump_list(text: str) -> list[tuple[str, Decimal]]:
-    """ "CD01 -0,2; CD02 +0,1" → [("CD01", -0.2), ("CD02", 0.1)]; the serial may be left out."""
+_PUMP = re.compile(r"(?:(.*?\S)[\s:=]+)?([+\-−–]?\s?\d+(?:[.,]\d+)?)\s*%?(?:\s+([^\d+\-−–\s].*))?")
+_EXPIRED = ("het han", "het hieu luc", "qua han", "hh")  # folded: "hết hạn", "hết hiệu lực", "quá hạn"
+_SEALS = ("niem phong", "kep chi", "np")  # "mất niêm phong", "đứt kẹp chì"
+
+
+def _pump_flags(text: str) -> tuple[bool, bool] | None:
+    """ "hết hạn" / "mất niêm phong" after a pump's error → (certificate valid, seals intact); None
+    when the words are neither."""
+    words = fold(text)
+    expired = any(re.search(rf"\b{w}\b", words) for w in _EXPIRED)
+    broken = any(re.search(rf"\b{w}\b", words) for w in _SEALS)
+    if not (expired or broken) or re.sub(r"\b(mat|dut|bi|va|,|het|han|hieu|luc|qua|niem|phong|kep|chi|hh|np)\b|[,;.]", "", words).strip():
+        return None
+    return not expired, not broken
+
+
+def parse_pump_list(text: str) -> list[tuple[str, Decimal, bool, bool]]:
+    """ "CD01 -0,2; CD02 +0,6 hết hạn" → [("CD01", -0.2, True, True), ("CD02", 0.6, False, True)]: the
+    one format of both branches; the serial may be left out, "hết hạn" / "mất niêm phong" follow."""
     items = [item.strip() for item in re.split(r"[;\n]+", text) if item.strip()]
     if not items:
         raise ParseError(texts.inspection.PUMPS_EMPTY)
@@ -68,8 +86,9 @@ def parse_pump_list(text: str) -> list[tuple[str, Decimal]]:
         raise ParseError(texts.inspection.PUMPS_TOO_MANY.format(limit=MAX_PUMPS))
     pumps = []
     for position, item in enumerate(items, start=1):
-        match = re.fullmatch(r"(?:(.*?\S)[\s:=]+)?([+\-−–]?\s?\d+(?:[.,]\d+)?)\s*%?", item)
-        if match is None:
+        match = _PUMP.fullmatch(item)
+        flags = _pump_flags(match[3]) if match and match[3] else (True, True)
+        if match is None or flags is None:
             raise ParseError(texts.inspection.pump_serial_bad(position, item))
         try:
             error = parse_decimal(match[2].replace(" ", ""))
@@ -77,7 +96,7 @@ def parse_pump_list(text: str) -> list[tuple[str, Decimal]]:
             raise ParseError(texts.inspection.pump_serial_bad(position, item)) from None
         if abs(error) > ERROR_RANGE:
             raise ParseError(texts.inspection.PUMP_ERROR_RANGE)
-        pumps.append(((match[1] or "")[:50], error))
+        pumps.append(((match[1] or "")[:50], error, *flags))
     return pumps
 
 
@@ -129,16 +148,24 @@ class Inspection:
         ]
 
     def pumps(self, answers) -> list[PumpCheck]:
-        if not self.has_pumps(answers):
+        """The pumps typed on one line ("CD01 -0,2; CD02 +0,6 hết hạn"), whatever the checklist said."""
+        if not self.has_pumps(answers) or not answers.get("pumps_quick"):
             return []
-        if _all_ok(answers):
-            listed = parse_pump_list(answers["pumps_quick"]) if answers.get("pumps_quick") else []
-            return [self._pump(serial, True, True, error) for serial, error in listed]
         return [
-            self._pump(p.get("serial") or "", p["certificate"], p["seals"], p["error"])
-            for p in answers.get("pumps", [])
-            if {"certificate", "seals", "error"} <= p.keys()
+            self._pump(serial, certificate, seals, error)
+            for serial, error, certificate, seals in parse_pump_list(answers["pumps_quick"])
         ]
+
+    def pumps_said(self, value: str, _answers) -> str | None:
+        """Said as soon as the line is typed: the pumps out of tolerance, expired or unsealed."""
+        checks = [self._pump(serial, cert, seals, error) for serial, error, cert, seals in parse_pump_list(value)]
+        lines = [
+            texts.inspection.pump_line(i, p.serial, Decimal(str(p.error_percent)), p.within_limit,
+                                       p.certificate_valid, p.seals_intact, self.limit)
+            for i, p in enumerate(checks, start=1)
+            if not (p.within_limit and p.certificate_valid and p.seals_intact)
+        ]  # fmt: skip
+        return "\n".join([texts.inspection.PUMPS_OUT, *lines]) if lines else None
 
     def _pump(self, serial: str, certificate: bool, seals: bool, error: Decimal) -> PumpCheck:
         return PumpCheck(serial, certificate, seals, float(error), abs(Decimal(str(error))) <= self.limit)
@@ -153,6 +180,21 @@ class Inspection:
     async def plan_choices(self, ctx: FlowContext, _answers) -> list[Choice]:
         plans = await records.list_plans(ctx.session, open_only=True)
         return [Choice(f"p{p.id}", texts.inspection.plan_label(p.number, p.plan_date, p.subject)) for p in plans]
+
+    async def only_plan(self, ctx: FlowContext, answers) -> str | None:
+        """One open plan: no need to ask which."""
+        choices = await self.plan_choices(ctx, answers)
+        return choices[0].key if len(choices) == 1 else None
+
+    async def known_location(self, ctx: FlowContext, answers) -> Location | None:
+        """The picked facility's remembered position: no need to ask where it is."""
+        parsed = facilities.parse_facility_key(answers.get("facility", ""))
+        if parsed is None:
+            return None
+        facility = await records.get_facility(ctx.session, parsed[0])
+        if facility.latitude is None or facility.longitude is None:
+            return None
+        return Location(facility.latitude, facility.longitude)
 
     def kind_choices(self) -> list[Choice]:
         return [Choice(k.key, facilities.kind_label(k)) for k in self.catalogue.facility_kinds]
@@ -198,7 +240,8 @@ class Inspection:
     def questions(self) -> list[Question | RepeatGroup]:
         new = _new_facility
         items: list[Question | RepeatGroup] = [
-            Question("plan", "choice", texts.inspection.ASK_PLAN, label=texts.inspection.LABEL_PLAN, choices=self.plan_choices),
+            Question("plan", "choice", texts.inspection.ASK_PLAN, label=texts.inspection.LABEL_PLAN,
+                     choices=self.plan_choices, auto=self.only_plan),
             capture.date_question(self.services, prompt=texts.inspection.ASK_DATE, key="visit_date", label=texts.inspection.LABEL_DATE),
             Question("kind", "choice", texts.inspection.ASK_KIND, label=texts.inspection.LABEL_KIND, choices=self.kind_choices()),
             Question("query", "text", texts.inspection.ASK_QUERY, label=texts.inspection.LABEL_QUERY, max_length=100,
@@ -221,28 +264,16 @@ class Inspection:
                 label=texts.inspection.GROUP_INSPECTORS,
             ),
             # a position (shared or typed) or an address; "gps" kept so stored drafts read back
-            Question("gps", "location", texts.inspection.ASK_GPS, label=texts.inspection.LABEL_GPS, optional=True),
+            Question("gps", "location", texts.inspection.ASK_GPS, label=texts.inspection.LABEL_GPS, optional=True,
+                     auto=self.known_location),
         ]
         for kind in self.catalogue.facility_kinds:
             items += self._checklist_questions(kind)
         items += [
-            Question("pumps_quick", "text", texts.inspection.ASK_PUMPS_QUICK, label=texts.inspection.LABEL_PUMPS_QUICK, max_length=1000,
-                     when=lambda a: self.has_pumps(a) and _all_ok(a) is True, validate=_check_pump_list),
-            RepeatGroup(
-                "pumps",
-                [
-                    Question("serial", "text", texts.inspection.ASK_PUMP_SERIAL, label=texts.inspection.LABEL_PUMP_SERIAL, max_length=50),
-                    Question("certificate", "yesno", texts.inspection.ASK_PUMP_CERT, label=texts.inspection.LABEL_PUMP_CERT),
-                    Question("seals", "yesno", texts.inspection.ASK_PUMP_SEALS, label=texts.inspection.LABEL_PUMP_SEALS),
-                    Question("error", "decimal", texts.inspection.pump_error_prompt(self.limit), label=texts.inspection.LABEL_PUMP_ERROR,
-                             validate=_check_error),
-                ],
-                ask_more_prompt=texts.inspection.ASK_MORE_PUMPS,
-                min_items=1,
-                max_items=MAX_PUMPS,
-                label=texts.inspection.GROUP_PUMPS,
-                when=lambda a: self.has_pumps(a) and _all_ok(a) is False,
-            ),
+            Question("pumps_quick", "text", texts.inspection.ASK_PUMPS_QUICK,
+                     label=texts.inspection.LABEL_PUMPS_QUICK, max_length=1000,
+                     when=lambda a: self.has_pumps(a) and _all_ok(a) is not None, validate=_check_pump_list,
+                     echo=self.pumps_said),
             Question("action", "choice", texts.inspection.ASK_ACTION, label=texts.inspection.LABEL_ACTION,
                      choices=tuple(Choice(k, label) for k, label in texts.inspection.ACTIONS)),
             Question("fine_amount", "integer", texts.inspection.ASK_FINE, label=texts.inspection.LABEL_FINE,
@@ -401,7 +432,8 @@ class Inspection:
         meta = RecordMeta(ctx.staff.id, ctx.incoming.channel, ctx.incoming.event_key, ctx.now)
         where = answers.get("gps")
         location = where if isinstance(where, Location) else None
-        if location is not None:  # kept with the facility, never as a trace of the person
+        moved = location is not None and (location.latitude, location.longitude) != (facility.latitude, facility.longitude)
+        if moved:  # kept with the facility, never as a trace of the person
             facility = await records.update_facility(
                 ctx.session,
                 Facility(facility.id, facility.kind, facility.name, facility.tax_code, facility.address,

@@ -50,8 +50,10 @@ ASK_NOTE = "Ghi chú cho tiêu chí không đạt (vi phạm cụ thể)? Gõ �
 LABEL_NOTE = "Ghi chú"
 ASK_PUMPS_QUICK = (
     "Cột đo: gõ số hiệu và sai số (%) của từng cột, các cột cách nhau bằng dấu chấm phẩy, "
-    "ví dụ: CD01 -0,2; CD02 +0,1"
+    "ví dụ: CD01 -0,2; CD02 +0,1\n"
+    "Cột hết hạn kiểm định hoặc mất niêm phong: thêm “hết hạn” hoặc “mất niêm phong”, ví dụ: CD03 +0,1 hết hạn"
 )
+PUMPS_OUT = "⚠ Cột đo không đạt:"
 LABEL_PUMPS_QUICK = "Cột đo"
 GROUP_PUMPS = "Cột đo"
 ASK_PUMP_SERIAL = "Số hiệu (số máy) của cột đo?"
@@ -106,7 +108,8 @@ def pump_error_prompt(limit: Decimal) -> str:
 def pump_serial_bad(position: int, item: str) -> str:
     return (
         f"Cột thứ {position} (“{item}”): không đọc được sai số. "
-        "Gõ mỗi cột: số hiệu rồi sai số, cách nhau bằng dấu chấm phẩy, ví dụ: CD01 -0,2; CD02 0,1"
+        "Gõ mỗi cột: số hiệu rồi sai số, cách nhau bằng dấu chấm phẩy, ví dụ: CD01 -0,2; CD02 0,1 "
+        "(thêm “hết hạn” hoặc “mất niêm phong” nếu có)"
     )
 
 
