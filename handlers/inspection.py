@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import texts
@@ -38,7 +39,6 @@ FLOW_NAME = "inspection"
 OLD_FLOW_NAMES = ("inspection_text",)
 ERROR_RANGE = Decimal(100)
 MAX_PUMPS = 30
-RESULTS = (Choice("met", texts.inspection.MET), Choice("not_met", texts.inspection.NOT_MET), Choice("na", texts.inspection.NOT_APPLICABLE))
 
 
 # --- answers read back ----------------------------------------------------------------------------
@@ -100,6 +100,31 @@ def parse_pump_list(text: str) -> list[tuple[str, Decimal, bool, bool]]:
     return pumps
 
 
+_NOT_APPLICABLE = re.compile(r"\b(?:ka|kad|khong ap dung|k/a|n/a)\b")
+
+
+def _failed_numbers(text: str | None) -> tuple[set[int], set[int]]:
+    """ "2 3" → ({2, 3}, set()); "2 ka 1" → ({2}, {1}): criteria not met, then after "ka" (không áp
+    dụng) those that do not apply. Numbers only; see _check_failed for what is refused."""
+    if not text:
+        return set(), set()
+    folded = fold(text)
+    parts = _NOT_APPLICABLE.split(folded, maxsplit=1)
+    met_part, na_part = parts[0], parts[1] if len(parts) > 1 else ""
+    return {int(n) for n in re.findall(r"\d+", met_part)}, {int(n) for n in re.findall(r"\d+", na_part)}
+
+
+def _check_failed(text: str, _answers=None, *, count: int) -> str | None:
+    folded = _NOT_APPLICABLE.sub(" ", fold(text))
+    if re.sub(r"[\d\s,;.]", "", folded):
+        return texts.inspection.failed_numbers_bad(count)
+    failed, not_applicable = _failed_numbers(text)
+    numbers = failed | not_applicable
+    if not numbers or any(not 1 <= n <= count for n in numbers) or failed & not_applicable:
+        return texts.inspection.failed_numbers_bad(count)
+    return None
+
+
 def _check_pump_list(value: str, _answers) -> str | None:
     try:
         parse_pump_list(value)
@@ -141,10 +166,14 @@ class Inspection:
             return []
         if _all_ok(answers):
             return [ChecklistAnswer(c.key, "met") for c in kind.criteria]
+        if f"f_{kind.key}" not in answers:
+            return []
+        failed, not_applicable = _failed_numbers(answers[f"f_{kind.key}"])
         return [
-            ChecklistAnswer(c.key, answers[f"c_{kind.key}_{c.key}"], answers.get(f"n_{kind.key}_{c.key}") or "")
-            for c in kind.criteria
-            if f"c_{kind.key}_{c.key}" in answers
+            ChecklistAnswer(c.key, "not_met", answers.get(f"n_{kind.key}_{c.key}") or "")
+            if i in failed
+            else ChecklistAnswer(c.key, "na" if i in not_applicable else "met")
+            for i, c in enumerate(kind.criteria, start=1)
         ]
 
     def pumps(self, answers) -> list[PumpCheck]:
@@ -294,21 +323,21 @@ class Inspection:
         labels = [c.label for c in kind.criteria]
         items = [
             Question(f"ok_{kind.key}", "yesno", texts.inspection.all_ok_prompt(labels, kind.has_pumps, self.limit),
-                     label=texts.inspection.LABEL_ALL_OK, when=this_kind)
+                     label=texts.inspection.LABEL_ALL_OK, when=this_kind),
+            Question(f"f_{kind.key}", "text", texts.inspection.which_failed_prompt(labels),
+                     label=texts.inspection.LABEL_FAILED, max_length=200, when=one_by_one,
+                     validate=partial(_check_failed, count=len(labels))),
         ]
-        for criterion in kind.criteria:
-            result_key = f"c_{kind.key}_{criterion.key}"
+        for number, criterion in enumerate(kind.criteria, start=1):
 
-            def not_met(answers, result_key=result_key) -> bool:
-                return one_by_one(answers) and answers.get(result_key) == "not_met"
+            def not_met(answers, number=number) -> bool:
+                return one_by_one(answers) and number in _failed_numbers(answers.get(f"f_{kind.key}"))[0]
 
-            items += [
-                Question(result_key, "choice", texts.inspection.criterion_prompt(criterion.label), label=criterion.label,
-                         choices=RESULTS, when=one_by_one),
-                Question(f"n_{kind.key}_{criterion.key}", "text", texts.inspection.ASK_NOTE,
+            items.append(
+                Question(f"n_{kind.key}_{criterion.key}", "text", texts.inspection.note_prompt(criterion.label),
                          label=f"{texts.inspection.LABEL_NOTE} ({criterion.label})", optional=True, max_length=1000,
                          when=not_met),
-            ]
+            )
         return items
 
     def flow(self) -> Flow:

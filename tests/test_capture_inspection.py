@@ -185,12 +185,14 @@ async def test_non_compliant_electrical_shop_new_facility_found_again_unaccented
     assert picked == texts.inspection.ASK_NEW_NAME + "\n(“quay lại” · “hủy”)"
     await chat.many("Điện máy Hoàng Gia", "0109876543-001", "Số 5 đường Nguyễn Văn Linh, phường Hiến Nam")
     await chat.many("không", "bỏ qua")
-    each = await chat.say("không")
-    assert each.startswith("Lưu giữ đủ hồ sơ chất lượng?") and "1. Đạt\n2. Không đạt\n3. Không áp dụng" in each
-    note = await chat.say("1")
-    assert note.startswith("Ghi nhãn, gắn tem CR đúng quy định?")
+    which = await chat.say("không")  # the failed criteria in one answer, by their numbers
+    assert which.startswith(
+        "Tiêu chí nào không đạt? Gõ số, ví dụ “2 3”:\n1. Lưu giữ đủ hồ sơ chất lượng\n"
+        "2. Ghi nhãn, gắn tem CR đúng quy định\n"
+    )
+    assert (await chat.say("3")).startswith(texts.inspection.failed_numbers_bad(2))
     note = await chat.say("2")
-    assert note.startswith(texts.inspection.ASK_NOTE)
+    assert note.startswith(texts.inspection.note_prompt("Ghi nhãn, gắn tem CR đúng quy định"))
     await chat.say("3 ổ cắm không có tem CR")
     fine = await chat.say("4")
     assert fine.startswith(texts.inspection.ASK_FINE)
@@ -250,7 +252,7 @@ async def test_pumps_on_one_line_when_not_all_met_and_out_of_tolerance_said_at_o
     app, sender, _ = field
     chat = Chat(app, sender, "an")
     await chat.many(*COMPLIANT[:8], "không")
-    asked = await chat.many("1", "1", "1")  # the three criteria: đạt
+    asked = await chat.say("ka 2")  # nothing failed; quality records do not apply
     assert asked.startswith(texts.inspection.ASK_PUMPS_QUICK)
     wrong = await chat.say("CD01 -0,5 mất; CD02 0,3")
     assert wrong.startswith(texts.inspection.pump_serial_bad(1, "CD01 -0,5 mất"))
@@ -267,6 +269,9 @@ async def test_pumps_on_one_line_when_not_all_met_and_out_of_tolerance_said_at_o
     [visit] = await visits(app)
     assert [(p.serial, p.certificate_valid, p.seals_intact, p.within_limit) for p in visit.pumps] == [
         ("CD01", True, False, False), ("CD02", True, True, True), ("CD03", False, True, True)
+    ]
+    assert [(a.criterion, a.result) for a in visit.checklist] == [
+        ("pt_do_hieu_luc", "met"), ("ho_so_chat_luong", "na"), ("ghi_nhan", "met")
     ]
     assert not visit.compliant and visit.action == "reminder"
 

@@ -101,6 +101,24 @@ def criterion_prompt(label: str) -> str:
     return f"{label}?"
 
 
+LABEL_FAILED = "Tiêu chí không đạt"
+
+
+def which_failed_prompt(criteria: list[str]) -> str:
+    lines = ["Tiêu chí nào không đạt? Gõ số, ví dụ “2 3”:"]
+    lines += [f"{i}. {label}" for i, label in enumerate(criteria, start=1)]
+    lines.append("Tiêu chí không áp dụng: gõ thêm “ka” rồi số, ví dụ “2 ka 1”. Các tiêu chí còn lại là đạt.")
+    return "\n".join(lines)
+
+
+def failed_numbers_bad(count: int) -> str:
+    return f"Hãy gõ số của các tiêu chí không đạt, từ 1 đến {count}, ví dụ “2 3” (không áp dụng: “2 ka 1”)."
+
+
+def note_prompt(label: str) -> str:
+    return f"Ghi chú cho “{label}” (vi phạm cụ thể)? Gõ “bỏ qua” nếu không có."
+
+
 def pump_error_prompt(limit: Decimal) -> str:
     return f"Sai số đo được (%), có dấu, ví dụ -0,3 (giới hạn ±{pct(limit)})?"
 
