@@ -28,6 +28,10 @@ LABEL_QUERY = "Tìm cơ sở"
 ASK_FACILITY = "Chọn cơ sở (không thấy thì gõ “quay lại” để tìm bằng chữ khác):"
 LABEL_FACILITY = "Cơ sở"
 NEW_FACILITY = "➕ Thêm cơ sở mới"
+
+
+def no_match_new(query: str) -> str:
+    return f"Không tìm thấy cơ sở nào có tên chứa “{query}” — ➕ thêm cơ sở mới"
 ASK_NEW_NAME = "Tên cơ sở mới (đầy đủ, như trên biển hiệu hoặc giấy đăng ký)?"
 LABEL_NEW_NAME = "Tên cơ sở"
 ASK_NEW_TAX = "Mã số thuế (10 số, hoặc 13 số dạng 0101234567-001)? Không biết thì gõ “bỏ qua”."
