@@ -62,6 +62,7 @@ class Incoming:
 class Choice:
     key: str  # short, stable; used as Telegram callback data (well under 64 bytes)
     label: str
+    aliases: tuple[str, ...] = ()  # other names a typed answer may use ("cân" for "Khối lượng")
 
 
 @dataclass(frozen=True)
