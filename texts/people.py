@@ -38,7 +38,11 @@ def role_names(roles) -> str:
 CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "console"}
 
 HELP_HEADER = "Các lệnh bạn dùng được:"
-HELP_FOOTER = "Đang nhập dở một biểu mẫu: gõ “quay lại” để sửa câu trước, /huy để hủy."
+A_FORM = "một biểu mẫu"
+
+
+def help_footer(title: str) -> str:
+    return f"Bạn đang nhập dở “{title}”: trả lời câu hỏi đang chờ, gõ “quay lại” để sửa câu trước, /huy để hủy."
 NO_FLOW_HINT = "Gõ /help để xem các lệnh bạn dùng được."
 UNKNOWN_COMMAND = "Không có lệnh /{command}. Gõ /help để xem các lệnh bạn dùng được."
 NOT_ALLOWED = "Lệnh /{command} dành cho {roles}; tài khoản của bạn không có quyền này."
