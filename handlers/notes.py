@@ -31,7 +31,7 @@ from reports.periods import Period, period_of
 from reports.sections import SECTION_KEYS, SECTIONS
 from storage import records
 from storage.domain import Conflict, Note, NotFound, RecordMeta
-from storage.text import fold
+from storage.text import fold, has_pictographs
 
 FLOW_NAME = "note"
 PARTS = 20  # messages one note may take; the last one saves it
@@ -289,7 +289,8 @@ async def save(ctx: FlowContext, answers: dict[str, Any]) -> str:
         await records.add_note(
             ctx.session, Note(0, period.key, section, _text(answers), next_position(existing)), meta
         )
-        return texts.report.note_saved(section, period, len(existing) + 1)
+        saved = texts.report.note_saved(section, period, len(existing) + 1)
+        return f"{saved}\n{texts.common.PICTOGRAPHS_DROPPED}" if has_pictographs(_text(answers)) else saved
     try:
         return await _change(ctx.session, answers, period, meta)
     except (NotFound, Conflict):  # changed or deleted by someone else since it was listed

@@ -179,3 +179,4 @@ def photo_too_large(megabytes: int) -> str:
     return f"Ảnh quá lớn (tối đa {megabytes} MB) nên bot không lưu, hãy gửi ảnh nhỏ hơn hoặc chụp lại."
 
 FILE = "Tệp"  # the console shows a document as its path
+PICTOGRAPHS_DROPPED = "ℹ Biểu tượng cảm xúc (emoji) sẽ không được in trong báo cáo."
