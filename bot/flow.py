@@ -75,6 +75,8 @@ async def start(flow: Flow, ctx: FlowContext, args_text: str = "") -> Step:
     notice = ""
     if args_text.strip() and flow.prefill is not None:
         filled = await _resolve(flow.prefill(ctx, args_text))
+        if isinstance(filled, tuple):  # answers and a line to show above the first question
+            filled, notice = filled
         if isinstance(filled, str):
             notice = filled
         else:

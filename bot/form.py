@@ -107,7 +107,8 @@ class RepeatGroup:
 
 SaveFn = Callable[[FlowContext, dict[str, Any]], Awaitable[str]]
 SummarizeFn = Callable[[FlowContext, dict[str, Any]], "str | Awaitable[str]"]
-PrefillFn = Callable[[FlowContext, str], "dict[str, Any] | str | Awaitable[dict[str, Any] | str]"]
+# A shortcut's answers, or a line to show (why not, or a header), or both as (answers, line).
+PrefillFn = Callable[[FlowContext, str], "dict[str, Any] | str | tuple | Awaitable[dict[str, Any] | str | tuple]"]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Any
 
 import texts
 from bot.form import Flow, FlowContext, Question, Suggestion
-from bot.messages import Choice
+from bot.messages import Choice, Reply
 from handlers.capture import MANAGER, closed_periods, period_label
 from reports.periods import Period, PeriodError, parse_period, period_of
 from storage import engine_store, periods_store
@@ -101,3 +101,25 @@ def close_flow() -> Flow:
 async def close_command(unit, staff: Staff, router) -> None:
     """/chotky [MM/YYYY]"""
     await router.start_flow(unit, staff, router.settings.services.flows[CLOSE_NAME], unit.incoming.text)
+
+
+async def reopen_command(unit, staff: Staff, router) -> None:
+    """/mochot MM/YYYY: a manager opens a closed month again (audited), e.g. to correct a record in it."""
+    ctx = router.flow_context(unit, staff)
+    snapshot = closed_periods(ctx.settings)
+    try:
+        period = parse_period(unit.incoming.text.strip(), snapshot.cut_off_day)
+    except PeriodError:
+        unit.reply(Reply(text=texts.capture.REOPEN_BAD_PERIOD))
+        return
+    label = period_label(period)
+    before = await periods_store.closed_by(ctx.session, period.key)
+    if before is None or not await periods_store.reopen_period(ctx.session, period.key):
+        unit.reply(Reply(text=texts.capture.reopen_not_closed(label)))
+        return
+    await engine_store.audit(
+        ctx.session, staff_id=staff.id, action="reopen", entity="period", entity_id=period.key,
+        before={"closed_by": before[0], "closed_at": before[1].isoformat()}, after=None, now=ctx.now,
+    )  # fmt: skip
+    await snapshot.refresh(ctx.session)
+    unit.reply(Reply(text=texts.capture.reopened(label)))

@@ -31,8 +31,8 @@ from bot.engine import Unit
 from bot.form import Flow, FlowContext, Question
 from bot.messages import Choice, Incoming, Reply
 from handlers import activity, calibration, capture, licence, plan
-from reports.periods import Period, period_of
-from storage import engine_store, people, records
+from reports.periods import Period, PeriodError, parse_period, period_of
+from storage import engine_store, people, periods_store, records
 from storage.domain import NotFound, PeriodRecords, Staff
 
 NAME = "mine"
@@ -95,12 +95,16 @@ def shown_periods(today: dt.date, cut_off_day: int, closed: frozenset[str], mana
     return [current, previous] if manager or previous.key not in closed else [current]
 
 
-async def entries(ctx: FlowContext) -> tuple[list[Entry], list[Period]]:
-    """The person's records (everyone's for a manager) in the shown periods, newest first."""
+async def entries(ctx: FlowContext, period: str = "") -> tuple[list[Entry], list[Period]]:
+    """The person's records (everyone's for a manager) in the shown periods — or in `period`
+    ("2022-11", from /cuatoi 11/2022) —, newest first."""
     snapshot = capture.closed_periods(ctx.settings)
     await snapshot.refresh(ctx.session)
     manager = ctx.staff.has(capture.MANAGER)
-    shown = shown_periods(ctx.today, snapshot.cut_off_day, snapshot.keys, manager)
+    if period:
+        shown = [parse_period(period, snapshot.cut_off_day)]
+    else:
+        shown = shown_periods(ctx.today, snapshot.cut_off_day, snapshot.keys, manager)
     loaded = await records.load_period_records(ctx.session, shown[-1].start, shown[0].end)
     names = {s.id: s.name for s in await people.list_staff(ctx.session)} if manager else {}
     found = []
@@ -130,7 +134,7 @@ def _phrase(shown: list[Period]) -> str:
 
 
 async def record_choices(ctx: FlowContext, answers) -> list[Choice]:
-    found, _ = await entries(ctx)
+    found, _ = await entries(ctx, answers.get("period") or "")
     return [Choice(e.key, e.label) for e in found[:MAX_LISTED]]
 
 
@@ -168,6 +172,9 @@ def mine_flow() -> Flow:
     return Flow(
         name=NAME, title=texts.capture.MINE_TITLE, roles=(), command="cuatoi", review=False, save=save,
         questions=[
+            # "" (the current period and the last) unless /cuatoi named one: never asked
+            Question("period", "text", texts.capture.MINE_BAD_PERIOD, label=texts.capture.MINE_PERIOD_LABEL,
+                     optional=True, auto=lambda ctx, answers: ""),
             Question("record", "choice", texts.capture.MINE_PICK, label=texts.capture.MINE_RECORD_LABEL, choices=record_choices),
             Question("action", "choice", texts.capture.MINE_ACTION, label=texts.capture.MINE_ACTION_LABEL, choices=action_choices),
             Question("confirm", "yesno", texts.capture.MINE_CONFIRM_DELETE, label=texts.capture.MINE_DELETE_LABEL, when=deleting),
@@ -179,16 +186,46 @@ def flows(services) -> dict[str, Flow]:
     return {NAME: mine_flow()}
 
 
+async def _named_period(ctx: FlowContext, text: str) -> tuple[str, str]:
+    """/cuatoi MM/YYYY: (the period's key, "") when its records may be listed, else ("", why not)."""
+    snapshot = capture.closed_periods(ctx.settings)
+    try:
+        period = parse_period(text.strip(), snapshot.cut_off_day)
+    except PeriodError:
+        return "", texts.capture.MINE_BAD_PERIOD
+    if period.kind != "month" or period.start > ctx.today:
+        return "", texts.capture.MINE_BAD_PERIOD
+    closed = await periods_store.closed_by(ctx.session, period.key)
+    if closed is not None and not ctx.staff.has(capture.MANAGER):  # managers correct it, audited
+        who, at = await _name(ctx, closed[0]), closed[1]
+        at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)  # stored as UTC
+        return "", texts.capture.mine_closed(capture.period_label(period), who, at.astimezone(ctx.now.tzinfo).date())
+    return period.key, ""
+
+
+async def _name(ctx: FlowContext, staff_id: int | None) -> str:
+    try:
+        return (await people.get_staff(ctx.session, staff_id)).name if staff_id else texts.capture.SOMEONE
+    except NotFound:
+        return texts.capture.SOMEONE
+
+
 async def command(unit, staff: Staff, router) -> None:
-    """/cuatoi: the list with a line saying which periods it covers, or that there is nothing."""
+    """/cuatoi [MM/YYYY]: the list with a line saying which periods it covers, or that there is nothing;
+    a named month may be any month that is not closed (managers: closed ones too)."""
     ctx = router.flow_context(unit, staff)
-    found, shown = await entries(ctx)
+    period, refusal = await _named_period(ctx, unit.incoming.text) if unit.incoming.text.strip() else ("", "")
+    if refusal:
+        unit.reply(Reply(text=refusal))
+        return
+    found, shown = await entries(ctx, period)
     if not found:
         none = texts.capture.MINE_NONE_ALL if staff.has(capture.MANAGER) else texts.capture.MINE_NONE
         unit.reply(Reply(text=none.format(periods=_phrase(shown))))
         return
     header = texts.capture.mine_header(_phrase(shown), min(len(found), MAX_LISTED), len(found))
-    flow = dataclasses.replace(router.settings.services.flows[NAME], prefill=lambda ctx, text: header)
+    answers = {"period": period} if period else {}
+    flow = dataclasses.replace(router.settings.services.flows[NAME], prefill=lambda ctx, text: (answers, header))
     await router.start_flow(unit, staff, flow, "list")
 
 

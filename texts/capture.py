@@ -167,6 +167,26 @@ MINE_NONE_ALL = "Chưa có bản ghi nào trong {periods}."
 MINE_OPENING = "Mở {noun} #{id} để sửa…"
 MINE_EDIT_ELSEWHERE = "Bản ghi loại này chưa sửa được ở đây; hãy xóa rồi nhập lại."
 MINE_CLOSED_MARK = " [đã chốt]"
+SOMEONE = "một lãnh đạo"
+MINE_PERIOD_LABEL = "Kỳ"
+MINE_BAD_PERIOD = "Hãy gõ tháng/năm của kỳ cần xem, ví dụ /cuatoi 11/2022."
+REOPEN_DESCRIPTION = "mở lại một kỳ đã chốt, ví dụ /mochot 11/2022"
+REOPEN_BAD_PERIOD = "Hãy gõ tháng/năm của kỳ cần mở lại, ví dụ /mochot 11/2022."
+
+
+def mine_closed(label: str, by: str, on: dt.date) -> str:
+    return (
+        f"Kỳ tháng {label} đã được {by} chốt ngày {format_date(on)}, không sửa, xóa được nữa. "
+        f"Lãnh đạo có thể mở lại bằng /mochot {label}."
+    )
+
+
+def reopen_not_closed(label: str) -> str:
+    return f"Kỳ tháng {label} chưa chốt, không cần mở lại."
+
+
+def reopened(label: str) -> str:
+    return f"Đã mở lại kỳ tháng {label}: bản ghi của kỳ này lại nhập, sửa, xóa được. Chốt lại bằng /chotky {label}."
 INSPECTION_NOUN = "lần kiểm tra"
 
 
