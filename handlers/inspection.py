@@ -274,17 +274,17 @@ class Inspection:
             Question("plan", "choice", texts.inspection.ASK_PLAN, label=texts.inspection.LABEL_PLAN,
                      choices=self.plan_choices, auto=self.only_plan),
             capture.date_question(self.services, prompt=texts.inspection.ASK_DATE, key="visit_date", label=texts.inspection.LABEL_DATE),
-            Question("kind", "choice", texts.inspection.ASK_KIND, label=texts.inspection.LABEL_KIND, choices=self.kind_choices()),
+            Question("kind", "choice", texts.inspection.ASK_KIND, label=texts.inspection.LABEL_KIND, choices=self.kind_choices(), section=texts.inspection.SECTION_FACILITY),
             Question("query", "text", texts.inspection.ASK_QUERY, label=texts.inspection.LABEL_QUERY, max_length=100,
-                     validate=facilities.check_query),
+                     validate=facilities.check_query, section=texts.inspection.SECTION_FACILITY, brief=False),
             Question("facility", "choice", texts.inspection.ASK_FACILITY, label=texts.inspection.LABEL_FACILITY,
-                     choices=self.facility_choices, validate=self.check_facility),
+                     choices=self.facility_choices, validate=self.check_facility, section=texts.inspection.SECTION_FACILITY),
             Question("new_name", "text", texts.inspection.ASK_NEW_NAME, label=texts.inspection.LABEL_NEW_NAME, when=new,
-                     max_length=facilities.NAME_MAX, validate=facilities.check_name),
+                     max_length=facilities.NAME_MAX, validate=facilities.check_name, section=texts.inspection.SECTION_FACILITY),
             Question("new_tax_code", "text", texts.inspection.ASK_NEW_TAX, label=texts.inspection.LABEL_NEW_TAX, when=new, optional=True,
-                     max_length=20, validate=facilities.check_tax_code),
+                     max_length=20, validate=facilities.check_tax_code, section=texts.inspection.SECTION_FACILITY),
             Question("new_address", "text", texts.inspection.ASK_NEW_ADDRESS, label=texts.inspection.LABEL_NEW_ADDRESS, when=new,
-                     max_length=300),
+                     max_length=300, section=texts.inspection.SECTION_FACILITY),
             RepeatGroup(
                 "others",
                 [Question("inspector", "choice", texts.inspection.ASK_INSPECTOR, label=texts.inspection.LABEL_INSPECTOR,
@@ -306,12 +306,12 @@ class Inspection:
                      when=lambda a: self.has_pumps(a) and _all_ok(a) is not None, validate=_check_pump_list,
                      echo=self.pumps_said),
             Question("action", "choice", texts.inspection.ASK_ACTION, label=texts.inspection.LABEL_ACTION,
-                     choices=tuple(Choice(k, label) for k, label in texts.inspection.ACTIONS)),
+                     choices=tuple(Choice(k, label) for k, label in texts.inspection.ACTIONS), section=texts.inspection.SECTION_ACTION),
             Question("fine_amount", "integer", texts.inspection.ASK_FINE, label=texts.inspection.LABEL_FINE,
-                     when=lambda a: a.get("action") == "fine", validate=_check_fine),
+                     when=lambda a: a.get("action") == "fine", validate=_check_fine, section=texts.inspection.SECTION_ACTION),
             Question("violations", "text", texts.inspection.ASK_VIOLATIONS, label=texts.inspection.LABEL_VIOLATIONS, optional=True,
                      max_length=2000, multiline=True,
-                     when=lambda a: a.get("action") not in (None, "none") or not self.compliant(a)),
+                     when=lambda a: a.get("action") not in (None, "none") or not self.compliant(a), section=texts.inspection.SECTION_ACTION),
         ]
         return items
 
@@ -325,10 +325,11 @@ class Inspection:
         labels = [c.label for c in kind.criteria]
         items = [
             Question(f"ok_{kind.key}", "yesno", texts.inspection.all_ok_prompt(labels, kind.has_pumps, self.limit),
-                     label=texts.inspection.LABEL_ALL_OK, when=this_kind),
+                     label=texts.inspection.LABEL_ALL_OK, when=this_kind, section=texts.inspection.SECTION_CRITERIA,
+                     brief=False),
             Question(f"f_{kind.key}", "text", texts.inspection.which_failed_prompt(labels),
                      label=texts.inspection.LABEL_FAILED, max_length=200, when=one_by_one,
-                     validate=partial(_check_failed, count=len(labels))),
+                     validate=partial(_check_failed, count=len(labels)), section=texts.inspection.SECTION_CRITERIA),
         ]
         for number, criterion in enumerate(kind.criteria, start=1):
 
@@ -338,7 +339,7 @@ class Inspection:
             items.append(
                 Question(f"n_{kind.key}_{criterion.key}", "text", texts.inspection.note_prompt(criterion.label),
                          label=f"{texts.inspection.LABEL_NOTE} ({criterion.label})", optional=True, max_length=1000,
-                         when=not_met),
+                         when=not_met, section=texts.inspection.SECTION_CRITERIA),
             )
         return items
 
