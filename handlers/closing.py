@@ -29,13 +29,14 @@ CLOSE_LOOKBACK = 12  # months offered: the ones that ended and are still open, n
 
 def closable(today: dt.date, cut_off_day: int, closed: frozenset[str], since: dt.date | None = None) -> list[Period]:
     """Months that have ended and are still open, the one that just ended first — only those since
-    the system's first use (`since`: nothing was recorded in a month before it).
+    the system's first use (`since`: nothing was recorded in a month before it). The month that just
+    ended is always offered: a department that starts mid-month still enters and closes the last one.
 
     The month today belongs to is never offered: closing it would refuse the rest of its days.
     """
     period, found = period_of(today, cut_off_day).previous(), []
-    for _ in range(CLOSE_LOOKBACK):
-        if since is not None and period.end < since:
+    for step in range(CLOSE_LOOKBACK):
+        if step and since is not None and period.end < since:
             break
         if period.key not in closed:
             found.append(period)

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import texts
 from bot.messages import Reply
 from storage import engine_store
 from storage.db import open_database
@@ -73,7 +74,7 @@ def test_only_this_persons_messages_are_printed(tmp_path):
     register(tmp_path, "Bình", "clerk")
     asyncio.run(_queue(tmp_path / "data", "console:binh", "Tin nhắn riêng cho Bình"))
     an = run(tmp_path, "console", "--as", "An", stdin="/help\n")
-    assert "Các lệnh bạn dùng được" in an.stdout
+    assert texts.people.HELP_HEADER in an.stdout
     assert "Tin nhắn riêng cho Bình" not in an.stdout
     binh = run(tmp_path, "console", "--as", "Bình", stdin="")
     assert "Tin nhắn riêng cho Bình" in binh.stdout  # kept for Bình, not dropped

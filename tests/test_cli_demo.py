@@ -61,7 +61,7 @@ def test_the_demo_console_is_in_the_model_month(tmp_path):
     session = run(tmp_path, "console", "--demo", stdin="/baocao\n")
     assert session.returncode == 0, session.stderr
     out = session.stdout
-    assert "Đang lập báo cáo tháng 01/2023 (15/12/2022 – 14/01/2023)" in out, out
+    assert "Đang lập báo cáo tháng 01/2023 (15/12/2022–14/01/2023)" in out, out
     records = int(re.search(r"báo cáo tháng 01/2023 từ (\d+) bản ghi", out).group(1))
     document = Path(re.search(r"Tệp: (\S+\.docx)", out).group(1))
     assert document.is_relative_to(tmp_path / "data" / "demo")
