@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.domain import NotFound
 from storage.models import (
     AuditRow,
+    ConsentRow,
     ConversationRow,
     IdentityRow,
     InboxRow,
@@ -189,7 +190,9 @@ async def erase(session: AsyncSession, staff_id: int, label: str) -> Erased:
     staff.name, staff.name_folded, staff.active = label, fold(label), False
     for row_type, columns in ((InviteRow, ("name",)), (AuditRow, ("before", "after")), (InboxRow, ("payload",)),
                               (OutboxRow, ("payload",)), (ConversationRow, ("state",)),
-                              (ScheduledJobRow, ("payload",))):
+                              (ScheduledJobRow, ("payload",)),
+                              # the consent stays as evidence (version, time, text) under the neutral label
+                              (ConsentRow, ("user_id", "notice_text"))):
         result.rewritten += await _rewrite(session, row_type, columns, needles)
     for row_type in RECORD_TABLES.values():
         result.records_kept += len((await session.scalars(

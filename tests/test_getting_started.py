@@ -82,7 +82,7 @@ def test_every_command_is_listed_in_the_readme():
 
 
 def test_each_organisation_key_has_its_comment_and_the_readme_a_checklist():
-    lines = (REPO / "config.toml").read_text(encoding="utf-8").split("[organisation]", 1)[1].split("\n[", 1)[0]
+    lines = (REPO / "config.toml").read_text(encoding="utf-8").split("\n[organisation]\n", 1)[1].split("\n[", 1)[0]
     lines = lines.strip().splitlines()
     keys = [(i, line.split("=")[0].strip()) for i, line in enumerate(lines) if re.match(r"^[a-z_]+ =", line)]
     assert len(keys) >= 15
@@ -96,7 +96,7 @@ def test_each_organisation_key_has_its_comment_and_the_readme_a_checklist():
 
 async def test_invitations_from_a_csv_land_in_a_private_sheet_and_work(tmp_path):
     csv = tmp_path / "staff.csv"
-    csv.write_text("Họ tên;Vai trò\nNguyễn Văn Bình;kiểm tra viên\nTrần Thị Chi;technician, clerk\n\n",
+    csv.write_text("Họ tên;Vai trò\nNguyễn Văn Bình;công chức kiểm tra\nTrần Thị Chi;technician, clerk\n\n",
                    encoding="utf-8-sig")
     env = {"FIELDBOT_DATA_DIR": str(tmp_path / "data"), "FIELDBOT_CONFIG": str(REPO / "config.toml")}
     out = tmp_path / "ma_moi.xlsx"
@@ -105,8 +105,8 @@ async def test_invitations_from_a_csv_land_in_a_private_sheet_and_work(tmp_path)
     assert "Đã tạo 2 mã mời" in done.stdout and oct(out.stat().st_mode & 0o777) == "0o600"
     rows = _values(out)
     assert rows[0][:3] == ("Họ tên", "Vai trò", "Gửi cho bot (Zalo hoặc Telegram)")
-    assert [(r[0], r[1]) for r in rows[1:]] == [("Nguyễn Văn Bình", "kiểm tra viên"),
-                                                ("Trần Thị Chi", "kỹ thuật viên kiểm định, văn thư")]
+    assert [(r[0], r[1]) for r in rows[1:]] == [("Nguyễn Văn Bình", "công chức kiểm tra"),
+                                                ("Trần Thị Chi", "kỹ thuật viên kiểm định, chuyên viên")]
     config = load_config(REPO / "config.toml", env=env)
     from storage.db import open_database
 
@@ -135,10 +135,10 @@ async def test_an_admin_invites_in_the_chat(tmp_path):
         await world.add_staff("Quản Trị", {"admin"}, telegram=4242)
         await world.add_staff("Kỹ Thuật", {"technician"}, telegram=4343)
         [usage] = await TelegramUser(world, 4242).say("/moi")
-        assert usage.startswith("Tạo mã mời: /moi VAI_TRÒ")
+        assert usage.startswith("Tạo mã mời: /moi kèm vai trò và họ tên")
         [made] = await TelegramUser(world, 4242).say("/moi inspector Phạm Văn Em")
         code = re.search(r"/start (\S+)", made).group(1)
-        assert "Phạm Văn Em (kiểm tra viên)" in made
+        assert "Phạm Văn Em (công chức kiểm tra)" in made
         newcomer = ZaloUser(world, "9a8b7c6d5e4f30211203")
         await newcomer.say(f"/start {code}")
         assert any("Đăng ký xong" in t for t in await newcomer.answer("Có"))

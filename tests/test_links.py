@@ -10,6 +10,7 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
+import texts
 from bot.engine import Engine
 from bot.links import DocumentLinks
 from bot.web import WebServer, make_app
@@ -128,7 +129,7 @@ async def test_cleanup_job_deletes_the_file_and_the_link_says_expired_until_forg
     assert not path.exists() and len(await rows(db)) == 1
     status, body, headers = await get(http, url)  # expired and cleaned up: still 410, with a page saying why
     assert status == 410 and headers["Content-Type"].startswith("text/html")
-    assert "Liên kết đã hết hạn, gõ /baocao" in body.decode()
+    assert texts.common.PAGE_EXPIRED[0] in body.decode() and "/baocao" in body.decode()
     assert await engine.run_jobs_once() == 0  # the job ran once
     clock.advance(days=30)
     await links.issue(document(links, "b.docx"), "b.docx")

@@ -191,7 +191,7 @@ ADMIN_NO_DOCUMENT_LINK = (
 PAGE_NOT_FOUND = ("Không tìm thấy tài liệu", "Liên kết không đúng hoặc tài liệu đã bị xóa. "
                   "Vui lòng yêu cầu lại tài liệu trong cuộc trò chuyện.")
 PAGE_EXPIRED = ("Liên kết đã hết hạn", "Liên kết tải tài liệu chỉ dùng được trong thời gian ngắn. "
-                "Vui lòng yêu cầu lại tài liệu trong cuộc trò chuyện để nhận liên kết mới.")
+                "Vui lòng gõ lại lệnh trong cuộc trò chuyện (ví dụ /baocao) để nhận liên kết mới.")
 
 
 def link_validity(minutes: int) -> str:
