@@ -92,7 +92,7 @@ def test_labels_not_keys_and_photos_by_file_name(tmp_path):
     ws = wb["Kiểm tra cơ sở"]
     row = {h.value: c.value for h, c in zip(ws[1], ws[2], strict=True)}
     assert row["Tiêu chí không đạt"] == "Phương tiện đo còn hiệu lực kiểm định (tem hết hạn)"
-    assert row["Xử lý"] == "Lập biên bản vi phạm" and row["Ảnh"] == "ab12.jpg, cd34.jpg"
+    assert row["Xử lý"] == "Lập biên bản vi phạm hành chính" and row["Ảnh"] == "ab12.jpg, cd34.jpg"
     assert row["Cột đo"] == "CD02 +0,60%, hết hạn kiểm định, vượt giới hạn"
     assert wb["Giấy phép, chứng chỉ"]["C2"].value == "Cấp mới"
     assert wb["Ghi chú"]["A2"].value == "A.VII.1 Chương trình, kế hoạch thanh tra, kiểm tra"

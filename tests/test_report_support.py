@@ -161,6 +161,6 @@ MODEL_TYPOS = {
     "Công TTĐT": "Cổng TTĐT",
     "<http://sancongnghehungyen.vn/>": "http://sancongnghehungyen.vn/",
     "KT.GIÁM ĐỐC": "KT. GIÁM ĐỐC",  # Nghị định 30/2020 writes "KT. GIÁM ĐỐC"
-    "X- Quang": "X-Quang",
+    "X- Quang": "X-quang",
     "Số PTĐ Loại bỏ": "Số PTĐ loại bỏ",
 }
