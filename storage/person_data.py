@@ -11,7 +11,6 @@ Every function takes the caller's session (one unit of work) and never commits.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
@@ -43,24 +42,15 @@ from storage.record_models import (
     PlanRow,
     ReportLogRow,
 )
+from storage.records import snapshot
 from storage.text import fold
 
 RECORD_TABLES = {"calibration_batch": CalibrationBatchRow, "plan": PlanRow, "inspection": InspectionRow,
                  "licence": LicenceRow, "activity": ActivityRow, "note": NoteRow}
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return value
-
-
-def _row(row: Any) -> dict[str, Any]:
-    return {a.key: _plain(getattr(row, a.key)) for a in inspect(row).mapper.column_attrs}
-
-
 async def _rows(session: AsyncSession, stmt) -> list[dict[str, Any]]:
-    return [_row(r) for r in await session.scalars(stmt)]
+    return [snapshot(r) for r in await session.scalars(stmt)]
 
 
 async def _staff_row(session: AsyncSession, staff_id: int) -> StaffRow:
@@ -85,14 +75,14 @@ async def collect(session: AsyncSession, staff_id: int) -> dict[str, list[dict[s
     identities = await _chats(session, staff_id)
     roles = (await session.scalars(select(StaffRoleRow.role).where(StaffRoleRow.staff_id == staff_id))).all()
     data: dict[str, list[dict[str, Any]]] = {
-        "staff": [{**_row(staff), "roles": ", ".join(sorted(roles))}],
-        "accounts": [_row(i) for i in identities],
+        "staff": [{**snapshot(staff), "roles": ", ".join(sorted(roles))}],
+        "accounts": [snapshot(i) for i in identities],
     }
     records = []
     for kind, row_type in RECORD_TABLES.items():
         for row in await session.scalars(select(row_type).order_by(row_type.id)):
             if row.recorded_by == staff_id or (kind == "inspection" and staff_id in (row.inspectors or [])):
-                records.append({"kind": kind, **_row(row)})
+                records.append({"kind": kind, **snapshot(row)})
     data["records"] = records
     data["facilities_created"] = await _rows(session, select(FacilityRow).where(FacilityRow.created_by == staff_id))
     data["audit"] = await _rows(session, select(AuditRow).where(
