@@ -10,9 +10,8 @@ import datetime as dt
 import logging
 import os
 import signal
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.engine import make_url
 
@@ -26,10 +25,11 @@ from bot.health import DOWN
 from bot.messages import Incoming, Reply
 from bot.supervisor import Supervisor
 from bot.web import WebServer, make_app
-from handlers import mine, outbox, reminders, report
+from handlers import outbox, reminders, report
 from handlers import people as people_handlers
 from handlers.registry import build_commands, build_flows
 from handlers.router import Router, RouterSettings
+from handlers.services import Services
 from storage import people, retention
 from storage.db import Database, open_database
 from storage.files import FILE_MODE, make_private, private_dir
@@ -37,17 +37,6 @@ from storage.lock import AlreadyRunning, ProcessLock
 from storage.migrate import at_head, upgrade
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Services:
-    """What flows and commands need beyond the message's transaction."""
-
-    config: Config
-    catalogue: Any
-    db: Database | None = None
-    flows: dict[str, Any] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -162,6 +151,7 @@ async def build_app(config: Config, clock: Clock | None = None, db: Database | N
                        send_backoff_cap=e.send_backoff_cap_seconds),
         error_reply=_error_reply,
     )
+    services.menu_for = router.menu_reply
     engine.sweepers.append(router.expire_drafts)
     data = config.general.data_dir
     engine.sweepers.append(retention.sweeper(config.retention, data / "media", data / "documents"))
@@ -169,7 +159,6 @@ async def build_app(config: Config, clock: Clock | None = None, db: Database | N
     engine.mask = people_handlers.mask_codes  # invitation codes never reach the inbox in clear
     app = App(config, db, clock, engine, router, services)
     report.install(app)  # the /baocao and /xuat jobs
-    mine.install(app)  # opening a record for correction from /cuatoi
     reminders.install(app)  # reminders before the cut-off
     return app
 

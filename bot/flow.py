@@ -31,7 +31,7 @@ from decimal import Decimal
 from typing import Any
 
 import texts
-from bot.form import Answers, Flow, FlowContext, Question, RepeatGroup, Suggestion
+from bot.form import Answers, Flow, FlowContext, Question, RepeatGroup, Saved, StartForm, Suggestion
 from bot.messages import BACK, CANCEL, DONE, SKIP, SUGGESTED, Choice, Location, Reply
 from bot.parsing import (
     ParseError,
@@ -64,15 +64,19 @@ class Step:
     done: bool = False
     saved: bool = False
     cancelled: bool = False
+    then: StartForm | None = None  # the form to open next, in the same unit of work (a save's hand-over)
 
 
 # --- public entry points --------------------------------------------------------------------------
 
 
-async def start(flow: Flow, ctx: FlowContext, args_text: str = "") -> Step:
-    """Open a new draft; a one-line shortcut (`args_text`) may fill it and go straight to the review."""
+async def start(flow: Flow, ctx: FlowContext, args_text: str = "", *, answers: Mapping[str, Any] | None = None,
+                notice: str = "") -> Step:
+    """Open a new draft; a one-line shortcut (`args_text`, read by the flow's prefill) or `answers`
+    (a record to correct) may fill it and go straight to the review; `notice` comes above the first question."""
     state = _new_state(flow, ctx)
-    notice = ""
+    if answers:
+        await _apply_prefill(flow, state, ctx, dict(answers))
     if args_text.strip() and flow.prefill is not None:
         filled = await _resolve(flow.prefill(ctx, args_text))
         if isinstance(filled, str):
@@ -563,6 +567,8 @@ async def _save(flow: Flow, state: dict[str, Any], ctx: FlowContext) -> Step:
     if slot is not None:  # the declaration changed under a stored draft: ask what is missing
         return await _advance(flow, state, ctx)
     confirmation = await flow.save(ctx, _final_answers(flow, state))
+    if isinstance(confirmation, Saved):
+        return Step(None, [Reply(text=confirmation.text)], done=True, saved=True, then=confirmation.then)
     return Step(None, [Reply(text=confirmation)], done=True, saved=True)
 
 

@@ -104,7 +104,31 @@ class RepeatGroup:
         return self.label or self.key
 
 
-SaveFn = Callable[[FlowContext, dict[str, Any]], Awaitable[str]]
+@dataclass(frozen=True)
+class StartForm:
+    """Open a form: what a command returns to start one, or a save (in `Saved`) to hand over to one.
+
+    `name` is a key of the app's forms; `text` the words after the command (the form's `prefill` reads
+    them as a shortcut); `answers` are filled in as if typed, in form order (a record to correct);
+    `notice` is a line shown above the first question.
+    """
+
+    name: str
+    text: str = ""
+    answers: Mapping[str, Any] | None = None
+    notice: str = ""
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a save returns when its confirmation is not the end: the confirmation, then the next form
+    (/cuatoi → the record's own form, prefilled)."""
+
+    text: str
+    then: StartForm
+
+
+SaveFn = Callable[[FlowContext, dict[str, Any]], Awaitable["str | Saved"]]
 SummarizeFn = Callable[[FlowContext, dict[str, Any]], "str | Awaitable[str]"]
 PrefillFn = Callable[[FlowContext, str], "dict[str, Any] | str | Awaitable[dict[str, Any] | str]"]
 

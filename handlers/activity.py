@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import texts
-from bot.form import Flow, FlowContext, Question
+from bot.form import Flow, FlowContext, Question, StartForm
 from bot.messages import Choice
 from handlers import capture
 from storage import records
@@ -122,6 +122,6 @@ def flows(services) -> dict[str, Flow]:
     return capture.both_declarations(NAME, build)
 
 
-async def command(unit, staff, router) -> None:
+async def command(unit, staff, services) -> StartForm:
     """/hoatdong"""
-    await capture.start_form(unit, staff, router, NAME)
+    return capture.start_form(unit, staff, services, NAME)

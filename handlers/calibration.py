@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import texts
-from bot.form import Flow, FlowContext, Question, Suggestion
+from bot.form import Flow, FlowContext, Question, StartForm, Suggestion
 from bot.messages import Choice
 from bot.parsing import ParseError, parse_count, parse_date
 from handlers import capture
@@ -223,6 +223,6 @@ def flows(services) -> dict[str, Flow]:
     return capture.both_declarations(NAME, build)
 
 
-async def command(unit, staff, router) -> None:
+async def command(unit, staff, services) -> StartForm:
     """/kiemdinh [shortcut]"""
-    await capture.start_form(unit, staff, router, NAME)
+    return capture.start_form(unit, staff, services, NAME)

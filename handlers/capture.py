@@ -29,9 +29,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import texts
-from bot.form import Flow, FlowContext, Question, Suggestion
-from reports.periods import Period, period_of
-from storage import engine_store, periods_store
+from bot.engine import Unit
+from bot.form import Flow, FlowContext, Question, StartForm, Suggestion
+from handlers.services import ClosedPeriods, Services
+from reports.periods import Period
+from storage import engine_store
 from storage.domain import Conflict, NotFound, RecordMeta, Staff
 
 MANAGER = "manager"
@@ -41,26 +43,8 @@ EDIT_TAG = "_edit"
 # --- the closed-period snapshot -------------------------------------------------------------------
 
 
-class ClosedPeriods:
-    """The keys of the closed periods as last read; what the synchronous date validation consults."""
-
-    def __init__(self, cut_off_day: int) -> None:
-        self.cut_off_day = cut_off_day
-        self.keys: frozenset[str] = frozenset()
-
-    async def refresh(self, session) -> None:
-        self.keys = await periods_store.closed_period_keys(session)
-
-    def period(self, day: dt.date) -> Period:
-        return period_of(day, self.cut_off_day)
-
-    def closed(self, day: dt.date) -> Period | None:
-        period = self.period(day)
-        return period if period.key in self.keys else None
-
-
-def closed_periods(services) -> ClosedPeriods:
-    return services.extra.setdefault("closed_periods", ClosedPeriods(services.config.cut_off_day))
+def closed_periods(services: Services) -> ClosedPeriods:
+    return services.closed
 
 
 def refusal(period: Period) -> str:
@@ -97,10 +81,10 @@ def manager_name(name: str) -> str:
     return f"{name}.manager"
 
 
-def flow_for(services, name: str, staff: Staff) -> Flow:
-    """The managers' declaration of a form for managers, the staff one for everybody else."""
-    flows = services.flows
-    return flows.get(manager_name(name), flows[name]) if staff.has(MANAGER) else flows[name]
+def flow_for(services: Services, name: str, staff: Staff) -> str:
+    """The name of the managers' declaration of a form for managers, of the staff one for everybody else."""
+    managers = manager_name(name)
+    return managers if staff.has(MANAGER) and managers in services.flows else name
 
 
 def both_declarations(name: str, build: Callable[[bool], Flow]) -> dict[str, Flow]:
@@ -108,10 +92,9 @@ def both_declarations(name: str, build: Callable[[bool], Flow]) -> dict[str, Flo
     return {name: build(False), manager_name(name): dataclasses.replace(build(True), name=manager_name(name))}
 
 
-async def start_form(unit, staff: Staff, router, name: str) -> None:
+def start_form(unit: Unit, staff: Staff, services: Services, name: str) -> StartForm:
     """A form's command: the right declaration, the text after the command as its shortcut."""
-    services = router.settings.services
-    await router.start_flow(unit, staff, flow_for(services, name, staff), unit.incoming.text)
+    return StartForm(flow_for(services, name, staff), unit.incoming.text)
 
 
 # --- saving under the closed-period rule ----------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 import texts
-from bot.form import Flow, FlowContext, Question, Suggestion
+from bot.form import Flow, FlowContext, Question, StartForm, Suggestion
 from bot.messages import Choice
 from bot.parsing import ParseError
 from handlers.capture import MANAGER, closed_periods, period_label
@@ -144,6 +144,6 @@ def close_flow() -> Flow:
     )  # fmt: skip
 
 
-async def close_command(unit, staff: Staff, router) -> None:
+async def close_command(unit, staff: Staff, services) -> StartForm:
     """/chotky [MM/YYYY]"""
-    await router.start_flow(unit, staff, router.settings.services.flows[CLOSE_NAME], unit.incoming.text)
+    return StartForm(CLOSE_NAME, unit.incoming.text)

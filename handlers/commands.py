@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
+from bot.engine import Unit
+from bot.form import StartForm
 from storage.domain import Staff
 
-CommandHandler = Callable[..., Awaitable[None]]
+# async (unit, staff, services): answers through the unit, or returns the form to open.
+CommandHandler = Callable[[Unit, Staff, Any], Awaitable[StartForm | None]]
 
 
 @dataclass(frozen=True)

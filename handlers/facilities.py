@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import texts
-from bot.form import Flow, FlowContext, Question, Suggestion
+from bot.form import Flow, FlowContext, Question, StartForm, Suggestion
 from bot.messages import Choice
 from storage import engine_store, facilities_store, records
 from storage.catalogue import Catalogue, FacilityKind
@@ -23,6 +23,7 @@ from storage.text import clean_line, fold
 NAME_MAX = 300  # facilities.name is VARCHAR(300)
 PROVINCE_MAX = 100
 SEARCH_LIMIT = 10
+MERGE_NAME = "merge_facilities"
 _TAX_CODE = re.compile(r"(\d{10})(?:-?(\d{3}))?")
 
 
@@ -175,7 +176,7 @@ async def _merge(ctx: FlowContext, answers: dict[str, Any]) -> str:
 
 def merge_flow() -> Flow:
     return Flow(
-        name="merge_facilities",
+        name=MERGE_NAME,
         title=texts.inspection.MERGE_TITLE,
         roles=("admin",),
         command="gopcoso",
@@ -193,6 +194,6 @@ def merge_flow() -> Flow:
     )
 
 
-async def merge_command(unit, staff, router) -> None:
+async def merge_command(unit, staff, services) -> StartForm:
     """/gopcoso: opens the merge form."""
-    await router.start_flow(unit, staff, router.settings.services.flows["merge_facilities"])
+    return StartForm(MERGE_NAME)

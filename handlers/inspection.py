@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 import texts
-from bot.form import Flow, FlowContext, Question, RepeatGroup
+from bot.form import Flow, FlowContext, Question, RepeatGroup, StartForm
 from bot.messages import Choice, Location, Reply
 from bot.parsing import ParseError, parse_decimal
 from handlers import capture, facilities
@@ -437,11 +437,11 @@ def build(services) -> dict[str, Flow]:
     return {FLOW_NAME: form, **dict.fromkeys(OLD_FLOW_NAMES, form)}
 
 
-async def command(unit, staff, router) -> None:
+async def command(unit, staff, services) -> StartForm | None:
     """/kiemtra: starts the form, or says a manager must open a plan first."""
     if not await records.list_plans(unit.session, open_only=True):
         unit.reply(Reply(text=texts.inspection.NO_OPEN_PLAN))
         return
-    await router.start_flow(unit, staff, router.settings.services.flows[FLOW_NAME])
+    return StartForm(FLOW_NAME)
 
 

@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 import texts
-from bot.form import Flow, FlowContext, Question, Suggestion
+from bot.form import Flow, FlowContext, Question, StartForm, Suggestion
 from bot.messages import Choice
 from handlers import capture
 from storage import records
@@ -194,6 +194,6 @@ def flows(services) -> dict[str, Flow]:
     return capture.both_declarations(NAME, build)
 
 
-async def command(unit, staff, router) -> None:
+async def command(unit, staff, services) -> StartForm:
     """/giayphep"""
-    await capture.start_form(unit, staff, router, NAME)
+    return capture.start_form(unit, staff, services, NAME)

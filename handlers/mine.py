@@ -11,32 +11,28 @@ In a text-only chat:
                        Xác nhận / Sửa (pick an answer to change) / Hủy; confirming saves an update
     Xóa → Có         → soft deletion, audited by the repository
 
-The hand-over from this list to the record's form: a form can only be started by a command or by
-the router, and this list is itself a form whose save ends it. So the save schedules a one-shot
-job (`OPEN_JOB`, keyed by the message, so it runs once) that the engine runs right after the
-commit; it starts the record's form through the router, prefilled with the record's answers and
-the edit tag that turns the form's save into an update (handlers/capture.py).
+The hand-over from this list to the record's form: the list's save returns `Saved(text, StartForm(…))`,
+and the record's form opens in the same unit of work, prefilled with the record's answers and the
+edit tag that turns the form's save into an update (handlers/capture.py).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import texts
-from bot.engine import Unit
-from bot.form import Flow, FlowContext, Question
-from bot.messages import Choice, Incoming, Reply
+from bot.form import Flow, FlowContext, Question, Saved, StartForm
+from bot.messages import Choice, Reply
 from handlers import activity, calibration, capture, licence, plan
+from handlers.services import Services
 from reports.periods import Period, period_of
-from storage import engine_store, people, records
+from storage import people, records
 from storage.domain import NotFound, PeriodRecords, Staff
 
 NAME = "mine"
-OPEN_JOB = "mine.open"
 MAX_LISTED = 30  # a numbered list longer than this is unreadable on a phone
 EDIT, DELETE = "sua", "xoa"
 
@@ -157,11 +153,15 @@ async def save(ctx: FlowContext, answers: dict[str, Any]) -> str:
         return await capture.delete_record(ctx, kind.store, record_id)
     if not kind.form:
         return texts.capture.MINE_EDIT_ELSEWHERE
-    await engine_store.schedule_once(
-        ctx.session, key=f"{OPEN_JOB}:{ctx.incoming.channel}:{ctx.incoming.event_key}", kind=OPEN_JOB,
-        due_at=ctx.now, payload={"incoming": ctx.incoming.to_json(), "staff": ctx.staff.id, "record": answers["record"]},
-    )  # fmt: skip
-    return texts.capture.MINE_OPENING.format(noun=kind.store.noun, id=record_id)
+    opening = texts.capture.MINE_OPENING.format(noun=kind.store.noun, id=record_id)
+    try:
+        record = await kind.store.get(ctx.session, record_id)
+    except NotFound:
+        return texts.capture.RECORD_GONE
+    if not capture.may_change(ctx.staff, record):
+        return texts.capture.NOT_YOURS
+    filled = capture.edit_answers(kind.store, record, kind.answers(record, ctx.catalogue))
+    return Saved(opening, StartForm(capture.flow_for(ctx.settings, kind.form, ctx.staff), answers=filled))
 
 
 def mine_flow() -> Flow:
@@ -179,46 +179,12 @@ def flows(services) -> dict[str, Flow]:
     return {NAME: mine_flow()}
 
 
-async def command(unit, staff: Staff, router) -> None:
+async def command(unit, staff: Staff, services: Services) -> StartForm | None:
     """/cuatoi: the list with a line saying which periods it covers, or that there is nothing."""
-    ctx = router.flow_context(unit, staff)
-    found, shown = await entries(ctx)
+    found, shown = await entries(services.context(unit, staff))
     if not found:
         none = texts.capture.MINE_NONE_ALL if staff.has(capture.MANAGER) else texts.capture.MINE_NONE
         unit.reply(Reply(text=none.format(periods=_phrase(shown))))
-        return
+        return None
     header = texts.capture.mine_header(_phrase(shown), min(len(found), MAX_LISTED), len(found))
-    flow = dataclasses.replace(router.settings.services.flows[NAME], prefill=lambda ctx, text: header)
-    await router.start_flow(unit, staff, flow, "list")
-
-
-# --- the hand-over to the record's own form -------------------------------------------------------
-
-
-def open_job(app):
-    """The job that opens a record in its form, prefilled, at the review (see the module docstring)."""
-    services = app.services
-
-    async def open_record(session, job, now: dt.datetime) -> list[tuple[str, str, Reply]]:
-        incoming = Incoming.from_json(job.payload["incoming"])
-        if await engine_store.get_conversation(session, incoming.channel, incoming.chat_id):
-            return []  # the person has started something else meanwhile: leave it alone
-        staff = await people.get_staff(session, job.payload["staff"])
-        kind, record_id = _kind_of(job.payload["record"])
-        try:
-            record = await kind.store.get(session, record_id)
-        except NotFound:
-            return [(incoming.channel, incoming.chat_id, Reply(text=texts.capture.RECORD_GONE))]
-        if not capture.may_change(staff, record):
-            return [(incoming.channel, incoming.chat_id, Reply(text=texts.capture.NOT_YOURS))]
-        filled = capture.edit_answers(kind.store, record, kind.answers(record, services.catalogue))
-        form = dataclasses.replace(capture.flow_for(services, kind.form, staff), prefill=lambda ctx, text: filled)
-        unit = Unit(session, incoming, app.clock, now)
-        await app.router.start_flow(unit, staff, form, EDIT)
-        return [(incoming.channel, incoming.chat_id, reply) for reply in unit.replies]
-
-    return open_record
-
-
-def install(app) -> None:
-    app.engine.job_handlers[OPEN_JOB] = open_job(app)
+    return StartForm(NAME, notice=header)

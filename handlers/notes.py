@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import texts
-from bot.form import Flow, FlowContext, Question, Suggestion
+from bot.form import Flow, FlowContext, Question, StartForm, Suggestion
 from bot.messages import Choice, Reply
 from handlers.report import B_SECTION, PeriodInputError, b_defaults, requested_period, seed_default_b
 from reports.periods import Period, period_of
@@ -356,15 +356,14 @@ def note_flow(services: Any = None) -> Flow:
 # --- /ghichu: the command and its shortcuts -----------------------------------------------------------
 
 
-async def note_command(unit, staff, router) -> None:
+async def note_command(unit, staff, services) -> StartForm | None:
     """/ghichu [xem|chep] [MM/YYYY] [mục]: the form, or a listing / a carry-forward in one answer."""
     word, _, rest = unit.incoming.text.strip().partition(" ")
     if fold(word) not in LIST_WORDS | CARRY_WORDS:
-        await router.start_flow(unit, staff, router.settings.services.flows[FLOW_NAME], unit.incoming.text)
-        return
-    cut_off = router.settings.services.config.cut_off_day
+        return StartForm(FLOW_NAME, unit.incoming.text)
+    cut_off = services.config.cut_off_day
     try:
-        period = month(rest, cut_off, unit.now.astimezone(router.settings.zone).date())
+        period = month(rest, cut_off, services.today(unit))
     except PeriodInputError as error:
         unit.reply(Reply(text=error.message))
         return

@@ -12,7 +12,7 @@ import dataclasses
 from typing import Any
 
 import texts
-from bot.form import Flow, FlowContext, Question
+from bot.form import Flow, FlowContext, Question, StartForm
 from bot.messages import Choice, Reply
 from handlers import capture
 from storage import records
@@ -114,12 +114,11 @@ async def set_open(unit, staff, plan_id: int, is_open: bool) -> str:
     return done.format(id=plan.id, number=plan.number)
 
 
-async def command(unit, staff, router) -> None:
+async def command(unit, staff, services) -> StartForm | None:
     """/kehoach: the form; /kehoach dong [N]: close plan #N (or list the open ones); /kehoach mo N."""
     words = fold(unit.incoming.text).replace("#", " ").split()
     if not words or words[0] not in ("dong", "mo", "close", "open"):
-        await capture.start_form(unit, staff, router, NAME)
-        return
+        return capture.start_form(unit, staff, services, NAME)
     is_open = words[0] in ("mo", "open")
     if len(words) < 2 or not words[1].isdecimal():
         unit.reply(Reply(text=await open_plans_text(unit.session)))

@@ -1,6 +1,7 @@
 """Every command and form of the bot, registered in one place, in the order /help lists them.
 
-A command's handler is `async (unit, staff, router)`. Forms are declared in their own modules
+A command's handler is `async (unit, staff, services)`; it answers through the unit or returns a
+`StartForm` to open a form. Forms are declared in their own modules
 (handlers/<form>.py) and started by their command.
 """
 
@@ -31,15 +32,15 @@ TECHNICIAN = frozenset({"technician"})
 LICENSING = frozenset({"licensing"})
 
 
-async def _staff(unit, staff, router) -> None:
-    await people.staff_command(unit, staff, router.menu_reply)
+async def _staff(unit, staff, services) -> None:
+    await people.staff_command(unit, staff, services.menu_for)
 
 
-async def _invite(unit, staff, router) -> None:
-    await people.invite_command(unit, staff, router.settings.services.config.general.invite_days)
+async def _invite(unit, staff, services) -> None:
+    await people.invite_command(unit, staff, services.config.general.invite_days)
 
 
-async def _link(unit, staff, router) -> None:
+async def _link(unit, staff, services) -> None:
     await people.link_code(unit, staff)
 
 
@@ -47,7 +48,7 @@ def build_flows(services) -> dict:
     """The forms, by name. Each is declared as data in its own module."""
     return {
         **inspection.build(services),  # /kiemtra: one form; the location is a pin (Telegram) or typed
-        "merge_facilities": facilities.merge_flow(),  # /gopcoso
+        facilities.MERGE_NAME: facilities.merge_flow(),  # /gopcoso
         notes.FLOW_NAME: notes.note_flow(services),  # /ghichu
         **calibration.flows(services),  # /kiemdinh; each capture form also has its ".manager" twin
         **licence.flows(services),  # /giayphep

@@ -98,19 +98,19 @@ async def _seeded(session: AsyncSession, period: str) -> bool:
 # --- the commands -----------------------------------------------------------------------------------
 
 
-async def report_command(unit, staff, router) -> None:
+async def report_command(unit, staff, services) -> None:
     """/baocao [MM/YYYY]: a status message now, the .docx from a job."""
-    await _request(unit, staff, router, REPORT)
+    await _request(unit, staff, services, REPORT)
 
 
-async def export_command(unit, staff, router) -> None:
+async def export_command(unit, staff, services) -> None:
     """/xuat [MM/YYYY]: a status message now, the .xlsx from a job."""
-    await _request(unit, staff, router, EXPORT)
+    await _request(unit, staff, services, EXPORT)
 
 
-async def _request(unit, staff, router, kind: str) -> None:
-    config: Config = router.settings.services.config
-    today = unit.now.astimezone(router.settings.zone).date()
+async def _request(unit, staff, services, kind: str) -> None:
+    config: Config = services.config
+    today = services.today(unit)
     try:
         period = requested_period(unit.incoming.text, config.cut_off_day, today)
     except PeriodInputError as error:

@@ -13,11 +13,12 @@ from typing import Any
 import texts
 from bot import flow as flows
 from bot.engine import Unit
-from bot.form import Flow, FlowContext
+from bot.form import Flow, FlowContext, StartForm
 from bot.messages import Choice, Reply
 from handlers import people as people_handlers
 from handlers import registration
 from handlers.commands import Command, CommandTable
+from handlers.services import Services
 from storage import engine_store, people
 from storage.domain import Staff
 from storage.text import fold
@@ -34,7 +35,7 @@ CANCEL_WORDS = {"huy", "/huy", "cancel", "/cancel"}
 class RouterSettings:
     draft_idle: dt.timedelta
     zone: Any  # ZoneInfo
-    services: Any = None  # what flows and commands need: catalogue, settings, report service…
+    services: Services | Any = None  # what forms and commands need (handlers/services.py)
     address: str = texts.people.DEFAULT_ADDRESS  # config.toml [language] address
 
 
@@ -42,6 +43,7 @@ class Router:
     def __init__(self, commands: CommandTable, settings: RouterSettings, limiter=None):
         self.commands = commands
         self.settings = settings
+        self.services = settings.services
         self.limiter = limiter or people_handlers.CodeLimiter()
 
     async def __call__(self, unit: Unit) -> None:
@@ -113,17 +115,23 @@ class Router:
         elif state is not None and state.get("kind") == "flow":
             await self._ask_abandon(unit, state, command)
         else:
-            await command.handler(unit, staff, self)
+            await self._run(unit, staff, command)
+
+    async def _run(self, unit: Unit, staff: Staff, command: Command) -> None:
+        """A command answers through the unit, or returns the form to open."""
+        opened = await command.handler(unit, staff, self.services)
+        if opened is not None:
+            await self.start_form(unit, staff, opened)
 
     async def is_staff(self, channel: str, user_id: str) -> bool:
         """Whether this account belongs to an active staff member (a stranger's photos are not kept)."""
-        async with self.settings.services.db.read() as session:
+        async with self.services.db.read() as session:
             staff = await people.staff_by_identity(session, channel, user_id)
         return staff is not None and staff.active
 
     async def commands_for(self, channel: str, user_id: str) -> list[tuple[str, str]]:
         """The command menu of one account (Telegram shows it per chat): its roles' commands only."""
-        async with self.settings.services.db.read() as session:
+        async with self.services.db.read() as session:
             staff = await people.staff_by_identity(session, channel, user_id)
         return self.menu(staff)
 
@@ -184,10 +192,10 @@ class Router:
     # --- forms ------------------------------------------------------------------------------------
 
     def _flow(self, state: dict) -> Flow:
-        return self.settings.services.flows[state["flow"]]
+        return self.services.flows[state["flow"]]
 
     def flow_context(self, unit: Unit, staff: Staff) -> FlowContext:
-        services = self.settings.services
+        services = self.services
         return FlowContext(
             session=unit.session,
             staff=staff,
@@ -198,12 +206,14 @@ class Router:
             catalogue=getattr(services, "catalogue", None),
         )
 
-    async def start_flow(self, unit: Unit, staff: Staff, flow: Flow, args_text: str = "") -> None:
-        step = await flows.start(flow, self.flow_context(unit, staff), args_text)
-        await self._apply(unit, flow, step)
+    async def start_form(self, unit: Unit, staff: Staff, start: StartForm) -> None:
+        flow = self.services.flows[start.name]
+        context = self.flow_context(unit, staff)
+        step = await flows.start(flow, context, start.text, answers=start.answers, notice=start.notice)
+        await self._apply(unit, flow, step, staff)
 
     async def _continue(self, unit: Unit, staff: Staff, state: dict) -> None:
-        if state.get("flow") not in self.settings.services.flows:  # e.g. a registration finished elsewhere
+        if state.get("flow") not in self.services.flows:  # e.g. a registration finished elsewhere
             await engine_store.clear_conversation(unit.session, unit.incoming.channel, unit.incoming.chat_id)
             unit.reply(Reply(text=texts.people.NO_FLOW_HINT))
             return
@@ -215,7 +225,7 @@ class Router:
             return
         flow = self._flow(state)
         step = await flows.handle(flow, state["state"], self.flow_context(unit, staff))
-        await self._apply(unit, flow, step)
+        await self._apply(unit, flow, step, staff)
 
     async def _answer_abandon(self, unit: Unit, staff: Staff, state: dict) -> None:
         pending = state["pending"]
@@ -232,7 +242,7 @@ class Router:
             await engine_store.clear_conversation(unit.session, unit.incoming.channel, unit.incoming.chat_id)
             command = self.commands.find(pending["command"])
             unit.incoming = _with_text(unit.incoming, pending["text"])
-            await command.handler(unit, staff, self)
+            await self._run(unit, staff, command)
         elif answer in {"keep", "2", "tiep tuc nhap", "tiep tuc", "khong", "no"}:
             state = {k: v for k, v in state.items() if k != "pending"}
             await self._save_state(unit, state)
@@ -246,12 +256,14 @@ class Router:
             now=unit.now, incoming=unit.incoming, settings={"invite_id": invite_id, "notice": self.notice},
         )
 
-    async def _apply(self, unit: Unit, flow: Flow, step: flows.Step, **extra) -> None:
+    async def _apply(self, unit: Unit, flow: Flow, step: flows.Step, staff: Staff | None = None, **extra) -> None:
         unit.replies.extend(step.replies)
         if step.state is None:
             await engine_store.clear_conversation(unit.session, unit.incoming.channel, unit.incoming.chat_id)
         else:
             await self._save_state(unit, {"kind": "flow", "flow": flow.name, "state": step.state, **extra})
+        if step.then is not None and staff is not None:  # a save handed over to another form
+            await self.start_form(unit, staff, step.then)
 
     async def _save_state(self, unit: Unit, state: dict) -> None:
         msg = unit.incoming
@@ -268,7 +280,7 @@ class Router:
             conversation = await engine_store.get_conversation(session, channel, chat_id)
             await engine_store.clear_conversation(session, channel, chat_id)
             state = conversation.state if conversation else {}
-            if state.get("kind") == "flow" and state.get("flow") in self.settings.services.flows:
+            if state.get("kind") == "flow" and state.get("flow") in self.services.flows:
                 flow = self._flow(state)
                 text = texts.people.DRAFT_EXPIRED.format(title=flow.title, minutes=minutes, command=flow.command)
                 out.append((channel, chat_id, Reply(text=text)))

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from bot.engine import Engine
-from bot.form import Flow, Question, Suggestion
+from bot.form import Flow, Question, StartForm, Suggestion
 from bot.messages import Incoming, Location
 from handlers.commands import Command, CommandTable
 from handlers.router import Router, RouterSettings
@@ -67,8 +67,8 @@ class Services:
     catalogue = None
 
 
-async def _start_sample(unit, staff, router):
-    await router.start_flow(unit, staff, SAMPLE, unit.incoming.text)
+async def _start_sample(unit, staff, services):
+    return StartForm("mau", unit.incoming.text)
 
 
 WORDS = ["1", "2", "0", "5", "12", "abc", "-3", "1.5", "ok", "có", "không", "quay lại", "bỏ qua", "hủy",
