@@ -145,8 +145,17 @@ async def _closed_among(ctx: FlowContext, days: list[dt.date]) -> Period | None:
     return next((snapshot.period(d) for d in days if snapshot.closed(d)), None)
 
 
-async def store_record(ctx: FlowContext, answers, record: Any, store: RecordStore) -> str:
-    """Add the record, or update the one the draft corrects; refuse closed periods unless a manager."""
+async def closed_refusal(ctx: FlowContext, day: dt.date) -> str | None:
+    """The closed-period rule at save, before anything is written: why `day` is refused, or None
+    (a manager is never refused; their change is audited as a correction by `store_record`)."""
+    closed = await _closed_among(ctx, [day])
+    return refusal(closed) if closed is not None and not ctx.staff.has(MANAGER) else None
+
+
+async def store_record(ctx: FlowContext, answers, record: Any, store: RecordStore,
+                       confirmation: Callable[[Any], str] | None = None) -> str:
+    """Add the record, or update the one the draft corrects; refuse closed periods unless a manager.
+    `confirmation(saved)` words a new record's confirmation when the form has its own."""
     target = edit_target(answers)
     old = None
     if target is not None:
@@ -161,7 +170,8 @@ async def store_record(ctx: FlowContext, answers, record: Any, store: RecordStor
         return refusal(closed)
     if old is None:
         saved = await store.add(ctx.session, record, record_meta(ctx))
-        return await _done(ctx, store, saved.id, "create", closed, texts.capture.SAVED)
+        worded = confirmation(saved) if confirmation else texts.capture.SAVED.format(noun=store.noun, id=saved.id)
+        return await _done(ctx, store, saved.id, "create", closed, worded)
     if dataclasses.replace(record, id=old.id, meta=old.meta) == old:
         return texts.capture.UNCHANGED.format(noun=store.noun, id=old.id)
     stale = dataclasses.replace(old.meta, version=target[2])
@@ -169,7 +179,7 @@ async def store_record(ctx: FlowContext, answers, record: Any, store: RecordStor
         await store.update(ctx.session, dataclasses.replace(record, id=old.id, meta=stale), record_meta(ctx))
     except Conflict:
         return texts.capture.CHANGED_MEANWHILE
-    return await _done(ctx, store, old.id, "update", closed, texts.capture.UPDATED)
+    return await _done(ctx, store, old.id, "update", closed, texts.capture.UPDATED.format(noun=store.noun, id=old.id))
 
 
 async def delete_record(ctx: FlowContext, store: RecordStore, record_id: int) -> str:
@@ -184,12 +194,11 @@ async def delete_record(ctx: FlowContext, store: RecordStore, record_id: int) ->
     if closed is not None and not ctx.staff.has(MANAGER):
         return refusal(closed)
     await store.delete(ctx.session, record_id, record_meta(ctx))
-    return await _done(ctx, store, record_id, "delete", closed, texts.capture.DELETED)
+    return await _done(ctx, store, record_id, "delete", closed, texts.capture.DELETED.format(noun=store.noun, id=record_id))
 
 
-async def _done(ctx: FlowContext, store: RecordStore, record_id: int, change: str, closed, message: str) -> str:
+async def _done(ctx: FlowContext, store: RecordStore, record_id: int, change: str, closed, text: str) -> str:
     """The confirmation; a change inside a closed period also gets its "correct" audit entry."""
-    text = message.format(noun=store.noun, id=record_id)
     if closed is None:
         return text
     await engine_store.audit(

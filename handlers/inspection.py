@@ -25,8 +25,8 @@ from typing import Any
 import texts
 from bot.form import Flow, FlowContext, Question, RepeatGroup, StartForm
 from bot.messages import Choice, Location, Reply
-from bot.parsing import ParseError, parse_decimal
 from handlers import capture, facilities
+from handlers.pumps import MAX_PUMPS, check_error, check_pump_list, parse_pump_list
 from storage import facilities_store, people, records
 from storage.catalogue import Catalogue, FacilityKind
 from storage.domain import ChecklistAnswer, Facility, InspectionVisit, PumpCheck, RecordMeta
@@ -35,8 +35,11 @@ FLOW_NAME = "inspection"
 # Drafts saved under the former Zalo/console twin of the form (until it was merged into one): they go
 # on with the one form (a typed place is asked again); the next step stores them under FLOW_NAME.
 OLD_FLOW_NAMES = ("inspection_text",)
-ERROR_RANGE = Decimal(100)
-MAX_PUMPS = 30
+STORE = capture.RecordStore(
+    entity="inspection", noun=texts.capture.INSPECTION_NOUN, date_of=lambda visit: visit.visit_date,
+    add=records.add_inspection, get=records.get_inspection, update=records.update_inspection,
+    delete=records.delete_inspection,
+)  # fmt: skip
 RESULTS = (Choice("met", texts.inspection.MET), Choice("not_met", texts.inspection.NOT_MET), Choice("na", texts.inspection.NOT_APPLICABLE))
 
 
@@ -47,8 +50,26 @@ def _kind(answers) -> str:
     return answers.get("kind", "")
 
 
+# Checklist answers are keyed by facility kind (each kind has its own criteria): "ok_<kind>" for
+# "all met?", "c_<kind>_<criterion>" for one result, "n_<kind>_<criterion>" for its note.
+def all_ok_key(kind: str) -> str:
+    return f"ok_{kind}"
+
+
+def result_key(kind: str, criterion: str) -> str:
+    return f"c_{kind}_{criterion}"
+
+
+def note_key(kind: str, criterion: str) -> str:
+    return f"n_{kind}_{criterion}"
+
+
 def _all_ok(answers) -> bool | None:
-    return answers.get(f"ok_{_kind(answers)}")
+    return answers.get(all_ok_key(_kind(answers)))
+
+
+def _fined(answers) -> bool:
+    return answers.get("action") == "fine"
 
 
 def _new_facility(answers) -> bool:
@@ -57,40 +78,6 @@ def _new_facility(answers) -> bool:
 
 def _id(key: str) -> int:
     return int(re.sub(r"\D", "", key.split("/")[0]))
-
-
-def parse_pump_list(text: str) -> list[tuple[str, Decimal]]:
-    """ "CD01 -0,2; CD02 +0,1" → [("CD01", -0.2), ("CD02", 0.1)]; the serial may be left out."""
-    items = [item.strip() for item in re.split(r"[;\n]+", text) if item.strip()]
-    if not items:
-        raise ParseError(texts.inspection.PUMPS_EMPTY)
-    if len(items) > MAX_PUMPS:
-        raise ParseError(texts.inspection.PUMPS_TOO_MANY.format(limit=MAX_PUMPS))
-    pumps = []
-    for position, item in enumerate(items, start=1):
-        match = re.fullmatch(r"(?:(.*?\S)[\s:=]+)?([+\-−–]?\s?\d+(?:[.,]\d+)?)\s*%?", item)
-        if match is None:
-            raise ParseError(texts.inspection.pump_serial_bad(position, item))
-        try:
-            error = parse_decimal(match[2].replace(" ", ""))
-        except ParseError:
-            raise ParseError(texts.inspection.pump_serial_bad(position, item)) from None
-        if abs(error) > ERROR_RANGE:
-            raise ParseError(texts.inspection.PUMP_ERROR_RANGE)
-        pumps.append(((match[1] or "")[:50], error))
-    return pumps
-
-
-def _check_pump_list(value: str, _answers) -> str | None:
-    try:
-        parse_pump_list(value)
-    except ParseError as error:
-        return error.message
-    return None
-
-
-def _check_error(value: Decimal, _answers) -> str | None:
-    return texts.inspection.PUMP_ERROR_RANGE if abs(value) > ERROR_RANGE else None
 
 
 def _check_fine(value: int, _answers) -> str | None:
@@ -123,9 +110,9 @@ class Inspection:
         if _all_ok(answers):
             return [ChecklistAnswer(c.key, "met") for c in kind.criteria]
         return [
-            ChecklistAnswer(c.key, answers[f"c_{kind.key}_{c.key}"], answers.get(f"n_{kind.key}_{c.key}") or "")
+            ChecklistAnswer(c.key, answers[result_key(kind.key, c.key)], answers.get(note_key(kind.key, c.key)) or "")
             for c in kind.criteria
-            if f"c_{kind.key}_{c.key}" in answers
+            if result_key(kind.key, c.key) in answers
         ]
 
     def pumps(self, answers) -> list[PumpCheck]:
@@ -142,6 +129,17 @@ class Inspection:
 
     def _pump(self, serial: str, certificate: bool, seals: bool, error: Decimal) -> PumpCheck:
         return PumpCheck(serial, certificate, seals, float(error), abs(Decimal(str(error))) <= self.limit)
+
+    def pumps_in_one_line(self, answers) -> bool:
+        """All criteria met at a fuel station: the pumps as one line of serials and errors."""
+        return self.has_pumps(answers) and _all_ok(answers) is True
+
+    def pump_by_pump(self, answers) -> bool:
+        """Something not met: each pump asked for in turn."""
+        return self.has_pumps(answers) and _all_ok(answers) is False
+
+    def violations_asked(self, answers) -> bool:
+        return answers.get("action") not in (None, "none") or not self.compliant(answers)
 
     def compliant(self, answers) -> bool:
         return all(a.result != "not_met" for a in self.checklist(answers)) and all(
@@ -196,89 +194,78 @@ class Inspection:
     # --- the declaration ----------------------------------------------------------------------------
 
     def questions(self) -> list[Question | RepeatGroup]:
-        new = _new_facility
-        items: list[Question | RepeatGroup] = [
-            Question("plan", "choice", texts.inspection.ASK_PLAN, label=texts.inspection.LABEL_PLAN, choices=self.plan_choices),
-            capture.date_question(self.services, prompt=texts.inspection.ASK_DATE, key="visit_date", label=texts.inspection.LABEL_DATE),
-            Question("kind", "choice", texts.inspection.ASK_KIND, label=texts.inspection.LABEL_KIND, choices=self.kind_choices()),
-            Question("query", "text", texts.inspection.ASK_QUERY, label=texts.inspection.LABEL_QUERY, max_length=100,
-                     validate=facilities.check_query),
-            Question("facility", "choice", texts.inspection.ASK_FACILITY, label=texts.inspection.LABEL_FACILITY,
-                     choices=self.facility_choices, validate=self.check_facility),
-            Question("new_name", "text", texts.inspection.ASK_NEW_NAME, label=texts.inspection.LABEL_NEW_NAME, when=new,
+        """Which visit, the facility, who was there; the checklist of the facility's kind; the pumps
+        (fuel stations); what was done about it."""
+        checklists = [q for kind in self.catalogue.facility_kinds for q in self._checklist_questions(kind)]
+        return [*self._visit_questions(), *checklists, *self._pump_questions(), *self._outcome_questions()]
+
+    def _visit_questions(self) -> list[Question | RepeatGroup]:
+        t, new = texts.inspection, _new_facility
+        return [
+            Question("plan", "choice", t.ASK_PLAN, label=t.LABEL_PLAN, choices=self.plan_choices),
+            capture.date_question(self.services, prompt=t.ASK_DATE, key="visit_date", label=t.LABEL_DATE),
+            Question("kind", "choice", t.ASK_KIND, label=t.LABEL_KIND, choices=self.kind_choices()),
+            Question("query", "text", t.ASK_QUERY, label=t.LABEL_QUERY, max_length=100, validate=facilities.check_query),
+            Question("facility", "choice", t.ASK_FACILITY, label=t.LABEL_FACILITY, choices=self.facility_choices,
+                     validate=self.check_facility),
+            Question("new_name", "text", t.ASK_NEW_NAME, label=t.LABEL_NEW_NAME, when=new,
                      max_length=facilities.NAME_MAX, validate=facilities.check_name),
-            Question("new_tax_code", "text", texts.inspection.ASK_NEW_TAX, label=texts.inspection.LABEL_NEW_TAX, when=new, optional=True,
+            Question("new_tax_code", "text", t.ASK_NEW_TAX, label=t.LABEL_NEW_TAX, when=new, optional=True,
                      max_length=20, validate=facilities.check_tax_code),
-            Question("new_address", "text", texts.inspection.ASK_NEW_ADDRESS, label=texts.inspection.LABEL_NEW_ADDRESS, when=new,
-                     max_length=300),
-            RepeatGroup(
-                "others",
-                [Question("inspector", "choice", texts.inspection.ASK_INSPECTOR, label=texts.inspection.LABEL_INSPECTOR,
-                          choices=self.inspector_choices)],
-                ask_more_prompt=texts.inspection.ASK_MORE_INSPECTORS,
-                min_items=0,
-                max_items=10,
-                label=texts.inspection.GROUP_INSPECTORS,
-            ),
+            Question("new_address", "text", t.ASK_NEW_ADDRESS, label=t.LABEL_NEW_ADDRESS, when=new, max_length=300),
+            RepeatGroup("others", [Question("inspector", "choice", t.ASK_INSPECTOR, label=t.LABEL_INSPECTOR,
+                                            choices=self.inspector_choices)],
+                        ask_more_prompt=t.ASK_MORE_INSPECTORS, min_items=0, max_items=10, label=t.GROUP_INSPECTORS),
             # a position (shared or typed) or an address; "gps" kept so stored drafts read back
-            Question("gps", "location", texts.inspection.ASK_GPS, label=texts.inspection.LABEL_GPS, optional=True),
-        ]
-        for kind in self.catalogue.facility_kinds:
-            items += self._checklist_questions(kind)
-        items += [
-            Question("pumps_quick", "text", texts.inspection.ASK_PUMPS_QUICK, label=texts.inspection.LABEL_PUMPS_QUICK, max_length=1000,
-                     when=lambda a: self.has_pumps(a) and _all_ok(a) is True, validate=_check_pump_list),
-            RepeatGroup(
-                "pumps",
-                [
-                    Question("serial", "text", texts.inspection.ASK_PUMP_SERIAL, label=texts.inspection.LABEL_PUMP_SERIAL, max_length=50),
-                    Question("certificate", "yesno", texts.inspection.ASK_PUMP_CERT, label=texts.inspection.LABEL_PUMP_CERT),
-                    Question("seals", "yesno", texts.inspection.ASK_PUMP_SEALS, label=texts.inspection.LABEL_PUMP_SEALS),
-                    Question("error", "decimal", texts.inspection.pump_error_prompt(self.limit), label=texts.inspection.LABEL_PUMP_ERROR,
-                             validate=_check_error),
-                ],
-                ask_more_prompt=texts.inspection.ASK_MORE_PUMPS,
-                min_items=1,
-                max_items=MAX_PUMPS,
-                label=texts.inspection.GROUP_PUMPS,
-                when=lambda a: self.has_pumps(a) and _all_ok(a) is False,
-            ),
-            Question("action", "choice", texts.inspection.ASK_ACTION, label=texts.inspection.LABEL_ACTION,
-                     choices=tuple(Choice(k, label) for k, label in texts.inspection.ACTIONS)),
-            Question("fine_amount", "integer", texts.inspection.ASK_FINE, label=texts.inspection.LABEL_FINE,
-                     when=lambda a: a.get("action") == "fine", validate=_check_fine),
-            Question("violations", "text", texts.inspection.ASK_VIOLATIONS, label=texts.inspection.LABEL_VIOLATIONS, optional=True,
-                     max_length=2000, multiline=True,
-                     when=lambda a: a.get("action") not in (None, "none") or not self.compliant(a)),
-        ]
-        return items
+            Question("gps", "location", t.ASK_GPS, label=t.LABEL_GPS, optional=True),
+        ]  # fmt: skip
 
     def _checklist_questions(self, kind: FacilityKind) -> list[Question]:
+        """"All met?" for this kind; if not, each criterion in turn, with a note when not met."""
+        t = texts.inspection
+
         def this_kind(answers) -> bool:
             return _kind(answers) == kind.key
 
         def one_by_one(answers) -> bool:
-            return this_kind(answers) and answers.get(f"ok_{kind.key}") is False
+            return this_kind(answers) and answers.get(all_ok_key(kind.key)) is False
 
-        labels = [c.label for c in kind.criteria]
-        items = [
-            Question(f"ok_{kind.key}", "yesno", texts.inspection.all_ok_prompt(labels, kind.has_pumps, self.limit),
-                     label=texts.inspection.LABEL_ALL_OK, when=this_kind)
-        ]
-        for criterion in kind.criteria:
-            result_key = f"c_{kind.key}_{criterion.key}"
-
-            def not_met(answers, result_key=result_key) -> bool:
-                return one_by_one(answers) and answers.get(result_key) == "not_met"
-
+        prompt = t.all_ok_prompt([c.label for c in kind.criteria], kind.has_pumps, self.limit)
+        items = [Question(all_ok_key(kind.key), "yesno", prompt, label=t.LABEL_ALL_OK, when=this_kind)]
+        for c in kind.criteria:
+            result = result_key(kind.key, c.key)
             items += [
-                Question(result_key, "choice", texts.inspection.criterion_prompt(criterion.label), label=criterion.label,
-                         choices=RESULTS, when=one_by_one),
-                Question(f"n_{kind.key}_{criterion.key}", "text", texts.inspection.ASK_NOTE,
-                         label=f"{texts.inspection.LABEL_NOTE} ({criterion.label})", optional=True, max_length=1000,
-                         when=not_met),
-            ]
+                Question(result, "choice", t.criterion_prompt(c.label), label=c.label, choices=RESULTS, when=one_by_one),
+                Question(note_key(kind.key, c.key), "text", t.ASK_NOTE, label=f"{t.LABEL_NOTE} ({c.label})",
+                         optional=True, max_length=1000,
+                         when=lambda answers, result=result: one_by_one(answers) and answers.get(result) == "not_met"),
+            ]  # fmt: skip
         return items
+
+    def _pump_questions(self) -> list[Question | RepeatGroup]:
+        t = texts.inspection
+        pump = [
+            Question("serial", "text", t.ASK_PUMP_SERIAL, label=t.LABEL_PUMP_SERIAL, max_length=50),
+            Question("certificate", "yesno", t.ASK_PUMP_CERT, label=t.LABEL_PUMP_CERT),
+            Question("seals", "yesno", t.ASK_PUMP_SEALS, label=t.LABEL_PUMP_SEALS),
+            Question("error", "decimal", t.pump_error_prompt(self.limit), label=t.LABEL_PUMP_ERROR, validate=check_error),
+        ]
+        return [
+            Question("pumps_quick", "text", t.ASK_PUMPS_QUICK, label=t.LABEL_PUMPS_QUICK, max_length=1000,
+                     when=self.pumps_in_one_line, validate=check_pump_list),
+            RepeatGroup("pumps", pump, ask_more_prompt=t.ASK_MORE_PUMPS, min_items=1, max_items=MAX_PUMPS,
+                        label=t.GROUP_PUMPS, when=self.pump_by_pump),
+        ]  # fmt: skip
+
+    def _outcome_questions(self) -> list[Question]:
+        t = texts.inspection
+        return [
+            Question("action", "choice", t.ASK_ACTION, label=t.LABEL_ACTION,
+                     choices=tuple(Choice(k, label) for k, label in t.ACTIONS)),
+            Question("fine_amount", "integer", t.ASK_FINE, label=t.LABEL_FINE, when=_fined, validate=_check_fine),
+            Question("violations", "text", t.ASK_VIOLATIONS, label=t.LABEL_VIOLATIONS, optional=True,
+                     max_length=2000, multiline=True, when=self.violations_asked),
+        ]  # fmt: skip
 
     def flow(self) -> Flow:
         return Flow(
@@ -382,12 +369,11 @@ class Inspection:
 
     async def save(self, ctx: FlowContext, answers: dict[str, Any]) -> str:
         """One record per visit: refuses a second record of the same plan, facility and day, and (unless
-        a manager) a day in a closed period, read again here in the unit of work that writes."""
-        snapshot = capture.closed_periods(ctx.settings)
-        await snapshot.refresh(ctx.session)
-        closed = snapshot.closed(answers["visit_date"])
-        if closed is not None and not ctx.staff.has(capture.MANAGER):
-            return capture.refusal(closed)
+        a manager) a day in a closed period — checked before a new facility is written; then the shared
+        saving path (handlers/capture.py), which checks the period again and audits a manager's correction."""
+        refused = await capture.closed_refusal(ctx, answers["visit_date"])
+        if refused is not None:
+            return refused
         facility, _ = await self._facility(ctx, answers)
         duplicate = await self._duplicate(ctx, answers, facility)
         if duplicate is not None:
@@ -425,8 +411,9 @@ class Inspection:
             fine_amount=answers.get("fine_amount") or 0 if answers.get("action") == "fine" else 0,
             photos=tuple(answers["_photos"]),
         )
-        saved = await records.add_inspection(ctx.session, visit, meta)
-        return texts.inspection.saved(saved.id, facility.name, saved.compliant)
+        name = facility.name
+        return await capture.store_record(ctx, answers, visit, STORE,
+                                          lambda saved: texts.inspection.saved(saved.id, name, saved.compliant))
 
 
 def build(services) -> dict[str, Flow]:

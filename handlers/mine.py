@@ -26,7 +26,7 @@ from typing import Any
 import texts
 from bot.form import Flow, FlowContext, Question, Saved, StartForm
 from bot.messages import Choice, Reply
-from handlers import activity, calibration, capture, licence, plan
+from handlers import activity, calibration, capture, inspection, licence, plan
 from handlers.services import Services
 from reports.periods import Period, period_of
 from storage import people, records
@@ -53,12 +53,6 @@ def _inspection_line(catalogue, visit, loaded: PeriodRecords) -> str:
     return texts.capture.inspection_line(facility.name if facility else f"#{visit.facility_id}")
 
 
-INSPECTIONS = capture.RecordStore(
-    entity="inspection", noun=texts.capture.INSPECTION_NOUN, date_of=lambda visit: visit.visit_date,
-    add=records.add_inspection, get=records.get_inspection, update=records.update_inspection,
-    delete=records.delete_inspection,
-)  # fmt: skip
-
 KINDS: dict[str, Kind] = {
     kind.store.entity: kind
     for kind in (
@@ -69,7 +63,7 @@ KINDS: dict[str, Kind] = {
         Kind(activity.STORE, activity.NAME, activity.answers_of,
              lambda cat, a, _: activity.describe(cat, a), lambda p: p.activities),
         Kind(plan.STORE, plan.NAME, plan.answers_of, lambda cat, p, _: plan.describe(cat, p), lambda p: p.plans),
-        Kind(INSPECTIONS, "", None, _inspection_line, lambda p: p.inspections),
+        Kind(inspection.STORE, "", None, _inspection_line, lambda p: p.inspections),
     )
 }  # fmt: skip
 

@@ -19,7 +19,7 @@ from bot.clock import Clock
 from bot.engine import Engine
 from storage.db import open_database
 from storage.migrate import upgrade
-from tests.enginekit import echo_handler, message
+from tests.kit import echo_handler, message
 
 
 class DieOnSend:

@@ -11,14 +11,14 @@ import texts
 from storage import records
 from storage.record_models import CalibrationBatchRow
 from tests.conftest import frozen
-from tests.test_capture_kit import Chat, add_staff, audit_actions, close, make_app
+from tests.kit import Chat, add_staff, audit_actions, close, make_app
 
 TODAY = dt.date(2023, 1, 13)
 
 
 @pytest.fixture
 async def env(config, db):
-    app, sender = await make_app(config, db, frozen("2023-01-13 06:30"))
+    app, sender = await make_app(config, db, frozen("2023-01-13 06:30"), reminders=True)
     tech = await add_staff(app, "Trần Kỹ Thuật", {"technician"}, "tech")
     return app, sender, tech
 
@@ -37,7 +37,7 @@ async def test_typed_happy_path_saves_with_meta_in_eight_messages(env):
     assert "1. Điện" in await chat.say("ok")
     assert (await chat.say("dong ho")).startswith(texts.capture.CAL_VERIFIED)  # the field by folded text
     assert (await chat.say("500")).startswith(texts.capture.CAL_REJECTED)
-    review = await chat.script("0", "ok", "bỏ qua")
+    review = await chat.many("0", "ok", "bỏ qua")
     assert review.splitlines()[:7] == [
         texts.capture.CAL_TITLE, "Ngày: 13/01/2023", "Lĩnh vực: Đồng hồ đo nước", "Số PTĐ kiểm định: 500",
         "Số PTĐ loại bỏ: 0", "Giấy chứng nhận: 500", "Khách hàng: —",
@@ -132,7 +132,7 @@ async def test_wrong_input_gets_one_sentence_and_the_same_question(env, before, 
     app, sender, _ = env
     chat = Chat(app, sender, "tech")
     await chat.say("/kiemdinh")
-    question = await chat.script(*before) if before else None
+    question = await chat.many(*before) if before else None
     reply = await chat.say(bad)
     assert reply.startswith(message + "\n")
     if question is not None:
@@ -143,9 +143,9 @@ async def test_wrong_input_gets_one_sentence_and_the_same_question(env, before, 
 async def test_sticker_location_and_photo_at_a_number(env):
     app, sender, _ = env
     chat = Chat(app, sender, "tech")
-    await chat.script("/kiemdinh", "ok", "1")
-    assert (await chat.sticker()).startswith(texts.common.UNSUPPORTED + "\n" + texts.capture.CAL_VERIFIED)
-    assert (await chat.location()).startswith(texts.common.NUMBER_EXPECTED + "\n" + texts.capture.CAL_VERIFIED)
+    await chat.many("/kiemdinh", "ok", "1")
+    assert (await chat.other("sticker")).startswith(texts.common.UNSUPPORTED + "\n" + texts.capture.CAL_VERIFIED)
+    assert (await chat.pin()).startswith(texts.common.NUMBER_EXPECTED + "\n" + texts.capture.CAL_VERIFIED)
     assert await chat.photo() == texts.common.photo_received(1)
     assert (await chat.say("5")).startswith(texts.capture.CAL_REJECTED)
 
@@ -153,23 +153,23 @@ async def test_sticker_location_and_photo_at_a_number(env):
 async def test_location_where_text_is_expected(env):
     app, sender, _ = env
     chat = Chat(app, sender, "tech")
-    await chat.script("/kiemdinh", "ok", "1", "5", "0", "ok")
-    assert (await chat.location()).startswith(texts.common.TEXT_EXPECTED + "\n" + texts.capture.CAL_CUSTOMER)
+    await chat.many("/kiemdinh", "ok", "1", "5", "0", "ok")
+    assert (await chat.pin()).startswith(texts.common.TEXT_EXPECTED + "\n" + texts.capture.CAL_CUSTOMER)
 
 
 async def test_back_edit_and_cancel(env):
     app, sender, _ = env
     chat = Chat(app, sender, "tech")
-    await chat.script("/kiemdinh", "ok", "1", "10")
+    await chat.many("/kiemdinh", "ok", "1", "10")
     assert (await chat.say("quay lại")).startswith(texts.capture.CAL_VERIFIED)
-    review = await chat.script("12", "2", "ok", "bỏ qua")
+    review = await chat.many("12", "2", "ok", "bỏ qua")
     assert "Số PTĐ kiểm định: 12" in review and "Giấy chứng nhận: 10" in review
     edit_list = await chat.say("2")
     assert texts.common.PICK_EDIT in edit_list and "3. Số PTĐ kiểm định: 12" in edit_list
     await chat.say("3")
     reply = await chat.say("1")  # now fewer verified than rejected: rejected is asked again
     assert reply.startswith(texts.capture.rejected_too_many(2, 1)) and texts.capture.CAL_REJECTED in reply
-    review = await chat.script("0", "1")
+    review = await chat.many("0", "1")
     assert "Số PTĐ kiểm định: 1" in review and "Giấy chứng nhận: 1" in review
     assert await chat.say("hủy") == texts.people.CANCELLED
     assert await batches(app) == []

@@ -11,12 +11,12 @@ import texts
 from storage import records
 from storage.record_models import ActivityRow, LicenceRow, PlanRow
 from tests.conftest import frozen
-from tests.test_capture_kit import Chat, add_staff, audit_actions, make_app
+from tests.kit import Chat, add_staff, audit_actions, make_app
 
 
 @pytest.fixture
 async def env(config, db):
-    app, sender = await make_app(config, db, frozen("2023-01-13 06:30"))
+    app, sender = await make_app(config, db, frozen("2023-01-13 06:30"), reminders=True)
     await add_staff(app, "Vũ Cấp Phép", {"licensing"}, "lic")
     await add_staff(app, "Đỗ Văn Thư", {"clerk"}, "clerk")
     await add_staff(app, "Phạm Lãnh Đạo", {"manager"}, "boss")
@@ -44,8 +44,8 @@ async def rows(app, row_type, getter) -> list:
 async def test_licence_expiry_follows_the_rules(env, kind, action, extra, expiry):
     app, sender = env
     chat = Chat(app, sender, "lic")
-    await chat.script("/giayphep", kind, action, "GP-12/2023", "Bệnh viện Đa khoa Phố Nối", "bỏ qua", "ok")
-    review = await chat.script(*extra) if extra else chat_last(sender, "lic")
+    await chat.many("/giayphep", kind, action, "GP-12/2023", "Bệnh viện Đa khoa Phố Nối", "bỏ qua", "ok")
+    review = await chat.many(*extra) if extra else chat_last(sender, "lic")
     assert texts.common.REVIEW_HINT in review and "Được cấp cho: Bệnh viện Đa khoa Phố Nối" in review
     noun = "chứng chỉ" if kind == "2" else "giấy phép"  # the noun of the kind (issue 11)
     assert (await chat.say("1")) == f"Đã lưu {noun} #1."
@@ -71,14 +71,14 @@ def chat_last(sender, user: str) -> str:
 async def test_licence_bad_expiry(env, bad, message):
     app, sender = env
     chat = Chat(app, sender, "lic")
-    await chat.script("/giayphep", "1", "1", "GP-1", "Phòng khám An Bình", "bỏ qua", "ok")
+    await chat.many("/giayphep", "1", "1", "GP-1", "Phòng khám An Bình", "bỏ qua", "ok")
     assert (await chat.say(bad)).startswith(message + "\n" + texts.capture.LIC_EXPIRY)
 
 
 async def test_licence_refuses_an_empty_holder_and_other_roles(env):
     app, sender = env
     chat = Chat(app, sender, "lic")
-    await chat.script("/licence", "1", "1", "GP-1")
+    await chat.many("/licence", "1", "1", "GP-1")
     assert (await chat.say("  ")).startswith(texts.common.EMPTY + "\n" + texts.capture.LIC_HOLDER)
     refused = await Chat(app, sender, "clerk").say("/giayphep")
     assert refused == texts.people.not_allowed("giayphep", "cán bộ cấp phép", "đồng chí")
@@ -99,8 +99,8 @@ async def test_licence_refuses_an_empty_holder_and_other_roles(env):
 async def test_activity_asks_what_its_kind_needs(env, kind, answers, expected):
     app, sender = env
     chat = Chat(app, sender, "clerk")
-    await chat.script("/hoatdong", kind)
-    review = await chat.script(*answers)
+    await chat.many("/hoatdong", kind)
+    review = await chat.many(*answers)
     assert texts.common.REVIEW_HINT in review
     assert (await chat.say("1")) == "Đã lưu hoạt động #1."
     [activity] = await rows(app, ActivityRow, records.get_activity)
@@ -110,7 +110,7 @@ async def test_activity_asks_what_its_kind_needs(env, kind, answers, expected):
 async def test_activity_count_zero_and_authors_zero_are_refused(env):
     app, sender = env
     chat = Chat(app, sender, "boss")  # managers record activities too
-    await chat.script("/activity", "7", "ok")
+    await chat.many("/activity", "7", "ok")
     assert (await chat.say("0")).startswith(texts.capture.ACT_COUNT_ZERO + "\nSố sáng kiến được công nhận?")
     await chat.say("1")
     assert (await chat.say("0")).startswith(texts.capture.ACT_AUTHORS_ZERO + "\n" + texts.capture.ACT_AUTHORS)
@@ -122,7 +122,7 @@ async def test_activity_count_zero_and_authors_zero_are_refused(env):
 async def test_plan_is_created_listed_closed_and_reopened(env):
     app, sender = env
     chat = Chat(app, sender, "boss")
-    review = await chat.script(
+    review = await chat.many(
         "/kehoach", "3826/KH-TĐC", "05/01/2023", "Chi cục TĐC", "Kiểm tra đo lường xăng dầu", "Kiểm tra"
     )
     assert "Số, ký hiệu: 3826/KH-TĐC" in review and "Loại: Kiểm tra" in review
@@ -147,7 +147,7 @@ async def test_plan_is_for_managers_only(env):
 async def test_going_back_from_the_first_licence_question_is_harmless(config, db):
     """Found by the property test: "quay lại" at the first question evaluated the expiry questions'
     conditions before the kind was answered (KeyError, the apology message)."""
-    app, sender = await make_app(config, db, frozen("2023-01-13 09:30"))
+    app, sender = await make_app(config, db, frozen("2023-01-13 09:30"), reminders=True)
     await add_staff(app, "Phạm Thị Giấy", ["licensing"], "u-lic")
     chat = Chat(app, sender, "u-lic")
     await chat.say("/giayphep")

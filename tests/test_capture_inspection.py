@@ -11,7 +11,7 @@ import texts
 from storage import engine_store, records
 from storage.domain import Facility, RecordMeta
 from storage.record_models import FacilityRow, InspectionRow
-from tests.test_capture_inspection_kit import Chat, add_plan, add_staff, make_app
+from tests.kit import Chat, add_plan, add_staff, make_app
 
 TODAY = dt.date(2023, 1, 13)
 

@@ -32,8 +32,8 @@ from storage.migrate import upgrade
 from storage.models import InboxRow
 from storage.record_models import InspectionRow
 from tests.conftest import REPO
+from tests.kit import add_plan, add_staff, make_app
 from tests.test_capture_inspection import COMPLIANT
-from tests.test_capture_inspection_kit import add_plan, add_staff, make_app
 
 WORDS = [
     "/kiemtra", "/help", "/huy", "1", "2", "3", "4", "5", "ok", "có", "không", "quay lại", "bỏ qua", "sửa",

@@ -10,12 +10,12 @@ import texts
 from storage import engine_store, records
 from storage.record_models import CalibrationBatchRow
 from tests.conftest import frozen
-from tests.test_capture_kit import Chat, add_staff, audit_actions, close, make_app
+from tests.kit import Chat, add_staff, audit_actions, close, make_app
 
 
 @pytest.fixture
 async def env(config, db):
-    app, sender = await make_app(config, db, frozen("2023-01-13 06:30"))
+    app, sender = await make_app(config, db, frozen("2023-01-13 06:30"), reminders=True)
     await add_staff(app, "Trần Kỹ Thuật", {"technician"}, "tech")
     await add_staff(app, "Lý Kỹ Thuật", {"technician"}, "tech2")
     await add_staff(app, "Phạm Lãnh Đạo", {"manager"}, "boss")
@@ -30,8 +30,8 @@ async def batch(app, batch_id: int, include_deleted: bool = True):
 async def test_list_shows_only_my_records_and_managers_see_everyones(env):
     app, sender = env
     mine, other = Chat(app, sender, "tech"), Chat(app, sender, "tech2")
-    await mine.script("/kiemdinh dien 5 0 5", "1")
-    await other.script("/kiemdinh nuoc 7 1 6 10/01/2023", "1")
+    await mine.many("/kiemdinh dien 5 0 5", "1")
+    await other.many("/kiemdinh nuoc 7 1 6 10/01/2023", "1")
     listing = await mine.say("/cuatoi")
     assert "1. 13/01/2023 Kiểm định điện: 5 PTĐ, loại bỏ 0, 5 GCN (#1)" in listing
     assert "Đồng hồ" not in listing and "(#2)" not in listing and "Có 1 bản ghi" in listing
@@ -47,12 +47,12 @@ async def test_nothing_to_list(env):
 async def test_correct_reuses_the_form_and_audits_before_and_after(env):
     app, sender = env
     chat = Chat(app, sender, "tech")
-    await chat.script("/kiemdinh dien 10 2 8", "1", "/cuatoi")
+    await chat.many("/kiemdinh dien 10 2 8", "1", "/cuatoi")
     assert texts.capture.MINE_ACTION in await chat.say("1")
     opened = await chat.say(texts.capture.MINE_EDIT)
     assert opened.startswith(texts.capture.MINE_OPENING.format(noun=texts.capture.CAL_NOUN, id=1))
     assert "Sửa lô kiểm định #1" in opened and "Số PTĐ loại bỏ: 2" in opened and texts.common.REVIEW_HINT in opened
-    await chat.script("2", "4")  # edit → the rejected count
+    await chat.many("2", "4")  # edit → the rejected count
     review = await chat.say("1")
     assert "Số PTĐ loại bỏ: 1" in review
     assert (await chat.say("1")) == "Đã sửa lô kiểm định #1."
@@ -66,7 +66,7 @@ async def test_correct_reuses_the_form_and_audits_before_and_after(env):
 async def test_unchanged_correction_writes_nothing(env):
     app, sender = env
     chat = Chat(app, sender, "tech")
-    await chat.script("/kiemdinh dien 10 2 8", "1", "/cuatoi", "1", "1")
+    await chat.many("/kiemdinh dien 10 2 8", "1", "/cuatoi", "1", "1")
     assert (await chat.say("1")) == texts.capture.UNCHANGED.format(noun=texts.capture.CAL_NOUN, id=1)
     assert await audit_actions(app, "calibration_batch") == [("create", "1")]
 
@@ -74,10 +74,10 @@ async def test_unchanged_correction_writes_nothing(env):
 async def test_delete_asks_first_then_soft_deletes_with_audit(env):
     app, sender = env
     chat = Chat(app, sender, "tech")
-    await chat.script("/kiemdinh dien 10 2 8", "1", "/cuatoi", "1")
+    await chat.many("/kiemdinh dien 10 2 8", "1", "/cuatoi", "1")
     assert (await chat.say("Xóa")).startswith(texts.capture.MINE_CONFIRM_DELETE)
     assert (await chat.say("không")) == texts.capture.MINE_NOT_DELETED
-    await chat.script("/cuatoi", "1", "2")
+    await chat.many("/cuatoi", "1", "2")
     assert (await chat.say("có")) == "Đã xóa lô kiểm định #1."
     assert (await batch(app, 1)).meta.status == "deleted"
     assert await audit_actions(app, "calibration_batch") == [("create", "1"), ("delete", "1")]
@@ -87,24 +87,24 @@ async def test_delete_asks_first_then_soft_deletes_with_audit(env):
 async def test_back_from_the_actions_returns_to_the_list(env):
     app, sender = env
     chat = Chat(app, sender, "tech")
-    await chat.script("/kiemdinh dien 10 2 8", "1", "/cuatoi", "1")
+    await chat.many("/kiemdinh dien 10 2 8", "1", "/cuatoi", "1")
     assert texts.capture.MINE_PICK in await chat.say("quay lại")
 
 
 async def test_staff_cannot_change_a_closed_period_but_managers_correct_it(env):
     app, sender = env
     chat = Chat(app, sender, "tech")
-    await chat.script("/kiemdinh dien 10 2 8 05/01/2023", "1")
+    await chat.many("/kiemdinh dien 10 2 8 05/01/2023", "1")
     await close(app, "2023-01")
     assert "(#1) [đã chốt]" in await chat.say("/cuatoi")
-    refused = await chat.script("1", "Xóa", "có")
+    refused = await chat.many("1", "Xóa", "có")
     assert refused.startswith("Kỳ tháng 01/2023 (15/12/2022–14/01/2023) đã chốt")
     assert (await batch(app, 1)).meta.status == "active"
     boss = Chat(app, sender, "boss")
     listing = await boss.say("/cuatoi")
     assert "(#1) — Trần Kỹ Thuật [đã chốt]" in listing
-    await boss.script("1", "1")  # Sửa → the managers' form at its review
-    await boss.script("2", "3", "12")  # verified 10 → 12
+    await boss.many("1", "1")  # Sửa → the managers' form at its review
+    await boss.many("2", "3", "12")  # verified 10 → 12
     assert (await boss.say("1")).endswith(texts.capture.CORRECTION_SUFFIX.format(period="tháng 01/2023 (15/12/2022–14/01/2023)"))
     assert (await batch(app, 1)).verified == 12
     assert await audit_actions(app, "calibration_batch") == [("create", "1"), ("update", "1"), ("correct", "1")]
@@ -113,9 +113,9 @@ async def test_staff_cannot_change_a_closed_period_but_managers_correct_it(env):
 async def test_a_non_manager_never_opens_someone_elses_record(env):
     """Even a forged hand-over (a job naming another's record) is refused."""
     app, sender = env
-    await Chat(app, sender, "tech2").script("/kiemdinh dien 10 2 8", "1")
+    await Chat(app, sender, "tech2").many("/kiemdinh dien 10 2 8", "1")
     chat = Chat(app, sender, "tech")
-    await chat.script("/kiemdinh nuoc 1 0 1", "1", "/cuatoi", "1")
+    await chat.many("/kiemdinh nuoc 1 0 1", "1", "/cuatoi", "1")
     async with app.db.unit_of_work() as session:  # rewrite the pending choice to the other's record
         conversation = await engine_store.get_conversation(session, "console", "tech")
         state = conversation.state

@@ -14,12 +14,12 @@ from storage import engine_store
 from storage.models import ScheduledJobRow
 from storage.record_models import ClosedPeriodRow
 from tests.conftest import frozen
-from tests.test_capture_kit import Chat, add_staff, make_app
+from tests.kit import Chat, add_staff, make_app
 
 
 @pytest.fixture
 async def env(config, db):
-    app, sender = await make_app(config, db, frozen("2023-01-16 09:00"))  # period 02/2023 has begun
+    app, sender = await make_app(config, db, frozen("2023-01-16 09:00"), reminders=True)  # period 02/2023 has begun
     await add_staff(app, "Phạm Lãnh Đạo", {"manager"}, "boss")
     await add_staff(app, "Trần Kỹ Thuật", {"technician"}, "tech")
     return app, sender
@@ -50,7 +50,7 @@ async def test_close_offers_the_month_that_just_ended_and_asks_first(env):
 async def test_close_lists_only_the_months_since_the_first_record_and_says_why_a_typed_one_cannot(env):
     app, sender = env
     chat = Chat(app, sender, "tech")
-    await chat.script("/kiemdinh", "20/10/2022", "1", "5", "0", "ok", "bỏ qua", "1")  # the first record ever
+    await chat.many("/kiemdinh", "20/10/2022", "1", "5", "0", "ok", "bỏ qua", "1")  # the first record ever
     boss = Chat(app, sender, "boss")
     question = await boss.say("/chotky")
     assert [line for line in question.splitlines() if line[:1].isdigit()] == [
@@ -78,9 +78,9 @@ async def test_close_shortcut_and_refusals(env):
 
 async def test_entries_after_closing_are_refused(env):
     app, sender = env
-    await Chat(app, sender, "boss").script("/chotky", "1", "1")
+    await Chat(app, sender, "boss").many("/chotky", "1", "1")
     chat = Chat(app, sender, "tech")
-    reply = await chat.script("/kiemdinh", "14/01/2023")
+    reply = await chat.many("/kiemdinh", "14/01/2023")
     assert reply.startswith("Kỳ tháng 01/2023 (15/12/2022–14/01/2023) đã chốt")
     assert (await chat.say("15/01/2023")).startswith(texts.capture.CAL_FIELD)
 
@@ -91,8 +91,8 @@ async def reminders_sent(sender) -> list[tuple[str, str]]:
 
 async def test_reminder_goes_once_across_two_engines_and_schedules_the_next(config, db):
     clock = frozen("2023-01-12 07:00")
-    first, first_sender = await make_app(config, db, clock)
-    second, second_sender = await make_app(config, db, clock)
+    first, first_sender = await make_app(config, db, clock, reminders=True)
+    second, second_sender = await make_app(config, db, clock, reminders=True)
     await add_staff(first, "Trần Kỹ Thuật", {"technician"}, "tech")
     await add_staff(first, "Lê Kiểm Tra", {"inspector"}, "insp")
     await add_staff(first, "Đỗ Văn Thư", {"clerk"}, "clerk")
@@ -120,7 +120,7 @@ def test_reminder_time_and_the_next_period():
 
 async def test_no_reminders_when_turned_off(config, db):
     config = dataclasses.replace(config, reporting={**config.reporting, "reminders": False})
-    app, sender = await make_app(config, db, frozen("2023-01-13 09:00"))
+    app, sender = await make_app(config, db, frozen("2023-01-13 09:00"), reminders=True)
     await add_staff(app, "Trần Kỹ Thuật", {"technician"}, "tech")
     await app.engine.run_until_idle()
     assert await reminders_sent(sender) == []

@@ -32,7 +32,7 @@ from storage.migrate import upgrade
 from storage.models import AuditRow, InboxRow
 from storage.record_models import ActivityRow, CalibrationBatchRow, LicenceRow, PlanRow
 from tests.conftest import REPO, frozen
-from tests.test_capture_kit import add_staff, make_app
+from tests.kit import add_staff, make_app
 
 TODAY = dt.date(2023, 1, 16)
 COMMANDS = ["/kiemdinh", "/giayphep", "/hoatdong", "/kehoach", "/cuatoi", "/chotky", "/kiemdinh dien 5 1 4"]
@@ -62,7 +62,7 @@ def template(tmp_path_factory) -> tuple[Path, Any]:
     async def build() -> None:
         db = open_database(f"sqlite+aiosqlite:///{path}")
         await upgrade(db.engine)
-        app, _ = await make_app(config, db, frozen("2023-01-16 09:00"))
+        app, _ = await make_app(config, db, frozen("2023-01-16 09:00"), reminders=True)
         for user, roles in USERS.items():
             await add_staff(app, user.title(), roles, user)
         await db.close()
@@ -96,7 +96,7 @@ async def play(template, actions: list[tuple[str, Any]]) -> int:
     shutil.copy(source, copy)
     db = open_database(f"sqlite+aiosqlite:///{copy}")
     try:
-        app, sender = await make_app(config, db, frozen("2023-01-16 09:00"))
+        app, sender = await make_app(config, db, frozen("2023-01-16 09:00"), reminders=True)
         seen: list[str] = []
         for n, (kind, arg) in enumerate(actions):
             user = "boss" if n % 5 == 4 else "all"

@@ -12,7 +12,7 @@ from bot.engine import Engine, EngineSettings, PermanentFailure, RetryLater
 from bot.messages import Reply
 from storage import engine_store
 from storage.models import AuditRow, InboxRow, OutboxRow
-from tests.enginekit import RecordingSender, echo_handler, message
+from tests.kit import RecordingSender, echo_handler, message
 
 
 def make_engine(db, clock, handler=echo_handler, **settings) -> tuple[Engine, RecordingSender]:

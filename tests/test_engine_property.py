@@ -26,7 +26,7 @@ from storage.domain import Identity
 from storage.migrate import upgrade
 from storage.models import AuditRow, ConversationRow, InboxRow, OutboxRow
 from tests.conftest import ZONE, frozen
-from tests.enginekit import RecordingSender
+from tests.kit import RecordingSender
 
 
 def _rejected_ok(value, answers):

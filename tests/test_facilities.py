@@ -14,8 +14,8 @@ from handlers.facilities import find_kind, normalise_tax_code
 from storage import engine_store, records
 from storage.domain import Facility, RecordMeta
 from storage.record_models import FacilityRow, InspectionRow
+from tests.kit import Chat, add_plan, add_staff, make_app
 from tests.test_capture_inspection import COMPLIANT
-from tests.test_capture_inspection_kit import Chat, add_plan, add_staff, make_app
 
 NOW = dt.datetime(2023, 1, 13, 2, 30, tzinfo=dt.UTC)
 

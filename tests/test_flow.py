@@ -119,7 +119,7 @@ QUICK = dataclasses.replace(CALIBRATION, prefill=quick_batch)
 # --- a tiny in-memory engine ----------------------------------------------------------------------
 
 
-class Chat:
+class FormRun:
     """One person talking to one flow; every state goes through JSON between messages."""
 
     def __init__(self, flow: Flow = CALIBRATION) -> None:
@@ -174,8 +174,8 @@ class Chat:
 HAPPY = ["ok", "dien", "70", "3", "hỏng màn hình", "ok", "bỏ qua", "S-01", "-0,3", "không"]
 
 
-async def at_review(flow: Flow = CALIBRATION) -> Chat:
-    chat = Chat(flow)
+async def at_review(flow: Flow = CALIBRATION) -> FormRun:
+    chat = FormRun(flow)
     await chat.start()
     await chat.say(*HAPPY)
     return chat
@@ -205,7 +205,7 @@ async def test_typed_happy_path_saves_once_with_decoded_values():
 
 
 async def test_tapped_happy_path():
-    chat = Chat()
+    chat = FormRun()
     await chat.start()
     await chat.tap(texts.common.today_label(TODAY))
     await chat.tap("Khối lượng")
@@ -220,7 +220,7 @@ async def test_tapped_happy_path():
 
 
 async def test_numbered_rendering_for_text_only_channels():
-    chat = Chat()
+    chat = FormRun()
     await chat.start()
     first = render_numbered(chat.question)
     assert first.splitlines() == ["Ngày kiểm định?", "Gõ “ok” để chọn: Hôm nay (26/11/2026)", "(gõ “hủy” để dừng)"]
@@ -233,7 +233,7 @@ async def test_numbered_rendering_for_text_only_channels():
 
 
 async def test_every_choice_carries_the_question_token():
-    chat = Chat()
+    chat = FormRun()
     await chat.start()
     await chat.say("ok")
     token = chat.state["token"]
@@ -270,7 +270,7 @@ async def test_every_choice_carries_the_question_token():
     ],
 )
 async def test_wrong_input_repeats_the_question_and_keeps_answers(answers, bad, message):
-    chat = Chat()
+    chat = FormRun()
     await chat.start()
     await chat.say(*answers)
     before = chat.state
@@ -298,7 +298,7 @@ def _question_of(state: dict[str, Any]) -> Reply:
     ],
 )
 async def test_wrong_kind_of_message_at_a_number(incoming, message):
-    chat = Chat()
+    chat = FormRun()
     await chat.start()
     await chat.say("ok", "1")
     before = chat.state
@@ -307,7 +307,7 @@ async def test_wrong_kind_of_message_at_a_number(incoming, message):
 
 
 async def test_location_where_text_is_expected():
-    chat = Chat()
+    chat = FormRun()
     await chat.start()
     await chat.say("ok", "1", "70", "0", "ok")
     step = await chat.send(kind="location", location=Location(20.6, 106.0))
@@ -318,7 +318,7 @@ async def test_location_where_text_is_expected():
 
 
 async def test_back_reasks_the_previous_question_without_its_answer():
-    chat = Chat()
+    chat = FormRun()
     await chat.start()
     await chat.say("ok", "1", "70")
     await chat.say("quay lai")
@@ -328,7 +328,7 @@ async def test_back_reasks_the_previous_question_without_its_answer():
 
 
 async def test_back_passes_over_questions_that_did_not_apply():
-    chat = Chat()
+    chat = FormRun()
     await chat.start()
     await chat.say("ok", "1", "70", "0", "ok")
     assert chat.text == "Khách hàng (nếu có)?"
@@ -339,14 +339,14 @@ async def test_back_passes_over_questions_that_did_not_apply():
 
 
 async def test_back_at_the_first_question():
-    chat = Chat()
+    chat = FormRun()
     await chat.start()
     step = await chat.say("quay lại")
     assert step.replies[0].text.startswith(texts.common.ALREADY_FIRST)
 
 
 async def test_back_through_a_repeat_group():
-    chat = Chat()
+    chat = FormRun()
     await chat.start()
     await chat.say("ok", "1", "70", "0", "ok", "bỏ qua", "S1", "0,1", "có", "S2")
     assert chat.text == "Sai số (%)?"
@@ -359,7 +359,7 @@ async def test_back_through_a_repeat_group():
 
 
 async def test_repeat_group_stops_at_max_items():
-    chat = Chat()
+    chat = FormRun()
     await chat.start()
     await chat.say("ok", "1", "70", "0", "ok", "bỏ qua", "S1", "0,1", "có", "S2", "+0,2")
     assert texts.common.REVIEW_HINT in chat.text and "Chuẩn 2:" in chat.text
@@ -369,7 +369,7 @@ async def test_repeat_group_stops_at_max_items():
 
 async def test_optional_question_skipped_by_word_tap_or_command():
     for skip in ({"kind": "text", "text": "bo qua"}, {"kind": "command", "command": "skip"}):
-        chat = Chat()
+        chat = FormRun()
         await chat.start()
         await chat.say("ok", "1", "70", "0", "ok")
         await chat.send(**skip)
@@ -385,7 +385,7 @@ async def test_optional_question_skipped_by_word_tap_or_command():
     ],
 )
 async def test_cancel_ends_the_draft_without_saving(cancel):
-    chat = Chat()
+    chat = FormRun()
     await chat.start()
     await chat.say("ok", "1", "70")
     step = await chat.send(**cancel)
@@ -403,7 +403,7 @@ async def test_cancel_from_the_review():
 
 
 async def test_tap_on_an_old_keyboard_changes_nothing():
-    chat = Chat()
+    chat = FormRun()
     await chat.start()
     await chat.say("ok")
     old = next(c.key for c in chat.question.choices if c.label == "Dung tích")
@@ -423,7 +423,7 @@ async def test_old_confirm_after_the_draft_ended_is_the_engines_no_state():
 
 @pytest.mark.parametrize("position", range(len(HAPPY) + 1))
 async def test_photo_at_any_step_is_kept_without_moving_on(position):
-    chat = Chat()
+    chat = FormRun()
     await chat.start()
     await chat.say(*HAPPY[:position])
     before = chat.state
@@ -449,7 +449,7 @@ async def test_edit_one_answer_returns_straight_to_the_review():
 
 
 async def test_edit_that_makes_a_later_question_applicable_asks_only_that():
-    chat = Chat()
+    chat = FormRun()
     await chat.start()
     await chat.say("ok", "1", "70", "0", "ok", "bỏ qua", "S1", "0", "không")
     await chat.say("2")  # Sửa
@@ -507,7 +507,7 @@ async def test_edit_a_group_item():
 
 
 async def test_shortcut_fills_the_form_and_asks_only_what_is_missing():
-    chat = Chat(QUICK)
+    chat = FormRun(QUICK)
     await chat.start("70 0 dien")
     assert chat.text == "Ngày kiểm định?"
     await chat.say("ok", "ok", "bỏ qua", "S1", "0", "không")
@@ -528,7 +528,7 @@ async def test_shortcut_straight_to_the_review():
         }
 
     flow = dataclasses.replace(CALIBRATION, prefill=everything, questions=CALIBRATION.questions[:-1])
-    chat = Chat(flow)
+    chat = FormRun(flow)
     await chat.start("5 kl")
     assert texts.common.REVIEW_HINT in chat.text and "Lĩnh vực: Khối lượng" in chat.text
     await chat.say("quay lại")
@@ -536,13 +536,13 @@ async def test_shortcut_straight_to_the_review():
 
 
 async def test_shortcut_error_is_shown_and_the_form_starts():
-    chat = Chat(QUICK)
+    chat = FormRun(QUICK)
     step = await chat.start("70")
     assert step.replies[0].text == "Cú pháp: /kiemdinh <kiểm định> <loại bỏ> <lĩnh vực>.\nNgày kiểm định?"
 
 
 async def test_shortcut_value_that_breaks_a_rule_is_asked_again():
-    chat = Chat(QUICK)
+    chat = FormRun(QUICK)
     await chat.start("3 5 kl")
     await chat.say("ok")
     assert chat.text.startswith("Số loại bỏ (5) không thể lớn hơn số kiểm định (3).")
@@ -550,7 +550,7 @@ async def test_shortcut_value_that_breaks_a_rule_is_asked_again():
 
 async def test_flow_without_review_saves_on_the_last_answer():
     flow = dataclasses.replace(CALIBRATION, review=False, questions=CALIBRATION.questions[:3])
-    chat = Chat(flow)
+    chat = FormRun(flow)
     await chat.start()
     step = await chat.say("13/1", "điện trở", "9")
     assert step.saved and chat.saved[0]["business_date"] == dt.date(2026, 1, 13)
@@ -575,7 +575,7 @@ async def test_async_choices_from_earlier_answers_and_custom_summary():
         save=save_batch_like,
         summarize=lambda ctx, answers: f"Cơ sở: {answers['_labels']['facility']}",
     )
-    chat = Chat(flow)
+    chat = FormRun(flow)
     await chat.start()
     await chat.say("xăng", "pho noi")
     assert chat.question.ask_location
@@ -642,7 +642,7 @@ PLACE = Flow(
     ],
 )
 async def test_location_is_a_pin_coordinates_or_an_address(message, answer, stored, shown):
-    chat = Chat(PLACE)
+    chat = FormRun(PLACE)
     await chat.start()
     assert chat.question.ask_location and chat.text.startswith("Vị trí cơ sở?")
     await chat.send(**message)
@@ -656,7 +656,7 @@ async def test_location_is_a_pin_coordinates_or_an_address(message, answer, stor
 
 
 async def test_location_edited_from_an_address_to_a_pin_and_back():
-    chat = Chat(PLACE)
+    chat = FormRun(PLACE)
     await chat.start()
     await chat.say("chợ Phố Nối", "có", "sửa", "1")
     assert chat.question.ask_location and "(chợ Phố Nối)" in chat.text
@@ -678,7 +678,7 @@ async def test_location_edited_from_an_address_to_a_pin_and_back():
     ],
 )
 async def test_location_wrong_input_repeats_the_question(typed, message):
-    chat = Chat(PLACE)
+    chat = FormRun(PLACE)
     await chat.start()
     before = chat.state
     step = await chat.say(typed)
@@ -687,7 +687,7 @@ async def test_location_wrong_input_repeats_the_question(typed, message):
 
 
 async def test_location_at_most_300_characters_of_address():
-    chat = Chat(PLACE)
+    chat = FormRun(PLACE)
     await chat.start()
     await chat.say("x" * 300, "có", "có")
     assert chat.saved[0]["where"] == "x" * 300
@@ -695,7 +695,7 @@ async def test_location_at_most_300_characters_of_address():
 
 async def test_location_stored_in_the_coordinates_shape_reads_back():
     """A draft stored before addresses were accepted keeps its pin: the coordinates shape is unchanged."""
-    chat = Chat(PLACE)
+    chat = FormRun(PLACE)
     await chat.start()
     await chat.send(kind="location", location=Location(1.0, 2.0))
     chat.state["answers"]["where"] = {"latitude": 20.6461, "longitude": 106.0511}
@@ -711,7 +711,7 @@ def test_flow_roles():
 
 
 async def test_yes_no_answered_by_number():
-    chat = Chat()
+    chat = FormRun()
     await chat.start()
     await chat.say("ok", "1", "70", "0", "ok", "bỏ qua", "S1", "0", "1")
     assert chat.text == "Số hiệu chuẩn đã dùng?" and chat.state["adding"] == "standards"
@@ -742,7 +742,7 @@ async def test_going_back_walks_past_conditions_on_answers_not_given_yet():
         ],
         save,
     )  # fmt: skip
-    chat = Chat(flow)
+    chat = FormRun(flow)
     await chat.start()
     step = await chat.say("quay lại")
     assert chat.state is not None and "Loại?" in step.replies[-1].text

@@ -16,7 +16,7 @@ from bot.links import DocumentLinks
 from bot.web import WebServer, make_app
 from storage.engine_store import aware
 from storage.models import ScheduledJobRow, SignedLinkRow
-from tests.enginekit import echo_handler
+from tests.kit import echo_handler
 
 CONTENT = b"PK\x03\x04 not really a docx " + bytes(range(256)) * 40
 

@@ -10,7 +10,7 @@ from handlers import notes
 from reports.periods import month_period
 from storage import engine_store, records
 from storage.domain import Note, RecordMeta
-from tests.test_report_chat_kit import Chat, add_staff, make_app
+from tests.kit import Chat, add_staff, make_app
 
 A_IV_1 = 9  # its number in the section list
 

@@ -11,7 +11,7 @@ import pytest
 from handlers import report
 from storage import engine_store, records
 from storage.report_log import report_log
-from tests.test_report_chat_kit import Chat, add_staff, incoming, make_app
+from tests.kit import Chat, add_staff, make_app, message
 
 
 def docx_text(path: str) -> str:
@@ -139,7 +139,7 @@ async def test_two_requests_never_share_a_file(office):
 
 async def test_the_job_runs_once_across_two_engines_and_a_crash(office):
     app, sender, manager, _ = office
-    await app.engine.accept(incoming("u-manager", "/baocao"))
+    await app.engine.accept(message("u-manager", "/baocao"))
     assert await app.engine.process_chat_once("console", "u-manager")  # the message's unit of work only
     original = app.engine.job_handlers["report"]
 

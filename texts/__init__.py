@@ -2,6 +2,7 @@
 
 One import convention everywhere: `import texts`, then `texts.<area>.NAME` — so a reader sees at
 the point of use which area a sentence belongs to, and a Vietnamese reviewer finds all of them here.
+(A long form declaration may name its area once, locally: `t = texts.inspection`.)
 
 - `texts.common`     the form engine, the answer parsers, the channels and document links
 - `texts.people`     registration, /help, the router's refusals, /staff, /lienket
