@@ -180,6 +180,39 @@ async def _pick_choices(ctx: FlowContext, answers: Mapping[str, Any]) -> list[Ch
     return choices
 
 
+# --- where the answers lead: the form's paths -----------------------------------------------------------
+#
+#   period → section ─┬─ "copy all of last month"                                    → COPY_MONTH
+#                     ├─ a section with nothing to pick from                          → WRITE_NEW
+#                     └─ a section with a menu → pick ─┬─ a new note                  → WRITE_NEW
+#                                                      ├─ copy last month's            → COPY_SECTION
+#                                                      ├─ the default list (B)         → SEED_DEFAULTS
+#                                                      └─ a note → todo ─┬─ change     → WRITE_CHANGE
+#                                                                        └─ delete → sure → DELETE_NOTE
+#
+# WRITE_NEW and WRITE_CHANGE then take the text, message by message, until "Xong" (p1, p2, …).
+
+COPY_MONTH, COPY_SECTION, SEED_DEFAULTS = "copy_month", "copy_section", "seed_defaults"
+WRITE_NEW, WRITE_CHANGE, DELETE_NOTE = "write_new", "write_change", "delete_note"
+_BY_PICK = {NEW: WRITE_NEW, CARRY: COPY_SECTION, DEFAULTS: SEED_DEFAULTS}
+_BY_TODO = {EDIT: WRITE_CHANGE, DELETE: DELETE_NOTE}
+
+
+def path(answers: Mapping[str, Any]) -> str | None:
+    """Where the answers so far lead (the diagram above); None while it is not decided yet."""
+    section = answers.get("section")
+    if section is None:
+        return None
+    if section == CARRY_ALL:
+        return COPY_MONTH
+    if not _has_menu(answers):
+        return WRITE_NEW
+    pick = answers.get("pick")
+    if pick is None:
+        return None
+    return _BY_PICK.get(pick) or _BY_TODO.get(answers.get("todo", ""))
+
+
 def _has_menu(answers: Mapping[str, Any]) -> bool:
     return answers.get("section", "").endswith(MENU)
 
@@ -189,13 +222,11 @@ def _picked_note(answers: Mapping[str, Any]) -> bool:
 
 
 def _deleting(answers: Mapping[str, Any]) -> bool:
-    return _picked_note(answers) and answers.get("todo") == DELETE
+    return path(answers) == DELETE_NOTE
 
 
 def _writing(answers: Mapping[str, Any]) -> bool:
-    if answers.get("section") in (None, CARRY_ALL):
-        return False
-    return not _has_menu(answers) or answers.get("pick") == NEW or answers.get("todo") == EDIT
+    return path(answers) in (WRITE_NEW, WRITE_CHANGE)
 
 
 def _is_done(text: Any) -> bool:
@@ -208,7 +239,7 @@ def _not_empty(text: str, answers: Mapping[str, Any]) -> str | None:
 
 async def _keep_old(ctx: FlowContext, answers: Mapping[str, Any]) -> Suggestion | None:
     """Changing a note: one tap keeps its text and goes on with more paragraphs."""
-    if not _picked_note(answers) or answers.get("todo") != EDIT:
+    if path(answers) != WRITE_CHANGE:
         return None
     try:
         note = await records.get_note(ctx.session, _note_ref(answers["pick"])[0])
@@ -272,19 +303,19 @@ def _meta(ctx: FlowContext) -> RecordMeta:
 
 
 async def save(ctx: FlowContext, answers: dict[str, Any]) -> str:
-    """Writes, changes, deletes or copies notes, as the answers say; returns what was done."""
-    period, meta = _period(ctx, answers), _meta(ctx)
-    if answers["section"] == CARRY_ALL:
+    """Writes, changes, deletes or copies notes, as the path of the answers says; returns what was done."""
+    period, meta, goal = _period(ctx, answers), _meta(ctx), path(answers)
+    if goal == COPY_MONTH:
         return await carry_forward(ctx.session, period, meta)
-    section, pick = _section(answers), answers.get("pick", NEW)
-    if pick == CARRY:
+    section = _section(answers)
+    if goal == COPY_SECTION:
         return await carry_forward(ctx.session, period, meta, section)
-    if pick == DEFAULTS:
+    if goal == SEED_DEFAULTS:
         added = await seed_default_b(
             ctx.session, period.key, b_defaults(ctx.settings.config), meta, again=True
         )
         return texts.report.defaults_added(added, period)
-    if pick == NEW:
+    if goal == WRITE_NEW:
         existing = await records.list_notes(ctx.session, period.key, section)
         await records.add_note(
             ctx.session, Note(0, period.key, section, _text(answers), next_position(existing)), meta
@@ -301,7 +332,7 @@ async def _change(session: AsyncSession, answers: Mapping[str, Any], period: Per
     note = await records.get_note(session, note_id)
     if note.meta is not None and note.meta.version != version:
         raise Conflict(f"note {note_id}")
-    if answers["todo"] == DELETE:
+    if path(answers) == DELETE_NOTE:
         if not answers["sure"]:
             return texts.report.NOT_DELETED
         await records.delete_note(session, note_id, meta)
