@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import texts
-from bot.form import Flow, FlowContext, Question, StartForm
+from bot.form import Flow, FlowContext, Question
 from bot.messages import Choice
 from handlers import capture
 from storage import records
@@ -65,15 +65,11 @@ def activity_of(answers) -> Activity:
     )  # fmt: skip
 
 
-async def save(ctx: FlowContext, answers: dict[str, Any]) -> str:
-    return await capture.store_record(ctx, answers, activity_of(answers), STORE)
+save = capture.saver(activity_of, STORE)
 
 
 def kind_label(catalogue, key: str) -> str:
-    try:
-        return catalogue.activity_kind(key).label
-    except KeyError:  # a kind since removed from the catalogue
-        return key
+    return capture.label_of(catalogue.activity_kind, key)
 
 
 async def summarize(ctx: FlowContext, answers) -> str:
@@ -113,15 +109,8 @@ def describe(catalogue, activity: Activity) -> str:
 
 
 def flows(services) -> dict[str, Flow]:
-    def build(managers: bool) -> Flow:
-        return Flow(
-            name=NAME, title=texts.capture.ACT_TITLE, roles=ROLES, command="hoatdong",
-            questions=questions(services, managers), save=save, summarize=summarize,
-        )  # fmt: skip
-
-    return capture.both_declarations(NAME, build)
+    return capture.declare(NAME, title=texts.capture.ACT_TITLE, roles=ROLES, command="hoatdong",
+                           questions=lambda managers: questions(services, managers), save=save, summarize=summarize)
 
 
-async def command(unit, staff, services) -> StartForm:
-    """/hoatdong"""
-    return capture.start_form(unit, staff, services, NAME)
+command = capture.form_command(NAME)  # /hoatdong

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import texts
-from bot.form import Flow, FlowContext, Question, StartForm, Suggestion
+from bot.form import Flow, FlowContext, Question, Suggestion
 from bot.messages import Choice
 from bot.parsing import ParseError, parse_count, parse_date
 from handlers import capture
@@ -94,15 +94,11 @@ def batch_of(answers) -> CalibrationBatch:
     )  # fmt: skip
 
 
-async def save(ctx: FlowContext, answers: dict[str, Any]) -> str:
-    return await capture.store_record(ctx, answers, batch_of(answers), STORE)
+save = capture.saver(batch_of, STORE)
 
 
 def field_label(catalogue, key: str) -> str:
-    try:
-        return catalogue.calibration_field(key).label
-    except KeyError:  # a field since removed from the catalogue: show its key
-        return key
+    return capture.label_of(catalogue.calibration_field, key)
 
 
 async def summarize(ctx: FlowContext, answers) -> str:
@@ -214,15 +210,9 @@ def prefill(ctx: FlowContext, text: str) -> dict[str, Any] | str:
 
 
 def flows(services) -> dict[str, Flow]:
-    def build(managers: bool) -> Flow:
-        return Flow(
-            name=NAME, title=texts.capture.CAL_TITLE, roles=ROLES, command="kiemdinh",
-            questions=questions(services, managers), save=save, summarize=summarize, prefill=prefill,
-        )  # fmt: skip
-
-    return capture.both_declarations(NAME, build)
+    return capture.declare(NAME, title=texts.capture.CAL_TITLE, roles=ROLES, command="kiemdinh",
+                           questions=lambda managers: questions(services, managers), save=save, summarize=summarize,
+                           prefill=prefill)
 
 
-async def command(unit, staff, services) -> StartForm:
-    """/kiemdinh [shortcut]"""
-    return capture.start_form(unit, staff, services, NAME)
+command = capture.form_command(NAME)  # /kiemdinh [shortcut]

@@ -30,7 +30,7 @@ from typing import Any
 
 import texts
 from bot.engine import Unit
-from bot.form import Flow, FlowContext, Question, StartForm, Suggestion
+from bot.form import Flow, FlowContext, PrefillFn, Question, SaveFn, StartForm, Suggestion, SummarizeFn
 from handlers.services import ClosedPeriods, Services
 from reports.periods import Period
 from storage import engine_store
@@ -95,6 +95,44 @@ def both_declarations(name: str, build: Callable[[bool], Flow]) -> dict[str, Flo
 def start_form(unit: Unit, staff: Staff, services: Services, name: str) -> StartForm:
     """A form's command: the right declaration, the text after the command as its shortcut."""
     return StartForm(flow_for(services, name, staff), unit.incoming.text)
+
+
+def form_command(name: str):
+    """The command handler of a capture form: `/kiemdinh [shortcut]` opens form `name`."""
+
+    async def command(unit: Unit, staff: Staff, services: Services) -> StartForm:
+        return start_form(unit, staff, services, name)
+
+    return command
+
+
+def declare(name: str, *, title: str, roles: tuple[str, ...], command: str,
+            questions: Callable[[bool], list[Question]], save: SaveFn, summarize: SummarizeFn,
+            prefill: PrefillFn | None = None) -> dict[str, Flow]:
+    """A capture form, declared for staff and for managers (`questions(managers)`)."""
+
+    def build(managers: bool) -> Flow:
+        return Flow(name=name, title=title, roles=roles, command=command, questions=questions(managers),
+                    save=save, summarize=summarize, prefill=prefill)
+
+    return both_declarations(name, build)
+
+
+def saver(record_of: Callable[[Any], Any], store: RecordStore) -> SaveFn:
+    """A form's save that builds its record from the answers and stores it by the rules above."""
+
+    async def save(ctx: FlowContext, answers) -> str:
+        return await store_record(ctx, answers, record_of(answers), store)
+
+    return save
+
+
+def label_of(lookup: Callable[[str], Any], key: str) -> str:
+    """A catalogue entry's label; the key itself for an entry since removed from the catalogue."""
+    try:
+        return lookup(key).label
+    except KeyError:
+        return key
 
 
 # --- saving under the closed-period rule ----------------------------------------------------------

@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 import texts
-from bot.form import Flow, FlowContext, Question, StartForm, Suggestion
+from bot.form import Flow, FlowContext, Question, Suggestion
 from bot.messages import Choice
 from handlers import capture
 from storage import records
@@ -133,11 +133,8 @@ async def save(ctx: FlowContext, answers: dict[str, Any]) -> str:
 
 
 def kind_label(catalogue, key: str) -> str:
-    try:
-        label = catalogue.licence_kind(key).label
-    except KeyError:  # a kind since removed from the catalogue
-        return key
-    return label[0].upper() + label[1:]
+    label = capture.label_of(catalogue.licence_kind, key)
+    return label[0].upper() + label[1:] if label != key else key
 
 
 async def summarize(ctx: FlowContext, answers) -> str:
@@ -185,15 +182,8 @@ def _kinds(catalogue) -> set[str]:
 
 
 def flows(services) -> dict[str, Flow]:
-    def build(managers: bool) -> Flow:
-        return Flow(
-            name=NAME, title=texts.capture.LIC_TITLE, roles=ROLES, command="giayphep",
-            questions=questions(services, managers), save=save, summarize=summarize,
-        )  # fmt: skip
-
-    return capture.both_declarations(NAME, build)
+    return capture.declare(NAME, title=texts.capture.LIC_TITLE, roles=ROLES, command="giayphep",
+                           questions=lambda managers: questions(services, managers), save=save, summarize=summarize)
 
 
-async def command(unit, staff, services) -> StartForm:
-    """/giayphep"""
-    return capture.start_form(unit, staff, services, NAME)
+command = capture.form_command(NAME)  # /giayphep

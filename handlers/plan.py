@@ -81,13 +81,8 @@ def describe(catalogue, plan: Plan) -> str:
 
 
 def flows(services) -> dict[str, Flow]:
-    def build(managers: bool) -> Flow:
-        return Flow(
-            name=NAME, title=texts.capture.PLAN_TITLE, roles=ROLES, command="kehoach",
-            questions=questions(services, managers), save=save, summarize=summarize,
-        )  # fmt: skip
-
-    return capture.both_declarations(NAME, build)
+    return capture.declare(NAME, title=texts.capture.PLAN_TITLE, roles=ROLES, command="kehoach",
+                           questions=lambda managers: questions(services, managers), save=save, summarize=summarize)
 
 
 # --- closing and reopening ------------------------------------------------------------------------
