@@ -68,13 +68,9 @@ def activity_of(answers) -> Activity:
 save = capture.saver(activity_of, STORE)
 
 
-def kind_label(catalogue, key: str) -> str:
-    return capture.label_of(catalogue.activity_kind, key)
-
-
 async def summarize(ctx: FlowContext, answers) -> str:
     lines = [
-        (texts.capture.ACT_KIND_LABEL, kind_label(ctx.catalogue, answers["kind"])),
+        (texts.capture.ACT_KIND_LABEL, capture.label_of(ctx.catalogue.activity_kind, answers["kind"])),
         (texts.capture.DATE_LABEL, texts.capture.format_date(answers["business_date"])),
         (texts.capture.ACT_COUNT_LABEL, texts.capture.count(answers["count"])),
     ]
@@ -105,7 +101,7 @@ def answers_of(activity: Activity, catalogue) -> dict[str, Any]:
 
 
 def describe(catalogue, activity: Activity) -> str:
-    return texts.capture.activity_line(kind_label(catalogue, activity.kind), activity.count, activity.detail)
+    return texts.capture.activity_line(capture.label_of(catalogue.activity_kind, activity.kind), activity.count, activity.detail)
 
 
 def flows(services) -> dict[str, Flow]:

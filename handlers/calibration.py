@@ -97,14 +97,10 @@ def batch_of(answers) -> CalibrationBatch:
 save = capture.saver(batch_of, STORE)
 
 
-def field_label(catalogue, key: str) -> str:
-    return capture.label_of(catalogue.calibration_field, key)
-
-
 async def summarize(ctx: FlowContext, answers) -> str:
     lines = [
         (texts.capture.DATE_LABEL, texts.capture.format_date(answers["business_date"])),
-        (texts.capture.CAL_FIELD_LABEL, field_label(ctx.catalogue, answers["field"])),
+        (texts.capture.CAL_FIELD_LABEL, capture.label_of(ctx.catalogue.calibration_field, answers["field"])),
         (texts.capture.CAL_VERIFIED_LABEL, texts.capture.count(answers["verified"])),
         (texts.capture.CAL_REJECTED_LABEL, texts.capture.count(answers["rejected"])),
         (texts.capture.CAL_CERTIFICATES_LABEL, texts.capture.count(answers["certificates"])),
@@ -124,7 +120,7 @@ def answers_of(batch: CalibrationBatch) -> dict[str, Any]:
 def describe(catalogue, batch: CalibrationBatch) -> str:
     """One line for /cuatoi."""
     return texts.capture.calibration_line(
-        field_label(catalogue, batch.field), batch.verified, batch.rejected, batch.certificates
+        capture.label_of(catalogue.calibration_field, batch.field), batch.verified, batch.rejected, batch.certificates
     )
 
 
