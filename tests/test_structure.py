@@ -62,6 +62,37 @@ def import_violations(root: Path, rules: dict[str, tuple[str, ...]] = FORBIDDEN)
     return out
 
 
+def _local_imports(tree: ast.AST, package: str) -> set[str]:
+    """Modules of `package` a module imports ("handlers.capture"), wherever the import stands."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == package:
+            found |= {f"{package}.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(package + "."):
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.startswith(package + ".")}
+    return found
+
+
+def import_cycles(root: Path, package: str = "handlers") -> list[list[str]]:
+    """Circles of imports among one package's modules (each found once, from its smallest name)."""
+    graph = {name.removesuffix(".py").replace("/", "."): _local_imports(tree, package)
+             for name, tree in _modules(root, package)}
+    cycles = []
+
+    def walk(start: str, node: str, path: list[str]) -> None:
+        for nxt in sorted(graph.get(node, ())):
+            if nxt == start:
+                cycles.append(path)
+            elif nxt not in path and nxt > start:
+                walk(start, nxt, [*path, nxt])
+
+    for start in sorted(graph):
+        walk(start, start, [start])
+    return cycles
+
+
 _VIETNAMESE_LETTERS = set("ăâđêôơưĂÂĐÊÔƠƯ")
 
 
@@ -115,6 +146,10 @@ def test_layers_import_only_downwards():
     assert import_violations(REPO) == []
 
 
+def test_no_import_circle_in_handlers():
+    assert import_cycles(REPO) == []
+
+
 def test_no_vietnamese_sentence_outside_the_texts_package():
     assert stray_vietnamese(REPO) == []
 
@@ -147,6 +182,16 @@ def test_the_import_checker_sees_a_forbidden_import_even_deferred(tmp_path):
     assert import_violations(root) == [
         "bot/flow.py imports handlers", "storage/db.py imports bot", "texts/capture.py imports reports",
     ]
+
+
+def test_the_circle_checker_sees_a_deferred_circle(tmp_path):
+    root = _tree(tmp_path, {
+        "handlers/capture.py": "from bot.form import Flow\n\ndef f():\n    from handlers import mine\n",
+        "handlers/mine.py": "from handlers import calibration\n",
+        "handlers/calibration.py": "from handlers.capture import store_record\nimport handlers.notes\n",
+        "handlers/notes.py": "import texts\n",
+    })
+    assert import_cycles(root) == [["handlers.calibration", "handlers.capture", "handlers.mine"]]
 
 
 def test_the_text_checker_sees_a_stray_sentence_and_spares_docstrings(tmp_path):
