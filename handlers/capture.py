@@ -6,7 +6,7 @@ then refused, except that managers may still enter or correct them, audited as c
 
 - At the date question. `date_question` validates the date against a snapshot of the closed
   periods, because a question's `validate` is synchronous. The snapshot (`ClosedPeriods`, one per
-  app, in `services.extra`) is reloaded from the database every time a date question is asked and
+  app, `services.closed`) is reloaded from the database every time a date question is asked and
   by every shortcut, and updated by /chotky, so it is current when the answer arrives.
 - At save. `store_record` and `delete_record` read the closed periods again in the unit of work
   that writes: that check is the authority (it also covers a period closed between the question
