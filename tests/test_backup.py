@@ -26,7 +26,7 @@ from storage import engine_store
 from storage.db import open_database
 from storage.lock import ProcessLock
 from tests.conftest import PG_URL, REPO, ZONE, make_db
-from tests.enginekit import echo_handler, message
+from tests.kit import echo_handler, message
 
 
 def _config(tmp_path: Path, url: str, name: str = "data"):
