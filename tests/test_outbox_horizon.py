@@ -15,7 +15,7 @@ from handlers import outbox
 from storage import engine_store, people
 from storage.domain import Identity
 from storage.models import OutboxRow
-from tests.enginekit import echo_handler, message
+from tests.kit import echo_handler, message
 from tests.test_cli import run
 
 

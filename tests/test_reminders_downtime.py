@@ -7,7 +7,7 @@ from app.wiring import build_app
 from storage import people
 from storage.domain import Identity
 from tests.conftest import frozen
-from tests.enginekit import RecordingSender
+from tests.kit import RecordingSender
 
 
 async def reminded_app(config, db, when: str):

@@ -17,7 +17,7 @@ from bot.messages import MASK_DOTS, Incoming
 from storage import people
 from storage.models import Base
 from tests.conftest import frozen
-from tests.enginekit import RecordingSender
+from tests.kit import RecordingSender
 
 
 async def dump(db) -> str:
