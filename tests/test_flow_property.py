@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.messages import Location
-from tests.test_flow import HAPPY, Chat
+from tests.test_flow import HAPPY, FormRun
 
 WORDS = [
     "ok", "có", "không", "k", "quay lại", "back", "bỏ qua", "skip", "sửa", "xác nhận", "1", "2", "3", "4",
@@ -37,9 +37,9 @@ cancel = ("text", "hủy")
 noise = st.one_of(old_tap, other.filter(lambda a: a != ("command", "skip")))
 
 
-async def play(actions: list[tuple[str, Any]]) -> Chat:
+async def play(actions: list[tuple[str, Any]]) -> FormRun:
     """Send the actions one by one until the draft ends; the same rules must hold after every step."""
-    chat = Chat()
+    chat = FormRun()
     await chat.start()
     seen_keys: list[str] = []
     for kind, arg in actions:
@@ -51,7 +51,7 @@ async def play(actions: list[tuple[str, Any]]) -> Chat:
     return chat
 
 
-async def send(chat: Chat, kind: str, arg: Any, seen_keys: list[str]) -> None:
+async def send(chat: FormRun, kind: str, arg: Any, seen_keys: list[str]) -> None:
     choices = chat.question.choices
     if kind == "text":
         await chat.say(arg)

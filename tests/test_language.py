@@ -24,7 +24,7 @@ from bot.messages import Incoming
 from storage import people, records
 from storage.domain import Facility, RecordMeta
 from storage.models import ConsentRow
-from tests.test_capture_inspection_kit import Chat, add_plan, add_staff, make_app
+from tests.kit import Chat, add_plan, add_staff, make_app
 
 REPO = Path(__file__).resolve().parent.parent
 
