@@ -258,7 +258,7 @@ async def test_a_stranger_can_read_the_notice(config, db):
     app, sender = await make_app(config, db)
     shown = await Chat(app, sender, "someone").send(
         Incoming("console", "someone", "someone", "e-privacy", "command", command="quyenriengtu"))
-    assert shown == [texts.privacy.body(app.router.notice)]
+    assert shown == texts.privacy.body(app.router.notice)
 
 
 # --- the corrections of issue 11, one by one -----------------------------------------------------------
