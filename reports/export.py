@@ -60,46 +60,49 @@ def _sheets(records: PeriodRecords, catalogue: Catalogue) -> list[tuple[str, Seq
     def pumps(v) -> str:
         return "; ".join(
             f"{p.serial or '?'} {p.error_percent:+.2f}%".replace(".", ",")
-            + ("" if p.certificate_valid else ", hết hạn kiểm định")
-            + ("" if p.seals_intact else ", mất niêm phong")
-            + ("" if p.within_limit else ", vượt giới hạn")
+            + ("" if p.certificate_valid else texts.document.PUMP_EXPIRED)
+            + ("" if p.seals_intact else texts.document.PUMP_SEALS_BROKEN)
+            + ("" if p.within_limit else texts.document.PUMP_OUT_OF_LIMIT)
             for p in v.pumps
         )
 
+    d = texts.document
     return [
-        ("Kiểm định PTĐ", records.calibration_batches, [
-            ("Ngày", lambda b: b.business_date), ("Lĩnh vực", lambda b: field(b.field)),
-            ("Số PTĐ hiệu chỉnh, kiểm định", lambda b: b.verified), ("Số PTĐ loại bỏ", lambda b: b.rejected),
-            ("Giấy chứng nhận", lambda b: b.certificates), ("Khách hàng", lambda b: b.customer),
-        ]),
-        ("Kiểm tra cơ sở", records.inspections, [
-            ("Ngày", lambda v: v.visit_date), ("Kế hoạch", lambda v: plans.get(v.plan_id, "")),
-            ("Cơ sở", name_of), ("Loại cơ sở", lambda v: fkind(v.facility_kind)),
-            ("Mã số thuế", lambda v: facility[v.facility_id].tax_code if v.facility_id in facility else ""),
-            ("Đạt yêu cầu", lambda v: "Đạt" if v.compliant else "Không đạt"),
-            ("Tiêu chí không đạt", failed), ("Số cột đo kiểm tra", lambda v: len(v.pumps)), ("Cột đo", pumps),
-            ("Vi phạm", lambda v: v.violations), ("Xử lý", lambda v: ACTION_LABELS.get(v.action, v.action)),
-            ("Tiền phạt (đồng)", lambda v: v.fine_amount),
-            ("Ảnh", lambda v: ", ".join(Path(p).name for p in v.photos)),
-        ]),
-        ("Kế hoạch KT-TT", records.plans, [
-            ("Số, ký hiệu", lambda p: p.number), ("Ngày", lambda p: p.plan_date), ("Cơ quan ban hành", lambda p: p.issuer),
-            ("Trích yếu", lambda p: p.subject), ("Loại", lambda p: "Thanh tra" if p.kind == "thanh_tra" else "Kiểm tra"),
-        ]),
-        ("Giấy phép, chứng chỉ", records.licences, [
-            ("Ngày cấp", lambda x: x.issue_date), ("Loại", lambda x: lkind(x.kind)), ("Hình thức", lambda x: LICENCE_ACTIONS.get(x.action, x.action)),
-            ("Số", lambda x: x.number), ("Tổ chức, cá nhân", lambda x: x.holder), ("Cơ sở", lambda x: x.facility),
-            ("Hết hạn", lambda x: x.expiry_date),
-        ]),
-        ("Hoạt động", records.activities, [
-            ("Ngày", lambda a: a.business_date), ("Loại", lambda a: akind(a.kind)), ("Số lượng", lambda a: a.count),
-            ("Chi tiết", lambda a: a.detail), ("Số tác giả", lambda a: a.authors), ("Quyết định", lambda a: a.decision),
-        ]),
-        ("Ghi chú", records.notes, [
-            ("Mục", lambda n: f"{n.section} {SECTION_TITLES[n.section]}" if n.section in SECTION_TITLES else n.section),
-            ("Thứ tự", lambda n: n.position), ("Nội dung", lambda n: n.text),
-        ]),
-    ]  # fmt: skip
+        (d.SHEET_CALIBRATION, records.calibration_batches, _columns(d.COLUMNS_CALIBRATION, (
+            lambda b: b.business_date, lambda b: field(b.field), lambda b: b.verified, lambda b: b.rejected,
+            lambda b: b.certificates, lambda b: b.customer,
+        ))),
+        (d.SHEET_INSPECTIONS, records.inspections, _columns(d.COLUMNS_INSPECTIONS, (
+            lambda v: v.visit_date, lambda v: plans.get(v.plan_id, ""), name_of, lambda v: fkind(v.facility_kind),
+            lambda v: facility[v.facility_id].tax_code if v.facility_id in facility else "",
+            lambda v: d.COMPLIANT if v.compliant else d.NOT_COMPLIANT,
+            failed, lambda v: len(v.pumps), pumps, lambda v: v.violations,
+            lambda v: ACTION_LABELS.get(v.action, v.action), lambda v: v.fine_amount,
+            lambda v: ", ".join(Path(p).name for p in v.photos),
+        ))),
+        (d.SHEET_PLANS, records.plans, _columns(d.COLUMNS_PLANS, (
+            lambda p: p.number, lambda p: p.plan_date, lambda p: p.issuer, lambda p: p.subject,
+            lambda p: d.PLAN_AUDIT if p.kind == "thanh_tra" else d.PLAN_INSPECTION,
+        ))),
+        (d.SHEET_LICENCES, records.licences, _columns(d.COLUMNS_LICENCES, (
+            lambda x: x.issue_date, lambda x: lkind(x.kind), lambda x: LICENCE_ACTIONS.get(x.action, x.action),
+            lambda x: x.number, lambda x: x.holder, lambda x: x.facility, lambda x: x.expiry_date,
+        ))),
+        (d.SHEET_ACTIVITIES, records.activities, _columns(d.COLUMNS_ACTIVITIES, (
+            lambda a: a.business_date, lambda a: akind(a.kind), lambda a: a.count, lambda a: a.detail,
+            lambda a: a.authors, lambda a: a.decision,
+        ))),
+        (d.SHEET_NOTES, records.notes, _columns(d.COLUMNS_NOTES, (
+            lambda n: f"{n.section} {SECTION_TITLES[n.section]}" if n.section in SECTION_TITLES else n.section,
+            lambda n: n.position, lambda n: n.text,
+        ))),
+    ]
+
+
+def _columns(headers: Sequence[str], values: Sequence[Callable[[Any], Any]]) -> list[Column]:
+    """Headers (from texts.document) beside the function that reads each column's value."""
+    assert len(headers) == len(values), (headers, len(values))
+    return list(zip(headers, values, strict=True))
 
 
 def _put(cell, value: Any) -> None:

@@ -19,6 +19,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+import texts
+
 DEFAULT_CUT_OFF_DAY = 14
 KINDS = ("month", "quarter", "half", "year")
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -48,18 +50,20 @@ class Period:
     @property
     def phrase(self) -> str:
         """As a sentence writes it: "trong tháng 01 năm 2023"."""
-        return f"{self.short_phrase} năm {self.year}" if self.kind != "year" else f"năm {self.year}"
+        if self.kind == "year":
+            return texts.document.YEAR.format(year=self.year)
+        return texts.document.WITH_YEAR.format(phrase=self.short_phrase, year=self.year)
 
     @property
     def short_phrase(self) -> str:
         """Without the year: "tháng 01", "quý I", "6 tháng đầu năm"; the year alone for a year."""
         if self.kind == "month":
-            return f"tháng {month_word(self.number)}"
+            return texts.document.MONTH.format(month=month_word(self.number))
         if self.kind == "quarter":
-            return f"quý {_ROMAN[self.number]}"
+            return texts.document.QUARTER.format(roman=_ROMAN[self.number])
         if self.kind == "half":
-            return "6 tháng đầu" if self.number == 1 else "6 tháng cuối"
-        return f"năm {self.year}"
+            return texts.document.FIRST_HALF if self.number == 1 else texts.document.SECOND_HALF
+        return texts.document.YEAR.format(year=self.year)
 
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
@@ -83,7 +87,7 @@ def day_word(day: int) -> str:
 
 def date_words(day: dt.date) -> str:
     """ "ngày 15 tháng 12 năm 2022" (ND 30 form for header dates and the period line)."""
-    return f"ngày {day_word(day.day)} tháng {month_word(day.month)} năm {day.year}"
+    return texts.document.DATE_WORDS.format(day=day_word(day.day), month=month_word(day.month), year=day.year)
 
 
 def short_date(day: dt.date) -> str:
@@ -130,8 +134,8 @@ def period_of(day: dt.date, cut_off_day: int = DEFAULT_CUT_OFF_DAY) -> Period:
 def period_line(period: Period) -> tuple[str, str]:
     """The two lines under the title: "Kỳ báo cáo: Tháng 01 năm 2023" and "(Từ ngày … đến ngày …)"."""
     return (
-        f"Kỳ báo cáo: {period.label}",
-        f"(Từ {date_words(period.start)} đến {date_words(period.end)})",
+        texts.document.PERIOD_LINE.format(label=period.label),
+        texts.document.PERIOD_SPAN.format(start=date_words(period.start), end=date_words(period.end)),
     )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import texts
 from reports.periods import DEFAULT_CUT_OFF_DAY
 
 DEFAULT_TEMPLATE = Path(__file__).parent / "templates" / "monthly_report.docx"
@@ -31,13 +32,13 @@ class ReportSettings:
     signer_name: str
     recipients_to: tuple[str, ...]  # "Kính gửi"
     recipients_copy: tuple[str, ...]  # "Nơi nhận", the last one being "Lưu: VT, …"
-    department_name: str = "Sở Khoa học và Công nghệ"  # as a sentence writes it
-    department_short: str = "Sở"
+    department_name: str = texts.document.DEPARTMENT_NAME  # as a sentence writes it
+    department_short: str = texts.document.DEPARTMENT_SHORT
     locality: str = ""  # "tỉnh …" as a sentence writes it; default "tỉnh <province>"
     signer_authority: str = ""  # "KT. GIÁM ĐỐC" when a deputy signs; empty when the head signs
     drafter_initials: str = ""  # raised after the last "Nơi nhận" line: "Lưu: VT, VP" + "Tr"
-    calibration_centre: str = "Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng"
-    inspection_unit: str = "Chi cục Tiêu chuẩn Đo lường Chất lượng"
+    calibration_centre: str = texts.document.CALIBRATION_CENTRE
+    inspection_unit: str = texts.document.INSPECTION_UNIT
     cut_off_day: int = DEFAULT_CUT_OFF_DAY
     template: Path = DEFAULT_TEMPLATE
 
@@ -55,7 +56,7 @@ class ReportSettings:
         values["recipients_to"] = _texts(organisation, "recipients_to")
         values["recipients_copy"] = _texts(organisation, "recipients_copy")
         if not values.get("locality"):
-            values["locality"] = f"tỉnh {values['province']}"
+            values["locality"] = texts.document.LOCALITY.format(province=values["province"])
         if "cut_off_day" in reporting:
             values["cut_off_day"] = _cut_off(reporting["cut_off_day"])
         if reporting.get("report_template"):

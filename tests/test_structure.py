@@ -28,10 +28,6 @@ VIETNAMESE_ALLOWED = {
     # NOT DONE (issue 9): the generated documents' own words, still beside the code that writes them;
     # to move into texts/ once issue 12's work on reports/ has landed (it edits these files now).
     "reports/aggregate.py": "document words: 'cơ sở <kind>', the 'về việc' prefixes of a plan's subject",
-    "reports/export.py": "the .xlsx sheet names and column headers",
-    "reports/periods.py": "period names in words ('tháng 01 năm 2023', 'Kỳ báo cáo: …')",
-    "reports/sections.py": "the report's section titles (also listed by /ghichu)",
-    "reports/settings.py": "defaults of [organisation] names ('Sở Khoa học và Công nghệ', …)",
 }
 
 

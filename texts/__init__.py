@@ -9,6 +9,7 @@ the point of use which area a sentence belongs to, and a Vietnamese reviewer fin
 - `texts.capture`    /kiemdinh, /giayphep, /hoatdong, /kehoach, /cuatoi, /chotky, reminders
 - `texts.inspection` /kiemtra, facilities, /gopcoso, the facility import
 - `texts.report`     /baocao, /xuat, /ghichu and the notes import
+- `texts.document`   the report's and the export's own words: section titles, periods, sheets
 - `texts.cli`        the command line and the console's banner: mistakes, results, hints
 - `texts.operations` backup, restore, a person's data, the access log, invitations from a list
 - `texts.outbox`     administrators' notices (undelivered replies, a channel down), `main.py admin outbox`
@@ -17,6 +18,6 @@ the point of use which area a sentence belongs to, and a Vietnamese reviewer fin
 This package imports nothing of the project (a test keeps it so): the code fills the blanks.
 """
 
-from texts import capture, cli, common, inspection, operations, outbox, people, privacy, report
+from texts import capture, cli, common, document, inspection, operations, outbox, people, privacy, report
 
-__all__ = ["capture", "cli", "common", "inspection", "operations", "outbox", "people", "privacy", "report"]
+__all__ = ["capture", "cli", "common", "document", "inspection", "operations", "outbox", "people", "privacy", "report"]
