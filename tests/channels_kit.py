@@ -25,10 +25,13 @@ import contextlib
 import dataclasses
 import re
 import socket
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from app import wiring as app_module
@@ -46,6 +49,22 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@pytest.fixture(name="fake")
+async def zalo_fake():
+    """The fake Zalo server as the `fake` fixture (a test module imports it); it must end without a
+    protocol violation."""
+    async with FakeZalo() as server:
+        yield server
+    assert server.violations == []
+
+
+def spawn_main(env: dict[str, str], log_path: Path) -> subprocess.Popen:
+    """`python main.py run` as its own process (what systemd starts), its output appended to log_path."""
+    with open(log_path, "a", encoding="utf-8") as log:
+        return subprocess.Popen([sys.executable, "main.py", "run"], cwd=REPO, env=env, stdout=log,
+                                stderr=subprocess.STDOUT)
 
 
 def both_channels_config(telegram: FakeTelegram, zalo: FakeZalo, data_dir: Path):

@@ -22,10 +22,8 @@ import os
 import random
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -35,17 +33,13 @@ from app.wiring import open_db
 from bot.config import load_config
 from storage import people
 from storage.domain import Identity
+from tests.channels_kit import free_port, spawn_main
 from tests.fakes import FakeTelegram, FakeZalo
 
 REPO = Path(__file__).resolve().parents[1]
 SECRET = "chaos-webhook-secret-123"
 CONFIRM = "Xác nhận"
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclasses.dataclass
@@ -171,9 +165,7 @@ class BotUnderFire:
         return ids
 
     def start(self) -> None:
-        with open(self.log_path, "a", encoding="utf-8") as log:
-            self.proc = subprocess.Popen([sys.executable, "main.py", "run"], cwd=REPO, env=self.env,
-                                         stdout=log, stderr=subprocess.STDOUT)
+        self.proc = spawn_main(self.env, self.log_path)
 
     async def ready(self, timeout: float = 180.0) -> None:
         deadline = time.monotonic() + timeout

@@ -37,6 +37,7 @@ import texts
 from bot.config import load_config
 from handlers.capture import period_label
 from reports.periods import period_of
+from tests.channels_kit import spawn_main
 from tests.conftest import REPO
 from tests.fakes import FakeTelegram, FakeZalo
 
@@ -108,9 +109,7 @@ class BotProcess:
             await asyncio.sleep(0.05)
 
     def _spawn(self) -> subprocess.Popen:
-        with open(self.log_path, "a", encoding="utf-8") as log:
-            return subprocess.Popen([sys.executable, "main.py", "run"], cwd=REPO, env=self.env,
-                                    stdout=log, stderr=subprocess.STDOUT)
+        return spawn_main(self.env, self.log_path)
 
     async def kill(self) -> None:
         self.proc.send_signal(signal.SIGKILL)

@@ -13,7 +13,6 @@ import dataclasses
 import datetime as dt
 import io
 import logging
-import socket
 from pathlib import Path
 
 import aiohttp
@@ -30,17 +29,13 @@ from bot.logs import setup_logging
 from bot.messages import Choice, Reply
 from storage import engine_store, people
 from storage.models import InboxRow, OutboxRow
+from tests.channels_kit import free_port
 from tests.fakes import FakeTelegram
 
 REPO = Path(__file__).resolve().parents[1]
 CHAT, OTHER = 5001, 5002
 SECRET = "webhook-secret_for-tests"
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def bot_config(fake: FakeTelegram, data_dir: Path, mode: str = "polling"):

@@ -29,6 +29,7 @@ from bot.messages import Choice, Reply
 from bot.web import WebServer, make_app
 from storage import people
 from storage.models import InboxRow
+from tests.channels_kit import free_port, zalo_fake  # noqa: F401 (the `fake` fixture)
 from tests.conftest import REPO
 from tests.fakes import FakeZalo
 
@@ -99,7 +100,7 @@ def make_config(fake: FakeZalo, tmp_path: Path, *, mode: str, public_url: str = 
 async def start_bot(fake: FakeZalo, tmp_path: Path, *, mode: str = "polling", with_web: bool = False,
                     token: str | None = None, zalo: dict | None = None, busy_timeout_ms: int | None = None) -> ZaloBot:
     """What app.wiring._start_channels does, with a free port and quick retries for tests."""
-    port = _free_port() if (with_web or mode == "webhook") else 0
+    port = free_port() if (with_web or mode == "webhook") else 0
     public_url = f"http://127.0.0.1:{port}" if port else ""
     config = make_config(fake, tmp_path, mode=mode, public_url=public_url, token=token, zalo=zalo,
                          busy_timeout_ms=busy_timeout_ms)
@@ -137,21 +138,6 @@ async def _close(app: App, channel: ZaloChannel, server: WebServer | None) -> No
     if server is not None:
         await server.stop()
     await app.db.close()
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-async def fake():
-    async with FakeZalo() as server:
-        yield server
-    assert server.violations == []
 
 
 @pytest.fixture

@@ -13,10 +13,8 @@ import datetime as dt
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from app.wiring import open_db
 from bot.config import load_config
 from bot.messages import Reply
 from storage import engine_store, people
+from tests.channels_kit import free_port, spawn_main, zalo_fake  # noqa: F401 (zalo_fake: the `fake` fixture)
 from tests.conftest import REPO
 from tests.fakes import FakeZalo
 
@@ -36,11 +35,6 @@ STRANGER = "ffeeddccbbaa99887766"
 SECRET = "bi-mat-webhook-e2e-123"
 DOCUMENT = b"PK\x03\x04" + "Báo cáo tháng 01/2023".encode() * 300
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def write_config(path: Path, *, mode: str, port: int) -> None:
@@ -72,9 +66,7 @@ class BotProcess:
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> None:
-        with open(self.log_path, "a", encoding="utf-8") as log:
-            self.proc = subprocess.Popen([sys.executable, "main.py", "run"], cwd=REPO, env=self.env,
-                                         stdout=log, stderr=subprocess.STDOUT)
+        self.proc = spawn_main(self.env, self.log_path)
 
     async def ready(self, timeout: float = 30.0) -> None:
         """Listening, and receiving from Zalo (polling) or registered with it (webhook)."""
@@ -130,13 +122,6 @@ class BotProcess:
                                                now=dt.datetime.now(dt.UTC), inbox_id=None)
         finally:
             await db.close()
-
-
-@pytest.fixture
-async def fake():
-    async with FakeZalo() as server:
-        yield server
-    assert server.violations == []
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import texts
-from tests.fakes import FakeZalo
+from tests.channels_kit import zalo_fake  # noqa: F401 (the `fake` fixture)
 from tests.test_zalo_adapter import CHAT, STRANGER, start_bot, stop_bot
 
 MiB = 1024 * 1024
@@ -27,13 +27,6 @@ def jpeg(size: int) -> bytes:
     head, tail = b"\xff\xd8\xff\xe0", b"\xff\xd9"
     filler = b"".join(i.to_bytes(4, "big") * 1024 for i in range(size // 4096 + 1))
     return head + filler[: size - len(head) - len(tail)] + tail
-
-
-@pytest.fixture
-async def fake():
-    async with FakeZalo() as server:
-        yield server
-    assert server.violations == []
 
 
 @pytest.fixture
