@@ -94,11 +94,15 @@ class CalibrationTable:
 
 @dataclass(frozen=True)
 class Clause:
-    """ "09/09 cơ sở kinh doanh xăng dầu <phrases>": facilities of a kind that met these criteria."""
+    """ "09/09 cơ sở kinh doanh xăng dầu <phrases>": facilities of a kind that met these criteria, or,
+    when `failed`, "01/09 cơ sở kinh doanh xăng dầu chưa …": those that failed them, out of those the
+    criteria applied to. `phrases` is "" when no criterion applied: the template says "(chưa) đạt
+    yêu cầu" of the whole facility."""
 
     ratio: str
     noun: str
     phrases: str
+    failed: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,11 @@ class CriterionResult:
     phrase: str
     met: Count
     answered: Count  # facilities for which the criterion applied
+    failed_phrase: str = ""  # what the report says of the facilities that failed it
+
+    @property
+    def failed(self) -> Count:
+        return Count(self.answered.value - self.met.value)
 
 
 @dataclass(frozen=True)
@@ -179,9 +188,30 @@ class LicenceFigure:
 
 
 @dataclass(frozen=True)
+class KindCount:
+    key: str
+    label: str
+    count: Count
+
+
+@dataclass(frozen=True)
+class LicenceAction:
+    """The documents of one action, by kind: the template names the action once before its kinds
+    ("gia hạn 01 giấy phép …, 02 chứng chỉ …"), so no renewal reads as "cấp"."""
+
+    action: str  # cap_moi | gia_han | sua_doi | cap_lai (or a key no longer known)
+    kinds: tuple[KindCount, ...]
+    count: Count
+
+
+ACTION_ORDER = ("cap_moi", "gia_han", "sua_doi", "cap_lai")
+
+
+@dataclass(frozen=True)
 class Licences:
     kinds: tuple[LicenceFigure, ...] = ()  # only kinds with documents, in catalogue order
     total: Count = Count()
+    actions: tuple[LicenceAction, ...] = ()  # only actions with documents: new, renewal, amendment, re-issue
 
 
 @dataclass(frozen=True)
@@ -386,20 +416,44 @@ def _criterion_result(criterion: Criterion, facilities: Iterable[list[Inspection
         if results & {"met", "not_met"}:
             answered += 1
             met += "not_met" not in results
-    return CriterionResult(criterion.key, criterion.label, criterion.phrase, Count(met), Count(answered))
+    return CriterionResult(
+        criterion.key, criterion.label, criterion.phrase, Count(met), Count(answered), failed_phrase(criterion)
+    )
+
+
+def failed_phrase(criterion: Criterion) -> str:
+    """The criterion's phrase for the facilities that failed it: the catalogue's `failed_phrase`, or
+    "chưa" before its phrase ("có lưu giữ đầy đủ …" -> "chưa lưu giữ đầy đủ …")."""
+    if criterion.failed_phrase.strip():
+        return criterion.failed_phrase.strip()
+    phrase = criterion.phrase.strip()
+    if phrase.lower().startswith("có "):
+        phrase = phrase[3:].lstrip()
+    return "chưa " + phrase
 
 
 def _clauses(
     noun: str, total: int, compliant: int, criteria: tuple[CriterionResult, ...]
 ) -> tuple[Clause, ...]:
-    """One clause per distinct ratio, in criterion order ("09/09 … a, b; 08/09 … c"); the same rule
-    whether every facility passed or not. No criterion applied: "NN/NN … đạt yêu cầu"."""
+    """The criteria every facility met first, as met / applied ("09/09 … a, b"); then the criteria some
+    facility failed, stated as failures: failed / applied with the failed phrase ("01/09 … chưa c").
+    Criteria with the same ratio share a clause, in criterion order; a facility the criterion did
+    not apply to ("không áp dụng") is in neither count. No criterion applied: "NN/NN … đạt yêu cầu",
+    or "FF/NN … chưa đạt yêu cầu" when some facility failed otherwise (a pump, a removed criterion)."""
     if not criteria:
-        return (Clause(format_ratio(compliant, total), noun, ""),)
-    groups: dict[str, list[str]] = {}
+        if compliant == total:
+            return (Clause(format_ratio(total, total), noun, ""),)
+        return (Clause(format_ratio(total - compliant, total), noun, "", failed=True),)
+    met: dict[str, list[str]] = {}
+    failed: dict[str, list[str]] = {}
     for c in criteria:
-        groups.setdefault(format_ratio(c.met.value, c.answered.value), []).append(c.phrase)
-    return tuple(Clause(ratio, noun, ", ".join(phrases)) for ratio, phrases in groups.items())
+        if c.failed:
+            failed.setdefault(format_ratio(c.failed.value, c.answered.value), []).append(c.failed_phrase)
+        else:
+            met.setdefault(format_ratio(c.met.value, c.answered.value), []).append(c.phrase)
+    return tuple(Clause(ratio, noun, ", ".join(phrases)) for ratio, phrases in met.items()) + tuple(
+        Clause(ratio, noun, ", ".join(phrases), failed=True) for ratio, phrases in failed.items()
+    )
 
 
 def failed_facility(
@@ -464,7 +518,8 @@ def violations_text(visits: Iterable[InspectionVisit], pumps: Iterable[PumpFailu
 
 
 def licences(records: PeriodRecords, catalogue: Catalogue) -> Licences:
-    """Documents issued per kind (catalogue order), with the split by action (new, renewal, ...)."""
+    """Documents issued per kind (catalogue order), with the split by action (new, renewal, ...); and
+    per action (new, renewal, amendment, re-issue), the kinds it was taken on."""
     by_kind: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for lic in records.licences:
         by_kind[lic.kind][lic.action] += 1
@@ -480,7 +535,17 @@ def licences(records: PeriodRecords, catalogue: Catalogue) -> Licences:
         )  # fmt: skip
         for k in order
     )
-    return Licences(kinds, Count(len(records.licences)))
+    actions = [a for a in ACTION_ORDER if any(a in by_kind[k] for k in order)]
+    actions += list(dict.fromkeys(a for k in order for a in by_kind[k] if a not in ACTION_ORDER))
+    by_action = tuple(
+        LicenceAction(
+            a,
+            tuple(KindCount(k, labels.get(k, k), Count(by_kind[k][a])) for k in order if by_kind[k].get(a)),
+            Count(sum(by_kind[k].get(a, 0) for k in order)),
+        )
+        for a in actions
+    )
+    return Licences(kinds, Count(len(records.licences)), by_action)
 
 
 def activities(records: Iterable[Activity], catalogue: Catalogue) -> dict[str, ActivityFigure]:

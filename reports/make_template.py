@@ -343,7 +343,8 @@ KINDS = (
 )
 RESULTS = (
     "Kết quả: {% for k in plan.kinds %}{% for c in k.clauses %}{{ c.ratio }} {{ c.noun }}"
-    "{% if c.phrases %} {{ c.phrases }}{% else %} đạt yêu cầu{% endif %}{% if not loop.last %}; {% endif %}"
+    "{% if c.phrases %} {{ c.phrases }}{% elif c.failed %} chưa đạt yêu cầu{% else %} đạt yêu cầu{% endif %}"
+    "{% if not loop.last %}; {% endif %}"
     "{% endfor %}{% if not loop.last %}; {% endif %}{% endfor %}."
 )
 FAILURE = (
@@ -356,8 +357,8 @@ FAILURE = (
     "{% if p.error %}{% if p.expired or p.seal_broken %},{% endif %} có sai số {{ p.error }}% vượt giới hạn "
     "cho phép{% endif %}{% endfor %}"
     "{% if f.violations %}{% if f.criteria or f.pumps %}; {% endif %}{{ f.violations }}{% endif %}"
-    '{% if f.action == "fine" %}; đã xử phạt vi phạm hành chính {{ f.fine }} đồng'
-    '{% elif f.action == "record" %}; đã lập biên bản vi phạm{% elif f.action == "reminder" %}; đã nhắc nhở'
+    '{% if f.action == "fine" %}; đã xử phạt vi phạm hành chính với số tiền {{ f.fine }} đồng'
+    '{% elif f.action == "record" %}; đã lập biên bản vi phạm hành chính{% elif f.action == "reminder" %}; đã nhắc nhở'
     "{% endif %}."
 )
 
@@ -507,13 +508,13 @@ def _part_a_iv_to_vi(doc) -> None:
     _with_figures(
         doc,
         "A_VI_2",
-        "- Trong {{ period.short_phrase }}, " + SO + " {% if licences.total %}đã thẩm định và cấp "
-        "{% for k in licences.kinds %}{{ k.count }} {{ k.label }}{% if k.actions|length > 1 %} ("
-        "{% for a in k.actions %}{{ a.count }} "
-        '{% if a.action == "cap_moi" %}cấp mới{% elif a.action == "gia_han" %}gia hạn'
+        "- Trong {{ period.short_phrase }}, " + SO + " {% if licences.total %}đã thẩm định và "
+        "{% for a in licences.actions %}"
+        '{% if a.action == "cap_moi" %}cấp{% elif a.action == "gia_han" %}gia hạn'
         '{% elif a.action == "sua_doi" %}sửa đổi, bổ sung{% elif a.action == "cap_lai" %}cấp lại'
-        "{% else %}{{ a.action }}{% endif %}{% if not loop.last %}, {% endif %}{% endfor %})"
-        "{% endif %}{% if not loop.last %}, {% endif %}{% endfor %}"
+        "{% else %}{{ a.action }}{% endif %} "
+        "{% for k in a.kinds %}{{ k.count }} {{ k.label }}{% if not loop.last %}, {% endif %}{% endfor %}"
+        "{% if not loop.last %}; {% endif %}{% endfor %}"
         "{% else %}không cấp giấy phép, chứng chỉ về an toàn bức xạ{% endif %}.",
     )
 

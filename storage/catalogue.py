@@ -23,6 +23,9 @@ class Criterion:
     key: str
     label: str  # what the inspector is asked, e.g. "Phương tiện đo còn hiệu lực kiểm định"
     phrase: str  # what the report says when met, e.g. "sử dụng phương tiện đo còn hiệu lực ..."
+    # What the report says of the facilities that failed it, e.g. "chưa lưu giữ đầy đủ hồ sơ chất
+    # lượng"; "" lets the report derive it from `phrase` (reports.aggregate.failed_phrase).
+    failed_phrase: str = ""
     # For kinds with pumps: which pump answer decides this criterion when pumps were checked
     # ("certificate", "seals" or "error"); the checklist answer counts only when no pump was.
     pumps: str = ""

@@ -99,9 +99,9 @@ def test_failed_facilities_are_counted_per_criterion_and_named():
     (result,) = aggregate(records, CAT, PERIOD).inspections.kiem_tra
     (kind,) = result.kinds
     assert (str(result.facilities), str(kind.compliant), kind.all_compliant) == ("03", "02", False)
-    assert [(c.ratio, c.phrases.split(",")[0]) for c in kind.clauses] == [
-        ("02/03", "sử dụng phương tiện đo còn hiệu lực của giấy chứng nhận kiểm định"),
-        ("03/03", "lưu giữ đầy đủ hồ sơ chất lượng"),
+    assert [(c.ratio, c.phrases, c.failed) for c in kind.clauses] == [
+        ("03/03", "lưu giữ đầy đủ hồ sơ chất lượng, ghi nhãn đúng quy định", False),
+        ("01/03", "sử dụng phương tiện đo không còn hiệu lực của giấy chứng nhận kiểm định", True),
     ]
     (failed,) = result.failures
     assert failed.name == "CHXD 2" and failed.criteria == ()  # the pump's line says it, once
@@ -145,6 +145,10 @@ def test_licences_by_kind_and_action():
     ]
     assert [(a.action, a.count.value) for a in licences.kinds[0].actions] == [("cap_moi", 1), ("gia_han", 1)]
     assert str(licences.total) == "03"
+    assert [(a.action, [(k.key, k.count.value) for k in a.kinds], str(a.count)) for a in licences.actions] == [
+        ("cap_moi", [("xquang_y_te", 1), ("chung_chi_nvbx", 1)], "02"),
+        ("gia_han", [("xquang_y_te", 1)], "01"),
+    ]
 
 
 def test_activity_details_distinct_enterprises_authors_and_decisions():

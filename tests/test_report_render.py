@@ -362,15 +362,16 @@ def test_a_month_where_some_facilities_failed(tmp_path):
     main = paragraph_with(path, "Thực hiện Kế hoạch số 05/KH-CCTĐC ngày 02/01/2023")
     assert "tại 03 cơ sở trên địa bàn tỉnh (02 cơ sở kinh doanh xăng dầu, 01 cơ sở kinh doanh gas)" in main
     # The checklist said "certified"; the expired pump decides (it used to count 02/02 here).
+    # What every station met, then the failures stated as such (not "01/02 … ghi nhãn đúng quy định").
     assert main.endswith(
-        "Kết quả: 01/02 cơ sở kinh doanh xăng dầu sử dụng phương tiện đo còn hiệu lực của giấy chứng nhận kiểm định, "
-        "ghi nhãn đúng quy định; 02/02 cơ sở kinh doanh xăng dầu lưu giữ đầy đủ hồ sơ chất lượng; "
+        "Kết quả: 02/02 cơ sở kinh doanh xăng dầu lưu giữ đầy đủ hồ sơ chất lượng; 01/02 cơ sở kinh doanh xăng dầu "
+        "sử dụng phương tiện đo không còn hiệu lực của giấy chứng nhận kiểm định, ghi nhãn chưa đúng quy định; "
         "01/01 cơ sở kinh doanh gas đảm bảo yêu cầu về đo lường."
     )
     assert paragraph_with(path, "- CHXD Hoàng Long") == (
         "- CHXD Hoàng Long (cơ sở kinh doanh xăng dầu): không đạt tiêu chí ghi nhãn đúng quy định (nhãn thiếu xuất "
         "xứ); cột đo CD-02 hết hiệu lực kiểm định, có sai số -0,80% vượt giới hạn cho phép; không niêm yết giá; đã "
-        "xử phạt vi phạm hành chính 7.500.000 đồng."
+        "xử phạt vi phạm hành chính với số tiền 7.500.000 đồng."
     )
     assert "Các cơ sở chưa đạt yêu cầu:" in paragraphs(path)
 
@@ -401,6 +402,49 @@ def _conformity(tmp_path: Path, hop_chuan: int, hop_quy: int, steel: int) -> str
 )  # fmt: skip
 def test_a_zero_drops_its_clause_from_the_combined_sentence(tmp_path, counts, sentence):
     assert _conformity(tmp_path, *counts) == sentence
+
+
+def _licence_sentence(tmp_path: Path, *docs: tuple[str, str]) -> str:
+    lic = tuple(Licence(i, kind, action, str(i), "A", "", D(2023, 1, 3)) for i, (kind, action) in enumerate(docs, 1))
+    return paragraph_with(render(PeriodRecords(licences=lic), tmp_path), "- Trong tháng 01, Sở")
+
+
+XQ, NVBX = "giấy phép sử dụng thiết bị X-quang chẩn đoán trong y tế", "chứng chỉ nhân viên bức xạ"
+
+
+@pytest.mark.parametrize(
+    ("docs", "sentence"),
+    [
+        ((("xquang_y_te", "gia_han"),), f"đã thẩm định và gia hạn 01 {XQ}."),
+        ((("xquang_y_te", "sua_doi"),), f"đã thẩm định và sửa đổi, bổ sung 01 {XQ}."),
+        ((("chung_chi_nvbx", "cap_lai"),), f"đã thẩm định và cấp lại 01 {NVBX}."),
+        ((("xquang_y_te", "cap_moi"), ("chung_chi_nvbx", "cap_moi")), f"đã thẩm định và cấp 01 {XQ}, 01 {NVBX}."),
+        ((("chung_chi_nvbx", "cap_lai"), ("xquang_y_te", "gia_han"), ("xquang_y_te", "cap_moi"),
+          ("xquang_y_te", "cap_moi"), ("chung_chi_nvbx", "gia_han"), ("xquang_y_te", "sua_doi")),
+         f"đã thẩm định và cấp 02 {XQ}; gia hạn 01 {XQ}, 01 {NVBX}; sửa đổi, bổ sung 01 {XQ}; cấp lại 01 {NVBX}."),
+    ],
+)  # fmt: skip
+def test_every_licence_action_is_named(tmp_path, docs, sentence):
+    """A renewal is never printed as "cấp 01 giấy phép": each action is named once before its kinds."""
+    assert _licence_sentence(tmp_path, *docs) == "- Trong tháng 01, Sở " + sentence
+
+
+@pytest.mark.parametrize(
+    ("action", "fine", "ending"),
+    [
+        ("fine", 7_500_000, "; đã xử phạt vi phạm hành chính với số tiền 7.500.000 đồng."),
+        ("record", 0, "; đã lập biên bản vi phạm hành chính."),
+        ("reminder", 0, "; đã nhắc nhở."),
+    ],
+)
+def test_what_was_done_about_a_failed_facility(tmp_path, action, fine, ending):
+    answers = (ChecklistAnswer("do_luong", "not_met"),)
+    visits = (InspectionVisit(1, 1, 1, "gas", D(2023, 1, 6), (1,), answers, (), "", "", action, fine),)
+    plans = (Plan(1, "05/KH-CCTĐC", D(2023, 1, 2), "Chi cục", "kiểm tra gas", "kiem_tra"),)
+    path = render(PeriodRecords(inspections=visits, plans=plans, facilities={1: Facility(1, "gas", "Gas An")}), tmp_path)
+    assert paragraph_with(path, "- Gas An") == (
+        "- Gas An (cơ sở kinh doanh gas): không đạt tiêu chí đảm bảo yêu cầu về đo lường" + ending
+    )
 
 
 HOSTILE = "A & B <b>đậm</b> \"nháy\" 'đơn' 🚀 tab\x0bdọc =SUM(A1)"

@@ -78,8 +78,32 @@ def test_not_applicable_is_left_out_whether_all_passed_or_not(tmp_path):
     some_failed = _results(_render(_shops(("na", "met"), ("met", "met"), ("met", "not_met")), tmp_path))
     assert some_failed == (
         "Kết quả: 02/02 cơ sở kinh doanh thiết bị điện - điện tử có lưu giữ đầy đủ hồ sơ chất lượng; "
-        "02/03 cơ sở kinh doanh thiết bị điện - điện tử ghi nhãn và gắn tem CR đúng quy định."
+        "01/03 cơ sở kinh doanh thiết bị điện - điện tử ghi nhãn và gắn tem CR chưa đúng quy định."
     )
+    some_failed_na = _results(_render(_shops(("na", "met"), ("not_met", "met"), ("met", "met")), tmp_path))
+    assert some_failed_na == (
+        "Kết quả: 03/03 cơ sở kinh doanh thiết bị điện - điện tử ghi nhãn và gắn tem CR đúng quy định; "
+        "01/02 cơ sở kinh doanh thiết bị điện - điện tử chưa lưu giữ đầy đủ hồ sơ chất lượng."
+    )
+
+
+def test_a_criterion_nobody_met_states_the_failure(tmp_path):
+    """The issue's case: not "00/01 cơ sở … lưu giữ đầy đủ hồ sơ chất lượng" but the failure, in the
+    negative form ("có" dropped when the catalogue gives no failed phrase of its own)."""
+    assert _results(_render(_shops(("not_met", "met")), tmp_path)) == (
+        "Kết quả: 01/01 cơ sở kinh doanh thiết bị điện - điện tử ghi nhãn và gắn tem CR đúng quy định; "
+        "01/01 cơ sở kinh doanh thiết bị điện - điện tử chưa lưu giữ đầy đủ hồ sơ chất lượng."
+    )
+    assert _results(_render(_shops(("not_met", "not_met"), ("not_met", "not_met")), tmp_path)) == (
+        "Kết quả: 02/02 cơ sở kinh doanh thiết bị điện - điện tử chưa lưu giữ đầy đủ hồ sơ chất lượng, "
+        "ghi nhãn và gắn tem CR chưa đúng quy định."
+    )
+
+
+def test_no_ratio_with_nobody_in_it_is_ever_printed(tmp_path):
+    """Whatever the answers, no clause says "00/…": a clause counts the facilities it speaks of."""
+    for answers in [("not_met", "na"), ("na", "not_met"), ("not_met", "not_met")]:
+        assert "00/" not in _results(_render(_shops(answers), tmp_path))
 
 
 def test_a_kind_where_no_criterion_applied_is_said_to_meet_the_requirements(tmp_path):
@@ -107,7 +131,8 @@ def visits(draw):
 
 
 def independent_ratios(visit_list) -> dict[tuple[str, str], str]:
-    """(noun, phrase) -> "met/applied", counted here from the visits alone."""
+    """(noun, phrase) -> "met/applied" when every facility it applied to met it, else (noun, failed
+    phrase) -> "failed/applied", counted here from the visits alone."""
     per: dict[tuple[str, str], dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
     for v in visit_list:
         kind = CAT.facility_kind(v.facility_kind)
@@ -116,12 +141,15 @@ def independent_ratios(visit_list) -> dict[tuple[str, str], str]:
                 answer = "met" if all(p.certificate_valid for p in v.pumps) else "not_met"
             else:
                 answer = next(a.result for a in v.checklist if a.criterion == c.key)
-            per[(kind.report_noun, c.phrase)][v.facility_id].add(answer)
+            per[(kind.report_noun, c)][v.facility_id].add(answer)
     out = {}
-    for key, facilities in per.items():
+    for (noun, c), facilities in per.items():
         applied = [a for a in facilities.values() if a - {"na"}]
-        if applied:
-            out[key] = f"{sum('not_met' not in a for a in applied):02d}/{len(applied):02d}"
+        failed = sum("not_met" in a for a in applied)
+        if applied and failed:
+            out[(noun, c.failed_phrase or "chưa " + c.phrase.removeprefix("có "))] = f"{failed:02d}/{len(applied):02d}"
+        elif applied:
+            out[(noun, c.phrase)] = f"{len(applied):02d}/{len(applied):02d}"
     return out
 
 
