@@ -189,6 +189,7 @@ ELEMENTS = {
     "chat id": "chat id",
     "raw messages": "nguyên văn tin nhắn",
     "photos of people": "ảnh có thể có hình ảnh người",
+    "location: the officer's own": "vị trí hiện tại nếu anh/chị chọn chia sẻ: đó là vị trí của chính anh/chị",
     "location, sensitive": "là dữ liệu cá nhân nhạy cảm",
     "purpose: identification": "nhận diện người dùng",
     "purpose: attribution": "ghi tên người nhập trên từng bản ghi",
@@ -200,14 +201,16 @@ ELEMENTS = {
     "photos kept": "ảnh không thuộc bản ghi nào: 5 ngày",
     "documents kept": "tệp báo cáo, dữ liệu tạo trong cuộc trò chuyện: 6 giờ",
     "records kept": "lưu cùng hồ sơ công vụ theo quy định về lưu trữ",
+    "location kept": "vị trí: lưu làm vị trí của cơ sở được kiểm tra, không lưu lịch sử di chuyển",
     "right: to know, /quyenriengtu": "gõ /quyenriengtu để xem lại thông báo này bất cứ lúc nào",
-    "right: access": "truy cập, nhận bản sao dữ liệu",
-    "right: correction": "chỉnh sửa",
-    "right: deletion and its limit": "riêng bản ghi công việc và nhật ký là hồ sơ công vụ nên được giữ lại",
-    "right: restriction, objection": "hạn chế xử lý, phản đối xử lý",
+    "right: access, and how": "truy cập, nhận bản sao dữ liệu của mình: gửi yêu cầu đến phòng CNTT, 0221 123 456",
+    "right: correction, and how": "chỉnh sửa: tự sửa bản ghi đã nhập bằng /cuatoi; họ tên, tài khoản: đề nghị qua phòng CNTT",
+    "right: deletion, how": "xóa: đề nghị qua phòng CNTT, 0221 123 456",
+    "right: deletion's limit": "riêng bản ghi công việc và nhật ký là hồ sơ công vụ nên được giữ lại",
+    "right: restriction, objection, and how": "hạn chế xử lý, phản đối xử lý: đề nghị qua phòng CNTT, 0221 123 456",
     "right: withdrawal and what it means": "rút lại sự đồng ý: đề nghị qua phòng CNTT, 0221 123 456; khi đó tài khoản bị thu hồi",
-    "right: complaint": "khiếu nại",
-    "declining": "Không đồng ý chỉ có nghĩa là",
+    "right: complaint, and where": "khiếu nại, tố cáo, khởi kiện: gửi đến Sở KH&CN tỉnh Thử Nghiệm hoặc cơ quan chuyên trách bảo vệ dữ liệu cá nhân",
+    "declining = not using the bot": "Không đồng ý chỉ có nghĩa là anh/chị không sử dụng hệ thống này",
 }
 
 
@@ -230,6 +233,9 @@ def test_the_notice_says_everything_the_law_asks_from_config(config):
     notice = texts.privacy.body(notice_facts(config, "anh/chị"))
     missing = [element for element, words in ELEMENTS.items() if words not in notice]
     assert missing == []
+    # the checker sees a missing element: the notice without its location line lacks two of them
+    cut = "\n".join(line for line in notice.splitlines() if not line.startswith("• vị trí hiện tại"))
+    assert [e for e, words in ELEMENTS.items() if words not in cut] == ["location: the officer's own", "location, sensitive"]
     assert forbidden(notice) == []
     # the facts change the version: a consent names the notice it agreed to
     other = notice_facts(dataclasses.replace(config, privacy=PrivacyConfig("Khác", "x")), "anh/chị")
@@ -281,7 +287,28 @@ def test_one_spelling_for_done_delete_percent_and_x_ray():
     assert texts.inspection.pct("0.45") == "0,45%" and texts.inspection.signed_pct("-0.3") == "-0,3%"
     catalogue = (REPO / "config.toml").read_text(encoding="utf-8")
     assert "X-Quang" not in catalogue and "giấy phép sử dụng thiết bị X-quang chẩn đoán trong y tế" in catalogue
+    assert not [t for t in every if re.search(r"x-quang|x quang|xquang", t, re.IGNORECASE) and "X-quang" not in t]
+    assert not [t for t in every if re.search(r"\d %|\d\.\d+%", t)]  # "0,45%": comma, no space
     assert texts.common.lower_label("Điện") == "điện" and texts.common.lower_label("X-quang") == "X-quang"
+
+
+def test_every_activity_kind_asks_its_count_with_its_unit():
+    """/hoatdong asks "Số bản thông báo đã ban hành?" and the like, never the bare "Số lượng?"."""
+    from bot.config import load_config
+
+    kinds = load_config(REPO / "config.toml", env={}).catalogue.activity_kinds
+    assert kinds and all(k.count_question.startswith("Số ") and k.count_question.endswith("?") for k in kinds)
+    assert texts.capture.ACT_COUNT not in {k.count_question for k in kinds}
+
+
+async def test_hoatdong_asks_each_kinds_count_on_zalo(office):
+    app, sender = office
+    chat = Chat(app, sender, "boss")
+    for number, kind in enumerate(app.config.catalogue.activity_kinds, start=1):
+        await chat.say("/huy")
+        await chat.say("/hoatdong")
+        asked = await chat.many(str(number), "ok")
+        assert asked.startswith(kind.count_question + "\n"), (kind.key, asked)
 
 
 def test_periods_are_named_one_way_with_their_year():
@@ -289,6 +316,14 @@ def test_periods_are_named_one_way_with_their_year():
         "tháng 12/2026 (15/11–14/12/2026)")
     assert texts.common.period_name(1, 2023, dt.date(2022, 12, 15), dt.date(2023, 1, 14)) == (
         "tháng 01/2023 (15/12/2022–14/01/2023)")
+    # the notes and the export name a period the same way inside a sentence ("tháng 01/2023" alone did)
+    from reports.periods import month_period
+
+    january = month_period(2023, 1)
+    assert texts.report.note_saved("A.I", january, 1) == (
+        "Đã lưu ghi chú mục A.I, kỳ tháng 01/2023 (15/12/2022–14/01/2023). Mục này có 1 ghi chú.")
+    assert "của kỳ tháng 01/2023 (15/12/2022–14/01/2023)." in texts.report.export_ready(january, 3)
+    assert texts.report.notes_header(january, 0).startswith("Kỳ tháng 01/2023 (15/12/2022–14/01/2023) chưa có")
 
 
 async def test_field_corrections_as_read_on_zalo(office):

@@ -50,7 +50,7 @@ async def test_a_note_in_several_messages_until_xong(office):
     assert "Gõ nội dung ghi chú" in await chat.say(str(A_IV_1))  # an empty section: straight to writing
     assert "Đã nhận 1 tin" in await chat.say("Đoạn một.\nĐoạn hai.")
     assert "Đã nhận 2 tin" in await chat.say("Đoạn ba.")
-    assert await chat.say("Xong") == "Đã lưu ghi chú mục A.IV.1, tháng 01/2023. Mục này có 1 ghi chú."
+    assert await chat.say("Xong") == "Đã lưu ghi chú mục A.IV.1, kỳ tháng 01/2023 (15/12/2022–14/01/2023). Mục này có 1 ghi chú."
     [note] = await month_notes(app)
     assert (note.section, note.text, note.meta.recorded_by) == (
         "A.IV.1",
@@ -96,7 +96,7 @@ async def test_edit_replaces_or_keeps_and_adds(office):
     changed = await records_get(app, note.id)
     assert (changed.text, changed.meta.version) == ("Mới.", 2)
     await chat.many("/ghichu", "ok", "1", "2", "1", "ok", "Thêm.")
-    assert await chat.say("xong") == "Đã sửa ghi chú mục A.I, tháng 01/2023."
+    assert await chat.say("xong") == "Đã sửa ghi chú mục A.I, kỳ tháng 01/2023 (15/12/2022–14/01/2023)."
     assert (await records_get(app, note.id)).text == "Mới.\nThêm."
     async with app.db.read() as session:
         audits = [e for e in await engine_store.audit_entries(session, "note") if e["action"] == "update"]
@@ -116,7 +116,7 @@ async def test_delete_asks_first(office):
     assert await chat.say("không") == "Đã giữ nguyên ghi chú, không xóa."
     assert [n.id for n in await month_notes(app)] == [note.id]
     await chat.many("/ghichu", "ok", "1", "2", "2")
-    assert await chat.say("có") == "Đã xóa ghi chú mục A.I, tháng 01/2023. Mục này còn 0 ghi chú."
+    assert await chat.say("có") == "Đã xóa ghi chú mục A.I, kỳ tháng 01/2023 (15/12/2022–14/01/2023). Mục này còn 0 ghi chú."
     assert await month_notes(app) == []
     assert (await records_get(app, note.id)).meta.status == "deleted"
 
@@ -138,9 +138,9 @@ async def test_carry_forward_in_one_answer_and_only_once(office):
     await add(app, "2022-12", "A.I", "Tháng trước, mục A.I.")
     await add(app, "2022-12", "B", "1. Nhiệm vụ kỳ sau.")
     chat = Chat(app, sender, "u-clerk")
-    assert await chat.say("/ghichu chep") == "Đã chép 2 ghi chú từ tháng 12/2022 sang tháng 01/2023."
+    assert await chat.say("/ghichu chep") == "Đã chép 2 ghi chú từ kỳ tháng 12/2022 (15/11–14/12/2022) sang kỳ tháng 01/2023 (15/12/2022–14/01/2023)."
     assert await chat.say("/ghichu chep") == (
-        "Đã chép 0 ghi chú từ tháng 12/2022 sang tháng 01/2023. Bỏ qua 2 ghi chú đã có sẵn."
+        "Đã chép 0 ghi chú từ kỳ tháng 12/2022 (15/11–14/12/2022) sang kỳ tháng 01/2023 (15/12/2022–14/01/2023). Bỏ qua 2 ghi chú đã có sẵn."
     )
     assert [(n.section, n.text) for n in await month_notes(app)] == [
         ("A.I", "Tháng trước, mục A.I."),
@@ -154,13 +154,13 @@ async def test_carry_forward_from_the_form(office):
     await add(app, "2022-12", "A.II.2", "Mục A.II.2 kỳ trước.")
     chat = Chat(app, sender, "u-clerk")
     sections = await chat.many("/ghichu", "ok")
-    assert "20. Chép tất cả 2 ghi chú từ tháng 12/2022 sang kỳ này" in sections
+    assert "20. Chép tất cả 2 ghi chú từ kỳ tháng 12/2022 (15/11–14/12/2022) sang kỳ này" in sections
     menu = await chat.say("1")
-    assert "2. Chép 1 ghi chú của mục này từ tháng 12/2022" in menu
-    assert await chat.say("2") == "Đã chép 1 ghi chú từ tháng 12/2022 sang tháng 01/2023."
+    assert "2. Chép 1 ghi chú của mục này từ kỳ tháng 12/2022 (15/11–14/12/2022)" in menu
+    assert await chat.say("2") == "Đã chép 1 ghi chú từ kỳ tháng 12/2022 (15/11–14/12/2022) sang kỳ tháng 01/2023 (15/12/2022–14/01/2023)."
     assert (
         await chat.many("/ghichu", "ok", "20")
-        == "Đã chép 1 ghi chú từ tháng 12/2022 sang tháng 01/2023. Bỏ qua 1 ghi chú đã có sẵn."
+        == "Đã chép 1 ghi chú từ kỳ tháng 12/2022 (15/11–14/12/2022) sang kỳ tháng 01/2023 (15/12/2022–14/01/2023). Bỏ qua 1 ghi chú đã có sẵn."
     )
     assert len(await month_notes(app)) == 2
 
@@ -171,7 +171,7 @@ async def test_section_b_offers_the_default_list(office):
     menu = await chat.many("/ghichu", "ok", "19")
     assert "2. Dùng danh sách mặc định (7 nhiệm vụ)" in menu
     assert await chat.say("2") == (
-        "Đã đưa 7 nhiệm vụ mặc định vào mục B, tháng 01/2023. Gõ /ghichu để sửa từng mục."
+        "Đã đưa 7 nhiệm vụ mặc định vào mục B, kỳ tháng 01/2023 (15/12/2022–14/01/2023). Gõ /ghichu để sửa từng mục."
     )
     b = await month_notes(app, section="B")
     assert [n.position for n in b] == list(range(7)) and b[-1].text.startswith("6. Thực hiện nhiệm vụ khác")
@@ -183,11 +183,11 @@ async def test_listing_shows_every_note_in_full(office):
     await add(app, "2023-01", "A.IV.1", "Đoạn một.\nĐoạn hai.")
     await add(app, "2023-01", "A.I", "Về cơ chế.")
     listed = await Chat(app, sender, "u-manager").say("/ghichu xem")
-    assert listed.startswith("Ghi chú tháng 01/2023 (2):")
+    assert listed.startswith("Ghi chú kỳ tháng 01/2023 (15/12/2022–14/01/2023), 2 ghi chú:")
     assert listed.index("■ A.I Xây dựng") < listed.index("• Về cơ chế.") < listed.index("■ A.IV.1")
     assert "• Đoạn một.\nĐoạn hai." in listed
     assert await Chat(app, sender, "u-clerk").say("/ghichu xem 12/2022") == (
-        "Tháng 12/2022 chưa có ghi chú nào. Gõ /ghichu để viết."
+        "Kỳ tháng 12/2022 (15/11–14/12/2022) chưa có ghi chú nào. Gõ /ghichu để viết."
     )
 
 
@@ -204,7 +204,7 @@ async def test_shortcut_opens_a_month_and_a_section(office):
     assert "Gõ nội dung ghi chú" in await chat.say("/ghichu 12/2022 A.IV.1")
     assert (
         await chat.many("Kỳ trước.", "xong")
-        == "Đã lưu ghi chú mục A.IV.1, tháng 12/2022. Mục này có 1 ghi chú."
+        == "Đã lưu ghi chú mục A.IV.1, kỳ tháng 12/2022 (15/11–14/12/2022). Mục này có 1 ghi chú."
     )
     assert [n.text for n in await month_notes(app, "2022-12")] == ["Kỳ trước."]
     answer = await chat.say("/ghichu 13/2023")

@@ -53,6 +53,12 @@ def period_span(period: Period) -> str:
     return format_span(period.start, period.end)
 
 
+def in_period(period: Period) -> str:
+    """A period inside a sentence, named one way (docs/glossary.md): "kỳ tháng 01/2023 (15/12/2022–14/01/2023)".
+    "Báo cáo tháng 01/2023" stays: there "tháng" names the monthly report, not the period."""
+    return f"kỳ {period_name(period)} ({period_span(period)})"
+
+
 # --- periods people type --------------------------------------------------------------------------
 
 
@@ -79,7 +85,7 @@ def report_ready(period: Period, records: int) -> str:
 
 
 def export_ready(period: Period, records: int) -> str:
-    return f"Đã xuất {records} bản ghi của {period_name(period)}. Tệp Excel ở tin nhắn tiếp theo."
+    return f"Đã xuất {records} bản ghi của {in_period(period)}. Tệp Excel ở tin nhắn tiếp theo."
 
 
 def report_caption(period: Period) -> str:
@@ -146,11 +152,11 @@ def note_label(text: str, limit: int = 80) -> str:
 
 
 def carry_label(count: int, previous: Period) -> str:
-    return f"Chép {count} ghi chú của mục này từ {period_name(previous)}"
+    return f"Chép {count} ghi chú của mục này từ {in_period(previous)}"
 
 
 def carry_all_label(count: int, previous: Period) -> str:
-    return f"Chép tất cả {count} ghi chú từ {period_name(previous)} sang kỳ này"
+    return f"Chép tất cả {count} ghi chú từ {in_period(previous)} sang kỳ này"
 
 
 def defaults_label(count: int) -> str:
@@ -158,35 +164,35 @@ def defaults_label(count: int) -> str:
 
 
 def note_saved(section: str, period: Period, count: int) -> str:
-    return f"Đã lưu ghi chú mục {section}, {period_name(period)}. Mục này có {count} ghi chú."
+    return f"Đã lưu ghi chú mục {section}, {in_period(period)}. Mục này có {count} ghi chú."
 
 
 def note_updated(section: str, period: Period) -> str:
-    return f"Đã sửa ghi chú mục {section}, {period_name(period)}."
+    return f"Đã sửa ghi chú mục {section}, {in_period(period)}."
 
 
 def note_deleted(section: str, period: Period, count: int) -> str:
-    return f"Đã xóa ghi chú mục {section}, {period_name(period)}. Mục này còn {count} ghi chú."
+    return f"Đã xóa ghi chú mục {section}, {in_period(period)}. Mục này còn {count} ghi chú."
 
 
 def carried(count: int, previous: Period, period: Period, skipped: int = 0) -> str:
     if not count and not skipped:
-        return f"{period_name(previous).capitalize()} không có ghi chú nào để chép."
-    text = f"Đã chép {count} ghi chú từ {period_name(previous)} sang {period_name(period)}."
+        return f"Kỳ {period_name(previous)} ({period_span(previous)}) không có ghi chú nào để chép."
+    text = f"Đã chép {count} ghi chú từ {in_period(previous)} sang {in_period(period)}."
     if skipped:
         text += f" Bỏ qua {skipped} ghi chú đã có sẵn."
     return text
 
 
 def defaults_added(count: int, period: Period) -> str:
-    return f"Đã đưa {count} nhiệm vụ mặc định vào mục B, {period_name(period)}. Gõ /ghichu để sửa từng mục."
+    return f"Đã đưa {count} nhiệm vụ mặc định vào mục B, {in_period(period)}. Gõ /ghichu để sửa từng mục."
 
 
 # /ghichu xem
 def notes_header(period: Period, count: int) -> str:
     if not count:
-        return f"{period_name(period).capitalize()} chưa có ghi chú nào. Gõ /ghichu để viết."
-    return f"Ghi chú {period_name(period)} ({count}):"
+        return f"Kỳ {period_name(period)} ({period_span(period)}) chưa có ghi chú nào. Gõ /ghichu để viết."
+    return f"Ghi chú {in_period(period)}, {count} ghi chú:"
 
 
 def notes_section(key: str, title: str) -> str:
