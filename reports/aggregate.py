@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+import texts
 from reports.periods import Period, period_line, short_date
 from reports.sections import SECTION_KEYS, template_name
 from storage.catalogue import CalibrationField, Catalogue, Criterion, FacilityKind
@@ -423,13 +424,8 @@ def _criterion_result(criterion: Criterion, facilities: Iterable[list[Inspection
 
 def failed_phrase(criterion: Criterion) -> str:
     """The criterion's phrase for the facilities that failed it: the catalogue's `failed_phrase`, or
-    "chưa" before its phrase ("có lưu giữ đầy đủ …" -> "chưa lưu giữ đầy đủ …")."""
-    if criterion.failed_phrase.strip():
-        return criterion.failed_phrase.strip()
-    phrase = criterion.phrase.strip()
-    if phrase.lower().startswith("có "):
-        phrase = phrase[3:].lstrip()
-    return "chưa " + phrase
+    one made from its phrase (texts.document.failed_phrase)."""
+    return criterion.failed_phrase.strip() or texts.document.failed_phrase(criterion.phrase)
 
 
 def _clauses(

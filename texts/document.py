@@ -71,3 +71,15 @@ PLAN_AUDIT = "Thanh tra"
 PUMP_EXPIRED = ", hết hạn kiểm định"
 PUMP_SEALS_BROKEN = ", mất niêm phong"
 PUMP_OUT_OF_LIMIT = ", vượt giới hạn"
+
+# --- the inspection results in the report ---------------------------------------------------------------
+
+
+def failed_phrase(phrase: str) -> str:
+    """A criterion's phrase for the facilities that failed it, when the catalogue gives no
+    `failed_phrase`: "chưa" before it, a leading "có" dropped ("có lưu giữ đầy đủ hồ sơ chất lượng"
+    → "chưa lưu giữ đầy đủ hồ sơ chất lượng")."""
+    phrase = phrase.strip()
+    if phrase.lower().startswith("có "):
+        phrase = phrase[3:].lstrip()
+    return "chưa " + phrase
