@@ -227,7 +227,7 @@ class ActivityFigure:
     decisions_text: str = ""
 
 
-_ITEM = re.compile(r"^\s*(?:[-–+•]\s|\d+[.)]\s|[a-zđ]\)\s)")  # "- …", "+ …", "1. …", "a) …"
+_ITEM = re.compile(r"^\s*(?:[-–+•]\s|\d+[.)]\s|[a-zđ]\)\s)")  # "- …", "+ …", "1. …", "a) …"  # not a sentence
 
 
 @dataclass(frozen=True)
@@ -596,7 +596,7 @@ def _kind(catalogue: Catalogue, key: str) -> FacilityKind:
     try:
         return catalogue.facility_kind(key)
     except KeyError:  # a kind removed from the catalogue after its visits were recorded
-        return FacilityKind(key, key, f"cơ sở {key}", ())
+        return FacilityKind(key, key, texts.document.UNKNOWN_KIND_NOUN.format(key=key), ())
 
 
 def _kind_order(catalogue: Catalogue, present: Iterable[str]) -> list[str]:
@@ -605,10 +605,10 @@ def _kind_order(catalogue: Catalogue, present: Iterable[str]) -> list[str]:
     return known + [k for k in present if k not in known]
 
 
-def _distinct(texts: Iterable[str]) -> tuple[str, ...]:
+def _distinct(items: Iterable[str]) -> tuple[str, ...]:
     """Non-empty texts, first spelling kept, compared folded ("Công ty A" = "cong ty a")."""
     seen: dict[str, str] = {}
-    for t in texts:
+    for t in items:
         if t.strip():
             seen.setdefault(fold(t), t.strip())
     return tuple(seen.values())
@@ -623,7 +623,7 @@ def _doc_code(number: str) -> str:
 def _subject(subject: str) -> str:
     """The trích yếu as it follows "về" in a sentence: without its own "V/v", "về việc" or "về"."""
     text = subject.strip().rstrip(".")
-    for prefix in ("v/v ", "về việc ", "về "):
+    for prefix in texts.document.SUBJECT_PREFIXES:
         if text.lower().startswith(prefix):
             text = text[len(prefix) :]
             break

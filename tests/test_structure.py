@@ -25,9 +25,6 @@ FORBIDDEN = {
 VIETNAMESE_ALLOWED = {
     "reports/make_template.py": "builds the Word template, whose wording a clerk edits in Word",
     "reports/demo.py": "the model month's sample records (names of facilities, people), data not sentences",
-    # NOT DONE (issue 9): the generated documents' own words, still beside the code that writes them;
-    # to move into texts/ once issue 12's work on reports/ has landed (it edits these files now).
-    "reports/aggregate.py": "document words: 'cơ sở <kind>', the 'về việc' prefixes of a plan's subject",
 }
 
 

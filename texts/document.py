@@ -83,3 +83,7 @@ def failed_phrase(phrase: str) -> str:
     if phrase.lower().startswith("có "):
         phrase = phrase[3:].lstrip()
     return "chưa " + phrase
+
+
+UNKNOWN_KIND_NOUN = "cơ sở {key}"  # a facility kind removed from the catalogue after its visits
+SUBJECT_PREFIXES = ("v/v ", "về việc ", "về ")  # a plan's trích yếu follows "về" without its own
