@@ -344,7 +344,11 @@ async def _advance(flow: Flow, state: dict[str, Any], ctx: FlowContext, notice: 
         if slot is not None:
             return await _ask(flow, state, ctx, slot, notice)
         state["editing"] = None
+    for path in state.pop("auto", []):  # taken again below: an earlier answer may have changed them
+        _unset(state, path)
     slot, message = _current(flow, state)
+    while slot is not None and not message and await _auto_answer(state, ctx, slot):
+        slot, message = _current(flow, state)
     if slot is not None and message:
         _unset(state, slot.path)
         state["stack"] = [e for e in state["stack"] if e != slot.path]
@@ -354,6 +358,23 @@ async def _advance(flow: Flow, state: dict[str, Any], ctx: FlowContext, notice: 
     if flow.review:
         return await _show_review(flow, state, ctx, notice)
     return await _save(flow, state, ctx)
+
+
+async def _auto_answer(state: dict[str, Any], ctx: FlowContext, slot: _Slot) -> bool:
+    """Take the answer the form knows without asking (Question.auto); not pushed on the back stack,
+    so "quay lại" from the next question goes to the one before. Editable from the review."""
+    q = slot.question
+    if q is None or q.auto is None or slot.answered:
+        return False
+    value = await _resolve(q.auto(ctx, slot.scope))
+    if value is None or (q.validate and q.validate(value, slot.scope)):
+        return False
+    _set(state, slot.path, _encode(q.kind, value))
+    state.setdefault("auto", []).append(slot.path)
+    labels = dict((key, label) for key, label in await _choices_for(q, ctx, slot.scope))
+    if q.kind == "choice" and value in labels:
+        state["answers"]["_labels"][slot.path] = labels[value]
+    return True
 
 
 async def _ask(flow: Flow, state: dict[str, Any], ctx: FlowContext, slot: _Slot, notice: str) -> Step:
@@ -754,11 +775,14 @@ async def _accept(flow: Flow, state: dict[str, Any], ctx: FlowContext, value: An
     if message:
         return _reask(state, message)
     _set(state, path, _encode(slot.question.kind, value))
+    if path in state.get("auto", []):  # the person's own answer now
+        state["auto"].remove(path)
     if label:
         state["answers"]["_labels"][path] = label
     _push(state, path)
     state["editing"] = None
-    return await _advance(flow, state, ctx)
+    echo = slot.question.echo(value, slot.scope) if slot.question.echo and value is not None else None
+    return await _advance(flow, state, ctx, echo or "")
 
 
 async def _skip(flow: Flow, state: dict[str, Any], ctx: FlowContext) -> Step:

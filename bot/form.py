@@ -73,6 +73,11 @@ class Question:
     # choice: reads a typed answer before the labels do — the key it names, None (match the labels),
     # or ParseError with the specific reason ("/chotky": a month typed that has not ended yet)
     read_typed: Callable[[FlowContext, str], Awaitable[str | None]] | None = None
+    # The answer known without asking (the one open plan, the facility's remembered location): taken
+    # as given, shown in the review and editable there; None: ask.
+    auto: DefaultFn | None = None
+    # Said with the next question once the answer is taken ("CD02: +0,6 % — vượt giới hạn ±0,45 %").
+    echo: Callable[[Any, Answers], str | None] | None = None
 
     def __post_init__(self) -> None:
         _check_key(self.key)

@@ -2,12 +2,13 @@
 
 The form, in the order the inspector meets it:
 
-    plan → date → kind of facility → a few letters of its name → pick it (or add it: name, tax code,
-    address) → other inspectors present → location (may be skipped) → "all criteria met?" (no:
-    criterion by criterion, a note for each not met) → fuel stations: the pumps (all fine: one line
-    "CD01 -0,2; CD02 0,1"; otherwise pump by pump: serial, certificate, seals, error) → action (fine:
-    amount) → violations (only when something was wrong or an action was taken) → review → one
-    record per visit.
+    plan (not asked when one is open) → date → kind of facility → a few letters of its name → pick it
+    (or add it: name, tax code, address) → other inspectors present → location (may be skipped; not
+    asked when the facility's position is remembered) → "all criteria met?" (no: criterion by
+    criterion, a note for each not met) → fuel stations: the pumps on one line in both branches
+    ("CD01 -0,2; CD02 +0,6 hết hạn"; a pump out of tolerance, expired or unsealed is said at once) →
+    action (fine: amount) → violations (only when something was wrong or an action was taken) →
+    review → one record per visit.
 
 Photos are accepted at any step. The checklist questions are generated from the catalogue, one set
 per facility kind, so a department adds a criterion in config.toml without touching this file.
@@ -26,7 +27,7 @@ import texts
 from bot.form import Flow, FlowContext, Question, RepeatGroup, StartForm
 from bot.messages import Choice, Location, Reply
 from handlers import capture, facilities
-from handlers.pumps import MAX_PUMPS, check_error, check_pump_list, parse_pump_list
+from handlers.pumps import check_pump_list, parse_pump_list
 from storage import facilities_store, people, records
 from storage.catalogue import Catalogue, FacilityKind
 from storage.domain import ChecklistAnswer, Facility, InspectionVisit, PumpCheck, RecordMeta
@@ -116,27 +117,31 @@ class Inspection:
         ]
 
     def pumps(self, answers) -> list[PumpCheck]:
-        if not self.has_pumps(answers):
+        """The pumps typed on one line ("CD01 -0,2; CD02 +0,6 hết hạn"), whatever the checklist said."""
+        if not self.has_pumps(answers) or not answers.get("pumps_quick"):
             return []
-        if _all_ok(answers):
-            listed = parse_pump_list(answers["pumps_quick"]) if answers.get("pumps_quick") else []
-            return [self._pump(serial, True, True, error) for serial, error in listed]
         return [
-            self._pump(p.get("serial") or "", p["certificate"], p["seals"], p["error"])
-            for p in answers.get("pumps", [])
-            if {"certificate", "seals", "error"} <= p.keys()
+            self._pump(serial, certificate, seals, error)
+            for serial, error, certificate, seals in parse_pump_list(answers["pumps_quick"])
         ]
+
+    def pumps_said(self, value: str, _answers) -> str | None:
+        """Said as soon as the line is typed: the pumps out of tolerance, expired or unsealed."""
+        checks = [self._pump(serial, cert, seals, error) for serial, error, cert, seals in parse_pump_list(value)]
+        lines = [
+            texts.inspection.pump_line(i, p.serial, Decimal(str(p.error_percent)), p.within_limit,
+                                       p.certificate_valid, p.seals_intact, self.limit)
+            for i, p in enumerate(checks, start=1)
+            if not (p.within_limit and p.certificate_valid and p.seals_intact)
+        ]  # fmt: skip
+        return "\n".join([texts.inspection.PUMPS_OUT, *lines]) if lines else None
 
     def _pump(self, serial: str, certificate: bool, seals: bool, error: Decimal) -> PumpCheck:
         return PumpCheck(serial, certificate, seals, float(error), abs(Decimal(str(error))) <= self.limit)
 
-    def pumps_in_one_line(self, answers) -> bool:
-        """All criteria met at a fuel station: the pumps as one line of serials and errors."""
-        return self.has_pumps(answers) and _all_ok(answers) is True
-
-    def pump_by_pump(self, answers) -> bool:
-        """Something not met: each pump asked for in turn."""
-        return self.has_pumps(answers) and _all_ok(answers) is False
+    def pumps_asked(self, answers) -> bool:
+        """A fuel station, once "all met?" is answered either way: the pumps as one line."""
+        return self.has_pumps(answers) and _all_ok(answers) is not None
 
     def violations_asked(self, answers) -> bool:
         return answers.get("action") not in (None, "none") or not self.compliant(answers)
@@ -151,6 +156,22 @@ class Inspection:
     async def plan_choices(self, ctx: FlowContext, _answers) -> list[Choice]:
         plans = await records.list_plans(ctx.session, open_only=True)
         return [Choice(f"p{p.id}", texts.inspection.plan_label(p.number, p.plan_date, p.subject)) for p in plans]
+
+    async def only_plan(self, ctx: FlowContext, answers) -> str | None:
+        """One open plan: no need to ask which."""
+        choices = await self.plan_choices(ctx, answers)
+        return choices[0].key if len(choices) == 1 else None
+
+    @staticmethod
+    async def known_location(ctx: FlowContext, answers) -> Location | None:
+        """The picked facility's remembered position: no need to ask where it is."""
+        parsed = facilities.parse_facility_key(answers.get("facility", ""))
+        if parsed is None:
+            return None
+        facility = await records.get_facility(ctx.session, parsed[0])
+        if facility.latitude is None or facility.longitude is None:
+            return None
+        return Location(facility.latitude, facility.longitude)
 
     def kind_choices(self) -> list[Choice]:
         return [Choice(k.key, facilities.kind_label(k)) for k in self.catalogue.facility_kinds]
@@ -202,7 +223,7 @@ class Inspection:
     def _visit_questions(self) -> list[Question | RepeatGroup]:
         t, new = texts.inspection, _new_facility
         return [
-            Question("plan", "choice", t.ASK_PLAN, label=t.LABEL_PLAN, choices=self.plan_choices),
+            Question("plan", "choice", t.ASK_PLAN, label=t.LABEL_PLAN, choices=self.plan_choices, auto=self.only_plan),
             capture.date_question(self.services, prompt=t.ASK_DATE, key="visit_date", label=t.LABEL_DATE),
             Question("kind", "choice", t.ASK_KIND, label=t.LABEL_KIND, choices=self.kind_choices()),
             Question("query", "text", t.ASK_QUERY, label=t.LABEL_QUERY, max_length=100, validate=facilities.check_query),
@@ -217,7 +238,7 @@ class Inspection:
                                             choices=self.inspector_choices)],
                         ask_more_prompt=t.ASK_MORE_INSPECTORS, min_items=0, max_items=10, label=t.GROUP_INSPECTORS),
             # a position (shared or typed) or an address; "gps" kept so stored drafts read back
-            Question("gps", "location", t.ASK_GPS, label=t.LABEL_GPS, optional=True),
+            Question("gps", "location", t.ASK_GPS, label=t.LABEL_GPS, optional=True, auto=self.known_location),
         ]  # fmt: skip
 
     def _checklist_questions(self, kind: FacilityKind) -> list[Question]:
@@ -243,18 +264,11 @@ class Inspection:
         return items
 
     def _pump_questions(self) -> list[Question | RepeatGroup]:
+        """One line in both branches; what is wrong with a pump is said the moment it is typed."""
         t = texts.inspection
-        pump = [
-            Question("serial", "text", t.ASK_PUMP_SERIAL, label=t.LABEL_PUMP_SERIAL, max_length=50),
-            Question("certificate", "yesno", t.ASK_PUMP_CERT, label=t.LABEL_PUMP_CERT),
-            Question("seals", "yesno", t.ASK_PUMP_SEALS, label=t.LABEL_PUMP_SEALS),
-            Question("error", "decimal", t.pump_error_prompt(self.limit), label=t.LABEL_PUMP_ERROR, validate=check_error),
-        ]
         return [
             Question("pumps_quick", "text", t.ASK_PUMPS_QUICK, label=t.LABEL_PUMPS_QUICK, max_length=1000,
-                     when=self.pumps_in_one_line, validate=check_pump_list),
-            RepeatGroup("pumps", pump, ask_more_prompt=t.ASK_MORE_PUMPS, min_items=1, max_items=MAX_PUMPS,
-                        label=t.GROUP_PUMPS, when=self.pump_by_pump),
+                     when=self.pumps_asked, validate=check_pump_list, echo=self.pumps_said),
         ]  # fmt: skip
 
     def _outcome_questions(self) -> list[Question]:
@@ -387,7 +401,8 @@ class Inspection:
         meta = RecordMeta(ctx.staff.id, ctx.incoming.channel, ctx.incoming.event_key, ctx.now)
         where = answers.get("gps")
         location = where if isinstance(where, Location) else None
-        if location is not None:  # kept with the facility, never as a trace of the person
+        moved = location is not None and (location.latitude, location.longitude) != (facility.latitude, facility.longitude)
+        if moved:  # kept with the facility, never as a trace of the person
             facility = await records.update_facility(
                 ctx.session,
                 Facility(facility.id, facility.kind, facility.name, facility.tax_code, facility.address,

@@ -1,4 +1,5 @@
-"""Fuel pumps in /kiemtra: the one-line list of serials and measured errors, and the error's range."""
+"""Fuel pumps in /kiemtra: the one-line list of serials, measured errors and what else is wrong with a
+pump ("hết hạn", "mất niêm phong"), in both branches of the form; the error's range."""
 
 from __future__ import annotations
 
@@ -7,13 +8,33 @@ from decimal import Decimal
 
 import texts
 from bot.parsing import ParseError, parse_decimal
+from storage.text import fold
 
 ERROR_RANGE = Decimal(100)  # a typed error beyond ±100 % is a typing slip, not a measurement
 MAX_PUMPS = 30
 
 
-def parse_pump_list(text: str) -> list[tuple[str, Decimal]]:
-    """ "CD01 -0,2; CD02 +0,1" → [("CD01", -0.2), ("CD02", 0.1)]; the serial may be left out."""
+_PUMP = re.compile(r"(?:(.*?\S)[\s:=]+)?([+\-−–]?\s?\d+(?:[.,]\d+)?)\s*%?(?:\s+([^\d+\-−–\s].*))?")
+_EXPIRED = ("het han", "het hieu luc", "qua han", "hh")  # folded: "hết hạn", "hết hiệu lực", "quá hạn"
+_SEALS = ("niem phong", "kep chi", "np")  # "mất niêm phong", "đứt kẹp chì"
+_FLAG_WORDS = re.compile(r"\b(mat|dut|bi|va|het|han|hieu|luc|qua|niem|phong|kep|chi|hh|np)\b|[,;.]")
+
+
+def _pump_flags(text: str) -> tuple[bool, bool] | None:
+    """ "hết hạn" / "mất niêm phong" after a pump's error → (certificate valid, seals intact); None
+    when the words are neither."""
+    words = fold(text)
+    expired = any(re.search(rf"\b{w}\b", words) for w in _EXPIRED)
+    broken = any(re.search(rf"\b{w}\b", words) for w in _SEALS)
+    if not (expired or broken) or _FLAG_WORDS.sub("", words).strip():
+        return None
+    return not expired, not broken
+
+
+def parse_pump_list(text: str) -> list[tuple[str, Decimal, bool, bool]]:
+    """ "CD01 -0,2; CD02 +0,6 hết hạn" → [("CD01", -0.2, True, True), ("CD02", 0.6, False, True)]: the
+    one format of both branches (all criteria met or not); the serial may be left out, "hết hạn" /
+    "mất niêm phong" follow the error."""
     items = [item.strip() for item in re.split(r"[;\n]+", text) if item.strip()]
     if not items:
         raise ParseError(texts.inspection.PUMPS_EMPTY)
@@ -21,8 +42,9 @@ def parse_pump_list(text: str) -> list[tuple[str, Decimal]]:
         raise ParseError(texts.inspection.PUMPS_TOO_MANY.format(limit=MAX_PUMPS))
     pumps = []
     for position, item in enumerate(items, start=1):
-        match = re.fullmatch(r"(?:(.*?\S)[\s:=]+)?([+\-−–]?\s?\d+(?:[.,]\d+)?)\s*%?", item)
-        if match is None:
+        match = _PUMP.fullmatch(item)
+        flags = _pump_flags(match[3]) if match and match[3] else (True, True)
+        if match is None or flags is None:
             raise ParseError(texts.inspection.pump_serial_bad(position, item))
         try:
             error = parse_decimal(match[2].replace(" ", ""))
@@ -30,7 +52,7 @@ def parse_pump_list(text: str) -> list[tuple[str, Decimal]]:
             raise ParseError(texts.inspection.pump_serial_bad(position, item)) from None
         if abs(error) > ERROR_RANGE:
             raise ParseError(texts.inspection.PUMP_ERROR_RANGE)
-        pumps.append(((match[1] or "")[:50], error))
+        pumps.append(((match[1] or "")[:50], error, *flags))
     return pumps
 
 
@@ -41,6 +63,3 @@ def check_pump_list(value: str, _answers) -> str | None:
         return error.message
     return None
 
-
-def check_error(value: Decimal, _answers) -> str | None:
-    return texts.inspection.PUMP_ERROR_RANGE if abs(value) > ERROR_RANGE else None

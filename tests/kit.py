@@ -2,8 +2,9 @@
 
 - The engine alone: `message`, `RecordingSender`, `echo_handler`.
 - The real app (router, forms, engine, jobs, database) on a frozen clock: `make_app`, `add_staff`,
-  `add_plan`, and ONE `Chat` — a person writing in their chat and reading what came back, rendered
-  as numbered text (what a Zalo or console user reads). A Telegram-style `tap` answers by button.
+  `add_plan` (`add_older_plan`: a second open plan, so /kiemtra asks which), and ONE `Chat` — a
+  person writing in their chat and reading what came back, rendered as numbered text (what a Zalo or
+  console user reads). A Telegram-style `tap` answers by button.
 - Looking behind the chat: `audit_actions`, `close` (a period closed by someone else).
 
 The real channel adapters against the fake Telegram and Zalo servers are in tests/channels_kit.py.
@@ -92,13 +93,21 @@ async def add_staff(app, name: str, roles, user: str, channel: str = "console") 
     return staff
 
 
-async def add_plan(app, number: str = "3826/KH-TĐC", *, is_open: bool = True, by: int | None = None) -> Plan:
+async def add_plan(
+    app, number: str = "3826/KH-TĐC", *, is_open: bool = True, by: int | None = None, day: dt.date | None = None
+) -> Plan:
     async with app.db.unit_of_work() as session:
         return await records.add_plan(
             session,
-            Plan(0, number, dt.date(2023, 1, 3), "Chi cục TĐC", "Kiểm tra đo lường xăng dầu", "kiem_tra", is_open),
+            Plan(0, number, day or dt.date(2023, 1, 3), "Chi cục TĐC", "Kiểm tra đo lường xăng dầu", "kiem_tra",
+                 is_open),
             RecordMeta(by, recorded_at=app.clock.now()),  # type: ignore[arg-type]
-        )
+        )  # fmt: skip
+
+
+async def add_older_plan(app) -> Plan:
+    """A second open plan, older: the plan question is asked (with one open plan it is skipped)."""
+    return await add_plan(app, "01/KH-CCTĐC", day=dt.date(2023, 1, 2))
 
 
 class Chat:

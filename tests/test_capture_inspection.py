@@ -11,7 +11,7 @@ import texts
 from storage import engine_store, records
 from storage.domain import Facility, RecordMeta
 from storage.record_models import FacilityRow, InspectionRow
-from tests.kit import Chat, add_plan, add_staff, make_app
+from tests.kit import Chat, add_older_plan, add_plan, add_staff, make_app
 
 TODAY = dt.date(2023, 1, 13)
 
@@ -26,6 +26,7 @@ async def field(config, db):
     chi = await add_staff(app, "Lê Văn Chi", {"inspector"}, "chi", channel="telegram")
     await add_staff(app, "Phạm Thu", {"clerk"}, "thu")
     plan = await add_plan(app)
+    await add_older_plan(app)
     async with app.db.unit_of_work() as session:
         station = await records.add_facility(
             session,
@@ -139,8 +140,11 @@ async def test_typed_coordinates_go_to_the_facility_and_an_address_to_the_visit(
     assert (await facility(app, ids["station"].id)).latitude == 20.65
     lines = list(COMPLIANT)
     lines[2] = "12/1"
-    lines[7] = "Thôn Đông, xã Tân Dân"
-    review = await chat.many(*lines)
+    del lines[7]  # the station's position is remembered now: the question is not asked again
+    seen = [await chat.say(line) for line in lines]
+    assert "Vị trí: 20.65000, 106.05000" in seen[-1] and not [s for s in seen if texts.inspection.ASK_GPS in s]
+    await chat.many("sửa", "vị trí")  # still editable at the review
+    review = await chat.say("Thôn Đông, xã Tân Dân")
     assert "Vị trí: Thôn Đông, xã Tân Dân" in review
     await chat.say("1")
     first, second = await visits(app)
@@ -240,25 +244,29 @@ async def test_new_facility_with_a_known_tax_code_uses_the_remembered_one(field)
     assert visit.facility_id == ids["station"].id and visit.pumps[0].serial == ""
 
 
-async def test_pump_by_pump_when_not_all_met(field):
+async def test_pumps_on_one_line_when_not_all_met_and_out_of_tolerance_said_at_once(field):
+    """The failing branch takes the compliant branch's one line; a pump out of tolerance, expired or
+    unsealed is said the moment the line is typed, not at the review."""
     app, sender, _ = field
     chat = Chat(app, sender, "an")
     await chat.many(*COMPLIANT[:8], "không")
-    await chat.many("1", "1", "1")  # the three criteria: đạt
-    assert (await chat.say("CD01")).startswith(texts.inspection.ASK_PUMP_CERT)
-    await chat.many("có", "không")
-    wrong = await chat.say("abc")
-    assert wrong.startswith(texts.common.DECIMAL_EXPECTED) and texts.inspection.pump_error_prompt(0.45) in wrong
-    more = await chat.say("-0,5")
-    assert more.startswith(texts.inspection.ASK_MORE_PUMPS)
-    await chat.many("có", "CD02", "có", "có", "0,3", "không")
+    asked = await chat.many("1", "1", "1")  # the three criteria: đạt
+    assert asked.startswith(texts.inspection.ASK_PUMPS_QUICK)
+    wrong = await chat.say("CD01 -0,5 mất; CD02 0,3")
+    assert wrong.startswith(texts.inspection.pump_serial_bad(1, "CD01 -0,5 mất"))
+    said = await chat.say("CD01 -0,5 mất niêm phong; CD02 0,3; CD03 +0,1 hết hạn")
+    assert said.startswith(
+        "⚠ Cột đo không đạt:\n"
+        "  ✗ CD01: -0,5% — vượt giới hạn ±0,45%, niêm phong không nguyên vẹn\n"
+        "  ✗ CD03: +0,1% — trong giới hạn, hết hạn kiểm định\n" + texts.inspection.ASK_ACTION
+    )
     review = await chat.many("2", "Niêm phong cột CD01 bị đứt")
     assert "  ✗ CD01: -0,5% — vượt giới hạn ±0,45%, niêm phong không nguyên vẹn" in review
     assert "  ✓ CD02: +0,3% — trong giới hạn" in review and "Kết luận: KHÔNG ĐẠT" in review
     await chat.say("1")
     [visit] = await visits(app)
-    assert [(p.serial, p.seals_intact, p.within_limit) for p in visit.pumps] == [
-        ("CD01", False, False), ("CD02", True, True)
+    assert [(p.serial, p.certificate_valid, p.seals_intact, p.within_limit) for p in visit.pumps] == [
+        ("CD01", True, False, False), ("CD02", True, True, True), ("CD03", False, True, True)
     ]
     assert not visit.compliant and visit.action == "reminder"
 

@@ -32,7 +32,7 @@ from storage.migrate import upgrade
 from storage.models import InboxRow
 from storage.record_models import InspectionRow
 from tests.conftest import REPO
-from tests.kit import add_plan, add_staff, make_app
+from tests.kit import add_older_plan, add_plan, add_staff, make_app
 from tests.test_capture_inspection import COMPLIANT
 
 WORDS = [
@@ -66,6 +66,7 @@ def template(tmp_path_factory) -> tuple[Path, Any]:
         an = await add_staff(app, "Nguyễn Văn An", {"inspector"}, "an")
         await add_staff(app, "Trần Thị Bình", {"inspector"}, "binh")
         await add_plan(app)
+        await add_older_plan(app)
         meta = RecordMeta(an.id, recorded_at=app.clock.now())
         async with db.unit_of_work() as session:
             await records.add_facility(

@@ -141,6 +141,8 @@ async def plan_and_stations(world: World, by: int) -> tuple[Plan, Facility, Faci
     async with world.app.db.unit_of_work() as session:
         plan = await records.add_plan(session, Plan(0, "3826/KH-TĐC", dt.date(2023, 1, 3), "Chi cục TĐC",
                                                     "Kiểm tra đo lường xăng dầu", "kiem_tra", True), meta)
+        await records.add_plan(session, Plan(0, "01/KH-CCTĐC", dt.date(2023, 1, 2), "Chi cục TĐC",  # two open:
+                                             "Kiểm tra đo lường", "kiem_tra", True), meta)  # the question is asked
         minh_phat = await records.add_facility(session, Facility(
             0, "xang_dau", "Cửa hàng xăng dầu Minh Phát", "0101234567", "xã Tân Dân", "Hưng Yên"), meta)
         hoa_binh = await records.add_facility(session, Facility(

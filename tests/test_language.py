@@ -13,6 +13,7 @@ import ast
 import dataclasses
 import datetime as dt
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -81,8 +82,8 @@ def test_requests_say_vui_long():
 # answer), with wrong answers on the way to read the refusals too.
 FORMS = {
     "/kiemdinh": [" ", "???", "10/12/2022", "1", "-5", "67", "0", "ok", "bỏ qua", "1"],
-    "/kiemtra": ["???", "1", "32/13", "ok", "1", "m", "minh phat", "1", "không", "bỏ qua", "không", "1", "2",
-                 "Thiếu hồ sơ", "1", "CD01", "1", "1", "abc", "-0,6", "2", "4", "0", "7.500.000",
+    "/kiemtra": ["???", "32/13", "ok", "1", "m", "minh phat", "1", "không", "bỏ qua", "không", "1", "2",
+                 "Thiếu hồ sơ", "1", "CD01 abc", "CD01 -0,6", "4", "0", "7.500.000",
                  "Cột CD01 sai số vượt giới hạn", "1"],
     "/giayphep": ["???", "1", "2", "GP-01/2023", "Bệnh viện Phố Nối", "bỏ qua", "ok", "13/01", "20/05/2024", "ok",
                   "1"],
@@ -132,7 +133,7 @@ async def test_every_form_on_zalo_text_speaks_without_ban_hay_toi(office):
     assert "Gõ số thứ tự để chọn." in everything and "(gõ “quay lại” để sửa câu trước, “hủy” để dừng)" in everything
     assert "Trả lời bằng số hoặc chữ." not in everything
     transcript = "\n".join(seen["/kiemtra"])
-    assert "Sai số (%), số âm ghi dấu trừ, ví dụ -0,3 (giới hạn ±0,45%)?" in transcript
+    assert "⚠ Cột đo không đạt:\n  ✗ CD01: -0,6% — vượt giới hạn ±0,45%\nBiện pháp xử lý?" in transcript
     assert "4. Xử phạt vi phạm hành chính (phạt tiền)" in transcript and "✗ CD01: -0,6% — vượt giới hạn ±0,45%" in transcript
     assert "Đã lưu kết quả kiểm tra #1" in transcript and "biên bản kiểm tra" not in transcript.lower()
 
@@ -343,9 +344,9 @@ async def test_field_corrections_as_read_on_zalo(office):
     await chat.say("/hoatdong")
     assert (await chat.many("2", "ok")).startswith("Số bản thông báo đã ban hành?")
     await chat.say("/huy")
-    # /kiemtra (played in full above): the pump's error, the actions, a result rather than a "biên bản"
-    assert texts.inspection.pump_error_prompt(texts.inspection.Decimal("0.45")) == (
-        "Sai số (%), số âm ghi dấu trừ, ví dụ -0,3 (giới hạn ±0,45%)?")
+    # /kiemtra (played in full above): a pump's line, the actions, a result rather than a "biên bản"
+    assert texts.inspection.pump_line(2, "CD02", Decimal("0.6"), False, True, True, Decimal("0.45")) == (
+        "  ✗ CD02: +0,6% — vượt giới hạn ±0,45%")
     assert dict(texts.inspection.ACTIONS)["record"] == "Lập biên bản vi phạm hành chính"
     assert dict(texts.inspection.ACTIONS)["fine"] == "Xử phạt vi phạm hành chính (phạt tiền)"
     assert texts.inspection.TITLE == "Kết quả kiểm tra cơ sở"

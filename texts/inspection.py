@@ -50,18 +50,11 @@ ASK_NOTE = "Ghi chú cho tiêu chí không đạt (vi phạm cụ thể)? Gõ �
 LABEL_NOTE = "Ghi chú"
 ASK_PUMPS_QUICK = (
     "Cột đo: gõ số hiệu và sai số (%) của từng cột, các cột cách nhau bằng dấu chấm phẩy, "
-    "ví dụ: CD01 -0,2; CD02 +0,1"
+    "ví dụ: CD01 -0,2; CD02 +0,1\n"
+    "Cột hết hạn kiểm định hoặc mất niêm phong: thêm “hết hạn” hoặc “mất niêm phong”, ví dụ: CD03 +0,1 hết hạn"
 )
+PUMPS_OUT = "⚠ Cột đo không đạt:"
 LABEL_PUMPS_QUICK = "Cột đo"
-GROUP_PUMPS = "Cột đo"
-ASK_PUMP_SERIAL = "Số hiệu (số máy) của cột đo?"
-LABEL_PUMP_SERIAL = "Số hiệu"
-ASK_PUMP_CERT = "Tem, giấy chứng nhận kiểm định còn hiệu lực?"
-LABEL_PUMP_CERT = "Kiểm định còn hạn"
-ASK_PUMP_SEALS = "Niêm phong, kẹp chì còn nguyên vẹn?"
-LABEL_PUMP_SEALS = "Niêm phong nguyên vẹn"
-LABEL_PUMP_ERROR = "Sai số"
-ASK_MORE_PUMPS = "Còn cột đo nào khác đã kiểm tra không?"
 ASK_ACTION = "Biện pháp xử lý?"
 LABEL_ACTION = "Xử lý"
 ACTIONS = (
@@ -99,14 +92,11 @@ def criterion_prompt(label: str) -> str:
     return f"{label}?"
 
 
-def pump_error_prompt(limit: Decimal) -> str:
-    return f"Sai số (%), số âm ghi dấu trừ, ví dụ -0,3 (giới hạn ±{pct(limit)})?"
-
-
 def pump_serial_bad(position: int, item: str) -> str:
     return (
         f"Cột thứ {position} (“{item}”): không đọc được sai số. "
-        "Gõ mỗi cột: số hiệu rồi sai số, cách nhau bằng dấu chấm phẩy, ví dụ: CD01 -0,2; CD02 0,1"
+        "Gõ mỗi cột: số hiệu rồi sai số, cách nhau bằng dấu chấm phẩy, ví dụ: CD01 -0,2; CD02 0,1 "
+        "(thêm “hết hạn” hoặc “mất niêm phong” nếu có)"
     )
 
 
