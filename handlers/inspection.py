@@ -4,8 +4,8 @@ The form, in the order the inspector meets it:
 
     plan (not asked when one is open) → date → kind of facility → a few letters of its name → pick it
     (or add it: name, tax code, address) → other inspectors present → location (may be skipped; not
-    asked when the facility's position is remembered) → "all criteria met?" (no: criterion by
-    criterion, a note for each not met) → fuel stations: the pumps on one line in both branches
+    asked when the facility's position is remembered) → "all criteria met?" (no: the numbers
+    of those not met in one answer, "1 3", then a note for each) → fuel stations: the pumps on one line in both branches
     ("CD01 -0,2; CD02 +0,6 hết hạn"; a pump out of tolerance, expired or unsealed is said at once) →
     action (fine: amount) → violations (only when something was wrong or an action was taken) →
     review → one record per visit.
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import texts
@@ -31,6 +32,7 @@ from handlers.pumps import check_pump_list, parse_pump_list
 from storage import facilities_store, people, records
 from storage.catalogue import Catalogue, FacilityKind
 from storage.domain import ChecklistAnswer, Facility, InspectionVisit, PumpCheck, RecordMeta
+from storage.text import fold
 
 FLOW_NAME = "inspection"
 # Drafts saved under the former Zalo/console twin of the form (until it was merged into one): they go
@@ -41,7 +43,6 @@ STORE = capture.RecordStore(
     add=records.add_inspection, get=records.get_inspection, update=records.update_inspection,
     delete=records.delete_inspection,
 )  # fmt: skip
-RESULTS = (Choice("met", texts.inspection.MET), Choice("not_met", texts.inspection.NOT_MET), Choice("na", texts.inspection.NOT_APPLICABLE))
 
 
 # --- answers read back ----------------------------------------------------------------------------
@@ -52,13 +53,14 @@ def _kind(answers) -> str:
 
 
 # Checklist answers are keyed by facility kind (each kind has its own criteria): "ok_<kind>" for
-# "all met?", "c_<kind>_<criterion>" for one result, "n_<kind>_<criterion>" for its note.
+# "all met?", "f_<kind>" for the numbers of those not met ("1 3", "ka 2" for not applicable),
+# "n_<kind>_<criterion>" for a failed criterion's note.
 def all_ok_key(kind: str) -> str:
     return f"ok_{kind}"
 
 
-def result_key(kind: str, criterion: str) -> str:
-    return f"c_{kind}_{criterion}"
+def failed_key(kind: str) -> str:
+    return f"f_{kind}"
 
 
 def note_key(kind: str, criterion: str) -> str:
@@ -79,6 +81,30 @@ def _new_facility(answers) -> bool:
 
 def _id(key: str) -> int:
     return int(re.sub(r"\D", "", key.split("/")[0]))
+
+
+_NOT_APPLICABLE = re.compile(r"\b(?:ka|kad|khong ap dung|k/a|n/a)\b")
+
+
+def failed_numbers(text: str | None) -> tuple[set[int], set[int]]:
+    """ "2 3" → ({2, 3}, set()); "2 ka 1" → ({2}, {1}): the criteria not met, then after "ka" (không áp
+    dụng) those that do not apply. Numbers only; check_failed says what is refused."""
+    if not text:
+        return set(), set()
+    parts = _NOT_APPLICABLE.split(fold(text), maxsplit=1)
+    not_met, not_applicable = parts[0], parts[1] if len(parts) > 1 else ""
+    return {int(n) for n in re.findall(r"\d+", not_met)}, {int(n) for n in re.findall(r"\d+", not_applicable)}
+
+
+def check_failed(text: str, _answers=None, *, count: int) -> str | None:
+    """Numbers from 1 to count, at least one, none both failed and not applicable."""
+    if re.sub(r"[\d\s,;.]", "", _NOT_APPLICABLE.sub(" ", fold(text))):
+        return texts.inspection.failed_numbers_bad(count)
+    failed, not_applicable = failed_numbers(text)
+    numbers = failed | not_applicable
+    if not numbers or any(not 1 <= n <= count for n in numbers) or failed & not_applicable:
+        return texts.inspection.failed_numbers_bad(count)
+    return None
 
 
 def _check_fine(value: int, _answers) -> str | None:
@@ -110,10 +136,14 @@ class Inspection:
             return []
         if _all_ok(answers):
             return [ChecklistAnswer(c.key, "met") for c in kind.criteria]
+        if failed_key(kind.key) not in answers:
+            return []
+        failed, not_applicable = failed_numbers(answers[failed_key(kind.key)])
         return [
-            ChecklistAnswer(c.key, answers[result_key(kind.key, c.key)], answers.get(note_key(kind.key, c.key)) or "")
-            for c in kind.criteria
-            if result_key(kind.key, c.key) in answers
+            ChecklistAnswer(c.key, "not_met", answers.get(note_key(kind.key, c.key)) or "")
+            if i in failed
+            else ChecklistAnswer(c.key, "na" if i in not_applicable else "met")
+            for i, c in enumerate(kind.criteria, start=1)
         ]
 
     def pumps(self, answers) -> list[PumpCheck]:
@@ -242,25 +272,32 @@ class Inspection:
         ]  # fmt: skip
 
     def _checklist_questions(self, kind: FacilityKind) -> list[Question]:
-        """"All met?" for this kind; if not, each criterion in turn, with a note when not met."""
+        """"All met?" for this kind; if not, the numbers of those not met in one answer, then a note
+        for each of them."""
         t = texts.inspection
+        labels = [c.label for c in kind.criteria]
 
         def this_kind(answers) -> bool:
             return _kind(answers) == kind.key
 
-        def one_by_one(answers) -> bool:
+        def some_not_met(answers) -> bool:
             return this_kind(answers) and answers.get(all_ok_key(kind.key)) is False
 
-        prompt = t.all_ok_prompt([c.label for c in kind.criteria], kind.has_pumps, self.limit)
-        items = [Question(all_ok_key(kind.key), "yesno", prompt, label=t.LABEL_ALL_OK, when=this_kind)]
-        for c in kind.criteria:
-            result = result_key(kind.key, c.key)
-            items += [
-                Question(result, "choice", t.criterion_prompt(c.label), label=c.label, choices=RESULTS, when=one_by_one),
-                Question(note_key(kind.key, c.key), "text", t.ASK_NOTE, label=f"{t.LABEL_NOTE} ({c.label})",
-                         optional=True, max_length=1000,
-                         when=lambda answers, result=result: one_by_one(answers) and answers.get(result) == "not_met"),
-            ]  # fmt: skip
+        prompt = t.all_ok_prompt(labels, kind.has_pumps, self.limit)
+        items = [
+            Question(all_ok_key(kind.key), "yesno", prompt, label=t.LABEL_ALL_OK, when=this_kind),
+            Question(failed_key(kind.key), "text", t.which_failed_prompt(labels), label=t.LABEL_FAILED,
+                     max_length=200, when=some_not_met, validate=partial(check_failed, count=len(labels))),
+        ]  # fmt: skip
+        for number, c in enumerate(kind.criteria, start=1):
+
+            def not_met(answers, number=number) -> bool:
+                return some_not_met(answers) and number in failed_numbers(answers.get(failed_key(kind.key)))[0]
+
+            items.append(
+                Question(note_key(kind.key, c.key), "text", t.note_prompt(c.label), label=f"{t.LABEL_NOTE} ({c.label})",
+                         optional=True, max_length=1000, when=not_met)
+            )  # fmt: skip
         return items
 
     def _pump_questions(self) -> list[Question | RepeatGroup]:

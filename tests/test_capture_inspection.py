@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 import texts
+from handlers import inspection
 from storage import engine_store, records
 from storage.domain import Facility, RecordMeta
 from storage.record_models import FacilityRow, InspectionRow
@@ -185,12 +186,14 @@ async def test_non_compliant_electrical_shop_new_facility_found_again_unaccented
     assert picked == texts.inspection.ASK_NEW_NAME + "\n(gõ “quay lại” để sửa câu trước, “hủy” để dừng)"
     await chat.many("Điện máy Hoàng Gia", "0109876543-001", "Số 5 đường Nguyễn Văn Linh, phường Hiến Nam")
     await chat.many("không", "bỏ qua")
-    each = await chat.say("không")
-    assert each.startswith("Lưu giữ đủ hồ sơ chất lượng?") and "1. Đạt\n2. Không đạt\n3. Không áp dụng" in each
-    note = await chat.say("1")
-    assert note.startswith("Ghi nhãn, gắn tem CR đúng quy định?")
+    which = await chat.say("không")  # the failed criteria in one answer, by their numbers
+    assert which.startswith(
+        "Tiêu chí nào không đạt? Gõ số, ví dụ “2 3”:\n1. Lưu giữ đủ hồ sơ chất lượng\n"
+        "2. Ghi nhãn, gắn tem CR đúng quy định\n"
+    )
+    assert (await chat.say("3")).startswith(texts.inspection.failed_numbers_bad(2))
     note = await chat.say("2")
-    assert note.startswith(texts.inspection.ASK_NOTE)
+    assert note.startswith(texts.inspection.note_prompt("Ghi nhãn, gắn tem CR đúng quy định"))
     await chat.say("3 ổ cắm không có tem CR")
     fine = await chat.say("4")
     assert fine.startswith(texts.inspection.ASK_FINE)
@@ -250,7 +253,7 @@ async def test_pumps_on_one_line_when_not_all_met_and_out_of_tolerance_said_at_o
     app, sender, _ = field
     chat = Chat(app, sender, "an")
     await chat.many(*COMPLIANT[:8], "không")
-    asked = await chat.many("1", "1", "1")  # the three criteria: đạt
+    asked = await chat.say("ka 2")  # nothing failed; quality records do not apply
     assert asked.startswith(texts.inspection.ASK_PUMPS_QUICK)
     wrong = await chat.say("CD01 -0,5 mất; CD02 0,3")
     assert wrong.startswith(texts.inspection.pump_serial_bad(1, "CD01 -0,5 mất"))
@@ -267,6 +270,9 @@ async def test_pumps_on_one_line_when_not_all_met_and_out_of_tolerance_said_at_o
     [visit] = await visits(app)
     assert [(p.serial, p.certificate_valid, p.seals_intact, p.within_limit) for p in visit.pumps] == [
         ("CD01", True, False, False), ("CD02", True, True, True), ("CD03", False, True, True)
+    ]
+    assert [(a.criterion, a.result) for a in visit.checklist] == [
+        ("pt_do_hieu_luc", "met"), ("ho_so_chat_luong", "na"), ("ghi_nhan", "met")
     ]
     assert not visit.compliant and visit.action == "reminder"
 
@@ -444,3 +450,18 @@ async def test_closed_period_refused_at_the_date_and_at_save(field):
         await periods_store.close_period(session, "2023-01", ids["an"].id, app.clock.now())
     assert await chat.say("1") == capture.refusal(period_of(TODAY, 14))
     assert await visits(app) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("2 3", ({2, 3}, set())), ("1, 3", ({1, 3}, set())), ("2 ka 1", ({2}, {1})), ("ka 2", (set(), {2})),
+     ("3 không áp dụng 1 2", ({3}, {1, 2}))],
+)  # fmt: skip
+def test_failed_criteria_by_their_numbers(typed, expected):
+    assert inspection.failed_numbers(typed) == expected
+    assert inspection.check_failed(typed, count=3) is None
+
+
+@pytest.mark.parametrize("typed", ["4", "0", "", "ka", "1 ka 1", "hai", "1 3 nhãn"])
+def test_failed_criteria_refused_in_one_sentence(typed):
+    assert inspection.check_failed(typed, count=3) == texts.inspection.failed_numbers_bad(3)

@@ -82,8 +82,8 @@ def test_requests_say_vui_long():
 # answer), with wrong answers on the way to read the refusals too.
 FORMS = {
     "/kiemdinh": [" ", "???", "10/12/2022", "1", "-5", "67", "0", "ok", "bỏ qua", "1"],
-    "/kiemtra": ["???", "32/13", "ok", "1", "m", "minh phat", "1", "không", "bỏ qua", "không", "1", "2",
-                 "Thiếu hồ sơ", "1", "CD01 abc", "CD01 -0,6", "4", "0", "7.500.000",
+    "/kiemtra": ["???", "32/13", "ok", "1", "m", "minh phat", "1", "không", "bỏ qua", "không", "abc", "2",
+                 "Thiếu hồ sơ", "CD01 abc", "CD01 -0,6", "4", "0", "7.500.000",
                  "Cột CD01 sai số vượt giới hạn", "1"],
     "/giayphep": ["???", "1", "2", "GP-01/2023", "Bệnh viện Phố Nối", "bỏ qua", "ok", "13/01", "20/05/2024", "ok",
                   "1"],

@@ -46,7 +46,6 @@ ASK_GPS = (
 LABEL_GPS = "Vị trí"
 LABEL_ALL_OK = "Tất cả đạt"
 MET, NOT_MET, NOT_APPLICABLE = "Đạt", "Không đạt", "Không áp dụng"
-ASK_NOTE = "Ghi chú cho tiêu chí không đạt (vi phạm cụ thể)? Gõ “bỏ qua” nếu không có."
 LABEL_NOTE = "Ghi chú"
 ASK_PUMPS_QUICK = (
     "Cột đo: gõ số hiệu và sai số (%) của từng cột, các cột cách nhau bằng dấu chấm phẩy, "
@@ -88,8 +87,22 @@ def all_ok_prompt(criteria: list[str], has_pumps: bool, limit: Decimal) -> str:
     return "\n".join(lines)
 
 
-def criterion_prompt(label: str) -> str:
-    return f"{label}?"
+LABEL_FAILED = "Tiêu chí không đạt"
+
+
+def which_failed_prompt(criteria: list[str]) -> str:
+    lines = ["Tiêu chí nào không đạt? Gõ số, ví dụ “2 3”:"]
+    lines += [f"{i}. {label}" for i, label in enumerate(criteria, start=1)]
+    lines.append("Tiêu chí không áp dụng: gõ thêm “ka” rồi số, ví dụ “2 ka 1”. Các tiêu chí còn lại là đạt.")
+    return "\n".join(lines)
+
+
+def failed_numbers_bad(count: int) -> str:
+    return f"Vui lòng gõ số của các tiêu chí không đạt, từ 1 đến {count}, ví dụ “2 3” (không áp dụng: “2 ka 1”)."
+
+
+def note_prompt(label: str) -> str:
+    return f"Ghi chú cho “{label}” (vi phạm cụ thể)? Gõ “bỏ qua” nếu không có."
 
 
 def pump_serial_bad(position: int, item: str) -> str:
