@@ -54,9 +54,36 @@ def _compact(text: str) -> str:
     return value
 
 
+_UNITS = {"ty": 10**9, "trieu": 10**6, "tr": 10**6, "nghin": 10**3, "ngan": 10**3, "k": 10**3}
+_AMOUNT_PART = re.compile(r"(\d+(?:[.,]\d+)?)\s*(ty|trieu|tr|nghin|ngan|k)\b")
+
+
+def _amount(value: str) -> int | None:
+    """Money as people type it: "7,5 triệu", "7 triệu 500 nghìn", "500k", "7.500.000 đồng"; None when
+    the text is not such an amount."""
+    folded = re.sub(r"\s*(dong|d|vnd)\.?$", "", fold(value)).strip()
+    if _GROUPED.fullmatch(folded) or folded.isdecimal():
+        return int(re.sub(r"\D", "", folded))
+    parts = _AMOUNT_PART.findall(folded)
+    if not parts or _AMOUNT_PART.sub("", folded).strip():
+        return None
+    total = sum(Decimal(number.replace(",", ".")) * _UNITS[unit] for number, unit in parts)
+    return int(total) if total == int(total) else None
+
+
 def parse_count(text: str) -> int:
-    """A whole, non-negative count; "1.200", "1 200" and "1,200" all mean 1200."""
+    """A whole, non-negative count; "1.200", "1 200" and "1,200" all mean 1200; an amount of money may
+    be written as people say it: "7,5 triệu", "500 nghìn", "7.500.000 đồng"."""
     value = _compact(text)
+    if len(value) > 40:
+        raise ParseError(texts.common.COUNT_TOO_LONG)
+    amount = _amount(value) if not value.isdecimal() and not _GROUPED.fullmatch(value) else None
+    if amount is not None:
+        if len(str(amount)) > _MAX_DIGITS:
+            raise ParseError(texts.common.COUNT_TOO_LONG)
+        return amount
+    if re.search(r"[^\W\d_]", value):  # words that are no amount
+        raise ParseError(texts.common.COUNT_EXPECTED)
     if len(value) > _MAX_DIGITS + 3:
         raise ParseError(texts.common.COUNT_TOO_LONG)
     if value.isdecimal() or _GROUPED.fullmatch(value):

@@ -221,6 +221,8 @@ class Inspection:
                 choices.append(Choice(f"v{visit.id}", texts.inspection.facility_recorded_label(facility.name, visit.id)))
             else:
                 choices.append(Choice(facilities.facility_key(facility.id, kind), facilities.label_of(facility)))
+        if not choices:  # say so before offering to add one
+            return [Choice("new", texts.inspection.no_match_new(answers["query"]))]
         return [*choices, Choice("new", texts.inspection.NEW_FACILITY)]
 
     @staticmethod

@@ -275,3 +275,18 @@ def test_superscript_digits_are_not_numbers(text):
         parse_count(text)
     with pytest.raises(ParseError):
         match_choice(text, [Choice("a", "Điện"), Choice("b", "Khối lượng")])
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [("7,5 triệu", 7_500_000), ("7.500.000", 7_500_000), ("7.500.000 đồng", 7_500_000), ("7,5tr", 7_500_000),
+     ("7 triệu 500 nghìn", 7_500_000), ("500k", 500_000), ("2 trieu", 2_000_000), ("0,5 nghìn đ", 500)],
+)  # fmt: skip
+def test_amounts_of_money_as_people_type_them(typed, amount):
+    assert parse_count(typed) == amount
+
+
+@pytest.mark.parametrize("typed", ["triệu", "7,5 triệu abc", "1,2345 k", "7,5", "mười"])
+def test_what_is_not_an_amount_is_refused_in_one_sentence(typed):
+    with pytest.raises(ParseError):
+        parse_count(typed)

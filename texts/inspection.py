@@ -62,7 +62,7 @@ ACTIONS = (
     ("record", "Lập biên bản vi phạm hành chính"),
     ("fine", "Xử phạt vi phạm hành chính (phạt tiền)"),
 )
-ASK_FINE = "Số tiền phạt (đồng), ví dụ 5.000.000?"
+ASK_FINE = "Số tiền phạt (đồng), ví dụ 5.000.000 hoặc 7,5 triệu?"
 LABEL_FINE = "Tiền phạt"
 ASK_VIOLATIONS = "Nội dung vi phạm hoặc nhắc nhở (ngắn gọn)? Gõ “bỏ qua” nếu không có."
 LABEL_VIOLATIONS = "Vi phạm"
@@ -156,6 +156,11 @@ def facility_label(name: str, address: str, tax_code: str) -> str:
 
 def facility_recorded_label(name: str, visit_id: int) -> str:
     return f"{name} — đã có kết quả kiểm tra #{visit_id}"
+
+
+def no_match_new(query: str) -> str:
+    """The one choice left when the search finds nothing: says so before offering to add one."""
+    return f"Không tìm thấy cơ sở nào có tên chứa “{query}” — ➕ thêm cơ sở mới"
 
 
 # --- the review -----------------------------------------------------------------------------------
