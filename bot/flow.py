@@ -383,7 +383,8 @@ async def _ask(flow: Flow, state: dict[str, Any], ctx: FlowContext, slot: _Slot,
         yes_no = [[YES_KEY, texts.common.YES], [NO_KEY, texts.common.NO]]
         return _present(state, "more", slot.path, "yesno", slot.group.ask_more_prompt, yes_no, notice=notice)
     q = slot.question
-    choices = await _choices_for(q, ctx, slot.scope)
+    objects = await _choice_objects(q, ctx, slot.scope)
+    choices = [[c.key, c.label] for c in objects]
     suggestion = await _suggestion_for(q, ctx, slot.scope)
     if q.kind == "choice" and suggestion is not None:
         choices = _first(choices, suggestion.value)
@@ -397,16 +398,23 @@ async def _ask(flow: Flow, state: dict[str, Any], ctx: FlowContext, slot: _Slot,
     step = _present(state, "ask", slot.path, q.kind, prompt, choices, suggestion, q.optional, notice)
     if q.kind == "text":  # kept on screen so the answer is checked without the declaration
         state["question"].update(max_length=q.max_length, multiline=q.multiline)
+    aliases = {c.key: list(c.aliases) for c in objects if c.aliases}
+    if aliases:  # other names a typed answer may use
+        state["question"]["aliases"] = aliases
     return step
 
 
-async def _choices_for(q: Question, ctx: FlowContext, scope: dict[str, Any]) -> list[list[str]]:
+async def _choice_objects(q: Question, ctx: FlowContext, scope: dict[str, Any]) -> list[Choice]:
     if q.kind == "yesno":
-        return [[YES_KEY, texts.common.YES], [NO_KEY, texts.common.NO]]
+        return [Choice(YES_KEY, texts.common.YES), Choice(NO_KEY, texts.common.NO)]
     if q.kind != "choice" or q.choices is None:
         return []
     found = q.choices(ctx, scope) if callable(q.choices) else q.choices
-    return [[c.key, c.label] for c in await _resolve(found)]
+    return list(await _resolve(found))
+
+
+async def _choices_for(q: Question, ctx: FlowContext, scope: dict[str, Any]) -> list[list[str]]:
+    return [[c.key, c.label] for c in await _choice_objects(q, ctx, scope)]
 
 
 async def _suggestion_for(q: Question, ctx: FlowContext, scope: dict[str, Any]) -> Suggestion | None:
@@ -635,7 +643,8 @@ def _typed_key(question: dict[str, Any], text: str) -> str:
         if fold(text) in texts.common.DONE_WORDS:
             return DONE
         raise ParseError(texts.common.PHOTOS_NEED_ONE)
-    choices = [Choice(key, label) for key, label in question["choices"]]
+    aliases = question.get("aliases", {})
+    choices = [Choice(key, label, tuple(aliases.get(key, ()))) for key, label in question["choices"]]
     return match_choice(text, choices).key
 
 

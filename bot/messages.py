@@ -63,6 +63,7 @@ class Incoming:
 class Choice:
     key: str  # short, stable; used as Telegram callback data (well under 64 bytes)
     label: str
+    aliases: tuple[str, ...] = ()  # other names a typed answer may use ("cân" for "Khối lượng")
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class Reply:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Reply:
         data = dict(data)
-        data["choices"] = tuple(Choice(**c) for c in data.get("choices", ()))
+        data["choices"] = tuple(Choice(**{**c, "aliases": tuple(c.get("aliases", ()))}) for c in data.get("choices", ()))
         return cls(**data)
 
 

@@ -219,11 +219,11 @@ def match_choice(text: str, choices: Sequence[Choice]) -> Choice:
 
 
 def _exact(wanted: str, choices: Sequence[Choice]) -> list[Choice]:
-    return [c for c in choices if fold(c.label) == wanted]
+    return [c for c in choices if any(fold(name) == wanted for name in (c.label, *c.aliases))]
 
 
 def _prefix(wanted: str, choices: Sequence[Choice]) -> list[Choice]:
-    return [c for c in choices if fold(c.label).startswith(wanted)]
+    return [c for c in choices if any(fold(name).startswith(wanted) for name in (c.label, *c.aliases))]
 
 
 def _substring(wanted: str, choices: Sequence[Choice]) -> list[Choice]:

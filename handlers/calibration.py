@@ -67,7 +67,7 @@ def certificates_within_passed(certificates: int, answers) -> str | None:
 
 
 def questions(services, managers: bool) -> list[Question]:
-    fields = tuple(Choice(f.key, f.label) for f in services.catalogue.calibration_fields)
+    fields = tuple(Choice(f.key, f.label, f.synonyms) for f in services.catalogue.calibration_fields)
     return [
         capture.date_question(services, prompt=texts.capture.CAL_DATE, managers=managers),
         Question("field", "choice", texts.capture.CAL_FIELD, label=texts.capture.CAL_FIELD_LABEL, choices=fields),
@@ -146,8 +146,8 @@ def matching_fields(typed: str, fields: Sequence[CalibrationField]) -> list[Cali
     if not wanted:
         return []
     tests = (
-        lambda f: _words(f.label) == wanted or _words(f.key) == wanted,
-        lambda f: _words(f.label)[: len(wanted)] == wanted,
+        lambda f: _words(f.label) == wanted or _words(f.key) == wanted or any(_words(s) == wanted for s in f.synonyms),
+        lambda f: any(_words(name)[: len(wanted)] == wanted for name in (f.label, *f.synonyms)),
         lambda f: _is_subsequence(wanted, _words(f.label)),
         lambda f: " ".join(wanted) in " ".join(_words(f.label)),
     )

@@ -49,6 +49,12 @@ class CalibrationField:
     key: str
     label: str  # as printed in the report's table, e.g. "Điện trở nối đất"
     unit: str = "PTĐ"  # not a sentence: the catalogue's default unit (phương tiện đo)
+    synonyms: tuple[str, ...] = ()  # names people type for it: "cân" for "Khối lượng"
+
+    def __post_init__(self) -> None:
+        if isinstance(self.synonyms, str) or not all(isinstance(s, str) for s in self.synonyms):
+            raise ValueError("synonyms must be a list of text")
+        object.__setattr__(self, "synonyms", tuple(self.synonyms))
 
 
 @dataclass(frozen=True)

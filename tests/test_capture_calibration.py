@@ -76,6 +76,10 @@ async def test_tapped_path_with_rejected_and_suggested_certificates(env):
         ("DIEN TRO 12 1 11 10/01", (dt.date(2023, 1, 10), "dien_tro_noi_dat", 12, 1, 11, "")),
         ("x-quang 3 0 3 hôm qua", (dt.date(2023, 1, 12), "x_quang", 3, 0, 3, "")),
         ("điện Điện lực Hưng Yên 1.200 0 1.200", (TODAY, "dien", 1200, 0, 1200, "Điện lực Hưng Yên")),
+        ("cân 67 0 67", (TODAY, "khoi_luong", 67, 0, 67, "")),  # synonyms from the catalogue in config.toml
+        ("xquang 1 0 1", (TODAY, "x_quang", 1, 0, 1, "")),
+        ("can Chợ Phố Nối 20 0 20", (TODAY, "khoi_luong", 20, 0, 20, "Chợ Phố Nối")),
+        ("đồng hồ nước 500 0 500", (TODAY, "dong_ho_nuoc", 500, 0, 500, "")),
     ],
 )
 async def test_shortcut_goes_straight_to_review_in_two_messages(env, shortcut, expected):
@@ -228,3 +232,15 @@ async def test_manager_may_enter_in_a_closed_period_audited_as_correction(env):
     assert "⚠ Kỳ tháng 01/2023 (15/12/2022–14/01/2023) đã chốt" in review
     assert (await chat.say("1")).endswith(texts.capture.CORRECTION_SUFFIX.format(period="tháng 01/2023 (15/12/2022–14/01/2023)"))
     assert await audit_actions(app, "calibration_batch") == [("create", "1"), ("correct", "1")]
+
+
+@pytest.mark.parametrize(("typed", "field"), [("cân", "khoi_luong"), ("x quang", "x_quang"), ("xquang", "x_quang"),
+                                              ("đồng hồ nước", "dong_ho_nuoc"), ("dong ho nuoc", "dong_ho_nuoc")])
+async def test_the_form_takes_the_common_names_of_a_field(env, typed, field):
+    app, sender, _ = env
+    chat = Chat(app, sender, "tech")
+    await chat.many("/kiemdinh", "ok")
+    assert (await chat.say(typed)).startswith(texts.capture.CAL_VERIFIED)
+    await chat.many("5", "0", "ok", "bỏ qua", "1")
+    [batch] = await batches(app)
+    assert batch.field == field
