@@ -1,0 +1,92 @@
+"""How many messages each form costs a person on Zalo (numbered text, no buttons), measured by playing
+the conversation through the real router, flows, engine and database.
+
+Every message costs a glance and, on Zalo, possibly quota. The budgets are the issue's: a failing fuel
+station in at most 15 messages, a compliant visit to a facility on file in at most 10. The exact counts
+are asserted too, so that a form growing by one message is noticed (and the README's examples, which
+show these conversations, are updated with it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from storage import records
+from storage.domain import Facility, RecordMeta
+from tests.kit import Chat, add_plan, add_staff, make_app
+
+BUDGET = {"compliant visit, facility on file": 10, "failing visit": 15}
+
+
+@pytest.fixture
+async def office(config, db):
+    """13/01/2023; one open plan; a fuel station on file whose position is remembered."""
+    app, sender = await make_app(config, db)
+    an = await add_staff(app, "Nguyễn Văn An", {"inspector"}, "an", channel="zalo")
+    await add_staff(app, "Lê Kỹ Thuật", {"technician"}, "tech", channel="zalo")
+    await add_staff(app, "Trần Cấp Phép", {"licensing"}, "lic", channel="zalo")
+    await add_staff(app, "Phạm Thu", {"clerk"}, "thu", channel="zalo")
+    await add_plan(app)
+    async with app.db.unit_of_work() as session:
+        await records.add_facility(session, Facility(
+            0, "xang_dau", "Cửa hàng xăng dầu Minh Phát", "0101234567", "xã Tân Dân", "Hưng Yên", 20.65, 106.05,
+        ), RecordMeta(an.id, recorded_at=app.clock.now()))  # fmt: skip
+    return app, sender
+
+
+CONVERSATIONS = {
+    "compliant visit, facility on file": ("an", [
+        "/kiemtra", "ok", "1", "minh phat", "1", "không", "có", "CD01 -0,2; CD02 +0,1", "1", "1",
+    ]),
+    "failing visit": ("an", [
+        "/kiemtra", "ok", "1", "minh phat", "1", "không", "không", "1 3", "bỏ qua", "nhãn thiếu xuất xứ",
+        "CD01 -0,2; CD02 +0,6 hết hạn", "4", "7,5 triệu", "Không niêm yết giá", "1",
+    ]),
+    "new facility": ("an", [
+        "/kiemtra", "ok", "1", "binh minh", "1", "Cửa hàng xăng dầu Bình Minh", "0109999999", "xã Tân Dân",
+        "không", "bỏ qua", "có", "CD01 +0,1", "1", "1",
+    ]),
+    "calibration shortcut": ("tech", ["/kiemdinh cân 67 0 67", "ok"]),
+    "calibration form": ("tech", ["/kiemdinh", "ok", "đồng hồ nước", "500", "0", "ok", "bỏ qua", "1"]),
+    "licence": ("lic", ["/giayphep", "1", "1", "GP-12/2023", "Bệnh viện Đa khoa Phố Nối", "bỏ qua", "ok", "ok", "1"]),
+    "activity": ("thu", ["/hoatdong", "1", "ok", "4", "bỏ qua", "1"]),
+    "note": ("thu", ["/ghichu", "ok", "1", "Tham mưu ban hành Quyết định số 103/QĐ-UBND.", "xong"]),
+}  # fmt: skip
+
+EXPECTED = {  # messages the person types, the command and the confirmation included
+    "compliant visit, facility on file": 10, "failing visit": 15, "new facility": 14, "calibration shortcut": 2,
+    "calibration form": 8, "licence": 9, "activity": 6, "note": 5,
+}  # fmt: skip
+
+SAVED = ("Đã lưu", "Đã ghi")
+
+
+@pytest.mark.parametrize("form", list(CONVERSATIONS))
+async def test_messages_per_form_on_zalo_text(office, form):
+    app, sender = office
+    user, lines = CONVERSATIONS[form]
+    chat = Chat(app, sender, user, channel="zalo")
+    seen = [await chat.say(line) for line in lines]
+    assert seen[-1].startswith(SAVED), (form, seen[-1])
+    assert not [s for s in seen[:-1] if s.startswith(SAVED)], form  # nothing was saved half-way
+    assert len(lines) == EXPECTED[form] <= BUDGET.get(form, EXPECTED[form])
+
+
+async def test_the_failing_visit_is_recorded_as_typed(office):
+    app, sender = office
+    chat = Chat(app, sender, "an", channel="zalo")
+    for line in CONVERSATIONS["failing visit"][1]:
+        await chat.say(line)
+    async with app.db.read() as session:
+        [plan] = await records.list_plans(session)
+        visit = await records.get_inspection(session, 1)
+    assert visit.plan_id == plan.id and visit.visit_date == dt.date(2023, 1, 13)
+    assert [(a.criterion, a.result, a.note) for a in visit.checklist] == [
+        ("pt_do_hieu_luc", "not_met", ""), ("ho_so_chat_luong", "met", ""), ("ghi_nhan", "not_met", "nhãn thiếu xuất xứ")
+    ]  # fmt: skip
+    assert [(p.serial, p.certificate_valid, p.within_limit) for p in visit.pumps] == [
+        ("CD01", True, True), ("CD02", False, False)
+    ]
+    assert (visit.action, visit.fine_amount, visit.violations) == ("fine", 7_500_000, "Không niêm yết giá")
