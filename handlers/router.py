@@ -99,7 +99,7 @@ class Router:
         elif name in PRIVACY_COMMANDS:
             unit.reply(Reply(text=texts.privacy.body(self.notice)))
         elif name in HELP_COMMANDS:
-            unit.reply(Reply(text=self.help_text(staff)))
+            unit.reply(Reply(text=self.help_text(staff, state)))
         elif name == "start":
             unit.reply(Reply(text=texts.people.ALREADY_REGISTERED.format(name=staff.name)))
         else:
@@ -157,15 +157,17 @@ class Router:
         """A reply that sets the person's command menu where the channel has one (Telegram)."""
         return Reply(kind="menu", choices=tuple(Choice(name, text) for name, text in self.menu(staff)))
 
-    def help_text(self, staff: Staff) -> str:
+    def help_text(self, staff: Staff, state: dict | None = None) -> str:
+        """The person's commands; a half-filled form is mentioned only when there is one."""
         lines = [texts.people.HELP_HEADER]
         for command in self.commands.for_staff(staff):
             alias = f" (/{command.aliases[0]})" if command.aliases else ""
             lines.append(f"/{command.name}{alias} — {command.description}")
         lines.append(f"/quyenriengtu — {texts.privacy.COMMAND_DESCRIPTION}")
         lines.append(f"/huy (/cancel) — {texts.people.MENU_CANCEL}")
-        lines.append("")
-        lines.append(texts.people.HELP_FOOTER)
+        if state is not None and state.get("kind") == "flow":
+            flow = self.services.flows.get(state.get("flow"))
+            lines += ["", texts.people.help_footer(flow.title if flow else texts.people.A_FORM)]
         return "\n".join(lines)
 
     async def _cancel(self, unit: Unit, state: dict | None) -> None:

@@ -13,6 +13,7 @@ import datetime as dt
 
 import pytest
 
+import texts
 from storage import records
 from storage.domain import Facility, RecordMeta
 from tests.kit import Chat, add_plan, add_staff, make_app
@@ -90,3 +91,14 @@ async def test_the_failing_visit_is_recorded_as_typed(office):
         ("CD01", True, True), ("CD02", False, False)
     ]
     assert (visit.action, visit.fine_amount, visit.violations) == ("fine", 7_500_000, "Không niêm yết giá")
+
+
+async def test_help_mentions_a_half_filled_form_only_when_there_is_one(office):
+    app, sender = office
+    chat = Chat(app, sender, "tech", channel="zalo")
+    idle = await chat.say("/help")
+    assert "/kiemdinh" in idle and "nhập dở" not in idle and "quay lại" not in idle
+    await chat.say("/kiemdinh")
+    busy = await chat.say("/help")
+    assert busy.splitlines()[-1] == texts.people.help_footer(texts.capture.CAL_TITLE)
+    assert "quay lại" in busy.splitlines()[-1] and "“hủy”" in busy.splitlines()[-1]

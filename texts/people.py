@@ -69,9 +69,16 @@ def revoked(address: str) -> str:
 CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "console"}
 
 HELP_HEADER = "Các lệnh được dùng:"
-HELP_FOOTER = "Khi đang nhập dở một biểu mẫu: gõ “quay lại” để sửa câu trước, “hủy” để dừng."
+A_FORM = "một biểu mẫu"
 NO_FLOW_HINT = "Gõ /help để xem các lệnh được dùng."
 UNKNOWN_COMMAND = "Không có lệnh /{command}. Gõ /help để xem các lệnh được dùng."
+
+
+def help_footer(title: str) -> str:
+    """/help's last line, only while a form is half-filled."""
+    return f"Biểu mẫu “{title}” đang nhập dở: trả lời câu hỏi đang chờ, gõ “quay lại” để sửa câu trước, “hủy” để dừng."
+
+
 CANCELLED = "Đã hủy, không có gì được lưu."  # the same words as the forms' Hủy button
 NOTHING_TO_CANCEL = "Không có việc gì đang dở để hủy."
 ABANDON_DRAFT = "Biểu mẫu “{title}” đang nhập dở. Bỏ bản nháp đó để chuyển sang /{command}?"
