@@ -44,7 +44,7 @@ from bot.parsing import (
     parse_text,
     parse_yes_no,
 )
-from storage.text import fold
+from storage.text import fold, has_pictographs
 
 STATE_VERSION = 1
 
@@ -510,8 +510,20 @@ async def _show_review(flow: Flow, state: dict[str, Any], ctx: FlowContext, noti
         summary = await _resolve(flow.summarize(ctx, answers))
     else:
         summary = _default_summary(flow, state, answers)
+    if _any_pictograph(answers):  # the author is told before confirming, not surprised in the report
+        summary = _join(summary, texts.common.PICTOGRAPHS_DROPPED)
     choices = [[CONFIRM_KEY, texts.common.CONFIRM], [EDIT_KEY, texts.common.EDIT], [CANCEL_KEY, texts.common.CANCEL]]
     return _present(state, "review", "", "choice", _join(summary, texts.common.REVIEW_HINT), choices, notice=notice)
+
+
+def _any_pictograph(value: Any) -> bool:
+    if isinstance(value, str):
+        return has_pictographs(value)
+    if isinstance(value, dict):
+        return any(_any_pictograph(v) for k, v in value.items() if not str(k).startswith("_"))
+    if isinstance(value, list | tuple):
+        return any(_any_pictograph(v) for v in value)
+    return False
 
 
 def _default_summary(flow: Flow, state: dict[str, Any], answers: dict[str, Any]) -> str:

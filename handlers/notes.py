@@ -31,7 +31,7 @@ from reports.periods import Period, period_of
 from reports.sections import SECTION_KEYS, SECTIONS
 from storage import records
 from storage.domain import Conflict, Note, NotFound, RecordMeta
-from storage.text import fold
+from storage.text import fold, has_pictographs
 
 FLOW_NAME = "note"
 PARTS = 20  # messages one note may take; the last one saves it
@@ -320,11 +320,17 @@ async def save(ctx: FlowContext, answers: dict[str, Any]) -> str:
         await records.add_note(
             ctx.session, Note(0, period.key, section, _text(answers), next_position(existing)), meta
         )
-        return texts.report.note_saved(section, period, len(existing) + 1)
+        return _told(texts.report.note_saved(section, period, len(existing) + 1), answers)
     try:
-        return await _change(ctx.session, answers, period, meta)
+        done = await _change(ctx.session, answers, period, meta)
     except (NotFound, Conflict):  # changed or deleted by someone else since it was listed
         return texts.report.NOTE_CHANGED
+    return _told(done, answers) if goal == WRITE_CHANGE else done
+
+
+def _told(done: str, answers: Mapping[str, Any]) -> str:
+    """A written note with emoji: its author is told they will not be printed in the report."""
+    return f"{done}\n{texts.common.PICTOGRAPHS_DROPPED}" if has_pictographs(_text(answers)) else done
 
 
 async def _change(session: AsyncSession, answers: Mapping[str, Any], period: Period, meta: RecordMeta) -> str:

@@ -9,7 +9,6 @@ catalogue degrades to missing clauses instead of failing.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 
@@ -22,30 +21,9 @@ from reports.aggregate import MonthlyReportData
 from reports.files import write_atomically
 from reports.periods import day_word, month_word
 from reports.settings import ReportSettings
-from storage.text import strip_xml_forbidden
+from storage.text import strip_pictographs, strip_xml_forbidden
 
 BLANK = " " * 6  # the records office writes the number and the day by hand when the report is issued
-
-
-# Emoji and other pictographs: a records office's fonts have no glyphs for them (LibreOffice garbled the
-# letters next to one), so they never reach the official document. With them go the joiners and
-# selectors that build emoji sequences (ZWJ, variation selectors, keycaps, tags, skin tones).
-_PICTOGRAPHS = re.compile(
-    "[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u231A\u231B\u2328\u23CF\u23E9-\u23FA"
-    "\u200D\u20E3\uFE00-\uFE0F\U000E0020-\U000E007F\u3030\u303D\u3297\u3299]"
-)
-
-
-def strip_pictographs(text: str) -> str:
-    """Text without emoji or pictographs, and without the spaces one leaves (between words, before a
-    full stop)."""
-    if not _PICTOGRAPHS.search(text):
-        return text
-    return re.sub(r" +(?=[.,;:!?)])", "", re.sub(r"  +", " ", _PICTOGRAPHS.sub("", text))).strip()
-
-
-def has_pictographs(text: str) -> bool:
-    return bool(_PICTOGRAPHS.search(text))
 
 
 def _document_safe(text: str) -> str:

@@ -102,3 +102,16 @@ async def test_help_mentions_a_half_filled_form_only_when_there_is_one(office):
     busy = await chat.say("/help")
     assert busy.splitlines()[-1] == texts.people.help_footer(texts.capture.CAL_TITLE)
     assert "quay lại" in busy.splitlines()[-1] and "“hủy”" in busy.splitlines()[-1]
+
+
+async def test_the_author_is_told_at_review_that_pictographs_will_not_be_printed(office):
+    app, sender = office
+    chat = Chat(app, sender, "thu", channel="zalo")
+    review = await chat.many("/hoatdong", "1", "ok", "4", "QĐ số 5 👍")
+    assert texts.common.PICTOGRAPHS_DROPPED in review.splitlines()
+    await chat.say("1")
+    plain = await chat.many("/hoatdong", "1", "ok", "4", "QĐ số 6")
+    assert texts.common.PICTOGRAPHS_DROPPED not in plain
+    await chat.say("1")
+    saved = await chat.many("/ghichu", "ok", "1", "Đã ban hành 🚀", "xong")
+    assert saved.endswith(texts.common.PICTOGRAPHS_DROPPED)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from reports.aggregate import aggregate
 from reports.periods import month_period
-from reports.render import document_fields, render_monthly_report, strip_pictographs
+from reports.render import document_fields, render_monthly_report
 from reports.service import generate_report
 from storage import records
 from storage.domain import (
@@ -29,6 +29,7 @@ from storage.domain import (
     PumpCheck,
     RecordMeta,
 )
+from storage.text import strip_pictographs
 from tests.test_report_support import (
     STAFF_ID,
     catalogue,

@@ -208,3 +208,4 @@ def photo_too_large(megabytes: int) -> str:
 
 
 FILE = "Tệp"  # the console shows a document as its path
+PICTOGRAPHS_DROPPED = "ℹ Biểu tượng cảm xúc (emoji) sẽ không được in trong báo cáo."
