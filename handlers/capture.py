@@ -56,6 +56,11 @@ def period_label(period: Period) -> str:
     return texts.common.period_name(period.number, period.year, period.start, period.end)
 
 
+def typed_month(period: Period) -> str:
+    """The month as typed after a command: "11/2022" (/cuatoi, /chotky, /mochot)."""
+    return f"{period.number:02d}/{period.year}"
+
+
 # --- questions and forms shared by every capture form ---------------------------------------------
 
 

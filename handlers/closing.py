@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 import texts
 from bot.form import Flow, FlowContext, Question, StartForm, Suggestion
-from bot.messages import Choice
+from bot.messages import Choice, Reply
 from bot.parsing import ParseError
-from handlers.capture import MANAGER, closed_periods, period_label
+from handlers.capture import MANAGER, closed_periods, period_label, typed_month
 from reports.periods import Period, PeriodError, parse_period, period_of
 from storage import engine_store, periods_store
 from storage.domain import Staff
@@ -147,3 +147,25 @@ def close_flow() -> Flow:
 async def close_command(unit, staff: Staff, services) -> StartForm:
     """/chotky [MM/YYYY]"""
     return StartForm(CLOSE_NAME, unit.incoming.text)
+
+
+async def reopen_command(unit, staff: Staff, services) -> None:
+    """/mochot MM/YYYY: a manager opens a closed month again (audited), e.g. to let a record in it be
+    corrected; /chotky closes it again."""
+    snapshot = closed_periods(services)
+    try:
+        period = parse_period(unit.incoming.text.strip(), snapshot.cut_off_day)
+    except PeriodError:
+        unit.reply(Reply(text=texts.capture.REOPEN_BAD_PERIOD))
+        return
+    label = period_label(period)
+    before = await periods_store.closed_by(unit.session, period.key)
+    if before is None or not await periods_store.reopen_period(unit.session, period.key):
+        unit.reply(Reply(text=texts.capture.reopen_not_closed(label)))
+        return
+    await engine_store.audit(
+        unit.session, staff_id=staff.id, action="reopen", entity="period", entity_id=period.key,
+        before={"closed_by": before[0], "closed_at": before[1].isoformat()}, after=None, now=unit.now,
+    )  # fmt: skip
+    await snapshot.refresh(unit.session)
+    unit.reply(Reply(text=texts.capture.reopened(label, typed_month(period))))

@@ -1,11 +1,13 @@
 """/cuatoi (/mine): the records a person entered in the current period and in the previous one (until
 it is closed), numbered; open one to correct it with its own form or to delete it. Managers see
 everyone's records, with who entered them, and the previous period even after it closed (their
-changes there are audited as corrections).
+changes there are audited as corrections). `/cuatoi 11/2022` lists any month that is not closed; a
+closed one says who closed it and when, and that a manager reopens it with /mochot (managers see it).
 
 In a text-only chat:
 
     /cuatoi          → "Có 3 bản ghi…", 1. 13/01/2023 Kiểm định điện: 67 PTĐ… (#12) 2. …
+    /cuatoi 11/2022  → the same list for November 2022 (or why not: closed by whom, on which day)
     2                → "Làm gì với bản ghi này?" 1. Sửa 2. Xóa  (“quay lại”: the list again)
     Sửa              → the record's own form, every answer filled in, at its review:
                        Xác nhận / Sửa (pick an answer to change) / Hủy; confirming saves an update
@@ -28,8 +30,8 @@ from bot.form import Flow, FlowContext, Question, Saved, StartForm
 from bot.messages import Choice, Reply
 from handlers import activity, calibration, capture, inspection, licence, plan
 from handlers.services import Services
-from reports.periods import Period, period_of
-from storage import people, records
+from reports.periods import Period, PeriodError, parse_period, period_of
+from storage import people, periods_store, records
 from storage.domain import NotFound, PeriodRecords, Staff
 
 NAME = "mine"
@@ -85,12 +87,16 @@ def shown_periods(today: dt.date, cut_off_day: int, closed: frozenset[str], mana
     return [current, previous] if manager or previous.key not in closed else [current]
 
 
-async def entries(ctx: FlowContext) -> tuple[list[Entry], list[Period]]:
-    """The person's records (everyone's for a manager) in the shown periods, newest first."""
+async def entries(ctx: FlowContext, period: str = "") -> tuple[list[Entry], list[Period]]:
+    """The person's records (everyone's for a manager) in the shown periods — or in `period` ("2022-11",
+    from /cuatoi 11/2022) —, newest first."""
     snapshot = capture.closed_periods(ctx.settings)
     await snapshot.refresh(ctx.session)
     manager = ctx.staff.has(capture.MANAGER)
-    shown = shown_periods(ctx.today, snapshot.cut_off_day, snapshot.keys, manager)
+    if period:
+        shown = [parse_period(period, snapshot.cut_off_day)]
+    else:
+        shown = shown_periods(ctx.today, snapshot.cut_off_day, snapshot.keys, manager)
     loaded = await records.load_period_records(ctx.session, shown[-1].start, shown[0].end)
     names = {s.id: s.name for s in await people.list_staff(ctx.session)} if manager else {}
     found = []
@@ -119,8 +125,19 @@ def _phrase(shown: list[Period]) -> str:
 # --- the list form --------------------------------------------------------------------------------
 
 
+def check_period(value: str, _answers) -> str | None:
+    """A month, or "" (the default); the question is answered by /cuatoi, never typed."""
+    if not value.strip():
+        return None
+    try:
+        parse_period(value.strip(), 1)
+    except PeriodError:
+        return texts.capture.MINE_BAD_PERIOD
+    return None
+
+
 async def record_choices(ctx: FlowContext, answers) -> list[Choice]:
-    found, _ = await entries(ctx)
+    found, _ = await entries(ctx, (answers.get("period") or "").strip())
     return [Choice(e.key, e.label) for e in found[:MAX_LISTED]]
 
 
@@ -162,6 +179,10 @@ def mine_flow() -> Flow:
     return Flow(
         name=NAME, title=texts.capture.MINE_TITLE, roles=(), command="cuatoi", review=False, save=save,
         questions=[
+            # "" (this period and the last) unless /cuatoi named a month: never asked ("quay lại" from a
+            # named month's list goes to this period and the last)
+            Question("period", "text", texts.capture.MINE_PERIOD_ASK, label=texts.capture.MINE_PERIOD_LABEL,
+                     optional=True, max_length=20, validate=check_period, auto=lambda ctx, answers: ""),
             Question("record", "choice", texts.capture.MINE_PICK, label=texts.capture.MINE_RECORD_LABEL, choices=record_choices),
             Question("action", "choice", texts.capture.MINE_ACTION, label=texts.capture.MINE_ACTION_LABEL, choices=action_choices),
             Question("confirm", "yesno", texts.capture.MINE_CONFIRM_DELETE, label=texts.capture.MINE_DELETE_LABEL, when=deleting),
@@ -173,12 +194,46 @@ def flows(services) -> dict[str, Flow]:
     return {NAME: mine_flow()}
 
 
+async def named_period(ctx: FlowContext, text: str) -> tuple[str, str]:
+    """/cuatoi MM/YYYY: (the month's key, "") when its records may be listed, else ("", why not): a month
+    that has not begun, or (but for managers, whose corrections are audited) one that is closed."""
+    snapshot = capture.closed_periods(ctx.settings)
+    try:
+        period = parse_period(text.strip(), snapshot.cut_off_day)
+    except PeriodError:
+        return "", texts.capture.MINE_BAD_PERIOD
+    if period.kind != "month" or period.start > ctx.today:
+        return "", texts.capture.MINE_BAD_PERIOD
+    closed = await periods_store.closed_by(ctx.session, period.key)
+    if closed is not None and not ctx.staff.has(capture.MANAGER):
+        who, at = await _name(ctx, closed[0]), closed[1]
+        at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)  # stored as UTC
+        return "", texts.capture.mine_closed(
+            capture.period_label(period), who, at.astimezone(ctx.settings.config.general.zone).date(),
+            capture.typed_month(period),
+        )
+    return period.key, ""
+
+
+async def _name(ctx: FlowContext, staff_id: int | None) -> str:
+    try:
+        return (await people.get_staff(ctx.session, staff_id)).name if staff_id else texts.capture.SOMEONE
+    except NotFound:
+        return texts.capture.SOMEONE
+
+
 async def command(unit, staff: Staff, services: Services) -> StartForm | None:
-    """/cuatoi: the list with a line saying which periods it covers, or that there is nothing."""
-    found, shown = await entries(services.context(unit, staff))
+    """/cuatoi [MM/YYYY]: the list with a line saying which periods it covers, or that there is nothing;
+    a named month may be any month that is not closed (managers: closed ones too)."""
+    ctx = services.context(unit, staff)
+    period, refusal = await named_period(ctx, unit.incoming.text) if unit.incoming.text.strip() else ("", "")
+    if refusal:
+        unit.reply(Reply(text=refusal))
+        return None
+    found, shown = await entries(ctx, period)
     if not found:
         none = texts.capture.MINE_NONE_ALL if staff.has(capture.MANAGER) else texts.capture.MINE_NONE
         unit.reply(Reply(text=none.format(periods=_phrase(shown))))
         return None
     header = texts.capture.mine_header(_phrase(shown), min(len(found), MAX_LISTED), len(found))
-    return StartForm(NAME, notice=header)
+    return StartForm(NAME, answers={"period": period} if period else None, notice=header)

@@ -74,6 +74,7 @@ def build_commands(services) -> CommandTable:
         Command("cuatoi", ("mine",), EVERYONE, texts.capture.MINE_DESCRIPTION, mine.command),
         # Closing a month: later entries are refused, managers' corrections are audited.
         Command("chotky", ("closeperiod",), MANAGER, texts.capture.CLOSE_DESCRIPTION, closing.close_command),
+        Command("mochot", ("reopenperiod",), MANAGER, texts.capture.REOPEN_DESCRIPTION, closing.reopen_command),
         # The monthly report: notes for its sections, then the .docx and the raw records (made by a job).
         Command("ghichu", ("note",), MANAGER_OR_CLERK, texts.report.NOTES_COMMAND, notes.note_command),
         Command("baocao", ("report",), MANAGER, texts.report.REPORT_COMMAND, report.report_command),

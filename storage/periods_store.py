@@ -29,3 +29,19 @@ async def close_period(session: AsyncSession, period: str, staff_id: int, now: d
     session.add(ClosedPeriodRow(period=period, closed_at=now, closed_by=staff_id))
     await session.flush()
     return True
+
+
+async def closed_by(session: AsyncSession, period: str) -> tuple[int | None, dt.datetime] | None:
+    """Who closed the period and when (UTC); None when it is open."""
+    row = await session.get(ClosedPeriodRow, period)
+    return None if row is None else (row.closed_by, row.closed_at)
+
+
+async def reopen_period(session: AsyncSession, period: str) -> bool:
+    """Open a closed period again; False when it was not closed. The caller audits it."""
+    row = await session.get(ClosedPeriodRow, period)
+    if row is None:
+        return False
+    await session.delete(row)
+    await session.flush()
+    return True

@@ -14,9 +14,9 @@ import datetime as dt
 import pytest
 
 import texts
-from storage import records
+from storage import people, records
 from storage.domain import Facility, RecordMeta
-from tests.kit import Chat, add_plan, add_staff, make_app
+from tests.kit import Chat, add_plan, add_staff, audit_actions, make_app
 
 BUDGET = {"compliant visit, facility on file": 10, "failing visit": 15}
 
@@ -115,3 +115,38 @@ async def test_the_author_is_told_at_review_that_pictographs_will_not_be_printed
     await chat.say("1")
     saved = await chat.many("/ghichu", "ok", "1", "Đã ban hành 🚀", "xong")
     assert saved.endswith(texts.common.PICTOGRAPHS_DROPPED)
+
+
+NOVEMBER = "tháng 11/2022 (15/10–14/11/2022)"  # the period's label (cut-off day 14)
+
+
+async def test_cuatoi_reaches_any_open_period_and_a_closed_one_says_who_closed_it(office):
+    from storage.domain import CalibrationBatch
+
+    app, sender = office
+    boss = await add_staff(app, "Phạm Lãnh Đạo", {"manager"}, "boss", channel="zalo")
+    tech = Chat(app, sender, "tech", channel="zalo")
+    async with app.db.unit_of_work() as session:
+        [staff] = [s for s in await people.list_staff(session) if s.name == "Lê Kỹ Thuật"]
+        await records.add_calibration_batch(session, CalibrationBatch(0, dt.date(2022, 11, 10), "dien", 7, 0, 7),
+                                            RecordMeta(staff.id, recorded_at=app.clock.now()))  # fmt: skip
+    assert "10/11" not in await tech.say("/cuatoi")  # this period and the last only
+    listed = await tech.say("/cuatoi 11/2022")  # two months back, still open
+    assert listed.startswith(f"Có 1 bản ghi trong kỳ {NOVEMBER}.") and "10/11/2022 Kiểm định điện" in listed
+    back = await tech.say("quay lại")  # from a named month: this period and the last (nothing there)
+    assert back.startswith(texts.capture.MINE_PICK) and "10/11/2022" not in back
+    await tech.say("/huy")
+    await tech.many("/cuatoi 11/2022", "1", "Xóa", "có")
+    assert texts.capture.MINE_NONE.format(periods=f"kỳ {NOVEMBER}") in await tech.say("/cuatoi 11/2022")
+    assert (await tech.say("/cuatoi 13/2022")) == texts.capture.MINE_BAD_PERIOD
+    assert (await tech.say("/cuatoi 02/2023")) == texts.capture.MINE_BAD_PERIOD  # not begun yet
+    manager = Chat(app, sender, "boss", channel="zalo")
+    await manager.many("/chotky 11/2022", "1")
+    refused = await tech.say("/cuatoi 11/2022")
+    assert refused == texts.capture.mine_closed(NOVEMBER, boss.name, dt.date(2023, 1, 13), "11/2022")
+    assert "/mochot 11/2022" in refused
+    assert (await manager.say("/mochot 11/2022")) == texts.capture.reopened(NOVEMBER, "11/2022")
+    assert texts.capture.MINE_NONE.format(periods=f"kỳ {NOVEMBER}") in await tech.say("/cuatoi 11/2022")
+    assert (await manager.say("/mochot 11/2022")) == texts.capture.reopen_not_closed(NOVEMBER)
+    assert await audit_actions(app, "period") == [("close", "2022-11"), ("reopen", "2022-11")]
+    assert (await tech.say("/mochot 11/2022")).startswith("Lệnh /mochot dành cho lãnh đạo")

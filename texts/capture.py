@@ -165,6 +165,33 @@ MINE_NONE_ALL = "Chưa có bản ghi nào trong {periods}."
 MINE_OPENING = "Mở {noun} #{id} để sửa…"
 MINE_EDIT_ELSEWHERE = "Bản ghi loại này chưa sửa được ở đây; vui lòng xóa rồi nhập lại."
 MINE_CLOSED_MARK = " [đã chốt]"
+SOMEONE = "một lãnh đạo"
+MINE_PERIOD_ASK = "Kỳ cần xem: gõ tháng/năm, ví dụ 11/2022 (gõ “bỏ qua”: kỳ này và kỳ trước)."
+MINE_PERIOD_LABEL = "Kỳ"
+MINE_BAD_PERIOD = "Vui lòng gõ tháng/năm của một kỳ đã bắt đầu, ví dụ /cuatoi 11/2022."
+REOPEN_DESCRIPTION = "mở lại một kỳ đã chốt, ví dụ /mochot 11/2022"
+REOPEN_BAD_PERIOD = "Vui lòng gõ tháng/năm của kỳ cần mở lại, ví dụ /mochot 11/2022."
+
+
+def mine_closed(label: str, by: str, on: dt.date, month: str) -> str:
+    """`month` as typed after a command: "11/2022"."""
+    return (
+        f"Kỳ {label} đã được {by} chốt ngày {format_date(on)} nên không sửa, xóa được nữa. "
+        f"Lãnh đạo có thể mở lại kỳ này bằng lệnh /mochot {month}."
+    )
+
+
+def reopen_not_closed(label: str) -> str:
+    return f"Kỳ {label} chưa chốt nên không cần mở lại."
+
+
+def reopened(label: str, month: str) -> str:
+    return (
+        f"Đã mở lại kỳ {label}: số liệu của kỳ này lại nhập, sửa, xóa được. "
+        f"Khi xong, vui lòng chốt lại bằng lệnh /chotky {month}."
+    )
+
+
 INSPECTION_NOUN = "lần kiểm tra"
 
 
