@@ -575,14 +575,22 @@ def _format(q: Question, value: Any, state: dict[str, Any] | None, path: str) ->
 async def _show_edit_list(flow: Flow, state: dict[str, Any]) -> Step:
     """The answered questions, to pick the one to change; groups can also get one more item."""
     choices, effective = [], {}
+    sections: dict[str, list[tuple[bool, str]]] = {}  # section -> (brief, formatted answer)
     for slot in _slots(flow, state, effective):
         if slot.answered and slot.question is not None:
-            choices.append(
-                [
-                    slot.path,
-                    f"{_slot_title(flow, slot)}: {_format(slot.question, slot.value, state, slot.path)}",
-                ]
-            )
+            shown = _format(slot.question, slot.value, state, slot.path)
+            if slot.question.section:
+                if slot.question.section not in sections:
+                    choices.append([f"@{slot.question.section}", slot.question.section])
+                if slot.value is not None:  # a skipped question says nothing in its section's line
+                    sections.setdefault(slot.question.section, []).append((slot.question.brief, shown))
+                continue
+            choices.append([slot.path, f"{_slot_title(flow, slot)}: {shown}"])
+    for choice in choices:  # a section shows its last answers: "Cơ sở: Cửa hàng … (xã …)"
+        if choice[0].startswith("@"):
+            said = sections.get(choice[1], [])
+            values = [v for brief, v in said if brief] or [v for _, v in said]
+            choice[1] = f"{choice[1]}: {' · '.join(values)}"
     for group in _groups(flow):
         if group.key in effective and len(effective[group.key]) < group.max_items:
             choices.append([f"+{group.key}", texts.common.add_item(group.title)])
@@ -745,6 +753,14 @@ async def _on_review_key(flow: Flow, state: dict[str, Any], ctx: FlowContext, ke
 
 
 async def _on_edit_key(flow: Flow, state: dict[str, Any], ctx: FlowContext, key: str) -> Step:
+    if key.startswith("@") and key in {path for path, _ in state["question"]["choices"]}:
+        # a section: its answers are asked again, in order, then the review
+        paths = [s.path for s in _slots(flow, state, {}) if s.answered and s.question and s.question.section == key[1:]]
+        for path in paths:
+            _unset(state, path)
+        state["stack"] = [e for e in state["stack"] if e not in paths]
+        state["editing"] = None
+        return await _advance(flow, state, ctx)
     if key.startswith("+") and key[1:] in {g.key for g in _groups(flow)}:
         state["adding"] = key[1:]
         _push(state, key)

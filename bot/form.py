@@ -78,6 +78,10 @@ class Question:
     auto: DefaultFn | None = None
     # Said with the next question once the answer is taken ("CD02: +0,6 % — vượt giới hạn ±0,45 %").
     echo: Callable[[Any, Answers], str | None] | None = None
+    # Questions sharing a section ("Cơ sở": kind, search, pick, new name…) are one entry of the review's
+    # edit menu; changing it asks the section's questions again, in order.
+    section: str = ""
+    brief: bool = True  # False: left out of its section's line in the edit menu (a search, "all met?")
 
     def __post_init__(self) -> None:
         _check_key(self.key)

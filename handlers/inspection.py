@@ -253,19 +253,22 @@ class Inspection:
         return [*self._visit_questions(), *checklists, *self._pump_questions(), *self._outcome_questions()]
 
     def _visit_questions(self) -> list[Question | RepeatGroup]:
-        t, new = texts.inspection, _new_facility
+        t, new, facility = texts.inspection, _new_facility, texts.inspection.SECTION_FACILITY
         return [
             Question("plan", "choice", t.ASK_PLAN, label=t.LABEL_PLAN, choices=self.plan_choices, auto=self.only_plan),
             capture.date_question(self.services, prompt=t.ASK_DATE, key="visit_date", label=t.LABEL_DATE),
-            Question("kind", "choice", t.ASK_KIND, label=t.LABEL_KIND, choices=self.kind_choices()),
-            Question("query", "text", t.ASK_QUERY, label=t.LABEL_QUERY, max_length=100, validate=facilities.check_query),
+            # the facility: one entry of the review's edit menu, its questions asked again in order
+            Question("kind", "choice", t.ASK_KIND, label=t.LABEL_KIND, choices=self.kind_choices(), section=facility),
+            Question("query", "text", t.ASK_QUERY, label=t.LABEL_QUERY, max_length=100, validate=facilities.check_query,
+                     section=facility, brief=False),
             Question("facility", "choice", t.ASK_FACILITY, label=t.LABEL_FACILITY, choices=self.facility_choices,
-                     validate=self.check_facility),
+                     validate=self.check_facility, section=facility),
             Question("new_name", "text", t.ASK_NEW_NAME, label=t.LABEL_NEW_NAME, when=new,
-                     max_length=facilities.NAME_MAX, validate=facilities.check_name),
+                     max_length=facilities.NAME_MAX, validate=facilities.check_name, section=facility),
             Question("new_tax_code", "text", t.ASK_NEW_TAX, label=t.LABEL_NEW_TAX, when=new, optional=True,
-                     max_length=20, validate=facilities.check_tax_code),
-            Question("new_address", "text", t.ASK_NEW_ADDRESS, label=t.LABEL_NEW_ADDRESS, when=new, max_length=300),
+                     max_length=20, validate=facilities.check_tax_code, section=facility),
+            Question("new_address", "text", t.ASK_NEW_ADDRESS, label=t.LABEL_NEW_ADDRESS, when=new, max_length=300,
+                     section=facility),
             RepeatGroup("others", [Question("inspector", "choice", t.ASK_INSPECTOR, label=t.LABEL_INSPECTOR,
                                             choices=self.inspector_choices)],
                         ask_more_prompt=t.ASK_MORE_INSPECTORS, min_items=0, max_items=10, label=t.GROUP_INSPECTORS),
@@ -285,11 +288,13 @@ class Inspection:
         def some_not_met(answers) -> bool:
             return this_kind(answers) and answers.get(all_ok_key(kind.key)) is False
 
-        prompt = t.all_ok_prompt(labels, kind.has_pumps, self.limit)
+        prompt, criteria = t.all_ok_prompt(labels, kind.has_pumps, self.limit), t.SECTION_CRITERIA
         items = [
-            Question(all_ok_key(kind.key), "yesno", prompt, label=t.LABEL_ALL_OK, when=this_kind),
+            Question(all_ok_key(kind.key), "yesno", prompt, label=t.LABEL_ALL_OK, when=this_kind,
+                     section=criteria, brief=False),
             Question(failed_key(kind.key), "text", t.which_failed_prompt(labels), label=t.LABEL_FAILED,
-                     max_length=200, when=some_not_met, validate=partial(check_failed, count=len(labels))),
+                     max_length=200, when=some_not_met, validate=partial(check_failed, count=len(labels)),
+                     section=criteria),
         ]  # fmt: skip
         for number, c in enumerate(kind.criteria, start=1):
 
@@ -298,7 +303,7 @@ class Inspection:
 
             items.append(
                 Question(note_key(kind.key, c.key), "text", t.note_prompt(c.label), label=f"{t.LABEL_NOTE} ({c.label})",
-                         optional=True, max_length=1000, when=not_met)
+                         optional=True, max_length=1000, when=not_met, section=criteria)
             )  # fmt: skip
         return items
 
@@ -311,13 +316,14 @@ class Inspection:
         ]  # fmt: skip
 
     def _outcome_questions(self) -> list[Question]:
-        t = texts.inspection
+        t, action = texts.inspection, texts.inspection.SECTION_ACTION
         return [
             Question("action", "choice", t.ASK_ACTION, label=t.LABEL_ACTION,
-                     choices=tuple(Choice(k, label) for k, label in t.ACTIONS)),
-            Question("fine_amount", "integer", t.ASK_FINE, label=t.LABEL_FINE, when=_fined, validate=_check_fine),
+                     choices=tuple(Choice(k, label) for k, label in t.ACTIONS), section=action),
+            Question("fine_amount", "integer", t.ASK_FINE, label=t.LABEL_FINE, when=_fined, validate=_check_fine,
+                     section=action),
             Question("violations", "text", t.ASK_VIOLATIONS, label=t.LABEL_VIOLATIONS, optional=True,
-                     max_length=2000, multiline=True, when=self.violations_asked),
+                     max_length=2000, multiline=True, when=self.violations_asked, section=action),
         ]  # fmt: skip
 
     def flow(self) -> Flow:

@@ -150,3 +150,33 @@ async def test_cuatoi_reaches_any_open_period_and_a_closed_one_says_who_closed_i
     assert (await manager.say("/mochot 11/2022")) == texts.capture.reopen_not_closed(NOVEMBER)
     assert await audit_actions(app, "period") == [("close", "2022-11"), ("reopen", "2022-11")]
     assert (await tech.say("/mochot 11/2022")).startswith("Lệnh /mochot dành cho lãnh đạo")
+
+
+async def test_the_edit_menu_groups_the_answers_and_a_section_is_asked_again(office):
+    app, sender = office
+    chat = Chat(app, sender, "an", channel="zalo")
+    await chat.many(*CONVERSATIONS["failing visit"][1][:-1])
+    menu = await chat.say("sửa")
+    entries = [line for line in menu.splitlines() if line[:1].isdigit()]
+    assert entries == [  # 24 entries before: one per question, "Tìm cơ sở: minh phat" among them
+        "1. Kế hoạch: 3826/KH-TĐC ngày 03/01/2023 — Kiểm tra đo lường xăng dầu",
+        "2. Ngày: 13/01/2023",
+        "3. Cơ sở: Xăng dầu · Cửa hàng xăng dầu Minh Phát (xã Tân Dân, MST 0101234567)",
+        "4. Vị trí: 20.65000, 106.05000",
+        "5. Tiêu chí: 1 3 · nhãn thiếu xuất xứ",
+        "6. Cột đo: CD01 -0,2; CD02 +0,6 hết hạn",
+        "7. Xử lý: Xử phạt vi phạm hành chính (phạt tiền) · 7.500.000 · Không niêm yết giá",
+        "8. Thêm người cùng đi",
+    ]
+    assert not [e for e in entries if "Tìm cơ sở" in e or "minh phat" in e]
+    facility = next(e for e in entries if ". Cơ sở: " in e)
+    assert facility.endswith("Cửa hàng xăng dầu Minh Phát (xã Tân Dân, MST 0101234567)")
+    criteria = next(e for e in entries if ". Tiêu chí: " in e)
+    assert "1 3" in criteria and "nhãn thiếu xuất xứ" in criteria
+    action = next(e for e in entries if ". Xử lý: " in e)
+    assert "(phạt tiền)" in action and "7.500.000" in action and "Không niêm yết giá" in action
+    again = await chat.say(action.split(".")[0])  # the section again, from its first question
+    assert again.startswith(texts.inspection.ASK_ACTION)
+    await chat.many("2")  # a reminder this time: no fine asked
+    review = await chat.say("Nhắc niêm yết giá")
+    assert "Xử lý: Nhắc nhở" in review and "Vi phạm: Nhắc niêm yết giá" in review

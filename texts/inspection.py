@@ -44,6 +44,8 @@ ASK_GPS = (
     "Vị trí được lưu cho cơ sở, không theo dõi người."
 )
 LABEL_GPS = "Vị trí"
+# the review's edit menu: one entry per section, its questions asked again in order
+SECTION_FACILITY, SECTION_CRITERIA, SECTION_ACTION = "Cơ sở", "Tiêu chí", "Xử lý"
 LABEL_ALL_OK = "Tất cả đạt"
 MET, NOT_MET, NOT_APPLICABLE = "Đạt", "Không đạt", "Không áp dụng"
 LABEL_NOTE = "Ghi chú"
