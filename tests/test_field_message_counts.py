@@ -10,6 +10,7 @@ show these conversations, are updated with it).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -62,6 +63,7 @@ EXPECTED = {  # messages the person types, the command and the confirmation incl
 }  # fmt: skip
 
 SAVED = ("Đã lưu", "Đã ghi")
+REFUSED = ("Vui lòng", "Không có lựa chọn", "Câu này không", "Không đọc được", "Cột thứ")
 
 
 @pytest.mark.parametrize("form", list(CONVERSATIONS))
@@ -72,6 +74,8 @@ async def test_messages_per_form_on_zalo_text(office, form):
     seen = [await chat.say(line) for line in lines]
     assert seen[-1].startswith(SAVED), (form, seen[-1])
     assert not [s for s in seen[:-1] if s.startswith(SAVED)], form  # nothing was saved half-way
+    refused = [s for s in seen if s.startswith(REFUSED)]  # every line was taken: no question asked twice
+    assert refused == [] and all(a != b for a, b in itertools.pairwise(seen)), (form, refused)
     assert len(lines) == EXPECTED[form] <= BUDGET.get(form, EXPECTED[form])
 
 

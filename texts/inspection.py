@@ -85,7 +85,7 @@ def all_ok_prompt(criteria: list[str], has_pumps: bool, limit: Decimal) -> str:
     lines += [f"• {label}" for label in criteria]
     if has_pumps:
         lines.append(f"• Mọi cột đo: kiểm định còn hạn, niêm phong nguyên vẹn (sai số nhập sau, giới hạn ±{pct(limit)})")
-    lines.append("Trả lời “có”, hoặc “không” để trả lời từng tiêu chí.")
+    lines.append("Trả lời “có”, hoặc “không” để chọn các tiêu chí không đạt.")
     return "\n".join(lines)
 
 
