@@ -282,9 +282,9 @@ async def test_wrong_input_repeats_the_question_and_keeps_answers(answers, bad, 
 
 
 def _question_of(state: dict[str, Any]) -> Reply:
-    from bot.flow import _question_reply  # the same rendering the runtime used
+    from bot.flow_screen import question_reply  # the same rendering the runtime used
 
-    return _question_reply(state)
+    return question_reply(state)
 
 
 @pytest.mark.parametrize(

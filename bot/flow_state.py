@@ -1,0 +1,244 @@
+"""A draft's state and the walk over a form's declaration (part of the form runtime, bot/flow.py).
+
+Between two messages a draft is a plain JSON dict: the answers (encoded: decimals and dates as
+strings), the question on screen, the back stack. `slots` walks the declaration in order against
+those answers and yields every applicable place (`Slot`); the runtime asks the first unanswered one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import json
+import secrets
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from bot.form import Answers, Flow, FlowContext, Question, RepeatGroup
+from bot.messages import Location
+
+STATE_VERSION = 1
+
+
+def new_state(flow: Flow, ctx: FlowContext) -> dict[str, Any]:
+    """A fresh draft. `draft` makes tokens unique across drafts so old keyboards are recognised."""
+    return {
+        "v": STATE_VERSION,
+        "flow": flow.name,
+        "draft": secrets.token_hex(3),
+        "seq": 0,
+        "token": "",
+        "answers": {"_photos": [], "_labels": {}},
+        "stack": [],
+        "closed": [],
+        "adding": None,
+        "editing": None,
+        "pending": [],
+        "question": {},
+        "started_at": ctx.now.isoformat(),
+        "updated_at": ctx.now.isoformat(),
+    }
+
+
+async def resolve(value: Any) -> Any:
+    """Callbacks may be plain or async (a facility search reads the database)."""
+    return await value if inspect.isawaitable(value) else value
+
+
+def encode(kind: str, value: Any) -> Any:
+    """Answer → JSON. Decimals as strings (no float rounding), dates as ISO strings."""
+    if value is None:
+        return None
+    if kind == "decimal":
+        return str(value)
+    if kind == "date":
+        return value.isoformat()
+    if kind == "location":
+        if isinstance(value, str):
+            return {"address": value}
+        return {"latitude": value.latitude, "longitude": value.longitude}
+    if kind == "photos":
+        return list(value)
+    return value
+
+
+def decode(kind: str, raw: Any) -> Any:
+    if raw is None:
+        return None
+    if kind == "decimal":
+        return Decimal(raw)
+    if kind == "date":
+        return dt.date.fromisoformat(raw)
+    if kind == "location":
+        return raw["address"] if "address" in raw else Location(raw["latitude"], raw["longitude"])
+    if kind == "photos":
+        return list(raw)
+    return raw
+
+
+def split_path(path: str) -> tuple[str, int, str]:
+    """Split "pumps.1.serial" into ("pumps", 1, "serial"); a top-level key has index -1."""
+    parts = path.split(".")
+    if len(parts) == 3:
+        return parts[0], int(parts[1]), parts[2]
+    return "", -1, path
+
+
+def set_answer(state: dict[str, Any], path: str, raw: Any) -> None:
+    group, index, key = split_path(path)
+    answers = state["answers"]
+    if index < 0:
+        answers[key] = raw
+        return
+    items = answers.setdefault(group, [])
+    if index == len(items):
+        items.append({})
+    items[index][key] = raw
+    if state["adding"] == group:
+        state["adding"] = None
+
+
+def unset_answer(state: dict[str, Any], path: str) -> None:
+    """Forget one answer; an item left empty at the end of its group is removed and reopened."""
+    group, index, key = split_path(path)
+    answers = state["answers"]
+    answers["_labels"].pop(path, None)
+    if index < 0:
+        answers.pop(key, None)
+        return
+    items = answers.get(group, [])
+    if index < len(items):
+        items[index].pop(key, None)
+        if not items[index] and index == len(items) - 1:
+            items.pop()
+            state["adding"] = group
+
+
+def push_answer(state: dict[str, Any], entry: str) -> None:
+    """Record an answer for "back"; an edited answer moves to the end."""
+    state["stack"] = [e for e in state["stack"] if e != entry] + [entry]
+
+
+@dataclass
+class Slot:
+    """A place in the form: a question (or a group's "more?") with the answers given before it."""
+
+    path: str
+    question: Question | None
+    scope: dict[str, Any]
+    answered: bool = False
+    value: Any = None
+    group: RepeatGroup | None = None
+
+
+def slots(flow: Flow, state: dict[str, Any], effective: dict[str, Any]) -> Iterator[Slot]:
+    """Every applicable slot in order; fills `effective` with the decoded answers that count."""
+    for item in flow.questions:
+        if isinstance(item, RepeatGroup):
+            yield from group_slots(item, state, effective)
+        else:
+            yield from question_slot(item, item.key, state["answers"], effective, effective)
+
+
+def applies(when: Callable[[Answers], bool] | None, scope: Answers) -> bool:
+    """A question applies unless its `when` says no. A `when` that reads an answer not given yet (a
+    walk over the whole form, e.g. going back) means "not yet": the question does not apply."""
+    if when is None:
+        return True
+    try:
+        return bool(when(scope))
+    except KeyError:
+        return False
+
+
+def question_slot(q: Question, path: str, container: dict, scope: dict, out: dict) -> Iterator[Slot]:
+    if not applies(q.when, scope):
+        return
+    answered = q.key in container
+    value = decode(q.kind, container[q.key]) if answered else None
+    yield Slot(path, q, dict(scope), answered, value)
+    if answered:
+        out[q.key] = value
+
+
+def group_slots(group: RepeatGroup, state: dict[str, Any], effective: dict[str, Any]) -> Iterator[Slot]:
+    if not applies(group.when, effective):
+        return
+    items = state["answers"].get(group.key, [])
+    decoded_items: list[dict[str, Any]] = []
+    effective[group.key] = decoded_items
+    for index, item in enumerate(items):
+        decoded: dict[str, Any] = {}
+        decoded_items.append(decoded)
+        for q in group.questions:
+            path = f"{group.key}.{index}.{q.key}"
+            yield from question_slot(q, path, item, {**effective, **decoded}, decoded)
+    if len(items) < group.min_items or state["adding"] == group.key:
+        yield from new_item_slot(group, len(items), effective)
+    elif group.key not in state["closed"] and len(items) < group.max_items:
+        yield Slot(f"{group.key}.+", None, dict(effective), group=group)
+
+
+def new_item_slot(group: RepeatGroup, index: int, effective: dict[str, Any]) -> Iterator[Slot]:
+    for q in group.questions:
+        if applies(q.when, effective):
+            yield Slot(f"{group.key}.{index}.{q.key}", q, dict(effective))
+            return
+
+
+def check_slot(slot: Slot) -> str | None:
+    q = slot.question
+    if q is None or q.validate is None or slot.value is None:
+        return None
+    return q.validate(slot.value, slot.scope)
+
+
+def current_slot(flow: Flow, state: dict[str, Any]) -> tuple[Slot | None, str]:
+    """The slot to ask now, with a message when it is asked again because its answer became invalid."""
+    for slot in slots(flow, state, {}):
+        if not slot.answered:
+            return slot, ""
+        message = check_slot(slot)
+        if message:
+            return slot, message
+    return None, ""
+
+
+def find_slot(flow: Flow, state: dict[str, Any], path: str) -> Slot | None:
+    return next((s for s in slots(flow, state, {}) if s.path == path), None)
+
+
+def final_answers(flow: Flow, state: dict[str, Any]) -> dict[str, Any]:
+    """The answers that count (applicable questions only), decoded, with photos and choice labels."""
+    effective: dict[str, Any] = {}
+    for _ in slots(flow, state, effective):
+        pass
+    effective["_photos"] = list(state["answers"]["_photos"])
+    effective["_labels"] = dict(state["answers"]["_labels"])
+    return effective
+
+
+def undo(state: dict[str, Any], entry: str, answered: set[str]) -> bool:
+    """Undo one stack entry; False for entries a later change already made meaningless."""
+    if entry.startswith("+"):
+        if state["adding"] != entry[1:]:
+            return False
+        state["adding"] = None
+        return True
+    if entry.startswith("-"):
+        if entry[1:] not in state["closed"]:
+            return False
+        state["closed"].remove(entry[1:])
+        return True
+    if entry not in answered:
+        return False
+    unset_answer(state, entry)
+    return True
+
+
+def is_json_state(state: dict[str, Any] | None) -> bool:
+    """True when the state survives the database round trip unchanged (used by tests and the engine)."""
+    return state is None or json.loads(json.dumps(state)) == state
+
