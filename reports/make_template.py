@@ -249,7 +249,7 @@ def _addressees(doc) -> None:
     _tag(doc, "if org.recipients_to|length == 1")
     _para(doc, "Kính gửi: {{ org.recipients_to[0] }}.", align=CENTER, before=12)
     _tag(doc, "elif org.recipients_to")
-    _para(doc, "Kính gửi:", align=LEFT, indent=False, left=3.0, before=12)
+    _para(doc, "Kính gửi:", align=LEFT, indent=False, left=3.0, before=12, keep=True)
     _tag(doc, "for r in org.recipients_to")
     _para(
         doc,
@@ -309,14 +309,17 @@ def _with_figures(doc, section: str, *paragraphs: list[Run] | str, condition: st
     """Notes placed before the figures, the figure paragraphs (optionally conditional), the rest.
 
     A figure paragraph that is a list item ("- …") takes the notes that continue it (paragraphs after
-    the figures that start no item of their own, SectionNotes.continuation) into its own paragraph;
-    `otherwise` is the sentence printed when neither the figures nor any note has something to say."""
+    the figures that start no item of their own, SectionNotes.continuation) into its own paragraph, and
+    ends as a list item does: ";" when another item of the section follows, "." when it is the last
+    (or a continuing note follows it); `otherwise` is the sentence printed when neither the figures
+    nor any note has something to say."""
     _notes(doc, section, "before")
     if condition:
         _tag(doc, f"if {condition}")
     dashed = False
     for runs in paragraphs:
         if isinstance(runs, str) and re.sub(r"^(\{%.*?%\})+", "", runs).startswith("- "):
+            runs = runs.removesuffix(";").removesuffix(".") + _item_end(section)
             runs = runs + f"{{% for t in notes.{section}.continuation %}} {{{{ t }}}}{{% endfor %}}"
             dashed = True
         _para(doc, runs)
@@ -329,6 +332,11 @@ def _with_figures(doc, section: str, *paragraphs: list[Run] | str, condition: st
     if dashed and condition:
         rest = f"(notes.{section}.rest if {condition} else notes.{section}.after)"
     _notes(doc, section, "after", loop=rest)
+
+
+def _item_end(section: str) -> str:
+    """A figure's list item ends with ";" when another item of its section follows, else a full stop."""
+    return f"{{% if notes.{section}.rest and not notes.{section}.continuation %}};{{% else %}}.{{% endif %}}"
 
 
 SO = "{{ org.department_short }}"
@@ -365,7 +373,7 @@ FAILURE = (
 
 def _failures(doc) -> None:
     _tag(doc, "if plan.failures")
-    _para(doc, "Các cơ sở chưa đạt yêu cầu:")
+    _para(doc, "{% if plan.failures|length > 1 %}Các cơ sở{% else %}Cơ sở{% endif %} chưa đạt yêu cầu:", keep=True)
     _tag(doc, "for f in plan.failures")
     _para(doc, FAILURE)
     _tag(doc, "endfor")
@@ -440,10 +448,12 @@ CONFORMITY = (
     "{% if st.count %}, tiếp nhận{% endif %}{% elif st.count %}Tiếp nhận{% endif %}"
     "{% if st.count %} {{ st.count }} bản đăng ký kiểm tra chất lượng thép nhập khẩu đáp ứng yêu cầu chất lượng "
     "hàng hóa nhập khẩu{% if st.enterprises %} cho {{ st.enterprises }} doanh nghiệp{% endif %} trên địa bàn tỉnh"
-    "{% endif %}{% if not (hc or hq or st.count) %}Trong {{ period.phrase }}, "
-    + SO
-    + " không ban hành thông báo "
-    "công bố hợp chuẩn, hợp quy, không tiếp nhận đăng ký kiểm tra chất lượng thép nhập khẩu{% endif %};"
+    "{% endif %};"
+)
+CONFORMITY_ANY = "act.hop_chuan.count or act.hop_quy.count or act.thep_nhap_khau.count"
+NO_CONFORMITY = (
+    "Trong {{ period.phrase }}, " + SO + " không ban hành thông báo công bố hợp chuẩn, hợp quy, không tiếp nhận "
+    "đăng ký kiểm tra chất lượng thép nhập khẩu."
 )
 
 
@@ -457,7 +467,7 @@ def _calibration(doc) -> None:
         (" phương tiện đo các loại: hiệu chỉnh, kiểm định và cấp giấy chứng nhận kiểm định, tem kiểm định cho ", ""),
         ("{{ calibration.certificates }}", "b"),
         (" PTĐ các loại như sau:", ""),
-    ])  # fmt: skip
+    ], keep=True)  # fmt: skip
     _calibration_table(doc)
     _para(doc, "{{ org.calibration_centre }} hiệu chỉnh và kiểm định đảm bảo đo lường phục vụ sản xuất, giao nhận, "
                "thanh toán, an toàn trong sản xuất và khám, chữa bệnh cho nhân dân.", before=12)  # fmt: skip
@@ -497,7 +507,7 @@ def _calibration_table(doc) -> None:
 def _part_a_iv_to_vi(doc) -> None:
     _heading(doc, H1("Hoạt động tiêu chuẩn đo lường chất lượng"))
     _heading(doc, H2("Công tác quản lý nhà nước về tiêu chuẩn, đo lường, chất lượng"), "bi")
-    _with_figures(doc, "A_IV_1", CONFORMITY)
+    _with_figures(doc, "A_IV_1", CONFORMITY, condition=CONFORMITY_ANY, otherwise=NO_CONFORMITY)
     _heading(doc, H2("Công tác dịch vụ tiêu chuẩn, đo lường, chất lượng"), "bi")
     _calibration(doc)
     _if(doc, "notes.A_V_1 or notes.A_V_2 or act.sang_kien.count", _part_a_v)
@@ -508,14 +518,15 @@ def _part_a_iv_to_vi(doc) -> None:
     _with_figures(
         doc,
         "A_VI_2",
-        "- Trong {{ period.short_phrase }}, " + SO + " {% if licences.total %}đã thẩm định và "
+        "- Trong {{ period.short_phrase }}, " + SO + " đã thẩm định và "
         "{% for a in licences.actions %}"
         '{% if a.action == "cap_moi" %}cấp{% elif a.action == "gia_han" %}gia hạn'
         '{% elif a.action == "sua_doi" %}sửa đổi, bổ sung{% elif a.action == "cap_lai" %}cấp lại'
         "{% else %}{{ a.action }}{% endif %} "
         "{% for k in a.kinds %}{{ k.count }} {{ k.label }}{% if not loop.last %}, {% endif %}{% endfor %}"
-        "{% if not loop.last %}; {% endif %}{% endfor %}"
-        "{% else %}không cấp giấy phép, chứng chỉ về an toàn bức xạ{% endif %}.",
+        "{% if not loop.last %}; {% endif %}{% endfor %}.",
+        condition="licences.total",
+        otherwise=NOTHING + " không cấp giấy phép, chứng chỉ về an toàn bức xạ.",
     )
 
 
@@ -593,8 +604,19 @@ def _part_a_vii(doc) -> None:
 
 def _part_b(doc) -> None:
     _heading(doc, "B. PHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM {{ period.next_label|upper }}")
-    _notes_or(doc, "B", "Tiếp tục triển khai các nhiệm vụ theo chương trình, kế hoạch công tác năm "
-                        "{{ period.plan_year }} và nhiệm vụ khác theo sự chỉ đạo của Bộ KH&CN, UBND tỉnh.")  # fmt: skip
+    # B's last paragraph keeps with the closing sentence: the signature's page never holds that line alone.
+    _tag(doc, "if notes.B")
+    _tag(doc, "for t in notes.B.before + notes.B.after")
+    _tag(doc, "if loop.last")
+    _para(doc, "{{ t }}", keep=True)
+    _tag(doc, "else")
+    _para(doc, "{{ t }}")
+    _tag(doc, "endif")
+    _tag(doc, "endfor")
+    _tag(doc, "else")
+    _para(doc, "Tiếp tục triển khai các nhiệm vụ theo chương trình, kế hoạch công tác năm {{ period.plan_year }} và "
+               "nhiệm vụ khác theo sự chỉ đạo của Bộ KH&CN, UBND tỉnh.", keep=True)  # fmt: skip
+    _tag(doc, "endif")
     _para(doc, "{{ org.department_name }} {{ org.locality }} trân trọng báo cáo./.", before=6, keep=True)
 
 

@@ -296,14 +296,14 @@ def test_an_empty_month_reads_as_a_document(tmp_path):
         "Trong tháng 01 năm 2023, Sở không tham gia ý kiến, thẩm định công nghệ đối với dự án đầu tư.",
         "III. Hoạt động tiêu chuẩn đo lường chất lượng",  # III (tiềm lực) left out: IV becomes III
         "1. Công tác quản lý nhà nước về tiêu chuẩn, đo lường, chất lượng",
-        "- Trong tháng 01 năm 2023, Sở không ban hành thông báo công bố hợp chuẩn, hợp quy, không tiếp nhận đăng ký "
-        "kiểm tra chất lượng thép nhập khẩu;",
+        "Trong tháng 01 năm 2023, Sở không ban hành thông báo công bố hợp chuẩn, hợp quy, không tiếp nhận đăng ký "
+        "kiểm tra chất lượng thép nhập khẩu.",  # a sentence like the other sections' "nothing", not a list item
         "2. Công tác dịch vụ tiêu chuẩn, đo lường, chất lượng",
         "Trong tháng 01 năm 2023, Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng không thực hiện hiệu chỉnh, "
         "kiểm định phương tiện đo.",
         "IV. Hoạt động phát triển ứng dụng năng lượng nguyên tử, an toàn bức xạ và hạt nhân",  # V left out
         "1. Tình hình, kết quả quản lý về an toàn bức xạ và hạt nhân",
-        "- Trong tháng 01, Sở không cấp giấy phép, chứng chỉ về an toàn bức xạ.",
+        "Trong tháng 01 năm 2023, Sở không cấp giấy phép, chứng chỉ về an toàn bức xạ.",
         "V. Công tác thanh tra, kiểm tra trong lĩnh vực KH&CN",
         "1. Tóm tắt chương trình, kế hoạch thanh tra, kiểm tra đã được phê duyệt",
         "Trong tháng 01 năm 2023, Sở không có chương trình, kế hoạch thanh tra, kiểm tra mới được phê duyệt.",
@@ -373,7 +373,7 @@ def test_a_month_where_some_facilities_failed(tmp_path):
         "xứ); cột đo CD-02 hết hiệu lực kiểm định, có sai số -0,80% vượt giới hạn cho phép; không niêm yết giá; đã "
         "xử phạt vi phạm hành chính với số tiền 7.500.000 đồng."
     )
-    assert "Các cơ sở chưa đạt yêu cầu:" in paragraphs(path)
+    assert "Cơ sở chưa đạt yêu cầu:" in paragraphs(path)  # one facility: not "Các cơ sở"
 
 
 def _conformity(tmp_path: Path, hop_chuan: int, hop_quy: int, steel: int) -> str:
@@ -393,15 +393,59 @@ def _conformity(tmp_path: Path, hop_chuan: int, hop_quy: int, steel: int) -> str
     ("counts", "sentence"),
     [
         ((0, 10, 88), "- Ban hành 10 bản thông báo công bố hợp quy, tiếp nhận 88 bản đăng ký kiểm tra chất lượng thép "
-                      "nhập khẩu đáp ứng yêu cầu chất lượng hàng hóa nhập khẩu cho 01 doanh nghiệp trên địa bàn tỉnh;"),
-        ((5, 0, 0), "- Ban hành 05 bản thông báo công bố hợp chuẩn;"),
-        ((5, 10, 0), "- Ban hành 05 bản thông báo công bố hợp chuẩn, 10 bản thông báo công bố hợp quy;"),
+                      "nhập khẩu đáp ứng yêu cầu chất lượng hàng hóa nhập khẩu cho 01 doanh nghiệp trên địa bàn tỉnh."),
+        ((5, 0, 0), "- Ban hành 05 bản thông báo công bố hợp chuẩn."),
+        ((5, 10, 0), "- Ban hành 05 bản thông báo công bố hợp chuẩn, 10 bản thông báo công bố hợp quy."),
         ((0, 0, 88), "- Tiếp nhận 88 bản đăng ký kiểm tra chất lượng thép nhập khẩu đáp ứng yêu cầu chất lượng hàng "
-                     "hóa nhập khẩu cho 01 doanh nghiệp trên địa bàn tỉnh;"),
+                     "hóa nhập khẩu cho 01 doanh nghiệp trên địa bàn tỉnh."),
     ],
 )  # fmt: skip
 def test_a_zero_drops_its_clause_from_the_combined_sentence(tmp_path, counts, sentence):
     assert _conformity(tmp_path, *counts) == sentence
+
+
+IV_1 = "1. Công tác quản lý nhà nước về tiêu chuẩn, đo lường, chất lượng"
+IV_2 = "2. Công tác dịch vụ tiêu chuẩn, đo lường, chất lượng"
+ITEM = "- Phổ biến, hướng dẫn 03 doanh nghiệp áp dụng tiêu chuẩn"
+
+
+def _section(path: Path, heading: str, next_heading: str) -> list[str]:
+    text = paragraphs(path)
+    return text[text.index(heading) + 1 : text.index(next_heading)]
+
+
+@pytest.mark.parametrize(
+    ("notes", "expected"),
+    [
+        ((), ["- Ban hành 05 bản thông báo công bố hợp chuẩn."]),
+        ((Note(1, "2023-01", "A.IV.1", ITEM + "."),), ["- Ban hành 05 bản thông báo công bố hợp chuẩn;", ITEM + "."]),
+        ((Note(1, "2023-01", "A.IV.1", ITEM + ".", -1),), [ITEM + ".", "- Ban hành 05 bản thông báo công bố hợp chuẩn."]),
+        ((Note(1, "2023-01", "A.IV.1", "Các thông báo được đăng trên Cổng TTĐT Sở;\n" + ITEM + "."),),
+         ["- Ban hành 05 bản thông báo công bố hợp chuẩn. Các thông báo được đăng trên Cổng TTĐT Sở;", ITEM + "."]),
+    ],
+)  # fmt: skip
+def test_a_figures_list_item_ends_as_its_place_in_the_list_wants(tmp_path, notes, expected):
+    """ ";" when another item of the section follows it, a full stop when it is the last, and a full
+    stop before a note that continues it (that note is a new sentence)."""
+    records = PeriodRecords(activities=(Activity(1, "hop_chuan", D(2023, 1, 3), 5),), notes=notes)
+    assert _section(render(records, tmp_path), IV_1, IV_2) == expected
+
+
+def test_a_licence_item_followed_by_a_note_ends_with_a_semicolon(tmp_path):
+    records = PeriodRecords(
+        licences=(Licence(1, "xquang_y_te", "cap_moi", "1", "A", "", D(2023, 1, 3)),),
+        notes=(Note(1, "2023-01", "A.VI.2", "- Kiểm tra an toàn bức xạ tại 02 cơ sở X-quang."),),
+    )
+    path = render(records, tmp_path)
+    assert _section(path, "1. Tình hình, kết quả quản lý về an toàn bức xạ và hạt nhân", "V. Công tác thanh tra, "
+                    "kiểm tra trong lĩnh vực KH&CN") == [f"- Trong tháng 01, Sở đã thẩm định và cấp 01 {XQ};",
+                                                         "- Kiểm tra an toàn bức xạ tại 02 cơ sở X-quang."]  # fmt: skip
+
+
+def test_a_section_with_notes_and_no_figures_says_no_nothing_sentence(tmp_path):
+    """The notes speak for the section; no "Sở không ban hành …" beside what the Sở did do."""
+    records = PeriodRecords(notes=(Note(1, "2023-01", "A.IV.1", ITEM + "."),))
+    assert _section(render(records, tmp_path), IV_1, IV_2) == [ITEM + "."]
 
 
 def _licence_sentence(tmp_path: Path, *docs: tuple[str, str]) -> str:
@@ -445,6 +489,39 @@ def test_what_was_done_about_a_failed_facility(tmp_path, action, fine, ending):
     assert paragraph_with(path, "- Gas An") == (
         "- Gas An (cơ sở kinh doanh gas): không đạt tiêu chí đảm bảo yêu cầu về đo lường" + ending
     )
+
+
+def _paragraph(path: Path, start: str):
+    (found,) = [b for b in blocks(path) if not isinstance(b, Table) and b.text.startswith(start)]
+    return found
+
+
+def test_two_failed_facilities_are_introduced_in_the_plural_and_the_lead_in_keeps_with_them(tmp_path):
+    answers = (ChecklistAnswer("do_luong", "not_met"),)
+    visits = tuple(InspectionVisit(i, 1, i, "gas", D(2023, 1, 6), (1,), answers, action="reminder") for i in (1, 2))
+    plans = (Plan(1, "05/KH-CCTĐC", D(2023, 1, 2), "Chi cục", "kiểm tra gas", "kiem_tra"),)
+    facilities = {1: Facility(1, "gas", "Gas An"), 2: Facility(2, "gas", "Gas Bình")}
+    path = render(PeriodRecords(inspections=visits, plans=plans, facilities=facilities), tmp_path)
+    text = paragraphs(path)
+    at = text.index("Các cơ sở chưa đạt yêu cầu:")
+    assert [t[:8] for t in text[at + 1 : at + 3]] == ["- Gas An", "- Gas Bì"]
+    assert _paragraph(path, "Các cơ sở chưa đạt yêu cầu:").paragraph_format.keep_with_next
+
+
+def test_lead_ins_keep_with_what_they_introduce(demo_docx):
+    """A paragraph ending in ":" never ends a page: "Kính gửi:" and the calibration table's lead-in."""
+    assert _paragraph(demo_docx, "Kính gửi:").paragraph_format.keep_with_next
+    assert _paragraph(demo_docx, "Trong tháng 01 năm 2023, Trung tâm").paragraph_format.keep_with_next
+
+
+def test_the_signature_page_carries_the_last_paragraph_of_b(demo_docx, tmp_path):
+    """The closing sentence is never alone above the signature: B's last paragraph keeps with it (and
+    B's heading with its sentence when B is that one sentence); the paragraphs before it do not."""
+    assert _paragraph(demo_docx, "12. Thực hiện nhiệm vụ khác").paragraph_format.keep_with_next
+    assert not _paragraph(demo_docx, "11. Tiếp tục tăng cường").paragraph_format.keep_with_next
+    empty = render(PeriodRecords(), tmp_path)
+    assert _paragraph(empty, "B. PHƯƠNG HƯỚNG").paragraph_format.keep_with_next
+    assert _paragraph(empty, "Tiếp tục triển khai các nhiệm vụ theo chương trình").paragraph_format.keep_with_next
 
 
 HOSTILE = "A & B <b>đậm</b> \"nháy\" 'đơn' 🚀 tab\x0bdọc =SUM(A1)"
