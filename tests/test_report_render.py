@@ -119,6 +119,29 @@ def test_the_demo_report_is_the_model_paragraph_by_paragraph(demo_docx):
     assert demo_paragraphs(demo_docx) == model_paragraphs()
 
 
+def _is_heading(paragraph) -> bool:
+    runs = [r for r in paragraph.runs if r.text.strip()]
+    return bool(runs) and (all(r.bold for r in runs) or all(r.italic for r in runs))
+
+
+def test_the_demo_reports_headings_are_the_models(demo_docx):
+    """The text comparison above cannot tell a heading from a sentence: the model's headings (its "#"
+    lines from "A." on) are exactly the demo's, in order; each keeps with what follows it, and is
+    set as its level is (A./I. bold, 1. bold italic, 1.1. italic)."""
+    model = [_flat(re.sub(r"[*#]", "", ln)) for ln in MODEL.read_text(encoding="utf-8").splitlines() if ln.startswith("#")]
+    model = model[model.index("A. KẾT QUẢ HOẠT ĐỘNG QUẢN LÝ NHÀ NƯỚC VỀ KHOA HỌC VÀ CÔNG NGHỆ") :]
+    body = [b for b in blocks(demo_docx) if not isinstance(b, Table) and b.text.strip()]
+    body = body[next(i for i, b in enumerate(body) if b.text.startswith("A. KẾT QUẢ")) :]
+    headings = [b for b in body if _is_heading(b)]
+    assert [_flat(h.text) for h in headings] == model and len(model) == 28
+    assert all(h.paragraph_format.keep_with_next for h in headings)
+    for h in headings:
+        run = next(r for r in h.runs if r.text.strip())
+        level = re.match(r"[A-Z]+\.|\d+\.\d+\.|\d+\.", h.text).group()
+        expected = (None, True) if "." in level[:-1] else (True, True) if level[0].isdigit() else (True, None)
+        assert (run.bold, run.italic) == expected, h.text
+
+
 def test_section_iii_3s_first_item_is_one_paragraph_with_its_dash(demo_docx):
     """A note continuing a list item prints in the item's paragraph, with its dash."""
     assert paragraph_with(demo_docx, "- Đã cấp 03 Giấy chứng nhận").endswith(
