@@ -550,7 +550,8 @@ APPROVED = (
     "- Thực hiện " + "{PLAN_REF}" + "{% if plan.facilities %}: đã tổ chức "
     '{% if plan.kind == "thanh_tra" %}thanh tra{% else %}kiểm tra{% endif %} tại {{ plan.facilities }} cơ sở'
     "{% else %}: trong {{ period.phrase }} chưa tiến hành "
-    '{% if plan.kind == "thanh_tra" %}thanh tra{% else %}kiểm tra{% endif %} tại cơ sở{% endif %}.'
+    '{% if plan.kind == "thanh_tra" %}thanh tra{% else %}kiểm tra{% endif %} tại cơ sở{% endif %}'
+    "{% if loop.last %}.{% else %};{% endif %}"  # a list: each plan but the last ends with ";"
 )
 
 

@@ -514,6 +514,20 @@ def test_what_was_done_about_a_failed_facility(tmp_path, action, fine, ending):
     )
 
 
+def test_the_plans_of_vii_1_are_a_list(tmp_path):
+    """Two plans with no visit yet: the first item ends with ";", the last with a full stop."""
+    plans = (Plan(1, "05/KH-CCTĐC", D(2023, 1, 2), "Chi cục", "V/v kiểm tra xăng dầu", "kiem_tra"),
+             Plan(2, "07/QĐ-SKHCN", D(2023, 1, 9), "Sở Khoa học và Công nghệ", "thanh tra đo lường", "thanh_tra"))  # fmt: skip
+    path = render(PeriodRecords(plans=plans), tmp_path)
+    assert _section(path, "1. Tóm tắt chương trình, kế hoạch thanh tra, kiểm tra đã được phê duyệt",
+                    "2. Tình hình, kết quả công tác thanh tra trong lĩnh vực KH&CN") == [
+        "- Thực hiện Kế hoạch số 05/KH-CCTĐC ngày 02/01/2023 của Chi cục về kiểm tra xăng dầu: trong tháng 01 năm "
+        "2023 chưa tiến hành kiểm tra tại cơ sở;",
+        "- Thực hiện Quyết định số 07/QĐ-SKHCN ngày 09/01/2023 của Sở Khoa học và Công nghệ về thanh tra đo lường: "
+        "trong tháng 01 năm 2023 chưa tiến hành thanh tra tại cơ sở.",
+    ]  # fmt: skip
+
+
 def _paragraph(path: Path, start: str):
     (found,) = [b for b in blocks(path) if not isinstance(b, Table) and b.text.startswith(start)]
     return found
