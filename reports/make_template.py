@@ -584,8 +584,10 @@ def _part_a_vii(doc) -> None:
     _heading(doc, H2("Tình hình, kết quả công tác kiểm tra"), "bi")
     _notes(doc, "A_VII_3", "before")
     _tag(doc, "for plan in inspections.kiem_tra")
-    _para(doc, "Thực hiện " + PLAN_REF + ", " + SO + " đã chỉ đạo {{ org.inspection_unit }} xây dựng kế hoạch và tổ "
-               "chức kiểm tra tại {{ plan.facilities }} cơ sở trên địa bàn tỉnh (" + KINDS + "). " + RESULTS)  # fmt: skip
+    # The unit builds its plan for another body's; a plan the unit issued itself is that plan already.
+    _para(doc, "Thực hiện " + PLAN_REF + ", " + SO + " đã chỉ đạo {{ org.inspection_unit }} "
+               "{% if plan.issuer|trim|lower != org.inspection_unit|trim|lower %}xây dựng kế hoạch và {% endif %}"
+               "tổ chức kiểm tra tại {{ plan.facilities }} cơ sở trên địa bàn tỉnh (" + KINDS + "). " + RESULTS)  # fmt: skip
     _failures(doc)
     _tag(doc, "else")
     _para(doc, "Trong {{ period.phrase }}, " + SO + " không tổ chức kiểm tra trong lĩnh vực KH&CN.")

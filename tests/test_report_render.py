@@ -528,6 +528,21 @@ def test_the_plans_of_vii_1_are_a_list(tmp_path):
     ]  # fmt: skip
 
 
+def test_a_plan_the_inspection_unit_issued_is_not_planned_again(tmp_path):
+    """ "Thực hiện Kế hoạch … của Chi cục …, Sở đã chỉ đạo Chi cục … xây dựng kế hoạch" plans a plan: when
+    the plan is the inspection unit's own, the unit is directed to carry it out."""
+    unit = model_settings().inspection_unit
+    visits = (InspectionVisit(1, 1, 1, "gas", D(2023, 1, 6), (1,), (ChecklistAnswer("do_luong", "met"),)),
+              InspectionVisit(2, 2, 1, "gas", D(2023, 1, 7), (1,), (ChecklistAnswer("do_luong", "met"),)))  # fmt: skip
+    plans = (Plan(1, "05/KH-CCTĐC", D(2023, 1, 2), unit.upper(), "kiểm tra gas", "kiem_tra"),
+             Plan(2, "3826/KH-TĐC", D(2023, 1, 2), "Tổng cục", "kiểm tra gas", "kiem_tra"))  # fmt: skip
+    path = render(PeriodRecords(inspections=visits, plans=plans, facilities={1: Facility(1, "gas", "Gas An")}), tmp_path)
+    own = paragraph_with(path, "Thực hiện Kế hoạch số 05/KH-CCTĐC")
+    assert f"Sở đã chỉ đạo {unit} tổ chức kiểm tra tại 01 cơ sở" in own
+    other = paragraph_with(path, "Thực hiện Kế hoạch số 3826/KH-TĐC")
+    assert f"Sở đã chỉ đạo {unit} xây dựng kế hoạch và tổ chức kiểm tra tại 01 cơ sở" in other
+
+
 def _paragraph(path: Path, start: str):
     (found,) = [b for b in blocks(path) if not isinstance(b, Table) and b.text.startswith(start)]
     return found
