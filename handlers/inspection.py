@@ -11,7 +11,8 @@ The form, in the order the inspector meets it:
     review → one record per visit.
 
 Photos are accepted at any step. The checklist questions are generated from the catalogue, one set
-per facility kind, so a department adds a criterion in config.toml without touching this file.
+per facility kind, so a department adds a criterion in config.toml without touching code; they and
+their answers live in handlers/checklist.py, the pump line in handlers/pumps.py.
 The location is one `location` question on every channel: Telegram also shows the "send my
 location" button; on Zalo and the console it is typed. A shared or typed position is kept with the
 facility (never as a trace of the person); a typed address is kept with the visit.
@@ -21,18 +22,16 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 import texts
 from bot.form import Flow, FlowContext, Question, RepeatGroup, StartForm
 from bot.messages import Choice, Location, Reply
-from handlers import capture, facilities
+from handlers import capture, checklist, facilities
 from handlers.pumps import check_pump_list, parse_pump_list
 from storage import facilities_store, people, records
 from storage.catalogue import Catalogue, FacilityKind
 from storage.domain import ChecklistAnswer, Facility, InspectionVisit, PumpCheck, RecordMeta
-from storage.text import fold
 
 FLOW_NAME = "inspection"
 # Drafts saved under the former Zalo/console twin of the form (until it was merged into one): they go
@@ -48,29 +47,6 @@ STORE = capture.RecordStore(
 # --- answers read back ----------------------------------------------------------------------------
 
 
-def _kind(answers) -> str:
-    return answers.get("kind", "")
-
-
-# Checklist answers are keyed by facility kind (each kind has its own criteria): "ok_<kind>" for
-# "all met?", "f_<kind>" for the numbers of those not met ("1 3", "ka 2" for not applicable),
-# "n_<kind>_<criterion>" for a failed criterion's note.
-def all_ok_key(kind: str) -> str:
-    return f"ok_{kind}"
-
-
-def failed_key(kind: str) -> str:
-    return f"f_{kind}"
-
-
-def note_key(kind: str, criterion: str) -> str:
-    return f"n_{kind}_{criterion}"
-
-
-def _all_ok(answers) -> bool | None:
-    return answers.get(all_ok_key(_kind(answers)))
-
-
 def _fined(answers) -> bool:
     return answers.get("action") == "fine"
 
@@ -81,30 +57,6 @@ def _new_facility(answers) -> bool:
 
 def _id(key: str) -> int:
     return int(re.sub(r"\D", "", key.split("/")[0]))
-
-
-_NOT_APPLICABLE = re.compile(r"\b(?:ka|kad|khong ap dung|k/a|n/a)\b")
-
-
-def failed_numbers(text: str | None) -> tuple[set[int], set[int]]:
-    """ "2 3" → ({2, 3}, set()); "2 ka 1" → ({2}, {1}): the criteria not met, then after "ka" (không áp
-    dụng) those that do not apply. Numbers only; check_failed says what is refused."""
-    if not text:
-        return set(), set()
-    parts = _NOT_APPLICABLE.split(fold(text), maxsplit=1)
-    not_met, not_applicable = parts[0], parts[1] if len(parts) > 1 else ""
-    return {int(n) for n in re.findall(r"\d+", not_met)}, {int(n) for n in re.findall(r"\d+", not_applicable)}
-
-
-def check_failed(text: str, _answers=None, *, count: int) -> str | None:
-    """Numbers from 1 to count, at least one, none both failed and not applicable."""
-    if re.sub(r"[\d\s,;.]", "", _NOT_APPLICABLE.sub(" ", fold(text))):
-        return texts.inspection.failed_numbers_bad(count)
-    failed, not_applicable = failed_numbers(text)
-    numbers = failed | not_applicable
-    if not numbers or any(not 1 <= n <= count for n in numbers) or failed & not_applicable:
-        return texts.inspection.failed_numbers_bad(count)
-    return None
 
 
 def _check_fine(value: int, _answers) -> str | None:
@@ -124,27 +76,14 @@ class Inspection:
     # --- reading the answers ----------------------------------------------------------------------
 
     def kind_of(self, answers) -> FacilityKind | None:
-        return self.kinds.get(_kind(answers))
+        return self.kinds.get(checklist.kind_of(answers))
 
     def has_pumps(self, answers) -> bool:
         kind = self.kind_of(answers)
         return kind is not None and kind.has_pumps
 
-    def checklist(self, answers) -> list[ChecklistAnswer]:
-        kind = self.kind_of(answers)
-        if kind is None:
-            return []
-        if _all_ok(answers):
-            return [ChecklistAnswer(c.key, "met") for c in kind.criteria]
-        if failed_key(kind.key) not in answers:
-            return []
-        failed, not_applicable = failed_numbers(answers[failed_key(kind.key)])
-        return [
-            ChecklistAnswer(c.key, "not_met", answers.get(note_key(kind.key, c.key)) or "")
-            if i in failed
-            else ChecklistAnswer(c.key, "na" if i in not_applicable else "met")
-            for i, c in enumerate(kind.criteria, start=1)
-        ]
+    def checklist_answers(self, answers) -> list[ChecklistAnswer]:
+        return checklist.answers_of(self.kind_of(answers), answers)
 
     def pumps(self, answers) -> list[PumpCheck]:
         """The pumps typed on one line ("CD01 -0,2; CD02 +0,6 hết hạn"), whatever the checklist said."""
@@ -171,13 +110,13 @@ class Inspection:
 
     def pumps_asked(self, answers) -> bool:
         """A fuel station, once "all met?" is answered either way: the pumps as one line."""
-        return self.has_pumps(answers) and _all_ok(answers) is not None
+        return self.has_pumps(answers) and checklist.all_ok(answers) is not None
 
     def violations_asked(self, answers) -> bool:
         return answers.get("action") not in (None, "none") or not self.compliant(answers)
 
     def compliant(self, answers) -> bool:
-        return all(a.result != "not_met" for a in self.checklist(answers)) and all(
+        return all(a.result != "not_met" for a in self.checklist_answers(answers)) and all(
             p.within_limit and p.certificate_valid and p.seals_intact for p in self.pumps(answers)
         )
 
@@ -209,7 +148,7 @@ class Inspection:
     async def facility_choices(self, ctx: FlowContext, answers) -> list[Choice]:
         """Remembered facilities of this kind matching the typed letters; one already recorded for this
         plan and day is listed as such (picking it says so); "add a new facility" comes last."""
-        kind = _kind(answers)
+        kind = checklist.kind_of(answers)
         found = await facilities.search(ctx.session, answers["query"], kind=kind)
         recorded = await facilities_store.visits_on(
             ctx.session, _id(answers["plan"]), answers["visit_date"], [f.id for f in found]
@@ -230,7 +169,7 @@ class Inspection:
         if value.startswith("v"):
             return texts.inspection.facility_already_recorded(_id(value))
         parsed = facilities.parse_facility_key(value)
-        if parsed is not None and parsed[1] != _kind(answers):  # the kind was changed afterwards
+        if parsed is not None and parsed[1] != checklist.kind_of(answers):  # the kind was changed afterwards
             return texts.inspection.KIND_CHANGED
         return None
 
@@ -249,7 +188,7 @@ class Inspection:
     def questions(self) -> list[Question | RepeatGroup]:
         """Which visit, the facility, who was there; the checklist of the facility's kind; the pumps
         (fuel stations); what was done about it."""
-        checklists = [q for kind in self.catalogue.facility_kinds for q in self._checklist_questions(kind)]
+        checklists = [q for kind in self.catalogue.facility_kinds for q in checklist.questions(kind, self.limit)]
         return [*self._visit_questions(), *checklists, *self._pump_questions(), *self._outcome_questions()]
 
     def _visit_questions(self) -> list[Question | RepeatGroup]:
@@ -275,37 +214,6 @@ class Inspection:
             # a position (shared or typed) or an address; "gps" kept so stored drafts read back
             Question("gps", "location", t.ASK_GPS, label=t.LABEL_GPS, optional=True, auto=self.known_location),
         ]  # fmt: skip
-
-    def _checklist_questions(self, kind: FacilityKind) -> list[Question]:
-        """"All met?" for this kind; if not, the numbers of those not met in one answer, then a note
-        for each of them."""
-        t = texts.inspection
-        labels = [c.label for c in kind.criteria]
-
-        def this_kind(answers) -> bool:
-            return _kind(answers) == kind.key
-
-        def some_not_met(answers) -> bool:
-            return this_kind(answers) and answers.get(all_ok_key(kind.key)) is False
-
-        prompt, criteria = t.all_ok_prompt(labels, kind.has_pumps, self.limit), t.SECTION_CRITERIA
-        items = [
-            Question(all_ok_key(kind.key), "yesno", prompt, label=t.LABEL_ALL_OK, when=this_kind,
-                     section=criteria, brief=False),
-            Question(failed_key(kind.key), "text", t.which_failed_prompt(labels), label=t.LABEL_FAILED,
-                     max_length=200, when=some_not_met, validate=partial(check_failed, count=len(labels)),
-                     section=criteria),
-        ]  # fmt: skip
-        for number, c in enumerate(kind.criteria, start=1):
-
-            def not_met(answers, number=number) -> bool:
-                return some_not_met(answers) and number in failed_numbers(answers.get(failed_key(kind.key)))[0]
-
-            items.append(
-                Question(note_key(kind.key, c.key), "text", t.note_prompt(c.label), label=f"{t.LABEL_NOTE} ({c.label})",
-                         optional=True, max_length=1000, when=not_met, section=criteria)
-            )  # fmt: skip
-        return items
 
     def _pump_questions(self) -> list[Question | RepeatGroup]:
         """One line in both branches; what is wrong with a pump is said the moment it is typed."""
@@ -386,7 +294,7 @@ class Inspection:
         lines.append(f"{texts.inspection.REVIEW_TEAM}: {', '.join(t for t in team if t)}")
         if answers.get("gps") is not None:
             lines.append(f"{texts.inspection.LABEL_GPS}: {texts.common.format_location(answers['gps'])}")
-        lines += self._checklist_lines(kind, answers)
+        lines += checklist.review_lines(kind, answers)
         pumps = self.pumps(answers)
         if pumps:
             lines.append(texts.inspection.pumps_header(len(pumps)))
@@ -411,21 +319,6 @@ class Inspection:
             lines.append(texts.inspection.review_duplicate(duplicate.id, await self._who(ctx, duplicate), duplicate.visit_date))
         return "\n".join(lines)
 
-    def _checklist_lines(self, kind: FacilityKind | None, answers) -> list[str]:
-        if kind is None:
-            return []
-        if _all_ok(answers):
-            return [texts.inspection.REVIEW_ALL_MET]
-        labels = {c.key: c.label for c in kind.criteria}
-        lines = [texts.inspection.REVIEW_CRITERIA]
-        for answer in self.checklist(answers):
-            line = f"  {texts.inspection.RESULT_MARK[answer.result]} {labels.get(answer.criterion, answer.criterion)}"
-            line += f": {texts.inspection.RESULT_WORD[answer.result].lower()}"
-            if answer.note:
-                line += f" — {answer.note}"
-            lines.append(line)
-        return lines
-
     async def save(self, ctx: FlowContext, answers: dict[str, Any]) -> str:
         """One record per visit: refuses a second record of the same plan, facility and day, and (unless
         a manager) a day in a closed period — checked before a new facility is written; then the shared
@@ -437,7 +330,7 @@ class Inspection:
         duplicate = await self._duplicate(ctx, answers, facility)
         if duplicate is not None:
             return texts.inspection.refused_duplicate(duplicate.id, await self._who(ctx, duplicate))
-        kind = _kind(answers)
+        kind = checklist.kind_of(answers)
         if facility is None:
             facility = await facilities.add_new_facility(
                 ctx, kind, answers["new_name"], answers.get("new_tax_code") or "",
@@ -463,7 +356,7 @@ class Inspection:
             facility_kind=kind,
             visit_date=answers["visit_date"],
             inspectors=inspectors,
-            checklist=tuple(self.checklist(answers)),
+            checklist=tuple(self.checklist_answers(answers)),
             pumps=tuple(self.pumps(answers)),
             location_text=where if isinstance(where, str) else "",  # a typed address
             violations=answers.get("violations") or "",

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 import texts
-from handlers import inspection
+from handlers import checklist
 from storage import engine_store, records
 from storage.domain import Facility, RecordMeta
 from storage.record_models import FacilityRow, InspectionRow
@@ -458,10 +458,10 @@ async def test_closed_period_refused_at_the_date_and_at_save(field):
      ("3 không áp dụng 1 2", ({3}, {1, 2}))],
 )  # fmt: skip
 def test_failed_criteria_by_their_numbers(typed, expected):
-    assert inspection.failed_numbers(typed) == expected
-    assert inspection.check_failed(typed, count=3) is None
+    assert checklist.failed_numbers(typed) == expected
+    assert checklist.check_failed(typed, count=3) is None
 
 
 @pytest.mark.parametrize("typed", ["4", "0", "", "ka", "1 ka 1", "hai", "1 3 nhãn"])
 def test_failed_criteria_refused_in_one_sentence(typed):
-    assert inspection.check_failed(typed, count=3) == texts.inspection.failed_numbers_bad(3)
+    assert checklist.check_failed(typed, count=3) == texts.inspection.failed_numbers_bad(3)
