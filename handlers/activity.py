@@ -38,7 +38,7 @@ def at_least_one(message: str):
 
 def questions(services, managers: bool) -> list[Question]:
     catalogue = services.catalogue
-    kinds = tuple(Choice(k.key, k.label) for k in catalogue.activity_kinds)
+    kinds = tuple(Choice(k.key, k.label, k.synonyms) for k in catalogue.activity_kinds)
 
     def asks(detail: str):
         return lambda answers: catalogue.activity_kind(answers["kind"]).detail == detail

@@ -56,10 +56,12 @@ def kind_label(kind: FacilityKind) -> str:
 
 
 def find_kind(catalogue: Catalogue, text: str) -> FacilityKind | None:
-    """A kind by key or label, folded and without punctuation: "Xăng dầu", "xang_dau", "XANG DAU"."""
+    """A kind by key, label or synonym (config.toml), folded and without punctuation: "Xăng dầu",
+    "xang_dau", "XANG DAU", "cây xăng"."""
     wanted = _squash(text)
     for kind in catalogue.facility_kinds:
-        if wanted and wanted in {_squash(kind.key), _squash(kind.label), _squash(kind.report_noun)}:
+        names = (kind.key, kind.label, kind.report_noun, *kind.synonyms)
+        if wanted and wanted in {_squash(name) for name in names}:
             return kind
     return None
 

@@ -143,7 +143,7 @@ class Inspection:
         return Location(facility.latitude, facility.longitude)
 
     def kind_choices(self) -> list[Choice]:
-        return [Choice(k.key, facilities.kind_label(k)) for k in self.catalogue.facility_kinds]
+        return [Choice(k.key, facilities.kind_label(k), k.synonyms) for k in self.catalogue.facility_kinds]
 
     async def facility_choices(self, ctx: FlowContext, answers) -> list[Choice]:
         """Remembered facilities of this kind matching the typed letters; one already recorded for this

@@ -60,7 +60,7 @@ def add_years(day: dt.date, years: int) -> dt.date:
 
 def questions(services, managers: bool) -> list[Question]:
     catalogue = services.catalogue
-    kinds = tuple(Choice(k.key, k.label[0].upper() + k.label[1:]) for k in catalogue.licence_kinds)
+    kinds = tuple(Choice(k.key, k.label[0].upper() + k.label[1:], k.synonyms) for k in catalogue.licence_kinds)
 
     def years(answers) -> int:
         return catalogue.licence_kind(answers["kind"]).validity_years

@@ -6,9 +6,12 @@ field without new code. The report reads the phrases it prints from here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from storage.text import fold
 
 
 class CatalogueError(ValueError):
@@ -16,6 +19,24 @@ class CatalogueError(ValueError):
 
 
 PUMP_ASPECTS = ("", "certificate", "seals", "error")
+
+
+def _keep_synonyms(entry) -> None:
+    """`synonyms`: other names people type for an entry ("cân" for "Khối lượng", "cây xăng" for
+    "xăng dầu"), matched in the forms with or without diacritics; a list of text, kept as a tuple."""
+    synonyms = entry.synonyms
+    if isinstance(synonyms, str) or not isinstance(synonyms, Sequence) or not all(isinstance(s, str) for s in synonyms):
+        raise ValueError("synonyms must be a list of text")
+    if any(not _name_key(s) for s in synonyms):
+        raise ValueError("a synonym must have a letter or a digit in it")
+    if any(_name_key(s).isdecimal() for s in synonyms):
+        raise ValueError("a synonym cannot be a number: a typed number picks an entry by its position in the list")
+    object.__setattr__(entry, "synonyms", tuple(synonyms))
+
+
+def _name_key(name: str) -> str:
+    """What two names must differ in to be told apart when typed: folded, letters and digits only."""
+    return re.sub(r"[^a-z0-9]", "", fold(name))
 
 
 @dataclass(frozen=True)
@@ -42,6 +63,10 @@ class FacilityKind:
     report_noun: str  # "cơ sở kinh doanh xăng dầu"
     criteria: tuple[Criterion, ...]
     has_pumps: bool = False
+    synonyms: tuple[str, ...] = ()  # names inspectors type for it: "cây xăng" for "xăng dầu"
+
+    def __post_init__(self) -> None:
+        _keep_synonyms(self)
 
 
 @dataclass(frozen=True)
@@ -52,9 +77,7 @@ class CalibrationField:
     synonyms: tuple[str, ...] = ()  # names people type for it: "cân" for "Khối lượng"
 
     def __post_init__(self) -> None:
-        if isinstance(self.synonyms, str) or not all(isinstance(s, str) for s in self.synonyms):
-            raise ValueError("synonyms must be a list of text")
-        object.__setattr__(self, "synonyms", tuple(self.synonyms))
+        _keep_synonyms(self)
 
 
 @dataclass(frozen=True)
@@ -62,6 +85,10 @@ class LicenceKind:
     key: str
     label: str  # "giấy phép sử dụng thiết bị X-quang chẩn đoán trong y tế"
     validity_years: int = 0  # 0: the document has no expiry (radiation worker certificates)
+    synonyms: tuple[str, ...] = ()  # names licensing officers type for it: "x quang", "cc"
+
+    def __post_init__(self) -> None:
+        _keep_synonyms(self)
 
 
 @dataclass(frozen=True)
@@ -71,6 +98,10 @@ class ActivityKind:
     report_key: str  # the name the report template uses for this kind's figures
     detail: str = ""  # "" | "enterprise" | "sector" | "authors"
     count_question: str = ""  # how the form asks the count, with its unit: "Số bản thông báo đã ban hành?"
+    synonyms: tuple[str, ...] = ()  # names clerks type for it: "hợp chuẩn", "thép", "khiếu nại"
+
+    def __post_init__(self) -> None:
+        _keep_synonyms(self)
 
 
 @dataclass(frozen=True)
@@ -139,4 +170,29 @@ def catalogue_from_dict(raw: Mapping[str, Any], where: str = "catalogue") -> Cat
         )
     except KeyError as exc:
         raise CatalogueError(f"{where}.{exc.args[0]} is missing") from None
+    for name, entries in (("facility_kinds", kinds), ("calibration_fields", fields), ("licence_kinds", licences),
+                          ("activity_kinds", activities)):
+        _check_synonyms(entries, f"{where}.{name}")
     return Catalogue(kinds, fields, licences, activities)
+
+
+def _check_synonyms(entries, where: str) -> None:
+    """A synonym names one entry of its table: refused when it is also another entry's synonym or
+    label (folded, punctuation aside), since a typed answer could not tell the two apart."""
+    owners: dict[str, tuple[str, str]] = {}  # name key → (entry key, the synonym as written)
+    for entry in entries:
+        for name in entry.synonyms:
+            first, spelled = owners.setdefault(_name_key(name), (entry.key, name))
+            if first != entry.key:
+                also = "" if spelled == name else f" (written {spelled!r} there)"
+                raise CatalogueError(
+                    f"{where}: the synonym {name!r} is given to two entries, {first}{also} and {entry.key}; "
+                    "a typed answer could not tell them apart, so keep it on one of them"
+                )
+    for entry in entries:
+        owner, spelled = owners.get(_name_key(entry.label), (entry.key, ""))
+        if owner != entry.key:
+            raise CatalogueError(
+                f"{where}: the synonym {spelled!r} of {owner} is the label of {entry.key}; a typed answer "
+                f"could not tell the two apart, so take it out of the synonyms of {owner}"
+            )

@@ -84,7 +84,55 @@ async def test_licence_refuses_an_empty_holder_and_other_roles(env):
     assert refused == texts.people.not_allowed("giayphep", "cán bộ cấp phép", "đồng chí")
 
 
+@pytest.mark.parametrize(
+    ("typed", "kind"),
+    [("x quang", "xquang_y_te"), ("xquang", "xquang_y_te"), ("x-quang", "xquang_y_te"), ("X QUANG", "xquang_y_te"),
+     ("xq", "xquang_y_te"), ("giay phep x quang", "xquang_y_te"),
+     ("chứng chỉ", "chung_chi_nvbx"), ("chung chi", "chung_chi_nvbx"), ("cc", "chung_chi_nvbx"),
+     ("nvbx", "chung_chi_nvbx"), ("nhân viên bức xạ", "chung_chi_nvbx")],
+)  # fmt: skip
+async def test_licence_kind_answers_to_its_common_names_on_zalo(env, typed, kind):
+    """The synonyms of the licence kinds in config.toml, typed on Zalo's numbered text."""
+    app, sender = env
+    await add_staff(app, "Trần Cấp Phép", {"licensing"}, "lic_zalo", channel="zalo")
+    chat = Chat(app, sender, "lic_zalo", channel="zalo")
+    await chat.say("/giayphep")
+    assert (await chat.say(typed)).startswith(texts.capture.LIC_ACTION)
+    await chat.many("Cấp mới", "GP-1", "Bệnh viện Đa khoa Phố Nối", "bỏ qua", "ok")
+    if kind == "xquang_y_te":
+        await chat.say("ok")  # the expiry, three years on
+    assert (await chat.say("1")).startswith("Đã lưu")
+    [licence] = await rows(app, LicenceRow, records.get_licence)
+    assert licence.kind == kind
+
+
 # --- activities -----------------------------------------------------------------------------------
+
+
+DETAIL_ANSWERS = {"": [], "enterprise": ["Công ty Thép Việt"], "sector": ["Cơ khí"], "authors": ["2"]}
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind"),
+    [("hợp chuẩn", "hop_chuan"), ("hop chuan", "hop_chuan"), ("CBHC", "hop_chuan"), ("hợp quy", "hop_quy"),
+     ("cbhq", "hop_quy"), ("thép", "thep_nhap_khau"), ("thep", "thep_nhap_khau"),
+     ("kết quả nhiệm vụ", "gcn_ket_qua_nhiem_vu"), ("nghiệm thu đề tài", "nghiem_thu_nhiem_vu"),
+     ("thẩm định công nghệ", "y_kien_cong_nghe"), ("sáng kiến", "sang_kien"), ("sang kien", "sang_kien"),
+     ("khiếu nại", "khieu_nai"), ("khieu nai", "khieu_nai"), ("tố cáo", "khieu_nai")],
+)  # fmt: skip
+async def test_activity_kind_answers_to_its_common_names_on_zalo(env, config, typed, kind):
+    """The synonyms of the activity kinds in config.toml, typed on Zalo's numbered text."""
+    app, sender = env
+    await add_staff(app, "Lê Văn Thư", {"clerk"}, "clerk_zalo", channel="zalo")
+    chat = Chat(app, sender, "clerk_zalo", channel="zalo")
+    await chat.say("/hoatdong")
+    assert (await chat.say(typed)).startswith(texts.capture.ACT_DATE)
+    await chat.many("ok", "3", *DETAIL_ANSWERS[config.catalogue.activity_kind(kind).detail], "bỏ qua")
+    assert (await chat.say("1")) == "Đã lưu hoạt động #1."
+    [activity] = await rows(app, ActivityRow, records.get_activity)
+    assert (activity.kind, activity.count) == (kind, 3)
+
+
 
 
 @pytest.mark.parametrize(

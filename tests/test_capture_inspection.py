@@ -465,3 +465,30 @@ def test_failed_criteria_by_their_numbers(typed, expected):
 @pytest.mark.parametrize("typed", ["4", "0", "", "ka", "1 ka 1", "hai", "1 3 nhãn"])
 def test_failed_criteria_refused_in_one_sentence(typed):
     assert checklist.check_failed(typed, count=3) == texts.inspection.failed_numbers_bad(3)
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind"),
+    [("cây xăng", "xang_dau"), ("cay xang", "xang_dau"), ("CHXD", "xang_dau"), ("xăng", "xang_dau"),
+     ("đồ điện", "dien_dien_tu"), ("do dien", "dien_dien_tu"), ("điện", "dien_dien_tu"),
+     ("ga", "gas"), ("bình gas", "gas"), ("binh gas", "gas"), ("khi hoa long", "gas")],
+)  # fmt: skip
+async def test_the_kind_of_facility_answers_to_its_common_names_on_zalo(field, typed, kind):
+    """The synonyms of the facility kinds in config.toml, typed on Zalo's numbered text, with or without
+    diacritics: the form goes on with that kind's facilities and checklist, and the visit is stored so."""
+    app, sender, _ = field
+    await add_staff(app, "Đào Văn Giang", {"inspector"}, "giang", channel="zalo")
+    chat = Chat(app, sender, "giang", channel="zalo")
+    await chat.many("/kiemtra", "1", "ok")
+    assert (await chat.say(typed)).startswith(texts.inspection.ASK_QUERY)
+    assert (await chat.many("hoa binh", "1")).startswith(texts.inspection.ASK_NEW_NAME)
+    await chat.many("Cơ sở Hòa Bình", "bỏ qua", "xã Tân Dân", "không", "bỏ qua", "có")
+    if kind == "xang_dau":
+        await chat.say("CD01 +0,1")
+    review = await chat.say("1")
+    title = {"xang_dau": "XĂNG DẦU", "dien_dien_tu": "THIẾT BỊ ĐIỆN - ĐIỆN TỬ", "gas": "GAS"}[kind]
+    assert f"KẾT QUẢ KIỂM TRA — {title}" in review.splitlines()
+    assert (await chat.say("1")).startswith("Đã lưu kết quả kiểm tra #1")
+    [visit] = await visits(app)
+    assert visit.facility_kind == kind and visit.compliant
+    assert (await facility(app, visit.facility_id)).kind == kind

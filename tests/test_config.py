@@ -83,3 +83,43 @@ def test_missing_file_and_bad_toml(tmp_path):
         load_config(tmp_path / "nope.toml", env={})
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(write(tmp_path, "[general\n"), env={})
+
+
+def test_repo_config_gives_the_kinds_their_common_names(tmp_path):
+    catalogue = load_config(REPO / "config.toml", env={}).catalogue
+    assert "x quang" in catalogue.licence_kind("xquang_y_te").synonyms
+    assert "cc" in catalogue.licence_kind("chung_chi_nvbx").synonyms
+    assert "cây xăng" in catalogue.facility_kind("xang_dau").synonyms
+    assert "hợp chuẩn" in catalogue.activity_kind("hop_chuan").synonyms
+    assert "cân" in catalogue.calibration_field("khoi_luong").synonyms
+    # tables are apart: "x quang" names the X-ray field and the X-ray licence alike
+    assert "x quang" in catalogue.calibration_field("x_quang").synonyms
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('synonyms = ["hợp quy", ', 'synonyms = ["hợp chuẩn", "hợp quy", ',
+         "catalogue.activity_kinds: the synonym 'hợp chuẩn' is given to two entries, hop_chuan and hop_quy; "
+         "a typed answer could not tell them apart, so keep it on one of them"),
+        ('synonyms = ["hợp quy", ', 'synonyms = ["Hop-Chuan", "hợp quy", ',  # the same name, typed another way
+         "the synonym 'Hop-Chuan' is given to two entries, hop_chuan (written 'hợp chuẩn' there) and hop_quy"),
+        ('synonyms = ["chứng chỉ", "cc", ', 'synonyms = ["chứng chỉ", "xq", ',
+         "catalogue.licence_kinds: the synonym 'xq' is given to two entries, xquang_y_te and chung_chi_nvbx"),
+        ('synonyms = ["xăng", ', 'synonyms = ["gas", "xăng", ',
+         "catalogue.facility_kinds: the synonym 'gas' of xang_dau is the label of gas; a typed answer could "
+         "not tell the two apart, so take it out of the synonyms of xang_dau"),
+        ('synonyms = ["cân", "quả cân"]', 'synonyms = ["cân", "công tơ"]',
+         "calibration_fields: the synonym 'công tơ' is given to two entries, dien and khoi_luong"),
+        ('synonyms = ["xăng", ', 'synonyms = ["92", "xăng", ', "a synonym cannot be a number"),
+        ('synonyms = ["xăng", ', 'synonyms = [" - ", "xăng", ', "a synonym must have a letter or a digit"),
+        ('synonyms = ["xăng", "cây xăng", "cửa hàng xăng dầu", "trạm xăng", "chxd"]', 'synonyms = "xăng"',
+         "facility_kinds[0]: synonyms must be a list of text"),
+    ],
+)  # fmt: skip
+def test_a_synonym_that_cannot_name_one_entry_is_refused_at_load(tmp_path, old, new, message):
+    path = repo_config_with(tmp_path, old, new)
+    with pytest.raises(ConfigError) as info:
+        load_config(path, env={})
+    assert message in str(info.value)
+    assert str(path) in str(info.value)

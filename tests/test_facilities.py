@@ -43,7 +43,8 @@ def test_kind_by_label_or_key_folded(config):
     catalogue = config.catalogue
     for typed, key in [("Xăng dầu", "xang_dau"), ("XANG DAU", "xang_dau"), ("xang_dau", "xang_dau"),
                        ("thiet bi dien - dien tu", "dien_dien_tu"), ("Thiết bị điện – điện tử", "dien_dien_tu"),
-                       ("gas", "gas"), ("Khác", "khac")]:
+                       ("gas", "gas"), ("Khác", "khac"), ("Cây xăng", "xang_dau"), ("CHXD", "xang_dau"),
+                       ("bình gas", "gas"), ("Điện máy", "dien_dien_tu")]:  # synonyms from config.toml
         assert find_kind(catalogue, typed).key == key, typed
     assert find_kind(catalogue, "thực phẩm") is None
 
