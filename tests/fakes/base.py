@@ -164,6 +164,11 @@ class FakeServer:
         self.calls[method] += 1
         self.requests.append(RecordedCall(method, params))
 
+    def _bad_token(self) -> None:
+        """A call with a token the platform does not know: counted, and waiters woken (a test waits for it)."""
+        self.calls["<bad token>"] += 1
+        self._changed.notify()
+
     def _violation(self, problems: list[str]) -> None:
         self.violations.extend(problems)
         self._changed.notify()

@@ -175,7 +175,7 @@ class FakeTelegram(FakeServer):
     def _token_error(self, token: str) -> web.Response | None:
         if token == self.token:
             return None
-        self.calls["<bad token>"] += 1
+        self._bad_token()
         if not re.fullmatch(r"\d+:[\w-]+", token):
             return error_response(404, "Not Found")
         return error_response(401, "Unauthorized")

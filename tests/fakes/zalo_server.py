@@ -205,7 +205,7 @@ class FakeZalo(FakeServer):
 
     async def _api(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
-            self.calls["<bad token>"] += 1
+            self._bad_token()
             return self._envelope(401, DESCRIPTIONS[401])
         method = request.match_info["method"]
         try:
