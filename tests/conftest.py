@@ -19,6 +19,14 @@ from storage.migrate import upgrade
 REPO = Path(__file__).resolve().parents[1]
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+# The slow property tests (whole conversations per example) run a CI-sized number of examples;
+# FIELDBOT_PROPERTY_SCALE=10 runs ten times as many (bench/long_properties.sh).
+PROPERTY_SCALE = float(os.environ.get("FIELDBOT_PROPERTY_SCALE", "1"))
+
+
+def examples(count: int) -> int:
+    """A property test's number of examples, scaled by FIELDBOT_PROPERTY_SCALE (at least 1)."""
+    return max(1, round(count * PROPERTY_SCALE))
 
 
 def _backends():

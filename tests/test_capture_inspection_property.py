@@ -31,7 +31,7 @@ from storage.domain import Facility, RecordMeta
 from storage.migrate import upgrade
 from storage.models import InboxRow
 from storage.record_models import InspectionRow
-from tests.conftest import REPO
+from tests.conftest import REPO, examples
 from tests.kit import add_older_plan, add_plan, add_staff, make_app
 from tests.test_capture_inspection import COMPLIANT
 
@@ -159,13 +159,13 @@ async def check(app, sender) -> list:
         return [await records.get_inspection(session, row.id) for row in rows]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(action, max_size=40))
 def test_random_conversations_keep_the_rules(template, actions):
     asyncio.run(play(template, actions))
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(5), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(noise, max_size=2), min_size=len(COMPLIANT), max_size=len(COMPLIANT)))
 def test_noise_between_the_answers_loses_nothing(template, noise_runs):
     """Photos, pins, stickers and old taps between the answers of a full form: the same one record."""
@@ -177,7 +177,7 @@ def test_noise_between_the_answers_loses_nothing(template, noise_runs):
     assert len(visit.photos) == sum(run.count(("photo", "")) for run in noise_runs)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(8), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(action, min_size=1, max_size=25))
 def test_random_edits_at_the_review(template, tail):
     """A full form, then random edits and confirmations: at most one record, always valid."""
@@ -185,7 +185,7 @@ def test_random_edits_at_the_review(template, tail):
     assert len(asyncio.run(play(template, actions))) <= 2  # "/kiemtra" in the tail may start a second visit
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(4), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(action, max_size=30))
 def test_two_inspectors_at_once_never_record_one_visit_twice(template, actions):
     """Two inspectors of one team fill the same form in turn, message by message."""

@@ -31,7 +31,7 @@ from storage.db import open_database
 from storage.migrate import upgrade
 from storage.models import AuditRow, InboxRow
 from storage.record_models import ActivityRow, CalibrationBatchRow, LicenceRow, PlanRow
-from tests.conftest import REPO, frozen
+from tests.conftest import REPO, examples, frozen
 from tests.kit import add_staff, make_app
 
 TODAY = dt.date(2023, 1, 16)
@@ -147,13 +147,13 @@ async def _closed_rule(session, entity: str, closed) -> None:
             assert closed_at.get(period, row.id + 1) > row.id, f"{entity} {row.entity_id} written after {period} closed"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(action, max_size=40))
 def test_random_conversations_keep_the_rules(template, actions):
     assert asyncio.run(play(template, actions)) >= 0
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(COMMANDS), st.lists(action, min_size=1, max_size=25))
 def test_each_form_under_random_answers(template, command, tail):
     """A form opened, then random answers and taps, then two confirmations: no error, valid records."""

@@ -25,7 +25,7 @@ from storage.db import open_database
 from storage.domain import Identity
 from storage.migrate import upgrade
 from storage.models import AuditRow, ConversationRow, InboxRow, OutboxRow
-from tests.conftest import ZONE, frozen
+from tests.conftest import ZONE, examples, frozen
 from tests.kit import RecordingSender
 
 
@@ -138,7 +138,7 @@ async def _check(db, count: int) -> int:
         return len((await s.scalars(select(AuditRow.id).where(AuditRow.action == "sample"))).all())
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(message_spec, min_size=1, max_size=25))
 def test_random_message_sequences_keep_engine_and_drafts_consistent(specs):
     asyncio.run(_run(specs))
