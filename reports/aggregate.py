@@ -18,7 +18,7 @@ import texts
 from reports.periods import Period, period_line, short_date
 from reports.sections import SECTION_KEYS, template_name
 from storage.catalogue import CalibrationField, Catalogue, Criterion, FacilityKind
-from storage.domain import Activity, Facility, InspectionVisit, Note, PeriodRecords, Plan
+from storage.domain import Activity, Facility, InspectionVisit, Note, PeriodRecords, Plan, PumpCheck
 from storage.text import fold
 
 
@@ -347,7 +347,7 @@ def plan_result(
 ) -> PlanResult:
     """One plan's paragraph: distinct facilities per kind, criteria met, the facilities that failed."""
     per_facility: dict[int, list[InspectionVisit]] = defaultdict(list)
-    for v in visits:
+    for v in sorted(visits, key=lambda v: (v.visit_date, v.id)):
         per_facility[v.facility_id].append(v)
     per_kind: dict[str, dict[int, list[InspectionVisit]]] = defaultdict(dict)
     for facility_id, its_visits in per_facility.items():
@@ -357,7 +357,7 @@ def plan_result(
         failed_facility(facilities.get(fid), vs, _kind(catalogue, vs[0].facility_kind))
         for k in _kind_order(catalogue, per_kind)
         for fid, vs in per_kind[k].items()
-        if not all(visit_ok(_kind(catalogue, k), v) for v in vs)
+        if not facility_ok(vs)
     )
     return PlanResult(
         plan.id, plan.number, _doc_code(plan.number), short_date(plan.plan_date), plan.issuer,
@@ -366,9 +366,9 @@ def plan_result(
 
 
 def kind_result(kind: FacilityKind, facilities: Mapping[int, list[InspectionVisit]]) -> KindResult:
-    """Per criterion how many facilities met it; a facility fails a criterion if any visit did."""
+    """Per criterion how many facilities met it (see `criterion_outcome`)."""
     total = len(facilities)
-    compliant = sum(all(visit_ok(kind, v) for v in vs) for vs in facilities.values())
+    compliant = sum(facility_ok(vs) for vs in facilities.values())
     criteria = tuple(_criterion_result(c, facilities.values()) for c in kind.criteria)
     criteria = tuple(c for c in criteria if c.answered)
     return KindResult(
@@ -377,48 +377,52 @@ def kind_result(kind: FacilityKind, facilities: Mapping[int, list[InspectionVisi
     )  # fmt: skip
 
 
-def _pumps_fail(criterion: Criterion, visit: InspectionVisit) -> bool:
-    aspect = {"certificate": "certificate_valid", "seals": "seals_intact", "error": "within_limit"}
-    return not all(getattr(p, aspect[criterion.pumps]) for p in visit.pumps)
+# --- the inspection rule (docs/design.md, "An inspection's criteria in the report") -----------------
+# A criterion is failed for a facility in the period when any visit answered it "không đạt" or any
+# pump checked at any visit failed what the criterion covers (`criterion.pumps`); it is met only when
+# neither happened and at least one visit applied it (answered it, or checked pumps that cover it).
+
+PUMP_ASPECT = {"certificate": "certificate_valid", "seals": "seals_intact", "error": "within_limit"}
 
 
-def visit_result(criterion: Criterion, visit: InspectionVisit) -> str:
-    """One visit's answer to one criterion: "met", "not_met" or "na" (also when not asked).
+def pump_ok(pump: PumpCheck) -> bool:
+    return pump.certificate_valid and pump.seals_intact and pump.within_limit
 
-    A criterion decided by the pumps (`criterion.pumps`) takes the pumps' answer when pumps were
-    checked, whatever the checklist says: the report never counts a station with an expired pump
-    certificate as using certified instruments."""
-    if criterion.pumps and visit.pumps:
-        return "not_met" if _pumps_fail(criterion, visit) else "met"
-    results = [a.result for a in visit.checklist if a.criterion == criterion.key]
-    if "not_met" in results:
+
+def failed_at(criterion: Criterion, visit: InspectionVisit) -> bool:
+    """This visit answered the criterion "không đạt", or one of its pumps failed what it covers."""
+    answered = any(a.criterion == criterion.key and a.result == "not_met" for a in visit.checklist)
+    aspect = PUMP_ASPECT.get(criterion.pumps)
+    return answered or bool(aspect and not all(getattr(p, aspect) for p in visit.pumps))
+
+
+def applied_at(criterion: Criterion, visit: InspectionVisit) -> bool:
+    """This visit answered the criterion ("đạt" or "không đạt"), or checked pumps that cover it."""
+    answered = any(a.criterion == criterion.key and a.result in ("met", "not_met") for a in visit.checklist)
+    return answered or bool(criterion.pumps and visit.pumps)
+
+
+def criterion_outcome(criterion: Criterion, visits: Iterable[InspectionVisit]) -> str:
+    """A facility's result for one criterion over the period's visits: "not_met", "met" or "na"."""
+    visits = list(visits)
+    if any(failed_at(criterion, v) for v in visits):
         return "not_met"
-    return "met" if "met" in results else "na"
+    return "met" if any(applied_at(criterion, v) for v in visits) else "na"
 
 
-def visit_ok(kind: FacilityKind, visit: InspectionVisit) -> bool:
-    """The visit met the requirements: no criterion not met (pumps deciding theirs) and every pump
-    certified, sealed and within the limit."""
-    checked = {c.key for c in kind.criteria}
-    others = (a for a in visit.checklist if a.criterion not in checked)  # a criterion since removed
-    return (
-        all(visit_result(c, visit) != "not_met" for c in kind.criteria)
-        and all(a.result != "not_met" for a in others)
-        and all(p.within_limit and p.certificate_valid and p.seals_intact for p in visit.pumps)
-    )
+def facility_ok(visits: Iterable[InspectionVisit]) -> bool:
+    """No visit answered anything "không đạt" (a criterion since removed included) and every pump
+    checked was certified, sealed and within the limit."""
+    return all(v.compliant for v in visits)
 
 
 def _criterion_result(criterion: Criterion, facilities: Iterable[list[InspectionVisit]]) -> CriterionResult:
-    """Facilities that met the criterion out of those it applied to: a facility answered "không áp
-    dụng" at every visit is left out of this criterion's count; one "not met" at any visit fails it."""
-    met = answered = 0
-    for visits in facilities:
-        results = {visit_result(criterion, v) for v in visits}
-        if results & {"met", "not_met"}:
-            answered += 1
-            met += "not_met" not in results
+    """Facilities that met the criterion out of those it applied to: a facility it never applied to
+    ("không áp dụng" at every visit, no pump covering it) is left out of this criterion's count."""
+    outcomes = [criterion_outcome(criterion, visits) for visits in facilities]
+    met, failed = outcomes.count("met"), outcomes.count("not_met")
     return CriterionResult(
-        criterion.key, criterion.label, criterion.phrase, Count(met), Count(answered), failed_phrase(criterion)
+        criterion.key, criterion.label, criterion.phrase, Count(met), Count(met + failed), failed_phrase(criterion)
     )
 
 
@@ -455,31 +459,54 @@ def _clauses(
 def failed_facility(
     facility: Facility | None, visits: list[InspectionVisit], kind: FacilityKind
 ) -> FailedFacility:
-    """A facility that failed: the criteria not met, the pumps out of order, what was done about it."""
-    by_pumps = {c.key for c in kind.criteria if c.pumps and any(v.pumps for v in visits)}
-    labels = {c.key: c.label for c in kind.criteria}
-    failed: dict[str, list[str]] = {}  # criterion -> the inspectors' notes on it
-    for v in visits:
-        for a in v.checklist:
-            if a.result == "not_met" and a.criterion not in by_pumps:  # a pump's line says it
-                failed.setdefault(a.criterion, []).extend([a.note.strip()] if a.note.strip() else [])
-    pumps = tuple(
-        PumpFailure(p.serial, not p.certificate_valid, not p.seals_intact, "" if p.within_limit else format_decimal(p.error_percent))
-        for v in visits
-        for p in v.pumps
-        if not (p.within_limit and p.certificate_valid and p.seals_intact)
-    )  # fmt: skip
-    last = max(visits, key=lambda v: (v.visit_date, v.id))
-    fine = sum(v.fine_amount for v in visits)
-    criteria = tuple(
-        _lower_first(labels.get(k, k)) + (f" ({'; '.join(map(_lower_first, _distinct(notes)))})" if notes else "")
-        for k, notes in failed.items()
-    )
+    """A facility that failed, in one line over all its visits of the period: each criterion it failed
+    once (with the inspectors' notes), each pump out of order once, the violations, what was done."""
+    criteria = failed_criteria(kind, visits)
+    pumps = failed_pumps(visits)
+    action, fine = measures(visits)
     return FailedFacility(
         facility.name if facility else f"#{visits[0].facility_id}", kind.report_noun, criteria, pumps,
-        violations_text(visits, pumps, criteria), "fine" if fine else last.action,
-        format_count(fine) if fine else "",
+        violations_text(visits, pumps, criteria), action, fine,
     )  # fmt: skip
+
+
+def failed_criteria(kind: FacilityKind, visits: list[InspectionVisit]) -> tuple[str, ...]:
+    """The criteria failed at any visit, in catalogue order (then any since removed from it), each once:
+    its label, lower-cased, with the distinct notes of the visits that answered it "không đạt"."""
+    known = {c.key for c in kind.criteria}
+    failed = [(c.key, c.label) for c in kind.criteria if any(failed_at(c, v) for v in visits)]
+    removed = (a.criterion for v in visits for a in v.checklist if a.result == "not_met")
+    failed += [(key, key) for key in dict.fromkeys(removed) if key not in known]
+    line = []
+    for key, label in failed:
+        notes = _distinct(a.note for v in visits for a in v.checklist if a.criterion == key and a.result == "not_met")
+        line.append(_lower_first(label) + (f" ({'; '.join(map(_lower_first, notes))})" if notes else ""))
+    return tuple(line)
+
+
+def failed_pumps(visits: list[InspectionVisit]) -> tuple[PumpFailure, ...]:
+    """Each pump found out of order at any visit, once (the same serial typed alike at two visits is one
+    pump): every fault found on it, the error as last measured outside the limit."""
+    found: dict[str, PumpFailure] = {}
+    for v in visits:  # in date order
+        for p in v.pumps:
+            if pump_ok(p):
+                continue
+            key = _compact(p.serial) or p.serial
+            before = found.get(key, PumpFailure(p.serial.strip(), False, False, ""))
+            found[key] = PumpFailure(
+                before.serial, before.expired or not p.certificate_valid, before.seal_broken or not p.seals_intact,
+                before.error if p.within_limit else format_decimal(p.error_percent),
+            )  # fmt: skip
+    return tuple(found.values())
+
+
+def measures(visits: list[InspectionVisit]) -> tuple[str, str]:
+    """What was done about it: a fine (the period's fines added up), else the last visit's action."""
+    fine = sum(v.fine_amount for v in visits)
+    if fine:
+        return "fine", format_count(fine)
+    return max(visits, key=lambda v: (v.visit_date, v.id)).action, ""
 
 
 def _violation_items(text: str) -> list[str]:

@@ -47,8 +47,8 @@ class Criterion:
     # What the report says of the facilities that failed it, e.g. "chưa lưu giữ đầy đủ hồ sơ chất
     # lượng"; "" lets the report derive it from `phrase` (reports.aggregate.failed_phrase).
     failed_phrase: str = ""
-    # For kinds with pumps: which pump answer decides this criterion when pumps were checked
-    # ("certificate", "seals" or "error"); the checklist answer counts only when no pump was.
+    # For kinds with pumps: which pump answer this criterion covers ("certificate", "seals" or
+    # "error"): a pump failing it fails the criterion, as a "không đạt" answer does (docs/design.md).
     pumps: str = ""
 
     def __post_init__(self) -> None:

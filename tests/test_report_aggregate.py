@@ -104,19 +104,53 @@ def test_failed_facilities_are_counted_per_criterion_and_named():
         ("01/03", "sử dụng phương tiện đo không còn hiệu lực của giấy chứng nhận kiểm định", True),
     ]
     (failed,) = result.failures
-    assert failed.name == "CHXD 2" and failed.criteria == ()  # the pump's line says it, once
+    # The criterion the pump decided is named, and the pump once.
+    assert failed.name == "CHXD 2" and failed.criteria == ("phương tiện đo còn hiệu lực kiểm định",)
     assert [(p.serial, p.seal_broken, p.expired, p.error) for p in failed.pumps] == [
         ("CD-7", True, True, "+0,60")
     ]
 
 
-def test_pumps_in_order_decide_the_criterion_against_a_checklist_that_says_not_met():
+def test_an_explicit_not_met_stands_against_pumps_in_order():
+    """The inspector answered "không đạt"; pumps typed with valid certificates do not overturn it."""
     good_pump = PumpCheck("CD-1", True, True, 0.1, True)
-    visits = (fuel_visit(1, 1, failed=("pt_do_hieu_luc",), pumps=(good_pump,)),)
+    answers = (ChecklistAnswer("pt_do_hieu_luc", "not_met", "Tem kiểm định bồn chứa hết hạn"),)
+    visits = (InspectionVisit(1, 1, 1, "xang_dau", D(2023, 1, 5), (1,), answers, (good_pump,)),)
     records = PeriodRecords(inspections=visits, plans=(plan(),), facilities={1: Facility(1, "xang_dau", "A")})
     (result,) = aggregate(records, CAT, PERIOD).inspections.kiem_tra
-    assert result.kinds[0].all_compliant and result.failures == ()
-    assert [c.ratio for c in result.kinds[0].clauses] == ["01/01"]
+    assert not result.kinds[0].all_compliant
+    assert [(c.ratio, c.failed) for c in result.kinds[0].clauses] == [("01/01", True)]
+    (failed,) = result.failures
+    assert failed.criteria == ("phương tiện đo còn hiệu lực kiểm định (tem kiểm định bồn chứa hết hạn)",)
+    assert failed.pumps == ()
+
+
+def test_a_failing_line_names_what_each_visit_found_once():
+    """Day 1: pumps checked, one expired. Day 2: no pump, the criterion "không đạt" with a note. Day 3:
+    the same pump still expired. The line names the criterion (with its note) and the pump, once each."""
+    expired = PumpCheck("CD-7", False, True, 0.1, True)
+    day2 = (ChecklistAnswer("pt_do_hieu_luc", "not_met", "Cột CD-9 quá hạn"),)
+    visits = (
+        InspectionVisit(1, 1, 1, "xang_dau", D(2023, 1, 3), (1,), (), (expired,)),
+        InspectionVisit(2, 1, 1, "xang_dau", D(2023, 1, 5), (1,), day2, (), action="record"),
+        InspectionVisit(3, 1, 1, "xang_dau", D(2023, 1, 9), (1,), (), (PumpCheck("cd 7", False, True, 0.6, False),)),
+    )
+    records = PeriodRecords(inspections=visits, plans=(plan(),), facilities={1: Facility(1, "xang_dau", "XD 1")})
+    (result,) = aggregate(records, CAT, PERIOD).inspections.kiem_tra
+    (failed,) = result.failures
+    assert failed.criteria == ("phương tiện đo còn hiệu lực kiểm định (cột CD-9 quá hạn)",)
+    assert [(p.serial, p.expired, p.seal_broken, p.error) for p in failed.pumps] == [("CD-7", True, False, "+0,60")]
+    assert failed.action == "none"  # the last visit's
+
+
+def test_a_criterion_no_visit_applied_is_in_neither_count():
+    visits = (InspectionVisit(1, 1, 1, "xang_dau", D(2023, 1, 5), (1,), (ChecklistAnswer("ghi_nhan", "na"),)),
+              fuel_visit(2, 2))  # fmt: skip
+    records = PeriodRecords(inspections=visits, plans=(plan(),))
+    (result,) = aggregate(records, CAT, PERIOD).inspections.kiem_tra
+    assert {(c.key, c.met.value, c.answered.value) for c in result.kinds[0].criteria} == {
+        ("pt_do_hieu_luc", 1, 1), ("ho_so_chat_luong", 1, 1), ("ghi_nhan", 1, 1)
+    }
 
 
 def test_thanh_tra_is_counted_from_its_plans():

@@ -392,8 +392,8 @@ def test_a_month_where_some_facilities_failed(tmp_path):
         "01/01 cơ sở kinh doanh gas đảm bảo yêu cầu về đo lường."
     )
     assert paragraph_with(path, "- CHXD Hoàng Long") == (
-        "- CHXD Hoàng Long (cơ sở kinh doanh xăng dầu): không đạt tiêu chí ghi nhãn đúng quy định (nhãn thiếu xuất "
-        "xứ); cột đo CD-02 hết hiệu lực kiểm định, có sai số -0,80% vượt giới hạn cho phép; không niêm yết giá; đã "
+        "- CHXD Hoàng Long (cơ sở kinh doanh xăng dầu): không đạt tiêu chí phương tiện đo còn hiệu lực kiểm định, "
+        "ghi nhãn đúng quy định (nhãn thiếu xuất xứ); cột đo CD-02 hết hiệu lực kiểm định, có sai số -0,80% vượt giới hạn cho phép; không niêm yết giá; đã "
         "xử phạt vi phạm hành chính với số tiền 7.500.000 đồng."
     )
     assert "Cơ sở chưa đạt yêu cầu:" in paragraphs(path)  # one facility: not "Các cơ sở"

@@ -138,11 +138,12 @@ def independent_ratios(visit_list) -> dict[tuple[str, str], str]:
     for v in visit_list:
         kind = CAT.facility_kind(v.facility_kind)
         for c in kind.criteria:
-            if c.pumps == "certificate" and v.pumps:  # the pumps answer for the instruments
-                answer = "met" if all(p.certificate_valid for p in v.pumps) else "not_met"
-            else:
-                answer = next(a.result for a in v.checklist if a.criterion == c.key)
+            answer = next(a.result for a in v.checklist if a.criterion == c.key)
             per[(kind.report_noun, c)][v.facility_id].add(answer)
+            if c.pumps == "certificate" and v.pumps:  # the pumps answer too; a "không đạt" stands
+                per[(kind.report_noun, c)][v.facility_id].add(
+                    "met" if all(p.certificate_valid for p in v.pumps) else "not_met"
+                )
     out = {}
     for (noun, c), facilities in per.items():
         applied = [a for a in facilities.values() if a - {"na"}]
