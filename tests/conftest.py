@@ -19,6 +19,49 @@ from storage.migrate import upgrade
 REPO = Path(__file__).resolve().parents[1]
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+# Under pytest-xdist each worker gets a database of its own (the base name + the worker's id), made here
+# and dropped at the end: tests reset the public schema, which two workers must not share. The
+# variable is set again so that processes the tests start use the worker's database too.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_BASE_PG_URL = PG_URL
+
+
+def _on_base_database(*statements: str) -> None:
+    """Runs statements (CREATE/DROP DATABASE) on a connection to the base test database."""
+    import asyncio
+
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    base = make_url(_BASE_PG_URL)
+
+    async def run() -> None:
+        conn = await asyncpg.connect(host=base.host, port=base.port or 5432, user=base.username,
+                                     password=base.password, database=base.database)
+        try:
+            for statement in statements:
+                await conn.execute(statement)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+if PG_URL and _WORKER:
+    from sqlalchemy.engine import make_url as _make_url
+
+    _name = f"{_make_url(PG_URL).database}_{_WORKER}"
+    _on_base_database(f'DROP DATABASE IF EXISTS "{_name}" WITH (FORCE)', f'CREATE DATABASE "{_name}"')
+    PG_URL = _make_url(PG_URL).set(database=_name).render_as_string(hide_password=False)
+    os.environ["TEST_DATABASE_URL"] = PG_URL
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Drop the worker's own database (the base one is .ci/run's to drop)."""
+    if _BASE_PG_URL and _WORKER:
+        from sqlalchemy.engine import make_url
+
+        _on_base_database(f'DROP DATABASE IF EXISTS "{make_url(PG_URL).database}" WITH (FORCE)')
 # The slow property tests (whole conversations per example) run a CI-sized number of examples;
 # FIELDBOT_PROPERTY_SCALE=10 runs ten times as many (bench/long_properties.sh).
 PROPERTY_SCALE = float(os.environ.get("FIELDBOT_PROPERTY_SCALE", "1"))
