@@ -90,9 +90,9 @@ class BotProcess:
 
 async def wait_ready(fake: FakeTelegram, mode: str, since: int) -> None:
     if mode == "webhook":
-        await fake.wait_until(lambda: fake.webhook.state.url, 20, "setWebhook")
+        await fake.wait_until(lambda: fake.webhook.state.url, 60, "setWebhook")
     else:
-        await fake.wait_until(lambda: fake.calls["getUpdates"] > since, 20, "the first getUpdates")
+        await fake.wait_until(lambda: fake.calls["getUpdates"] > since, 60, "the first getUpdates")
 
 
 async def wait_inbox(bot: BotProcess, key: str) -> None:
