@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import zoneinfo
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import texts
 from bot.messages import Choice, Location
@@ -104,11 +104,8 @@ def parse_decimal(text: str) -> Decimal:
     match = _DECIMAL.fullmatch(value)
     if not match or len(value) > 24:
         raise ParseError(texts.common.DECIMAL_EXPECTED)
-    sign, whole, fraction = match.groups()
-    try:
-        return Decimal(f"{sign}{whole}" + (f".{fraction}" if fraction else ""))
-    except InvalidOperation as error:  # the pattern admits only plain digits; kept as a guard
-        raise ParseError(texts.common.DECIMAL_EXPECTED) from error
+    sign, whole, fraction = match.groups()  # digits of any script: Decimal() reads them all
+    return Decimal(f"{sign}{whole}" + (f".{fraction}" if fraction else ""))
 
 
 def parse_date(text: str, today: dt.date) -> dt.date:

@@ -170,7 +170,6 @@ class Inspections:
     thanh_tra: tuple[PlanResult, ...] = ()
     kiem_tra_count: Count = Count()
     thanh_tra_count: Count = Count()
-    facilities: Count = Count()
     approved: tuple[PlanResult, ...] = ()  # VII.1: the plans it names (see `approved_plans`)
 
 
@@ -320,11 +319,8 @@ def inspections(records: PeriodRecords, catalogue: Catalogue, period: Period | N
     results = [plan_result(p, by_plan[p.id], records.facilities, catalogue) for p in plans]
     kiem_tra = tuple(r for r in results if r.kind != "thanh_tra")
     thanh_tra = tuple(r for r in results if r.kind == "thanh_tra")
-    distinct = {v.facility_id for v in records.inspections}
     approved = approved_plans(records, catalogue, period) if period else ()
-    return Inspections(
-        kiem_tra, thanh_tra, Count(len(kiem_tra)), Count(len(thanh_tra)), Count(len(distinct)), approved
-    )
+    return Inspections(kiem_tra, thanh_tra, Count(len(kiem_tra)), Count(len(thanh_tra)), approved)
 
 
 def approved_plans(records: PeriodRecords, catalogue: Catalogue, period: Period) -> tuple[PlanResult, ...]:

@@ -182,7 +182,8 @@ def test_noise_between_the_answers_loses_nothing(template, noise_runs):
 def test_random_edits_at_the_review(template, tail):
     """A full form, then random edits and confirmations: at most one record, always valid."""
     actions = [("text", a) for a in COMPLIANT[1:]] + tail + [("text", "1")] * 2
-    assert len(asyncio.run(play(template, actions))) <= 2  # "/kiemtra" in the tail may start a second visit
+    started = tail.count(("text", "/kiemtra"))  # each "/kiemtra" in the tail may start one more visit
+    assert len(asyncio.run(play(template, actions))) <= 1 + started
 
 
 @settings(max_examples=examples(4), deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -49,6 +49,11 @@ old_tap = st.integers(min_value=0, max_value=200).map(lambda n: ("old_tap", n))
 other = st.sampled_from([("photo", ""), ("location", ""), ("sticker", "")])
 action = st.one_of(typed, typed, typed, tap, tap, old_tap, other)
 _copies = itertools.count()
+# Every random run starts from one saved batch, so that "the records agree with their audit trail" is
+# checked on something, and random /cuatoi, edits and deletions can reach it.
+CALIBRATED = [("text", "/kiemdinh dien 5 1 4"), ("text", "1")]
+ENTITIES = {"calibration_batch": CalibrationBatchRow, "activity": ActivityRow, "licence": LicenceRow,
+            "plan": PlanRow}
 USERS = {"all": {"technician", "licensing", "clerk", "inspector"}, "boss": {"manager", "technician"}}
 
 
@@ -90,7 +95,7 @@ def _incoming(user: str, kind: str, arg: Any, sender, seen: list[str], n: int) -
     return Incoming("console", user, user, key, "sticker")
 
 
-async def play(template, actions: list[tuple[str, Any]]) -> int:
+async def play(template, actions: list[tuple[str, Any]]) -> tuple[dict, dict]:
     source, config = template
     copy = source.with_name(f"run{next(_copies)}.sqlite3")
     shutil.copy(source, copy)
@@ -113,8 +118,10 @@ async def play(template, actions: list[tuple[str, Any]]) -> int:
         copy.unlink(missing_ok=True)
 
 
-async def check(app, sender) -> int:
-    """The rules above; returns how many records are stored."""
+async def check(app, sender) -> tuple[dict, dict]:
+    """The rules above; returns the stored records and what the audit trail says of them, each as
+    {(entity, id): (status, version)}: the two must agree (one "create" per record, one version per
+    change, "deleted" exactly when a deletion was audited)."""
     sent_texts = [r.text for replies in sender.sent.values() for r in replies]
     assert texts.people.ERROR not in sent_texts
     async with app.db.read() as session:
@@ -131,10 +138,21 @@ async def check(app, sender) -> int:
             assert row.kind in ("kiem_tra", "thanh_tra") and row.business_date <= TODAY
         for entity in ("calibration_batch", "activity", "licence"):
             await _closed_rule(session, entity, closed)
-        stored = 0
-        for table in (CalibrationBatchRow, ActivityRow, LicenceRow, PlanRow):
-            stored += len((await session.scalars(select(table.id))).all())
-        return stored
+        stored = {}
+        for entity, table in ENTITIES.items():
+            for row in (await session.execute(select(table.id, table.status, table.version))).all():
+                stored[(entity, str(row.id))] = (row.status, row.version)
+        trail: dict[tuple[str, str], tuple[str, int]] = {}
+        audited = select(AuditRow).where(AuditRow.entity.in_(ENTITIES)).order_by(AuditRow.id)
+        for entry in (await session.scalars(audited)).all():
+            key = (entry.entity, entry.entity_id)
+            if entry.action == "create":
+                assert key not in trail, f"{key} created twice"
+                trail[key] = ("active", 1)
+            elif entry.action in ("update", "delete"):
+                status, version = trail[key]
+                trail[key] = ("deleted" if entry.action == "delete" else status, version + 1)
+        return stored, trail
 
 
 async def _closed_rule(session, entity: str, closed) -> None:
@@ -150,19 +168,22 @@ async def _closed_rule(session, entity: str, closed) -> None:
 @settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(action, max_size=40))
 def test_random_conversations_keep_the_rules(template, actions):
-    assert asyncio.run(play(template, actions)) >= 0
+    stored, trail = asyncio.run(play(template, [*CALIBRATED, *actions]))
+    assert ("calibration_batch", "1") in stored and stored == trail
 
 
 @settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(COMMANDS), st.lists(action, min_size=1, max_size=25))
 def test_each_form_under_random_answers(template, command, tail):
     """A form opened, then random answers and taps, then two confirmations: no error, valid records."""
-    assert asyncio.run(play(template, [("text", command), *tail, ("text", "1"), ("text", "1")])) >= 0
+    stored, trail = asyncio.run(play(template, [*CALIBRATED, ("text", command), *tail, ("text", "1"), ("text", "1")]))
+    assert ("calibration_batch", "1") in stored and stored == trail
 
 
 def test_the_driver_reaches_saved_records(template):
     """Guards the property tests against driving nothing: scripted runs through the same driver save."""
-    calibrate = [("text", "/kiemdinh dien 5 1 4"), ("text", "1")]
+    calibrate = CALIBRATED
     # every fifth message comes from the manager: here a sticker to nobody's form
     activity = [("text", "/hoatdong"), ("text", "1"), ("sticker", ""), ("text", "ok"), ("text", "2"), ("text", "bỏ qua")]
-    assert asyncio.run(play(template, calibrate + activity + [("text", "1")])) == 2
+    stored, trail = asyncio.run(play(template, calibrate + activity + [("text", "1")]))
+    assert sorted(entity for entity, _ in stored) == ["activity", "calibration_batch"] and stored == trail

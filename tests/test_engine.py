@@ -51,9 +51,15 @@ async def test_duplicate_delivery_is_handled_once(db, clock):
 
 
 async def test_same_key_on_another_channel_is_another_event(db, clock):
-    engine, _ = make_engine(db, clock)
+    engine, console = make_engine(db, clock)
+    engine.senders["zalo"] = zalo = RecordingSender()
     assert await engine.accept(message("c1", "a", key="42"))
-    assert await engine.accept(message("c1", "a", key="42", channel="zalo"))
+    assert await engine.accept(message("c1", "b", key="42", channel="zalo"))
+    await engine.run_until_idle()
+    assert console.texts("c1") == ["echo: a"] and zalo.texts("c1") == ["echo: b"]  # each answered where it came from
+    async with db.read() as session:
+        rows = (await session.execute(select(InboxRow.channel, InboxRow.status).order_by(InboxRow.id))).all()
+    assert [tuple(r) for r in rows] == [("console", "done"), ("zalo", "done")]
 
 
 async def test_handler_error_rolls_back_and_apologises(db, clock):

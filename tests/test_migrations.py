@@ -23,6 +23,26 @@ async def test_migrated_schema_matches_the_models(db):
 
 
 async def test_migrations_run_twice_harmlessly(db):
-    from storage.migrate import upgrade
+    """A second upgrade on a database at head keeps its schema, its version and its rows."""
+    import datetime as dt
 
+    from sqlalchemy import inspect, select
+
+    from storage.migrate import at_head, upgrade
+    from storage.models import StaffRow
+
+    def shape(connection) -> dict[str, list[str]]:
+        found = inspect(connection)
+        return {table: sorted(c["name"] for c in found.get_columns(table)) for table in found.get_table_names()}
+
+    async with db.unit_of_work() as session:
+        session.add(StaffRow(name="Nguyễn Văn A", name_folded="nguyen van a", created_at=dt.datetime(2026, 1, 5)))
+    async with db.engine.connect() as connection:
+        before = await connection.run_sync(shape)
     await upgrade(db.engine)
+    async with db.engine.connect() as connection:
+        after = await connection.run_sync(shape)
+    assert after == before and "staff" in after
+    assert await at_head(db.engine)
+    async with db.read() as session:
+        assert (await session.scalars(select(StaffRow.name))).all() == ["Nguyễn Văn A"]

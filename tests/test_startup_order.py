@@ -50,7 +50,18 @@ async def test_a_held_lock_stops_the_migration_and_names_the_holder(tmp_path, co
 async def test_an_admin_command_beside_a_running_bot_of_the_same_version(tmp_path, config):
     async with app_module.locked_app(config):
         db = await app_module.open_db(config)  # no migration needed: it may read and write alongside
-        await db.close()
+        try:
+            assert await at_head(db.engine)
+            async with db.unit_of_work() as session:
+                await session.execute(text("INSERT INTO staff (name, name_folded, unit, active, created_at) "
+                                           "VALUES ('Lê Thị B', 'le thi b', '', true, '2026-01-05 08:00:00')"))
+            async with db.read() as session:
+                assert await session.scalar(text("SELECT name FROM staff")) == "Lê Thị B"
+            with pytest.raises(AlreadyRunning) as refused:  # the running bot still holds its lock, and says so
+                await ProcessLock(db).acquire()
+            assert f"pid {os.getpid()} on " in refused.value.holder
+        finally:
+            await db.close()
 
 
 async def test_second_lock_on_either_backend_says_who_holds_it(db):

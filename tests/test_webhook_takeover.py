@@ -18,6 +18,7 @@ import pytest
 from app.wiring import build_app
 from bot.channels.base import ChannelCannotStart, ChannelContext
 from bot.channels.telegram import TelegramChannel
+from bot.channels.zalo_client import ZaloApiError
 from bot.clock import Clock
 from bot.web import make_app
 from tests.conftest import REPO, ZONE
@@ -47,7 +48,12 @@ async def test_zalo_polling_starts_when_no_webhook_is_set_even_if_info_is_404(tm
         fake.webhook_info_404_when_unset = True
         bot = await start_bot(fake, tmp_path)
         try:
-            await bot.register()
+            assert fake.calls["getWebhookInfo"] == 1 and fake.calls["deleteWebhook"] == 1  # asked, found none
+            with pytest.raises(ZaloApiError) as answered:  # what the bot was answered: the case of this test
+                await bot.channel.client.call("getWebhookInfo")
+            assert answered.value.code == 404
+            await bot.register()  # and it polls: a person registers
+            assert fake.calls["getUpdates"] >= 2
         finally:
             await stop_bot(bot)
 
