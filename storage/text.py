@@ -37,8 +37,9 @@ def nfc(text: str) -> str:
 
 
 def clean_line(text: str) -> str:
-    """NFC, XML-safe, with runs of whitespace collapsed and the ends trimmed."""
-    return _SPACES.sub(" ", strip_xml_forbidden(nfc(text))).strip()
+    """NFC, XML-safe, with runs of whitespace collapsed and the ends trimmed. Composed after the
+    forbidden characters are gone: "e", NUL, U+0301 is "é"."""
+    return _SPACES.sub(" ", nfc(strip_xml_forbidden(text))).strip()
 
 
 def strip_xml_forbidden(text: str) -> str:
