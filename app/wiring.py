@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 import os
 import signal
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,8 @@ from bot.supervisor import Supervisor
 from bot.web import WebServer, make_app
 from handlers import outbox, reminders, report
 from handlers import people as people_handlers
-from handlers.registry import build_commands, build_flows
+from handlers.forms import Entry
+from handlers.registry import ENTRIES, build_commands, build_flows, build_forms
 from handlers.router import Router, RouterSettings
 from handlers.services import Services
 from storage import people, retention
@@ -129,13 +131,16 @@ def _error_reply(_incoming: Incoming) -> Reply:
     return Reply(text=texts.people.ERROR)
 
 
-async def build_app(config: Config, clock: Clock | None = None, db: Database | None = None) -> App:
+async def build_app(config: Config, clock: Clock | None = None, db: Database | None = None,
+                    entries: Sequence[Entry] = ENTRIES) -> App:
+    """The app; `entries` are its forms and commands (handlers/registry.py's list unless given)."""
     clock = clock or clock_of(config)
     db = db or await open_db(config)
     services = Services(config=config, catalogue=config.catalogue, db=db)
-    services.flows = build_flows(services)
+    services.forms = build_forms(entries)
+    services.flows = build_flows(services, entries)
     router = Router(
-        build_commands(services),
+        build_commands(entries),
         RouterSettings(
             draft_idle=dt.timedelta(minutes=config.general.draft_idle_minutes),
             zone=config.general.zone,

@@ -26,6 +26,7 @@ edit list — and the reading of typed words). Only the names in `__all__` are f
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -83,6 +84,7 @@ async def start(flow: Flow, ctx: FlowContext, args_text: str = "", *, answers: M
                 notice: str = "") -> Step:
     """Open a new draft; a one-line shortcut (`args_text`, read by the flow's prefill) or `answers`
     (a record to correct) may fill it and go straight to the review; `notice` comes above the first question."""
+    ctx = _in_form(flow, ctx)
     state = new_state(flow, ctx)
     if answers:
         await _apply_prefill(flow, state, ctx, dict(answers))
@@ -97,6 +99,7 @@ async def start(flow: Flow, ctx: FlowContext, args_text: str = "", *, answers: M
 
 async def handle(flow: Flow, state: dict[str, Any], ctx: FlowContext) -> Step:
     """Apply one incoming message to a draft. Never raises on user input; never loses answers."""
+    ctx = _in_form(flow, ctx)
     state = copy.deepcopy(state)
     state["updated_at"] = ctx.now.isoformat()
     incoming = ctx.incoming
@@ -113,6 +116,11 @@ async def handle(flow: Flow, state: dict[str, Any], ctx: FlowContext) -> Step:
     if incoming.kind == "text":
         return await _on_text(flow, state, ctx, incoming.text)
     return reask(state, incoming.problem or texts.common.UNSUPPORTED)
+
+
+def _in_form(flow: Flow, ctx: FlowContext) -> FlowContext:
+    """The context names the form being filled in, so that what it saves remembers the form."""
+    return dataclasses.replace(ctx, form=flow.form or flow.name)
 
 
 def _with_tap_shown(on_screen: Reply | None, data: str, step: Step) -> Step:

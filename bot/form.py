@@ -35,6 +35,7 @@ class FlowContext:
     incoming: Incoming
     settings: Any = None
     catalogue: Any = None
+    form: str = ""  # the declaration being filled in (a record remembers it); set by the runtime
 
 
 @dataclass(frozen=True)
@@ -144,17 +145,15 @@ PrefillFn = Callable[[FlowContext, str], "dict[str, Any] | str | Awaitable[dict[
 
 @dataclass(frozen=True)
 class Flow:
-    """A whole form: who may use it, its questions in order, how to save and summarise the answers."""
+    """A whole form as the runtime walks it: its questions in order, how to save and summarise the
+    answers. Who may open it is the command table's business (handlers/forms.py declares both)."""
 
     name: str
     title: str
-    roles: Sequence[str]
     questions: Sequence[Question | RepeatGroup]
     save: SaveFn
     summarize: SummarizeFn | None = None
     command: str = ""
     review: bool = True
     prefill: PrefillFn | None = None
-
-    def allows(self, staff: Staff) -> bool:
-        return staff.has(*self.roles)
+    form: str = ""  # the declaration it belongs to (a managers' twin shares its form's); its name when empty

@@ -13,19 +13,19 @@ from __future__ import annotations
 from typing import Any
 
 import texts
-from bot.form import Flow, FlowContext, Question
+from bot.form import FlowContext, Question
 from bot.messages import Choice
 from handlers import capture
+from handlers.forms import Form, RecordStore
 from storage import records
 from storage.domain import Activity
 
 NAME = "activity"
-ROLES = ("clerk", "manager")
 
-STORE = capture.RecordStore(
+STORE = RecordStore(
     entity="activity", noun=texts.capture.ACT_NOUN, date_of=lambda activity: activity.business_date,
     add=records.add_activity, get=records.get_activity, update=records.update_activity,
-    delete=records.delete_activity,
+    delete=records.delete_activity, of_period=lambda loaded: loaded.activities,
 )  # fmt: skip
 
 
@@ -104,9 +104,9 @@ def describe(catalogue, activity: Activity) -> str:
     return texts.capture.activity_line(capture.label_of(catalogue.activity_kind, activity.kind), activity.count, activity.detail)
 
 
-def flows(services) -> dict[str, Flow]:
-    return capture.declare(NAME, title=texts.capture.ACT_TITLE, roles=ROLES, command="hoatdong",
-                           questions=lambda managers: questions(services, managers), save=save, summarize=summarize)
-
-
-command = capture.form_command(NAME)  # /hoatdong
+FORM = Form(
+    name=NAME, title=texts.capture.ACT_TITLE, command="hoatdong", aliases=("activity",),
+    description=texts.capture.ACT_DESCRIPTION, roles=frozenset({"clerk", "manager"}),
+    questions=questions, save=save, summarize=summarize,
+    record=STORE, answers_of=answers_of, describe=lambda catalogue, activity, _loaded: describe(catalogue, activity),
+)  # fmt: skip

@@ -21,19 +21,19 @@ from collections.abc import Sequence
 from typing import Any
 
 import texts
-from bot.form import Flow, FlowContext, Question, Suggestion
+from bot.form import FlowContext, Question, Suggestion
 from bot.messages import Choice
 from bot.parsing import ParseError, parse_count, parse_date
 from handlers import capture
+from handlers.forms import Form, RecordStore
 from storage import records
 from storage.catalogue import CalibrationField
 from storage.domain import CalibrationBatch
 from storage.text import fold
 
 NAME = "calibration"
-ROLES = ("technician",)
 
-STORE = capture.RecordStore(
+STORE = RecordStore(
     entity="calibration_batch",
     noun=texts.capture.CAL_NOUN,
     date_of=lambda batch: batch.business_date,
@@ -41,6 +41,7 @@ STORE = capture.RecordStore(
     get=records.get_calibration_batch,
     update=records.update_calibration_batch,
     delete=records.delete_calibration_batch,
+    of_period=lambda loaded: loaded.calibration_batches,
 )
 
 
@@ -205,10 +206,10 @@ def prefill(ctx: FlowContext, text: str) -> dict[str, Any] | str:
 # --- the declaration ------------------------------------------------------------------------------
 
 
-def flows(services) -> dict[str, Flow]:
-    return capture.declare(NAME, title=texts.capture.CAL_TITLE, roles=ROLES, command="kiemdinh",
-                           questions=lambda managers: questions(services, managers), save=save, summarize=summarize,
-                           prefill=prefill)
-
-
-command = capture.form_command(NAME)  # /kiemdinh [shortcut]
+FORM = Form(
+    name=NAME, title=texts.capture.CAL_TITLE, command="kiemdinh", aliases=("calibrate",),
+    description=texts.capture.CAL_DESCRIPTION, roles=frozenset({"technician"}),
+    questions=questions, save=save, summarize=summarize, prefill=prefill,  # /kiemdinh [shortcut]
+    record=STORE, answers_of=lambda batch, _catalogue: answers_of(batch),
+    describe=lambda catalogue, batch, _loaded: describe(catalogue, batch),
+)  # fmt: skip

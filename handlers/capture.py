@@ -1,5 +1,5 @@
-"""The capture kit: what every capture form shares — the closed-period rule, the date question, the two
-declarations (staff and managers), saving (`store_record`, `delete_record`) and the review.
+"""The capture kit: what every capture form shares — the closed-period rule, the date question, saving
+(`store_record`, `delete_record`) and the review. A form's declaration is handlers/forms.py's `Form`.
 
 The closed-period rule. A manager closes a month with /chotky (handlers/closing.py); records dated in a closed month are
 then refused, except that managers may still enter or correct them, audited as corrections.
@@ -11,9 +11,9 @@ then refused, except that managers may still enter or correct them, audited as c
 - At save. `store_record` and `delete_record` read the closed periods again in the unit of work
   that writes: that check is the authority (it also covers a period closed between the question
   and the confirmation). A refused save says why and stores nothing.
-- Managers. Each form is declared twice: "<name>" refuses closed-period dates at the question;
-  "<name>.manager" accepts them, the review warns, and the save writes an extra audit entry with
-  action "correct" next to the repository's own create/update/delete entry. `flow_for` picks one.
+- Managers. Each record form has a twin (handlers/forms.py): "<name>" refuses closed-period dates at
+  the question; "<name>.manager" accepts them, the review warns, and the save writes an extra audit
+  entry with action "correct" next to the repository's own create/update/delete entry.
 
 Saving. Every form's save goes through `store_record`, which also turns a correction started from
 /cuatoi into an update: the form was started with the record's answers prefilled and an edit tag
@@ -24,19 +24,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 import texts
-from bot.engine import Unit
-from bot.form import Flow, FlowContext, PrefillFn, Question, SaveFn, StartForm, Suggestion, SummarizeFn
+from bot.form import FlowContext, Question, SaveFn, Suggestion
+from handlers.forms import MANAGER, RecordStore
 from handlers.services import ClosedPeriods, Services
 from reports.periods import Period
 from storage import engine_store
 from storage.domain import Conflict, NotFound, RecordMeta, Staff
 
-MANAGER = "manager"
 EDIT_TAG = "_edit"
 
 
@@ -82,47 +80,6 @@ def date_question(
     return Question(key, "date", prompt, label=label, default=today, validate=in_open_period)
 
 
-def manager_name(name: str) -> str:
-    return f"{name}.manager"
-
-
-def flow_for(services: Services, name: str, staff: Staff) -> str:
-    """The name of the managers' declaration of a form for managers, of the staff one for everybody else."""
-    managers = manager_name(name)
-    return managers if staff.has(MANAGER) and managers in services.flows else name
-
-
-def both_declarations(name: str, build: Callable[[bool], Flow]) -> dict[str, Flow]:
-    """{name: the staff form, name.manager: the managers' form}; `build(managers)` declares one."""
-    return {name: build(False), manager_name(name): dataclasses.replace(build(True), name=manager_name(name))}
-
-
-def start_form(unit: Unit, staff: Staff, services: Services, name: str) -> StartForm:
-    """A form's command: the right declaration, the text after the command as its shortcut."""
-    return StartForm(flow_for(services, name, staff), unit.incoming.text)
-
-
-def form_command(name: str):
-    """The command handler of a capture form: `/kiemdinh [shortcut]` opens form `name`."""
-
-    async def command(unit: Unit, staff: Staff, services: Services) -> StartForm:
-        return start_form(unit, staff, services, name)
-
-    return command
-
-
-def declare(name: str, *, title: str, roles: tuple[str, ...], command: str,
-            questions: Callable[[bool], list[Question]], save: SaveFn, summarize: SummarizeFn,
-            prefill: PrefillFn | None = None) -> dict[str, Flow]:
-    """A capture form, declared for staff and for managers (`questions(managers)`)."""
-
-    def build(managers: bool) -> Flow:
-        return Flow(name=name, title=title, roles=roles, command=command, questions=questions(managers),
-                    save=save, summarize=summarize, prefill=prefill)
-
-    return both_declarations(name, build)
-
-
 def saver(record_of: Callable[[Any], Any], store: RecordStore) -> SaveFn:
     """A form's save that builds its record from the answers and stores it by the rules above."""
 
@@ -143,23 +100,10 @@ def label_of(lookup: Callable[[str], Any], key: str) -> str:
 # --- saving under the closed-period rule ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RecordStore:
-    """How one kind of record is read, written and named; what /cuatoi and the saves share."""
-
-    entity: str  # the audit log's entity name, as storage/records writes it
-    noun: str  # "lô kiểm định"
-    date_of: Callable[[Any], dt.date]
-    add: Callable[..., Awaitable[Any]]
-    get: Callable[..., Awaitable[Any]]
-    update: Callable[..., Awaitable[Any]]
-    delete: Callable[..., Awaitable[None]]
-
-
 def record_meta(ctx: FlowContext) -> RecordMeta:
     return RecordMeta(
         recorded_by=ctx.staff.id, channel=ctx.incoming.channel, source_event=ctx.incoming.event_key,
-        recorded_at=ctx.now,
+        recorded_at=ctx.now, form=ctx.form,
     )  # fmt: skip
 
 

@@ -11,10 +11,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 import texts
-from bot.form import Flow, FlowContext, Question, StartForm, Suggestion
+from bot.form import FlowContext, Question, Suggestion
 from bot.messages import Choice, Reply
 from bot.parsing import ParseError
-from handlers.capture import MANAGER, closed_periods, period_label, typed_month
+from handlers.capture import closed_periods, period_label, typed_month
+from handlers.forms import MANAGER, Form
 from reports.periods import Period, PeriodError, parse_period, period_of
 from storage import engine_store, periods_store
 from storage.domain import Staff
@@ -133,20 +134,18 @@ async def close_save(ctx: FlowContext, answers) -> str:
     return texts.capture.closed_done(period_label(period))
 
 
-def close_flow() -> Flow:
-    return Flow(
-        name=CLOSE_NAME, title=texts.capture.CLOSE_TITLE, roles=(MANAGER,), command="chotky",
-        questions=[
-            Question("period", "choice", texts.capture.CLOSE_PERIOD, label=texts.capture.CLOSE_PERIOD_LABEL,
-                     choices=period_choices, default=just_ended, read_typed=typed_period),
-        ],
-        save=close_save, summarize=close_summary, prefill=close_prefill,
-    )  # fmt: skip
+def close_questions(services, managers: bool) -> list[Question]:
+    return [
+        Question("period", "choice", texts.capture.CLOSE_PERIOD, label=texts.capture.CLOSE_PERIOD_LABEL,
+                 choices=period_choices, default=just_ended, read_typed=typed_period),
+    ]  # fmt: skip
 
 
-async def close_command(unit, staff: Staff, services) -> StartForm:
-    """/chotky [MM/YYYY]"""
-    return StartForm(CLOSE_NAME, unit.incoming.text)
+FORM = Form(  # /chotky [MM/YYYY]
+    name=CLOSE_NAME, title=texts.capture.CLOSE_TITLE, command="chotky", aliases=("closeperiod",),
+    description=texts.capture.CLOSE_DESCRIPTION, roles=frozenset({MANAGER}),
+    questions=close_questions, save=close_save, summarize=close_summary, prefill=close_prefill,
+)  # fmt: skip
 
 
 async def reopen_command(unit, staff: Staff, services) -> None:

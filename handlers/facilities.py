@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import texts
-from bot.form import Flow, FlowContext, Question, StartForm, Suggestion
+from bot.form import FlowContext, Question, Suggestion
 from bot.messages import Choice
+from handlers.forms import Form
 from storage import engine_store, facilities_store, records
 from storage.catalogue import Catalogue, FacilityKind
 from storage.domain import Conflict, Facility, NotFound, RecordMeta
@@ -176,26 +177,20 @@ async def _merge(ctx: FlowContext, answers: dict[str, Any]) -> str:
     return texts.inspection.merged(keep.name, duplicate.name)
 
 
-def merge_flow() -> Flow:
-    return Flow(
-        name=MERGE_NAME,
-        title=texts.inspection.MERGE_TITLE,
-        roles=("admin",),
-        command="gopcoso",
-        questions=(
-            Question("query", "text", texts.inspection.MERGE_ASK_QUERY, label=texts.inspection.MERGE_LABEL_QUERY, max_length=100,
-                     validate=check_query),
-            Question("keep", "choice", texts.inspection.MERGE_ASK_KEEP, label=texts.inspection.MERGE_LABEL_KEEP, choices=_keep_choices),
-            Question("query2", "text", texts.inspection.MERGE_ASK_QUERY2, label=texts.inspection.MERGE_LABEL_QUERY2, max_length=100,
-                     validate=check_query, default=_search_again),
-            Question("duplicate", "choice", texts.inspection.MERGE_ASK_DUPLICATE, label=texts.inspection.MERGE_LABEL_DUPLICATE,
-                     choices=_duplicate_choices, validate=_not_the_same),
-        ),
-        save=_merge,
-        summarize=_merge_summary,
-    )
+def merge_questions(services, managers: bool) -> tuple[Question, ...]:
+    return (
+        Question("query", "text", texts.inspection.MERGE_ASK_QUERY, label=texts.inspection.MERGE_LABEL_QUERY, max_length=100,
+                 validate=check_query),
+        Question("keep", "choice", texts.inspection.MERGE_ASK_KEEP, label=texts.inspection.MERGE_LABEL_KEEP, choices=_keep_choices),
+        Question("query2", "text", texts.inspection.MERGE_ASK_QUERY2, label=texts.inspection.MERGE_LABEL_QUERY2, max_length=100,
+                 validate=check_query, default=_search_again),
+        Question("duplicate", "choice", texts.inspection.MERGE_ASK_DUPLICATE, label=texts.inspection.MERGE_LABEL_DUPLICATE,
+                 choices=_duplicate_choices, validate=_not_the_same),
+    )  # fmt: skip
 
 
-async def merge_command(unit, staff, services) -> StartForm:
-    """/gopcoso: opens the merge form."""
-    return StartForm(MERGE_NAME)
+MERGE_FORM = Form(  # /gopcoso: facilities typed twice, one merged into the other
+    name=MERGE_NAME, title=texts.inspection.MERGE_TITLE, command="gopcoso", aliases=("mergefacility",),
+    description=texts.inspection.MERGE_DESCRIPTION, roles=frozenset({"admin"}),
+    questions=merge_questions, save=_merge, summarize=_merge_summary,
+)  # fmt: skip

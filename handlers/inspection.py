@@ -25,9 +25,10 @@ from decimal import Decimal
 from typing import Any
 
 import texts
-from bot.form import Flow, FlowContext, Question, RepeatGroup, StartForm
+from bot.form import FlowContext, Question, RepeatGroup, StartForm
 from bot.messages import Choice, Location, Reply
 from handlers import capture, checklist, facilities
+from handlers.forms import Form, RecordStore, start_form
 from handlers.pumps import check_pump_list, parse_pump_list
 from storage import facilities_store, people, records
 from storage.catalogue import Catalogue, FacilityKind
@@ -37,10 +38,10 @@ FLOW_NAME = "inspection"
 # Drafts saved under the former Zalo/console twin of the form (until it was merged into one): they go
 # on with the one form (a typed place is asked again); the next step stores them under FLOW_NAME.
 OLD_FLOW_NAMES = ("inspection_text",)
-STORE = capture.RecordStore(
+STORE = RecordStore(
     entity="inspection", noun=texts.capture.INSPECTION_NOUN, date_of=lambda visit: visit.visit_date,
     add=records.add_inspection, get=records.get_inspection, update=records.update_inspection,
-    delete=records.delete_inspection,
+    delete=records.delete_inspection, of_period=lambda loaded: loaded.inspections,
 )  # fmt: skip
 
 
@@ -185,17 +186,18 @@ class Inspection:
 
     # --- the declaration ----------------------------------------------------------------------------
 
-    def questions(self) -> list[Question | RepeatGroup]:
+    def questions(self, managers: bool = False) -> list[Question | RepeatGroup]:
         """Which visit, the facility, who was there; the checklist of the facility's kind; the pumps
         (fuel stations); what was done about it."""
         checklists = [q for kind in self.catalogue.facility_kinds for q in checklist.questions(kind, self.limit)]
-        return [*self._visit_questions(), *checklists, *self._pump_questions(), *self._outcome_questions()]
+        return [*self._visit_questions(managers), *checklists, *self._pump_questions(), *self._outcome_questions()]
 
-    def _visit_questions(self) -> list[Question | RepeatGroup]:
+    def _visit_questions(self, managers: bool) -> list[Question | RepeatGroup]:
         t, new, facility = texts.inspection, _new_facility, texts.inspection.SECTION_FACILITY
         return [
             Question("plan", "choice", t.ASK_PLAN, label=t.LABEL_PLAN, choices=self.plan_choices, auto=self.only_plan),
-            capture.date_question(self.services, prompt=t.ASK_DATE, key="visit_date", label=t.LABEL_DATE),
+            capture.date_question(self.services, prompt=t.ASK_DATE, key="visit_date", label=t.LABEL_DATE,
+                                  managers=managers),
             # the facility: one entry of the review's edit menu, its questions asked again in order
             Question("kind", "choice", t.ASK_KIND, label=t.LABEL_KIND, choices=self.kind_choices(), section=facility),
             Question("query", "text", t.ASK_QUERY, label=t.LABEL_QUERY, max_length=100, validate=facilities.check_query,
@@ -233,17 +235,6 @@ class Inspection:
             Question("violations", "text", t.ASK_VIOLATIONS, label=t.LABEL_VIOLATIONS, optional=True,
                      max_length=2000, multiline=True, when=self.violations_asked, section=action),
         ]  # fmt: skip
-
-    def flow(self) -> Flow:
-        return Flow(
-            name=FLOW_NAME,
-            title=texts.inspection.TITLE,
-            roles=("inspector",),
-            command="kiemtra",
-            questions=self.questions(),
-            save=self.save,
-            summarize=self.summarize,
-        )
 
     # --- review and save ----------------------------------------------------------------------------
 
@@ -369,19 +360,40 @@ class Inspection:
                                           lambda saved: texts.inspection.saved(saved.id, name, saved.compliant))
 
 
-def build(services) -> dict[str, Flow]:
-    """The form by name for build_flows, also under the names of stored drafts of its old twin."""
+def of(services) -> Inspection:
+    """The form's parts for this app: its catalogue and the configured pump limit and province."""
     limit = Decimal(str(services.config.reporting.get("pump_error_limit_percent", "0.45")))
     province = str(services.config.organisation.get("province", ""))
-    form = Inspection(services, services.catalogue, limit, province).flow()
-    return {FLOW_NAME: form, **dict.fromkeys(OLD_FLOW_NAMES, form)}
+    return Inspection(services, services.catalogue, limit, province)
+
+
+async def save(ctx: FlowContext, answers: dict[str, Any]) -> str:
+    return await of(ctx.settings).save(ctx, answers)
+
+
+async def summarize(ctx: FlowContext, answers: dict[str, Any]) -> str:
+    return await of(ctx.settings).summarize(ctx, answers)
 
 
 async def command(unit, staff, services) -> StartForm | None:
     """/kiemtra: starts the form, or says a manager must open a plan first."""
     if not await records.list_plans(unit.session, open_only=True):
         unit.reply(Reply(text=texts.inspection.NO_OPEN_PLAN))
-        return
-    return StartForm(FLOW_NAME)
+        return None
+    return start_form(unit, staff, services, FLOW_NAME)
+
+
+def _line(catalogue, visit: InspectionVisit, loaded) -> str:
+    facility = loaded.facilities.get(visit.facility_id)
+    return texts.capture.inspection_line(facility.name if facility else f"#{visit.facility_id}")
+
+
+FORM = Form(
+    name=FLOW_NAME, title=texts.inspection.TITLE, command="kiemtra", aliases=("inspect",),
+    description=texts.inspection.COMMAND_DESCRIPTION, roles=frozenset({"inspector"}),
+    questions=lambda services, managers: of(services).questions(managers), save=save, summarize=summarize,
+    start=command, old_names=OLD_FLOW_NAMES,
+    record=STORE, describe=_line,
+)  # fmt: skip
 
 

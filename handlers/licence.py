@@ -18,20 +18,21 @@ import re
 from typing import Any
 
 import texts
-from bot.form import Flow, FlowContext, Question, Suggestion
+from bot.form import FlowContext, Question, Suggestion
 from bot.messages import Choice
 from handlers import capture
+from handlers.forms import Form, RecordStore
 from storage import records
 from storage.domain import Licence
 
 NAME = "licence"
-ROLES = ("licensing",)
 NEW, RENEWAL = "cap_moi", "gia_han"
 ACTIONS = dict(texts.capture.LIC_ACTIONS)
 
-STORE = capture.RecordStore(
+STORE = RecordStore(
     entity="licence", noun=texts.capture.LIC_NOUN, date_of=lambda licence: licence.issue_date,
     add=records.add_licence, get=records.get_licence, update=records.update_licence, delete=records.delete_licence,
+    of_period=lambda loaded: loaded.licences,
 )  # fmt: skip
 
 _FULL_DATE = re.compile(r"\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*")
@@ -123,7 +124,7 @@ def licence_of(answers) -> Licence:
     )  # fmt: skip
 
 
-def store_for(catalogue, kind: str) -> capture.RecordStore:
+def store_for(catalogue, kind: str) -> RecordStore:
     """The store named by the noun of the licence's kind: "Đã lưu chứng chỉ #2" for a certificate."""
     return dataclasses.replace(STORE, noun=texts.capture.licence_noun(kind_label(catalogue, kind)))
 
@@ -181,9 +182,9 @@ def _kinds(catalogue) -> set[str]:
     return {k.key for k in catalogue.licence_kinds}
 
 
-def flows(services) -> dict[str, Flow]:
-    return capture.declare(NAME, title=texts.capture.LIC_TITLE, roles=ROLES, command="giayphep",
-                           questions=lambda managers: questions(services, managers), save=save, summarize=summarize)
-
-
-command = capture.form_command(NAME)  # /giayphep
+FORM = Form(
+    name=NAME, title=texts.capture.LIC_TITLE, command="giayphep", aliases=("licence",),
+    description=texts.capture.LIC_DESCRIPTION, roles=frozenset({"licensing"}),
+    questions=questions, save=save, summarize=summarize,
+    record=STORE, answers_of=answers_of, describe=lambda catalogue, licence, _loaded: describe(catalogue, licence),
+)  # fmt: skip

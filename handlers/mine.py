@@ -21,53 +21,22 @@ edit tag that turns the form's save into an update (handlers/capture.py).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import texts
-from bot.form import Flow, FlowContext, Question, Saved, StartForm
+from bot.form import FlowContext, Question, Saved, StartForm
 from bot.messages import Choice, Reply
-from handlers import activity, calibration, capture, inspection, licence, plan
+from handlers import capture
+from handlers.forms import EVERYONE, Form, flow_for, form_of, record_forms
 from handlers.services import Services
 from reports.periods import Period, PeriodError, parse_period, period_of
 from storage import people, periods_store, records
-from storage.domain import NotFound, PeriodRecords, Staff
+from storage.domain import NotFound, Staff
 
 NAME = "mine"
 MAX_LISTED = 30  # a numbered list longer than this is unreadable on a phone
 EDIT, DELETE = "sua", "xoa"
-
-
-@dataclass(frozen=True)
-class Kind:
-    """One kind of record as /cuatoi shows it and the form that corrects it ("" for none here)."""
-
-    store: capture.RecordStore
-    form: str
-    answers: Callable[[Any, Any], dict[str, Any]] | None  # (record, catalogue) -> the form's answers
-    describe: Callable[[Any, Any, PeriodRecords], str]
-    of_period: Callable[[PeriodRecords], tuple]
-
-
-def _inspection_line(catalogue, visit, loaded: PeriodRecords) -> str:
-    facility = loaded.facilities.get(visit.facility_id)
-    return texts.capture.inspection_line(facility.name if facility else f"#{visit.facility_id}")
-
-
-KINDS: dict[str, Kind] = {
-    kind.store.entity: kind
-    for kind in (
-        Kind(calibration.STORE, calibration.NAME, lambda b, _: calibration.answers_of(b),
-             lambda cat, b, _: calibration.describe(cat, b), lambda p: p.calibration_batches),
-        Kind(licence.STORE, licence.NAME, licence.answers_of,
-             lambda cat, lic, _: licence.describe(cat, lic), lambda p: p.licences),
-        Kind(activity.STORE, activity.NAME, activity.answers_of,
-             lambda cat, a, _: activity.describe(cat, a), lambda p: p.activities),
-        Kind(plan.STORE, plan.NAME, plan.answers_of, lambda cat, p, _: plan.describe(cat, p), lambda p: p.plans),
-        Kind(inspection.STORE, "", None, _inspection_line, lambda p: p.inspections),
-    )
-}  # fmt: skip
 
 
 # --- which records, in which periods --------------------------------------------------------------
@@ -100,22 +69,24 @@ async def entries(ctx: FlowContext, period: str = "") -> tuple[list[Entry], list
     loaded = await records.load_period_records(ctx.session, shown[-1].start, shown[0].end)
     names = {s.id: s.name for s in await people.list_staff(ctx.session)} if manager else {}
     found = []
-    for kind in KINDS.values():
-        for record in kind.of_period(loaded):
-            if manager or record.meta.recorded_by == ctx.staff.id:
-                found.append(_entry(ctx, kind, record, loaded, names, snapshot))
+    forms = ctx.settings.forms
+    for form in record_forms(forms):
+        for record in form.record.of_period(loaded):
+            mine = manager or record.meta.recorded_by == ctx.staff.id
+            if mine and form_of(forms, form.record.entity, record.meta.form) is form:
+                found.append(_entry(ctx, form, record, loaded, names, snapshot))
     found.sort(key=lambda e: (e.day, int(e.key.rsplit(":", 1)[1])), reverse=True)
     return found, shown
 
 
-def _entry(ctx, kind: Kind, record, loaded, names: dict[int, str], snapshot) -> Entry:
-    day = kind.store.date_of(record)
-    label = f"{texts.common.format_date(day)} {kind.describe(ctx.catalogue, record, loaded)} (#{record.id})"
+def _entry(ctx, form: Form, record, loaded, names: dict[int, str], snapshot) -> Entry:
+    day = form.record.date_of(record)
+    label = f"{texts.common.format_date(day)} {form.describe(ctx.catalogue, record, loaded)} (#{record.id})"
     if names:
         label += f" — {names.get(record.meta.recorded_by, '?')}"
     if snapshot.closed(day):
         label += texts.capture.MINE_CLOSED_MARK
-    return Entry(f"{kind.store.entity}:{record.id}", day, label)
+    return Entry(f"{form.name}:{record.id}", day, label)
 
 
 def _phrase(shown: list[Period]) -> str:
@@ -141,15 +112,21 @@ async def record_choices(ctx: FlowContext, answers) -> list[Choice]:
     return [Choice(e.key, e.label) for e in found[:MAX_LISTED]]
 
 
-def _kind_of(key: str) -> tuple[Kind, int]:
-    entity, record_id = key.rsplit(":", 1)
-    return KINDS[entity], int(record_id)
+def _form_of(ctx: FlowContext, key: str) -> tuple[Form, int]:
+    """The form of a listed record ("calibration:12"); a list shown before records remembered their
+    form named the table ("calibration_batch:12")."""
+    name, record_id = key.rsplit(":", 1)
+    forms = ctx.settings.forms
+    form = forms.get(name) or form_of(forms, name, "")
+    if form is None or form.record is None:
+        raise KeyError(key)
+    return form, int(record_id)
 
 
 def action_choices(ctx: FlowContext, answers) -> list[Choice]:
-    kind, _ = _kind_of(answers["record"])
+    form, _ = _form_of(ctx, answers["record"])
     delete = Choice(DELETE, texts.capture.MINE_DELETE)
-    return [Choice(EDIT, texts.capture.MINE_EDIT), delete] if kind.form else [delete]
+    return [Choice(EDIT, texts.capture.MINE_EDIT), delete] if form.answers_of else [delete]
 
 
 def deleting(answers) -> bool:
@@ -157,41 +134,35 @@ def deleting(answers) -> bool:
 
 
 async def save(ctx: FlowContext, answers: dict[str, Any]) -> str:
-    kind, record_id = _kind_of(answers["record"])
+    form, record_id = _form_of(ctx, answers["record"])
+    store = form.record
     if answers["action"] == DELETE:
         if not answers["confirm"]:
             return texts.capture.MINE_NOT_DELETED
-        return await capture.delete_record(ctx, kind.store, record_id)
-    if not kind.form:
+        return await capture.delete_record(ctx, store, record_id)
+    if form.answers_of is None:
         return texts.capture.MINE_EDIT_ELSEWHERE
-    opening = texts.capture.MINE_OPENING.format(noun=kind.store.noun, id=record_id)
+    opening = texts.capture.MINE_OPENING.format(noun=store.noun, id=record_id)
     try:
-        record = await kind.store.get(ctx.session, record_id)
+        record = await store.get(ctx.session, record_id)
     except NotFound:
         return texts.capture.RECORD_GONE
     if not capture.may_change(ctx.staff, record):
         return texts.capture.NOT_YOURS
-    filled = capture.edit_answers(kind.store, record, kind.answers(record, ctx.catalogue))
-    return Saved(opening, StartForm(capture.flow_for(ctx.settings, kind.form, ctx.staff), answers=filled))
+    filled = capture.edit_answers(store, record, form.answers_of(record, ctx.catalogue))
+    return Saved(opening, StartForm(flow_for(ctx.settings, form.name, ctx.staff), answers=filled))
 
 
-def mine_flow() -> Flow:
-    return Flow(
-        name=NAME, title=texts.capture.MINE_TITLE, roles=(), command="cuatoi", review=False, save=save,
-        questions=[
-            # "" (this period and the last) unless /cuatoi named a month: never asked ("quay lại" from a
-            # named month's list goes to this period and the last)
-            Question("period", "text", texts.capture.MINE_PERIOD_ASK, label=texts.capture.MINE_PERIOD_LABEL,
-                     optional=True, max_length=20, validate=check_period, auto=lambda ctx, answers: ""),
-            Question("record", "choice", texts.capture.MINE_PICK, label=texts.capture.MINE_RECORD_LABEL, choices=record_choices),
-            Question("action", "choice", texts.capture.MINE_ACTION, label=texts.capture.MINE_ACTION_LABEL, choices=action_choices),
-            Question("confirm", "yesno", texts.capture.MINE_CONFIRM_DELETE, label=texts.capture.MINE_DELETE_LABEL, when=deleting),
-        ],
-    )  # fmt: skip
-
-
-def flows(services) -> dict[str, Flow]:
-    return {NAME: mine_flow()}
+def questions(services, managers: bool) -> list[Question]:
+    return [
+        # "" (this period and the last) unless /cuatoi named a month: never asked ("quay lại" from a
+        # named month's list goes to this period and the last)
+        Question("period", "text", texts.capture.MINE_PERIOD_ASK, label=texts.capture.MINE_PERIOD_LABEL,
+                 optional=True, max_length=20, validate=check_period, auto=lambda ctx, answers: ""),
+        Question("record", "choice", texts.capture.MINE_PICK, label=texts.capture.MINE_RECORD_LABEL, choices=record_choices),
+        Question("action", "choice", texts.capture.MINE_ACTION, label=texts.capture.MINE_ACTION_LABEL, choices=action_choices),
+        Question("confirm", "yesno", texts.capture.MINE_CONFIRM_DELETE, label=texts.capture.MINE_DELETE_LABEL, when=deleting),
+    ]  # fmt: skip
 
 
 async def named_period(ctx: FlowContext, text: str) -> tuple[str, str]:
@@ -237,3 +208,10 @@ async def command(unit, staff: Staff, services: Services) -> StartForm | None:
         return None
     header = texts.capture.mine_header(_phrase(shown), min(len(found), MAX_LISTED), len(found))
     return StartForm(NAME, answers={"period": period} if period else None, notice=header)
+
+
+FORM = Form(  # /cuatoi [MM/YYYY]
+    name=NAME, title=texts.capture.MINE_TITLE, command="cuatoi", aliases=("mine",),
+    description=texts.capture.MINE_DESCRIPTION, roles=EVERYONE, questions=questions, save=save, start=command,
+    review=False,
+)  # fmt: skip

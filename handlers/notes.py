@@ -24,8 +24,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import texts
-from bot.form import Flow, FlowContext, Question, StartForm, Suggestion
+from bot.form import FlowContext, Question, StartForm, Suggestion
 from bot.messages import Choice, Reply
+from handlers.forms import Form
 from handlers.report import B_SECTION, PeriodInputError, b_defaults, requested_period, seed_default_b
 from reports.periods import Period, period_of
 from reports.sections import SECTION_KEYS, SECTIONS
@@ -376,20 +377,6 @@ def _section_named(word: str) -> str | None:
     return None
 
 
-def note_flow(services: Any = None) -> Flow:
-    """The /ghichu form. `services` is unused: the form reads the config from its context."""
-    return Flow(
-        name=FLOW_NAME,
-        title=texts.report.NOTE_FLOW_TITLE,
-        roles=("manager", "clerk"),
-        questions=QUESTIONS,
-        save=save,
-        command="ghichu",
-        review=False,  # "Xong" is the confirmation; deletion asks its own question
-        prefill=_prefill,
-    )
-
-
 # --- /ghichu: the command and its shortcuts -----------------------------------------------------------
 
 
@@ -410,6 +397,14 @@ async def note_command(unit, staff, services) -> StartForm | None:
         return
     meta = RecordMeta(staff.id, unit.incoming.channel, unit.incoming.event_key, unit.now)
     unit.reply(Reply(text=await carry_forward(unit.session, period, meta)))
+
+
+FORM = Form(
+    name=FLOW_NAME, title=texts.report.NOTE_FLOW_TITLE, command="ghichu", aliases=("note",),
+    description=texts.report.NOTES_COMMAND, roles=frozenset({"manager", "clerk"}),
+    questions=lambda services, managers: QUESTIONS, save=save, prefill=_prefill, start=note_command,
+    review=False,  # "Xong" is the confirmation; deletion asks its own question
+)  # fmt: skip
 
 
 async def listing(session: AsyncSession, period: Period) -> list[str]:

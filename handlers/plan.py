@@ -12,20 +12,21 @@ import dataclasses
 from typing import Any
 
 import texts
-from bot.form import Flow, FlowContext, Question, StartForm
+from bot.form import FlowContext, Question, StartForm
 from bot.messages import Choice, Reply
 from handlers import capture
+from handlers.forms import Form, RecordStore, start_form
 from storage import records
 from storage.domain import NotFound, Plan, RecordMeta
 from storage.text import fold
 
 NAME = "plan"
-ROLES = ("manager",)
 KINDS = dict(texts.capture.PLAN_KINDS)
 
-STORE = capture.RecordStore(
+STORE = RecordStore(
     entity="plan", noun=texts.capture.PLAN_NOUN, date_of=lambda plan: plan.plan_date,
     add=records.add_plan, get=records.get_plan, update=records.update_plan, delete=records.delete_plan,
+    of_period=lambda loaded: loaded.plans,
 )  # fmt: skip
 
 
@@ -80,11 +81,6 @@ def describe(catalogue, plan: Plan) -> str:
     return texts.capture.plan_line(KINDS.get(plan.kind, plan.kind), plan.number, plan.subject, plan.is_open)
 
 
-def flows(services) -> dict[str, Flow]:
-    return capture.declare(NAME, title=texts.capture.PLAN_TITLE, roles=ROLES, command="kehoach",
-                           questions=lambda managers: questions(services, managers), save=save, summarize=summarize)
-
-
 # --- closing and reopening ------------------------------------------------------------------------
 
 
@@ -113,9 +109,17 @@ async def command(unit, staff, services) -> StartForm | None:
     """/kehoach: the form; /kehoach dong [N]: close plan #N (or list the open ones); /kehoach mo N."""
     words = fold(unit.incoming.text).replace("#", " ").split()
     if not words or words[0] not in ("dong", "mo", "close", "open"):
-        return capture.start_form(unit, staff, services, NAME)
+        return start_form(unit, staff, services, NAME)
     is_open = words[0] in ("mo", "open")
     if len(words) < 2 or not words[1].isdecimal():
         unit.reply(Reply(text=await open_plans_text(unit.session)))
         return
     unit.reply(Reply(text=await set_open(unit, staff, int(words[1]), is_open)))
+
+
+FORM = Form(
+    name=NAME, title=texts.capture.PLAN_TITLE, command="kehoach", aliases=("plan",),
+    description=texts.capture.PLAN_DESCRIPTION, roles=frozenset({"manager"}),
+    questions=questions, save=save, summarize=summarize, start=command,  # /kehoach [dong|mo N]
+    record=STORE, answers_of=answers_of, describe=lambda catalogue, plan, _loaded: describe(catalogue, plan),
+)  # fmt: skip

@@ -69,7 +69,6 @@ def registration_flow(facts: NoticeFacts, name: str) -> Flow:
     return Flow(
         name="register",
         title=texts.people.REGISTRATION_TITLE,
-        roles=(),
         questions=(agreement_question(facts, name),),
         save=save,
         command="start",

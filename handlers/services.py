@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.config import Config
 from bot.engine import Unit
@@ -17,6 +18,9 @@ from storage import periods_store
 from storage.catalogue import Catalogue
 from storage.db import Database
 from storage.domain import Staff
+
+if TYPE_CHECKING:
+    from handlers.forms import Form
 
 
 class ClosedPeriods:
@@ -42,7 +46,8 @@ class Services:
     config: Config
     catalogue: Catalogue
     db: Database | None = None
-    flows: dict[str, Flow] = field(default_factory=dict)  # every form by name (handlers/registry.py)
+    flows: dict[str, Flow] = field(default_factory=dict)  # the runtime's forms by name (handlers/registry.py)
+    forms: dict[str, Form] = field(default_factory=dict)  # the forms' declarations by name (handlers/forms.py)
     menu_for: Callable[[Staff | None], Reply] | None = None  # a person's command menu (set by the router)
     closed: ClosedPeriods = field(init=False)  # the closed periods as last read (handlers/capture.py)
 

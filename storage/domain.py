@@ -70,6 +70,7 @@ class RecordMeta:
     recorded_at: dt.datetime | None = None  # UTC
     status: str = ACTIVE
     version: int = 1
+    form: str = ""  # the form that made it (handlers/<form>.py's declaration name); corrections open it
 
 
 @dataclass(frozen=True)

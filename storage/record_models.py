@@ -25,6 +25,7 @@ class RecordColumns:
     updated_at: Mapped[dt.datetime]
     channel: Mapped[str] = mapped_column(String(16), default="console")
     source_event: Mapped[str] = mapped_column(String(128), default="")
+    form: Mapped[str] = mapped_column(String(48), default="", server_default="")  # the form that made it
 
     @declared_attr
     def recorded_by(cls) -> Mapped[int | None]:

@@ -100,6 +100,7 @@ def _meta_of(row: Any) -> RecordMeta:
         recorded_at=row.recorded_at,
         status=row.status,
         version=row.version,
+        form=getattr(row, "form", ""),
     )
 
 
@@ -261,7 +262,7 @@ async def _add(session: AsyncSession, kind: _Kind, obj: Any, meta: RecordMeta) -
         status=ACTIVE, version=1, recorded_at=now, updated_at=now, recorded_by=meta.recorded_by
     )
     if kind.row is not NoteRow:  # notes are not tied to a message or a business date
-        bookkeeping.update(channel=meta.channel, source_event=meta.source_event)
+        bookkeeping.update(channel=meta.channel, source_event=meta.source_event, form=meta.form)
     row = kind.row(**kind.columns(obj), **bookkeeping)
     session.add(row)
     await session.flush()

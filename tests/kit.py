@@ -71,13 +71,15 @@ async def echo_handler(unit: Unit) -> None:
 CHANNELS = ("console", "telegram", "zalo")
 
 
-async def make_app(config, db, when: str | Clock = "2023-01-13 09:30", *, reminders: bool = False):
+async def make_app(config, db, when: str | Clock = "2023-01-13 09:30", *, reminders: bool = False, entries=None):
     """The app on a frozen clock (a "YYYY-MM-DD HH:MM" local time, or a clock), every channel's replies
     recorded by one sender. Reminders are off unless asked for: the 13th is the day before the cut-off,
-    and a reminder would land in the middle of a conversation."""
+    and a reminder would land in the middle of a conversation. `entries`: other forms and commands than
+    handlers/registry.py's list (a test's own form, a declaration with other roles)."""
     if not reminders:
         config = dataclasses.replace(config, reporting={**config.reporting, "reminders": False})
-    app = await build_app(config, clock=frozen(when) if isinstance(when, str) else when, db=db)
+    clock = frozen(when) if isinstance(when, str) else when
+    app = await (build_app(config, clock=clock, db=db) if entries is None else build_app(config, clock, db, entries))
     sender = RecordingSender()
     for channel in CHANNELS:
         app.engine.senders[channel] = sender

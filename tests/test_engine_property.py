@@ -48,7 +48,6 @@ async def _save(ctx, answers) -> str:
 SAMPLE = Flow(
     name="mau",
     title="Lô mẫu",
-    roles=("technician",),
     command="mau",
     save=_save,
     questions=(

@@ -69,7 +69,6 @@ async def save_batch(ctx: FlowContext, answers: dict[str, Any]) -> str:
 CALIBRATION = Flow(
     name="calibration",
     title="Kiểm định phương tiện đo",
-    roles=("technician",),
     command="kiemdinh",
     questions=[
         Question("business_date", "date", "Ngày kiểm định?", label="Ngày", default=today),
@@ -564,7 +563,6 @@ async def test_async_choices_from_earlier_answers_and_custom_summary():
     flow = Flow(
         "visit",
         "Kiểm tra",
-        ("inspector",),
         [
             Question("search", "text", "Tên cơ sở?"),
             Question("facility", "choice", "Chọn cơ sở:", choices=facilities),
@@ -603,7 +601,6 @@ async def save_batch_like(ctx: FlowContext, answers: dict[str, Any]) -> str:
 PLACE = Flow(
     "place",
     "Vị trí cơ sở",
-    ("inspector",),
     [
         Question("where", "location", "Vị trí cơ sở? Gửi vị trí, gõ tọa độ hoặc địa chỉ.", label="Vị trí"),
         Question("ok_all", "yesno", "Đạt tất cả tiêu chí?", label="Đạt"),
@@ -705,11 +702,6 @@ async def test_location_stored_in_the_coordinates_shape_reads_back():
     assert chat.saved[0]["where"] == Location(20.6461, 106.0511)
 
 
-def test_flow_roles():
-    assert CALIBRATION.allows(Staff(1, "An", frozenset({"technician"})))
-    assert not CALIBRATION.allows(Staff(2, "Bình", frozenset({"clerk"})))
-
-
 async def test_yes_no_answered_by_number():
     chat = FormRun()
     await chat.start()
@@ -735,7 +727,7 @@ async def test_going_back_walks_past_conditions_on_answers_not_given_yet():
         return "ok"
 
     flow = Flow(
-        "cond", "Điều kiện", ("technician",),
+        "cond", "Điều kiện",
         [
             Question("kind", "choice", "Loại?", choices=[Choice("a", "A"), Choice("b", "B")]),
             Question("detail", "text", "Chi tiết?", when=lambda a: a["kind"] == "a"),
