@@ -64,6 +64,7 @@ from bot.flow_state import (
     find_slot,
     is_json_state,
     new_state,
+    prefill_groups,
     push_answer,
     resolve,
     set_answer,
@@ -401,8 +402,11 @@ def _attach_photo(state: dict[str, Any], path: str) -> Step:
 
 
 async def _apply_prefill(flow: Flow, state: dict[str, Any], ctx: FlowContext, filled: dict[str, Any]) -> None:
-    """Store a shortcut's answers as if typed one by one, in form order, so back and edit work."""
+    """Store a shortcut's answers as if typed one by one, in form order, so back and edit work; a
+    record's photos and its groups' items (a record to correct) come with them."""
     state["answers"]["_labels"].update(filled.get("_labels", {}))
+    state["answers"]["_photos"].extend(filled.get("_photos", ()))
+    prefill_groups(flow, state, filled)
     tried: set[str] = set()
     while (slot := _next_prefilled(flow, state, filled, tried)) is not None:
         tried.add(slot.path)

@@ -134,12 +134,33 @@ class Slot:
 
 
 def slots(flow: Flow, state: dict[str, Any], effective: dict[str, Any]) -> Iterator[Slot]:
-    """Every applicable slot in order; fills `effective` with the decoded answers that count."""
+    """Every applicable slot in order; fills `effective` with the decoded answers that count. The
+    draft's `_labels` (choice labels, a correction's tag) are in every scope the callbacks see."""
+    effective.setdefault("_labels", state["answers"]["_labels"])
     for item in flow.questions:
         if isinstance(item, RepeatGroup):
             yield from group_slots(item, state, effective)
         else:
             yield from question_slot(item, item.key, state["answers"], effective, effective)
+
+
+def prefill_groups(flow: Flow, state: dict[str, Any], filled: dict[str, Any]) -> None:
+    """A group's items given whole (a record to correct: the inspectors present), as if typed and the
+    group then closed: every item is kept, "more?" is not asked again (the edit list adds one)."""
+    for group in flow.questions:
+        items = filled.get(group.key) if isinstance(group, RepeatGroup) else None
+        if items is None:
+            continue
+        kinds = {q.key: q.kind for q in group.questions}
+        state["answers"][group.key] = [
+            {key: encode(kinds[key], value) for key, value in item.items() if key in kinds} for item in items
+        ][: group.max_items]
+        for index, item in enumerate(state["answers"][group.key]):
+            for key in item:
+                push_answer(state, f"{group.key}.{index}.{key}")
+        if len(items) >= group.min_items:
+            state["closed"].append(group.key)
+            push_answer(state, f"-{group.key}")
 
 
 def applies(when: Callable[[Answers], bool] | None, scope: Answers) -> bool:

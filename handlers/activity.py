@@ -108,5 +108,5 @@ FORM = Form(
     name=NAME, title=texts.capture.ACT_TITLE, command="hoatdong", aliases=("activity",),
     description=texts.capture.ACT_DESCRIPTION, roles=frozenset({"clerk", "manager"}),
     questions=questions, save=save, summarize=summarize,
-    record=STORE, answers_of=answers_of, describe=lambda catalogue, activity, _loaded: describe(catalogue, activity),
+    record=STORE, answers_of=lambda ctx, activity: answers_of(activity, ctx.catalogue), describe=lambda catalogue, activity, _loaded: describe(catalogue, activity),
 )  # fmt: skip

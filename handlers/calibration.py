@@ -210,6 +210,6 @@ FORM = Form(
     name=NAME, title=texts.capture.CAL_TITLE, command="kiemdinh", aliases=("calibrate",),
     description=texts.capture.CAL_DESCRIPTION, roles=frozenset({"technician"}),
     questions=questions, save=save, summarize=summarize, prefill=prefill,  # /kiemdinh [shortcut]
-    record=STORE, answers_of=lambda batch, _catalogue: answers_of(batch),
+    record=STORE, answers_of=lambda ctx, batch: answers_of(batch),
     describe=lambda catalogue, batch, _loaded: describe(catalogue, batch),
 )  # fmt: skip

@@ -110,7 +110,7 @@ def record_meta(ctx: FlowContext) -> RecordMeta:
 def edit_answers(store: RecordStore, record: Any, answers: dict[str, Any]) -> dict[str, Any]:
     """A form's prefill for correcting `record`: its answers plus the tag that makes the save an update."""
     tag = f"{store.entity}:{record.id}:{record.meta.version}"
-    return {**answers, "_labels": {EDIT_TAG: tag}}
+    return {**answers, "_labels": {**answers.get("_labels", {}), EDIT_TAG: tag}}
 
 
 def edit_target(answers) -> tuple[str, int, int] | None:
@@ -169,8 +169,9 @@ async def store_record(ctx: FlowContext, answers, record: Any, store: RecordStor
     return await _done(ctx, store, old.id, "update", closed, texts.capture.UPDATED.format(noun=store.noun, id=old.id))
 
 
-async def delete_record(ctx: FlowContext, store: RecordStore, record_id: int) -> str:
-    """Soft-delete (the repository audits it); the same ownership and closed-period rules as a save."""
+async def delete_record(ctx: FlowContext, store: RecordStore, record_id: int, what: str = "") -> str:
+    """Soft-delete (the repository audits it); the same ownership and closed-period rules as a save.
+    `what` names the record in the confirmation (its line in /cuatoi)."""
     try:
         record = await store.get(ctx.session, record_id)
     except NotFound:
@@ -181,7 +182,8 @@ async def delete_record(ctx: FlowContext, store: RecordStore, record_id: int) ->
     if closed is not None and not ctx.staff.has(MANAGER):
         return refusal(closed)
     await store.delete(ctx.session, record_id, record_meta(ctx))
-    return await _done(ctx, store, record_id, "delete", closed, texts.capture.DELETED.format(noun=store.noun, id=record_id))
+    return await _done(ctx, store, record_id, "delete", closed, texts.capture.mine_named(
+        texts.capture.DELETED.format(noun=store.noun, id=record_id), what))
 
 
 async def _done(ctx: FlowContext, store: RecordStore, record_id: int, change: str, closed, text: str) -> str:

@@ -140,3 +140,22 @@ def review_lines(kind: FacilityKind | None, answers) -> list[str]:
             line += f" — {answer.note}"
         lines.append(line)
     return lines
+
+
+def answers_for(kind: FacilityKind, checklist) -> dict[str, object]:
+    """A stored visit's checklist as the form's answers again (a correction): "all met?", the numbers of
+    those not met ("1 3 ka 2") and each failed criterion's note. A criterion the visit did not answer
+    (added to the catalogue since) counts as met."""
+    results = {a.criterion: a for a in checklist}
+    if not results:
+        return {}
+    failed = [i for i, c in enumerate(kind.criteria, start=1) if c.key in results and results[c.key].result == "not_met"]
+    na = [i for i, c in enumerate(kind.criteria, start=1) if c.key in results and results[c.key].result == "na"]
+    if not failed and not na:
+        return {all_ok_key(kind.key): True}
+    typed = " ".join(str(n) for n in failed) + (" ka " + " ".join(str(n) for n in na) if na else "")
+    answers: dict[str, object] = {all_ok_key(kind.key): False, failed_key(kind.key): typed.strip()}
+    for i, c in enumerate(kind.criteria, start=1):
+        if i in failed:
+            answers[note_key(kind.key, c.key)] = results[c.key].note or None
+    return answers

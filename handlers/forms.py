@@ -17,13 +17,14 @@ question accepts a closed month, audited as a correction; handlers/capture.py); 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.engine import Unit
-from bot.form import Flow, PrefillFn, Question, RepeatGroup, SaveFn, StartForm, SummarizeFn
+from bot.form import Flow, FlowContext, PrefillFn, Question, RepeatGroup, SaveFn, StartForm, SummarizeFn
 from handlers.commands import Command, CommandHandler, CommandTable
 from storage.domain import PeriodRecords, Staff
 
@@ -46,7 +47,8 @@ class RecordStore:
 
 
 QuestionsFn = Callable[[Any, bool], Sequence[Question | RepeatGroup]]  # (services, managers) -> questions
-AnswersOf = Callable[[Any, Any], dict[str, Any]]  # (record, catalogue) -> the form's answers
+# (context, record) -> the form's answers for it, choice labels and photos included (plain or async)
+AnswersOf = Callable[[FlowContext, Any], "dict[str, Any] | Awaitable[dict[str, Any]]"]
 DescribeFn = Callable[[Any, Any, PeriodRecords], str]  # (catalogue, record, the period's records) -> one line
 
 
@@ -73,6 +75,8 @@ class Form:
     answers_of: AnswersOf | None = None
     describe: DescribeFn | None = None
     old_names: tuple[str, ...] = ()  # names stored drafts may still carry (a form renamed or merged)
+    # The noun of one record when it depends on the record ("chứng chỉ" for a certificate); the kind's otherwise.
+    noun_of: Callable[[Any, Any], str] | None = None  # (catalogue, record) -> noun
 
     def __post_init__(self) -> None:
         if (self.record is None) != (self.describe is None):
@@ -91,6 +95,13 @@ class Form:
         if self.record is not None:
             built[manager_name(self.name)] = flow(manager_name(self.name), True)
         return built
+
+    def store_for(self, catalogue: Any, record: Any) -> RecordStore:
+        """The record kind, named as this record is named."""
+        assert self.record is not None
+        if self.noun_of is None:
+            return self.record
+        return dataclasses.replace(self.record, noun=self.noun_of(catalogue, record))
 
     def entry(self) -> Command:
         """Its line of the command table."""

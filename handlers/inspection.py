@@ -20,7 +20,7 @@ facility (never as a trace of the person); a typed address is kept with the visi
 
 from __future__ import annotations
 
-import re
+import dataclasses
 from decimal import Decimal
 from typing import Any
 
@@ -28,11 +28,12 @@ import texts
 from bot.form import FlowContext, Question, RepeatGroup, StartForm
 from bot.messages import Choice, Location, Reply
 from handlers import capture, checklist, facilities
+from handlers import visit as visits
 from handlers.forms import Form, RecordStore, start_form
 from handlers.pumps import check_pump_list, parse_pump_list
 from storage import facilities_store, people, records
 from storage.catalogue import Catalogue, FacilityKind
-from storage.domain import ChecklistAnswer, Facility, InspectionVisit, PumpCheck, RecordMeta
+from storage.domain import ChecklistAnswer, Facility, InspectionVisit, NotFound, PumpCheck, RecordMeta
 
 FLOW_NAME = "inspection"
 # Drafts saved under the former Zalo/console twin of the form (until it was merged into one): they go
@@ -54,10 +55,6 @@ def _fined(answers) -> bool:
 
 def _new_facility(answers) -> bool:
     return answers.get("facility") == "new"
-
-
-def _id(key: str) -> int:
-    return int(re.sub(r"\D", "", key.split("/")[0]))
 
 
 def _check_fine(value: int, _answers) -> str | None:
@@ -152,12 +149,13 @@ class Inspection:
         kind = checklist.kind_of(answers)
         found = await facilities.search(ctx.session, answers["query"], kind=kind)
         recorded = await facilities_store.visits_on(
-            ctx.session, _id(answers["plan"]), answers["visit_date"], [f.id for f in found]
+            ctx.session, visits.key_id(answers["plan"]), answers["visit_date"], [f.id for f in found]
         )
         choices = []
+        target = capture.edit_target(answers)
         for facility in found:
             visit = recorded.get(facility.id)
-            if visit is not None:
+            if visit is not None and (target is None or visit.id != target[1]):  # not the visit being corrected
                 choices.append(Choice(f"v{visit.id}", texts.inspection.facility_recorded_label(facility.name, visit.id)))
             else:
                 choices.append(Choice(facilities.facility_key(facility.id, kind), facilities.label_of(facility)))
@@ -168,7 +166,7 @@ class Inspection:
     @staticmethod
     def check_facility(value: str, answers) -> str | None:
         if value.startswith("v"):
-            return texts.inspection.facility_already_recorded(_id(value))
+            return texts.inspection.facility_already_recorded(visits.key_id(value))
         parsed = facilities.parse_facility_key(value)
         if parsed is not None and parsed[1] != checklist.kind_of(answers):  # the kind was changed afterwards
             return texts.inspection.KIND_CHANGED
@@ -176,12 +174,14 @@ class Inspection:
 
     @staticmethod
     async def inspector_choices(ctx: FlowContext, answers) -> list[Choice]:
+        """The other inspectors: neither whoever recorded the visit nor one already named."""
         chosen = {item.get("inspector") for item in answers.get("others", [])}
         everyone = await people.list_staff(ctx.session)
+        recorder = await visits.lead(ctx, answers)
         return [
             Choice(f"s{s.id}", s.name)
             for s in everyone
-            if s.has("inspector") and s.id != ctx.staff.id and f"s{s.id}" not in chosen
+            if s.has("inspector") and s.id != recorder and f"s{s.id}" not in chosen
         ]
 
     # --- the declaration ----------------------------------------------------------------------------
@@ -238,6 +238,13 @@ class Inspection:
 
     # --- review and save ----------------------------------------------------------------------------
 
+    @staticmethod
+    async def _name(ctx: FlowContext, staff_id: int) -> str:
+        try:
+            return (await people.get_staff(ctx.session, staff_id)).name
+        except NotFound:
+            return texts.inspection.someone(staff_id)
+
     async def _facility(self, ctx: FlowContext, answers) -> tuple[Facility | None, str]:
         """The picked facility, or for a new one the remembered facility with the same tax code."""
         parsed = facilities.parse_facility_key(answers.get("facility", ""))
@@ -251,19 +258,15 @@ class Inspection:
         return None, ""
 
     async def _duplicate(self, ctx: FlowContext, answers, facility: Facility | None) -> InspectionVisit | None:
+        """Another visit of the same plan, facility and day (never the visit this draft corrects)."""
         if facility is None:
             return None
-        return await facilities_store.existing_visit(
-            ctx.session, _id(answers["plan"]), facility.id, answers["visit_date"]
-        )
+        found = await facilities_store.existing_visit(ctx.session, visits.plan_id(answers), facility.id, answers["visit_date"])
+        target = capture.edit_target(answers)
+        return None if found is None or (target is not None and found.id == target[1]) else found
 
-    @staticmethod
-    async def _who(ctx: FlowContext, visit: InspectionVisit) -> str:
-        staff_id = visit.meta.recorded_by if visit.meta else 0
-        try:
-            return (await people.get_staff(ctx.session, staff_id)).name
-        except Exception:  # a removed staff member: say who by number
-            return texts.inspection.someone(staff_id)
+    async def _who(self, ctx: FlowContext, recorded: InspectionVisit) -> str:
+        return await self._name(ctx, recorded.meta.recorded_by if recorded.meta else 0)
 
     async def summarize(self, ctx: FlowContext, answers: dict[str, Any]) -> str:
         """The review: short lines that read well on a phone, the verdict last, a duplicate warned."""
@@ -271,6 +274,9 @@ class Inspection:
         kind = self.kind_of(answers)
         facility, notice = await self._facility(ctx, answers)
         lines = [texts.inspection.REVIEW_TITLE.format(kind=facilities.kind_label(kind).upper() if kind else "")]
+        target = capture.edit_target(answers)
+        if target is not None:  # a correction says which visit it changes
+            lines.insert(0, texts.capture.EDIT_HEADER.format(noun=STORE.noun, id=target[1]))
         lines.append(f"{texts.inspection.LABEL_PLAN}: {labels.get('plan', '')}")
         lines.append(f"{texts.inspection.LABEL_DATE}: {texts.inspection.format_date(answers['visit_date'])}")
         if facility is not None:
@@ -279,7 +285,8 @@ class Inspection:
             tax = facilities.normalise_tax_code(answers.get("new_tax_code") or "") or ""
             name = texts.inspection.facility_label(answers.get("new_name", ""), answers.get("new_address", ""), tax)
             lines.append(f"{texts.inspection.LABEL_FACILITY}: {name}{texts.inspection.REVIEW_NEW_FACILITY}")
-        team = [ctx.staff.name] + [
+        recorder = await visits.lead(ctx, answers)
+        team = [ctx.staff.name if recorder == ctx.staff.id else await self._name(ctx, recorder)] + [
             labels.get(f"others.{i}.inspector", "") for i in range(len(answers.get("others", [])))
         ]
         lines.append(f"{texts.inspection.REVIEW_TEAM}: {', '.join(t for t in team if t)}")
@@ -333,30 +340,12 @@ class Inspection:
         moved = location is not None and (location.latitude, location.longitude) != (facility.latitude, facility.longitude)
         if moved:  # kept with the facility, never as a trace of the person
             facility = await records.update_facility(
-                ctx.session,
-                Facility(facility.id, facility.kind, facility.name, facility.tax_code, facility.address,
-                         facility.province, location.latitude, location.longitude, facility.merged_into),
-                meta,
+                ctx.session, dataclasses.replace(facility, latitude=location.latitude, longitude=location.longitude), meta
             )
-        others = [_id(item["inspector"]) for item in answers.get("others", []) if item.get("inspector")]
-        inspectors = tuple(dict.fromkeys([ctx.staff.id, *others]))
-        visit = InspectionVisit(
-            id=0,
-            plan_id=_id(answers["plan"]),
-            facility_id=facility.id,
-            facility_kind=kind,
-            visit_date=answers["visit_date"],
-            inspectors=inspectors,
-            checklist=tuple(self.checklist_answers(answers)),
-            pumps=tuple(self.pumps(answers)),
-            location_text=where if isinstance(where, str) else "",  # a typed address
-            violations=answers.get("violations") or "",
-            action=answers.get("action") or "none",
-            fine_amount=answers.get("fine_amount") or 0 if answers.get("action") == "fine" else 0,
-            photos=tuple(answers["_photos"]),
-        )
+        made = visits.visit_of(answers, facility_id=facility.id, inspectors=visits.inspectors_of(await visits.lead(ctx, answers), answers),
+                              checklist=self.checklist_answers(answers), pumps=self.pumps(answers))  # fmt: skip
         name = facility.name
-        return await capture.store_record(ctx, answers, visit, STORE,
+        return await capture.store_record(ctx, answers, made, STORE,
                                           lambda saved: texts.inspection.saved(saved.id, name, saved.compliant))
 
 
@@ -393,7 +382,7 @@ FORM = Form(
     description=texts.inspection.COMMAND_DESCRIPTION, roles=frozenset({"inspector"}),
     questions=lambda services, managers: of(services).questions(managers), save=save, summarize=summarize,
     start=command, old_names=OLD_FLOW_NAMES,
-    record=STORE, describe=_line,
+    record=STORE, answers_of=visits.answers_of, describe=_line,
 )  # fmt: skip
 
 

@@ -186,5 +186,6 @@ FORM = Form(
     name=NAME, title=texts.capture.LIC_TITLE, command="giayphep", aliases=("licence",),
     description=texts.capture.LIC_DESCRIPTION, roles=frozenset({"licensing"}),
     questions=questions, save=save, summarize=summarize,
-    record=STORE, answers_of=answers_of, describe=lambda catalogue, licence, _loaded: describe(catalogue, licence),
+    record=STORE, answers_of=lambda ctx, licence: answers_of(licence, ctx.catalogue),
+    noun_of=lambda catalogue, licence: store_for(catalogue, licence.kind).noun, describe=lambda catalogue, licence, _loaded: describe(catalogue, licence),
 )  # fmt: skip

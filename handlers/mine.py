@@ -21,6 +21,7 @@ edit tag that turns the form's save into an update (handlers/capture.py).
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,28 +130,43 @@ def action_choices(ctx: FlowContext, answers) -> list[Choice]:
     return [Choice(EDIT, texts.capture.MINE_EDIT), delete] if form.answers_of else [delete]
 
 
+def _line(answers) -> str:
+    """The picked record's line in the list: "13/01/2023 Kiểm định điện: 5 PTĐ, loại bỏ 0, 5 GCN (#1)"."""
+    return answers.get("_labels", {}).get("record", "")
+
+
+def _what(answers) -> str:
+    """What the record is, without its number and marks: "13/01/2023 Kiểm định điện: 5 PTĐ, …"."""
+    return _line(answers).split(" (#", 1)[0]
+
+
 def deleting(answers) -> bool:
     return answers.get("action") == DELETE
 
 
 async def save(ctx: FlowContext, answers: dict[str, Any]) -> str:
     form, record_id = _form_of(ctx, answers["record"])
-    store = form.record
-    if answers["action"] == DELETE:
-        if not answers["confirm"]:
-            return texts.capture.MINE_NOT_DELETED
-        return await capture.delete_record(ctx, store, record_id)
-    if form.answers_of is None:
-        return texts.capture.MINE_EDIT_ELSEWHERE
-    opening = texts.capture.MINE_OPENING.format(noun=store.noun, id=record_id)
+    what = _what(answers)
     try:
-        record = await store.get(ctx.session, record_id)
+        record = await form.record.get(ctx.session, record_id)
     except NotFound:
         return texts.capture.RECORD_GONE
+    store = form.store_for(ctx.catalogue, record)
+    if answers["action"] == DELETE:
+        if not answers["confirm"]:
+            return texts.capture.mine_not_deleted(store.noun, record_id)
+        return await capture.delete_record(ctx, store, record_id, what)
+    if form.answers_of is None:
+        return texts.capture.MINE_EDIT_ELSEWHERE
+    opening = texts.capture.MINE_OPENING.format(noun=store.noun, id=record_id, what=what)
     if not capture.may_change(ctx.staff, record):
         return texts.capture.NOT_YOURS
-    filled = capture.edit_answers(store, record, form.answers_of(record, ctx.catalogue))
+    filled = capture.edit_answers(store, record, await _answers(form.answers_of(ctx, record)))
     return Saved(opening, StartForm(flow_for(ctx.settings, form.name, ctx.staff), answers=filled))
+
+
+async def _answers(answers):
+    return await answers if inspect.isawaitable(answers) else answers
 
 
 def questions(services, managers: bool) -> list[Question]:
@@ -160,8 +176,10 @@ def questions(services, managers: bool) -> list[Question]:
         Question("period", "text", texts.capture.MINE_PERIOD_ASK, label=texts.capture.MINE_PERIOD_LABEL,
                  optional=True, max_length=20, validate=check_period, auto=lambda ctx, answers: ""),
         Question("record", "choice", texts.capture.MINE_PICK, label=texts.capture.MINE_RECORD_LABEL, choices=record_choices),
-        Question("action", "choice", texts.capture.MINE_ACTION, label=texts.capture.MINE_ACTION_LABEL, choices=action_choices),
-        Question("confirm", "yesno", texts.capture.MINE_CONFIRM_DELETE, label=texts.capture.MINE_DELETE_LABEL, when=deleting),
+        Question("action", "choice", texts.capture.MINE_ACTION, label=texts.capture.MINE_ACTION_LABEL, choices=action_choices,
+                 prompt_for=lambda answers: texts.capture.mine_action(_line(answers))),
+        Question("confirm", "yesno", texts.capture.MINE_CONFIRM_DELETE, label=texts.capture.MINE_DELETE_LABEL, when=deleting,
+                 prompt_for=lambda answers: texts.capture.mine_confirm_delete(_line(answers))),
     ]  # fmt: skip
 
 

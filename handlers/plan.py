@@ -121,5 +121,5 @@ FORM = Form(
     name=NAME, title=texts.capture.PLAN_TITLE, command="kehoach", aliases=("plan",),
     description=texts.capture.PLAN_DESCRIPTION, roles=frozenset({"manager"}),
     questions=questions, save=save, summarize=summarize, start=command,  # /kehoach [dong|mo N]
-    record=STORE, answers_of=answers_of, describe=lambda catalogue, plan, _loaded: describe(catalogue, plan),
+    record=STORE, answers_of=lambda ctx, plan: answers_of(plan), describe=lambda catalogue, plan, _loaded: describe(catalogue, plan),
 )  # fmt: skip

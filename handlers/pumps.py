@@ -63,3 +63,17 @@ def check_pump_list(value: str, _answers) -> str | None:
         return error.message
     return None
 
+
+
+def pump_list_of(pumps) -> str:
+    """Stored pump checks as the one line the form reads ("CD01 -0,2; CD02 +0,6 hết hạn"): what a
+    correction shows and `parse_pump_list` reads back to the same checks."""
+    return "; ".join(_pump_text(p) for p in pumps)
+
+
+def _pump_text(pump) -> str:
+    error = Decimal(str(pump.error_percent)).normalize()
+    number = f"{'+' if error > 0 else ''}{error:f}".replace(".", ",")
+    flags = [texts.inspection.PUMP_EXPIRED_WORDS] * (not pump.certificate_valid)
+    flags += [texts.inspection.PUMP_UNSEALED_WORDS] * (not pump.seals_intact)
+    return " ".join(part for part in (pump.serial, number, *flags) if part)

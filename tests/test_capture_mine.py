@@ -48,9 +48,10 @@ async def test_correct_reuses_the_form_and_audits_before_and_after(env):
     app, sender = env
     chat = Chat(app, sender, "tech")
     await chat.many("/kiemdinh dien 10 2 8", "1", "/cuatoi")
-    assert texts.capture.MINE_ACTION in await chat.say("1")
+    line = "13/01/2023 Kiểm định điện: 10 PTĐ, loại bỏ 2, 8 GCN"
+    assert (await chat.say("1")).startswith(texts.capture.mine_action(f"{line} (#1)"))  # the step names the record
     opened = await chat.say(texts.capture.MINE_EDIT)
-    assert opened.startswith(texts.capture.MINE_OPENING.format(noun=texts.capture.CAL_NOUN, id=1))
+    assert opened.startswith(texts.capture.MINE_OPENING.format(noun=texts.capture.CAL_NOUN, id=1, what=line))
     assert "Sửa lô kiểm định #1" in opened and "Số PTĐ loại bỏ: 2" in opened and texts.common.REVIEW_HINT in opened
     await chat.many("2", "4")  # edit → the rejected count
     review = await chat.say("1")
@@ -75,10 +76,11 @@ async def test_delete_asks_first_then_soft_deletes_with_audit(env):
     app, sender = env
     chat = Chat(app, sender, "tech")
     await chat.many("/kiemdinh dien 10 2 8", "1", "/cuatoi", "1")
-    assert (await chat.say("Xóa")).startswith(texts.capture.MINE_CONFIRM_DELETE)
-    assert (await chat.say("không")) == texts.capture.MINE_NOT_DELETED
+    line = "13/01/2023 Kiểm định điện: 10 PTĐ, loại bỏ 2, 8 GCN"
+    assert (await chat.say("Xóa")).startswith(texts.capture.mine_confirm_delete(f"{line} (#1)"))
+    assert (await chat.say("không")) == "Đã giữ nguyên lô kiểm định #1, không xóa gì."
     await chat.many("/cuatoi", "1", "2")
-    assert (await chat.say("có")) == "Đã xóa lô kiểm định #1."
+    assert (await chat.say("có")) == f"Đã xóa lô kiểm định #1 ({line})."
     assert (await batch(app, 1)).meta.status == "deleted"
     assert await audit_actions(app, "calibration_batch") == [("create", "1"), ("delete", "1")]
     assert (await chat.say("/cuatoi")).startswith("Chưa nhập bản ghi nào")

@@ -156,13 +156,34 @@ MINE_TITLE = "Bản ghi đã nhập"
 MINE_DESCRIPTION = "xem, sửa, xóa các bản ghi đã nhập trong kỳ"
 MINE_PICK = "Chọn một bản ghi:"
 MINE_ACTION = "Làm gì với bản ghi này?"
+
+
+def mine_action(line: str) -> str:
+    """The record picked, named by its line in the list (date, kind, key figure or facility, #id)."""
+    return f"{line}\n{MINE_ACTION}"
+
+
 MINE_EDIT = "Sửa"
 MINE_DELETE = "Xóa"
 MINE_CONFIRM_DELETE = "Xóa bản ghi này? Bản ghi sẽ không còn được tính vào báo cáo; nhật ký vẫn lưu lại."
-MINE_NOT_DELETED = "Đã giữ nguyên, không xóa gì."
+
+
+def mine_confirm_delete(line: str) -> str:
+    return f"{line}\n{MINE_CONFIRM_DELETE}"
+
+
+def mine_not_deleted(noun: str, record_id: int) -> str:
+    return f"Đã giữ nguyên {noun} #{record_id}, không xóa gì."
+
+
+def mine_named(done: str, what: str) -> str:
+    """A /cuatoi step's sentence with what it acted on: "Đã xóa lô kiểm định #6 (13/01/2023 Kiểm định điện: …)."."""
+    return f"{done.removesuffix('.')} ({what})." if what else done
+
+
 MINE_NONE = "Chưa nhập bản ghi nào trong {periods}."
 MINE_NONE_ALL = "Chưa có bản ghi nào trong {periods}."
-MINE_OPENING = "Mở {noun} #{id} để sửa…"
+MINE_OPENING = "Mở {noun} #{id} ({what}) để sửa…"
 MINE_EDIT_ELSEWHERE = "Bản ghi loại này chưa sửa được ở đây; vui lòng xóa rồi nhập lại."
 MINE_CLOSED_MARK = " [đã chốt]"
 SOMEONE = "một lãnh đạo"
@@ -192,7 +213,7 @@ def reopened(label: str, month: str) -> str:
     )
 
 
-INSPECTION_NOUN = "lần kiểm tra"
+INSPECTION_NOUN = "kết quả kiểm tra"  # as saved: "Đã lưu kết quả kiểm tra #1" (docs/glossary.md)
 
 
 def mine_header(periods: str, shown: int, total: int) -> str:

@@ -178,6 +178,9 @@ REVIEW_PHOTOS = "Ảnh"
 OVER_LIMIT = "vượt giới hạn"
 WITHIN_LIMIT = "trong giới hạn"
 CERT_EXPIRED = "hết hạn kiểm định"
+# The words the pump line reads after a pump's error (handlers/pumps.py), as a correction writes them back.
+PUMP_EXPIRED_WORDS = "hết hạn"
+PUMP_UNSEALED_WORDS = "mất niêm phong"
 SEALS_BROKEN = "niêm phong không nguyên vẹn"
 RESULT_MARK = {"met": "✓", "not_met": "✗", "na": "–"}
 RESULT_WORD = {"met": MET, "not_met": NOT_MET, "na": NOT_APPLICABLE}
