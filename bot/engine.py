@@ -122,7 +122,6 @@ class Engine:
         self._slots = asyncio.Semaphore(self.settings.concurrency)
         self._stopping = False
         self._last_sweep: dt.datetime | None = None
-        self.processed = 0
         self.metrics = Metrics()
         self.health = Health()
 
@@ -186,7 +185,6 @@ class Engine:
             await self._fail(channel, chat_id)
         self.metrics.latency.labels(channel).observe(time.perf_counter() - started)
         self.metrics.handled.labels(channel, outcome).inc()
-        self.processed += 1
         self._send.set()
         return True, more
 

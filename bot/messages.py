@@ -7,7 +7,7 @@ bot knows which channel a message came from or goes to.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 MASK_DOTS = "••••••"
@@ -94,17 +94,3 @@ class Reply:
         data = dict(data)
         data["choices"] = tuple(Choice(**{**c, "aliases": tuple(c.get("aliases", ()))}) for c in data.get("choices", ()))
         return cls(**data)
-
-
-def text(body: str, *choices: Choice) -> Reply:
-    return Reply(kind="text", text=body, choices=tuple(choices))
-
-
-@dataclass
-class ReplyBatch:
-    """Replies queued during one unit of work, in order."""
-
-    items: list[Reply] = field(default_factory=list)
-
-    def add(self, reply: Reply) -> None:
-        self.items.append(reply)

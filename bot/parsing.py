@@ -20,7 +20,6 @@ from storage.text import clean_line, fold, nfc, strip_xml_forbidden
 
 LOCAL_ZONE = "Asia/Ho_Chi_Minh"
 NAME_MAX = 500
-NOTE_MAX = 2000
 ADDRESS_MAX = 300
 _MAX_DIGITS = 9  # a batch of a billion instruments is a typo, not a record
 _MINUS_SIGNS = "−–—‐"  # unicode minus and the dashes phone keyboards substitute for it

@@ -196,3 +196,22 @@ def _check_synonyms(entries, where: str) -> None:
                 f"{where}: the synonym {spelled!r} of {owner} is the label of {entry.key}; a typed answer "
                 f"could not tell the two apart, so take it out of the synonyms of {owner}"
             )
+    for entry in entries:
+        for name in entry.synonyms:
+            for other in entries:
+                longer = next((n for n in (other.label, *other.synonyms) if _starts(n, name)), None)
+                if other.key != entry.key and longer is not None:
+                    raise CatalogueError(
+                        f"{where}: the synonym {name!r} of {entry.key} is how {longer!r} of {other.key} begins; "
+                        f"typed, it would name both, so make it longer or take it out of the synonyms of {entry.key}"
+                    )
+
+
+def _words(name: str) -> list[str]:
+    return re.sub(r"[^a-z0-9]+", " ", fold(name)).split()
+
+
+def _starts(name: str, prefix: str) -> bool:
+    """Whether `name` begins with the words of `prefix` (folded: "dong ho" begins "Đồng hồ đo nước")."""
+    head = _words(prefix)
+    return bool(head) and _words(name)[: len(head)] == head

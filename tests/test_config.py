@@ -109,8 +109,13 @@ def test_repo_config_gives_the_kinds_their_common_names(tmp_path):
         ('synonyms = ["xăng", ', 'synonyms = ["gas", "xăng", ',
          "catalogue.facility_kinds: the synonym 'gas' of xang_dau is the label of gas; a typed answer could "
          "not tell the two apart, so take it out of the synonyms of xang_dau"),
-        ('synonyms = ["cân", "quả cân"]', 'synonyms = ["cân", "công tơ"]',
-         "calibration_fields: the synonym 'công tơ' is given to two entries, dien and khoi_luong"),
+        ('synonyms = ["cân", "quả cân"]', 'synonyms = ["cân", "công tơ điện"]',
+         "calibration_fields: the synonym 'công tơ điện' is given to two entries, dien and khoi_luong"),
+        # a synonym that begins another entry's name: typed, it names both ("đồng hồ taxi" beside "đồng hồ đo nước")
+        ('synonyms = ["cân", "quả cân"]', 'synonyms = ["cân", "quả cân", "công tơ"]',
+         "calibration_fields: the synonym 'công tơ' of khoi_luong is how 'công tơ điện' of dien begins"),
+        ('synonyms = ["cân", "quả cân"]', 'synonyms = ["cân", "quả cân", "Dong ho"]',
+         "calibration_fields: the synonym 'Dong ho' of khoi_luong is how 'Đồng hồ đo nước' of dong_ho_nuoc begins"),
         ('synonyms = ["xăng", ', 'synonyms = ["92", "xăng", ', "a synonym cannot be a number"),
         ('synonyms = ["xăng", ', 'synonyms = [" - ", "xăng", ', "a synonym must have a letter or a digit"),
         ('synonyms = ["xăng", "cây xăng", "cửa hàng xăng dầu", "trạm xăng", "chxd"]', 'synonyms = "xăng"',
