@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 import texts
-from handlers import checklist
+from handlers import checklist, facilities
 from storage import engine_store, records
 from storage.domain import Facility, RecordMeta
 from storage.record_models import FacilityRow, InspectionRow
@@ -63,7 +63,8 @@ async def test_compliant_fuel_station_in_few_messages(field):
     seen = [await chat.say(line) for line in COMPLIANT]
     assert seen[0].startswith(texts.inspection.ASK_PLAN) and "1. 3826/KH-TĐC ngày 03/01/2023" in seen[0]
     assert "Gõ “ok” để chọn: Hôm nay (13/01/2023)" in seen[1]
-    assert "1. Xăng dầu\n2. Thiết bị điện - điện tử\n3. Gas\n4. Khác" in seen[2]
+    kinds = [facilities.kind_label(k) for k in app.services.catalogue.facility_kinds]  # the catalogue's, in order
+    assert "\n".join(f"{n}. {label}" for n, label in enumerate(kinds, start=1)) in seen[2]
     assert "1. Cửa hàng xăng dầu Minh Phát (xã Tân Dân, MST 0101234567)\n2. ➕ Thêm cơ sở mới" in seen[4]
     assert seen[6] == f"{texts.inspection.ASK_GPS}\n(gõ “bỏ qua” để bỏ qua câu này, “quay lại” để sửa câu trước, “hủy” để dừng)"  # the same question as on Telegram
     assert "• Phương tiện đo còn hiệu lực kiểm định" in seen[7] and "±0,45%" in seen[7]
@@ -483,10 +484,11 @@ async def test_the_kind_of_facility_answers_to_its_common_names_on_zalo(field, t
     assert (await chat.say(typed)).startswith(texts.inspection.ASK_QUERY)
     assert (await chat.many("hoa binh", "1")).startswith(texts.inspection.ASK_NEW_NAME)
     await chat.many("Cơ sở Hòa Bình", "bỏ qua", "xã Tân Dân", "không", "bỏ qua", "có")
-    if kind == "xang_dau":
+    declared = app.services.catalogue.facility_kind(kind)
+    if declared.has_pumps:
         await chat.say("CD01 +0,1")
     review = await chat.say("1")
-    title = {"xang_dau": "XĂNG DẦU", "dien_dien_tu": "THIẾT BỊ ĐIỆN - ĐIỆN TỬ", "gas": "GAS"}[kind]
+    title = facilities.kind_label(declared).upper()
     assert f"KẾT QUẢ KIỂM TRA — {title}" in review.splitlines()
     assert (await chat.say("1")).startswith("Đã lưu kết quả kiểm tra #1")
     [visit] = await visits(app)

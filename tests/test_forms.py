@@ -5,17 +5,27 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 from sqlalchemy import text
 
 import texts
+from bot.config import load_config
 from handlers import registry
 from handlers.forms import Form, flows_of, record_forms
 from handlers.services import Services
+from reports.aggregate import aggregate
+from reports.periods import period_of
+from reports.service import load_period
 from storage import records
 from storage.db import open_database
 from storage.migrate import upgrade
+from tests.conftest import REPO
+from tests.forms import letters, letters_texts
 from tests.kit import Chat, add_staff, make_app
+from tests.test_report_chat import docx_text
+
+FORMS = Path(__file__).parent / "forms"
 
 
 def _with_roles(name: str, roles: set[str]) -> tuple:
@@ -95,3 +105,51 @@ async def test_the_migration_gives_existing_records_their_form(tmp_path):
         assert (await records.get_activity(session, 1)).meta.form == "activity"
         assert (await records.get_calibration_batch(session, 1)).meta.form == "calibration"
     await db.close()
+
+
+# --- a new form, declared in one module of its own ---------------------------------------------------
+
+
+def config_with(tmp_path, *extra: Path):
+    """config.toml with more catalogue entries (a test catalogue), data under tmp_path."""
+    text = (REPO / "config.toml").read_text(encoding="utf-8")
+    path = tmp_path / "config.toml"
+    path.write_text("\n".join([text, *(p.read_text(encoding="utf-8") for p in extra)]), encoding="utf-8")
+    return load_config(path, env={"FIELDBOT_DATA_DIR": str(tmp_path / "data")})
+
+
+async def test_a_new_form_declared_in_one_module_is_played_end_to_end_on_zalo(tmp_path, db):
+    """tests/forms/letters.py, its sentences and its catalogue entry are all it took: captured, corrected
+    through /cuatoi → Sửa → its own question, nothing lost, and counted in the section its entry names."""
+    config = config_with(tmp_path, FORMS / "letters.toml")
+    entry = config.catalogue.activity_kind(letters.KIND)
+    app, sender = await make_app(config, db, entries=(*registry.ENTRIES, letters.FORM))
+    await add_staff(app, "Lê Văn Thư", {"clerk"}, "thu", channel="zalo")
+    await add_staff(app, "Phạm Lãnh Đạo", {"manager"}, "boss")
+    chat = Chat(app, sender, "thu", channel="zalo")
+    assert f"/donthu — {letters_texts.DESCRIPTION}" in await chat.say("/help")
+    review = await chat.many("/donthu", "ok", "3", "Phản ánh giá nước sạch")
+    assert review.startswith(letters_texts.TITLE) and "Nội dung: Phản ánh giá nước sạch" in review
+    assert await chat.say("1") == "Đã lưu đơn thư #1."
+
+    listing = await chat.say("/cuatoi")
+    assert "1. 13/01/2023 Đơn thư một cửa: 3 — Phản ánh giá nước sạch (#1)" in listing
+    await chat.say("1")
+    opened = await chat.say(texts.capture.MINE_EDIT)
+    assert "Sửa đơn thư #1" in opened and "Nội dung: Phản ánh giá nước sạch" in opened  # its own form, not /hoatdong's
+    edits = await chat.say("2")
+    number = next(line.split(".")[0] for line in edits.splitlines() if line[:1].isdigit() and "Nội dung" in line)
+    await chat.say(number)
+    review = await chat.say("Phản ánh giá nước sạch và tiền điện")
+    assert "Số đơn thư: 3" in review and "Nội dung: Phản ánh giá nước sạch và tiền điện" in review
+    assert await chat.say("1") == "Đã sửa đơn thư #1."
+
+    async with app.db.read() as session:
+        stored = await records.get_activity(session, 1)
+    assert (stored.kind, stored.count, stored.business_date, stored.detail, stored.meta.form, stored.meta.version) == (
+        letters.KIND, 3, dt.date(2023, 1, 13), "Phản ánh giá nước sạch và tiền điện", "letters", 2)
+    document = (await Chat(app, sender, "boss").replies("/baocao 01/2023"))[-1]
+    counted = aggregate(await load_period(app.db, period_of(dt.date(2023, 1, 13), config.cut_off_day)),
+                        config.catalogue, period_of(dt.date(2023, 1, 13), config.cut_off_day))
+    assert counted.activities[entry.report_key].count.value == 3
+    assert "nhận được 03 đơn thư" in docx_text(document.document_path)
