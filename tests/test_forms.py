@@ -153,3 +153,41 @@ async def test_a_new_form_declared_in_one_module_is_played_end_to_end_on_zalo(tm
                         config.catalogue, period_of(dt.date(2023, 1, 13), config.cut_off_day))
     assert counted.activities[entry.report_key].count.value == 3
     assert "nhận được 03 đơn thư" in docx_text(document.document_path)
+
+
+async def test_a_kind_a_field_and_an_activity_added_to_the_catalogue_go_through_their_forms_and_the_report(tmp_path, db):
+    """config.toml with one more facility kind, calibration field and activity (tests/data/extra-catalogue.toml):
+    each is typed in its form on Zalo text and counted in the report, with no code changed."""
+    config = config_with(tmp_path, REPO / "tests" / "data" / "extra-catalogue.toml")
+    cat = config.catalogue
+    kind, field, act = cat.facility_kinds[-1], cat.calibration_fields[-1], cat.activity_kinds[-1]
+    assert (kind.key, field.key, act.key) == ("cho_can", "dong_ho_taxi", "hop_chuan_nong_san")
+    app, sender = await make_app(config, db)
+    for name, role, user in (("Nguyễn Văn An", "inspector", "an"), ("Trần Kỹ Thuật", "technician", "tech"),
+                             ("Lê Văn Thư", "clerk", "thu"), ("Phạm Lãnh Đạo", "manager", "boss")):
+        await add_staff(app, name, {role}, user, channel="zalo")
+    from tests.kit import add_plan
+
+    await add_plan(app)
+    inspector = Chat(app, sender, "an", channel="zalo")
+    await inspector.many("/kiemtra", "ok", kind.label, "pho noi", "1", "Chợ Phố Nối", "bỏ qua", "xã Phố Nối", "không",
+                         "bỏ qua", "không", "2", "Không có cân đối chứng", "Nhắc nhở")
+    review = await inspector.say("Chưa bố trí cân đối chứng")
+    assert f"KẾT QUẢ KIỂM TRA — {kind.label.upper()}" in review and f"✗ {kind.criteria[1].label}" in review
+    assert (await inspector.say("1")).startswith("Đã lưu kết quả kiểm tra #1")
+    technician = Chat(app, sender, "tech", channel="zalo")
+    assert (await technician.say("/kiemdinh đồng hồ tính tiền taxi 12 1 11")).startswith(texts.capture.CAL_TITLE)
+    assert await technician.say("1") == "Đã lưu lô kiểm định #1."
+    clerk = Chat(app, sender, "thu", channel="zalo")
+    await clerk.many("/hoatdong", act.label, "ok", "4")
+    assert "Số lượng: 4" in await clerk.say("bỏ qua")
+    assert await clerk.say("1") == "Đã lưu hoạt động #1."
+
+    document = (await Chat(app, sender, "boss", channel="zalo").replies("/baocao 01/2023"))[-1]
+    report = docx_text(document.document_path)
+    assert kind.report_noun in report and kind.criteria[1].failed_phrase in report
+    assert "Ban hành 04 bản thông báo công bố hợp chuẩn" in report
+    assert f"\n{field.label}\nPTĐ\n12\n01\n11\n" in report  # its row of the calibration table
+    async with app.db.read() as session:
+        batch = await records.get_calibration_batch(session, 1)
+    assert (batch.field, batch.verified, batch.rejected, batch.certificates) == (field.key, 12, 1, 11)
