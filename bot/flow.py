@@ -56,6 +56,8 @@ from bot.flow_screen import (
     typed_key,
 )
 from bot.flow_state import (
+    DraftState,
+    EditKey,
     Slot,
     current_slot,
     decode,
@@ -98,7 +100,7 @@ async def start(flow: Flow, ctx: FlowContext, args_text: str = "", *, answers: M
     return await _advance(flow, state, ctx, notice)
 
 
-async def handle(flow: Flow, state: dict[str, Any], ctx: FlowContext) -> Step:
+async def handle(flow: Flow, state: DraftState, ctx: FlowContext) -> Step:
     """Apply one incoming message to a draft. Never raises on user input; never loses answers."""
     ctx = _in_form(flow, ctx)
     state = copy.deepcopy(state)
@@ -137,7 +139,7 @@ def _with_tap_shown(on_screen: Reply | None, data: str, step: Step) -> Step:
     return step
 
 
-def resume(state: dict[str, Any]) -> Step:
+def resume(state: DraftState) -> Step:
     """Show the question on screen again (after a detour such as "abandon this draft?" → no)."""
     return Step(state, [question_reply(state)])
 
@@ -148,7 +150,7 @@ def split_choice(data: str) -> tuple[str, str]:
     return (token, key) if sep else ("", data)
 
 
-async def _advance(flow: Flow, state: dict[str, Any], ctx: FlowContext, notice: str = "") -> Step:
+async def _advance(flow: Flow, state: DraftState, ctx: FlowContext, notice: str = "") -> Step:
     """Ask whatever comes next: the question being edited, the first open question, or the review."""
     if state["editing"]:
         slot = find_slot(flow, state, state["editing"])
@@ -171,7 +173,7 @@ async def _advance(flow: Flow, state: dict[str, Any], ctx: FlowContext, notice: 
     return await _save(flow, state, ctx)
 
 
-async def _auto_answer(state: dict[str, Any], ctx: FlowContext, slot: Slot) -> bool:
+async def _auto_answer(state: DraftState, ctx: FlowContext, slot: Slot) -> bool:
     """Take the answer the form knows without asking (Question.auto); not pushed on the back stack,
     so "quay lại" from the next question goes to the one before. Editable from the review."""
     q = slot.question
@@ -188,7 +190,7 @@ async def _auto_answer(state: dict[str, Any], ctx: FlowContext, slot: Slot) -> b
     return True
 
 
-async def _ask(flow: Flow, state: dict[str, Any], ctx: FlowContext, slot: Slot, notice: str) -> Step:
+async def _ask(flow: Flow, state: DraftState, ctx: FlowContext, slot: Slot, notice: str) -> Step:
     if slot.question is None:
         assert slot.group is not None  # a slot without a question is always a group's "more?"
         yes_no = [[YES_KEY, texts.common.YES], [NO_KEY, texts.common.NO]]
@@ -215,7 +217,7 @@ async def _ask(flow: Flow, state: dict[str, Any], ctx: FlowContext, slot: Slot, 
     return step
 
 
-async def _save(flow: Flow, state: dict[str, Any], ctx: FlowContext) -> Step:
+async def _save(flow: Flow, state: DraftState, ctx: FlowContext) -> Step:
     """Hand the confirmed answers to the flow, once; the draft ends with the flow's confirmation."""
     slot, _ = current_slot(flow, state)
     if slot is not None:  # the declaration changed under a stored draft: ask what is missing
@@ -226,7 +228,7 @@ async def _save(flow: Flow, state: dict[str, Any], ctx: FlowContext) -> Step:
     return Step(None, [Reply(text=confirmation)], done=True, saved=True)
 
 
-async def _on_text(flow: Flow, state: dict[str, Any], ctx: FlowContext, text: str) -> Step:
+async def _on_text(flow: Flow, state: DraftState, ctx: FlowContext, text: str) -> Step:
     word = fold(text)[:40]
     for words, key in ((texts.common.BACK_WORDS, BACK), (texts.common.SKIP_WORDS, SKIP), (texts.common.CANCEL_WORDS, CANCEL)):
         if word in words:
@@ -243,7 +245,7 @@ async def _on_text(flow: Flow, state: dict[str, Any], ctx: FlowContext, text: st
         return reask(state, error.message)
 
 
-async def _read_typed(flow: Flow, state: dict[str, Any], ctx: FlowContext, text: str) -> str | None:
+async def _read_typed(flow: Flow, state: DraftState, ctx: FlowContext, text: str) -> str | None:
     """A choice question's own reading of a typed answer (`Question.read_typed`): the key it names,
     None to match it against the labels, or a ParseError with the specific reason."""
     question = state["question"]
@@ -255,28 +257,28 @@ async def _read_typed(flow: Flow, state: dict[str, Any], ctx: FlowContext, text:
     return None
 
 
-async def _on_tap(flow: Flow, state: dict[str, Any], ctx: FlowContext, data: str) -> Step:
+async def _on_tap(flow: Flow, state: DraftState, ctx: FlowContext, data: str) -> Step:
     token, key = split_choice(data)
     if token and token != state["token"]:
         return Step(state, [Reply(text=texts.common.QUESTION_CLOSED)])
     return await _on_key(flow, state, ctx, key)
 
 
-async def _on_command(flow: Flow, state: dict[str, Any], ctx: FlowContext, command: str) -> Step:
+async def _on_command(flow: Flow, state: DraftState, ctx: FlowContext, command: str) -> Step:
     keys = {"back": BACK, "skip": SKIP, "cancel": CANCEL, "huy": CANCEL, "done": DONE}
     if command in keys:
         return await _on_key(flow, state, ctx, keys[command])
     return reask(state, texts.common.COMMAND_IN_FLOW)
 
 
-async def _on_location(flow: Flow, state: dict[str, Any], ctx: FlowContext, location: Location) -> Step:
+async def _on_location(flow: Flow, state: DraftState, ctx: FlowContext, location: Location) -> Step:
     question = state["question"]
     if question["mode"] == "ask" and question["kind"] == "location":
         return await _accept(flow, state, ctx, location)
     return reask(state, expected(question))
 
 
-async def _on_key(flow: Flow, state: dict[str, Any], ctx: FlowContext, key: str) -> Step:
+async def _on_key(flow: Flow, state: DraftState, ctx: FlowContext, key: str) -> Step:
     """One entry for taps and typed answers that name a choice or a navigation word."""
     question = state["question"]
     if key == CANCEL or (question["mode"] == "review" and key == CANCEL_KEY):
@@ -294,7 +296,7 @@ async def _on_key(flow: Flow, state: dict[str, Any], ctx: FlowContext, key: str)
     return await handlers[question["mode"]](flow, state, ctx, key)
 
 
-async def _on_review_key(flow: Flow, state: dict[str, Any], ctx: FlowContext, key: str) -> Step:
+async def _on_review_key(flow: Flow, state: DraftState, ctx: FlowContext, key: str) -> Step:
     if key == CONFIRM_KEY:
         return await _save(flow, state, ctx)
     if key == EDIT_KEY:
@@ -302,39 +304,44 @@ async def _on_review_key(flow: Flow, state: dict[str, Any], ctx: FlowContext, ke
     return reask(state, texts.common.CHOICE_EXPECTED)
 
 
-async def _on_edit_key(flow: Flow, state: dict[str, Any], ctx: FlowContext, key: str) -> Step:
-    if key.startswith("@") and key in {path for path, _ in state["question"]["choices"]}:
+async def _on_edit_key(flow: Flow, state: DraftState, ctx: FlowContext, key: str) -> Step:
+    mark, name = EditKey.read(key)
+    offered = {path for path, _ in state["question"]["choices"]}
+    if key == EditKey.DROP_PHOTOS and key in offered:  # the photos sent so far go; new ones may be sent
+        dropped, state["answers"]["_photos"] = len(state["answers"]["_photos"]), []
+        return await show_review(flow, state, ctx, texts.common.photos_dropped(dropped))
+    if mark == EditKey.SECTION and key in offered:
         # a section: its answers are asked again, in order, then the review
-        paths = [s.path for s in slots(flow, state, {}) if s.answered and s.question and s.question.section == key[1:]]
+        paths = [s.path for s in slots(flow, state, {}) if s.answered and s.question and s.question.section == name]
         for path in paths:
             unset_answer(state, path)
         state["stack"] = [e for e in state["stack"] if e not in paths]
         state["editing"] = None
         return await _advance(flow, state, ctx)
-    if key.startswith("+") and key[1:] in {g.key for g in groups(flow)}:
-        state["adding"] = key[1:]
+    if mark == EditKey.ADD and name in {g.key for g in groups(flow)}:
+        state["adding"] = name
         push_answer(state, key)
         return await _advance(flow, state, ctx)
-    if key in {path for path, _ in state["question"]["choices"]}:
+    if key in offered:
         state["editing"] = key
         return await _advance(flow, state, ctx)
     return reask(state, texts.common.CHOICE_EXPECTED)
 
 
-async def _on_more_key(flow: Flow, state: dict[str, Any], ctx: FlowContext, key: str) -> Step:
+async def _on_more_key(flow: Flow, state: DraftState, ctx: FlowContext, key: str) -> Step:
     group = state["question"]["path"].removesuffix(".+")
     if key == YES_KEY:
         state["adding"] = group
-        push_answer(state, f"+{group}")
+        push_answer(state, EditKey.add_item(group))
     elif key == NO_KEY:
         state["closed"].append(group)
-        push_answer(state, f"-{group}")
+        push_answer(state, EditKey.close_group(group))
     else:
         return reask(state, texts.common.YESNO_EXPECTED)
     return await _advance(flow, state, ctx)
 
 
-async def _on_answer_key(flow: Flow, state: dict[str, Any], ctx: FlowContext, key: str) -> Step:
+async def _on_answer_key(flow: Flow, state: DraftState, ctx: FlowContext, key: str) -> Step:
     question = state["question"]
     if key == SUGGESTED and question.get("suggestion"):
         return await _accept(flow, state, ctx, decode(question["kind"], question["suggestion"]["value"]))
@@ -350,7 +357,7 @@ async def _on_answer_key(flow: Flow, state: dict[str, Any], ctx: FlowContext, ke
     return reask(state, texts.common.CHOICE_EXPECTED)
 
 
-async def _accept(flow: Flow, state: dict[str, Any], ctx: FlowContext, value: Any, label: str = "") -> Step:
+async def _accept(flow: Flow, state: DraftState, ctx: FlowContext, value: Any, label: str = "") -> Step:
     """Validate against earlier answers, store, and move on; a rejected value changes nothing."""
     path = state["question"]["path"]
     slot = find_slot(flow, state, path)
@@ -372,14 +379,14 @@ async def _accept(flow: Flow, state: dict[str, Any], ctx: FlowContext, value: An
     return await _advance(flow, state, ctx, echo or "")
 
 
-async def _skip(flow: Flow, state: dict[str, Any], ctx: FlowContext) -> Step:
+async def _skip(flow: Flow, state: DraftState, ctx: FlowContext) -> Step:
     question = state["question"]
     if question["mode"] != "ask" or not question["optional"]:
         return reask(state, texts.common.NOT_OPTIONAL)
     return await _accept(flow, state, ctx, None)
 
 
-async def _go_back(flow: Flow, state: dict[str, Any], ctx: FlowContext) -> Step:
+async def _go_back(flow: Flow, state: DraftState, ctx: FlowContext) -> Step:
     """Back to the previous answered question (or from an edit, to the review)."""
     if state["editing"] or state["question"]["mode"] == "pick_edit":
         state["editing"] = None
@@ -391,7 +398,7 @@ async def _go_back(flow: Flow, state: dict[str, Any], ctx: FlowContext) -> Step:
     return reask(state, texts.common.ALREADY_FIRST)
 
 
-def _attach_photo(state: dict[str, Any], path: str) -> Step:
+def _attach_photo(state: DraftState, path: str) -> Step:
     """A photo at any step joins the draft without moving the conversation."""
     question = state.get("question") or {}
     if question.get("mode") == "ask" and question.get("kind") == "photos":
@@ -401,7 +408,7 @@ def _attach_photo(state: dict[str, Any], path: str) -> Step:
     return Step(state, [Reply(text=texts.common.photo_received(len(state["answers"]["_photos"])))])
 
 
-async def _apply_prefill(flow: Flow, state: dict[str, Any], ctx: FlowContext, filled: dict[str, Any]) -> None:
+async def _apply_prefill(flow: Flow, state: DraftState, ctx: FlowContext, filled: dict[str, Any]) -> None:
     """Store a shortcut's answers as if typed one by one, in form order, so back and edit work; a
     record's photos and its groups' items (a record to correct) come with them."""
     state["answers"]["_labels"].update(filled.get("_labels", {}))
@@ -422,7 +429,7 @@ async def _apply_prefill(flow: Flow, state: dict[str, Any], ctx: FlowContext, fi
 
 
 def _next_prefilled(
-    flow: Flow, state: dict[str, Any], filled: dict[str, Any], tried: set[str]
+    flow: Flow, state: DraftState, filled: dict[str, Any], tried: set[str]
 ) -> Slot | None:
     """The first open top-level question the shortcut answers (walked afresh: answers change `when`)."""
     for slot in slots(flow, state, {}):

@@ -13,6 +13,9 @@ from typing import Any
 
 import texts
 from bot.flow_state import (
+    DraftState,
+    EditKey,
+    Screen,
     Slot,
     encode,
     final_answers,
@@ -46,7 +49,7 @@ _NUMERIC = ("integer", "decimal")
 class Step:
     """The outcome of one message: the new state (None when the flow ended) and the replies to send."""
 
-    state: dict[str, Any] | None
+    state: DraftState | None
     replies: list[Reply] = field(default_factory=list)
     done: bool = False
     saved: bool = False
@@ -82,7 +85,7 @@ def suggested_first(choices: list[list[str]], key: Any) -> list[list[str]]:
 
 
 def present(
-    state: dict[str, Any],
+    state: DraftState,
     mode: str,
     path: str,
     kind: str,
@@ -111,7 +114,7 @@ def encode_suggestion(kind: str, suggestion: Suggestion) -> dict[str, Any]:
     return {"value": encode(kind, suggestion.value), "label": suggestion.label}
 
 
-def question_reply(state: dict[str, Any], notice: str = "") -> Reply:
+def question_reply(state: DraftState, notice: str = "") -> Reply:
     question, token = state["question"], state["token"]
     keys: list[tuple[str, str]] = []
     if question.get("suggestion"):
@@ -127,7 +130,7 @@ def question_reply(state: dict[str, Any], notice: str = "") -> Reply:
     )
 
 
-def nav_keys(state: dict[str, Any]) -> list[tuple[str, str]]:
+def nav_keys(state: DraftState) -> list[tuple[str, str]]:
     question = state["question"]
     if question["mode"] == "review":
         return [(BACK, texts.common.BACK)]
@@ -144,14 +147,14 @@ def join(*parts: str) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def reask(state: dict[str, Any], message: str) -> Step:
+def reask(state: DraftState, message: str) -> Step:
     """Wrong input: the reason and the same question (same token); every answer is kept."""
     if not state.get("question"):
         return Step(state, [Reply(text=message)])
     return Step(state, [question_reply(state, message)])
 
 
-async def show_review(flow: Flow, state: dict[str, Any], ctx: FlowContext, notice: str = "") -> Step:
+async def show_review(flow: Flow, state: DraftState, ctx: FlowContext, notice: str = "") -> Step:
     answers = final_answers(flow, state)
     if flow.summarize is not None:
         summary = await resolve(flow.summarize(ctx, answers))
@@ -173,7 +176,7 @@ def any_pictograph(value: Any) -> bool:
     return False
 
 
-def default_summary(flow: Flow, state: dict[str, Any], answers: dict[str, Any]) -> str:
+def default_summary(flow: Flow, state: DraftState, answers: dict[str, Any]) -> str:
     """The form's labels and the answers, one per line; groups list their items."""
     lines = [flow.title]
     for item in flow.questions:
@@ -191,13 +194,13 @@ def default_summary(flow: Flow, state: dict[str, Any], answers: dict[str, Any]) 
     return "\n".join(lines)
 
 
-def summary_lines(questions, values: Mapping[str, Any], state: dict[str, Any], prefix: str) -> list[str]:
+def summary_lines(questions, values: Mapping[str, Any], state: DraftState, prefix: str) -> list[str]:
     return [
         f"{q.title}: {format_answer(q, values[q.key], state, prefix + q.key)}" for q in questions if q.key in values
     ]
 
 
-def format_answer(q: Question, value: Any, state: dict[str, Any] | None, path: str) -> str:
+def format_answer(q: Question, value: Any, state: DraftState | None, path: str) -> str:
     """An answer as a person reads it: 1.200, -0,3, 13/01/2023, Có, the label of a choice."""
     if value is None:
         return texts.common.SKIPPED
@@ -219,7 +222,7 @@ def format_answer(q: Question, value: Any, state: dict[str, Any] | None, path: s
     return str(value)
 
 
-async def show_edit_list(flow: Flow, state: dict[str, Any]) -> Step:
+async def show_edit_list(flow: Flow, state: DraftState) -> Step:
     """The answered questions, to pick the one to change; groups can also get one more item."""
     choices, effective = [], {}
     sections: dict[str, list[tuple[bool, str]]] = {}  # section -> (brief, formatted answer)
@@ -228,19 +231,21 @@ async def show_edit_list(flow: Flow, state: dict[str, Any]) -> Step:
             shown = format_answer(slot.question, slot.value, state, slot.path)
             if slot.question.section:
                 if slot.question.section not in sections:
-                    choices.append([f"@{slot.question.section}", slot.question.section])
+                    choices.append([EditKey.section(slot.question.section), slot.question.section])
                 if slot.value is not None:  # a skipped question says nothing in its section's line
                     sections.setdefault(slot.question.section, []).append((slot.question.brief, shown))
                 continue
             choices.append([slot.path, f"{slot_title(flow, slot)}: {shown}"])
     for choice in choices:  # a section shows its last answers: "Cơ sở: Cửa hàng … (xã …)"
-        if choice[0].startswith("@"):
+        if EditKey.read(choice[0])[0] == EditKey.SECTION:
             said = sections.get(choice[1], [])
             values = [v for brief, v in said if brief] or [v for _, v in said]
             choice[1] = f"{choice[1]}: {' · '.join(values)}"
     for group in groups(flow):
         if group.key in effective and len(effective[group.key]) < group.max_items:
-            choices.append([f"+{group.key}", texts.common.add_item(group.title)])
+            choices.append([EditKey.add_item(group.key), texts.common.add_item(group.title)])
+    if state["answers"]["_photos"]:  # a correction may drop the photos it came with
+        choices.append([EditKey.DROP_PHOTOS, texts.common.drop_photos(len(state["answers"]["_photos"]))])
     return present(state, "pick_edit", "", "choice", texts.common.PICK_EDIT, choices)
 
 
@@ -257,7 +262,7 @@ def slot_title(flow: Flow, slot: Slot) -> str:
     return f"{texts.common.item_label(declared.title, index)} – {slot.question.title}"
 
 
-def typed_key(question: dict[str, Any], text: str) -> str:
+def typed_key(question: Screen, text: str) -> str:
     """The key a typed answer names in a list; yes-words confirm a review."""
     if question["kind"] == "yesno" and not text.strip().isdecimal():
         return YES_KEY if parse_yes_no(text) else NO_KEY
@@ -272,7 +277,7 @@ def typed_key(question: dict[str, Any], text: str) -> str:
     return match_choice(text, choices).key
 
 
-def means_suggestion(question: dict[str, Any], text: str) -> bool:
+def means_suggestion(question: Screen, text: str) -> bool:
     """Whether the text takes the suggestion: "ok", its own label, or "1" where no number can be meant."""
     suggestion = question.get("suggestion")
     if not suggestion:
@@ -282,7 +287,7 @@ def means_suggestion(question: dict[str, Any], text: str) -> bool:
     return is_yes(text) or typed == fold(suggestion["label"]) or number_one
 
 
-def parse_typed(question: dict[str, Any], text: str, ctx: FlowContext) -> Any:
+def parse_typed(question: Screen, text: str, ctx: FlowContext) -> Any:
     kind = question["kind"]
     if kind == "integer":
         return parse_count(text)
@@ -295,7 +300,7 @@ def parse_typed(question: dict[str, Any], text: str, ctx: FlowContext) -> Any:
     return parse_text(text, question.get("max_length", 500), question.get("multiline", False))
 
 
-def expected(question: dict[str, Any]) -> str:
+def expected(question: Screen) -> str:
     """What this question wants, said when a message of the wrong sort (a pin, a sticker) arrives."""
     if question["mode"] != "ask" or question["kind"] == "choice":
         return texts.common.CHOICE_EXPECTED

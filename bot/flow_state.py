@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from bot.form import Answers, Flow, FlowContext, Question, RepeatGroup
 from bot.messages import Location
@@ -22,7 +22,70 @@ from bot.messages import Location
 STATE_VERSION = 1
 
 
-def new_state(flow: Flow, ctx: FlowContext) -> dict[str, Any]:
+class Screen(TypedDict, total=False):
+    """What is on screen, kept so that a typed answer is read without the declaration (bot/flow_screen.py)."""
+
+    mode: str  # "ask" a question | "more" a group's "one more?" | "review" | "pick_edit" the edit list
+    path: str  # the answer's path ("kind", "others.0.inspector", "others.+")
+    kind: str  # the question's kind (bot/form.py `Kind`)
+    prompt: str
+    choices: list[list[str]]  # [key, label] in the order shown
+    suggestion: dict[str, Any] | None  # {"value": encoded, "label": …}
+    optional: bool
+    max_length: int  # text questions
+    multiline: bool
+    aliases: dict[str, list[str]]  # other names a typed choice may use
+
+
+class DraftState(TypedDict, total=False):
+    """A draft between two messages: plain JSON, stored by the engine (never a callable)."""
+
+    v: int  # STATE_VERSION
+    flow: str  # the form's name
+    draft: str  # random: makes tokens unique across drafts
+    seq: int  # questions shown so far; the token is "<draft>.<seq>"
+    token: str  # of the question on screen: a tap on an older one is recognised
+    answers: dict[str, Any]  # encoded answers by key, groups as lists of dicts, "_photos" and "_labels"
+    stack: list[str]  # answered paths and EditKey marks, for "back"
+    closed: list[str]  # groups answered "no more"
+    adding: str | None  # the group an item is being added to
+    editing: str | None  # the path re-asked from the edit list
+    pending: list[str]  # photos sent to a photos question, not yet done
+    question: Screen
+    auto: list[str]  # paths answered by `Question.auto`, taken again after every change
+    started_at: str
+    updated_at: str
+
+
+class EditKey:
+    """The runtime's own keys beside answer paths: in the edit list ("@<section>" asks a section again,
+    "+<group>" adds an item, DROP_PHOTOS drops the photos sent) and on the back stack ("+<group>" an item
+    begun, "-<group>" a group closed). Question keys cannot start with these marks (bot/form.py)."""
+
+    SECTION, ADD, CLOSE = "@", "+", "-"
+    DROP_PHOTOS = "~photos"
+
+    @staticmethod
+    def section(name: str) -> str:
+        return EditKey.SECTION + name
+
+    @staticmethod
+    def add_item(group: str) -> str:
+        return EditKey.ADD + group
+
+    @staticmethod
+    def close_group(group: str) -> str:
+        return EditKey.CLOSE + group
+
+    @staticmethod
+    def read(key: str) -> tuple[str, str]:
+        """(mark, name): ("@", "Cơ sở"), ("+", "others"), ("-", "others"); ("", key) for an answer's path."""
+        if key[:1] in (EditKey.SECTION, EditKey.ADD, EditKey.CLOSE):
+            return key[0], key[1:]
+        return "", key
+
+
+def new_state(flow: Flow, ctx: FlowContext) -> DraftState:
     """A fresh draft. `draft` makes tokens unique across drafts so old keyboards are recognised."""
     return {
         "v": STATE_VERSION,
@@ -86,7 +149,7 @@ def split_path(path: str) -> tuple[str, int, str]:
     return "", -1, path
 
 
-def set_answer(state: dict[str, Any], path: str, raw: Any) -> None:
+def set_answer(state: DraftState, path: str, raw: Any) -> None:
     group, index, key = split_path(path)
     answers = state["answers"]
     if index < 0:
@@ -100,7 +163,7 @@ def set_answer(state: dict[str, Any], path: str, raw: Any) -> None:
         state["adding"] = None
 
 
-def unset_answer(state: dict[str, Any], path: str) -> None:
+def unset_answer(state: DraftState, path: str) -> None:
     """Forget one answer; an item left empty at the end of its group is removed and reopened."""
     group, index, key = split_path(path)
     answers = state["answers"]
@@ -116,7 +179,7 @@ def unset_answer(state: dict[str, Any], path: str) -> None:
             state["adding"] = group
 
 
-def push_answer(state: dict[str, Any], entry: str) -> None:
+def push_answer(state: DraftState, entry: str) -> None:
     """Record an answer for "back"; an edited answer moves to the end."""
     state["stack"] = [e for e in state["stack"] if e != entry] + [entry]
 
@@ -133,7 +196,7 @@ class Slot:
     group: RepeatGroup | None = None
 
 
-def slots(flow: Flow, state: dict[str, Any], effective: dict[str, Any]) -> Iterator[Slot]:
+def slots(flow: Flow, state: DraftState, effective: dict[str, Any]) -> Iterator[Slot]:
     """Every applicable slot in order; fills `effective` with the decoded answers that count. The
     draft's `_labels` (choice labels, a correction's tag) are in every scope the callbacks see."""
     effective.setdefault("_labels", state["answers"]["_labels"])
@@ -144,7 +207,7 @@ def slots(flow: Flow, state: dict[str, Any], effective: dict[str, Any]) -> Itera
             yield from question_slot(item, item.key, state["answers"], effective, effective)
 
 
-def prefill_groups(flow: Flow, state: dict[str, Any], filled: dict[str, Any]) -> None:
+def prefill_groups(flow: Flow, state: DraftState, filled: dict[str, Any]) -> None:
     """A group's items given whole (a record to correct: the inspectors present), as if typed and the
     group then closed: every item is kept, "more?" is not asked again (the edit list adds one)."""
     for group in flow.questions:
@@ -160,7 +223,7 @@ def prefill_groups(flow: Flow, state: dict[str, Any], filled: dict[str, Any]) ->
                 push_answer(state, f"{group.key}.{index}.{key}")
         if len(items) >= group.min_items:
             state["closed"].append(group.key)
-            push_answer(state, f"-{group.key}")
+            push_answer(state, EditKey.close_group(group.key))
 
 
 def applies(when: Callable[[Answers], bool] | None, scope: Answers) -> bool:
@@ -184,7 +247,7 @@ def question_slot(q: Question, path: str, container: dict, scope: dict, out: dic
         out[q.key] = value
 
 
-def group_slots(group: RepeatGroup, state: dict[str, Any], effective: dict[str, Any]) -> Iterator[Slot]:
+def group_slots(group: RepeatGroup, state: DraftState, effective: dict[str, Any]) -> Iterator[Slot]:
     if not applies(group.when, effective):
         return
     items = state["answers"].get(group.key, [])
@@ -216,7 +279,7 @@ def check_slot(slot: Slot) -> str | None:
     return q.validate(slot.value, slot.scope)
 
 
-def current_slot(flow: Flow, state: dict[str, Any]) -> tuple[Slot | None, str]:
+def current_slot(flow: Flow, state: DraftState) -> tuple[Slot | None, str]:
     """The slot to ask now, with a message when it is asked again because its answer became invalid."""
     for slot in slots(flow, state, {}):
         if not slot.answered:
@@ -227,11 +290,11 @@ def current_slot(flow: Flow, state: dict[str, Any]) -> tuple[Slot | None, str]:
     return None, ""
 
 
-def find_slot(flow: Flow, state: dict[str, Any], path: str) -> Slot | None:
+def find_slot(flow: Flow, state: DraftState, path: str) -> Slot | None:
     return next((s for s in slots(flow, state, {}) if s.path == path), None)
 
 
-def final_answers(flow: Flow, state: dict[str, Any]) -> dict[str, Any]:
+def final_answers(flow: Flow, state: DraftState) -> dict[str, Any]:
     """The answers that count (applicable questions only), decoded, with photos and choice labels."""
     effective: dict[str, Any] = {}
     for _ in slots(flow, state, effective):
@@ -241,17 +304,18 @@ def final_answers(flow: Flow, state: dict[str, Any]) -> dict[str, Any]:
     return effective
 
 
-def undo(state: dict[str, Any], entry: str, answered: set[str]) -> bool:
+def undo(state: DraftState, entry: str, answered: set[str]) -> bool:
     """Undo one stack entry; False for entries a later change already made meaningless."""
-    if entry.startswith("+"):
-        if state["adding"] != entry[1:]:
+    mark, group = EditKey.read(entry)
+    if mark == EditKey.ADD:
+        if state["adding"] != group:
             return False
         state["adding"] = None
         return True
-    if entry.startswith("-"):
-        if entry[1:] not in state["closed"]:
+    if mark == EditKey.CLOSE:
+        if group not in state["closed"]:
             return False
-        state["closed"].remove(entry[1:])
+        state["closed"].remove(group)
         return True
     if entry not in answered:
         return False
@@ -259,7 +323,7 @@ def undo(state: dict[str, Any], entry: str, answered: set[str]) -> bool:
     return True
 
 
-def is_json_state(state: dict[str, Any] | None) -> bool:
+def is_json_state(state: DraftState | dict[str, Any] | None) -> bool:
     """True when the state survives the database round trip unchanged (used by tests and the engine)."""
     return state is None or json.loads(json.dumps(state)) == state
 

@@ -8,10 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from bot.messages import Choice, Incoming
+from storage.catalogue import Catalogue
 from storage.domain import Staff
+
+if TYPE_CHECKING:
+    from bot.config import Config
 
 Kind = Literal["choice", "yesno", "integer", "decimal", "text", "date", "location", "photos"]
 Answers = Mapping[str, Any]
@@ -24,6 +28,20 @@ def _check_key(key: str) -> None:
         raise ValueError(f"flow key {key!r}: use letters, digits and _ only, not at the start")
 
 
+class FormSettings(Protocol):
+    """What a form's callbacks read of the app through `ctx.settings` (handlers/services.py's `Services`
+    provides it): the configuration, the catalogue and the app's forms by name."""
+
+    @property
+    def config(self) -> Config: ...
+
+    @property
+    def catalogue(self) -> Catalogue: ...
+
+    @property
+    def flows(self) -> Mapping[str, Flow]: ...
+
+
 @dataclass(frozen=True)
 class FlowContext:
     """What a flow's callbacks may use while one message is handled; `session` is the unit of work's."""
@@ -33,8 +51,9 @@ class FlowContext:
     today: dt.date  # local business date (Asia/Ho_Chi_Minh)
     now: dt.datetime  # aware
     incoming: Incoming
-    settings: Any = None
-    catalogue: Any = None
+    # The app's settings; the registration form, run before its person is staff, gets its invitation instead.
+    settings: FormSettings | Mapping[str, Any] | None = None
+    catalogue: Catalogue | None = None
     form: str = ""  # the declaration being filled in (a record remembers it); set by the runtime
 
 

@@ -129,3 +129,21 @@ async def test_an_inspection_corrected_in_its_own_form(station, channel):
     [row_before], [row_after] = export_before, export_after
     assert texts.document.NOT_COMPLIANT in row_after and texts.document.NOT_COMPLIANT not in row_before
     assert 7_500_000 in row_after and "p1.jpg, p2.jpg" in row_after and "p1.jpg" in row_before
+
+
+async def test_a_correction_can_drop_the_photos_and_send_others(station):
+    app, sender, kind, place, _ = station
+    chat = Chat(app, sender, "an-zalo", channel="zalo")
+    screen = await chat.many("/kiemtra", "ok", kind.label, "minh phat")
+    await pick(chat, screen, "Cửa hàng Minh Phát")
+    await chat.many("không", "bỏ qua", "có", "CD01 -0,2", REMINDER, "bỏ qua")
+    await chat.photo("media/p1.jpg")
+    await chat.photo("media/p2.jpg")
+    await chat.say("1")
+    review = await chat.many("/cuatoi", "1", texts.capture.MINE_EDIT)
+    edits = await pick(chat, review, texts.common.EDIT)
+    review = await pick(chat, edits, texts.common.drop_photos(2))
+    assert review.startswith(texts.common.photos_dropped(2)) and "Ảnh:" not in review
+    await chat.photo("media/p3.jpg")
+    assert await chat.say("1") == "Đã sửa kết quả kiểm tra #1."
+    assert (await visit(app)).photos == ("media/p3.jpg",)

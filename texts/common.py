@@ -92,6 +92,15 @@ PHOTOS_NEED_ONE = "Vui lòng gửi ít nhất một ảnh rồi gõ “xong”."
 SKIPPED = "(bỏ qua)"
 
 
+def drop_photos(count: int) -> str:
+    """The edit list's entry that drops the photos sent (a correction may replace them)."""
+    return f"Bỏ {count} ảnh đã gửi (gửi ảnh khác nếu cần)"
+
+
+def photos_dropped(count: int) -> str:
+    return f"Đã bỏ {count} ảnh. Gửi ảnh mới bất cứ lúc nào nếu cần."
+
+
 def photo_received(count: int) -> str:
     return f"Đã nhận ảnh ({count} ảnh)."
 
