@@ -53,6 +53,7 @@ def test_every_record_form_has_its_managers_twin_and_its_record_kind(config):
     for form in record_forms(forms):
         assert {form.name, f"{form.name}.manager"} <= set(flows)
         assert flows[form.name].form == flows[f"{form.name}.manager"].form == form.name
+        assert form.answers_of is not None, f"{form.name}: every record kind is correctable in its own form"
 
 
 async def test_a_role_removed_from_a_declaration_removes_its_command(config, db):
