@@ -8,14 +8,17 @@ In a text-only chat:
 
     /cuatoi          → "Có 3 bản ghi…", 1. 13/01/2023 Kiểm định điện: 67 PTĐ… (#12) 2. …
     /cuatoi 11/2022  → the same list for November 2022 (or why not: closed by whom, on which day)
-    2                → "Làm gì với bản ghi này?" 1. Sửa 2. Xóa  (“quay lại”: the list again)
-    Sửa              → the record's own form, every answer filled in, at its review:
+    2                → the record's line, "Làm gì với bản ghi này?" 1. Sửa 2. Xóa  (“quay lại”: the list)
+    Sửa              → "Mở lô kiểm định #12 (13/01/2023 Kiểm định điện: …) để sửa…", then the form that
+                       made the record, every answer filled in, at its review:
                        Xác nhận / Sửa (pick an answer to change) / Hủy; confirming saves an update
-    Xóa → Có         → soft deletion, audited by the repository
+    Xóa → Có         → "Đã xóa lô kiểm định #12 (13/01/2023 …)": soft deletion, audited by the repository
 
-The hand-over from this list to the record's form: the list's save returns `Saved(text, StartForm(…))`,
-and the record's form opens in the same unit of work, prefilled with the record's answers and the
-edit tag that turns the form's save into an update (handlers/capture.py).
+Which records, and which form corrects them, come from the forms' declarations (services.forms,
+handlers/forms.py): each record form lists the records it made (`RecordMeta.form`). The hand-over
+from this list to the record's form: the list's save returns `Saved(text, StartForm(…))`, and the
+form opens in the same unit of work, prefilled with its `answers_of` the record and the edit tag
+that turns the form's save into an update (handlers/capture.py).
 """
 
 from __future__ import annotations
