@@ -94,11 +94,11 @@ SKIPPED = "(bỏ qua)"
 
 def drop_photos(count: int) -> str:
     """The edit list's entry that drops the photos sent (a correction may replace them)."""
-    return f"Bỏ {count} ảnh đã gửi (gửi ảnh khác nếu cần)"
+    return f"Bỏ {count} ảnh đã gửi"
 
 
 def photos_dropped(count: int) -> str:
-    return f"Đã bỏ {count} ảnh. Gửi ảnh mới bất cứ lúc nào nếu cần."
+    return f"Đã bỏ {count} ảnh; đồng chí có thể gửi ảnh mới bất cứ lúc nào."
 
 
 def photo_received(count: int) -> str:
