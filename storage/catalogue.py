@@ -6,6 +6,7 @@ field without new code. The report reads the phrases it prints from here.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -105,11 +106,34 @@ class ActivityKind:
 
 
 @dataclass(frozen=True)
+class Holiday:
+    """A day off for the department's staff besides Saturdays and Sundays: a public holiday, a day in
+    lieu, the Tết days the Prime Minister's decision gives civil servants (working-day deadlines skip it)."""
+
+    date: dt.date
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.date, str):
+            try:
+                object.__setattr__(self, "date", dt.date.fromisoformat(self.date))
+            except ValueError:
+                raise ValueError(f"date {self.date!r} is not a date: write it YYYY-MM-DD") from None
+        if isinstance(self.date, dt.datetime) or not isinstance(self.date, dt.date):
+            raise ValueError(f"date must be a date (YYYY-MM-DD), not {self.date!r}")
+
+
+@dataclass(frozen=True)
 class Catalogue:
     facility_kinds: tuple[FacilityKind, ...]
     calibration_fields: tuple[CalibrationField, ...]
     licence_kinds: tuple[LicenceKind, ...]
     activity_kinds: tuple[ActivityKind, ...]
+    holidays: tuple[Holiday, ...] = ()
+
+    @property
+    def holiday_dates(self) -> frozenset[dt.date]:
+        return frozenset(h.date for h in self.holidays)
 
     def facility_kind(self, key: str) -> FacilityKind:
         return _by_key(self.facility_kinds, key, "facility kind")
@@ -168,12 +192,15 @@ def catalogue_from_dict(raw: Mapping[str, Any], where: str = "catalogue") -> Cat
             _entry(ActivityKind, ak, f"{where}.activity_kinds[{i}]")
             for i, ak in enumerate(raw["activity_kinds"])
         )
+        holidays = tuple(
+            _entry(Holiday, h, f"{where}.holidays[{i}]") for i, h in enumerate(raw.get("holidays", ()))
+        )
     except KeyError as exc:
         raise CatalogueError(f"{where}.{exc.args[0]} is missing") from None
     for name, entries in (("facility_kinds", kinds), ("calibration_fields", fields), ("licence_kinds", licences),
                           ("activity_kinds", activities)):
         _check_synonyms(entries, f"{where}.{name}")
-    return Catalogue(kinds, fields, licences, activities)
+    return Catalogue(kinds, fields, licences, activities, holidays)
 
 
 def _check_synonyms(entries, where: str) -> None:

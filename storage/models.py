@@ -51,8 +51,9 @@ class StaffRow(Base):
 
 
 class ConsentRow(Base):
-    """A person's agreement to the personal-data notice: the notice's version and the very text shown
-    (printable, verifiable: Nghị định 13/2023 Điều 11.3)."""
+    """A person's agreement to the personal-data notice, verifiable (who, when, to what: Luật
+    91/2025/QH15, Nghị định 356/2025/NĐ-CP): the short notice as shown with the answer, and the full
+    notice it points to, each with its version."""
 
     __tablename__ = "consents"
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -60,8 +61,37 @@ class ConsentRow(Base):
     channel: Mapped[str] = mapped_column(String(16))
     user_id: Mapped[str] = mapped_column(String(64))
     at: Mapped[dt.datetime]
-    notice_version: Mapped[str] = mapped_column(String(40))
+    notice_version: Mapped[str] = mapped_column(String(40))  # the short notice
     notice_text: Mapped[str] = mapped_column(Text)
+    full_version: Mapped[str] = mapped_column(String(40), default="", server_default="")  # the full notice
+    full_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class ConsentRefusalRow(Base):
+    """Declining the notice keeps nothing about the person: only how many declined each version."""
+
+    __tablename__ = "consent_refusals"
+    notice_version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PrivacyRequestRow(Base):
+    """A data subject's request made through /quyenriengtu (copy, correction, erasure, restriction,
+    withdrawal of consent): received at, due by (working days), closed by which command. The chat it
+    came from is kept to tell the person when it is done, and blanked then."""
+
+    __tablename__ = "privacy_requests"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # copy | correct | erase | restrict | withdraw
+    detail: Mapped[str] = mapped_column(Text, default="")
+    channel: Mapped[str] = mapped_column(String(16), default="")
+    chat_id: Mapped[str] = mapped_column(String(64), default="")
+    received_at: Mapped[dt.datetime]
+    due: Mapped[dt.date]
+    closed_at: Mapped[dt.datetime | None]
+    closed_by: Mapped[str] = mapped_column(String(64), default="")  # the operating-system account
+    closed_with: Mapped[str] = mapped_column(String(16), default="")  # export | erase | done
 
 
 class StaffRoleRow(Base):
