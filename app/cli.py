@@ -50,6 +50,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, help="output file, .xlsx or .json")
     p = person.add_parser("erase", help="remove a person's accounts and messages and their name; records stay")
     p.add_argument("--staff", type=int, required=True, metavar="ID", help="the number shown by `admin staff`")
+    person.add_parser("requests", help="open requests made through /quyenriengtu, with their due dates")
+    p = person.add_parser("done", help="close a correction, restriction or withdrawal request once it is done")
+    p.add_argument("--request", type=int, required=True, metavar="N", help="the number shown by `admin person requests`")
     p = admin.add_parser("log", help="the access log: backups, restores, person exports and erasures, reports")
     p.add_argument("--days", type=int, default=30, help="how far back (default 30)")
     p = admin.add_parser("outbox", help="replies not delivered yet (chat, age, error); 'retry' sends them again")
@@ -177,6 +180,8 @@ async def _admin(args: argparse.Namespace, config: Config) -> int:
 
     if args.admin_command == "person" and args.person_command == "export":
         return await person_commands.export_command(config, args.staff, args.out)
+    if args.admin_command == "person" and args.person_command in ("requests", "done"):
+        return await person_commands.requests_command(config, getattr(args, "request", None))
     if args.admin_command == "person":
         return await person_commands.erase_command(config, args.staff)
     if args.admin_command == "log":

@@ -20,15 +20,16 @@ from sqlalchemy import select, text
 import texts
 from app.backups import log_access, operator
 from bot.config import Config
+from bot.messages import Reply
 from storage import backup as backups
-from storage import person_data
+from storage import engine_store, people, person_data, privacy_requests
 from storage.db import Database, open_database
 from storage.domain import NotFound
 from storage.engine_store import aware
 from storage.models import AuditRow, StaffRow
 from storage.record_models import ReportLogRow
 
-ACCESS_ACTIONS = ("backup", "restore", "person_export", "person_erase")
+ACCESS_ACTIONS = ("backup", "restore", "person_export", "person_erase", "person_request")
 
 
 def _open(config: Config) -> Database:
@@ -74,6 +75,7 @@ async def export_command(config: Config, staff_id: int, out: str) -> int:
             data = await person_data.collect(session, staff_id)
         written = write_person(data, path)
         await log_access(db, "person_export", "staff", str(staff_id), file=str(written))
+        closed = await _close_requests(db, config, staff_id, ("copy",), "export")
     except NotFound:
         print(texts.operations.NO_SUCH_STAFF.format(id=staff_id), file=sys.stderr)
         return 1
@@ -81,6 +83,8 @@ async def export_command(config: Config, staff_id: int, out: str) -> int:
         await db.close()
     counts = ", ".join(f"{section} {len(rows)}" for section, rows in data.items())
     print(texts.operations.person_exported(staff_id, path, counts))
+    if closed:
+        print(texts.privacy.CLOSED_WITH_COMMAND.format(count=closed, staff_id=staff_id))
     return 0
 
 
@@ -124,7 +128,11 @@ async def erase_command(config: Config, staff_id: int) -> int:
                 raise NotFound(staff_id)
             needles = [staff.name, staff.name_folded]
         async with db.unit_of_work() as session:
+            open_requests = await privacy_requests.open_requests(session, staff_id)
             erased = await person_data.erase(session, staff_id, texts.operations.ERASED_LABEL.format(id=staff_id))
+            await _tell_done(session, config, open_requests)  # to the chats the requests came from
+            await privacy_requests.close(session, [r.id for r in open_requests], by=operator(), with_="erase",
+                                         now=_now(config), forget_chat=True)
         files = _remove_files(config, erased.photos, needles)
         await _compact(db, config)
         await log_access(db, "person_erase", "staff", str(staff_id), accounts=erased.accounts,
@@ -136,6 +144,86 @@ async def erase_command(config: Config, staff_id: int) -> int:
         await db.close()
     print(texts.operations.person_erased(staff_id, erased.accounts, erased.messages, files, erased.label,
                                          erased.rewritten, erased.records_kept))
+    if open_requests:
+        print(texts.privacy.CLOSED_WITH_COMMAND.format(count=len(open_requests), staff_id=staff_id))
+    return 0
+
+
+# --- data subjects' requests (/quyenriengtu) -------------------------------------------------------
+
+
+def _now(config: Config) -> dt.datetime:
+    from app.wiring import clock_of
+
+    return clock_of(config).now()
+
+
+async def _tell_done(session, config: Config, requests: list[privacy_requests.Request]) -> None:
+    """The person hears in the chat the request came from; the running bot sends it (its outbox)."""
+    now = _now(config)
+    for request in requests:
+        if request.channel and request.chat_id:
+            reply = Reply(text=texts.privacy.request_done(request.id, request.kind, config.language.address))
+            await engine_store.queue_reply(session, channel=request.channel, chat_id=request.chat_id,
+                                           payload=reply.to_json(), now=now, inbox_id=None)
+
+
+async def _close_requests(db: Database, config: Config, staff_id: int, kinds: tuple[str, ...], with_: str) -> int:
+    async with db.unit_of_work() as session:
+        requests = await privacy_requests.open_requests(session, staff_id, kinds)
+        await _tell_done(session, config, requests)
+        await privacy_requests.close(session, [r.id for r in requests], by=operator(), with_=with_,
+                                     now=_now(config))
+    return len(requests)
+
+
+async def requests_command(config: Config, number: int | None) -> int:
+    """`admin person requests`: the open ones with their due dates; `admin person done --request N`: close one."""
+    db = _open(config)
+    try:
+        if number is None:
+            async with db.read() as session:
+                requests = await privacy_requests.open_requests(session)
+            _print_requests(config, requests)
+            return 0
+        return await _done(db, config, number)
+    finally:
+        await db.close()
+
+
+def _print_requests(config: Config, requests: list[privacy_requests.Request]) -> None:
+    if not requests:
+        print(texts.privacy.REQUESTS_NONE)
+        return
+    today = _now(config).astimezone(config.general.zone).date()
+    print(texts.privacy.REQUESTS_HEADER.format(count=len(requests)))
+    for r in requests:
+        received = f"{r.received_at.astimezone(config.general.zone):%H:%M %d/%m/%Y}"
+        print(texts.privacy.request_line(r.id, r.kind, r.name, r.staff_id, received, f"{r.due:%d/%m/%Y}",
+                                         today > r.due, r.detail))
+    print(texts.privacy.REQUESTS_HOW)
+
+
+async def _done(db: Database, config: Config, number: int) -> int:
+    async with db.unit_of_work() as session:
+        request = await privacy_requests.get_open(session, number)
+        if request is None:
+            print(texts.privacy.NO_SUCH_REQUEST.format(number=number), file=sys.stderr)
+            return 1
+        kind = texts.privacy.REQUEST_KINDS[request.kind].lower()
+        command = privacy_requests.CLOSED_BY_COMMAND.get(request.kind)
+        if command is not None:
+            print(texts.privacy.DONE_NEEDS_COMMAND.format(number=number, kind=kind, command=command,
+                                                          staff_id=request.staff_id), file=sys.stderr)
+            return 2
+        await _tell_done(session, config, [request])
+        await privacy_requests.close(session, [request.id], by=operator(), with_="done", now=_now(config))
+        if request.kind == "withdraw" and request.staff_id is not None:
+            await people.set_active(session, request.staff_id, False)
+    await log_access(db, "person_request", "staff", str(request.staff_id), request=number, kind=request.kind)
+    print(texts.privacy.REQUEST_CLOSED.format(number=number, kind=kind))
+    if request.kind == "withdraw":
+        print(texts.privacy.WITHDRAWN.format(staff_id=request.staff_id))
     return 0
 
 

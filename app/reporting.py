@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import sys
 from pathlib import Path
 
 import texts
 from app import wiring as app_module
 from app.errors import USAGE, CliError, data_folder, not_writable, output_file
-from bot.config import Config
+from bot.config import Config, unfilled_keys
 from handlers.report import b_defaults, seed_default_b
 from reports.demo import demo_organisation, load_demo
 from reports.periods import Period, PeriodError, parse_period
@@ -82,6 +83,9 @@ async def report_command(config: Config, args: argparse.Namespace) -> int:
     finally:
         await db.close()
     print(texts.cli.REPORT_WRITTEN.format(period=period.key, records=made.records, path=_written(made, out)))
+    unfilled = unfilled_keys(config, privacy=False)
+    if unfilled:  # written all the same: a draft to look at; the keys to fill before sending it
+        print(texts.privacy.placeholders_in_report(unfilled), file=sys.stderr)
     return 0
 
 

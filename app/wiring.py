@@ -26,7 +26,7 @@ from bot.health import DOWN
 from bot.messages import Incoming, Reply
 from bot.supervisor import Supervisor
 from bot.web import WebServer, make_app
-from handlers import outbox, reminders, report
+from handlers import outbox, registration, reminders, report
 from handlers import people as people_handlers
 from handlers.forms import Entry
 from handlers.registry import ENTRIES, build_commands, build_flows, build_forms
@@ -191,7 +191,7 @@ async def serve(config: Config) -> None:
     check_tokens(config)
     if not (config.telegram.enabled or config.zalo.enabled):
         raise CliError(texts.cli.NO_CHANNEL, USAGE)
-    problems = run_problems(config)
+    problems = run_problems(config) + registration.notice_problems(config)
     if problems:
         raise CliError("\n".join(problems), USAGE)
     async with locked_app(config) as app:

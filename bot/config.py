@@ -92,10 +92,12 @@ class LanguageConfig:
 
 @dataclass(frozen=True)
 class PrivacyConfig:
-    """What the personal-data notice names besides the department: who runs the system, whom to ask."""
+    """What the personal-data notice names besides the department: who runs the system, whom to ask,
+    how long work records are kept."""
 
     operator: str = ""
     contact: str = ""
+    records_period: str = ""
 
 
 @dataclass(frozen=True)
@@ -206,7 +208,29 @@ def run_problems(config: Config) -> list[str]:
     if config.zalo.enabled and config.web.public_url and not config.link_secret:
         problems.append("Document links for Zalo ([web] public_url is set) need FIELDBOT_LINK_SECRET in the "
                         f"environment ({_SECRET_HELP}).")
+    unfilled = unfilled_keys(config, privacy=True)
+    if unfilled:
+        problems.append(texts.privacy.placeholders_left(unfilled, str(config.path)))
     return problems
+
+
+# A value still in the shipped form: "[tên tỉnh]", "UBND TỈNH [TÊN TỈNH]", "[bộ phận, điện thoại, …]".
+_PLACEHOLDER = re.compile(r"\[[^\]]*\]")
+
+
+def unfilled_keys(config: Config, *, privacy: bool) -> list[str]:
+    """The keys of [organisation] (and of [privacy] when asked) that still hold a bracketed
+    placeholder, one of them per list; [privacy] contact also when empty (the notice needs a place to ask)."""
+    keys = []
+    for key, value in config.organisation.items():
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and _PLACEHOLDER.search(v) for v in values):
+            keys.append(f"[organisation] {key}")
+    if privacy:
+        for key, value in vars(config.privacy).items():
+            if _PLACEHOLDER.search(value) or (key == "contact" and not value):
+                keys.append(f"[privacy] {key}")
+    return keys
 
 
 def _retention(raw, path: Path) -> Retention:
@@ -313,7 +337,7 @@ def _privacy(raw, path: Path) -> PrivacyConfig:
     if "privacy" not in raw:
         return PrivacyConfig()
     r = _Reader(raw, "privacy", path)
-    return PrivacyConfig(str(r.table.get("operator", "")).strip(), str(r.table.get("contact", "")).strip())
+    return PrivacyConfig(*(str(r.table.get(key, "")).strip() for key in ("operator", "contact", "records_period")))
 
 
 def _table(raw, path: Path, section: str) -> Mapping[str, Any]:

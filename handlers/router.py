@@ -16,7 +16,7 @@ from bot.engine import Unit
 from bot.form import Flow, FlowContext, StartForm
 from bot.messages import Choice, Reply
 from handlers import people as people_handlers
-from handlers import registration
+from handlers import privacy, registration
 from handlers.commands import Command, CommandTable
 from handlers.services import Services
 from storage import engine_store, people
@@ -70,18 +70,14 @@ class Router:
         """Someone not registered on this channel: /start CODE, the registration form, or a refusal."""
         msg = unit.incoming
         if msg.kind == "command" and msg.command in PRIVACY_COMMANDS:
-            unit.reply(Reply(text=texts.privacy.body(self.notice)))
+            await privacy.show(unit, None, state, self.notice, self._save_state)
             return
         if msg.kind == "command" and msg.command == "start":
             invite = await people_handlers.start(unit, self.limiter)
             if invite is not None:
-                flow = registration.registration_flow(self.notice, invite.name)
-                step = await flows.start(flow, self._registration_context(unit, invite.id))
-                await self._apply(unit, flow, step, invite_id=invite.id, name=invite.name)
-        elif state is not None and state.get("flow") == "register":
-            flow = registration.registration_flow(self.notice, state["name"])
-            step = await flows.handle(flow, state["state"], self._registration_context(unit, state["invite_id"]))
-            await self._apply(unit, flow, step, invite_id=state["invite_id"], name=state["name"])
+                await registration.ask(unit, self.notice, invite.id, invite.name, self._save_state)
+        elif state is not None and state.get("flow") == registration.FLOW:
+            await registration.answer(unit, self.notice, state, self._save_state)
         else:
             log.info("refused %s user %s (not registered)", msg.channel, msg.user_id)
             unit.reply(Reply(text=texts.people.refusal(self.settings.address, self._department())))
@@ -94,10 +90,13 @@ class Router:
 
     async def _command(self, unit: Unit, staff: Staff, state: dict | None) -> None:
         name = unit.incoming.command
+        if state is not None and state.get("kind") == privacy.KIND and name not in CANCEL_COMMANDS | PRIVACY_COMMANDS:
+            await engine_store.clear_conversation(unit.session, unit.incoming.channel, unit.incoming.chat_id)
+            state = None  # another command: the request not yet sent is dropped
         if name in CANCEL_COMMANDS:
             await self._cancel(unit, state)
         elif name in PRIVACY_COMMANDS:
-            unit.reply(Reply(text=texts.privacy.body(self.notice)))
+            await privacy.show(unit, staff, state, self.notice, self._save_state)
         elif name in HELP_COMMANDS:
             unit.reply(Reply(text=self.help_text(staff, state)))
         elif name == "start":
@@ -215,6 +214,9 @@ class Router:
         await self._apply(unit, flow, step, staff)
 
     async def _continue(self, unit: Unit, staff: Staff, state: dict) -> None:
+        if state.get("kind") == privacy.KIND:  # a request through /quyenriengtu
+            await privacy.answer(unit, staff, state, self.notice, self.settings, self._save_state)
+            return
         if state.get("flow") not in self.services.flows:  # e.g. a registration finished elsewhere
             await engine_store.clear_conversation(unit.session, unit.incoming.channel, unit.incoming.chat_id)
             unit.reply(Reply(text=texts.people.NO_FLOW_HINT))
@@ -251,12 +253,6 @@ class Router:
             unit.replies.extend(flows.resume(state["state"]).replies)
         else:
             unit.reply(Reply(text=texts.people.ANSWER_ABANDON))
-
-    def _registration_context(self, unit: Unit, invite_id: int) -> FlowContext:
-        return FlowContext(
-            session=unit.session, staff=None, today=unit.now.astimezone(self.settings.zone).date(),
-            now=unit.now, incoming=unit.incoming, settings={"invite_id": invite_id, "notice": self.notice},
-        )
 
     async def _apply(self, unit: Unit, flow: Flow, step: flows.Step, staff: Staff | None = None, **extra) -> None:
         unit.replies.extend(step.replies)

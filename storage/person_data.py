@@ -1,6 +1,6 @@
 """A person's data: everything the bot holds about one staff member, and erasing it.
 
-The right to know, to a copy and to deletion (Nghị định 13/2023/NĐ-CP; Law 91/2025/QH15). Erasing
+The right to know, to a copy and to deletion (Luật 91/2025/QH15; Nghị định 356/2025/NĐ-CP). Erasing
 removes the person's accounts, messages, unfinished forms and link codes, and replaces their name
 (and their account ids wherever they were written down) with a neutral label in the staff row, the
 audit log, invitations and other people's messages. The records they captured stay, attributed to
@@ -28,6 +28,7 @@ from storage.models import (
     InboxRow,
     InviteRow,
     OutboxRow,
+    PrivacyRequestRow,
     ScheduledJobRow,
     StaffRoleRow,
     StaffRow,
@@ -100,6 +101,9 @@ async def collect(session: AsyncSession, staff_id: int) -> dict[str, list[dict[s
                                         .order_by(OutboxRow.id))
     data["unfinished_forms"] = await _rows(session, select(ConversationRow).where(
         _of_chats(ConversationRow, identities)))
+    data["privacy_requests"] = await _rows(session, select(PrivacyRequestRow).where(
+        PrivacyRequestRow.staff_id == staff_id).order_by(PrivacyRequestRow.id))
+    data["consents"] = await _rows(session, select(ConsentRow).where(ConsentRow.staff_id == staff_id))
     return data
 
 
