@@ -3,8 +3,11 @@ a frozen clock, and the project's config."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import os
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -12,7 +15,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.clock import FrozenClock
-from bot.config import load_config
+from bot.config import PrivacyConfig, load_config
 from storage.db import open_database
 from storage.migrate import upgrade
 
@@ -65,6 +68,48 @@ def pytest_sessionfinish(session, exitstatus):
 # The slow property tests (whole conversations per example) run a CI-sized number of examples;
 # FIELDBOT_PROPERTY_SCALE=10 runs ten times as many (bench/long_properties.sh).
 PROPERTY_SCALE = float(os.environ.get("FIELDBOT_PROPERTY_SCALE", "1"))
+
+
+# [organisation] and [privacy] as a department fills them in: `run` refuses the shipped placeholders,
+# so every test that starts the real `main.py run` uses the repository's config.toml with these.
+FILLED = {
+    "organisation": {
+        "parent_body": "UBND TỈNH HƯNG YÊN", "province": "Hưng Yên", "place": "Hưng Yên",
+        "signer_name": "Nguyễn Văn Giám", "recipients_to": ["Bộ Khoa học và Công nghệ", "UBND tỉnh Hưng Yên"],
+        "recipients_copy": ["Như trên", "Lưu: VT, VP"],
+    },
+    "privacy": {
+        "operator": "Trung tâm Thông tin và Thống kê khoa học và công nghệ",
+        "contact": "Văn phòng Sở, điện thoại 0200 000 0000, cntt@skhcn.example.gov.vn",
+    },
+}
+
+
+def filled_config_text(text: str | None = None) -> str:
+    """The repository's config.toml (or `text`) with FILLED's values in place of its placeholders."""
+    section, lines = "", []
+    for line in (text if text is not None else (REPO / "config.toml").read_text(encoding="utf-8")).splitlines():
+        header = re.match(r"\[(\w+)\]\s*$", line)
+        section = header.group(1) if header else section
+        key = line.split("=", 1)[0].strip() if "=" in line and not line.lstrip().startswith("#") else ""
+        if key in FILLED.get(section, {}):
+            line = f"{key} = {json.dumps(FILLED[section][key], ensure_ascii=False)}"  # JSON values are TOML here
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def filled_config_file(folder: Path) -> Path:
+    """filled_config_text() written to <folder>/config.toml (FIELDBOT_CONFIG for a real `main.py run`)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "config.toml"
+    path.write_text(filled_config_text(), encoding="utf-8")
+    return path
+
+
+def filled(config):
+    """A loaded config with FILLED's [organisation] and [privacy]."""
+    return dataclasses.replace(config, organisation={**config.organisation, **FILLED["organisation"]},
+                               privacy=PrivacyConfig(**FILLED["privacy"]))
 
 
 def examples(count: int) -> int:

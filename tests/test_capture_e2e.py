@@ -38,7 +38,7 @@ from bot.config import load_config
 from handlers.capture import period_label
 from reports.periods import period_of
 from tests.channels_kit import spawn_main
-from tests.conftest import REPO
+from tests.conftest import REPO, filled_config_text
 from tests.fakes import FakeTelegram, FakeZalo
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -54,7 +54,7 @@ def local_today() -> dt.date:
 def write_config(path: Path) -> None:
     """The repository's config.toml with quick engine loops, a short Zalo long poll and no reminders
     (the day before the cut-off a reminder would add a message to the technicians' chats)."""
-    text = (REPO / "config.toml").read_text(encoding="utf-8")
+    text = filled_config_text()  # run refuses the shipped placeholders
     for pattern, value in (
         (r"poll_interval_seconds = [\d.]+", "poll_interval_seconds = 0.2"),
         (r"send_backoff_seconds = [\d.]+", "send_backoff_seconds = 0.2"),

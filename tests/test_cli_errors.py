@@ -11,14 +11,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import filled_config_file
+
 REPO = Path(__file__).resolve().parents[1]
 
 
 def cli_env(tmp_path: Path, extra: dict | None = None) -> dict:
-    """This machine's environment without any bot's settings, and a data folder of the test's own."""
+    """This machine's environment without any bot's settings, a data folder of the test's own, and the
+    repository's config.toml with [organisation] and [privacy] filled in (`run` refuses the placeholders)."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("TELEGRAM_", "ZALO_", "FIELDBOT_")) and k != "DATABASE_URL"}
-    env.update({"FIELDBOT_DATA_DIR": str(tmp_path / "data"), "FIELDBOT_CONFIG": str(REPO / "config.toml")})
+    env.update({"FIELDBOT_DATA_DIR": str(tmp_path / "data"), "FIELDBOT_CONFIG": str(filled_config_file(tmp_path / "cfg"))})
     return {**env, **(extra or {})}
 
 

@@ -26,7 +26,7 @@ from app import import_facilities as facilities_module
 from app.import_facilities import import_facilities
 from bot.config import load_config, run_problems
 from storage import people
-from tests.conftest import REPO
+from tests.conftest import REPO, filled, filled_config_text
 
 SAMPLE = REPO / "docs" / "sample-facilities.xlsx"
 
@@ -147,7 +147,7 @@ async def test_an_admin_invites_in_the_chat(tmp_path):
 
 
 def _webhook_config(tmp_path: Path, **env):
-    config = load_config(REPO / "config.toml", env={"FIELDBOT_DATA_DIR": str(tmp_path), **env})
+    config = filled(load_config(REPO / "config.toml", env={"FIELDBOT_DATA_DIR": str(tmp_path), **env}))
     return dataclasses.replace(config, zalo=dataclasses.replace(config.zalo, mode="webhook"))
 
 
@@ -161,13 +161,13 @@ def test_run_refuses_webhooks_and_links_without_their_keys(tmp_path):
     ready = _webhook_config(tmp_path, ZALO_BOT_TOKEN="1:x", ZALO_WEBHOOK_SECRET="s" * 20,
                             FIELDBOT_LINK_SECRET="k" * 32)
     assert run_problems(dataclasses.replace(ready, web=web)) == []
-    polling = load_config(REPO / "config.toml", env={"FIELDBOT_DATA_DIR": str(tmp_path), "TELEGRAM_BOT_TOKEN": "1:x"})
+    polling = filled(load_config(REPO / "config.toml", env={"FIELDBOT_DATA_DIR": str(tmp_path), "TELEGRAM_BOT_TOKEN": "1:x"}))
     assert run_problems(polling) == []
 
 
 @pytest.mark.parametrize("mode", ["zalo", "telegram"])
 def test_run_in_webhook_mode_without_public_url_says_which_key(tmp_path, mode):
-    text = (REPO / "config.toml").read_text(encoding="utf-8")
+    text = filled_config_text()
     text = re.sub(rf'(\[{mode}\][^\[]*?)mode = "polling"', r'\1mode = "webhook"', text, count=1)
     (tmp_path / "config.toml").write_text(text, encoding="utf-8")
     env = {"FIELDBOT_CONFIG": str(tmp_path / "config.toml"), "FIELDBOT_DATA_DIR": str(tmp_path / "data"),

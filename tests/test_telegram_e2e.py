@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 import texts
+from tests.conftest import filled_config_file, filled_config_text
 from tests.fakes import FakeTelegram
 from tests.test_telegram_adapter import button, chat_menu, free_port
 
@@ -29,7 +30,7 @@ SECRET = "e2e-webhook-secret"
 def webhook_config(tmp_path: Path) -> tuple[Path, int]:
     """A copy of config.toml with the web server on a free port and Telegram by webhook."""
     port = free_port()
-    text = (REPO / "config.toml").read_text(encoding="utf-8")
+    text = filled_config_text()  # run refuses the shipped placeholders
     text = re.sub(r"(\[web\][^\[]*?)enabled = false", r"\1enabled = true", text, count=1)
     text = re.sub(r"(\[web\][^\[]*?)port = \d+", rf"\g<1>port = {port}", text, count=1)
     text = re.sub(r'(\[web\][^\[]*?)public_url = ""', rf'\1public_url = "http://127.0.0.1:{port}"', text, count=1)
@@ -106,7 +107,7 @@ async def wait_inbox(bot: BotProcess, key: str) -> None:
 @pytest.mark.parametrize("mode", ["polling", "webhook"])
 async def test_real_process_registers_refuses_survives_kill_and_stops(tmp_path, mode) -> None:
     async with FakeTelegram() as fake:
-        config = webhook_config(tmp_path)[0] if mode == "webhook" else REPO / "config.toml"
+        config = webhook_config(tmp_path)[0] if mode == "webhook" else filled_config_file(tmp_path / "cfg")
         bot = BotProcess(fake, tmp_path, config)
         code = await bot.invite("technician")
         await bot.start()

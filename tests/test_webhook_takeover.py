@@ -21,7 +21,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo_client import ZaloApiError
 from bot.clock import Clock
 from bot.web import make_app
-from tests.conftest import REPO, ZONE
+from tests.conftest import REPO, ZONE, filled_config_file
 from tests.fakes import FakeTelegram, FakeZalo
 from tests.test_telegram_adapter import bot_config
 from tests.test_zalo_adapter import start_bot, stop_bot
@@ -86,7 +86,7 @@ async def test_run_refuses_in_one_sentence(tmp_path):
         fake.set_foreign_webhook()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_", "FIELDBOT_"))}
         env.update(ZALO_BOT_TOKEN=fake.token, ZALO_BASE_URL=fake.url, FIELDBOT_DATA_DIR=str(tmp_path / "data"),
-                   FIELDBOT_CONFIG=str(REPO / "config.toml"))
+                   FIELDBOT_CONFIG=str(filled_config_file(tmp_path / "cfg")))
         process = await asyncio.create_subprocess_exec(
             sys.executable, "main.py", "run", cwd=REPO, env=env,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
