@@ -254,7 +254,7 @@ async def test_zalo_form_survives_sigkill_between_questions(processes):
         await bot.start()
         today = local_today()
         tech = ZaloPerson(bot, fake, ZL_TECH)
-        assert "1. Có\n2. Không" in await tech.say(f"/start {code}")
+        assert "1. Đồng ý\n2. Không đồng ý" in await tech.say(f"/start {code}")
         assert await tech.say("1") == texts.people.REGISTERED.format(roles="kỹ thuật viên kiểm định")
 
         today_label = texts.common.today_label(today)
@@ -297,7 +297,7 @@ async def test_telegram_form_survives_sigkill_and_old_keyboards_after_restart(pr
         today = local_today()
         tech = TelegramPerson(bot, fake, TG_TECH)
         await tech.say(f"/start {code}")
-        assert (await tech.tap(texts.common.YES)).startswith("Đăng ký xong")
+        assert (await tech.tap(texts.privacy.AGREE_LABEL)).startswith("Đăng ký xong")
 
         assert await tech.say("/kiemdinh") == texts.capture.CAL_DATE
         date_question = tech.messages[-1]

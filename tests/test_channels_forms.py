@@ -279,7 +279,7 @@ async def test_link_code_from_telegram_attaches_the_zalo_account_to_the_same_per
                                                now=world.app.clock.now(), valid_for=dt.timedelta(days=7))
     telegram = TelegramUser(world, TG_TECH)
     await telegram.say(f"/start {invite}")
-    [registered] = await telegram.answer(texts.common.YES)
+    [registered] = await telegram.answer(texts.privacy.AGREE_LABEL)
     assert registered.startswith("Đăng ký xong.")
     async with world.app.db.read() as session:
         hoa = await people.staff_by_identity(session, "telegram", str(TG_TECH))

@@ -1,6 +1,6 @@
 """The chat's Vietnamese as a director would sign it off (issue 11): every form played on Zalo text (the
 numbered rendering), no "bạn", no "Hãy…", no "Tôi"/"Bot" speaking for itself; the one form of address
-from config.toml; the personal-data notice with every element the law asks for, stored with each consent.
+from config.toml (the personal-data notice and the consent: tests/test_consent.py).
 
 How the checkers were proven to catch a fault: with texts.common.COUNT_EXPECTED put back to "Hãy nhập…"
 `test_no_sentence_in_texts_uses_ban_hay_toi` fails naming it; with "Bạn" added to /kehoach's "Trích
@@ -17,14 +17,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 import texts
-from bot.config import LanguageConfig, PrivacyConfig
-from bot.messages import Incoming
+from bot.config import LanguageConfig
 from storage import people, records
 from storage.domain import Facility, RecordMeta
-from storage.models import ConsentRow
 from tests.kit import Chat, add_plan, add_staff, make_app
 
 REPO = Path(__file__).resolve().parent.parent
@@ -175,97 +172,7 @@ def test_the_form_of_address_is_checked_when_the_config_is_read(tmp_path):
     assert load_config(REPO / "config.toml", env={}).language.address == "đồng chí"
 
 
-# --- the personal-data notice ------------------------------------------------------------------------
-
-# What Luật 91/2025/QH15 Điều 9 and Nghị định 13/2023 Điều 11, 13 ask the notice to say, as it says it.
-ELEMENTS = {
-    "controller": "Bên kiểm soát dữ liệu: Sở KH&CN tỉnh Thử Nghiệm",
-    "operator": "đơn vị vận hành hệ thống: Trung tâm Thông tin Thử",
-    "contact": "Liên hệ về dữ liệu cá nhân: phòng CNTT, 0221 123 456",
-    "legal basis": "thực hiện nhiệm vụ quản lý nhà nước",
-    "zalo": "Zalo (Công ty Cổ phần VNG)",
-    "telegram abroad": "Telegram (máy chủ đặt ở nước ngoài)",
-    "colleagues": "thấy tên người nhập trên bản ghi",
-    "display name": "tên hiển thị",
-    "chat id": "chat id",
-    "raw messages": "nguyên văn tin nhắn",
-    "photos of people": "ảnh có thể có hình ảnh người",
-    "location: the officer's own": "vị trí hiện tại nếu anh/chị chọn chia sẻ: đó là vị trí của chính anh/chị",
-    "location, sensitive": "là dữ liệu cá nhân nhạy cảm",
-    "purpose: identification": "nhận diện người dùng",
-    "purpose: attribution": "ghi tên người nhập trên từng bản ghi",
-    "purpose: audit": "lưu nhật ký thay đổi",
-    "purpose: reminders": "gửi nhắc việc",
-    "purpose: records after access ends": "lưu giữ hồ sơ công vụ sau khi",
-    "messages kept": "nội dung tin nhắn: 45 ngày",
-    "strangers kept": "tin nhắn của người chưa đăng ký: 12 giờ",
-    "photos kept": "ảnh không thuộc bản ghi nào: 5 ngày",
-    "documents kept": "tệp báo cáo, dữ liệu tạo trong cuộc trò chuyện: 6 giờ",
-    "records kept": "lưu cùng hồ sơ công vụ theo quy định về lưu trữ",
-    "location kept": "vị trí: lưu làm vị trí của cơ sở được kiểm tra, không lưu lịch sử di chuyển",
-    "right: to know, /quyenriengtu": "gõ /quyenriengtu để xem lại thông báo này bất cứ lúc nào",
-    "right: access, and how": "truy cập, nhận bản sao dữ liệu của mình: gửi yêu cầu đến phòng CNTT, 0221 123 456",
-    "right: correction, and how": "chỉnh sửa: tự sửa bản ghi đã nhập bằng /cuatoi; họ tên, tài khoản: đề nghị qua phòng CNTT",
-    "right: deletion, how": "xóa: đề nghị qua phòng CNTT, 0221 123 456",
-    "right: deletion's limit": "riêng bản ghi công việc và nhật ký là hồ sơ công vụ nên được giữ lại",
-    "right: restriction, objection, and how": "hạn chế xử lý, phản đối xử lý: đề nghị qua phòng CNTT, 0221 123 456",
-    "right: withdrawal and what it means": "rút lại sự đồng ý: đề nghị qua phòng CNTT, 0221 123 456; khi đó tài khoản bị thu hồi",
-    "right: complaint, and where": "khiếu nại, tố cáo, khởi kiện: gửi đến Sở KH&CN tỉnh Thử Nghiệm hoặc cơ quan chuyên trách bảo vệ dữ liệu cá nhân",
-    "declining = not using the bot": "Không đồng ý chỉ có nghĩa là anh/chị không sử dụng hệ thống này",
-}
-
-
-@dataclasses.dataclass(frozen=True)
-class _Retention:
-    message_days: int = 45
-    stranger_hours: int = 12
-    orphan_media_days: int = 5
-    document_hours: int = 6
-
-
-def test_the_notice_says_everything_the_law_asks_from_config(config):
-    from handlers.registration import notice_facts
-
-    config = dataclasses.replace(
-        config, organisation={**config.organisation, "department_name": "Sở KH&CN", "locality": "tỉnh Thử Nghiệm"},
-        privacy=PrivacyConfig("Trung tâm Thông tin Thử", "phòng CNTT, 0221 123 456"),
-    )
-    object.__setattr__(config, "retention", _Retention())  # i13's [retention] settings, as the notice reads them
-    notice = texts.privacy.body(notice_facts(config, "anh/chị"))
-    missing = [element for element, words in ELEMENTS.items() if words not in notice]
-    assert missing == []
-    # the checker sees a missing element: the notice without its location line lacks two of them
-    cut = "\n".join(line for line in notice.splitlines() if not line.startswith("• vị trí hiện tại"))
-    assert [e for e, words in ELEMENTS.items() if words not in cut] == ["location: the officer's own", "location, sensitive"]
-    assert forbidden(notice) == []
-    # the facts change the version: a consent names the notice it agreed to
-    other = notice_facts(dataclasses.replace(config, privacy=PrivacyConfig("Khác", "x")), "anh/chị")
-    assert texts.privacy.version(other) != texts.privacy.version(notice_facts(config, "anh/chị"))
-
-
-async def test_registration_stores_the_consent_with_the_notice_version_and_text(config, db):
-    app, sender = await make_app(config, db)
-    _, notice = await _stranger(app, sender, "binh")
-    department = app.router.notice.department
-    assert department.startswith(app.config.organisation["department_name"])  # from config.toml
-    assert f"Bên kiểm soát dữ liệu: {department}" in notice
-    done = await Chat(app, sender, "binh").say("1")
-    assert done.startswith("Đăng ký xong. Vai trò: công chức kiểm tra.")
-    async with app.db.read() as session:
-        [consent] = (await session.scalars(select(ConsentRow))).all()
-    version = texts.privacy.version(app.router.notice)
-    assert consent.notice_version == version and f"(phiên bản {version})" in consent.notice_text
-    assert consent.notice_text.startswith(notice.split("\n1. Có")[0]) and consent.notice_text.endswith("→ Đồng ý")
-    assert (consent.channel, consent.user_id, consent.staff_id) is not None and consent.user_id == "binh"
-    again = await Chat(app, sender, "binh").say("/quyenriengtu")
-    assert again == texts.privacy.body(app.router.notice)
-
-
-async def test_a_stranger_can_read_the_notice(config, db):
-    app, sender = await make_app(config, db)
-    shown = await Chat(app, sender, "someone").send(
-        Incoming("console", "someone", "someone", "e-privacy", "command", command="quyenriengtu"))
-    assert shown == texts.privacy.body(app.router.notice)
+# --- the personal-data notice: tests/test_consent.py ----------------------------------------------------
 
 
 # --- the corrections of issue 11, one by one -----------------------------------------------------------

@@ -95,7 +95,7 @@ async def test_others_are_refused_and_nothing_is_made(office):
 @pytest.mark.parametrize(
     ("typed", "answer"),
     [
-        ("13/2023", "Không hiểu kỳ báo cáo “13/2023”. Vui lòng gõ tháng/năm, ví dụ 01/2023."),
+        ("13/2022", "Không hiểu kỳ báo cáo “13/2022”. Vui lòng gõ tháng/năm, ví dụ 01/2023."),
         ("hôm qua", "Không hiểu kỳ báo cáo “hôm qua”. Vui lòng gõ tháng/năm, ví dụ 01/2023."),
         ("03/2023", "Kỳ tháng 03/2023 (15/02–14/03/2023) chưa bắt đầu, chưa có gì để báo cáo."),
     ],

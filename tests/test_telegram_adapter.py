@@ -74,10 +74,10 @@ class Bot:
         return code
 
     async def register(self, chat: int, roles=("inspector",)) -> None:
-        """Invite, /start CODE, tap "Có" on the privacy question; wait until the menu is set."""
+        """Invite, /start CODE, tap "Đồng ý" on the privacy question; wait until the menu is set."""
         self.fake.user_command(chat, "start", await self.invite(roles=roles))
         [question] = await self.fake.wait_for_messages(chat, 1)
-        self.fake.tap(chat, question.message_id, button(question, texts.common.YES))
+        self.fake.tap(chat, question.message_id, button(question, texts.privacy.AGREE_LABEL))
         await self.fake.wait_until(lambda: chat_menu(self.fake, chat), 10, "the per-chat menu")
 
     async def texts(self, chat: int, n: int) -> list[str]:
@@ -156,15 +156,15 @@ async def test_invited_person_registers_by_tapping_yes(bot: Bot) -> None:
     fake.user_command(CHAT, "start", await bot.invite())
     [question] = await fake.wait_for_messages(CHAT, 1)
     assert "Nguyễn Thị Lan" in question.text
-    assert [b["text"] for row in question.inline_keyboard for b in row][:2] == [texts.common.YES, texts.common.NO]
+    assert [b["text"] for row in question.inline_keyboard for b in row][:2] == [texts.privacy.AGREE_LABEL, texts.privacy.DECLINE_LABEL]
 
-    tap = fake.tap(CHAT, question.message_id, button(question, texts.common.YES))
+    tap = fake.tap(CHAT, question.message_id, button(question, texts.privacy.AGREE_LABEL))
     assert (await fake.wait_for_answer(tap)) == {"callback_query_id": tap["callback_query"]["id"]}
     [_, registered] = await bot.texts(CHAT, 2)
     assert registered.startswith("Đăng ký xong")
     await fake.wait_until(lambda: fake.messages(CHAT)[0].edits, 5, "the question edited")
     edited = fake.messages(CHAT)[0]
-    assert edited.text.endswith(f"\n→ {texts.common.YES}") and edited.inline_keyboard == []
+    assert edited.text.endswith(f"\n→ {texts.privacy.AGREE_LABEL}") and edited.inline_keyboard == []
     await fake.wait_until(lambda: chat_menu(fake, CHAT), 5, "the per-chat menu")
     assert "help" in chat_menu(fake, CHAT) and "staff" not in chat_menu(fake, CHAT)
     async with bot.app.db.read() as session:
@@ -203,7 +203,7 @@ async def test_tap_on_an_old_keyboard_changes_nothing(bot: Bot) -> None:
     await bot.settled()
     before = len(fake.messages(CHAT))
 
-    tap = fake.tap(CHAT, question.message_id, button(question, texts.common.NO))
+    tap = fake.tap(CHAT, question.message_id, button(question, texts.privacy.DECLINE_LABEL))
     await fake.wait_for_answer(tap)
     assert (await bot.texts(CHAT, before + 1))[-1] == texts.common.QUESTION_CLOSED
     await bot.settled()
@@ -289,7 +289,7 @@ async def test_duplicate_tap_is_answered_once(bot: Bot) -> None:
     bot.fake.user_command(CHAT, "start", await bot.invite())
     [question] = await bot.fake.wait_for_messages(CHAT, 1)
     bot.fake.duplicate_deliveries = True
-    tap = bot.fake.tap(CHAT, question.message_id, button(question, texts.common.YES))
+    tap = bot.fake.tap(CHAT, question.message_id, button(question, texts.privacy.AGREE_LABEL))
     await bot.fake.wait_for_answer(tap)
     await bot.settled()
     assert bot.fake.calls["answerCallbackQuery"] == 1 and bot.fake.calls["editMessageText"] == 1

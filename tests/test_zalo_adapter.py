@@ -30,7 +30,7 @@ from bot.web import WebServer, make_app
 from storage import people
 from storage.models import InboxRow
 from tests.channels_kit import free_port, zalo_fake  # noqa: F401 (the `fake` fixture)
-from tests.conftest import REPO
+from tests.conftest import REPO, filled
 from tests.fakes import FakeZalo
 
 CHAT = "7a1c0ffee0ddba11"
@@ -67,8 +67,8 @@ class ZaloBot:
         return [s.text for s in self.fake.sent(chat)[before:]]
 
     async def register(self, chat: str = CHAT, roles=("inspector",)) -> None:
-        question = "\n".join(await self.say(f"/start {await self.invite(roles=roles)}", chat))  # two messages: a long notice
-        assert "1. Có" in question and "2. Không" in question
+        [question] = await self.say(f"/start {await self.invite(roles=roles)}", chat)  # one message: the short notice
+        assert "1. Đồng ý\n2. Không đồng ý" in question
         [done] = await self.say("1", chat)
         assert done.startswith("Đăng ký xong.")
 
@@ -89,7 +89,7 @@ def make_config(fake: FakeZalo, tmp_path: Path, *, mode: str, public_url: str = 
         },
     )
     return dataclasses.replace(
-        config,
+        filled(config),  # [organisation] and [privacy] as a department fills them in
         engine=dataclasses.replace(config.engine, poll_interval_seconds=0.05, send_backoff_seconds=0.05),
         web=dataclasses.replace(config.web, public_url=public_url),
         zalo=dataclasses.replace(config.zalo, mode=mode, poll_timeout_seconds=2, **(zalo or {})),
@@ -140,6 +140,12 @@ async def _close(app: App, channel: ZaloChannel, server: WebServer | None) -> No
     await app.db.close()
 
 
+def filled_contact() -> str:
+    from tests.conftest import FILLED
+
+    return FILLED["privacy"]["contact"]
+
+
 @pytest.fixture
 async def bot(fake, tmp_path):
     running = await start_bot(fake, tmp_path)
@@ -157,10 +163,18 @@ async def hook(fake, tmp_path):
 # --- conversations ----------------------------------------------------------------------------------
 
 
-async def test_invited_person_registers_with_a_numbered_question(bot):
-    code = await bot.invite(roles=("admin",))
-    notice, question = await bot.say(f"/start {code}")  # the personal-data notice is longer than one Zalo message
-    assert notice.startswith("Kính gửi đồng chí Nguyễn Văn An.") and "\n1. Có\n2. Không\n" in question
+async def test_invited_person_reads_the_short_notice_in_one_message_and_registers(bot):
+    """The short notice as Zalo shows it: one message, at most 1,000 characters, the question and its
+    numbered choices last; 3 shows the full notice and asks again; 1 registers."""
+    code = await bot.invite(name=texts.privacy.LONG_NAME, roles=("admin",))
+    [notice] = await bot.say(f"/start {code}")  # one Zalo message
+    assert len(notice) <= 1000 and texts.privacy.SHORT_LIMIT == 1000
+    assert notice.startswith(f"Kính gửi đồng chí {texts.privacy.LONG_NAME}.\nTHÔNG BÁO XỬ LÝ DỮ LIỆU CÁ NHÂN")
+    assert notice.endswith("\nĐồng chí có đồng ý?\n1. Đồng ý\n2. Không đồng ý\n3. Xem toàn văn\nGõ số thứ tự để chọn.")
+    assert "Nghị định 356/2025/NĐ-CP" in notice and notice.count(filled_contact()) == 1
+    *full, question = await bot.say("3")  # the full notice (longer than a Zalo message), then the question alone
+    assert "\n".join(full).startswith("THÔNG BÁO XỬ LÝ DỮ LIỆU CÁ NHÂN — TOÀN VĂN") and "Kính gửi" not in question
+    assert question == "Đồng chí có đồng ý?\n1. Đồng ý\n2. Không đồng ý\n3. Xem toàn văn\nGõ số thứ tự để chọn."
     [done] = await bot.say("1")
     assert done == texts.people.REGISTERED.format(roles="quản trị hệ thống")  # the "menu" reply sends nothing on Zalo
     assert bot.fake.calls["deleteWebhook"] == 1 and bot.fake.calls["getUpdates"] >= 3

@@ -156,7 +156,7 @@ async def test_register_refuse_help_and_a_document_link(bots, fake, mode):
     bot.start()
     await bot.ready()
 
-    assert "1. Có\n2. Không" in await say(fake, CHAT, f"/start {code}")
+    assert "1. Đồng ý\n2. Không đồng ý" in await say(fake, CHAT, f"/start {code}")
     assert await say(fake, CHAT, "1") == texts.people.REGISTERED.format(roles="quản trị hệ thống")
     assert await say(fake, STRANGER, "xin chào") == texts.people.refusal("đồng chí")
     help_text = await say(fake, CHAT, "/help")

@@ -54,7 +54,7 @@ def province(name: str) -> str:
 
 TITLE = "THÔNG BÁO XỬ LÝ DỮ LIỆU CÁ NHÂN"
 LAW = "Căn cứ Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15 và Nghị định số 356/2025/NĐ-CP."
-SHORT_LAW = "Căn cứ Luật số 91/2025/QH15 và Nghị định số 356/2025/NĐ-CP."
+SHORT_LAW = "Căn cứ Luật 91/2025/QH15, Nghị định 356/2025/NĐ-CP."
 COMMAND_DESCRIPTION = "xem thông báo xử lý dữ liệu cá nhân, gửi yêu cầu về dữ liệu của mình"
 AGREE_LABEL = "Đồng ý"
 DECLINE_LABEL = "Không đồng ý"
@@ -85,8 +85,8 @@ def _short_lines(f: NoticeFacts) -> list[str]:
         "2. Dữ liệu: họ tên, vai trò, tài khoản Zalo/Telegram, tin nhắn, ảnh; vị trí nếu chia sẻ "
         "(nhạy cảm, không bắt buộc).",
         "3. Mục đích: ghi kết quả công tác, lập báo cáo, nhắc việc.",
-        "4. Bên thứ ba: Zalo (Công ty Cổ phần VNG); Telegram (chuyển dữ liệu ra nước ngoài).",
-        f"5. Thời gian lưu: tin nhắn {f.message_days} ngày; bản ghi công việc {_records(f)}.",
+        "4. Bên thứ ba: Zalo (Công ty CP VNG); Telegram (chuyển dữ liệu ra nước ngoài).",
+        f"5. Lưu: tin nhắn {f.message_days} ngày; bản ghi công việc {_records(f)}.",
         "6. Quyền: biết, xem, nhận bản sao, sửa, xóa, hạn chế, phản đối, rút lại đồng ý, khiếu nại, "
         "yêu cầu bồi thường: gõ /quyenriengtu.",
         f"Đầu mối liên hệ: {f.contact}.",
