@@ -371,6 +371,7 @@ async def test_a_correction_is_described_and_closed_by_done_a_copy_is_not(office
     assert await person_commands.requests_command(day, correction.id) == 0
     await _deliver(app, day)
     assert sender.texts("binh")[-1] == texts.privacy.request_done(correction.id, "correct", "đồng chí")
+    assert f"Đã đóng yêu cầu số {correction.id}" in capsys.readouterr().out
     await person_commands.requests_command(day, None)
     listed = capsys.readouterr().out
     assert f"số {copy.id}" in listed and f"số {correction.id} " not in listed
@@ -426,11 +427,13 @@ def test_run_with_the_shipped_placeholders_exits_2_naming_each_key(tmp_path):
     assert not (tmp_path / "data" / "fieldbot.sqlite3").exists()  # refused before anything was opened
 
 
-def test_the_shipped_contact_is_an_obvious_placeholder():
-    privacy = load_config(REPO / "config.toml", env={}).privacy
-    assert privacy.contact.startswith("[") and privacy.contact.endswith("]") and not re.search(r"\d", privacy.contact)
-    assert not re.search(r"\d{3}", (REPO / "config.toml").read_text(encoding="utf-8").split("[privacy]")[1]
-                         .split("\n[")[0])
+def test_the_shipped_contact_is_an_obvious_placeholder_and_no_value_looks_like_a_phone_number():
+    config = load_config(REPO / "config.toml", env={})
+    contact = config.privacy.contact
+    assert contact.startswith("[") and contact.endswith("]") and not re.search(r"\d", contact)
+    values = [*vars(config.privacy).values(), *config.organisation.values()]
+    texts_shipped = [v for value in values for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
+    assert [v for v in texts_shipped if re.search(r"\d{3}", v)] == []
 
 
 def test_an_empty_contact_is_refused_too(tmp_path):
@@ -464,7 +467,7 @@ def test_report_writes_and_names_the_unfilled_keys(tmp_path):
 
 # --- the law cited ------------------------------------------------------------------------------------
 
-REPEALED = "13/" + "2023"  # Nghị định 13/2023/NĐ-CP, replaced by Nghị định 356/2025/NĐ-CP from 01/01/2026
+REPEALED = "13/" + "2023"  # the decree of 2023 (NĐ 13), replaced by Nghị định 356/2025/NĐ-CP from 01/01/2026
 
 
 def test_the_repealed_decree_is_cited_nowhere_and_the_current_one_is():
