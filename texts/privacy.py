@@ -218,9 +218,9 @@ def request_received(number: int, kind: str, due: str, address: str) -> str:
 
 
 def admin_notice(number: int, kind: str, name: str, staff_id: int, received: str, due: str, detail: str) -> str:
-    how = {"copy": f"python main.py admin person export --staff {staff_id} --out FILE.xlsx",
-           "erase": f"python main.py admin person erase --staff {staff_id}"}.get(
-        kind, f"python main.py admin person done --request {number}")
+    how = {"copy": f".venv/bin/python main.py admin person export --staff {staff_id} --out FILE.xlsx",
+           "erase": f".venv/bin/python main.py admin person erase --staff {staff_id}"}.get(
+        kind, f".venv/bin/python main.py admin person done --request {number}")
     lines = [f"⚠ Yêu cầu về dữ liệu cá nhân số {number}: {REQUEST_KINDS[kind].lower()}, của {name} (cán bộ số {staff_id}).",
              f"Nhận lúc {received}; hạn trả lời: {due} (02 ngày làm việc, Nghị định 356/2025/NĐ-CP)."]
     if detail:
@@ -250,9 +250,9 @@ def request_line(number: int, kind: str, name: str, staff_id: int | None, receiv
 
 REQUESTS_HOW = ("Nhận bản sao: admin person export --staff N --out FILE; xóa: admin person erase --staff N; "
                 "chỉnh sửa, hạn chế, rút lại sự đồng ý: làm xong rồi gõ admin person done --request SỐ.")
-NO_SUCH_REQUEST = "Không có yêu cầu số {number} đang chờ; xem danh sách bằng: python main.py admin person requests."
+NO_SUCH_REQUEST = "Không có yêu cầu số {number} đang chờ; xem danh sách bằng: .venv/bin/python main.py admin person requests."
 DONE_NEEDS_COMMAND = ("Yêu cầu số {number} ({kind}) được đóng bằng lệnh thực hiện nó: "
-                      "python main.py admin person {command} --staff {staff_id}.")
+                      ".venv/bin/python main.py admin person {command} --staff {staff_id}.")
 REQUEST_CLOSED = "Đã đóng yêu cầu số {number} ({kind}); đã báo cho người yêu cầu."
 WITHDRAWN = "Đã thu hồi tài khoản của cán bộ số {staff_id} (rút lại sự đồng ý)."
 CLOSED_WITH_COMMAND = "Đã đóng {count} yêu cầu về dữ liệu cá nhân của cán bộ số {staff_id}; đã báo cho người yêu cầu."
