@@ -42,6 +42,7 @@ async def show(unit: Unit, staff: Staff | None, state: dict | None, facts: Notic
         unit.reply(Reply(text=texts.privacy.stranger_notice_footer(facts.contact)))
         return
     if state is not None and state.get("kind") == "flow":  # a draft stays as it is
+        unit.reply(Reply(text=texts.privacy.REQUEST_AFTER_DRAFT))
         return
     token = f"q{secrets.token_hex(3)}"
     unit.reply(Reply(text=texts.privacy.REQUEST_QUESTION.format(address=facts.address), choices=_choices(token),

@@ -49,7 +49,7 @@ from storage.models import (
 )
 from storage.workdays import add_working_days
 from tests.conftest import REPO, filled, filled_config_file
-from tests.kit import Chat, add_staff, make_app
+from tests.kit import Chat, add_plan, add_staff, make_app
 
 NAME = "Trần Thị Bình"
 
@@ -388,6 +388,18 @@ async def test_a_withdrawal_closed_by_done_revokes_the_account(office, capsys):
     assert await person_commands.requests_command(_on(cli, dt.date(2026, 4, 28)), row.id) == 0
     async with app.db.read() as session:
         assert not (await people.get_staff(session, binh.id)).active
+
+
+async def test_a_draft_is_kept_and_the_request_waits_for_it(office):
+    app, sender, admin, binh, cli = office
+    chat = Chat(app, sender, "binh")
+    await add_plan(app)
+    await chat.say("/kiemtra")  # a form open (its draft)
+    full, after = (await chat.say("/quyenriengtu")).split("\n---\n")
+    assert full == texts.privacy.full(app.router.notice) and after == texts.privacy.REQUEST_AFTER_DRAFT
+    async with app.db.read() as session:
+        [conversation] = (await session.scalars(select(ConversationRow))).all()
+    assert conversation.state["kind"] == "flow" and conversation.state["flow"] != "privacy"
 
 
 async def test_another_command_or_cancel_drops_an_unsent_request(office):

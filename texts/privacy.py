@@ -210,6 +210,8 @@ REQUEST_DETAIL = {
 REQUEST_PICK = "Vui lòng gõ số thứ tự của yêu cầu (1 đến 5), hoặc “hủy”."
 REQUEST_DETAIL_EMPTY = "Vui lòng ghi nội dung yêu cầu, hoặc gõ “hủy”."
 REQUEST_CANCELLED = "Đã hủy, chưa gửi yêu cầu nào."
+REQUEST_AFTER_DRAFT = ("Đang có biểu mẫu nhập dở, nên chưa gửi yêu cầu được; vui lòng nhập xong hoặc gõ /huy, "
+                       "rồi gõ lại /quyenriengtu.")
 
 
 def request_received(number: int, kind: str, due: str, address: str) -> str:
