@@ -27,6 +27,7 @@ _MINUS_SIGNS = "−–—‐"  # unicode minus and the dashes phone keyboards su
 _GROUPED = re.compile(r"\d{1,3}(?:([., ])\d{3})(?:\1\d{3})*")
 _DECIMAL = re.compile(r"([+-]?)(\d+)(?:[.,](\d+))?\s*%?")
 _DATE = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{2}|\d{4}))?")
+_LETTER = re.compile(r"[^\W\d_]")
 _LATLON = re.compile(r"(-?\d{1,3}\.\d+)\s*[,; ]\s*(-?\d{1,3}\.\d+)")
 
 
@@ -74,14 +75,14 @@ def parse_count(text: str) -> int:
     """A whole, non-negative count; "1.200", "1 200" and "1,200" all mean 1200; an amount of money may
     be written as people say it: "7,5 triệu", "500 nghìn", "7.500.000 đồng"."""
     value = _compact(text)
-    if len(value) > 40:
-        raise ParseError(texts.common.COUNT_TOO_LONG)
+    if len(value) > 40:  # a long sentence of words is no number, a long run of digits too big a one
+        raise ParseError(texts.common.COUNT_EXPECTED if _LETTER.search(value) else texts.common.COUNT_TOO_LONG)
     amount = _amount(value) if not value.isdecimal() and not _GROUPED.fullmatch(value) else None
     if amount is not None:
         if len(str(amount)) > _MAX_DIGITS:
             raise ParseError(texts.common.COUNT_TOO_LONG)
         return amount
-    if re.search(r"[^\W\d_]", value):  # words that are no amount
+    if _LETTER.search(value):  # words that are no amount
         raise ParseError(texts.common.COUNT_EXPECTED)
     if len(value) > _MAX_DIGITS + 3:
         raise ParseError(texts.common.COUNT_TOO_LONG)
