@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from storage.models import Base, Id
@@ -103,7 +103,8 @@ class CalibrationBatchRow(RecordColumns, Base):
 
 
 class LicenceRow(RecordColumns, Base):
-    """business_date is the issue date."""
+    """business_date is the issue date. A renewal, amendment or re-issue names the licence it replaces
+    (`replaces_id`); licences issued before the bot are `imported` and never counted in a report."""
 
     __tablename__ = "licences"
     kind: Mapped[str] = mapped_column(String(32))
@@ -112,6 +113,11 @@ class LicenceRow(RecordColumns, Base):
     holder: Mapped[str] = mapped_column(String(300))
     facility: Mapped[str] = mapped_column(String(300), default="")
     expiry_date: Mapped[dt.date | None] = mapped_column(Date)
+    facility_id: Mapped[int | None] = mapped_column(ForeignKey("facilities.id", ondelete="SET NULL"), index=True)
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("licences.id", ondelete="SET NULL"), index=True)
+    imported: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # for the look-up: number, holder and facility folded (lower case, no diacritics, đ → d)
+    search_folded: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class ActivityRow(RecordColumns, Base):
