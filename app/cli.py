@@ -8,7 +8,7 @@ import logging
 import sys
 
 import texts
-from app import backups
+from app import backups, licence_commands
 from app import console as console_app
 from app import wiring as app_module
 from app.errors import USAGE, CliError, input_file
@@ -74,6 +74,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p = facilities.add_parser("import", help="add or update facilities from an .xlsx, keyed by tax code",
                               description=_facilities_format(), formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("file")
+    licence_commands.add_commands(sub)  # licences import | expiring | export
     p = sub.add_parser("backup", help="copy the database to a file, safely while the bot runs")
     p.add_argument("--out", required=True, help="the backup file (SQLite: a database file; PostgreSQL: pg_dump custom format)")
     p = sub.add_parser("restore", help="replace the database with a backup (the bot must be stopped), then migrate")
@@ -114,6 +115,7 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         "demo": lambda: _demo(args, config),
         "notes": lambda: _notes_import(args, config),
         "facilities": lambda: _facilities_import(args, config),
+        "licences": lambda: licence_commands.dispatch(args, config),
         "backup": lambda: backups.backup_command(config, args.out),
         "restore": lambda: backups.restore_command(config, args.file),
     }[command]

@@ -26,7 +26,7 @@ from bot.health import DOWN
 from bot.messages import Incoming, Reply
 from bot.supervisor import Supervisor
 from bot.web import WebServer, make_app
-from handlers import outbox, registration, reminders, report
+from handlers import licence_digest, lookup, outbox, registration, reminders, report
 from handlers import people as people_handlers
 from handlers.forms import Entry
 from handlers.registry import ENTRIES, build_commands, build_flows, build_forms
@@ -165,6 +165,8 @@ async def build_app(config: Config, clock: Clock | None = None, db: Database | N
     app = App(config, db, clock, engine, router, services)
     report.install(app)  # the /baocao and /xuat jobs
     reminders.install(app)  # reminders before the cut-off
+    licence_digest.install(app)  # the weekly licence expiry digest
+    lookup.install(app)  # /tracuu's files
     return app
 
 

@@ -21,6 +21,7 @@ class Command:
     roles: frozenset[str]  # empty: every registered person
     description: str  # one line for /help and Telegram's command menu
     handler: CommandHandler
+    keeps_draft: bool = False  # answers in the middle of a form without asking to drop its draft (/tracuu)
 
     def allowed(self, staff: Staff) -> bool:
         return staff.active and (not self.roles or bool(staff.roles & self.roles))

@@ -22,7 +22,7 @@ from bot.form import FlowContext, Question, Suggestion
 from bot.messages import Choice
 from handlers import capture
 from handlers.forms import Form, RecordStore
-from storage import records
+from storage import licence_register, records
 from storage.domain import Licence
 
 NAME = "licence"
@@ -130,7 +130,22 @@ def store_for(catalogue, kind: str) -> RecordStore:
 
 
 async def save(ctx: FlowContext, answers: dict[str, Any]) -> str:
-    return await capture.store_record(ctx, answers, licence_of(answers), store_for(ctx.catalogue, answers["kind"]))
+    """Store the licence; a renewal, amendment or re-issue is linked to the licence it replaces (which
+    then leaves the expiry digests), and the facility on file with the typed name is remembered."""
+    licence = licence_of(answers)
+    old_expiry = read_date(answers["old_expiry"]) if answers.get("old_expiry") else None
+    target = capture.edit_target(answers)
+    if target is not None:
+        licence = dataclasses.replace(licence, id=target[1])
+    replaced = await licence_register.predecessor(ctx.session, licence, old_expiry)
+    facility_id = await licence_register.facility_named(ctx.session, licence.facility or licence.holder)
+    licence = dataclasses.replace(licence, id=0, replaces_id=replaced.id if replaced else None, facility_id=facility_id)
+    store = store_for(ctx.catalogue, answers["kind"])
+
+    def confirmation(saved: Licence) -> str:
+        return texts.licences.renewal_linked(store.noun, saved.id, replaced.number, replaced.id)
+
+    return await capture.store_record(ctx, answers, licence, store, confirmation if replaced else None)
 
 
 def kind_label(catalogue, key: str) -> str:

@@ -21,6 +21,7 @@ from handlers import (
     facilities,
     inspection,
     licence,
+    lookup,
     mine,
     notes,
     people,
@@ -53,6 +54,8 @@ ENTRIES: tuple[Entry, ...] = (
     calibration.FORM,  # /kiemdinh
     # Licences and certificates issued; countable activities of the units.
     licence.FORM,  # /giayphep
+    Command("tracuu", ("lookup",), frozenset({"licensing", "manager", "inspector"}), texts.licences.COMMAND_DESCRIPTION,
+            lookup.command, keeps_draft=True),  # the licence register; a look-up keeps a half-filled form
     activity.FORM,  # /hoatdong
     # Plans of inspection: inspectors pick an open one in /kiemtra; managers close them when done.
     plan.FORM,  # /kehoach

@@ -1,4 +1,5 @@
-"""Reminders before the cut-off: the day before a period ends, technicians and inspectors are told."""
+"""Reminders before the cut-off: the day before a period ends, technicians and inspectors are told;
+managers get the licences to renew (handlers/licence_digest.py) with it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import logging
 
 import texts
 from bot.messages import Reply
+from handlers import licence_digest
 from handlers.capture import period_label
 from reports.periods import Period, parse_period, period_of
 from storage import engine_store, people
@@ -52,8 +54,13 @@ def reminder_job(services):
             log.info("reminder for %s dropped: its cut-off (%s) has passed", period.key, period.end)
             return []
         text = texts.capture.reminder(period_label(period), period.end)
-        staff = [s for s in await people.list_staff(session) if s.has(*REMINDED_ROLES)]
-        return [(i.channel, i.chat_id, Reply(text=text)) for s in staff for i in s.identities]
+        everyone = await people.list_staff(session)
+        staff = [s for s in everyone if s.has(*REMINDED_ROLES)]
+        out = [(i.channel, i.chat_id, Reply(text=text)) for s in staff for i in s.identities]
+        # managers: the licences to renew (the licensing officers' weekly digest), with the reminder
+        licences = await licence_digest.digest_text(session, services, today, managers=True)
+        managers = [s for s in everyone if s.has("manager")] if licences else []
+        return out + [(i.channel, i.chat_id, Reply(text=licences)) for s in managers for i in s.identities]
 
     return send
 

@@ -111,7 +111,7 @@ class Router:
         elif not command.allowed(staff):
             roles = people_handlers.role_names(command.roles)
             unit.reply(Reply(text=texts.people.not_allowed(name, roles, self.settings.address)))
-        elif state is not None and state.get("kind") == "flow":
+        elif state is not None and state.get("kind") == "flow" and not command.keeps_draft:
             await self._ask_abandon(unit, state, command)
         else:
             await self._run(unit, staff, command)

@@ -1,4 +1,5 @@
-"""Catalogues: facility kinds and their checklists, calibration fields, licence kinds, activity kinds.
+"""Catalogues: facility kinds and their checklists, calibration fields, licence kinds, activity kinds,
+holidays.
 
 They are data (the `[[catalogue.*]]` tables of config.toml), so a department adds a criterion or a
 field without new code. The report reads the phrases it prints from here.
@@ -134,6 +135,10 @@ class Catalogue:
     @property
     def holiday_dates(self) -> frozenset[dt.date]:
         return frozenset(h.date for h in self.holidays)
+
+    def working_day(self, day: dt.date) -> bool:
+        """Monday to Friday and not one of the catalogue's holidays."""
+        return day.weekday() < 5 and day not in self.holiday_dates
 
     def facility_kind(self, key: str) -> FacilityKind:
         return _by_key(self.facility_kinds, key, "facility kind")

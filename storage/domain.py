@@ -164,6 +164,9 @@ class Licence:
     issue_date: dt.date  # business date
     expiry_date: dt.date | None = None
     meta: RecordMeta | None = None
+    facility_id: int | None = None  # the facility on file, when known (the register's import matches it)
+    replaces_id: int | None = None  # the licence a renewal, amendment or re-issue replaces
+    imported: bool = False  # issued before the bot: in the register, never in a period's report
 
 
 @dataclass(frozen=True)

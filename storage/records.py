@@ -211,14 +211,20 @@ def _licence_columns(lic: Licence) -> dict[str, Any]:
         holder=_line(lic.holder),
         facility=_line(lic.facility),
         expiry_date=lic.expiry_date,
+        facility_id=lic.facility_id,
+        replaces_id=lic.replaces_id,
+        search_folded=fold(f"{_line(lic.number)} {_line(lic.holder)} {_line(lic.facility)}"),
     )
 
 
 def _licence(row: LicenceRow) -> Licence:
     return Licence(
         row.id, row.kind, row.action, row.number, row.holder, row.facility, row.business_date, row.expiry_date,
-        _meta_of(row),
+        _meta_of(row), row.facility_id, row.replaces_id, bool(row.imported),
     )  # fmt: skip
+
+
+licence_of_row, licence_columns = _licence, _licence_columns  # what storage.licence_register needs
 
 
 def _activity_columns(a: Activity) -> dict[str, Any]:
@@ -621,7 +627,8 @@ async def load_period_records(
         inspections=tuple(visits),
         plans=tuple(await _plans_for(session, visits, start, end)),
         facilities={r.id: _facility(r) for r in facilities},
-        licences=tuple(_licence(r) for r in await _in_period(session, LicenceRow, start, end)),
+        # licences issued before the bot (the register's import) are never counted in a period
+        licences=tuple(_licence(r) for r in await _in_period(session, LicenceRow, start, end) if not r.imported),
         activities=tuple(_activity(r) for r in await _in_period(session, ActivityRow, start, end)),
         notes=tuple(await list_notes(session, notes_period)) if notes_period else (),
     )

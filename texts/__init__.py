@@ -8,6 +8,7 @@ the point of use which area a sentence belongs to, and a Vietnamese reviewer fin
 - `texts.people`     registration, /help, the router's refusals, /staff, /lienket
 - `texts.capture`    /kiemdinh, /giayphep, /hoatdong, /kehoach, /cuatoi, /chotky, reminders
 - `texts.inspection` /kiemtra, facilities, /gopcoso, the facility import
+- `texts.licences`   the licence register: /tracuu, the weekly expiry digest, `main.py licences …`
 - `texts.report`     /baocao, /xuat, /ghichu and the notes import
 - `texts.document`   the report's and the export's own words: section titles, periods, sheets
 - `texts.cli`        the command line and the console's banner: mistakes, results, hints
@@ -18,6 +19,18 @@ the point of use which area a sentence belongs to, and a Vietnamese reviewer fin
 This package imports nothing of the project (a test keeps it so): the code fills the blanks.
 """
 
-from texts import capture, cli, common, document, inspection, operations, outbox, people, privacy, report
+from texts import (
+    capture,
+    cli,
+    common,
+    document,
+    inspection,
+    licences,
+    operations,
+    outbox,
+    people,
+    privacy,
+    report,
+)
 
-__all__ = ["capture", "cli", "common", "document", "inspection", "operations", "outbox", "people", "privacy", "report"]
+__all__ = ["capture", "cli", "common", "document", "inspection", "licences", "operations", "outbox", "people", "privacy", "report"]

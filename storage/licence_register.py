@@ -1,0 +1,341 @@
+"""The licence register: every licence and certificate, its status today, the licence that replaced it
+(renewal, amendment, re-issue), the look-up by number, holder or facility, and the licences whose
+expiry is near.
+
+A licence is *replaced* when an active licence names it in `replaces_id`; deleting that renewal makes
+the old one current again, so the status is always derived, never stored. The look-up keeps a small
+index per database in memory (the words of every licence's number, holder and facility, folded), checked
+against the table by one aggregate query each time, so a licence written by another process (the
+register's import on the command line) is found at once.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+import weakref
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.domain import ACTIVE, Licence
+from storage.record_models import FacilityRow, LicenceRow
+from storage.records import licence_of_row
+from storage.text import fold
+
+VALID, SOON, EXPIRED, REPLACED = "valid", "soon", "expired", "replaced"
+STATUSES = (VALID, SOON, EXPIRED, REPLACED)
+RENEWAL = "gia_han"
+_WORD = re.compile(r"[a-z0-9]+")
+_IN_CHUNK = 900
+
+
+def words(text: str) -> list[str]:
+    """The words of a text as the look-up compares them: folded, letters and digits only."""
+    return _WORD.findall(fold(text))
+
+
+def compact(text: str) -> str:
+    """A licence number without case, diacritics, spaces or punctuation: "12/GP-SKHCN" → "12gpskhcn"."""
+    return "".join(words(text))
+
+
+def status_of(licence: Licence, today: dt.date, soon_days: int, replaced: bool) -> str:
+    """Replaced, expired (the day after its expiry), soon (within `soon_days`), or valid (no expiry
+    counts as valid)."""
+    if replaced:
+        return REPLACED
+    if licence.expiry_date is None:
+        return VALID
+    if licence.expiry_date < today:
+        return EXPIRED
+    return SOON if (licence.expiry_date - today).days <= soon_days else VALID
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def _active():
+    return LicenceRow.status == ACTIVE
+
+
+async def licences_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, Licence]:
+    wanted, found = sorted(set(ids)), {}
+    for i in range(0, len(wanted), _IN_CHUNK):
+        rows = await session.scalars(select(LicenceRow).where(LicenceRow.id.in_(wanted[i : i + _IN_CHUNK]), _active()))
+        found.update({row.id: licence_of_row(row) for row in rows})
+    return found
+
+
+async def replaced_ids(session: AsyncSession) -> set[int]:
+    """The licences an active renewal, amendment or re-issue replaces."""
+    rows = await session.scalars(select(LicenceRow.replaces_id).where(_active(), LicenceRow.replaces_id.is_not(None)))
+    return set(rows)
+
+
+async def all_licences(session: AsyncSession) -> list[Licence]:
+    """The whole register, by kind, number and issue date."""
+    rows = await session.scalars(
+        select(LicenceRow).where(_active()).order_by(LicenceRow.kind, LicenceRow.number, LicenceRow.business_date, LicenceRow.id)
+    )
+    return [licence_of_row(row) for row in rows]
+
+
+async def expiring(session: AsyncSession, today: dt.date, days: int, expired_since: dt.date | None = None) -> list[Licence]:
+    """Licences not replaced whose expiry falls within `days` from today, and those already expired
+    (since `expired_since`, when given), the soonest first."""
+    query = select(LicenceRow).where(
+        _active(), LicenceRow.expiry_date.is_not(None), LicenceRow.expiry_date <= today + dt.timedelta(days=days)
+    )
+    if expired_since is not None:
+        query = query.where(LicenceRow.expiry_date >= expired_since)
+    rows = (await session.scalars(query.order_by(LicenceRow.expiry_date, LicenceRow.number, LicenceRow.id))).all()
+    replaced = await replaced_ids(session)
+    return [licence_of_row(row) for row in rows if row.id not in replaced]
+
+
+async def history(session: AsyncSession, licence: Licence) -> list[Licence]:
+    """The licence's line from its first issue to its latest replacement, oldest first."""
+    line, seen = [licence], {licence.id}
+    current = licence
+    while current.replaces_id is not None and current.replaces_id not in seen:
+        row = await session.get(LicenceRow, current.replaces_id)
+        if row is None or row.status != ACTIVE:
+            break
+        current = licence_of_row(row)
+        seen.add(current.id)
+        line.insert(0, current)
+    current = licence
+    while True:
+        row = await session.scalar(
+            select(LicenceRow).where(_active(), LicenceRow.replaces_id == current.id).order_by(LicenceRow.id).limit(1)
+        )
+        if row is None or row.id in seen:
+            return line
+        current = licence_of_row(row)
+        seen.add(current.id)
+        line.append(current)
+
+
+async def predecessor(session: AsyncSession, licence: Licence, old_expiry: dt.date | None) -> Licence | None:
+    """The licence a renewal, amendment or re-issue replaces: the same kind, not replaced yet, whose
+    expiry is the old expiry typed (a renewal) or the one kept (an amendment, a re-issue), and which
+    shares the number, else the holder, else the facility. None for a new licence or when none fits."""
+    expiry = old_expiry if licence.action == RENEWAL else licence.expiry_date
+    if licence.action == "cap_moi":
+        return None
+    query = select(LicenceRow).where(_active(), LicenceRow.kind == licence.kind, LicenceRow.id != licence.id,
+                                     LicenceRow.business_date <= licence.issue_date)
+    if expiry is not None:
+        query = query.where(LicenceRow.expiry_date == expiry)
+    rows = (await session.scalars(query.order_by(LicenceRow.business_date.desc(), LicenceRow.id.desc()))).all()
+    taken = set(await session.scalars(
+        select(LicenceRow.replaces_id).where(_active(), LicenceRow.replaces_id.in_([r.id for r in rows] or [0]),
+                                             LicenceRow.id != licence.id)
+    ))
+    free = [row for row in rows if row.id not in taken]
+    for same in (lambda r: compact(r.number) == compact(licence.number),
+                 lambda r: fold(r.holder) == fold(licence.holder),
+                 lambda r: bool(licence.facility) and fold(r.facility) == fold(licence.facility)):
+        found = next((row for row in free if same(row)), None)
+        if found is not None:
+            return licence_of_row(found)
+    return None
+
+
+async def facility_named(session: AsyncSession, name: str) -> int | None:
+    """The facility on file with exactly this name (folded), when there is one and only one."""
+    if not name.strip():
+        return None
+    ids = (await session.scalars(
+        select(FacilityRow.id).where(FacilityRow.name_folded == fold(name), FacilityRow.merged_into.is_(None)).limit(2)
+    )).all()
+    return ids[0] if len(ids) == 1 else None
+
+
+async def of_facility(session: AsyncSession, facility_id: int, name: str) -> list[Licence]:
+    """A facility's licences: linked to it, or naming it (as holder or facility) when typed in the chat."""
+    folded = fold(name)
+    query = select(LicenceRow).where(_active(), (LicenceRow.facility_id == facility_id)
+                                     | LicenceRow.search_folded.contains(folded, autoescape=True))
+    rows = (await session.scalars(query.order_by(LicenceRow.business_date.desc(), LicenceRow.id.desc()))).all()
+    return [licence_of_row(r) for r in rows
+            if r.facility_id == facility_id or folded in (fold(r.facility), fold(r.holder))]
+
+
+# --- the look-up --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Index:
+    stamp: tuple
+    replaces: dict[int, int | None] = field(default_factory=dict)  # id → the id it replaces
+    replaced: set[int] = field(default_factory=set)
+    after: dict[int, int] = field(default_factory=dict)  # id → the first active licence replacing it
+    issued: dict[int, int] = field(default_factory=dict)  # id → issue date (ordinal), for the order
+    numbers: dict[int, str] = field(default_factory=dict)  # id → compact number
+    tokens: dict[str, set[int]] = field(default_factory=dict)  # word → ids
+    sorted_tokens: list[str] = field(default_factory=list)
+    deletions: dict[str, set[str]] = field(default_factory=dict)  # a word less one letter → words (letters only)
+
+
+_INDEXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _deleted_one(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def one_edit(a: str, b: str) -> bool:
+    """Whether two words differ by at most one letter changed, added or left out."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long[i]:
+        i += 1
+    return short[i:] == long[i + 1 :]
+
+
+async def _stamp(session: AsyncSession) -> tuple:
+    row = (await session.execute(select(
+        func.count(LicenceRow.id), func.max(LicenceRow.id), func.sum(LicenceRow.version), func.max(LicenceRow.updated_at)
+    ))).one()
+    return tuple(row)
+
+
+async def _index(session: AsyncSession) -> _Index:
+    bind = session.sync_session.get_bind()
+    engine = getattr(bind, "engine", bind)
+    stamp = await _stamp(session)
+    known = _INDEXES.get(engine)
+    if known is not None and known.stamp == stamp:
+        return known
+    index = _Index(stamp)
+    rows = await session.execute(select(
+        LicenceRow.id, LicenceRow.replaces_id, LicenceRow.business_date, LicenceRow.number, LicenceRow.search_folded
+    ).where(_active()))
+    for id_, replaces, issued, number, folded in rows:
+        index.replaces[id_] = replaces
+        index.issued[id_] = issued.toordinal()
+        index.numbers[id_] = compact(number)
+        for word in set(_WORD.findall(folded)):
+            index.tokens.setdefault(word, set()).add(id_)
+    for child, parent in sorted(index.replaces.items()):
+        if parent is not None and parent in index.replaces and parent not in index.after:
+            index.after[parent] = child
+    index.replaced = set(index.after)
+    index.sorted_tokens = sorted(index.tokens)
+    for word in index.sorted_tokens:
+        if len(word) >= 3 and word.isalpha():
+            for variant in _deleted_one(word) | {word}:
+                index.deletions.setdefault(variant, set()).add(word)
+    _INDEXES[engine] = index
+    return index
+
+
+def _prefixed(index: _Index, word: str) -> dict[int, int]:
+    """ids whose words start with `word`: 3 for the whole word, 2 for its beginning."""
+    found: dict[int, int] = {}
+    start = bisect.bisect_left(index.sorted_tokens, word)
+    for token in index.sorted_tokens[start:]:
+        if not token.startswith(word):
+            break
+        grade = 3 if token == word else 2
+        for id_ in index.tokens[token]:
+            if found.get(id_, 0) < grade:
+                found[id_] = grade
+    return found
+
+
+def _typo(index: _Index, word: str) -> dict[int, int]:
+    """ids with a word one letter away from `word` (letters only, four or more of them): grade 1."""
+    if len(word) < 4 or not word.isalpha():
+        return {}
+    near: set[str] = set()
+    for variant in _deleted_one(word) | {word}:
+        near |= index.deletions.get(variant, set())
+    return {id_: 1 for token in near if token != word and one_edit(word, token) for id_ in index.tokens[token]}
+
+
+@dataclass(frozen=True)
+class Match:
+    licence: Licence
+    history: tuple[Licence, ...]  # oldest first, the licence itself included
+    replaced: bool
+
+
+@dataclass(frozen=True)
+class Found:
+    total: int  # licences found (a licence and its renewals count once)
+    matches: tuple[Match, ...]  # the first `limit`
+    typo: bool = False  # found only by allowing one wrong letter
+
+
+async def search(session: AsyncSession, query: str, limit: int = 10) -> Found:
+    """Licences whose number, holder or facility has every typed word (folded; a word may be the
+    beginning of one); when none has, the same allowing one wrong letter in a word. One licence and its
+    renewals are one result, shown by the record that matched best (the latest when equal)."""
+    typed = words(query)
+    if not typed:
+        return Found(0, ())
+    index = await _index(session)
+    scores, typo = _score(index, typed, with_typos=False), False
+    if not scores:
+        scores, typo = _score(index, typed, with_typos=True), True
+    wanted = compact(query)
+    for id_ in scores:
+        if index.numbers.get(id_) == wanted:
+            scores[id_] += 100  # the number itself, whole
+    best: dict[int, int] = {}  # first licence of the line → the record shown
+    for id_, score in scores.items():
+        root = _root(index, id_)
+        shown = best.get(root)
+        if shown is None or (score, index.issued[id_], id_) > (scores[shown], index.issued[shown], shown):
+            best[root] = id_
+    order = sorted(best.values(), key=lambda i: (-scores[i], -index.issued[i], -i))[:limit]
+    lines = {i: _line_of(index, i) for i in order}
+    loaded = await licences_by_id(session, {j for line in lines.values() for j in line})
+    matches = tuple(
+        Match(loaded[i], tuple(loaded[j] for j in lines[i] if j in loaded), i in index.replaced)
+        for i in order if i in loaded
+    )
+    return Found(len(best), matches, typo)
+
+
+def _score(index: _Index, typed: list[str], with_typos: bool) -> dict[int, int]:
+    scores: dict[int, int] | None = None
+    for word in typed:
+        found = _prefixed(index, word)
+        if with_typos:
+            for id_, grade in _typo(index, word).items():
+                found.setdefault(id_, grade)
+        if scores is None:
+            scores = found
+        else:
+            scores = {i: s + found[i] for i, s in scores.items() if i in found}
+        if not scores:
+            return {}
+    return scores or {}
+
+
+def _root(index: _Index, id_: int) -> int:
+    seen = {id_}
+    while (up := index.replaces.get(id_)) is not None and up in index.replaces and up not in seen:
+        seen.add(up)
+        id_ = up
+    return id_
+
+
+def _line_of(index: _Index, id_: int) -> list[int]:
+    root = _root(index, id_)
+    line, seen = [root], {root}
+    while (nxt := index.after.get(line[-1])) is not None and nxt not in seen:
+        seen.add(nxt)
+        line.append(nxt)
+    return line if id_ in seen else [id_]
