@@ -54,7 +54,9 @@ async def _closable(ctx: FlowContext) -> list[Period]:
 async def first_use(ctx: FlowContext) -> dt.date | None:
     """The first day anything was recorded: the earliest record date, or the first audited action
     (a registration) when that is earlier. None on an empty database."""
-    found = [await ctx.session.scalar(select(func.min(row.business_date))) for row in RECORD_ROWS]
+    found = [await ctx.session.scalar(select(func.min(row.business_date))) for row in RECORD_ROWS if row is not LicenceRow]
+    # licences issued before the bot (the register's import) say nothing of when the bot was first used
+    found.append(await ctx.session.scalar(select(func.min(LicenceRow.business_date)).where(LicenceRow.imported.is_(False))))
     first = await ctx.session.scalar(select(func.min(AuditRow.at)))
     if first is not None:
         found.append(_local_date(first, ctx))

@@ -40,11 +40,6 @@ def week_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def first_working_day(monday: dt.date, catalogue) -> dt.date | None:
-    """The week's first working day; None when the whole week is off (Tết)."""
-    return next((d for d in (monday + dt.timedelta(days=i) for i in range(5)) if catalogue.working_day(d)), None)
-
-
 async def digest_text(session, services, today: dt.date, *, managers: bool, days: int | None = None,
                       always: bool = False) -> str:
     """The licences to renew as of `today`, grouped by horizon; "" when there are none (unless `always`)."""
@@ -80,12 +75,14 @@ def _due_at(day: dt.date, services) -> dt.datetime:
 
 
 async def schedule_week(session, monday: dt.date, services, today: dt.date) -> None:
-    """This week's digest (from `today` on), or the first week after it that has a working day."""
+    """The digest of this week, on its first working day not before `today` (a bot started on a Wednesday
+    sends that week's on Wednesday, never on a weekend), else of the first week after with one."""
     for _ in range(8):
-        day = first_working_day(monday, services.catalogue)
-        if day is not None and monday + dt.timedelta(days=6) >= today:
+        days = [monday + dt.timedelta(days=i) for i in range(5)]
+        day = next((d for d in days if d >= today and services.catalogue.working_day(d)), None)
+        if day is not None:
             await engine_store.schedule_once(session, key=f"{DIGEST}:{monday.isoformat()}", kind=DIGEST,
-                                             due_at=_due_at(max(day, today), services), payload={"week": monday.isoformat()})
+                                             due_at=_due_at(day, services), payload={"week": monday.isoformat()})
             return
         monday += dt.timedelta(days=7)
 
@@ -95,8 +92,8 @@ def digest_job(services):
         today = now.astimezone(services.config.general.zone).date()
         monday = dt.date.fromisoformat(job.payload["week"])
         await schedule_week(session, max(monday + dt.timedelta(days=7), week_of(today)), services, today)
-        if week_of(today) != monday:
-            log.info("licence digest of the week of %s dropped: the week is over", monday)
+        if week_of(today) != monday or not services.catalogue.working_day(today):
+            log.info("licence digest of the week of %s dropped: not sent by the week's last working day", monday)
             return []
         text = await digest_text(session, services, today, managers=False)
         if not text:

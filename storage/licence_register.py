@@ -254,8 +254,8 @@ def _prefixed(index: _Index, word: str) -> dict[int, int]:
 
 
 def _typo(index: _Index, word: str) -> dict[int, int]:
-    """ids with a word one letter away from `word` (letters only, four or more of them): grade 1."""
-    if len(word) < 4 or not word.isalpha():
+    """ids with a word one letter away from `word` (letters only, three or more of them): grade 1."""
+    if len(word) < 3 or not word.isalpha():
         return {}
     near: set[str] = set()
     for variant in _deleted_one(word) | {word}:
@@ -309,19 +309,20 @@ async def search(session: AsyncSession, query: str, limit: int = 10) -> Found:
 
 
 def _score(index: _Index, typed: list[str], with_typos: bool) -> dict[int, int]:
+    """ids with every typed word, and their score; with typos, one word of the query may be one letter off."""
     scores: dict[int, int] | None = None
+    typos: dict[int, int] = {}
     for word in typed:
         found = _prefixed(index, word)
         if with_typos:
             for id_, grade in _typo(index, word).items():
-                found.setdefault(id_, grade)
-        if scores is None:
-            scores = found
-        else:
-            scores = {i: s + found[i] for i, s in scores.items() if i in found}
+                if id_ not in found:
+                    found[id_] = grade
+                    typos[id_] = typos.get(id_, 0) + 1
+        scores = found if scores is None else {i: s + found[i] for i, s in scores.items() if i in found}
         if not scores:
             return {}
-    return scores or {}
+    return {i: s for i, s in (scores or {}).items() if typos.get(i, 0) <= 1}
 
 
 def _root(index: _Index, id_: int) -> int:
