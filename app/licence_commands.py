@@ -33,7 +33,7 @@ async def dispatch(args: argparse.Namespace, config: Config) -> int:
         return await _import(args, config)
     settings = settings_of(_Services(config))
     kind = licence_files.EXPIRING if args.licences_command == "expiring" else licence_files.REGISTER
-    days = getattr(args, "days", None) or settings.soon_days
+    days = settings.soon_days if getattr(args, "days", None) is None else args.days
     if not 1 <= days <= DAYS_MAX:
         raise CliError(texts.licences.CLI_DAYS, USAGE)
     name = "GiayPhep_SapHetHan.xlsx" if kind == licence_files.EXPIRING else "SoGiayPhep.xlsx"
