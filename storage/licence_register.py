@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import heapq
 import re
 import weakref
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import records
 from storage.domain import ACTIVE, Licence
 from storage.record_models import FacilityRow, LicenceRow
 from storage.records import licence_of_row
@@ -177,6 +180,8 @@ class _Index:
     after: dict[int, int] = field(default_factory=dict)  # id → the first active licence replacing it
     issued: dict[int, int] = field(default_factory=dict)  # id → issue date (ordinal), for the order
     numbers: dict[int, str] = field(default_factory=dict)  # id → compact number
+    by_number: dict[str, set[int]] = field(default_factory=dict)  # compact number → ids
+    roots: dict[int, int] = field(default_factory=dict)  # id → the first licence of its line
     tokens: dict[str, set[int]] = field(default_factory=dict)  # word → ids
     sorted_tokens: list[str] = field(default_factory=list)
     deletions: dict[str, set[str]] = field(default_factory=dict)  # a word less one letter → words (letters only)
@@ -203,10 +208,12 @@ def one_edit(a: str, b: str) -> bool:
 
 
 async def _stamp(session: AsyncSession) -> tuple:
-    row = (await session.execute(select(
-        func.count(LicenceRow.id), func.max(LicenceRow.id), func.sum(LicenceRow.version), func.max(LicenceRow.updated_at)
-    ))).one()
-    return tuple(row)
+    """What changes when the register does: the newest id and update time (two index look-ups, kept as
+    separate subqueries so each is one), and this process's count of writes."""
+    newest = select(func.max(LicenceRow.id)).scalar_subquery()
+    updated = select(func.max(LicenceRow.updated_at)).scalar_subquery()
+    row = (await session.execute(select(newest, updated))).one()
+    return (*row, records.Writes.count)
 
 
 async def _index(session: AsyncSession) -> _Index:
@@ -224,12 +231,14 @@ async def _index(session: AsyncSession) -> _Index:
         index.replaces[id_] = replaces
         index.issued[id_] = issued.toordinal()
         index.numbers[id_] = compact(number)
+        index.by_number.setdefault(index.numbers[id_], set()).add(id_)
         for word in set(_WORD.findall(folded)):
             index.tokens.setdefault(word, set()).add(id_)
     for child, parent in sorted(index.replaces.items()):
         if parent is not None and parent in index.replaces and parent not in index.after:
             index.after[parent] = child
     index.replaced = set(index.after)
+    index.roots = {id_: _root(index, id_) for id_ in index.replaces}
     index.sorted_tokens = sorted(index.tokens)
     for word in index.sorted_tokens:
         if len(word) >= 3 and word.isalpha():
@@ -239,28 +248,21 @@ async def _index(session: AsyncSession) -> _Index:
     return index
 
 
-def _prefixed(index: _Index, word: str) -> dict[int, int]:
-    """ids whose words start with `word`: 3 for the whole word, 2 for its beginning."""
-    found: dict[int, int] = {}
+def _prefixed(index: _Index, word: str) -> set[int]:
+    """ids with a word that starts with `word`."""
     start = bisect.bisect_left(index.sorted_tokens, word)
-    for token in index.sorted_tokens[start:]:
-        if not token.startswith(word):
-            break
-        grade = 3 if token == word else 2
-        for id_ in index.tokens[token]:
-            if found.get(id_, 0) < grade:
-                found[id_] = grade
-    return found
+    end = bisect.bisect_left(index.sorted_tokens, word + "\uffff", start)
+    return set().union(*(index.tokens[t] for t in index.sorted_tokens[start:end]))
 
 
-def _typo(index: _Index, word: str) -> dict[int, int]:
-    """ids with a word one letter away from `word` (letters only, three or more of them): grade 1."""
+def _typo(index: _Index, word: str) -> set[int]:
+    """ids with a word one letter away from `word` (letters only, three or more of them)."""
     if len(word) < 3 or not word.isalpha():
-        return {}
+        return set()
     near: set[str] = set()
     for variant in _deleted_one(word) | {word}:
         near |= index.deletions.get(variant, set())
-    return {id_: 1 for token in near if token != word and one_edit(word, token) for id_ in index.tokens[token]}
+    return set().union(*(index.tokens[t] for t in near if t != word and one_edit(word, t)))
 
 
 @dataclass(frozen=True)
@@ -279,50 +281,68 @@ class Found:
 
 async def search(session: AsyncSession, query: str, limit: int = 10) -> Found:
     """Licences whose number, holder or facility has every typed word (folded; a word may be the
-    beginning of one); when none has, the same allowing one wrong letter in a word. One licence and its
-    renewals are one result, shown by the record that matched best (the latest when equal)."""
+    beginning of one); when none has, the same allowing one word of the query one letter off. A number
+    typed whole finds that licence alone. One licence and its renewals are one result, shown by the
+    record that matched best (whole words first, then the latest)."""
     typed = words(query)
     if not typed:
         return Found(0, ())
     index = await _index(session)
-    scores, typo = _score(index, typed, with_typos=False), False
-    if not scores:
-        scores, typo = _score(index, typed, with_typos=True), True
-    wanted = compact(query)
-    for id_ in scores:
-        if index.numbers.get(id_) == wanted:
-            scores[id_] += 100  # the number itself, whole
-    best: dict[int, int] = {}  # first licence of the line → the record shown
-    for id_, score in scores.items():
-        root = _root(index, id_)
-        shown = best.get(root)
-        if shown is None or (score, index.issued[id_], id_) > (scores[shown], index.issued[shown], shown):
-            best[root] = id_
-    order = sorted(best.values(), key=lambda i: (-scores[i], -index.issued[i], -i))[:limit]
+    typo = False
+    numbered = index.by_number.get(compact(query)) if any(ch.isdigit() for ch in query) else None
+    if numbered:
+        found = set(numbered)
+    else:
+        found = _matching(index, typed, with_typos=False)
+        if not found:
+            found, typo = _matching(index, typed, with_typos=True), True
+    order = _best(index, found, [index.tokens.get(word, set()) for word in typed], limit)
+    total = len(set(map(index.roots.__getitem__, found)))
     lines = {i: _line_of(index, i) for i in order}
     loaded = await licences_by_id(session, {j for line in lines.values() for j in line})
     matches = tuple(
         Match(loaded[i], tuple(loaded[j] for j in lines[i] if j in loaded), i in index.replaced)
         for i in order if i in loaded
     )
-    return Found(len(best), matches, typo)
+    return Found(total, matches, typo)
 
 
-def _score(index: _Index, typed: list[str], with_typos: bool) -> dict[int, int]:
-    """ids with every typed word, and their score; with typos, one word of the query may be one letter off."""
-    scores: dict[int, int] | None = None
-    typos: dict[int, int] = {}
-    for word in typed:
-        found = _prefixed(index, word)
-        if with_typos:
-            for id_, grade in _typo(index, word).items():
-                if id_ not in found:
-                    found[id_] = grade
-                    typos[id_] = typos.get(id_, 0) + 1
-        scores = found if scores is None else {i: s + found[i] for i, s in scores.items() if i in found}
-        if not scores:
-            return {}
-    return {i: s for i, s in (scores or {}).items() if typos.get(i, 0) <= 1}
+def _best(index: _Index, found: set[int], whole: list[set[int]], limit: int) -> list[int]:
+    """The first `limit` lines of licences found, each by its best record: more typed words matched
+    whole first, then the latest issued. Only the best few of each rank are sorted."""
+    ranks: dict[int, set[int]] = {0: found}
+    for exact in whole:  # rank = how many typed words an id has whole
+        after: dict[int, set[int]] = defaultdict(set)
+        for rank, ids in ranks.items():
+            after[rank + 1] |= ids & exact
+            after[rank] |= ids - exact
+        ranks = after
+    chosen: list[int] = []
+    seen: set[int] = set()
+    for rank in sorted((r for r, ids in ranks.items() if ids), reverse=True):
+        ids, take = ranks[rank], limit * 4
+        while True:
+            top = heapq.nlargest(take, ids, key=lambda i: (index.issued[i], i))
+            if len({index.roots[i] for i in top} - seen) >= limit - len(chosen) or take >= len(ids):
+                break
+            take *= 4
+        for i in top:
+            if index.roots[i] not in seen and len(chosen) < limit:
+                seen.add(index.roots[i])
+                chosen.append(i)
+        if len(chosen) >= limit:
+            break
+    return chosen
+
+
+def _matching(index: _Index, typed: list[str], with_typos: bool) -> set[int]:
+    """ids with every typed word; with typos, one word of the query may be one letter off."""
+    exact = [_prefixed(index, word) for word in typed]
+    if not with_typos:
+        return set.intersection(*exact)
+    near = [_typo(index, word) for word in typed]
+    either = set.intersection(*(e | n for e, n in zip(exact, near, strict=True)))
+    return {i for i in either if sum(i not in e for e in exact) <= 1}
 
 
 def _root(index: _Index, id_: int) -> int:

@@ -120,6 +120,12 @@ class LicenceRow(RecordColumns, Base):
     (`replaces_id`); licences issued before the bot are `imported` and never counted in a report."""
 
     __tablename__ = "licences"
+
+    @declared_attr.directive
+    def __table_args__(cls):
+        # updated_at indexed: the look-up checks its index is fresh with max(id) and max(updated_at)
+        return (Index("ix_licences_period", "status", "business_date"), Index("ix_licences_updated_at", "updated_at"))
+
     kind: Mapped[str] = mapped_column(String(32))
     action: Mapped[str] = mapped_column(String(16))
     number: Mapped[str] = mapped_column(String(100))

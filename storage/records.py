@@ -262,7 +262,19 @@ _ACTIVITIES = _Kind("activity", ActivityRow, _activity_columns, _activity)
 _NOTES = _Kind("note", NoteRow, _note_columns, _note)
 
 
+class Writes:
+    """Records written by this process: the licence look-up's index (storage/licence_register.py) is
+    rebuilt when this moves, besides when the table's newest id or update time does (other processes)."""
+
+    count = 0
+
+
+def wrote() -> None:
+    Writes.count += 1
+
+
 async def _add(session: AsyncSession, kind: _Kind, obj: Any, meta: RecordMeta) -> Any:
+    wrote()
     now = meta.recorded_at or _utcnow()
     bookkeeping: dict[str, Any] = dict(
         status=ACTIVE, version=1, recorded_at=now, updated_at=now, recorded_by=meta.recorded_by
@@ -289,6 +301,7 @@ async def _get(session: AsyncSession, kind: _Kind, record_id: int, include_delet
 
 async def _update(session: AsyncSession, kind: _Kind, obj: Any, meta: RecordMeta) -> Any:
     """Overwrite the record's values; a stale version (obj.meta.version) is a Conflict."""
+    wrote()
     row = await _row(session, kind, obj.id)
     if obj.meta is not None and obj.meta.version != row.version:
         raise Conflict(f"{kind.entity} {obj.id} is at version {row.version}, not {obj.meta.version}")
@@ -303,6 +316,7 @@ async def _update(session: AsyncSession, kind: _Kind, obj: Any, meta: RecordMeta
 
 
 async def _delete(session: AsyncSession, kind: _Kind, record_id: int, meta: RecordMeta) -> None:
+    wrote()
     row = await _row(session, kind, record_id)
     before = _snapshot(row)
     row.status = DELETED

@@ -30,6 +30,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('search_folded', sa.Text(), server_default='', nullable=False))
         batch_op.create_index(batch_op.f('ix_licences_facility_id'), ['facility_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_licences_replaces_id'), ['replaces_id'], unique=False)
+        batch_op.create_index('ix_licences_updated_at', ['updated_at'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_licences_facility_id_facilities'), 'facilities', ['facility_id'], ['id'], ondelete='SET NULL')
         batch_op.create_foreign_key(batch_op.f('fk_licences_replaces_id_licences'), 'licences', ['replaces_id'], ['id'], ondelete='SET NULL')
     # licences recorded before this migration: their search text
@@ -47,6 +48,7 @@ def downgrade() -> None:
     with op.batch_alter_table('licences', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_licences_replaces_id_licences'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_licences_facility_id_facilities'), type_='foreignkey')
+        batch_op.drop_index('ix_licences_updated_at')
         batch_op.drop_index(batch_op.f('ix_licences_replaces_id'))
         batch_op.drop_index(batch_op.f('ix_licences_facility_id'))
         batch_op.drop_column('search_folded')
