@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 DIGEST = "licence_digest"
 DIGEST_ROLES = ("licensing",)
-GROUP_LIMIT = 25  # lines per group; a long register's old tail is summed up, not listed
+GROUP_LIMIT = 10  # lines per group: a long list is summed up (Zalo splits a message at 1,900 characters)
 
 
 def settings_of(services) -> licence_files.Settings:

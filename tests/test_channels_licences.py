@@ -43,7 +43,7 @@ EXPECTED = "\n\n".join([
     texts.licences.found_header("an binh", 1, typo=False),
     "1. Số 12/GP-SKHCN — Giấy phép sử dụng thiết bị X-quang chẩn đoán trong y tế\n"
     "   Được cấp cho: Phòng khám Đa khoa An Bình\n"
-    "   Ngày cấp 01/03/2020; hết hạn: 01/03/2023\n"
+    "   Ngày cấp 01/03/2020; thời hạn đến 01/03/2023\n"
     "   Tình trạng: sắp hết hạn (còn 47 ngày)",
 ])
 
@@ -56,7 +56,7 @@ async def test_lookup_on_telegram_and_on_zalo_text(world):
         "\n\n".join([texts.licences.found_header("tam dux", 1, typo=True),
                      "1. Số 3/GP-SKHCN — Giấy phép sử dụng thiết bị X-quang chẩn đoán trong y tế\n"
                      "   Được cấp cho: Phòng khám Tâm Đức\n"
-                     "   Ngày cấp 31/12/2019; hết hạn: 31/12/2022\n"
+                     "   Ngày cấp 31/12/2019; thời hạn đến 31/12/2022\n"
                      "   Tình trạng: hết hạn"])]
     # a licensing officer asking for the expiring list gets it as text, not a file
     [listed] = await TelegramUser(world, TG_LICENSING).say("/tracuu sắp hết hạn 90")

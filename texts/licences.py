@@ -57,7 +57,7 @@ def licence_block(position: int, number: str, kind: str, holder: str, facility: 
     lines = [f"{position}. Số {number} — {kind}", f"   Được cấp cho: {holder}"]
     if facility and facility != holder:
         lines.append(f"   Cơ sở: {facility}")
-    lines.append(f"   Ngày cấp {format_date(issued)}; hết hạn: {format_date(expiry) if expiry else NO_EXPIRY}")
+    lines.append(f"   Ngày cấp {format_date(issued)}; " + (f"thời hạn đến {format_date(expiry)}" if expiry else NO_EXPIRY))
     lines.append(f"   Tình trạng: {status}")
     if len(steps) > 1:
         lines.append("   Quá trình: " + " → ".join(steps))
