@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 LIMIT = 10
 EXPIRING, REGISTER = licence_files.EXPIRING, licence_files.REGISTER
 _EXPIRING_WORDS = re.compile(r"(?:sap het han|het han|expiring|sap hh)\s*(\d+)?\s*(?:ngay)?")
-_REGISTER_WORDS = {"toan bo", "tat ca", "ca so", "so", "so giay phep", "export", "all", "xuat"}
+_REGISTER_WORDS = {"toan bo", "tat ca", "ca so", "so giay phep", "toan bo so", "export", "all", "xuat"}
 
 
 
