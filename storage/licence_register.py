@@ -183,6 +183,7 @@ class _Index:
     by_number: dict[str, set[int]] = field(default_factory=dict)  # compact number → ids
     roots: dict[int, int] = field(default_factory=dict)  # id → the first licence of its line
     tokens: dict[str, set[int]] = field(default_factory=dict)  # word → ids
+    words_of: dict[int, tuple[str, ...]] = field(default_factory=dict)  # id → its words
     sorted_tokens: list[str] = field(default_factory=list)
     deletions: dict[str, set[str]] = field(default_factory=dict)  # a word less one letter → words (letters only)
 
@@ -216,36 +217,66 @@ async def _stamp(session: AsyncSession) -> tuple:
     return (*row, records.Writes.count)
 
 
+_COLUMNS = (LicenceRow.id, LicenceRow.status, LicenceRow.replaces_id, LicenceRow.business_date, LicenceRow.number,
+            LicenceRow.search_folded)
+
+
 async def _index(session: AsyncSession) -> _Index:
+    """The register's index, as fresh as the table: built once, then brought up to date with the rows
+    added or changed since (a newer id, or an update time not older than the newest it had seen)."""
     bind = session.sync_session.get_bind()
     engine = getattr(bind, "engine", bind)
     stamp = await _stamp(session)
     known = _INDEXES.get(engine)
     if known is not None and known.stamp == stamp:
         return known
-    index = _Index(stamp)
-    rows = await session.execute(select(
-        LicenceRow.id, LicenceRow.replaces_id, LicenceRow.business_date, LicenceRow.number, LicenceRow.search_folded
-    ).where(_active()))
-    for id_, replaces, issued, number, folded in rows:
+    if known is None or known.stamp[0] is None or known.stamp[1] is None:
+        index = _Index(stamp)
+        rows = (await session.execute(select(*_COLUMNS).where(_active()))).all()
+    else:
+        index = known
+        rows = (await session.execute(select(*_COLUMNS).where(
+            (LicenceRow.id > known.stamp[0]) | (LicenceRow.updated_at >= known.stamp[1])
+        ))).all()
+    fresh: set[str] = set()
+    for id_, status, replaces, issued, number, folded in rows:
+        _forget(index, id_)
+        if status != ACTIVE:
+            continue
         index.replaces[id_] = replaces
         index.issued[id_] = issued.toordinal()
         index.numbers[id_] = compact(number)
         index.by_number.setdefault(index.numbers[id_], set()).add(id_)
-        for word in set(_WORD.findall(folded)):
+        index.words_of[id_] = tuple(set(_WORD.findall(folded)))
+        for word in index.words_of[id_]:
+            if word not in index.tokens:
+                fresh.add(word)
             index.tokens.setdefault(word, set()).add(id_)
+    index.after = {}
     for child, parent in sorted(index.replaces.items()):
         if parent is not None and parent in index.replaces and parent not in index.after:
             index.after[parent] = child
     index.replaced = set(index.after)
     index.roots = {id_: _root(index, id_) for id_ in index.replaces}
     index.sorted_tokens = sorted(index.tokens)
-    for word in index.sorted_tokens:
+    for word in fresh:
         if len(word) >= 3 and word.isalpha():
             for variant in _deleted_one(word) | {word}:
                 index.deletions.setdefault(variant, set()).add(word)
+    index.stamp = stamp
     _INDEXES[engine] = index
     return index
+
+
+def _forget(index: _Index, id_: int) -> None:
+    """A licence out of the index (changed, or deleted); a word nobody has any more stays harmlessly."""
+    index.replaces.pop(id_, None)
+    index.issued.pop(id_, None)
+    number = index.numbers.pop(id_, None)
+    if number is not None:
+        index.by_number.get(number, set()).discard(id_)
+    for word in index.words_of.pop(id_, ()):
+        index.tokens.get(word, set()).discard(id_)
 
 
 def _prefixed(index: _Index, word: str) -> set[int]:

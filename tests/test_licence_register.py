@@ -94,6 +94,24 @@ async def test_lookup_by_number_holder_facility_and_with_a_typo(office, config):
     assert await chat.say("/tracuu") == texts.licences.USAGE
 
 
+async def test_the_look_up_sees_every_change_at_once(office, config):
+    app, sender = office
+    licences = await clinic_register(app, config)
+    xq, _ = kinds(config)
+    chat = Chat(app, sender, "lic")
+    assert "Số 7/GP-SKHCN" in await chat.say("/tracuu pho noi") and "CC-0031" in await chat.say("/tracuu hung")
+    meta = RecordMeta(None, recorded_at=app.clock.now())  # type: ignore[arg-type]  # the same (frozen) time
+    async with app.db.unit_of_work() as session:
+        await records.delete_licence(session, licences["pho_noi"].id, meta)
+        person = await records.get_licence(session, licences["person"].id)
+        await records.update_licence(session, dataclasses.replace(person, holder="Nguyễn Văn Hải"), meta)
+    await put(app, "8/GP-SKHCN", "Bệnh viện Đa khoa Phố Nối", D(2023, 1, 10), D(2026, 1, 10), kind=xq.key)
+    answer = await chat.say("/tracuu pho noi")
+    assert "Số 8/GP-SKHCN" in answer and "Số 7/GP-SKHCN" not in answer
+    assert "Số CC-0031" in await chat.say("/tracuu nguyen van hai")
+    assert await chat.say("/tracuu nguyen van hung") == texts.licences.none_found("nguyen van hung")
+
+
 async def test_more_than_a_screenful_shows_ten_and_how_to_narrow(office, config):
     app, sender = office
     xq, _ = kinds(config)
