@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy import insert, text, update  # noqa: E402
 
 from bot.config import load_config  # noqa: E402
 from handlers.lookup import answer  # noqa: E402
@@ -72,7 +72,8 @@ def rows(rng: random.Random) -> list[dict]:
         holder = place if rng.random() < 0.7 else person(rng)
         number = f"{i}/GP-SKHCN"
         out.append(dict(
-            id=i, business_date=issued, status="active", version=1, recorded_at=NOW, updated_at=NOW, recorded_by=None,
+            id=i, business_date=issued, status="active", version=1, recorded_at=NOW,
+            updated_at=NOW + dt.timedelta(seconds=i), recorded_by=None,
             channel="import", source_event="bench", kind="xquang_y_te", action="gia_han" if renewal else "cap_moi",
             number=number, holder=holder, facility=place, expiry_date=issued + dt.timedelta(days=1095),
             facility_id=None, replaces_id=rng.randint(1, i - 1) if renewal else None, imported=True,
@@ -105,10 +106,16 @@ def queries(made: list[dict], rng: random.Random) -> dict[str, list[str]]:
     }
 
 
+CPU: list[float] = []  # the process's CPU time of each timed look-up (all its threads), in ms
+
+
 async def timed(db, services, query: str) -> float:
-    start = time.perf_counter()
+    """Wall time of one whole answer, in ms; its CPU time goes to CPU (on a machine shared with other
+    work, the wall time includes waiting for a core, the CPU time does not)."""
+    start, cpu = time.perf_counter(), time.process_time()
     async with db.read() as session:
         await answer(session, services, query, TODAY)
+    CPU.append((time.process_time() - cpu) * 1000)
     return (time.perf_counter() - start) * 1000
 
 
@@ -129,16 +136,20 @@ async def main() -> int:
         config = load_config(ROOT / "config.toml", env={"FIELDBOT_DATA_DIR": folder})
         services = Services(config=config, catalogue=config.catalogue)
         first = await timed(db, services, "phong kham")
-        print(f"{'database':10} {'look-up':28} {'runs':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+        print(f"{'database':10} {'look-up':28} {'runs':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'CPU p50':>8}"
+              f" {'CPU p95':>8}")
         worst = 0.0
         for name, typed in queries(made, rng).items():
+            CPU.clear()
             times = sorted([await timed(db, services, q) for q in typed])
-            p95 = times[int(len(times) * 0.95) - 1]
+            cpu = sorted(CPU)
+            p95, cpu95 = times[int(len(times) * 0.95) - 1], cpu[int(len(cpu) * 0.95) - 1]
             worst = max(worst, p95)
             print(f"{'PostgreSQL' if args.pg else 'SQLite':10} {name:28} {len(times):5} "
-                  f"{statistics.median(times):8.1f} {p95:8.1f} {times[-1]:8.1f}")
+                  f"{statistics.median(times):8.1f} {p95:8.1f} {times[-1]:8.1f} {statistics.median(cpu):8.1f} {cpu95:8.1f}")
         async with db.unit_of_work() as session:  # one licence recorded: the next look-up rebuilds the index
-            await session.execute(text("UPDATE licences SET version = version + 1, updated_at = CURRENT_TIMESTAMP WHERE id = 1"))
+            await session.execute(update(LicenceRow).where(LicenceRow.id == 1).values(
+                version=LicenceRow.version + 1, updated_at=NOW + dt.timedelta(days=30)))
         rebuilt = await timed(db, services, "nguyen van an")
         print(f"first look-up (builds the index) {first:.0f} ms; after a write {rebuilt:.0f} ms")
         await db.close()

@@ -239,7 +239,10 @@ async def _index(session: AsyncSession) -> _Index:
             (LicenceRow.id > known.stamp[0]) | (LicenceRow.updated_at >= known.stamp[1])
         ))).all()
     fresh: set[str] = set()
+    lines_changed = known is not index
     for id_, status, replaces, issued, number, folded in rows:
+        lines_changed = lines_changed or index.replaces.get(id_) is not None or replaces is not None \
+            or id_ in index.after
         _forget(index, id_)
         if status != ACTIVE:
             continue
@@ -252,13 +255,20 @@ async def _index(session: AsyncSession) -> _Index:
             if word not in index.tokens:
                 fresh.add(word)
             index.tokens.setdefault(word, set()).add(id_)
-    index.after = {}
-    for child, parent in sorted(index.replaces.items()):
-        if parent is not None and parent in index.replaces and parent not in index.after:
-            index.after[parent] = child
-    index.replaced = set(index.after)
-    index.roots = {id_: _root(index, id_) for id_ in index.replaces}
-    index.sorted_tokens = sorted(index.tokens)
+    if lines_changed:  # a renewal, or a licence of a line, changed: the lines are drawn again
+        index.after = {}
+        for child, parent in sorted(index.replaces.items()):
+            if parent is not None and parent in index.replaces and parent not in index.after:
+                index.after[parent] = child
+        index.replaced = set(index.after)
+        index.roots = {id_: _root(index, id_) for id_ in index.replaces}
+    else:  # licences alone in their line
+        index.roots.update({row[0]: row[0] for row in rows if row[0] in index.replaces})
+    if known is not index:
+        index.sorted_tokens = sorted(index.tokens)
+    else:
+        for word in sorted(fresh):
+            bisect.insort(index.sorted_tokens, word)
     for word in fresh:
         if len(word) >= 3 and word.isalpha():
             for variant in _deleted_one(word) | {word}:
