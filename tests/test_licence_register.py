@@ -195,7 +195,7 @@ async def tick(app, times: int = 4) -> None:
 
 
 async def test_weekly_digest_once_a_week_after_a_holiday_never_for_a_renewed_licence(config, db):
-    holiday = Holiday("Nghỉ bù (thử)", "09/01/2023")  # Monday 09/01/2023 is a day off in this catalogue
+    holiday = Holiday(D(2023, 1, 9), "Nghỉ bù (thử)")  # Monday 09/01/2023 is a day off in this catalogue
     config = dataclasses.replace(config, catalogue=dataclasses.replace(config.catalogue, holidays=(holiday,)))
     clock = frozen("2023-01-01 20:00")  # a Sunday evening: nothing is sent on a Sunday
     app, sender = await make_app(config, db, clock, reminders=True)
@@ -287,11 +287,3 @@ async def test_expiring_file_rows_and_statuses_and_the_whole_register(office, co
     assert by_number["25/GP-SKHCN"][at["Thay thế giấy phép"]] == "12/GP-SKHCN"
     assert by_number["CC-0031"][at["Tình trạng"]] == "còn hiệu lực" and by_number["CC-0031"][at["Ngày hết hạn"]] is None
 
-
-def test_holidays_are_catalogue_data():
-    assert Holiday("Tết", "01/01").covers(D(2031, 1, 1)) and not Holiday("Tết", "01/01").covers(D(2031, 1, 2))
-    tet = Holiday("Tết Nguyên đán", "14/02/2026", "22/02/2026")
-    assert tet.covers(D(2026, 2, 16)) and not tet.covers(D(2026, 2, 23)) and not tet.covers(D(2027, 2, 16))
-    for bad in (("x", "32/01"), ("x", "01/01", "05/01/2026"), ("x", "05/01/2026", "01/01/2026")):
-        with pytest.raises(ValueError):
-            Holiday(*bad)

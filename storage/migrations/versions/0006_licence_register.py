@@ -1,8 +1,8 @@
 """licence register: the facility a licence belongs to, the licence it replaces, imported licences,
 and the folded text the look-up searches
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-07 13:00:00
 
 """
@@ -15,8 +15,8 @@ from storage.text import fold
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0004'
-down_revision: Union[str, Sequence[str], None] = '0003'
+revision: str = '0006'
+down_revision: Union[str, Sequence[str], None] = '0005'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
