@@ -35,7 +35,7 @@ async def test_typed_happy_path_saves_with_meta_in_eight_messages(env):
     first = await chat.say("/kiemdinh")
     assert first.startswith(texts.capture.CAL_DATE) and "Gõ “ok” để chọn: Hôm nay (13/01/2023)" in first
     assert "1. Điện" in await chat.say("ok")
-    assert (await chat.say("dong ho")).startswith(texts.capture.CAL_VERIFIED)  # the field by folded text
+    assert (await chat.say("dong ho do nuoc")).startswith(texts.capture.CAL_VERIFIED)  # the field by folded text
     assert (await chat.say("500")).startswith(texts.capture.CAL_REJECTED)
     review = await chat.many("0", "ok", "bỏ qua")
     assert review.splitlines()[:7] == [

@@ -88,7 +88,7 @@ async def test_import_adds_updates_and_reports_bad_rows(db, config, tmp_path):
     assert (result.created, result.updated, result.unchanged) == (2, 1, 0)
     assert result.errors == (
         "dòng 5: " + texts.inspection.IMPORT_NO_TAX,
-        "dòng 6: loại cơ sở “thực phẩm” không có trong danh mục (xăng dầu, thiết bị điện - điện tử, gas, khác)",
+        f"dòng 6: loại cơ sở “thực phẩm” không có trong danh mục ({', '.join(k.label for k in config.catalogue.facility_kinds)})",
         "dòng 7: mã số thuế “12345” không đúng (10 số, hoặc 13 số dạng 0101234567-001)",
         "dòng 8: " + texts.inspection.IMPORT_NOT_TEXT.format(cell="E8"),
         "dòng 10: mã số thuế 0109876543-001 trùng với dòng 3",
