@@ -50,9 +50,11 @@ def _on_base_database(*statements: str) -> None:
     asyncio.run(run())
 
 
-if PG_URL and _WORKER:
+if PG_URL and _WORKER and os.environ.get("FIELDBOT_TEST_WORKER_DB") != _WORKER:
     from sqlalchemy.engine import make_url as _make_url
 
+    # (a pytest that a test starts inherits the worker's variables: it keeps the worker's database)
+    os.environ["FIELDBOT_TEST_WORKER_DB"] = _WORKER
     _name = f"{_make_url(PG_URL).database}_{_WORKER}"
     _on_base_database(f'DROP DATABASE IF EXISTS "{_name}" WITH (FORCE)', f'CREATE DATABASE "{_name}"')
     PG_URL = _make_url(PG_URL).set(database=_name).render_as_string(hide_password=False)
@@ -61,7 +63,7 @@ if PG_URL and _WORKER:
 
 def pytest_sessionfinish(session, exitstatus):
     """Drop the worker's own database (the base one is .ci/run's to drop)."""
-    if _BASE_PG_URL and _WORKER:
+    if PG_URL != _BASE_PG_URL:
         from sqlalchemy.engine import make_url
 
         _on_base_database(f'DROP DATABASE IF EXISTS "{make_url(PG_URL).database}" WITH (FORCE)')

@@ -37,7 +37,7 @@ import texts
 from bot.config import load_config
 from handlers.capture import period_label
 from reports.periods import period_of
-from tests.channels_kit import spawn_main
+from tests.channels_kit import free_port, spawn_main
 from tests.conftest import REPO, filled_config_text
 from tests.fakes import FakeTelegram, FakeZalo
 
@@ -60,6 +60,7 @@ def write_config(path: Path) -> None:
         (r"send_backoff_seconds = [\d.]+", "send_backoff_seconds = 0.2"),
         (r"poll_timeout_seconds = \d+", "poll_timeout_seconds = 2"),
         (r"reminders = true", "reminders = false"),
+        (r"(\[web\][^\[]*?)port = \d+", rf"\g<1>port = {free_port()}"),  # tests run side by side
     ):
         text, found = re.subn(pattern, value, text, count=1)
         assert found == 1, pattern

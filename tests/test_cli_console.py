@@ -94,7 +94,7 @@ def test_ctrl_c_leaves_at_once(tmp_path):
         started = time.monotonic()
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=10)
-        assert time.monotonic() - started < 3
+        assert time.monotonic() - started < 6  # at once: not after a poll, a timeout or the 10 s above
         assert "Traceback" not in out + err and "KeyboardInterrupt" not in err
         assert process.returncode in (0, 130)
     finally:
