@@ -153,14 +153,14 @@ async def build_app(config: Config, clock: Clock | None = None, db: Database | N
         db, router, clock,
         EngineSettings(concurrency=e.concurrency, poll_interval=e.poll_interval_seconds,
                        send_horizon=e.send_horizon_hours * 3600, send_backoff=e.send_backoff_seconds,
-                       send_backoff_cap=e.send_backoff_cap_seconds),
+                       send_backoff_cap=e.send_backoff_cap_seconds, send_probe=e.send_probe_seconds),
         error_reply=_error_reply,
     )
     services.menu_for = router.menu_reply
     engine.sweepers.append(router.expire_drafts)
     data = config.general.data_dir
     engine.sweepers.append(retention.sweeper(config.retention, data / "media", data / "documents"))
-    engine.on_undelivered = outbox.notify_admins
+    engine.delivery.on_outage = outbox.outage_notices(config.general.zone)
     engine.mask = people_handlers.mask_codes  # invitation codes never reach the inbox in clear
     app = App(config, db, clock, engine, router, services)
     report.install(app)  # the /baocao and /xuat jobs

@@ -54,6 +54,9 @@ class EngineConfig:
     send_backoff_cap_seconds: float
     channel_retry_seconds: float = 5.0  # a channel that cannot start is tried again after this, doubled …
     channel_retry_cap_seconds: float = 300.0  # … up to this
+    send_probe_seconds: float = 5.0  # a failing channel's oldest reply is tried this often
+    outbox_alert_minutes: float = 15.0  # /healthz: a reply undelivered this long is a problem
+    min_free_mb: int = 200  # /healthz: less free space than this in the data folder is a problem
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,10 @@ class _Reader:
         if choices and value not in choices:
             raise ConfigError(f"{where} must be one of {', '.join(map(str, choices))}, not {value!r}")
         return value
+
+    def optional(self, key: str, kind: type, default: Any) -> Any:
+        """A positive value that may be left out (then `default`)."""
+        return self.positive(key, kind) if key in self.table else default
 
     def positive(self, key: str, kind: type = int) -> Any:
         value = self.get(key, kind)
@@ -287,6 +294,9 @@ def _engine(raw, path: Path) -> EngineConfig:
         r.positive("send_backoff_cap_seconds", float),
         r.positive("channel_retry_seconds", float),
         r.positive("channel_retry_cap_seconds", float),
+        r.optional("send_probe_seconds", float, 5.0),
+        r.optional("outbox_alert_minutes", float, 15.0),
+        r.optional("min_free_mb", int, 200),
     )
 
 

@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.delivery import Delivery
 from bot.health import Health
 from bot.messages import Incoming, Reply
 from bot.metrics import Metrics
@@ -82,8 +83,7 @@ Sweeper = Callable[[AsyncSession, dt.datetime], Awaitable[list[tuple[str, str, R
 ErrorReply = Callable[[Incoming], Reply]
 
 
-Undelivered = Callable[[AsyncSession, store.OutboxItem, dt.datetime], Awaitable[list[tuple[str, str, Reply]]]]
-UNDELIVERED_TOKEN = "outbox-undelivered"  # marks the notice about an undelivered reply (never noticed itself)
+UNDELIVERED_TOKEN = "outbox-undelivered"  # marks the notices about an outage (never noticed themselves)
 
 
 @dataclass
@@ -93,6 +93,7 @@ class EngineSettings:
     send_horizon: float = 24 * 3600.0  # seconds a reply is retried (from when it was queued) before admins hear of it
     send_backoff: float = 1.0  # first pause between tries, doubled each time …
     send_backoff_cap: float = 300.0  # … up to this
+    send_probe: float = 5.0  # a failing channel's oldest reply is tried this often, whatever its back-off
     sweep_interval: float = 30.0  # seconds between sweeps (expired drafts, reminders): each takes the write lock
 
 
@@ -111,7 +112,7 @@ class Engine:
         self.senders: dict[str, Sender] = {}
         self.job_handlers: dict[str, JobHandler] = {}
         self.sweepers: list[Sweeper] = []
-        self.on_undelivered: Undelivered | None = None  # notices to administrators about an expired reply
+        self.delivery = Delivery(self.settings.send_probe)  # failing channels, probes, one notice per outage
         self.mask: Callable[[Incoming], Incoming] = lambda incoming: incoming  # secrets out before the inbox
         self._work = asyncio.Event()
         self._send = asyncio.Event()
@@ -263,6 +264,7 @@ class Engine:
     async def _send_due(self) -> int:
         async with self.db.read() as session:
             due = await store.due_replies(session, self.clock.now())
+            due += await self.delivery.probes(session, list(self.senders), due, self.clock.now())
         by_chat: dict[tuple[str, str], list[store.OutboxItem]] = {}
         for item in due:
             by_chat.setdefault((item.channel, item.chat_id), []).append(item)
@@ -293,10 +295,18 @@ class Engine:
             async with self.db.unit_of_work() as session:
                 await store.mark_failed(session, item.id, str(exc), payload=_scrubbed(item))
             return True
-        async with self.db.unit_of_work() as session:
+        async with self._outage_lock(item.channel), self.db.unit_of_work() as session:
             await store.mark_sent(session, item.id, self.clock.now(), message_id or "", payload=_scrubbed(item))
+            recovered = await self.delivery.sent(session, item.channel, self.clock.now())
+            await self._queue(session, recovered or [], self.clock.now())
         self.metrics.sent.labels(item.channel).inc()
+        if recovered is not None:
+            self._send.set()  # the channel's other waiting replies are due now
         return True
+
+    def _outage_lock(self, channel: str) -> contextlib.AbstractAsyncContextManager:
+        """Outages open and close one at a time; a channel that delivers needs no lock."""
+        return contextlib.nullcontext() if channel in self.delivery.ok else self.delivery.lock
 
     async def _resolve_edit(self, item: store.OutboxItem, reply: Reply) -> Reply:
         """An edit names the earlier message by its token; the platform needs that message's id."""
@@ -311,14 +321,15 @@ class Engine:
         'expired': kept, listed by `main.py admin outbox`, and the administrators are told."""
         attempts, now = item.attempts + 1, self.clock.now()
         give_up_at = item.created_at + dt.timedelta(seconds=self.settings.send_horizon)
-        async with self.db.unit_of_work() as session:
+        self.delivery.failed(item.channel, exc.after)
+        async with self._outage_lock(item.channel), self.db.unit_of_work() as session:
             if now >= give_up_at:
                 log.error("reply %s to %s/%s undelivered after %d attempts: %s",
                           item.id, item.channel, item.chat_id, attempts, exc)
                 self.metrics.send_failures.labels(item.channel, "gave_up").inc()
                 await store.mark_expired(session, item.id, str(exc), payload=_scrubbed(item))
-                if self.on_undelivered is not None and item.payload.get("token") != UNDELIVERED_TOKEN:
-                    await self._queue(session, await self.on_undelivered(session, item, now), now)
+                if item.payload.get("token") != UNDELIVERED_TOKEN:
+                    await self._queue(session, await self.delivery.expired(session, item.channel, now), now)
                 return
             self.metrics.send_failures.labels(item.channel, "retry").inc()
             s = self.settings

@@ -1,34 +1,45 @@
 """Replies the bot could not deliver: the administrators' notice and the `admin outbox` listing.
 
 The engine retries a reply with capped back-off for the configured horizon (24 h by default); past
-it the reply is kept as "expired", every active administrator is told in their chat (once per
-reply), and `python main.py admin outbox` lists it; `admin outbox retry` queues it again.
+it the reply is kept as "expired", and `python main.py admin outbox` lists it; `admin outbox retry`
+queues it again. Every active administrator is told in their chat once when a channel's replies start
+to go past the horizon (how many, to how many people, since when) and once when it delivers again
+(bot.delivery) — not once per reply.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import texts
+from bot.delivery import Outage
 from bot.engine import UNDELIVERED_TOKEN
 from bot.messages import Reply
 from storage import engine_store, people
 from storage.domain import Staff
 
 
-async def notify_admins(session: AsyncSession, item: engine_store.OutboxItem, now: dt.datetime
-                        ) -> list[tuple[str, str, Reply]]:
-    """The engine's `on_undelivered`: one notice to each chat of each active administrator."""
-    staff = await people.list_staff(session)
-    hours = max(1, round((now - item.created_at).total_seconds() / 3600))
-    text = texts.outbox.UNDELIVERED_NOTICE.format(
-        who=_who(staff, item.channel, item.chat_id), channel=item.channel, hours=hours, error=_short(item.error, 120),
-    )
-    notice = Reply(text=text, token=UNDELIVERED_TOKEN)
-    return [(i.channel, i.chat_id, notice) for s in staff if s.active and "admin" in s.roles
-            for i in s.identities if i.channel != "console"]
+def outage_notices(zone: ZoneInfo) -> Outage:
+    """The engine's `delivery.on_outage`: one notice to each chat of each active administrator when a
+    channel's replies start to go undelivered past the horizon (since None), one when it delivers again;
+    times in the department's zone."""
+
+    async def notices(session: AsyncSession, channel: str, since: dt.datetime | None, now: dt.datetime
+                      ) -> list[tuple[str, str, Reply]]:
+        left = await engine_store.undelivered_summary(session, channel, expired_only=since is not None)
+        if since is None:
+            text = texts.outbox.outage_started(channel, left.replies, left.chats, (left.since or now).astimezone(zone))
+        else:
+            text = texts.outbox.outage_ended(channel, since.astimezone(zone), left.replies, left.chats)
+        notice = Reply(text=text, token=UNDELIVERED_TOKEN)
+        staff = await people.list_staff(session)
+        return [(i.channel, i.chat_id, notice) for s in staff if s.active and "admin" in s.roles
+                for i in s.identities if i.channel != "console"]
+
+    return notices
 
 
 async def listing(session: AsyncSession, now: dt.datetime) -> str:

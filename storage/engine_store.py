@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AuditRow, ConversationRow, InboxRow, OutboxRow, ScheduledJobRow
+from storage.models import AuditRow, ConversationRow, InboxRow, OutageRow, OutboxRow, ScheduledJobRow
 
 
 def aware(value: dt.datetime | None) -> dt.datetime | None:
@@ -232,6 +232,72 @@ async def retry_undelivered(session: AsyncSession, now: dt.datetime) -> int:
         update(OutboxRow).where(OutboxRow.status == "pending", OutboxRow.attempts > 0).values(next_attempt_at=now)
     )
     return result.rowcount
+
+
+async def due_now(session: AsyncSession, channel: str, now: dt.datetime) -> int:
+    """A send on the channel worked after failures: its other waiting replies are due at once (the
+    sender keeps each chat's order), instead of each waiting out its own back-off."""
+    result = await session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.status == "pending", OutboxRow.channel == channel, OutboxRow.next_attempt_at > now)
+        .values(next_attempt_at=now)
+    )
+    return result.rowcount
+
+
+async def probes(session: AsyncSession, channels: list[str]) -> list[OutboxItem]:
+    """For each channel with a reply that already failed, its oldest pending reply (due or not; the
+    first of its chat, so sending it keeps the chat's order): tried to learn if the channel is back."""
+    if not channels:
+        return []
+    firsts = (
+        select(func.min(OutboxRow.id))
+        .where(OutboxRow.status == "pending", OutboxRow.channel.in_(channels))
+        .group_by(OutboxRow.channel)
+        .having(func.max(OutboxRow.attempts) > 0)
+    )
+    rows = await session.scalars(select(OutboxRow).where(OutboxRow.id.in_(firsts)).order_by(OutboxRow.id))
+    return [_outbox_item(row) for row in rows]
+
+
+async def open_outage(session: AsyncSession, channel: str, now: dt.datetime) -> bool:
+    """Note that the channel's replies go past the horizon; True if it was not noted already."""
+    if await session.get(OutageRow, channel) is not None:
+        return False
+    session.add(OutageRow(channel=channel, since=now))
+    await session.flush()
+    return True
+
+
+async def close_outage(session: AsyncSession, channel: str) -> dt.datetime | None:
+    """The channel delivers again: forget its outage; when it had one, since when."""
+    row = await session.get(OutageRow, channel)
+    if row is None:
+        return None
+    since = aware(row.since)
+    await session.delete(row)
+    await session.flush()
+    return since
+
+
+@dataclass(frozen=True)
+class Undelivered:
+    replies: int
+    chats: int
+    since: dt.datetime | None
+
+
+async def undelivered_summary(session: AsyncSession, channel: str, *, expired_only: bool = False) -> Undelivered:
+    """How many replies of the channel wait undelivered (expired, or pending after a failure), to how
+    many chats, since when; with `expired_only`, only those past the horizon."""
+    statuses = OutboxRow.status == "expired"
+    if not expired_only:
+        statuses = statuses | ((OutboxRow.status == "pending") & (OutboxRow.attempts > 0))
+    count, chats, since = (await session.execute(
+        select(func.count(OutboxRow.id), func.count(func.distinct(OutboxRow.chat_id)), func.min(OutboxRow.created_at))
+        .where(OutboxRow.channel == channel, statuses)
+    )).one()
+    return Undelivered(count or 0, chats or 0, aware(since))
 
 
 async def sent_message_id(session: AsyncSession, channel: str, chat_id: str, token: str) -> str:

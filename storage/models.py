@@ -222,3 +222,26 @@ class SignedLinkRow(Base):
     filename: Mapped[str] = mapped_column(String(200))
     expires_at: Mapped[dt.datetime] = mapped_column(index=True)
     created_at: Mapped[dt.datetime]
+
+
+# --- reliability (issue 20) ---------------------------------------------------------------------
+
+
+class OutageRow(Base):
+    """A channel whose replies went past the send horizon: the administrators were told once (at
+    `since`); the row goes when a send on the channel succeeds again (and they are told that once)."""
+
+    __tablename__ = "outages"
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    since: Mapped[dt.datetime]
+
+
+class CodeTryRow(Base):
+    """A wrong invitation code, kept for an hour so the limits hold across accounts and restarts.
+    The account is kept as a keyed hash only: a stranger leaves no readable trace."""
+
+    __tablename__ = "code_tries"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    account: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(index=True)

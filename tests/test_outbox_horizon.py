@@ -86,7 +86,7 @@ async def make_admin(db, clock, channel="telegram", chat="admin-1"):
 
 async def test_past_the_horizon_admins_are_told_and_the_reply_is_kept(db, clock):
     engine = Engine(db, echo_handler, clock, EngineSettings(send_horizon=3600, poll_interval=0.01))
-    engine.on_undelivered = outbox.notify_admins
+    engine.delivery.on_outage = outbox.outage_notices(clock.zone)
     zalo = Platform(clock, clock.now() + dt.timedelta(days=2))
     telegram = Platform(clock, clock.now())
     engine.senders.update(zalo=zalo, telegram=telegram)
@@ -98,7 +98,8 @@ async def test_past_the_horizon_admins_are_told_and_the_reply_is_kept(db, clock)
         await engine.send_due_once()
     assert await statuses(db) == ["expired", "sent"]
     [(chat, notice)] = telegram.delivered
-    assert chat == "admin-1" and "Nguyễn Văn An (zalo) sau 1 giờ" in notice and "admin outbox" in notice
+    assert chat == "admin-1" and "Kênh Zalo không gửi được tin nhắn từ" in notice and "admin outbox" in notice
+    assert "1 tin nhắn tới 1 người" in notice
     for _ in range(30):  # no second notice for the same reply
         clock.advance(minutes=10)
         await engine.send_due_once()
@@ -118,7 +119,7 @@ async def test_past_the_horizon_admins_are_told_and_the_reply_is_kept(db, clock)
 
 async def test_a_notice_that_cannot_be_delivered_raises_no_notice(db, clock):
     engine = Engine(db, echo_handler, clock, EngineSettings(send_horizon=600))
-    engine.on_undelivered = outbox.notify_admins
+    engine.delivery.on_outage = outbox.outage_notices(clock.zone)
     zalo = Platform(clock, clock.now() + dt.timedelta(days=2))
     engine.senders["zalo"] = zalo
     await make_admin(db, clock, channel="zalo")  # the administrator is on the channel that is down
@@ -160,3 +161,75 @@ async def make_admin_rows(session, now):
     await people.add_identity(session, user.id, Identity("zalo", "z1", "z1", "An"), now)
 
 
+
+
+def wired(db, clock, **settings) -> Engine:
+    engine = Engine(db, echo_handler, clock, EngineSettings(**settings))
+    engine.delivery.on_outage = outbox.outage_notices(clock.zone)
+    return engine
+
+
+async def test_after_ten_minutes_down_the_first_reply_goes_within_ten_seconds_and_all_in_order(db, clock):
+    """Issue 20: each reply's own back-off had grown to the 5-minute cap, so the first reply went 338 s
+    after the platform was back. A failing channel is probed every few seconds; the first send that
+    works makes the channel's other waiting replies due at once."""
+    engine = wired(db, clock)  # the defaults a department runs with
+    back = clock.now() + dt.timedelta(minutes=10)
+    platform = Platform(clock, back)
+    engine.senders["zalo"] = platform
+    chats = [f"z{n}" for n in range(5)]
+    for step in range(3):
+        for chat in chats:
+            await engine.accept(message(chat, f"{chat}-{step}", channel="zalo"))
+        await engine.run_until_idle()
+        clock.advance(seconds=40)
+    first_at = None
+    while clock.now() < back + dt.timedelta(minutes=2):  # the sender's loop wakes every second
+        clock.advance(seconds=1)
+        await engine.send_due_once()
+        if platform.delivered and first_at is None:
+            first_at = clock.now()
+    assert platform.refused > 10 and first_at is not None
+    assert (first_at - back).total_seconds() <= 10
+    for chat in chats:
+        assert [t for c, t in platform.delivered if c == chat] == [f"echo: {chat}-{n}" for n in range(3)]
+    assert len(platform.delivered) == 15 and await statuses(db) == ["sent"] * 15
+
+
+async def test_a_day_long_outage_tells_the_admins_twice_not_once_per_reply(db, clock):
+    """Issue 20: past the horizon the admins got one notice per undelivered reply. Now: one when the
+    channel's replies start going undelivered (how many, to how many people, since when), one when it
+    delivers again — also across a restart in between."""
+    engine = wired(db, clock)  # a 24-hour horizon
+    down_for = dt.timedelta(hours=26)
+    back = clock.now() + down_for
+    zalo, telegram = Platform(clock, back), Platform(clock, clock.now())
+    await make_admin(db, clock)  # the administrator is on Telegram, which works
+    async with db.unit_of_work() as session:
+        for n in (2, 3):
+            user = await people.create_staff(session, f"Người {n}", ["inspector"], clock.now())
+            await people.add_identity(session, user.id, Identity("zalo", f"z{n}", f"z{n}", "X"), clock.now())
+    start, sequence = clock.now(), 0
+    while clock.now() < back + dt.timedelta(minutes=30):
+        if clock.now() - start == dt.timedelta(hours=25):  # a restart in the middle of the outage
+            engine = wired(db, clock)
+        engine.senders.update(zalo=zalo, telegram=telegram)
+        if clock.now() < back and (clock.now() - start) % dt.timedelta(hours=2) == dt.timedelta(0):
+            sequence += 1
+            for chat in ("z1", "z2", "z3"):
+                await engine.accept(message(chat, f"{chat} {sequence:02d}", channel="zalo"))
+            await engine.run_until_idle()
+        clock.advance(minutes=5)
+        await engine.send_due_once()
+    notices = [text for chat, text in telegram.delivered if chat == "admin-1"]
+    assert len(notices) == 2, notices
+    assert "Kênh Zalo không gửi được tin nhắn từ" in notices[0] and "tới 3 người" in notices[0]
+    assert "Kênh Zalo đã gửi được tin nhắn trở lại" in notices[1] and "admin outbox retry" in notices[1]
+    async with db.read() as session:
+        rows = (await session.scalars(select(OutboxRow).where(OutboxRow.channel == "zalo"))).all()
+    expired = [r for r in rows if r.status == "expired"]
+    assert expired and all(r.status in ("expired", "sent") for r in rows)
+    assert f"{len(expired)} tin nhắn tới 3 người" in notices[1]
+    for chat in ("z1", "z2", "z3"):  # what was still within the horizon arrived, in order
+        got = [t for c, t in zalo.delivered if c == chat]
+        assert got == [f"echo: {chat} {n:02d}" for n in range(sequence - len(got) + 1, sequence + 1)], got
