@@ -1,7 +1,11 @@
-"""Is the bot well? Channel states and engine liveness, kept in memory, read by /healthz and /metrics.
+"""Is the bot well? Channel states, receiving tasks, named problems and engine liveness, kept in memory,
+read by /healthz and /metrics.
 
-Channels (and whatever starts and restarts them) report their state here; the engine beats once per
-loop pass. Nothing here touches the database or the network, so reading it never blocks.
+Channels (and whatever starts and restarts them) report their state here; receiving tasks (bot.supervisor
+`supervised`) say whether they run and how often they were restarted; a component in trouble it works
+around by itself (a spool that cannot be written) names the problem and clears it when it passes; the
+engine beats once per loop pass; the data folder's free space is read against a floor. Nothing here
+touches the database or the network, so reading it never blocks.
 
 States of a channel: "starting" (not yet receiving), "up" (receiving), "retrying" (trouble it retries
 by itself: network, 5xx, a webhook not yet registered), "down" (it stopped trying: a rejected token,
@@ -11,8 +15,10 @@ a start that failed). Only "up" is healthy.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 STARTING, UP, RETRYING, DOWN = "starting", "up", "retrying", "down"
 STATES = (STARTING, UP, RETRYING, DOWN)
@@ -29,10 +35,46 @@ class ChannelState:
 
 
 @dataclass
+class TaskState:
+    running: bool = True
+    error: str = ""  # why it last ended
+    restarts: int = 0
+
+
+@dataclass
 class Health:
     channels: dict[str, ChannelState] = field(default_factory=dict)
     engine_beat: float | None = None  # time.monotonic() of the engine's last loop pass
     engine_stopped: bool = False
+    tasks: dict[str, TaskState] = field(default_factory=dict)  # receiving tasks, by name
+    issues: dict[str, str] = field(default_factory=dict)  # named problems a component reports and clears
+    data_dir: Path | None = None  # its free space is watched …
+    min_free_bytes: int = 0  # … against this floor
+
+    def task(self, name: str, *, running: bool, error: str = "", restarted: bool = False) -> None:
+        state = self.tasks.setdefault(name, TaskState())
+        state.running, state.error = running, error or ("" if running else state.error)
+        state.restarts += restarted
+
+    def task_done(self, name: str) -> None:
+        """The task ended because the process stops: nothing to report."""
+        self.tasks.pop(name, None)
+
+    def problem(self, name: str, description: str | None) -> None:
+        """Name a problem (None clears it)."""
+        if description is None:
+            self.issues.pop(name, None)
+        else:
+            self.issues[name] = description
+
+    def free_bytes(self) -> int | None:
+        """Free space in the data folder (None when unknown)."""
+        if self.data_dir is None:
+            return None
+        try:
+            return shutil.disk_usage(self.data_dir).free
+        except OSError:
+            return None
 
     def channel(self, name: str, state: str, error: str = "") -> None:
         """Record a channel's state; the time it changed is kept until it changes again."""
@@ -56,6 +98,13 @@ class Health:
         """What is wrong, one short English line each (operators read this); empty when healthy."""
         found = [f"channel {name} is {s.state}" + (f": {s.error}" if s.error else "")
                  for name, s in sorted(self.channels.items()) if s.state != UP]
+        found += [f"receiving task {name} is not running" + (f": {t.error}" if t.error else "")
+                  for name, t in sorted(self.tasks.items()) if not t.running]
+        found += [f"{name}: {text}" for name, text in sorted(self.issues.items())]
+        free = self.free_bytes()
+        if free is not None and free < self.min_free_bytes:
+            found.append(f"disk: {free // 2**20} MB free in the data folder {self.data_dir}, "
+                         f"below the floor of {self.min_free_bytes // 2**20} MB")
         if self.engine_stopped:
             found.append("engine stopped")
         elif self.engine_beat is None:
@@ -71,4 +120,6 @@ class Health:
             "problems": problems,
             "channels": {name: s.to_json() for name, s in sorted(self.channels.items())},
             "engine": {"running": self.engine_beat is not None and not self.engine_stopped},
+            "tasks": {name: {"running": t.running, "error": t.error, "restarts": t.restarts}
+                      for name, t in sorted(self.tasks.items())},
         }

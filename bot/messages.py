@@ -7,6 +7,7 @@ bot knows which channel a message came from or goes to.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -21,6 +22,26 @@ ReplyKind = Literal["text", "document", "typing", "edit", "menu"]
 # Choice keys the form runtime adds around a question (after the "token|" prefix): back, skip, cancel,
 # done (photos), the suggested answer. Buttons show their labels; numbered text shows them as words.
 BACK, SKIP, CANCEL, DONE, SUGGESTED = "<", ">", "x", ".", "="
+
+
+# A lone surrogate (U+D800–U+DFFF) is not a Unicode scalar value: JSON can carry it ("\ud800"), but
+# no database can store it as text. Valid pairs are joined by the JSON decoder, so any left is lone.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_ID_FIELDS = ("chat_id", "user_id", "event_key", "reply_to", "callback_id")
+
+
+class NotStorable(ValueError):
+    """An id of the message is not Unicode text: the body is bad data (400), never "try again"."""
+
+
+def storable(incoming: Incoming) -> Incoming:
+    """The message as the inbox can keep it: a lone surrogate in an id raises NotStorable; in any other
+    text it becomes U+FFFD (the person's words stay; the bad code unit cannot be kept anyway)."""
+    if any(LONE_SURROGATE.search(getattr(incoming, name)) for name in _ID_FIELDS):
+        raise NotStorable("a lone surrogate in an id")
+    changes = {f.name: LONE_SURROGATE.sub("\ufffd", value) for f in dataclasses.fields(incoming)
+               if isinstance(value := getattr(incoming, f.name), str) and LONE_SURROGATE.search(value)}
+    return dataclasses.replace(incoming, **changes) if changes else incoming
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -103,3 +104,44 @@ def describe(exc: BaseException) -> str:
     """A short description of why a start failed, without anything a token could hide in."""
     text = str(exc).split("\n")[0][:200]
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def supervised(name: str, work: Callable[[], Awaitable[None]], health: Health, *,
+               stopped: asyncio.Event, base: float = 1.0, cap: float = 60.0) -> asyncio.Task:
+    """Run a long-lived receiving task (a polling loop) so that it never dies in silence: an error that
+    ends it is logged, counted (`Health.tasks`, read by /healthz and /metrics) and the task is started
+    again after a pause (doubled each time up to `cap`; back to `base` after a minute of running). A
+    task that returns while the channel is not stopping said why in the log (a rejected token, a
+    webhook someone set): it is shown as not running, not restarted. Cancelling is the way to stop it."""
+
+    async def run() -> None:
+        delay = base
+        while not stopped.is_set():
+            health.task(name, running=True)
+            started = time.monotonic()
+            try:
+                await work()
+            except asyncio.CancelledError:
+                health.task_done(name)
+                raise
+            except Exception as exc:  # whatever ends a receiving task must not end receiving
+                if stopped.is_set():
+                    health.task_done(name)
+                    return
+                delay = base if time.monotonic() - started > 60 else delay
+                health.task(name, running=False, error=describe(exc), restarted=True)
+                log.error("%s ended by an error (%s); started again in %.0fs", name, describe(exc), delay,
+                          exc_info=exc)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stopped.wait(), delay)
+                delay = min(cap, delay * 2)
+                continue
+            if stopped.is_set():
+                health.task_done(name)
+            else:
+                health.task(name, running=False, error="ended")
+                log.error("%s ended; it is not started again (the lines above say why)", name)
+            return
+        health.task_done(name)
+
+    return asyncio.create_task(run(), name=name)

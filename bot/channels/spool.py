@@ -27,7 +27,8 @@ class Spool:
         """Write one event (synchronously: no other task runs before it is on disk)."""
         private_dir(self.folder)
         path = self.folder / f"{time.time_ns():020d}-{os.getpid()}.json"
-        return write_private(path, json.dumps(event, ensure_ascii=False).encode())
+        # ASCII JSON: a lone surrogate in the event is written as "\ud800", never an encoding error.
+        return write_private(path, json.dumps(event).encode())
 
     def pending(self) -> list[tuple[Path, Any]]:
         """Events left by a process that stopped before storing them, oldest first."""

@@ -35,7 +35,8 @@ from bot.channels import telegram_updates as updates
 from bot.channels.base import ChannelCannotStart, ChannelContext, TokenRejected, webhook_in_the_way
 from bot.config import ChannelConfig
 from bot.engine import PermanentFailure, RetryLater
-from bot.messages import Incoming, Reply
+from bot.messages import Incoming, NotStorable, Reply, storable
+from bot.supervisor import supervised
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,7 @@ class TelegramChannel:
         self._secret = config.webhook_secret or secrets.token_urlsafe(32)
         self._offset = 0
         self._stopping = False
+        self._stopped = asyncio.Event()  # the same, for waiting on
         self._polling = False  # inside getUpdates: stopping may cancel, nothing is in hand
         self._poll_task: asyncio.Task | None = None
         self._tasks: set[asyncio.Task] = set()
@@ -119,7 +121,8 @@ class TelegramChannel:
                 raise webhook_in_the_way("Telegram", info.url)
             self.ctx.health.up(self.name)  # getMe answered
             await self.bot.delete_webhook()  # Telegram refuses getUpdates while a webhook is set
-            self._poll_task = asyncio.create_task(self._poll_loop(), name="telegram polling")
+            self._poll_task = supervised("telegram polling", self._poll_loop, self.ctx.health, stopped=self._stopped,
+                                         base=RETRY_PAUSE)
         log.info("telegram: receiving by %s as @%s", self.config.mode, self.bot.username)
 
     async def _set_default_commands(self) -> None:
@@ -141,6 +144,7 @@ class TelegramChannel:
         """Stop polling (a long poll is cancelled; an update in hand is committed first), confirm the
         last offset so Telegram does not send the batch again, and let pending tap answers finish."""
         self._stopping = True
+        self._stopped.set()
         if self._poll_task is not None:
             if self._polling:
                 self._poll_task.cancel()
@@ -171,7 +175,7 @@ class TelegramChannel:
                     return False
             return True
         try:
-            converted = [(update, await self._incoming(update)) for update in batch]
+            converted = [(update, await self._readable(update)) for update in batch]
             kept = [(update, incoming) for update, incoming in converted if incoming is not None]
             added = await self.ctx.accept_many([incoming for _, incoming in kept])
         except Exception:  # the database or a photo download failed: the batch must not be confirmed
@@ -233,8 +237,10 @@ class TelegramChannel:
             data = json.loads(await request.read())
         except (ValueError, RecursionError):
             return web.Response(status=400, text="not JSON")
+        if not isinstance(data, dict) or type(data.get("update_id")) is not int:
+            return web.Response(status=400, text="not an update")  # the schema: update_id is an Integer
         try:
-            update = Update.de_json(data, self.bot) if isinstance(data, dict) else None
+            update = Update.de_json(data, self.bot)
             incoming = await self._incoming(update) if update is not None else None
         except (NetworkError, TimeoutError):  # a photo could not be fetched now
             log.warning("telegram webhook update not converted (network); Telegram will retry")
@@ -258,7 +264,7 @@ class TelegramChannel:
 
     async def _commit(self, update: Update) -> None:
         """Convert and store one update; a new tap is then answered and its question edited."""
-        await self._accept(update, await self._incoming(update))
+        await self._accept(update, await self._readable(update))
 
     async def _accept(self, update: Update, incoming: Incoming | None) -> None:
         if incoming is None:
@@ -266,14 +272,24 @@ class TelegramChannel:
         if await self.ctx.accept(incoming) and update.callback_query is not None:
             self._in_background(self._acknowledge_tap(update.callback_query))
 
+    async def _readable(self, update: Update) -> Incoming | None:
+        """Polling: an update that can never be stored is skipped (logged), never asked for forever."""
+        try:
+            return await self._incoming(update)
+        except NotStorable:
+            log.warning("telegram update %s skipped: an id is not Unicode text", update.update_id)
+            return None
+
     async def _incoming(self, update: Update) -> Incoming | None:
+        """The update as the inbox keeps it (NotStorable for an id that is not Unicode text)."""
         if update.callback_query is not None:
-            return updates.from_callback(update)
+            incoming = updates.from_callback(update)
+            return storable(incoming) if incoming is not None else None
         message = updates.private_message(update)
         if message is None:
             log.info("telegram update %s ignored (not a private chat message)", update.update_id)
             return None
-        return updates.from_message(update, await self._content(update.update_id, message))
+        return storable(updates.from_message(update, await self._content(update.update_id, message)))
 
     async def _content(self, update_id: int, message: Message) -> dict:
         """The message's fields. A photo Telegram will never hand out (too big, gone) is stored as

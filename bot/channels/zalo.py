@@ -47,10 +47,11 @@ from bot.channels.numbered import render_numbered
 from bot.channels.spool import Spool
 from bot.channels.zalo_client import Backoff, ZaloApiError, ZaloClient, ZaloNoUpdate, ZaloUnauthorized
 from bot.channels.zalo_events import event_key, split_text, text_incoming, unwrap, well_formed
-from bot.channels.zalo_photos import PhotoTooLarge, PhotoUnavailable, fetch_photo, save_photo
+from bot.channels.zalo_photos import PhotoTooLarge, PhotoUnavailable, download
 from bot.config import ChannelConfig
 from bot.engine import PermanentFailure, RetryLater
-from bot.messages import Incoming, Reply
+from bot.messages import Incoming, Reply, storable
+from bot.supervisor import describe, supervised
 from storage.text import nfc
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,9 @@ log = logging.getLogger(__name__)
 CHANNEL = "zalo"
 TEXT_LIMIT = 1900  # Zalo takes 2000 characters; keep a margin (§1.8: it cuts differently from the docs)
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
-PHOTO_TRIES = 3
+POLL_MARGIN = 10  # seconds beyond the long poll's timeout before an answer is given up (read timeout)
+SPOOL_PROBLEM = "zalo spool"  # names on /healthz
+STORE_PROBLEM = "zalo inbox"
 __all__ = ["ZaloChannel", "ZaloCannotStart", "split_text", "text_incoming", "event_key", "unwrap", "well_formed"]
 
 # --- English texts for the operator's log ---------------------------------------------------------
@@ -92,7 +95,6 @@ class ZaloChannel:
         self._secret = config.webhook_secret or secrets.token_urlsafe(32)
         self._poller: asyncio.Task | None = None
         self._stopped = asyncio.Event()
-        self._receiving = False  # an event is in hand: stop() waits instead of cancelling
         self._delivered: dict[tuple[str, str], int] = {}  # pieces of a long reply already sent
         self._spool = Spool(ctx.media_dir.parent / "spool")  # polled events, until they are in the inbox
         self.token_rejected = False
@@ -119,10 +121,8 @@ class ZaloChannel:
         log.warning("Zalo polling: Zalo forgets an event once it hands it over, so a bot killed while polling can "
                     "lose a message (see docs/reliability.md). Use webhook mode in production.")
         registered = await self._register("deleteWebhook", {})
-        for path, event in self._spool.pending():  # events a killed process had received, not stored
-            if await self._receive_until_stored(event):
-                self._spool.done(path)
-        self._poller = asyncio.create_task(self._poll_forever(registered), name="zalo polling")
+        self._poller = supervised("zalo polling", lambda: self._poll_forever(registered), self.ctx.health,
+                                  stopped=self._stopped, base=self._retry_base)
 
     async def _webhook_url(self) -> str:
         """The webhook set for this bot ('' if none; Zalo may answer 404 when none is set)."""
@@ -193,11 +193,16 @@ class ZaloChannel:
             return False
 
     async def stop(self) -> None:
-        """Stop receiving. A poll in flight is abandoned; an event already in hand is committed first."""
+        """Stop receiving. Polling: the getUpdates in flight is waited for (Zalo forgets what it hands
+        to a connection that is gone; bounded by the long poll's timeout) and what it brought is stored
+        before the loop ends; past that bound the poll is abandoned."""
         self._stopped.set()
         if self._poller is None:
             return
-        if not self._receiving:
+        bound = self.config.poll_timeout_seconds + POLL_MARGIN
+        done, _ = await asyncio.wait([self._poller], timeout=bound)
+        if not done:
+            log.warning("Zalo: the last getUpdates did not return within %ss; abandoned", bound)
             self._poller.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._poller
@@ -220,7 +225,10 @@ class ZaloChannel:
     # --- receiving: polling -----------------------------------------------------------------------
 
     async def _poll_forever(self, webhook_deleted: bool) -> None:
-        """getUpdates in a loop; each event is in the inbox before the next call acknowledges it."""
+        """getUpdates in a loop; each event is kept (spool, inbox) before the next call. First, events a
+        killed process (or an earlier run of this loop) had received but not stored."""
+        for path, event in self._spool.pending():
+            await self._keep(event, path)
         backoff = Backoff(self._retry_base)
         while not self._stopped.is_set():
             try:
@@ -247,8 +255,9 @@ class ZaloChannel:
             backoff.reset()
             self.ctx.health.up(self.name)
             events = result if isinstance(result, list) else [result]
-            spooled = [self._spool.put(event) for event in events]  # on disk before anything else awaits
-            await self._take(events, spooled)
+            spooled = [self._spool_put(event) for event in events]  # on disk before anything else awaits
+            for event, path in zip(events, spooled, strict=True):
+                await self._keep(event, path)
 
     async def _foreign_webhook(self) -> bool:
         try:
@@ -262,32 +271,53 @@ class ZaloChannel:
 
     async def _get_update(self) -> Any:
         timeout = self.config.poll_timeout_seconds
-        return await self.client.call("getUpdates", {"timeout": timeout}, read_timeout=timeout + 10)
+        return await self.client.call("getUpdates", {"timeout": timeout}, read_timeout=timeout + POLL_MARGIN)
 
-    async def _take(self, events: list[Any], spooled: list[Path]) -> None:
-        """Commit what getUpdates returned (one event; a list, defensively) before polling again;
-        each spool file goes once its event is in the inbox."""
-        self._receiving = True
+    def _spool_put(self, event: Any) -> Path | None:
+        """Write the event to the spool; None when the disk refuses (full, read-only): the caller keeps it
+        in memory, and /healthz names the problem until a write works again."""
         try:
-            for event, path in zip(events, spooled, strict=True):
-                if await self._receive_until_stored(event):
-                    self._spool.done(path)
-        finally:
-            self._receiving = False
+            path = self._spool.put(event)
+        except OSError as exc:
+            self.ctx.health.problem(SPOOL_PROBLEM, f"cannot write {self._spool.folder}: {exc.strerror or exc}")
+            log.error("Zalo: an event could not be written to the spool (%s); it is kept in memory and "
+                      "written or stored as soon as possible; polling waits meanwhile", exc.strerror or exc)
+            return None
+        self.ctx.health.problem(SPOOL_PROBLEM, None)
+        return path
 
-    async def _receive_until_stored(self, event: Any) -> bool:
-        """Zalo has already forgotten this event: keep trying to store it while the database is down.
-        False if it could not be: its spool file stays for the next start."""
+    async def _keep(self, event: Any, path: Path | None) -> None:
+        """Zalo has forgotten this event: store it in the inbox (then its spool file goes), trying again
+        with back-off — and writing the spool again if it is only in memory — until it is kept. Polling
+        waits meanwhile, so Zalo keeps what comes next. On stop, an event on disk is left for the next
+        start; one only in memory gets a few last tries."""
         backoff = Backoff(self._retry_base, cap=30.0)
-        for attempt in range(1, 11):
-            try:
-                await self._receive(event)
-                return True
-            except Exception:
-                log.exception("could not store a Zalo event (attempt %d)", attempt)
-                await asyncio.sleep(backoff.next_delay())
-        log.error("a Zalo event was not stored after 10 tries; it stays in the spool for the next start")
-        return False
+        last_tries = 3
+        while not await self._store(event):
+            path = path or self._spool_put(event)
+            if self._stopped.is_set():
+                if path is not None:
+                    log.error("Zalo: an event stays in the spool for the next start")
+                    return
+                last_tries -= 1
+                if not last_tries:
+                    log.error("Zalo: event %s LOST: neither the spool nor the database could keep it", _key(event))
+                    return
+                await asyncio.sleep(1)
+            else:
+                await self._pause(backoff.next_delay())
+        if path is not None:
+            self._spool.done(path)
+
+    async def _store(self, event: Any) -> bool:
+        try:
+            await self._receive(event)
+        except Exception as exc:
+            self.ctx.health.problem(STORE_PROBLEM, f"an event is not stored: {describe(exc)}")
+            log.exception("could not store a Zalo event; trying again")
+            return False
+        self.ctx.health.problem(STORE_PROBLEM, None)
+        return True
 
     # --- receiving: webhook -----------------------------------------------------------------------
 
@@ -321,7 +351,7 @@ class ZaloChannel:
             log.warning("Zalo: ignored an event that is not a Zalo event")
             return
         incoming = await self._incoming(event)
-        if incoming is not None and not await self.ctx.accept(incoming):
+        if incoming is not None and not await self.ctx.accept(storable(incoming)):
             log.info("Zalo: duplicate delivery of %s ignored", incoming.event_key)
 
     async def _incoming(self, event: dict) -> Incoming | None:
@@ -353,7 +383,8 @@ class ZaloChannel:
         try:
             if not url:
                 raise PhotoUnavailable("no URL in the event")
-            path = await self._download(url, base["event_key"])
+            path = await download(self.client.session, url, self.ctx.media_dir, base["event_key"],
+                                  self.config.max_photo_bytes, self._retry_base)
         except PhotoTooLarge as exc:
             log.warning("Zalo photo %s refused: %s", base["event_key"], exc)
             return Incoming(**base, kind="unsupported", text=caption, problem=texts.common.photo_too_large(self._cap_mb))
@@ -365,24 +396,6 @@ class ZaloChannel:
     @property
     def _cap_mb(self) -> int:
         return max(1, self.config.max_photo_bytes // (1024 * 1024))
-
-    async def _download(self, url: str, key: str) -> str:
-        """Fetch a photo into the media folder; a few quick tries for trouble that may pass."""
-        backoff = Backoff(self._retry_base / 4, cap=2.0)
-        for attempt in range(1, PHOTO_TRIES + 1):
-            try:
-                content, content_type = await fetch_photo(self.client.session, url, self.config.max_photo_bytes)
-                return await asyncio.to_thread(save_photo, self.ctx.media_dir, key, content, content_type, url)
-            except PhotoUnavailable as exc:
-                if not exc.transient or attempt == PHOTO_TRIES:
-                    raise
-                log.info("Zalo photo download failed (%s); trying again", exc)
-            except (aiohttp.ClientError, TimeoutError) as exc:
-                if attempt == PHOTO_TRIES:
-                    raise PhotoUnavailable(type(exc).__name__) from None
-                log.info("Zalo photo download failed (%s); trying again", type(exc).__name__)
-            await asyncio.sleep(backoff.next_delay())
-        raise PhotoUnavailable("no tries")  # pragma: no cover - the loop returns or raises
 
     # --- sending ----------------------------------------------------------------------------------
 
@@ -429,3 +442,8 @@ class ZaloChannel:
             raise PermanentFailure(str(exc)) from None
 
 
+def _key(event: Any) -> str:
+    try:
+        return event_key(event)
+    except Exception:  # noqa: BLE001 - only for a log line
+        return "?"

@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Any
 
-from bot.messages import Incoming
+from bot.messages import LONE_SURROGATE, Incoming
 from storage.text import nfc
 
 
@@ -22,7 +22,10 @@ _NAME_FIELDS = ("display_name", "first_name")
 
 
 def _is_id(value: Any) -> bool:
-    return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
+    """A string of Unicode text (no lone surrogate: it could never be stored) or a whole number."""
+    if isinstance(value, str):
+        return not LONE_SURROGATE.search(value)
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def well_formed(event: Any) -> bool:

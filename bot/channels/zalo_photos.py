@@ -6,13 +6,19 @@ through a temporary file, so a kill leaves the whole photo or none.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import logging
 import re
 from pathlib import Path
 
 import aiohttp
 
+from bot.channels.zalo_client import Backoff
 from storage.files import private_dir, write_private
+
+log = logging.getLogger(__name__)
+PHOTO_TRIES = 3
 
 
 class PhotoUnavailable(Exception):
@@ -61,3 +67,23 @@ def save_photo(folder: Path, key: str, content: bytes, content_type: str, url: s
     suffix = _SUFFIXES.get(content_type) or (Path(url.split("?")[0]).suffix.lower()[:6] or ".jpg")
     name = re.sub(r"[^A-Za-z0-9_-]", "", key)[:64] or hashlib.sha256(key.encode()).hexdigest()[:32]
     return str(write_private(private_dir(folder) / f"zalo-{name}{suffix}", content))
+
+
+async def download(session: aiohttp.ClientSession, url: str, folder: Path, key: str, cap: int,
+                   retry_base: float = 1.0) -> str:
+    """Fetch a photo into the media folder; a few quick tries for trouble that may pass."""
+    backoff = Backoff(retry_base / 4, cap=2.0)
+    for attempt in range(1, PHOTO_TRIES + 1):
+        try:
+            content, content_type = await fetch_photo(session, url, cap)
+            return await asyncio.to_thread(save_photo, folder, key, content, content_type, url)
+        except PhotoUnavailable as exc:
+            if not exc.transient or attempt == PHOTO_TRIES:
+                raise
+            log.info("Zalo photo download failed (%s); trying again", exc)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            if attempt == PHOTO_TRIES:
+                raise PhotoUnavailable(type(exc).__name__) from None
+            log.info("Zalo photo download failed (%s); trying again", type(exc).__name__)
+        await asyncio.sleep(backoff.next_delay())
+    raise PhotoUnavailable("no tries")  # pragma: no cover - the loop returns or raises
