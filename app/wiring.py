@@ -161,6 +161,8 @@ async def build_app(config: Config, clock: Clock | None = None, db: Database | N
     data = config.general.data_dir
     engine.sweepers.append(retention.sweeper(config.retention, data / "media", data / "documents"))
     engine.delivery.on_outage = outbox.outage_notices(config.general.zone)
+    engine.health.data_dir, engine.health.min_free_bytes = data, e.min_free_mb * 2**20
+    engine.health.outbox_alert = e.outbox_alert_minutes * 60
     engine.mask = people_handlers.mask_codes  # invitation codes never reach the inbox in clear
     app = App(config, db, clock, engine, router, services)
     report.install(app)  # the /baocao and /xuat jobs

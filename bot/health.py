@@ -50,6 +50,7 @@ class Health:
     issues: dict[str, str] = field(default_factory=dict)  # named problems a component reports and clears
     data_dir: Path | None = None  # its free space is watched …
     min_free_bytes: int = 0  # … against this floor
+    outbox_alert: float = 900.0  # seconds a reply may wait undelivered before /healthz names it
 
     def task(self, name: str, *, running: bool, error: str = "", restarted: bool = False) -> None:
         state = self.tasks.setdefault(name, TaskState())

@@ -2,8 +2,9 @@
 
 Counted in the process as things happen: messages received and handled per channel, handling
 latency, replies sent and failed sends, jobs run and failed. Read from the database at each scrape:
-the inbox and outbox backlogs, the age of the oldest undelivered reply, records saved per kind (the
-audit log's "create" entries, so the count survives restarts). Channel up/down comes from bot.health.
+the inbox and outbox backlogs, the ages of the oldest unhandled message and undelivered reply, records
+saved per kind (the audit log's "create" entries, so the count survives restarts). From bot.health:
+channel up/down, receiving tasks running and restarted, free space in the data folder.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from prometheus_client.core import CounterMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from sqlalchemy import func, select
 
 from bot.health import UP, Health
@@ -35,6 +36,23 @@ class _Records:
         yield family
 
 
+class _Tasks:
+    """Receiving tasks, read from bot.health at each scrape: running, and restarts after an error."""
+
+    def __init__(self):
+        self.health: Health | None = None
+
+    def collect(self):
+        running = GaugeMetricFamily("fieldbot_task_running", "1 while the receiving task runs, else 0", labels=["task"])
+        restarts = CounterMetricFamily("fieldbot_task_restarts", "Receiving tasks started again after an error",
+                                       labels=["task"])
+        for name, task in sorted(self.health.tasks.items() if self.health else ()):
+            running.add_metric([name], 1 if task.running else 0)
+            restarts.add_metric([name], task.restarts)
+        yield running
+        yield restarts
+
+
 class Metrics:
     def __init__(self):
         r = self.registry = CollectorRegistry()
@@ -53,14 +71,21 @@ class Metrics:
         self.outbox_backlog = Gauge("fieldbot_outbox_backlog", "Replies queued, not yet delivered", registry=r)
         self.outbox_oldest = Gauge("fieldbot_outbox_oldest_pending_seconds",
                                    "Age of the oldest undelivered reply (0 when none)", registry=r)
+        self.inbox_oldest = Gauge("fieldbot_inbox_oldest_pending_seconds",
+                                  "Age of the oldest message received, not yet handled (0 when none)", registry=r)
+        self.free_bytes = Gauge("fieldbot_data_free_bytes", "Free space in the data folder", registry=r)
         self.channel_up = Gauge("fieldbot_channel_up", "1 when the channel receives, else 0", ["channel"], registry=r)
         self._records = _Records()
         r.register(self._records)
+        self._tasks = _Tasks()
+        r.register(self._tasks)
 
     async def refresh(self, db, health: Health | None, now: dt.datetime) -> None:
         """Read what the database knows (backlogs, records) and the channels' states."""
         async with db.read() as session:
-            inbox = await session.scalar(select(func.count(InboxRow.id)).where(InboxRow.status == "pending"))
+            inbox, inbox_oldest = (await session.execute(
+                select(func.count(InboxRow.id), func.min(InboxRow.received_at)).where(InboxRow.status == "pending")
+            )).one()
             outbox, oldest = (await session.execute(
                 select(func.count(OutboxRow.id), func.min(OutboxRow.created_at)).where(OutboxRow.status == "pending")
             )).one()
@@ -71,7 +96,12 @@ class Metrics:
         self.inbox_backlog.set(inbox or 0)
         self.outbox_backlog.set(outbox or 0)
         self.outbox_oldest.set(max(0.0, (now - aware(oldest)).total_seconds()) if oldest else 0.0)
+        self.inbox_oldest.set(max(0.0, (now - aware(inbox_oldest)).total_seconds()) if inbox_oldest else 0.0)
         self._records.counts = {kind: count for kind, count in records}
+        self._tasks.health = health
+        free = health.free_bytes() if health else None
+        if free is not None:
+            self.free_bytes.set(free)
         for name, state in (health.channels.items() if health else ()):
             self.channel_up.labels(name).set(1 if state.state == UP else 0)
 

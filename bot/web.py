@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from bot import metrics as metrics_module
 from storage.engine_store import aware
-from storage.models import InboxRow
+from storage.models import InboxRow, OutboxRow
 
 log = logging.getLogger(__name__)
 
@@ -24,26 +24,31 @@ ENGINE = web.AppKey("engine", object)
 INBOX_STALL = dt.timedelta(minutes=5)
 
 
-async def _inbox_problems(engine) -> list[str]:
+async def _queue_problems(engine) -> list[str]:
+    """The database reachable, the inbox draining, no reply waiting undelivered past the alert."""
     try:
         async with engine.db.read() as session:
             oldest = await session.scalar(select(func.min(InboxRow.received_at)).where(InboxRow.status == "pending"))
+            unsent = await session.scalar(select(func.min(OutboxRow.created_at)).where(OutboxRow.status == "pending"))
     except Exception as exc:  # noqa: BLE001 - any database failure is the answer
         return [f"database unreachable: {type(exc).__name__}"]
-    if oldest is not None and engine.clock.now() - aware(oldest) > INBOX_STALL:
-        waited = (engine.clock.now() - aware(oldest)).total_seconds()
-        return [f"inbox not draining: a message has waited {waited:.0f}s"]
-    return []
+    found, now = [], engine.clock.now()
+    if oldest is not None and now - aware(oldest) > INBOX_STALL:
+        found.append(f"inbox not draining: a message has waited {(now - aware(oldest)).total_seconds():.0f}s")
+    if unsent is not None and (now - aware(unsent)).total_seconds() > engine.health.outbox_alert:
+        found.append(f"outbox: a reply has waited {(now - aware(unsent)).total_seconds():.0f}s undelivered")
+    return found
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """200 when every enabled channel is up and the engine drains the inbox; else 503 saying what is wrong."""
+    """200 when every enabled channel is up, every receiving task runs, the engine drains the inbox, the
+    replies go out, the database answers and the data folder has room; else 503 naming each problem."""
     engine = request.app.get(ENGINE)
     if engine is None:
         return web.json_response({"ok": True})
     silence = max(30.0, 5 * engine.settings.poll_interval)
     _, body = engine.health.report(silence)
-    body["problems"] += await _inbox_problems(engine)
+    body["problems"] += await _queue_problems(engine)
     body["ok"] = not body["problems"]
     return web.json_response(body, status=200 if body["ok"] else 503)
 

@@ -143,6 +143,9 @@ class FakeZalo(FakeServer):
         self._pushing = False
         self.duplicate_deliveries = False
         self.duplicate_server_header = False  # §1.10: Zalo's edge sends two Server headers
+        # Like a plain HTTP server, go on waiting in a getUpdates whose connection the bot closed, and hand
+        # the next event to it (then it is gone, §1.7): what Zalo may do; undocumented (issue 20).
+        self.blind_to_closed_connections = False
         self.webhook = ZaloWebhook()
         self.outbox: list[ZaloSent] = []
         self.chat_actions: dict[str, list[str]] = collections.defaultdict(list)
@@ -298,6 +301,11 @@ class FakeZalo(FakeServer):
         """One event per call; 408 when none arrives within ``timeout`` seconds (default 30)."""
         if self.webhook.url:
             raise ZaloError(self.webhook_conflict_code, "getUpdates is not available while a webhook is set")
+        if self.blind_to_closed_connections:  # the wait outlives a cancelled handler
+            return await asyncio.shield(asyncio.ensure_future(self._next_event(params)))
+        return await self._next_event(params)
+
+    async def _next_event(self, params: Params) -> Params:
         deadline = time.monotonic() + int(params.get("timeout", 30))
         while not self._events:
             remaining = deadline - time.monotonic()
