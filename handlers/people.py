@@ -10,8 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-import time
-from collections import defaultdict, deque
+from dataclasses import dataclass
 
 import texts
 from bot.engine import Unit
@@ -25,22 +24,32 @@ log = logging.getLogger(__name__)
 LINK_MINUTES = 15
 
 
+@dataclass(frozen=True)
 class CodeLimiter:
-    """Wrong invite codes per account: at most `limit` in `window` seconds. In memory on purpose:
-    strangers leave nothing in the database but a log line."""
+    """Wrong invitation codes: at most `per_account` by one account in `window` seconds, `per_channel`
+    from one channel and `total` in all per `hour`. Past a limit the code is not even looked at. Kept in
+    the database (code_tries, for an hour, accounts as hashes), so the limits hold across accounts and
+    restarts; a stranger leaves nothing else there but a log line."""
 
-    def __init__(self, limit: int = 5, window: float = 900.0, now=time.monotonic):
-        self.limit, self.window, self.now = limit, window, now
-        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+    per_account: int = 5
+    window: float = 900.0
+    per_channel: int = 20
+    total: int = 30
+    hour: float = 3600.0
 
-    def blocked(self, key: tuple[str, str]) -> bool:
-        failures = self._failures[key]
-        while failures and failures[0] < self.now() - self.window:
-            failures.popleft()
-        return len(failures) >= self.limit
+    async def blocked(self, session, channel: str, user_id: str, now: dt.datetime) -> int | None:
+        """Minutes to wait when a limit is reached, else None."""
+        account, from_channel, everyone = await people.code_tries(
+            session, channel, user_id, account_since=now - dt.timedelta(seconds=self.window),
+            since=now - dt.timedelta(seconds=self.hour))
+        if from_channel >= self.per_channel or everyone >= self.total:
+            log.warning("invitation codes: %d wrong from %s, %d in all in the last hour; codes refused for now",
+                        from_channel, channel, everyone)
+            return int(self.hour // 60)
+        return int(self.window // 60) if account >= self.per_account else None
 
-    def failed(self, key: tuple[str, str]) -> None:
-        self._failures[key].append(self.now())
+    async def failed(self, session, channel: str, user_id: str, now: dt.datetime) -> None:
+        await people.add_code_try(session, channel, user_id, now, keep=dt.timedelta(seconds=max(self.hour, self.window)))
 
 
 role_names = texts.people.role_names
@@ -67,13 +76,13 @@ async def start(unit: Unit, limiter: CodeLimiter) -> Invite | None:
     if not code:
         unit.reply(Reply(text=texts.people.START_NEEDS_CODE))
         return None
-    key = (msg.channel, msg.user_id)
-    if limiter.blocked(key):
-        unit.reply(Reply(text=texts.people.TOO_MANY_TRIES.format(minutes=int(limiter.window // 60))))
+    wait = await limiter.blocked(session, msg.channel, msg.user_id, unit.now)
+    if wait is not None:
+        unit.reply(Reply(text=texts.people.TOO_MANY_TRIES.format(minutes=wait)))
         return None
     invite = await people.find_usable_invite(session, code, unit.now)
     if invite is None:
-        limiter.failed(key)
+        await limiter.failed(session, msg.channel, msg.user_id, unit.now)
         log.info("wrong invite code from %s user %s", msg.channel, msg.user_id)
         unit.reply(Reply(text=texts.people.BAD_CODE))
         return None

@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.domain import ROLES, Conflict, Identity, Invite, NotFound, Staff
-from storage.models import IdentityRow, InviteRow, StaffRoleRow, StaffRow
+from storage.engine_store import aware
+from storage.models import CodeTryRow, IdentityRow, InviteRow, StaffRoleRow, StaffRow
 from storage.text import clean_line, fold
 
 # Crockford-like alphabet without look-alikes (0/O, 1/I/L), easy to type on a phone keyboard.
@@ -207,3 +208,32 @@ async def mark_invite_used(session: AsyncSession, invite_id: int, staff_id: int,
 def _aware(value: dt.datetime) -> dt.datetime:
     """SQLite returns naive datetimes; everything stored is UTC."""
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+# --- wrong invitation codes (the limits across accounts and restarts) ----------------------------
+
+
+def _account(channel: str, user_id: str) -> str:
+    """An account as code_tries keeps it: a hash, so a stranger's id is not kept readable."""
+    return hashlib.sha256(f"{channel}:{user_id}".encode()).hexdigest()[:32]
+
+
+async def add_code_try(session: AsyncSession, channel: str, user_id: str, now: dt.datetime,
+                       keep: dt.timedelta) -> None:
+    """Note a wrong code; tries older than `keep` are forgotten on the way."""
+    await session.execute(delete(CodeTryRow).where(CodeTryRow.at < now - keep))
+    session.add(CodeTryRow(channel=channel, account=_account(channel, user_id), at=now))
+    await session.flush()
+
+
+async def code_tries(session: AsyncSession, channel: str, user_id: str, *, account_since: dt.datetime,
+                     since: dt.datetime) -> tuple[int, int, int]:
+    """Wrong codes: (by this account since `account_since`, from this channel since `since`, in all since `since`)."""
+    account = _account(channel, user_id)
+    rows = (await session.execute(
+        select(CodeTryRow.channel, CodeTryRow.account, CodeTryRow.at).where(CodeTryRow.at >= min(since, account_since))
+    )).all()
+    rows = [(channel_, account_, aware(at)) for channel_, account_, at in rows]
+    return (sum(1 for _, a, at in rows if a == account and at >= account_since),
+            sum(1 for c, _, at in rows if c == channel and at >= since),
+            sum(1 for _, _, at in rows if at >= since))

@@ -91,6 +91,18 @@ def test_units_name_commands_that_exist_and_are_hardened(tmp_path):
     assert units["dost-fieldbot-backup.timer"]["Timer"]["OnCalendar"]
 
 
+def test_the_unit_gives_a_graceful_stop_the_time_of_the_open_poll(tmp_path):
+    """Issue 20: on SIGTERM the Zalo poller waits for the open getUpdates (its timeout plus a margin)
+    before the messages in hand are finished; systemd must not SIGKILL it before."""
+    from bot.channels.zalo import POLL_MARGIN
+
+    bot = {u.name: _parse(u) for u in _units(tmp_path)}["dost-fieldbot.service"]["Service"]
+    config = load_config(REPO / "config.toml", env={})
+    longest_poll = max(config.zalo.poll_timeout_seconds, config.telegram.poll_timeout_seconds) + POLL_MARGIN
+    assert bot["KillSignal"] == "SIGTERM"
+    assert int(bot["TimeoutStopSec"]) >= longest_poll + 30, (bot["TimeoutStopSec"], longest_poll)
+
+
 class RecordingEnv(dict):
     """An environment that remembers every variable the config asked for."""
 

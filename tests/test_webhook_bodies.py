@@ -19,6 +19,7 @@ import aiohttp
 from aiohttp.test_utils import TestClient, TestServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from bot.channels.base import ChannelContext
 from bot.channels.telegram import SECRET_HEADER as TG_SECRET_HEADER
@@ -27,10 +28,13 @@ from bot.channels.zalo import SECRET_HEADER as ZALO_SECRET_HEADER
 from bot.channels.zalo import ZaloChannel
 from bot.clock import Clock
 from bot.config import load_config
+from bot.engine import Engine
 from bot.messages import Incoming
 from bot.web import make_app
+from storage.models import InboxRow
 from tests.conftest import REPO, ZONE
 from tests.fakes import FakeZalo
+from tests.kit import echo_handler
 from tests.test_zalo_adapter import SECRET, start_bot, stop_bot
 
 ZALO_EVENT = {"event_name": "message.text.received",
@@ -176,5 +180,85 @@ async def test_database_busy_is_503_with_retry_after_and_nothing_half_stored(tmp
                     assert response.status == 200  # Zalo's retry
             [row] = await bot.inbox()
             assert row.event_key == "m1"
+        finally:
+            await stop_bot(bot)
+
+
+LONE = "\ud800"  # a lone surrogate: JSON can carry it ("\ud800"), no database can store it as text
+
+
+async def post_stored(name: str, bodies: list[dict], tmp: Path, db) -> list[int]:
+    """Post each body (as the platform sends it: ASCII JSON) to a channel that stores into a real inbox."""
+    web_app = make_app()
+    engine = Engine(db, echo_handler, Clock(ZONE))
+    ctx = ChannelContext(accept=engine.accept, media_dir=tmp / "media", web_app=web_app, public_url="",
+                         links=None, clock=Clock(ZONE))
+    cls, header = (ZaloChannel, ZALO_SECRET_HEADER) if name == "zalo" else (TelegramChannel, TG_SECRET_HEADER)
+    config = channel_config(name).__class__(**{**channel_config(name).__dict__, "mode": "webhook"})
+    channel = cls(config, ctx)
+    statuses = []
+    async with TestClient(TestServer(web_app)) as client:
+        for body in bodies:
+            async with client.post(config.webhook_path, data=json.dumps(body), headers={header: SECRET}) as response:
+                statuses.append(response.status)
+    await channel.close()
+    return statuses
+
+
+async def stored(db, channel: str) -> dict[str, Incoming]:
+    async with db.read() as session:
+        rows = (await session.scalars(select(InboxRow).where(InboxRow.channel == channel).order_by(InboxRow.id))).all()
+    return {row.event_key: Incoming.from_json(row.payload) for row in rows}
+
+
+async def test_a_lone_surrogate_is_400_in_an_id_and_replaced_in_a_text_never_5xx(db, tmp_path):
+    """Issue 20: "\\ud800" in Zalo's message_id or Telegram's update_id was 503 + Retry-After every time
+    (the platform told to retry a body that can never be stored)."""
+    def zalo(key, **changes):
+        body = replaced(ZALO_EVENT, ("message", "message_id"), key)
+        for path, value in changes.items():
+            body = replaced(body, tuple(path.split(".")), value)
+        return body
+
+    zalo_bodies = [zalo("m" + LONE), zalo("m2", **{"message.chat.id": "c" + LONE}),
+                   zalo("m3", **{"message.from.id": LONE}), zalo("m4", **{"message.text": "xin " + LONE + " chào",
+                                                                          "message.from.display_name": "An" + LONE}),
+                   zalo("m5")]
+    assert await post_stored("zalo", zalo_bodies, tmp_path, db) == [400, 400, 400, 200, 200]
+    inbox = await stored(db, "zalo")
+    assert list(inbox) == ["m4", "m5"]
+    assert inbox["m4"].text == "xin \ufffd chào" and inbox["m4"].display_name == "An\ufffd"
+    assert inbox["m5"].text == "xin chào"  # the next valid update, handled as usual
+
+    def telegram(update_id, **changes):
+        body = replaced(TG_UPDATE, ("update_id",), update_id)
+        for path, value in changes.items():
+            body = replaced(body, tuple(path.split(".")), value)
+        return body
+
+    tg_bodies = [telegram(LONE), telegram("5"), telegram(6, **{"message.chat.id": LONE}),
+                 telegram(7, **{"message.text": LONE + "xin chào", "message.from.first_name": LONE}), telegram(8)]
+    assert await post_stored("telegram", tg_bodies, tmp_path, db) == [400, 400, 400, 200, 200]
+    inbox = await stored(db, "telegram")
+    assert list(inbox) == ["7", "8"]
+    assert inbox["7"].text == "\ufffdxin chào" and inbox["8"].text == "xin chào"
+
+
+async def test_zalo_polling_a_lone_surrogate_neither_stops_receiving_nor_is_stored_broken(tmp_path):
+    """Polled, the event went to the spool as UTF-8 and the encoding error ended the polling task."""
+    async with FakeZalo() as fake:
+        bot = await start_bot(fake, tmp_path)
+        try:
+            fake.user_text("c1", "a" + LONE)
+            fake.user_event("message.text.received", "c1", text="b", message_id="m" + LONE)
+            fake.user_text("c1", "c")
+            await fake.wait_until(lambda: fake.drained or None, 10, "every event handed over")
+            rows = []
+            for _ in range(100):
+                rows = await bot.inbox()
+                if len(rows) == 2:
+                    break
+                await asyncio.sleep(0.05)
+            assert [Incoming.from_json(r.payload).text for r in rows] == ["a\ufffd", "c"]
         finally:
             await stop_bot(bot)
