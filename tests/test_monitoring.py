@@ -89,6 +89,42 @@ async def test_metrics_move_after_a_short_conversation_and_healthz_follows_the_c
         await _until(world, 200)
 
 
+async def test_a_receiving_task_that_dies_is_restarted_and_shown_meanwhile(tmp_path):
+    """Issue 20: an error that ended the Zalo polling task ended receiving for good, in silence, with
+    /healthz at 200. Now it is logged, counted, shown (503 naming it; /metrics) and started again."""
+    async with running_world(tmp_path) as world:
+        await world.add_staff("Lê Kỹ Thuật", {"technician"}, zalo=ZL_TECH)
+        await _until(world, 200)
+        zalo = world.channels["zalo"]
+        polling, failing = zalo._get_update, [True]
+
+        async def broken():
+            if failing[0]:
+                raise RuntimeError("a bug in the loop")
+            return await polling()
+
+        zalo._get_update = broken
+        world.zalo.user_text(ZL_TECH, "/kiemdinh")  # wake the open poll: the next call fails
+        body = await _until(world, 503)
+        assert "receiving task zalo polling is not running: RuntimeError: a bug in the loop" in body["problems"], body
+        samples = await _samples(world)
+        assert _value(samples, "fieldbot_task_running", task="zalo polling") == 0
+        assert _value(samples, "fieldbot_task_restarts_total", task="zalo polling") >= 1
+        failing[0] = False
+        await _until(world, 200)
+        assert await ZaloUser(world, ZL_TECH).say("/trogiup")
+        samples = await _samples(world)
+        assert _value(samples, "fieldbot_task_running", task="zalo polling") == 1
+        assert _value(samples, "fieldbot_data_free_bytes") > 0
+
+
+class _Unreachable:
+    """A database that does not answer (the server gone, the file's folder unmounted)."""
+
+    def read(self):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+
 class _Engine:
     """What /healthz reads from the engine, without running one."""
 
@@ -98,7 +134,8 @@ class _Engine:
         self.db, self.clock, self.health, self.settings = db, clock, Health(), EngineSettings()
 
 
-async def test_healthz_is_503_for_a_stalled_inbox_or_a_silent_engine(sqlite_db, clock):
+async def test_healthz_is_503_for_a_stalled_inbox_a_silent_engine_an_old_reply_a_full_disk_no_database(
+        sqlite_db, clock, tmp_path):
     from aiohttp.test_utils import TestClient, TestServer
 
     from bot.web import make_app
@@ -120,6 +157,23 @@ async def test_healthz_is_503_for_a_stalled_inbox_or_a_silent_engine(sqlite_db, 
         engine.health.engine_beat -= 3600
         resp = await client.get("/healthz")
         assert resp.status == 503 and (await resp.json())["problems"] == ["engine silent for 3600s"]
+        engine.health.beat()
+        async with sqlite_db.unit_of_work() as session:  # a reply undelivered past the alert
+            await engine_store.queue_reply(session, channel="zalo", chat_id="c", payload={}, inbox_id=None,
+                                           now=clock.now() - dt.timedelta(seconds=engine.health.outbox_alert + 1))
+        resp = await client.get("/healthz")
+        assert resp.status == 503 and (await resp.json())["problems"][0].startswith("outbox: a reply has waited")
+        async with sqlite_db.unit_of_work() as session:
+            [item] = await engine_store.due_replies(session, clock.now())
+            await engine_store.mark_sent(session, item.id, clock.now())
+        engine.health.data_dir, engine.health.min_free_bytes = tmp_path, 2**62  # below any floor
+        resp = await client.get("/healthz")
+        assert resp.status == 503 and (await resp.json())["problems"][0].startswith("disk: ")
+        engine.health.min_free_bytes = 0
+        assert (await client.get("/healthz")).status == 200
+        engine.db = _Unreachable()
+        resp = await client.get("/healthz")
+        assert resp.status == 503 and (await resp.json())["problems"][0].startswith("database unreachable")
 
 
 def test_json_lines_logs_keep_secrets_out(capsys):
