@@ -6,9 +6,10 @@ that are downloaded at once (they expire).
 
 Inbox first. Polling: our loop around getUpdates, which hands over one event and removes it from
 Zalo's queue (§1.7); the event is written to a spool file at once (before anything else awaits),
-then committed to the inbox before the next call; a kill in between is repaired at the next start
-from the spool. A kill while a long poll is open can still lose the event Zalo hands to the dead
-connection (measured in docs/reliability.md): webhook mode is the one recommended for production.
+then committed to the inbox before the next call (a disk that refuses the spool: kept in memory,
+polling waits until it is stored). A kill in between is repaired at the next start from the spool;
+SIGTERM waits for the open poll. A kill while a long poll is open can still lose the event Zalo hands
+to the dead connection (docs/reliability.md): webhook mode is the one recommended for production.
 Webhook: the route checks the secret header before it reads the body, commits the event, then
 answers 200.
 
