@@ -459,3 +459,34 @@ async def test_no_token_or_secret_in_any_log_line(tmp_path, caplog) -> None:
     captured = caplog.text + "".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
     for secret in (fake_token, fake_token.split(":")[1], SECRET):
         assert secret not in written and secret not in captured
+
+
+async def test_webhook_a_photo_the_full_disk_cannot_take_is_503_then_stored(tmp_path, monkeypatch) -> None:
+    """Issue 20: a photo that could not be written (ENOSPC) was answered 400, and Telegram drops an
+    update answered 4xx: the person's photo was gone. Now 503: Telegram delivers it again."""
+    import errno
+
+    from bot.channels import telegram_updates
+
+    write, full = telegram_updates.write_private, [True]
+
+    def disk(path, content):
+        if full[0]:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return write(path, content)
+
+    monkeypatch.setattr(telegram_updates, "write_private", disk)
+    async with running_bot(tmp_path, mode="webhook") as bot:
+        await bot.register(CHAT)
+        update = bot.fake.user_photo(CHAT, caption="cột bơm 2")
+        await bot.fake.wait_until(lambda: any(d.status == 503 for d in bot.fake.webhook.state.deliveries) or None,
+                                  10, "a 503 for the photo")
+        assert not any(d.status == 400 for d in bot.fake.webhook.state.deliveries)
+        assert [r for r in await bot.inbox() if r.event_key == str(update["update_id"])] == []
+        full[0] = False  # space back: Telegram's next try (posted here as it would) is stored
+        url = bot.app.config.web.public_url + bot.app.config.telegram.webhook_path
+        async with aiohttp.ClientSession() as http:
+            async with http.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}) as response:
+                assert response.status == 200
+        [row] = [r for r in await bot.inbox() if r.event_key == str(update["update_id"])]
+        assert row.payload["kind"] == "photo" and await asyncio.to_thread(Path(row.payload["photo_path"]).is_file)

@@ -242,8 +242,8 @@ class TelegramChannel:
         try:
             update = Update.de_json(data, self.bot)
             incoming = await self._incoming(update) if update is not None else None
-        except (NetworkError, TimeoutError):  # a photo could not be fetched now
-            log.warning("telegram webhook update not converted (network); Telegram will retry")
+        except (NetworkError, OSError):  # a photo could not be fetched or written now (a full disk)
+            log.warning("telegram webhook update not converted (network or disk); Telegram will retry")
             return _retry_later()
         except Exception as exc:  # noqa: BLE001 - any shape PTB or our conversion cannot read is bad data
             log.warning("telegram webhook body refused (%s)", type(exc).__name__)
