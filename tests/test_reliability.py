@@ -73,3 +73,47 @@ async def test_a_full_data_folder_loses_nothing_and_receiving_resumes_without_re
         pytest.skip(f"mounting a small filesystem needs root: {exc}")
     finally:
         await platform.fake.close()
+
+
+async def test_a_spool_and_an_inbox_that_refuse_keep_the_event_in_memory_without_root(tmp_path):
+    """The same fault injected (no filesystem to mount): the spool write fails with ENOSPC and the
+    inbox refuses too. The event stays in memory, polling waits (Zalo keeps the next ones), the
+    problems are named; once both work, every event is stored and the loop goes on."""
+    import errno
+
+    from tests.fakes import FakeZalo
+    from tests.test_zalo_adapter import start_bot, stop_bot
+
+    async with FakeZalo() as fake:
+        bot = await start_bot(fake, tmp_path)
+        health, spool, accept, broken = bot.channel.ctx.health, bot.channel._spool, bot.channel.ctx.accept, [True]
+        put = spool.put
+
+        def full_put(event):
+            if broken[0]:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return put(event)
+
+        async def refusing_accept(incoming):
+            if broken[0]:
+                raise OSError(errno.ENOSPC, "database or disk is full")
+            return await accept(incoming)
+
+        spool.put, bot.channel.ctx.accept = full_put, refusing_accept
+        try:
+            for n in range(3):
+                fake.user_text("c1", f"tin {n}")
+            await fake.wait_until(lambda: ("zalo spool" in health.issues and "zalo inbox" in health.issues) or None,
+                                  10, "the problems named")
+            await asyncio.sleep(0.5)
+            assert fake.pending_events == 2 and await bot.inbox() == []
+            broken[0] = False
+            await fake.wait_until(lambda: fake.drained or None, 10, "every event handed over")
+            for _ in range(100):
+                if len(await bot.inbox()) == 3 and not health.issues:
+                    break
+                await asyncio.sleep(0.05)
+            assert [r.payload["text"] for r in await bot.inbox()] == ["tin 0", "tin 1", "tin 2"]
+            assert health.issues == {} and not list(spool.folder.glob("*.json"))
+        finally:
+            await stop_bot(bot)
