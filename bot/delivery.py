@@ -45,11 +45,10 @@ class Delivery:
                  and (c not in self._probed or now - self._probed[c] >= self.probe_interval)]
         if not asked:
             return []
+        for channel in asked:
+            self._probed[channel] = now
         busy = {(item.channel, item.chat_id) for item in due}
-        found = [item for item in await store.probes(session, asked) if (item.channel, item.chat_id) not in busy]
-        for item in found:
-            self._probed[item.channel] = now
-        return found
+        return [item for item in await store.probes(session, asked) if (item.channel, item.chat_id) not in busy]
 
     def failed(self, channel: str, after: float | None) -> None:
         """A send failed for now; a 429 with its own wait says nothing about the channel."""
