@@ -122,6 +122,9 @@ class ZaloChannel:
         log.warning("Zalo polling: Zalo forgets an event once it hands it over, so a bot killed while polling can "
                     "lose a message (see docs/reliability.md). Use webhook mode in production.")
         registered = await self._register("deleteWebhook", {})
+        for path, event in self._spool.pending():  # a killed process's events: stored before polling
+            if await self._store(event):
+                self._spool.done(path)
         self._poller = supervised("zalo polling", lambda: self._poll_forever(registered), self.ctx.health,
                                   stopped=self._stopped, base=self._retry_base)
 
@@ -224,8 +227,8 @@ class ZaloChannel:
     # --- receiving: polling -----------------------------------------------------------------------
 
     async def _poll_forever(self, webhook_deleted: bool) -> None:
-        """getUpdates in a loop; each event is kept (spool, inbox) before the next call. First, events a
-        killed process (or an earlier run of this loop) had received but not stored."""
+        """getUpdates in a loop; each event is kept (spool, inbox) before the next call. First, what is
+        left in the spool (not stored at start, or by an earlier run of this loop)."""
         for path, event in self._spool.pending():
             await self._keep(event, path)
         backoff = Backoff(self._retry_base)
@@ -300,7 +303,8 @@ class ZaloChannel:
                     return
                 last_tries -= 1
                 if not last_tries:
-                    log.error("Zalo: event %s LOST: neither the spool nor the database could keep it", _key(event))
+                    log.error("Zalo: event %s LOST: neither the spool nor the database could keep it",
+                              event_key(event) if well_formed(event) else "?")
                     return
                 await asyncio.sleep(1)
             else:
@@ -439,10 +443,3 @@ class ZaloChannel:
             if exc.transient:
                 raise RetryLater(str(exc)) from None
             raise PermanentFailure(str(exc)) from None
-
-
-def _key(event: Any) -> str:
-    try:
-        return event_key(event)
-    except Exception:  # noqa: BLE001 - only for a log line
-        return "?"
