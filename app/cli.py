@@ -59,7 +59,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("action", nargs="?", choices=["retry"], help="queue every undelivered reply again")
     for name, what in (("report", "the monthly report as .docx"), ("export", "the period's records as .xlsx")):
         p = sub.add_parser(name, help=f"write {what}")
-        p.add_argument("--month", required=True, help="YYYY-MM, e.g. 2023-01")
+        p.add_argument("--month", required=True, help=texts.cli.PERIOD_HELP.replace("%", "%%"))
         p.add_argument("--out", required=True, help="output file")
         if name == "report":
             p.add_argument("--number", default=None, help="document number, if the records office gave one")
@@ -287,6 +287,8 @@ async def _notes_import(args, config: Config) -> int:
     from app.reporting import month_of
 
     period = month_of(config, args.month)
+    if period.kind != "month":
+        raise CliError(texts.cli.NOTES_MONTH_ONLY.format(text=args.month), USAGE)
     path = input_file(args.file)
     db = await app_module.open_db(config)
     try:

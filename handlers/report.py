@@ -13,6 +13,7 @@ first report of a period whose B is empty puts the list in as ordinary notes, wh
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import logging
 from pathlib import Path
@@ -29,7 +30,6 @@ from reports.settings import ReportSettings
 from storage import engine_store, people, records
 from storage.domain import Note, RecordMeta
 from storage.report_log import log_report
-from storage.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -47,17 +47,37 @@ class PeriodInputError(ValueError):
 
 
 def requested_period(typed: str, cut_off_day: int, today: dt.date) -> Period:
-    """The period a person typed ("01/2023", "1/2023", "tháng 1/2023", "2023-01"); empty: the current one."""
-    text = fold(typed).removeprefix("thang").strip()
-    if not text:
+    """The period a person typed: a month ("01/2023", "tháng 1/2023", "2023-01"), a quarter ("Q1/2023",
+    "quý 1/2023"), a half-year ("6T/2023", "6 tháng đầu năm 2023") or a year ("2023"); empty: the
+    current month."""
+    if not typed.strip():
         return period_of(today, cut_off_day)
     try:
-        period = parse_period(text, cut_off_day)
+        period = parse_period(typed, cut_off_day)
     except PeriodError:
         raise PeriodInputError(texts.report.bad_period(typed.strip())) from None
     if period.start > today:
         raise PeriodInputError(texts.report.future_period(period))
     return period
+
+
+def report_due_day(config: Config) -> int:
+    """[reporting] report_due_day: until this day of the month after a cut-off, /baocao and /xuat
+    without a period make the month that just ended (its report is due then); default 20."""
+    day = config.reporting.get("report_due_day", 20)
+    if not isinstance(day, int) or isinstance(day, bool) or not 1 <= day <= 31:
+        raise ConfigError(f"{config.path}: [reporting] report_due_day must be a day of the month, 1 to 31")
+    return day
+
+
+def default_period(today: dt.date, cut_off_day: int, due_day: int) -> tuple[Period, bool]:
+    """The period a report asked for without one is of: the current month, or during the first days
+    after a cut-off (from the day after it to `due_day`), the month that just ended (True)."""
+    current = period_of(today, cut_off_day)
+    due = current.start.replace(day=min(due_day, calendar.monthrange(current.start.year, current.start.month)[1]))
+    if current.start <= today <= due:
+        return current.previous(), True
+    return current, False
 
 
 def b_defaults(config: Config) -> tuple[str, ...]:
@@ -111,8 +131,12 @@ async def export_command(unit, staff, services) -> None:
 async def _request(unit, staff, services, kind: str) -> None:
     config: Config = services.config
     today = services.today(unit)
+    just_ended = False
     try:
-        period = requested_period(unit.incoming.text, config.cut_off_day, today)
+        if unit.incoming.text.strip():
+            period = requested_period(unit.incoming.text, config.cut_off_day, today)
+        else:
+            period, just_ended = default_period(today, config.cut_off_day, report_due_day(config))
     except PeriodInputError as error:
         unit.reply(Reply(text=error.message))
         return
@@ -132,6 +156,8 @@ async def _request(unit, staff, services, kind: str) -> None:
     await engine_store.schedule_once(
         unit.session, key=f"{kind}:{msg.channel}:{msg.event_key}", kind=kind, due_at=unit.now, payload=payload
     )
+    if just_ended:
+        unit.reply(Reply(text=texts.report.just_ended(kind, period, period.next())))
     unit.reply(Reply(text=texts.report.making(kind, period), token=token))
     unit.reply(Reply(kind="typing"))
 
@@ -208,6 +234,7 @@ class ReportJobs:
 def install(app: Any) -> None:
     """Register the report and export jobs with the app's engine (called once by bot/app.build_app)."""
     b_defaults(app.config)  # a malformed list fails at start, not at the first report
+    report_due_day(app.config)
     jobs = ReportJobs(app)  # the renderers create the documents folder when they first write to it
     app.engine.job_handlers[REPORT] = jobs.report
     app.engine.job_handlers[EXPORT] = jobs.export

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import texts
-from reports.periods import Period, period_line, short_date
+from reports.periods import Period, note_periods, period_line, short_date
 from reports.sections import SECTION_KEYS, template_name
 from storage.catalogue import CalibrationField, Catalogue, Criterion, FacilityKind
 from storage.domain import Activity, Facility, InspectionVisit, Note, PeriodRecords, Plan, PumpCheck
@@ -273,7 +273,7 @@ def aggregate(records: PeriodRecords, catalogue: Catalogue, period: Period) -> M
         inspections=inspections(records, catalogue, period),
         licences=licences(records, catalogue),
         activities=activities(records.activities, catalogue),
-        notes=section_notes(records.notes),
+        notes=section_notes(records.notes, note_periods(period)),
     )
 
 
@@ -596,13 +596,26 @@ def activity_figure(items: list[Activity]) -> ActivityFigure:
 _LINES = re.compile(r"\r\n|\r|\n")  # not str.splitlines: it also splits at \v, \f and other controls
 
 
-def section_notes(notes: Iterable[Note]) -> dict[str, SectionNotes]:
-    """Each section's notes as paragraphs (one per non-empty line), split around the figures."""
+def section_notes(notes: Iterable[Note], periods: Iterable[str] = ()) -> dict[str, SectionNotes]:
+    """Each section's notes as paragraphs (one per non-empty line), split around the figures.
+
+    A longer period's report reads the notes of its months (`periods`, in date order, then its own):
+    month by month, in each month by position; a paragraph already said in the section (the same
+    words) is said once. Section B, the tasks of the next period, is the period's own (the last key)."""
+    order = {key: i for i, key in enumerate(periods)}
+    own = list(order)[-1] if len(order) > 1 else None
     before: dict[str, list[str]] = defaultdict(list)
     after: dict[str, list[str]] = defaultdict(list)
-    for note in sorted(notes, key=lambda n: (n.position, n.id)):
+    seen: dict[str, set[str]] = defaultdict(set)
+    for note in sorted(notes, key=lambda n: (order.get(n.period, len(order)), n.position, n.id)):
+        if own is not None and note.section == "B" and note.period != own:
+            continue
         target = before if note.position < 0 else after
-        target[note.section].extend(line.strip() for line in _LINES.split(note.text) if line.strip())
+        for line in _LINES.split(note.text):
+            key = " ".join(fold(line).split())
+            if key and key not in seen[note.section]:
+                seen[note.section].add(key)
+                target[note.section].append(line.strip())
     keys = dict.fromkeys([*SECTION_KEYS, *before, *after])
     return {template_name(k): SectionNotes(tuple(before[k]), tuple(after[k])) for k in keys}
 

@@ -471,7 +471,7 @@ def _calibration(doc) -> None:
     _calibration_table(doc)
     _para(doc, "{{ org.calibration_centre }} hiệu chỉnh và kiểm định đảm bảo đo lường phục vụ sản xuất, giao nhận, "
                "thanh toán, an toàn trong sản xuất và khám, chữa bệnh cho nhân dân.", before=12)  # fmt: skip
-    _tag(doc, "else")
+    _tag(doc, "elif not notes.A_IV_2")
     _para(doc, "Trong {{ period.phrase }}, {{ org.calibration_centre }} không thực hiện hiệu chỉnh, kiểm định "
                "phương tiện đo.")  # fmt: skip
     _tag(doc, "endif")
@@ -577,7 +577,7 @@ def _part_a_vii(doc) -> None:
     )
     _failures(doc)
     _tag(doc, "endfor")
-    _tag(doc, "else")
+    _tag(doc, "elif not notes.A_VII_2")
     _para(doc, "Trong {{ period.phrase }}, " + SO + " không tiến hành thanh tra trong lĩnh vực KH&CN.")
     _tag(doc, "endif")
     _notes(doc, "A_VII_2", "after")
@@ -589,19 +589,20 @@ def _part_a_vii(doc) -> None:
                "{% if plan.issuer|trim|lower != org.inspection_unit|trim|lower %}xây dựng kế hoạch và {% endif %}"
                "tổ chức kiểm tra tại {{ plan.facilities }} cơ sở trên địa bàn tỉnh (" + KINDS + "). " + RESULTS)  # fmt: skip
     _failures(doc)
-    _tag(doc, "else")
-    _para(doc, "Trong {{ period.phrase }}, " + SO + " không tổ chức kiểm tra trong lĩnh vực KH&CN.")
     _tag(doc, "endfor")
+    _tag(doc, "if not (inspections.kiem_tra or notes.A_VII_3)")
+    _para(doc, "Trong {{ period.phrase }}, " + SO + " không tổ chức kiểm tra trong lĩnh vực KH&CN.")
+    _tag(doc, "endif")
     _notes(doc, "A_VII_3", "after")
     _heading(doc, H2("Công tác tiếp công dân, giải quyết khiếu nại, tố cáo"), "bi")
     _with_figures(
         doc,
         "A_VII_4",
-        "Trong {{ period.phrase }}, "
-        + SO
-        + " {% if act.khieu_nai.count %}nhận được {{ act.khieu_nai.count }} "
-        "đơn thư{% else %}không nhận được đơn thư{% endif %} phản ánh, kiến nghị, khiếu nại, tố cáo thuộc lĩnh vực "
-        "quản lý.",
+        "Trong {{ period.phrase }}, " + SO + " nhận được {{ act.khieu_nai.count }} đơn thư phản ánh, kiến nghị, "
+        "khiếu nại, tố cáo thuộc lĩnh vực quản lý.",
+        condition="act.khieu_nai.count",
+        otherwise="Trong {{ period.phrase }}, " + SO + " không nhận được đơn thư phản ánh, kiến nghị, khiếu nại, tố "
+        "cáo thuộc lĩnh vực quản lý.",
     )
 
 

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 import texts
+from storage.text import fold
 
 DEFAULT_CUT_OFF_DAY = 14
 KINDS = ("month", "quarter", "half", "year")
@@ -64,6 +65,12 @@ class Period:
         if self.kind == "half":
             return texts.document.FIRST_HALF if self.number == 1 else texts.document.SECOND_HALF
         return texts.document.YEAR.format(year=self.year)
+
+    def months(self) -> tuple[Period, ...]:
+        """The months the period is made of, in order (a month: itself)."""
+        span = _MONTHS_OF[self.kind]
+        last = self.number * span
+        return tuple(_build("month", self.year, m, self.cut_off_day) for m in range(last - span + 1, last + 1))
 
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
@@ -131,6 +138,14 @@ def period_of(day: dt.date, cut_off_day: int = DEFAULT_CUT_OFF_DAY) -> Period:
     return month_period(day.year, day.month, cut_off_day).next()
 
 
+def note_periods(period: Period) -> tuple[str, ...]:
+    """The keys of the notes a period's report reads, in date order: a month's own; a longer period's
+    months', then its own (notes are written per month; section B of a longer period is its own)."""
+    if period.kind == "month":
+        return (period.key,)
+    return (*(m.key for m in period.months()), period.key)
+
+
 def period_line(period: Period) -> tuple[str, str]:
     """The two lines under the title: "Kỳ báo cáo: Tháng 01 năm 2023" and "(Từ ngày … đến ngày …)"."""
     return (
@@ -139,26 +154,40 @@ def period_line(period: Period) -> tuple[str, str]:
     )
 
 
-_MONTH_SLASH = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")  # 01/2023, 1/2023, 01.2023
-_MONTH_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")  # 2023-01
-_QUARTER = re.compile(r"^\s*(\d{4})-Q([1-4])\s*$", re.IGNORECASE)
-_HALF = re.compile(r"^\s*(\d{4})-H([12])\s*$", re.IGNORECASE)
-_YEAR = re.compile(r"^\s*(\d{4})\s*$")
+_SEP = r"\s*(?:[/.-]|\s|\bnam\b)\s*"  # between a period and its year: "/", ".", "-", a space, "năm"
+_YEAR_AT_END = r"(?:nam\s*)?(\d{4})"
+_MONTH_TYPED = re.compile(rf"^(?:thang\s*|t\s*)?(\d{{1,2}}){_SEP}{_YEAR_AT_END}$")  # 01/2023, tháng 1 năm 2023
+_MONTH_ISO = re.compile(r"^(\d{4})-(\d{1,2})$")  # 2023-01
+_QUARTER_TYPED = re.compile(rf"^(?:quy|q)\s*([1-4]|iv|i{{1,3}}){_SEP}{_YEAR_AT_END}$")  # Q1/2023, quý I năm 2023
+_QUARTER_ISO = re.compile(r"^(\d{4})-q([1-4])$")
+# 6T/2023, "6 tháng đầu năm 2023", "6 tháng cuối năm 2023", H1/2023
+_HALF_TYPED = re.compile(rf"^(?:6\s*t(?:hang)?\s*(dau|cuoi|[12])?|h([12])){_SEP}{_YEAR_AT_END}$")
+_HALF_ISO = re.compile(r"^(\d{4})-h([12])$")
+_YEAR = re.compile(r"^(?:nam\s*)?(\d{4})$")
+_QUARTER_NUMBER = {"1": 1, "2": 2, "3": 3, "4": 4, "i": 1, "ii": 2, "iii": 3, "iv": 4}
+_HALF_NUMBER = {None: 1, "dau": 1, "1": 1, "cuoi": 2, "2": 2}
 
 
 def parse_period(text: str, cut_off_day: int = DEFAULT_CUT_OFF_DAY) -> Period:
-    """Read "MM/YYYY" (as people type it) or a period key ("2023-01", "2023-Q1", "2023-H2", "2023")."""
-    if m := _MONTH_SLASH.match(text):
+    """A period as people type it, with or without diacritics: a month ("01/2023", "tháng 1 năm 2023",
+    "2023-01"), a quarter ("Q1/2023", "quý 1/2023", "quy I 2023", "2023-Q1"), a half-year ("6T/2023",
+    "6 tháng đầu năm 2023", "6 tháng cuối năm 2023", "2023-H2") or a year ("2023", "năm 2023")."""
+    folded = re.sub(r"\s+", " ", fold(text)).strip()
+    if m := _MONTH_TYPED.match(folded):
         return month_period(int(m[2]), int(m[1]), cut_off_day)
-    if m := _MONTH_ISO.match(text):
+    if m := _MONTH_ISO.match(folded):
         return month_period(int(m[1]), int(m[2]), cut_off_day)
-    if m := _QUARTER.match(text):
+    if m := _QUARTER_TYPED.match(folded):
+        return quarter_period(int(m[2]), _QUARTER_NUMBER[m[1]], cut_off_day)
+    if m := _QUARTER_ISO.match(folded):
         return quarter_period(int(m[1]), int(m[2]), cut_off_day)
-    if m := _HALF.match(text):
+    if m := _HALF_TYPED.match(folded):
+        return half_period(int(m[3]), _HALF_NUMBER[m[1] or m[2]], cut_off_day)
+    if m := _HALF_ISO.match(folded):
         return half_period(int(m[1]), int(m[2]), cut_off_day)
-    if m := _YEAR.match(text):
+    if m := _YEAR.match(folded):
         return year_period(int(m[1]), cut_off_day)
-    raise PeriodError(f"not a period: {text!r} (expected MM/YYYY or YYYY-MM)")
+    raise PeriodError(f"not a period: {text!r} (expected MM/YYYY, Q1/YYYY, 6T/YYYY or YYYY)")
 
 
 # --- construction -------------------------------------------------------------------------------

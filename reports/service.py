@@ -14,7 +14,7 @@ from pathlib import Path
 
 from reports.aggregate import MonthlyReportData, aggregate
 from reports.export import export_period
-from reports.periods import Period
+from reports.periods import Period, note_periods
 from reports.render import render_monthly_report
 from reports.settings import ReportSettings
 from storage.catalogue import Catalogue
@@ -33,7 +33,7 @@ class GeneratedFile:
 
 async def load_period(db: Database, period: Period) -> PeriodRecords:
     async with db.read() as session:
-        return await load_period_records(session, period.start, period.end, notes_period=period.key)
+        return await load_period_records(session, period.start, period.end, notes_period=note_periods(period))
 
 
 def _count(records: PeriodRecords) -> int:

@@ -629,9 +629,11 @@ async def _plans_for(
 
 
 async def load_period_records(
-    session: AsyncSession, start: dt.date, end: dt.date, notes_period: str | None = None
+    session: AsyncSession, start: dt.date, end: dt.date, notes_period: str | Sequence[str] | None = None
 ) -> PeriodRecords:
-    """Everything the report of start..end is computed from; notes are those keyed `notes_period`."""
+    """Everything the report of start..end is computed from; notes are those keyed `notes_period` (a
+    longer period's report: its months' keys and its own)."""
+    keys = [notes_period] if isinstance(notes_period, str) else list(notes_period or ())
     visits = [_visit(r) for r in await _in_period(session, InspectionRow, start, end)]
     facilities = await _by_ids(session, FacilityRow, {v.facility_id for v in visits})
     return PeriodRecords(
@@ -644,5 +646,5 @@ async def load_period_records(
         # licences issued before the bot (the register's import) are never counted in a period
         licences=tuple(_licence(r) for r in await _in_period(session, LicenceRow, start, end) if not r.imported),
         activities=tuple(_activity(r) for r in await _in_period(session, ActivityRow, start, end)),
-        notes=tuple(await list_notes(session, notes_period)) if notes_period else (),
+        notes=tuple([n for key in keys for n in await list_notes(session, key)]),
     )

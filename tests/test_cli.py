@@ -70,3 +70,22 @@ def test_report_and_export_of_an_empty_month(tmp_path):
     xlsx = tmp_path / "e.xlsx"
     assert run(tmp_path, "export", "--month", "2023-02", "--out", str(xlsx)).returncode == 0
     assert xlsx.exists()
+
+
+def test_report_of_a_quarter_a_half_year_and_a_year(tmp_path):
+    """--month takes the periods of Nghị định 09/2019, as --help and README say."""
+    from docx import Document
+
+    assert "6T/2023" in run(tmp_path, "report", "--help").stdout and "Q1/2023" in run(tmp_path, "export", "--help").stdout
+    for typed, line in (("Q1/2023", "Kỳ báo cáo: Quý I năm 2023"), ("quý 2/2023", "Kỳ báo cáo: Quý II năm 2023"),
+                        ("6T/2023", "Kỳ báo cáo: 6 tháng đầu năm 2023"), ("2023", "Kỳ báo cáo: Năm 2023")):  # fmt: skip
+        out = tmp_path / f"{typed.replace('/', '-')}.docx"
+        result = run(tmp_path, "report", "--month", typed, "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        assert line in [p.text for p in Document(str(out)).paragraphs]
+    bad = run(tmp_path, "report", "--month", "quý 5/2023", "--out", str(tmp_path / "x.docx"))
+    assert bad.returncode == 2 and "quý Q1/2023" in bad.stderr and "Traceback" not in bad.stderr
+    notes = tmp_path / "n.txt"
+    notes.write_text("A.I\nMột đoạn.\n", encoding="utf-8")
+    refused = run(tmp_path, "notes", "import", "--month", "Q1/2023", str(notes))
+    assert refused.returncode == 2 and "ghi chú được lưu theo tháng" in refused.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import docx
@@ -9,6 +10,7 @@ import openpyxl
 import pytest
 
 from handlers import report
+from reports.periods import month_period
 from storage import engine_store, records
 from storage.report_log import report_log
 from tests.kit import Chat, add_staff, make_app, message
@@ -92,11 +94,15 @@ async def test_others_are_refused_and_nothing_is_made(office):
         assert await engine_store.due_jobs(session, app.clock.now()) == []
 
 
+WHICH = "Vui lòng gõ tháng/năm (01/2023), quý (Q1/2023), 6 tháng (6T/2023) hoặc năm (2023)."
+
+
 @pytest.mark.parametrize(
     ("typed", "answer"),
     [
-        ("13/2022", "Không hiểu kỳ báo cáo “13/2022”. Vui lòng gõ tháng/năm, ví dụ 01/2023."),
-        ("hôm qua", "Không hiểu kỳ báo cáo “hôm qua”. Vui lòng gõ tháng/năm, ví dụ 01/2023."),
+        ("13/2022", "Không hiểu kỳ báo cáo “13/2022”. " + WHICH),
+        ("hôm qua", "Không hiểu kỳ báo cáo “hôm qua”. " + WHICH),
+        ("Q2/2023", "Kỳ quý II/2023 (15/03–14/06/2023) chưa bắt đầu, chưa có gì để báo cáo."),
         ("03/2023", "Kỳ tháng 03/2023 (15/02–14/03/2023) chưa bắt đầu, chưa có gì để báo cáo."),
     ],
 )
@@ -106,11 +112,39 @@ async def test_a_bad_month_is_one_clear_answer(office, typed, answer):
     assert await logged(app) == []
 
 
-async def test_after_the_cut_off_day_the_current_report_is_next_month(config, db):
-    app, sender = await make_app(config, db, when="2023-01-15 08:00")
+async def test_in_the_days_after_the_cut_off_the_report_is_of_the_month_that_ended(config, db):
+    """15/02: the month 02/2023 ended yesterday and its report is due on the 20th; the period that
+    started this morning has nothing in it yet."""
+    app, sender = await make_app(config, db, when="2023-02-15 08:00")
     await add_staff(app, "Trần Văn Giám", ["manager"], "u-manager")
     replies = await Chat(app, sender, "u-manager").replies("/baocao")
+    assert replies[0].text == (
+        "Kỳ tháng 02/2023 đã kết thúc ngày 14/02/2023, đang trong thời hạn báo cáo, nên lập báo cáo kỳ này. "
+        "Để lập kỳ hiện tại, vui lòng gõ /baocao 03/2023."
+    )
+    assert replies[1].text == "Đang lập báo cáo tháng 02/2023 (15/01–14/02/2023)…"
     assert replies[-1].document_name == "BaoCao_KHCN_2023-02.docx"
+    typed = await Chat(app, sender, "u-manager").replies("/baocao 03/2023")  # the current one, when asked
+    assert typed[-1].document_name == "BaoCao_KHCN_2023-03.docx"
+    exported = await Chat(app, sender, "u-manager").replies("/xuat")
+    assert exported[0].text.endswith("vui lòng gõ /xuat 03/2023.") and exported[-1].document_name == "DuLieu_KHCN_2023-02.xlsx"
+
+
+@pytest.mark.parametrize(("when", "key"), [("2023-02-20 16:00", "2023-02"), ("2023-02-21 08:00", "2023-03"),
+                                           ("2023-02-14 08:00", "2023-02")])  # fmt: skip
+async def test_after_the_due_day_the_report_is_of_the_current_month(config, db, when, key):
+    app, sender = await make_app(config, db, when=when)
+    await add_staff(app, "Trần Văn Giám", ["manager"], "u-manager")
+    replies = await Chat(app, sender, "u-manager").replies("/baocao")
+    assert replies[-1].document_name == f"BaoCao_KHCN_{key}.docx"
+
+
+def test_the_due_day_is_configurable():
+    day = dt.date
+    assert report.default_period(day(2023, 2, 17), 14, 16) == (month_period(2023, 3), False)
+    assert report.default_period(day(2023, 2, 16), 14, 16) == (month_period(2023, 2), True)
+    assert report.default_period(day(2023, 2, 15), 14, 14) == (month_period(2023, 3), False)  # no window
+    assert report.default_period(day(2023, 2, 21), 20, 25) == (month_period(2023, 2, 20), True)
 
 
 async def test_export_is_an_xlsx_and_is_logged(office):

@@ -13,6 +13,7 @@ from reports.periods import (
     date_words,
     half_period,
     month_period,
+    note_periods,
     parse_period,
     period_line,
     period_of,
@@ -82,13 +83,18 @@ def test_next_and_previous_cross_the_year():
 @pytest.mark.parametrize(
     ("text", "key"),
     [("01/2023", "2023-01"), ("1/2023", "2023-01"), (" 12/2022 ", "2022-12"), ("2023-01", "2023-01"),
-     ("2023-Q3", "2023-Q3"), ("2023-h1", "2023-H1"), ("2023", "2023")],
+     ("2023-Q3", "2023-Q3"), ("2023-h1", "2023-H1"), ("2023", "2023"), ("tháng 1/2023", "2023-01"),
+     ("tháng 01 năm 2023", "2023-01"), ("Q1/2023", "2023-Q1"), ("quý 1/2023", "2023-Q1"), ("quy I 2023", "2023-Q1"),
+     ("Quý IV năm 2023", "2023-Q4"), ("q2-2023", "2023-Q2"), ("6T/2023", "2023-H1"), ("6t 2023", "2023-H1"),
+     ("6 tháng đầu năm 2023", "2023-H1"), ("6 thang cuoi nam 2023", "2023-H2"), ("H2/2023", "2023-H2"),
+     ("năm 2023", "2023"), ("Năm  2023", "2023")],
 )  # fmt: skip
 def test_parse(text, key):
     assert parse_period(text).key == key
 
 
-@pytest.mark.parametrize("text", ["13/2022", "00/2023", "2023-13", "tháng 1", "", "1/23", "2023-Q5"])
+@pytest.mark.parametrize("text", ["13/2022", "00/2023", "2023-13", "tháng 1", "", "1/23", "2023-Q5", "Q5/2023",
+                                  "quý V 2023", "quý 1", "6T3/2023", "6 tháng giữa năm 2023", "năm 23"])
 def test_parse_rejects(text):
     with pytest.raises(PeriodError):
         parse_period(text)
@@ -108,3 +114,13 @@ def test_every_day_belongs_to_exactly_the_month_period_of_it(day, cut_off):
     assert p.contains(day)
     assert p.next().start == p.end + dt.timedelta(days=1)
     assert parse_period(p.key, cut_off) == p
+
+
+def test_a_longer_period_is_its_months_and_reads_their_notes():
+    q1 = quarter_period(2023, 1)
+    assert [m.key for m in q1.months()] == ["2023-01", "2023-02", "2023-03"]
+    assert (q1.months()[0].start, q1.months()[-1].end) == (q1.start, q1.end)
+    assert [m.key for m in year_period(2023, cut_off_day=20).months()][-1] == "2023-12"
+    assert note_periods(half_period(2023, 2)) == ("2023-07", "2023-08", "2023-09", "2023-10", "2023-11", "2023-12",
+                                                  "2023-H2")  # fmt: skip
+    assert note_periods(month_period(2023, 1)) == ("2023-01",)

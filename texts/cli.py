@@ -30,7 +30,16 @@ DEMO_CONSOLE = "Mở console trên dữ liệu mẫu, với tư cách “{name}�
 
 # --- what was typed is wrong (exit status 2) ----------------------------------------------------------
 
-BAD_MONTH = "--month “{text}” không phải là một tháng: vui lòng viết YYYY-MM, ví dụ 2023-01."
+BAD_MONTH = (
+    "--month “{text}” không phải là một kỳ báo cáo: vui lòng viết tháng YYYY-MM (2023-01), quý Q1/2023, "
+    "6 tháng 6T/2023 (6 tháng cuối năm: 2023-H2) hoặc năm 2023."
+)
+NOTES_MONTH_ONLY = "--month “{text}”: ghi chú được lưu theo tháng, vui lòng viết một tháng YYYY-MM, ví dụ 2023-01."
+# --help of `report` and `export`: the periods --month accepts (Nghị định 09/2019, the cut-off day).
+PERIOD_HELP = (
+    "kỳ báo cáo: tháng 2023-01 (hoặc 01/2023), quý Q1/2023 (hoặc 2023-Q1, \"quý 1/2023\"), 6 tháng 6T/2023 "
+    "(hoặc 2023-H1; 6 tháng cuối năm: 2023-H2), năm 2023; mỗi kỳ tính theo ngày chốt số liệu [reporting] cut_off_day"
+)
 OUT_IS_FOLDER = "--out {out} là một thư mục: vui lòng ghi cả tên tệp, ví dụ --out {example}"
 OUT_UNDER_FILE = "--out {out} không dùng được vì {file} là một tệp, không phải thư mục: vui lòng chọn thư mục khác."
 FILE_NOT_FOUND = "Không tìm thấy tệp {path}: vui lòng kiểm tra lại tên tệp và thư mục."

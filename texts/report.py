@@ -35,8 +35,8 @@ def document_title(period_label: str) -> str:
     return f"Báo cáo kết quả hoạt động quản lý nhà nước về khoa học và công nghệ - {period_label}"
 
 
-REPORT_COMMAND = "báo cáo tháng (.docx); /baocao MM/YYYY cho kỳ khác"
-EXPORT_COMMAND = "dữ liệu của kỳ báo cáo (.xlsx); /xuat MM/YYYY cho kỳ khác"
+REPORT_COMMAND = "báo cáo tháng (.docx); /baocao MM/YYYY, Q1/YYYY, 6T/YYYY hoặc YYYY cho kỳ khác"
+EXPORT_COMMAND = "dữ liệu của kỳ báo cáo (.xlsx); /xuat MM/YYYY, Q1/YYYY, 6T/YYYY hoặc YYYY cho kỳ khác"
 NOTES_COMMAND = "ghi chú cho các mục của báo cáo; /ghichu xem để xem tất cả"
 
 
@@ -63,7 +63,20 @@ def in_period(period: Period) -> str:
 
 
 def bad_period(typed: str) -> str:
-    return f"Không hiểu kỳ báo cáo “{typed}”. Vui lòng gõ tháng/năm, ví dụ 01/2023."
+    return (
+        f"Không hiểu kỳ báo cáo “{typed}”. Vui lòng gõ tháng/năm (01/2023), quý (Q1/2023), "
+        "6 tháng (6T/2023) hoặc năm (2023)."
+    )
+
+
+def just_ended(kind: str, period: Period, current: Period) -> str:
+    """/baocao or /xuat without a period in the days after a cut-off: the period that just ended."""
+    what = "báo cáo" if kind == "report" else "dữ liệu"
+    return (
+        f"Kỳ {period_name(period)} đã kết thúc ngày {period.end:%d/%m/%Y}, đang trong thời hạn báo cáo, "
+        f"nên lập {what} kỳ này. Để lập kỳ hiện tại, vui lòng gõ /{'baocao' if kind == 'report' else 'xuat'} "
+        f"{period_name(current).removeprefix('tháng ')}."
+    )
 
 
 def future_period(period: Period) -> str:
