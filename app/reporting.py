@@ -13,7 +13,7 @@ from app import wiring as app_module
 from app.errors import USAGE, CliError, data_folder, not_writable, output_file
 from bot.config import Config, unfilled_keys
 from handlers.report import b_defaults, seed_default_b
-from reports.demo import demo_organisation, load_demo
+from reports.demo import demo_organisation, demo_reporting, load_demo
 from reports.periods import Period, PeriodError, parse_period
 from reports.service import GeneratedFile, generate_export, generate_report
 from reports.settings import ReportSettings
@@ -115,6 +115,7 @@ def demo_config(config: Config, fresh: bool = True) -> Config:
         general=dataclasses.replace(config.general, data_dir=folder, today=DEMO_TODAY),
         database=dataclasses.replace(config.database, url=url),
         organisation=demo_organisation(),
+        reporting={**config.reporting, **demo_reporting()},
     )
 
 

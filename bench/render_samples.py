@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 import storage.record_models  # noqa: E402,F401  (registers the record tables on Base)
 from reports.aggregate import aggregate  # noqa: E402
-from reports.demo import demo_organisation, load_demo  # noqa: E402
+from reports.demo import demo_organisation, demo_reporting, load_demo  # noqa: E402
 from reports.periods import month_period  # noqa: E402
 from reports.render import render_monthly_report  # noqa: E402
 from reports.service import generate_report  # noqa: E402
@@ -103,7 +103,7 @@ async def demo_month(out: Path, catalogue: Catalogue) -> Path:
                 session.add(StaffRow(id=STAFF_ID, name="Cán bộ", name_folded="can bo",
                                      created_at=dt.datetime.now(dt.UTC)))  # fmt: skip
             await load_demo(db, catalogue, STAFF_ID, locality="tỉnh Hưng Yên")
-            settings = ReportSettings.from_config(demo_organisation(), {"cut_off_day": 14})
+            settings = ReportSettings.from_config(demo_organisation(), {"cut_off_day": 14, **demo_reporting()})
             return (await generate_report(db, catalogue, settings, PERIOD, out)).path
         finally:
             await db.close()

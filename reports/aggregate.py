@@ -70,7 +70,7 @@ class ReportPeriod:
     short_phrase: str  # "tháng 01"
     line: str  # "Kỳ báo cáo: Tháng 01 năm 2023"
     range_line: str  # "(Từ ngày 15 tháng 12 năm 2022 đến ngày 14 tháng 01 năm 2023)"
-    next_label: str  # "tháng 02"; "tháng 01 năm 2024" when the next period is in another year
+    next_label: str  # "tháng 02 năm 2023", "quý II năm 2023", "năm 2024"
     plan_year: int  # the year whose S&T plan is being carried out: the year the period ends in
 
 
@@ -162,6 +162,7 @@ class PlanResult:
     facilities: Count
     kinds: tuple[KindResult, ...]
     failures: tuple[FailedFacility, ...]
+    about: str = texts.document.ABOUT  # "về", or "về việc" when the subject has its own (see `_about`)
 
 
 @dataclass(frozen=True)
@@ -280,7 +281,7 @@ def aggregate(records: PeriodRecords, catalogue: Catalogue, period: Period) -> M
 def report_period(period: Period) -> ReportPeriod:
     line, range_line = period_line(period)
     following = period.next()
-    next_label = following.short_phrase if following.year == period.year else following.phrase
+    next_label = following.phrase  # "tháng 02 năm 2023": a heading names its year
     return ReportPeriod(
         period.key, period.kind, period.year, period.start, period.end, period.label, period.phrase,
         period.short_phrase, line, range_line, next_label, period.end.year,
@@ -357,7 +358,7 @@ def plan_result(
     )
     return PlanResult(
         plan.id, plan.number, _doc_code(plan.number), short_date(plan.plan_date), plan.issuer,
-        _subject(plan.subject), plan.kind, Count(len(per_facility)), kinds, failures,
+        _subject(plan.subject), plan.kind, Count(len(per_facility)), kinds, failures, _about(plan.subject),
     )  # fmt: skip
 
 
@@ -664,6 +665,17 @@ def _subject(subject: str) -> str:
             text = text[len(prefix) :]
             break
     return _lower_first(text)
+
+
+def _about(subject: str) -> str:
+    """ "về việc" before a trích yếu typed as "V/v …"/"Về việc …" or one that says "về" itself ("kiểm tra về
+    đo lường …": never "về kiểm tra về"); "về" otherwise."""
+    text = subject.strip().lower()
+    own = any(text.startswith(p) for p in texts.document.SUBJECT_PREFIXES if p != texts.document.ABOUT + " ")
+    rest = _subject(subject).lower()
+    if own or re.search(rf"(?<!\w){texts.document.ABOUT}(?!\w)", rest):
+        return texts.document.ABOUT_MATTER
+    return texts.document.ABOUT
 
 
 def _lower_first(text: str) -> str:

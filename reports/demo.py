@@ -132,6 +132,12 @@ def demo_organisation() -> dict[str, Any]:
         return tomllib.load(f)["organisation"]
 
 
+def demo_reporting() -> dict[str, Any]:
+    """The demo's own [reporting] keys (reports/demo.toml): the model's default paragraphs."""
+    with DEMO_CONFIG.open("rb") as f:
+        return tomllib.load(f).get("reporting", {})
+
+
 def _website(locality: str) -> str:
     """The technology exchange's address as the model forms it: "sancongnghe" + the folded name."""
     name = locality.split(" ", 1)[1] if locality.startswith(("tỉnh ", "thành phố ")) else locality

@@ -8,7 +8,7 @@ such cells are written as strings with Excel's quote prefix.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +39,26 @@ def _label(items: Iterable[Any]) -> Callable[[str], str]:
     return lambda key: labels.get(key, key)
 
 
-def _sheets(records: PeriodRecords, catalogue: Catalogue) -> list[tuple[str, Sequence[Any], list[Column]]]:
-    """(sheet title, records, columns) for each kind, in report order."""
+def _sheets(
+    records: PeriodRecords, catalogue: Catalogue, recorders: Mapping[int, str]
+) -> list[tuple[str, Sequence[Any], list[Column]]]:
+    """(sheet title, records, columns) for each kind, in report order; each ends with who recorded it."""
+    sheets = _record_sheets(records, catalogue)
+    return [(title, rows, [*columns, (texts.document.COLUMN_RECORDED_BY, _recorder(recorders))])
+            for title, rows, columns in sheets]  # fmt: skip
+
+
+def _recorder(recorders: Mapping[int, str]) -> Callable[[Any], str]:
+    """The name of the person who recorded it (a manager reads the sheet to ask the right person)."""
+
+    def name(record: Any) -> str:
+        meta = getattr(record, "meta", None)
+        return recorders.get(meta.recorded_by, "") if meta and meta.recorded_by is not None else ""
+
+    return name
+
+
+def _record_sheets(records: PeriodRecords, catalogue: Catalogue) -> list[tuple[str, Sequence[Any], list[Column]]]:
     field, fkind = _label(catalogue.calibration_fields), _label(catalogue.facility_kinds)
     lkind, akind = _label(catalogue.licence_kinds), _label(catalogue.activity_kinds)
     plans = {p.id: p.number for p in records.plans}
@@ -134,10 +152,12 @@ def _fill(ws, rows: Sequence[Any], columns: list[Column]) -> None:
     ws.freeze_panes = "A2"
 
 
-def export_period(records: PeriodRecords, catalogue: Catalogue, out_path: Path | str) -> Path:
-    """Write the workbook atomically and return its path."""
+def export_period(
+    records: PeriodRecords, catalogue: Catalogue, out_path: Path | str, recorders: Mapping[int, str] | None = None
+) -> Path:
+    """Write the workbook atomically and return its path; `recorders` names the staff by id."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for title, rows, columns in _sheets(records, catalogue):
+    for title, rows, columns in _sheets(records, catalogue, recorders or {}):
         _fill(workbook.create_sheet(title), rows, columns)
     return write_atomically(out_path, workbook.save, ".xlsx")

@@ -345,7 +345,7 @@ DOC_TYPE = (
     '{% elif plan.doc_code == "CV" %}Công văn{% elif plan.doc_code == "TB" %}Thông báo'
     "{% else %}văn bản{% endif %}"
 )
-PLAN_REF = DOC_TYPE + " số {{ plan.number }} ngày {{ plan.date }} của {{ plan.issuer }}{% if plan.subject %} về {{ plan.subject }}{% endif %}"  # fmt: skip
+PLAN_REF = DOC_TYPE + " số {{ plan.number }} ngày {{ plan.date }} của {{ plan.issuer }}{% if plan.subject %} {{ plan.about }} {{ plan.subject }}{% endif %}"  # fmt: skip
 KINDS = (
     "{% for k in plan.kinds %}{{ k.facilities }} {{ k.noun }}{% if not loop.last %}, {% endif %}{% endfor %}"
 )
@@ -361,7 +361,7 @@ FAILURE = (
     "{% endfor %}{% endif %}"
     "{% for p in f.pumps %}{% if f.criteria or not loop.first %}; {% endif %}cột đo {{ p.serial }}"
     "{% if p.expired %} hết hiệu lực kiểm định{% endif %}"
-    "{% if p.seal_broken %}{% if p.expired %},{% endif %} không còn nguyên niêm phong{% endif %}"
+    "{% if p.seal_broken %}{% if p.expired %},{% endif %} mất niêm phong{% endif %}"
     "{% if p.error %}{% if p.expired or p.seal_broken %},{% endif %} có sai số {{ p.error }}% vượt giới hạn "
     "cho phép{% endif %}{% endfor %}"
     "{% if f.violations %}{% if f.criteria or f.pumps %}; {% endif %}{{ f.violations }}{% endif %}"
@@ -392,18 +392,7 @@ def _part_a_i_to_iii(doc) -> None:
     _notes_or(doc, "A_I", NOTHING + " không tham mưu ban hành văn bản về cơ chế, chính sách, pháp luật về "
                                    "khoa học và công nghệ.")  # fmt: skip
     _heading(doc, H1("Hoạt động khoa học và công nghệ"))
-    _heading(doc, H2("Hoạt động nghiên cứu khoa học và phát triển công nghệ"), "bi")
-    _if(doc, "notes.A_II_1_1", lambda d: _heading(d, H3("Công tác xây dựng kế hoạch khoa học và công nghệ"), "i"),
-        lambda d: _notes(d, "A_II_1_1"))  # fmt: skip
-    _heading(doc, H3("Công tác triển khai nhiệm vụ KH&CN"), "i")
-    _with_figures(
-        doc,
-        "A_II_1_2",
-        "Tiếp tục triển khai các nhiệm vụ trong Kế hoạch khoa học và công nghệ năm {{ period.plan_year - 1 }}; "
-        "tổ chức triển khai nhiệm vụ trong Kế hoạch khoa học và công nghệ năm {{ period.plan_year }}"
-        "{% if act.nghiem_thu_nhiem_vu.count %}; tổ chức đánh giá, nghiệm thu {{ act.nghiem_thu_nhiem_vu.count }} "
-        "nhiệm vụ KH&CN cấp tỉnh sử dụng ngân sách nhà nước{% endif %}.",
-    )
+    _if(doc, f"{II_1_1} or {II_1_2}", _part_a_ii_1)
     _heading(doc, H2("Hoạt động đánh giá, thẩm định, giám định, chuyển giao công nghệ"), "bi")
     _with_figures(
         doc,
@@ -415,6 +404,36 @@ def _part_a_i_to_iii(doc) -> None:
         otherwise=NOTHING + " không tham gia ý kiến, thẩm định công nghệ đối với dự án đầu tư.",
     )
     _if(doc, III, _part_a_iii)
+
+
+II_1_1 = "notes.A_II_1_1"
+II_1_2 = "notes.A_II_1_2 or defaults.A_II_1_2 or act.nghiem_thu_nhiem_vu.count"
+NGHIEM_THU = "tổ chức đánh giá, nghiệm thu {{ act.nghiem_thu_nhiem_vu.count }} nhiệm vụ KH&CN cấp tỉnh sử dụng ngân sách nhà nước"
+
+
+def _part_a_ii_1(doc) -> None:
+    """II.1 and its two sub-sections; their headings (1.1, 1.2) only when both are there, never a lone
+    "1.1."; left out, heading and all, when neither has anything to say."""
+    _heading(doc, H2("Hoạt động nghiên cứu khoa học và phát triển công nghệ"), "bi")
+    both = f"({II_1_1}) and ({II_1_2})"
+    _if(doc, II_1_1,
+        lambda d: _if(d, both, lambda d: _heading(d, H3("Công tác xây dựng kế hoạch khoa học và công nghệ"), "i")),
+        lambda d: _notes(d, "A_II_1_1"))  # fmt: skip
+    _if(doc, II_1_2,
+        lambda d: _if(d, both, lambda d: _heading(d, H3("Công tác triển khai nhiệm vụ KH&CN"), "i")),
+        _a_ii_1_2)  # fmt: skip
+
+
+def _a_ii_1_2(doc) -> None:
+    """The month's notes with the figure; without a note, the configured default paragraph ([reporting]
+    section_defaults, "A.II.1.2") with the figure in its sentence; without either, the figure alone."""
+    _tag(doc, "if notes.A_II_1_2")
+    _with_figures(doc, "A_II_1_2", NGHIEM_THU[0].upper() + NGHIEM_THU[1:] + ".",
+                  condition="act.nghiem_thu_nhiem_vu.count")  # fmt: skip
+    _tag(doc, "else")
+    _para(doc, "{% if defaults.A_II_1_2 %}{{ defaults.A_II_1_2 }}{% if act.nghiem_thu_nhiem_vu.count %}; "
+               + NGHIEM_THU + "{% endif %}{% else %}" + NGHIEM_THU[0].upper() + NGHIEM_THU[1:] + "{% endif %}.")  # fmt: skip
+    _tag(doc, "endif")
 
 
 def _part_a_iii(doc) -> None:
@@ -462,24 +481,29 @@ def _calibration(doc) -> None:
     _notes(doc, "A_IV_2", "before")
     _tag(doc, "if calibration.rows")
     _para(doc, [
-        ("Trong {{ period.phrase }}, {{ org.calibration_centre }} thực hiện kiểm định đối với ", ""),
+        ("Trong {{ period.phrase }}, {{ org.calibration_centre }} đã kiểm định, hiệu chuẩn ", ""),
         ("{{ calibration.verified }}", "b"),
-        (" phương tiện đo các loại: hiệu chỉnh, kiểm định và cấp giấy chứng nhận kiểm định, tem kiểm định cho ", ""),
+        (" phương tiện đo (PTĐ) các loại, cấp giấy chứng nhận kiểm định, tem kiểm định cho ", ""),
+        ("{% if calibration.certificates.value == calibration.verified.value %}", ""),
+        ("toàn bộ số PTĐ này", ""),
+        ("{% else %}", ""),
         ("{{ calibration.certificates }}", "b"),
-        (" PTĐ các loại như sau:", ""),
+        (" PTĐ", ""),
+        ("{% endif %}", ""),
+        (", cụ thể như sau:", ""),
     ], keep=True)  # fmt: skip
     _calibration_table(doc)
-    _para(doc, "{{ org.calibration_centre }} hiệu chỉnh và kiểm định đảm bảo đo lường phục vụ sản xuất, giao nhận, "
+    _para(doc, "{{ org.calibration_centre }} kiểm định, hiệu chuẩn đảm bảo đo lường phục vụ sản xuất, giao nhận, "
                "thanh toán, an toàn trong sản xuất và khám, chữa bệnh cho nhân dân.", before=12)  # fmt: skip
     _tag(doc, "elif not notes.A_IV_2")
-    _para(doc, "Trong {{ period.phrase }}, {{ org.calibration_centre }} không thực hiện hiệu chỉnh, kiểm định "
+    _para(doc, "Trong {{ period.phrase }}, {{ org.calibration_centre }} không thực hiện kiểm định, hiệu chuẩn "
                "phương tiện đo.")  # fmt: skip
     _tag(doc, "endif")
     _notes(doc, "A_IV_2", "after")
 
 
 def _calibration_table(doc) -> None:
-    headers = ["STT", "Lĩnh vực kiểm định", "Đơn vị tính", "Số PTĐ hiệu chỉnh, kiểm định", "Số PTĐ loại bỏ",
+    headers = ["STT", "Lĩnh vực kiểm định", "Đơn vị tính", "Số PTĐ kiểm định, hiệu chuẩn", "Số PTĐ loại bỏ",
                "Cấp giấy chứng nhận"]  # fmt: skip
     widths = [1.4, 4.3, 1.9, 3.3, 2.4, 2.9]
     table = doc.add_table(rows=5, cols=6)
@@ -518,7 +542,7 @@ def _part_a_iv_to_vi(doc) -> None:
     _with_figures(
         doc,
         "A_VI_2",
-        "- Trong {{ period.short_phrase }}, " + SO + " đã thẩm định và "
+        "- Trong {{ period.phrase }}, " + SO + " đã thẩm định và "
         "{% for a in licences.actions %}"
         '{% if a.action == "cap_moi" %}cấp{% elif a.action == "gia_han" %}gia hạn'
         '{% elif a.action == "sua_doi" %}sửa đổi, bổ sung{% elif a.action == "cap_lai" %}cấp lại'

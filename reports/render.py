@@ -20,6 +20,7 @@ import texts
 from reports.aggregate import MonthlyReportData
 from reports.files import write_atomically
 from reports.periods import day_word, month_word
+from reports.sections import template_name
 from reports.settings import ReportSettings
 from storage.text import strip_pictographs, strip_xml_forbidden
 
@@ -110,6 +111,19 @@ def report_context(
         "org": settings,
         "doc": document_fields(data.period.end, number, issued_on),
         "n": Numbering(),
+        "defaults": section_defaults(settings, data.period),
+    }
+
+
+def section_defaults(settings: ReportSettings, period: Any) -> dict[str, str]:
+    """[reporting] section_defaults for this period, by template name ("A_II_1_2"): {plan_year} and
+    {previous_year} filled in, without a closing full stop (the template adds its figures and one)."""
+    years = {"plan_year": period.plan_year, "previous_year": period.plan_year - 1}
+    return {
+        template_name(key): text.replace("{plan_year}", str(years["plan_year"]))
+        .replace("{previous_year}", str(years["previous_year"]))
+        .rstrip(" .")
+        for key, text in settings.section_defaults.items()
     }
 
 

@@ -20,6 +20,7 @@ from reports.settings import ReportSettings
 from storage.catalogue import Catalogue
 from storage.db import Database
 from storage.domain import PeriodRecords
+from storage.people import list_staff
 from storage.records import load_period_records
 
 
@@ -71,7 +72,9 @@ async def generate_export(
     """The period's raw records as .xlsx, one sheet per kind."""
     t0 = time.perf_counter()
     records = await load_period(db, period)
+    async with db.read() as session:
+        recorders = {s.id: s.name for s in await list_staff(session)}
     t1 = time.perf_counter()
-    path = await asyncio.to_thread(export_period, records, catalogue, out_path)
+    path = await asyncio.to_thread(export_period, records, catalogue, out_path, recorders)
     t2 = time.perf_counter()
     return GeneratedFile(path, period, {"load": t1 - t0, "write": t2 - t1}, _count(records))

@@ -7,12 +7,13 @@ environment itself, so the report can be produced for any department from any co
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import texts
 from reports.periods import DEFAULT_CUT_OFF_DAY
+from reports.sections import SECTION_KEYS
 
 DEFAULT_TEMPLATE = Path(__file__).parent / "templates" / "monthly_report.docx"
 
@@ -41,6 +42,9 @@ class ReportSettings:
     inspection_unit: str = texts.document.INSPECTION_UNIT
     cut_off_day: int = DEFAULT_CUT_OFF_DAY
     template: Path = DEFAULT_TEMPLATE
+    # [reporting] section_defaults: a section's default paragraph ("A.II.1.2" = "Tiếp tục triển khai …"),
+    # printed in a period with no note of its own for that section; none unless configured.
+    section_defaults: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_config(
@@ -59,6 +63,8 @@ class ReportSettings:
             values["locality"] = texts.document.LOCALITY.format(province=values["province"])
         if "cut_off_day" in reporting:
             values["cut_off_day"] = _cut_off(reporting["cut_off_day"])
+        if "section_defaults" in reporting:
+            values["section_defaults"] = _section_defaults(reporting["section_defaults"])
         if reporting.get("report_template"):
             values["template"] = _template_path(reporting["report_template"], base_dir)
         return cls(**values)
@@ -95,6 +101,16 @@ def _cut_off(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 31:
         raise ReportSettingsError("reporting.cut_off_day must be a whole number from 1 to 31")
     return value
+
+
+def _section_defaults(value: Any) -> dict[str, str]:
+    if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
+        raise ReportSettingsError("reporting.section_defaults must be a table of section = \"text\"")
+    unknown = [k for k in value if k not in SECTION_KEYS]
+    if unknown:
+        raise ReportSettingsError(f"reporting.section_defaults: no section {unknown[0]!r} (sections: "
+                                  f"{', '.join(SECTION_KEYS)})")
+    return {k: v.strip() for k, v in value.items() if v.strip()}
 
 
 def _template_path(value: Any, base_dir: Path | None) -> Path:

@@ -208,8 +208,8 @@ async def test_shortcut_opens_a_month_and_a_section(office):
     )
     assert [n.text for n in await month_notes(app, "2022-12")] == ["Kỳ trước."]
     answer = await chat.say("/ghichu 13/2022")
-    assert answer.startswith("Không hiểu kỳ báo cáo “13/2022”") and "Ghi chú cho kỳ báo cáo nào?" in answer
-    assert "Không hiểu kỳ báo cáo" in await chat.say("14/2023")
+    assert answer.startswith("Kỳ báo cáo “13/2022” không hợp lệ") and "Ghi chú cho kỳ báo cáo nào?" in answer
+    assert "không hợp lệ" in await chat.say("14/2023")
     assert "Ghi chú được lưu theo tháng" in await chat.say("2023-Q1")
 
 

@@ -218,7 +218,7 @@ def test_notes_become_paragraphs_around_the_figures():
 
 def test_period_labels_for_the_template():
     p = aggregate(PeriodRecords(), CAT, PERIOD).period
-    assert (p.next_label, p.plan_year, p.short_phrase) == ("tháng 02", 2023, "tháng 01")
+    assert (p.next_label, p.plan_year, p.short_phrase) == ("tháng 02 năm 2023", 2023, "tháng 01")  # B names its year
     assert aggregate(PeriodRecords(), CAT, month_period(2023, 12)).period.next_label == "tháng 01 năm 2024"
 
 

@@ -100,8 +100,8 @@ WHICH = "Vui lòng gõ tháng/năm (01/2023), quý (Q1/2023), 6 tháng (6T/2023)
 @pytest.mark.parametrize(
     ("typed", "answer"),
     [
-        ("13/2022", "Không hiểu kỳ báo cáo “13/2022”. " + WHICH),
-        ("hôm qua", "Không hiểu kỳ báo cáo “hôm qua”. " + WHICH),
+        ("13/2022", "Kỳ báo cáo “13/2022” không hợp lệ. " + WHICH),
+        ("hôm qua", "Kỳ báo cáo “hôm qua” không hợp lệ. " + WHICH),
         ("Q2/2023", "Kỳ quý II/2023 (15/03–14/06/2023) chưa bắt đầu, chưa có gì để báo cáo."),
         ("03/2023", "Kỳ tháng 03/2023 (15/02–14/03/2023) chưa bắt đầu, chưa có gì để báo cáo."),
     ],
@@ -151,7 +151,7 @@ async def test_export_is_an_xlsx_and_is_logged(office):
     app, sender, manager, _ = office
     replies = await Chat(app, sender, "u-manager").replies("/xuat 01/2023")
     assert [r.kind for r in replies] == ["text", "typing", "edit", "document"]
-    assert replies[0].text.startswith("Đang lập dữ liệu tháng 01/2023")
+    assert replies[0].text == "Đang xuất dữ liệu kỳ tháng 01/2023 (15/12/2022–14/01/2023)…"
     document = replies[-1]
     assert document.document_name == "DuLieu_KHCN_2023-01.xlsx"
     workbook = openpyxl.load_workbook(document.document_path, read_only=True)

@@ -36,7 +36,7 @@ def test_sheets_headers_dates_and_numbers(tmp_path):
         "Ghi chú",
     ]
     ws = wb["Kiểm định PTĐ"]
-    assert [c.value for c in ws[1]][:3] == ["Ngày", "Lĩnh vực", "Số PTĐ hiệu chỉnh, kiểm định"]
+    assert [c.value for c in ws[1]][:3] == ["Ngày", "Lĩnh vực", "Số PTĐ kiểm định, hiệu chuẩn"]
     date, field, verified = (c.value for c in ws[2][:3])
     assert date == dt.datetime(2023, 1, 5) and ws[2][0].is_date and field == "Điện" and verified == 67
     assert isinstance(verified, int) and wb["Hoạt động"]["C2"].value == 12
@@ -71,6 +71,10 @@ def test_generate_export_of_the_demo_month(tmp_path):
     assert wb["Kiểm định PTĐ"].max_row == 1 + 10 and wb["Kiểm tra cơ sở"].max_row == 1 + 13
     assert sum(row[2].value for row in wb["Kiểm định PTĐ"].iter_rows(min_row=2)) == 781
     assert wb["Giấy phép, chứng chỉ"].max_row == 1 + 7 and set(result.timings) == {"load", "write"}
+    for sheet in wb.worksheets:  # who recorded it, by name: a manager reads the sheet to ask the right person
+        assert sheet.cell(1, sheet.max_column).value == "Người nhập"
+        assert {row[-1].value for row in sheet.iter_rows(min_row=2)} <= {"Cán bộ"}
+    assert {row[-1].value for row in wb["Kiểm tra cơ sở"].iter_rows(min_row=2)} == {"Cán bộ"}
 
 
 def test_labels_not_keys_and_photos_by_file_name(tmp_path):

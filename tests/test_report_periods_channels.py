@@ -61,4 +61,4 @@ async def test_typed_without_diacritics_on_zalo(world):
     assert making == "Đang lập báo cáo quý I/2023 (15/12/2022–14/03/2023)…"
     await world.zalo.wait_until(lambda: zalo.bot_messages >= 3, 30, "the report link on Zalo")
     [refused] = await zalo.say("/baocao quý 5/2023")
-    assert refused.startswith("Không hiểu kỳ báo cáo “quý 5/2023”. Vui lòng gõ tháng/năm (01/2023), quý (Q1/2023)")
+    assert refused.startswith("Kỳ báo cáo “quý 5/2023” không hợp lệ. Vui lòng gõ tháng/năm (01/2023), quý (Q1/2023)")

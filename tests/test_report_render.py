@@ -21,9 +21,10 @@ from reports.demo import load_demo
 from reports.periods import month_period
 from reports.render import render_monthly_report
 from reports.service import generate_report
-from reports.settings import DEFAULT_TEMPLATE, ReportSettings
+from reports.settings import DEFAULT_TEMPLATE, ReportSettings, ReportSettingsError
 from storage.domain import (
     Activity,
+    CalibrationBatch,
     ChecklistAnswer,
     Facility,
     InspectionVisit,
@@ -36,6 +37,7 @@ from storage.domain import (
 from storage.text import fold
 from tests.test_report_support import (
     MODEL,
+    MODEL_ORGANISATION,
     MODEL_TYPOS,
     STAFF_ID,
     all_text,
@@ -78,12 +80,15 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def corrected_model() -> str:
-    """The model's text with its typos corrected and the Markdown marks removed."""
-    text = MODEL.read_text(encoding="utf-8")
+def _corrected(text: str) -> str:
     for wrong, right in MODEL_TYPOS.items():
         text = text.replace(wrong, right)
-    return re.sub(r"[*#]|<[^>]*>", "", text)
+    return text
+
+
+def corrected_model() -> str:
+    """The model's text with its typos corrected and the Markdown marks removed."""
+    return re.sub(r"[*#]|<[^>]*>", "", _corrected(MODEL.read_text(encoding="utf-8")))
 
 
 # --- the demo month against the model -----------------------------------------------------------
@@ -129,6 +134,7 @@ def test_the_demo_reports_headings_are_the_models(demo_docx):
     lines from "A." on) are exactly the demo's, in order; each keeps with what follows it, and is
     set as its level is (A./I. bold, 1. bold italic, 1.1. italic)."""
     model = [_flat(re.sub(r"[*#]", "", ln)) for ln in MODEL.read_text(encoding="utf-8").splitlines() if ln.startswith("#")]
+    model = [_flat(_corrected(h)) for h in model]  # the model's typos corrected (MODEL_TYPOS)
     model = model[model.index("A. KẾT QUẢ HOẠT ĐỘNG QUẢN LÝ NHÀ NƯỚC VỀ KHOA HỌC VÀ CÔNG NGHỆ") :]
     body = [b for b in blocks(demo_docx) if not isinstance(b, Table) and b.text.strip()]
     body = body[next(i for i, b in enumerate(body) if b.text.startswith("A. KẾT QUẢ")) :]
@@ -159,20 +165,20 @@ def test_figure_sentences_of_the_demo_month(demo_docx):
     )
     assert "kiểm tra tại 13 cơ sở trên địa bàn tỉnh (09 cơ sở kinh doanh xăng dầu, 03 cơ sở kinh doanh thiết bị " \
         "điện - điện tử, 01 cơ sở kinh doanh gas). Kết quả: 09/09 cơ sở kinh doanh xăng dầu sử dụng" in paragraph_with(demo_docx, "Thực hiện Kế hoạch số 3826/KH-TĐC ngày 30/12/2022 của Tổng cục")  # fmt: skip
-    assert paragraph_with(demo_docx, "- Trong tháng 01, Sở") == (
-        "- Trong tháng 01, Sở đã thẩm định và cấp 04 giấy phép sử dụng thiết bị X-quang chẩn đoán trong y tế, "
+    assert paragraph_with(demo_docx, "- Trong tháng 01 năm 2023, Sở") == (
+        "- Trong tháng 01 năm 2023, Sở đã thẩm định và cấp 04 giấy phép sử dụng thiết bị X-quang chẩn đoán trong y tế, "
         "03 chứng chỉ nhân viên bức xạ."
     )
     assert paragraph_with(demo_docx, "Trong tháng 01 năm 2023, Sở không tiến hành thanh tra")
     assert paragraph_with(demo_docx, "Trong tháng 01 năm 2023, Sở không nhận được đơn thư")
-    assert paragraph_with(demo_docx, "B. PHƯƠNG HƯỚNG") == "B. PHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM THÁNG 02"
+    assert paragraph_with(demo_docx, "B. PHƯƠNG HƯỚNG") == "B. PHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM THÁNG 02 NĂM 2023"
 
 
 def test_calibration_table_rows_and_bold_total(demo_docx):
     table = tables(demo_docx)[1]
     rows = [[c.text for c in row.cells] for row in table.rows]
     assert rows == [
-        ["STT", "Lĩnh vực kiểm định", "Đơn vị tính", "Số PTĐ hiệu chỉnh, kiểm định", "Số PTĐ loại bỏ", "Cấp giấy chứng nhận"],
+        ["STT", "Lĩnh vực kiểm định", "Đơn vị tính", "Số PTĐ kiểm định, hiệu chuẩn", "Số PTĐ loại bỏ", "Cấp giấy chứng nhận"],
         ["1", "Điện", "PTĐ", "67", "0", "67"], ["2", "Khối lượng", "PTĐ", "67", "0", "67"],
         ["3", "Dung tích", "PTĐ", "119", "0", "119"], ["4", "Áp suất", "PTĐ", "20", "0", "20"],
         ["5", "Điện trở nối đất", "PTĐ", "07", "0", "07"], ["6", "X-quang", "PTĐ", "01", "0", "01"],
@@ -181,7 +187,7 @@ def test_calibration_table_rows_and_bold_total(demo_docx):
     total = table.rows[-1].cells
     assert all(run.bold for cell in total[1:] for p in cell.paragraphs for run in p.runs if run.text)
     bold = [r.text for r in paragraph_runs(demo_docx, "Trong tháng 01 năm 2023, Trung tâm") if r.bold]
-    assert bold == ["781", "781"]
+    assert bold == ["781"]  # the total once: every instrument got its certificate ("toàn bộ số PTĐ này")
 
 
 def paragraph_runs(path: Path, start: str):
@@ -311,8 +317,7 @@ def test_an_empty_month_reads_as_a_document(tmp_path):
         "Trong tháng 01 năm 2023, Sở không tham mưu ban hành văn bản về cơ chế, chính sách, pháp luật về khoa học "
         "và công nghệ.",
         "II. Hoạt động khoa học và công nghệ",
-        "1. Hoạt động nghiên cứu khoa học và phát triển công nghệ",
-        "1.1. Công tác triển khai nhiệm vụ KH&CN",  # 1.1 (xây dựng kế hoạch) left out: 1.2 becomes 1.1
+        "1. Hoạt động nghiên cứu khoa học và phát triển công nghệ",  # 1.1 left out: 1.2 has no lone "1.1."
         "Tiếp tục triển khai các nhiệm vụ trong Kế hoạch khoa học và công nghệ năm 2022; tổ chức triển khai nhiệm "
         "vụ trong Kế hoạch khoa học và công nghệ năm 2023.",
         "2. Hoạt động đánh giá, thẩm định, giám định, chuyển giao công nghệ",
@@ -322,8 +327,8 @@ def test_an_empty_month_reads_as_a_document(tmp_path):
         "Trong tháng 01 năm 2023, Sở không ban hành thông báo công bố hợp chuẩn, hợp quy, không tiếp nhận đăng ký "
         "kiểm tra chất lượng thép nhập khẩu.",  # a sentence like the other sections' "nothing", not a list item
         "2. Công tác dịch vụ tiêu chuẩn, đo lường, chất lượng",
-        "Trong tháng 01 năm 2023, Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng không thực hiện hiệu chỉnh, "
-        "kiểm định phương tiện đo.",
+        "Trong tháng 01 năm 2023, Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng không thực hiện kiểm định, "
+        "hiệu chuẩn phương tiện đo.",
         "IV. Hoạt động phát triển ứng dụng năng lượng nguyên tử, an toàn bức xạ và hạt nhân",  # V left out
         "1. Tình hình, kết quả quản lý về an toàn bức xạ và hạt nhân",
         "Trong tháng 01 năm 2023, Sở không cấp giấy phép, chứng chỉ về an toàn bức xạ.",
@@ -337,7 +342,7 @@ def test_an_empty_month_reads_as_a_document(tmp_path):
         "4. Công tác tiếp công dân, giải quyết khiếu nại, tố cáo",
         "Trong tháng 01 năm 2023, Sở không nhận được đơn thư phản ánh, kiến nghị, khiếu nại, tố cáo thuộc lĩnh vực "
         "quản lý.",
-        "B. PHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM THÁNG 02",
+        "B. PHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM THÁNG 02 NĂM 2023",
         "Tiếp tục triển khai các nhiệm vụ theo chương trình, kế hoạch công tác năm 2023 và nhiệm vụ khác theo sự chỉ "
         "đạo của Bộ KH&CN, UBND tỉnh.",
         "Sở Khoa học và Công nghệ tỉnh Hưng Yên trân trọng báo cáo./.",
@@ -461,7 +466,7 @@ def test_a_licence_item_followed_by_a_note_ends_with_a_semicolon(tmp_path):
     )
     path = render(records, tmp_path)
     assert _section(path, "1. Tình hình, kết quả quản lý về an toàn bức xạ và hạt nhân", "V. Công tác thanh tra, "
-                    "kiểm tra trong lĩnh vực KH&CN") == [f"- Trong tháng 01, Sở đã thẩm định và cấp 01 {XQ};",
+                    "kiểm tra trong lĩnh vực KH&CN") == [f"- Trong tháng 01 năm 2023, Sở đã thẩm định và cấp 01 {XQ};",
                                                          "- Kiểm tra an toàn bức xạ tại 02 cơ sở X-quang."]  # fmt: skip
 
 
@@ -473,7 +478,7 @@ def test_a_section_with_notes_and_no_figures_says_no_nothing_sentence(tmp_path):
 
 def _licence_sentence(tmp_path: Path, *docs: tuple[str, str]) -> str:
     lic = tuple(Licence(i, kind, action, str(i), "A", "", D(2023, 1, 3)) for i, (kind, action) in enumerate(docs, 1))
-    return paragraph_with(render(PeriodRecords(licences=lic), tmp_path), "- Trong tháng 01, Sở")
+    return paragraph_with(render(PeriodRecords(licences=lic), tmp_path), "- Trong tháng 01 năm 2023, Sở")
 
 
 XQ, NVBX = "giấy phép sử dụng thiết bị X-quang chẩn đoán trong y tế", "chứng chỉ nhân viên bức xạ"
@@ -493,7 +498,7 @@ XQ, NVBX = "giấy phép sử dụng thiết bị X-quang chẩn đoán trong y 
 )  # fmt: skip
 def test_every_licence_action_is_named(tmp_path, docs, sentence):
     """A renewal is never printed as "cấp 01 giấy phép": each action is named once before its kinds."""
-    assert _licence_sentence(tmp_path, *docs) == "- Trong tháng 01, Sở " + sentence
+    assert _licence_sentence(tmp_path, *docs) == "- Trong tháng 01 năm 2023, Sở " + sentence
 
 
 @pytest.mark.parametrize(
@@ -521,8 +526,8 @@ def test_the_plans_of_vii_1_are_a_list(tmp_path):
     path = render(PeriodRecords(plans=plans), tmp_path)
     assert _section(path, "1. Tóm tắt chương trình, kế hoạch thanh tra, kiểm tra đã được phê duyệt",
                     "2. Tình hình, kết quả công tác thanh tra trong lĩnh vực KH&CN") == [
-        "- Thực hiện Kế hoạch số 05/KH-CCTĐC ngày 02/01/2023 của Chi cục về kiểm tra xăng dầu: trong tháng 01 năm "
-        "2023 chưa tiến hành kiểm tra tại cơ sở;",
+        "- Thực hiện Kế hoạch số 05/KH-CCTĐC ngày 02/01/2023 của Chi cục về việc kiểm tra xăng dầu: trong tháng 01 "
+        "năm 2023 chưa tiến hành kiểm tra tại cơ sở;",  # typed "V/v": "về việc"
         "- Thực hiện Quyết định số 07/QĐ-SKHCN ngày 09/01/2023 của Sở Khoa học và Công nghệ về thanh tra đo lường: "
         "trong tháng 01 năm 2023 chưa tiến hành thanh tra tại cơ sở.",
     ]  # fmt: skip
@@ -651,3 +656,55 @@ def test_the_closing_sentence_stays_with_the_signature(demo_docx):
     assert isinstance(body[closing + 2], Table) and body[closing + 2] is not None
     assert body[closing].paragraph_format.keep_with_next and body[closing + 1].paragraph_format.keep_with_next
     assert "w:cantSplit" in body[closing + 2].rows[0]._tr.xml
+
+
+# --- words a records office would correct (issue 18) ----------------------------------------------------
+
+
+def test_the_calibration_sentence_introduces_ptd_and_says_each_figure_once(tmp_path):
+    batches = (CalibrationBatch(1, D(2023, 1, 5), "dien", 12, 2, 10),)
+    path = render(PeriodRecords(calibration_batches=batches), tmp_path)
+    sentence = paragraph_with(path, "Trong tháng 01 năm 2023, Trung tâm")
+    assert sentence == (
+        "Trong tháng 01 năm 2023, Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng đã kiểm định, hiệu chuẩn 12 "
+        "phương tiện đo (PTĐ) các loại, cấp giấy chứng nhận kiểm định, tem kiểm định cho 10 PTĐ, cụ thể như sau:"
+    )
+    text = all_text(path)
+    assert "hiệu chỉnh" not in text and text.index("phương tiện đo (PTĐ)") < text.index(" PTĐ")
+    assert "Số PTĐ kiểm định, hiệu chuẩn" in text
+
+
+@pytest.mark.parametrize(("subject", "about"), [
+    ("kiểm tra về đo lường, chất lượng dịp Tết", "về việc kiểm tra về đo lường"),  # never "về kiểm tra về"
+    ("Về việc kiểm tra xăng dầu", "về việc kiểm tra xăng dầu"),
+    ("Về kiểm tra xăng dầu", "về kiểm tra xăng dầu"),
+    ("kiểm tra chất lượng xăng dầu", "về kiểm tra chất lượng xăng dầu"),
+    ("kiểm tra bảo vệ người tiêu dùng", "về kiểm tra bảo vệ người tiêu dùng"),  # "vệ" is not "về"
+])  # fmt: skip
+def test_a_plans_subject_never_doubles_ve(tmp_path, subject, about):
+    plans = (Plan(1, "05/KH-CCTĐC", D(2023, 1, 2), "Chi cục", subject, "kiem_tra"),)
+    path = render(PeriodRecords(plans=plans), tmp_path)
+    assert f"của Chi cục {about}" in paragraph_with(path, "- Thực hiện Kế hoạch số 05/KH-CCTĐC")
+
+
+def test_no_default_paragraph_unless_configured_and_a_note_replaces_it(tmp_path):
+    """II.1.2's "Tiếp tục triển khai …" comes only from [reporting] section_defaults; a month's own note
+    replaces it; with neither and no figure, II.1 is left out (II.2 becomes 1.) — never a lone "1.1."."""
+    bare = ReportSettings.from_config(MODEL_ORGANISATION, {"cut_off_day": 14})
+    text = paragraphs(render(PeriodRecords(), tmp_path, bare))
+    assert not [p for p in text if p.startswith("Tiếp tục triển khai các nhiệm vụ trong Kế hoạch")]
+    at = text.index("II. Hoạt động khoa học và công nghệ")
+    assert text[at + 1] == "1. Hoạt động đánh giá, thẩm định, giám định, chuyển giao công nghệ"
+    assert not [p for p in text if p.startswith("1.1.")]
+    note = (Note(1, "2023-01", "A.II.1.2", "Triển khai 05 nhiệm vụ cấp tỉnh."),)
+    acts = (Activity(1, "nghiem_thu_nhiem_vu", D(2023, 1, 5), 2),)
+    text = paragraphs(render(PeriodRecords(notes=note, activities=acts), tmp_path))  # the demo's default configured
+    at = text.index("1. Hoạt động nghiên cứu khoa học và phát triển công nghệ")
+    assert text[at + 1 : at + 3] == ["Tổ chức đánh giá, nghiệm thu 02 nhiệm vụ KH&CN cấp tỉnh sử dụng ngân sách nhà nước.",
+                                     "Triển khai 05 nhiệm vụ cấp tỉnh."]  # a note at position 0 follows the figures  # fmt: skip
+    assert not [p for p in text if p.startswith(("Tiếp tục triển khai các nhiệm vụ trong", "1.1."))]
+
+
+def test_a_default_for_an_unknown_section_is_refused():
+    with pytest.raises(ReportSettingsError, match="section_defaults"):
+        ReportSettings.from_config(MODEL_ORGANISATION, {"section_defaults": {"A.IX": "…"}})

@@ -205,7 +205,7 @@ def _vii_1(path: Path) -> list[str]:
 async def test_vii_1_lists_a_plan_dated_in_the_period_with_no_visit_yet(tmp_path):
     path = await _with_plans(tmp_path, visit=False)
     assert _vii_1(path) == [
-        "- Thực hiện Kế hoạch số 07/KH-CCTĐC ngày 05/01/2023 của Chi cục Tiêu chuẩn Đo lường Chất lượng về kiểm "
+        "- Thực hiện Kế hoạch số 07/KH-CCTĐC ngày 05/01/2023 của Chi cục Tiêu chuẩn Đo lường Chất lượng về việc kiểm "
         "tra hàng đóng gói sẵn: trong tháng 01 năm 2023 chưa tiến hành kiểm tra tại cơ sở."
     ]
     assert "Trong tháng 01 năm 2023, Sở không tổ chức kiểm tra trong lĩnh vực KH&CN." in paragraphs(path)
@@ -215,7 +215,7 @@ async def test_vii_1_with_a_note_keeps_the_note_and_adds_the_plan_without_visits
     path = await _with_plans(tmp_path, visit=True, note="Ban hành Quyết định số 1/QĐ-SKHCN.")
     assert _vii_1(path) == [
         "Ban hành Quyết định số 1/QĐ-SKHCN.",
-        "- Thực hiện Kế hoạch số 07/KH-CCTĐC ngày 05/01/2023 của Chi cục Tiêu chuẩn Đo lường Chất lượng về kiểm "
+        "- Thực hiện Kế hoạch số 07/KH-CCTĐC ngày 05/01/2023 của Chi cục Tiêu chuẩn Đo lường Chất lượng về việc kiểm "
         "tra hàng đóng gói sẵn: trong tháng 01 năm 2023 chưa tiến hành kiểm tra tại cơ sở.",
     ]  # 05/KH-CCTĐC had its visit: it is reported in VII.3
     assert paragraph_with(path, "Thực hiện Kế hoạch số 05/KH-CCTĐC ngày 02/01/2023")

@@ -17,7 +17,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 import storage.record_models  # noqa: F401  (registers the record tables on Base)
-from reports.demo import demo_organisation
+from reports.demo import demo_organisation, demo_reporting
 from reports.settings import ReportSettings
 from storage.catalogue import Catalogue, catalogue_from_dict
 from storage.db import Database, open_database
@@ -53,7 +53,7 @@ OTHER_ORGANISATION = {
 
 
 def model_settings() -> ReportSettings:
-    return ReportSettings.from_config(MODEL_ORGANISATION, {"cut_off_day": 14})
+    return ReportSettings.from_config(MODEL_ORGANISATION, {"cut_off_day": 14, **demo_reporting()})
 
 
 def other_settings() -> ReportSettings:
@@ -163,4 +163,14 @@ MODEL_TYPOS = {
     "KT.GIÁM ĐỐC": "KT. GIÁM ĐỐC",  # Nghị định 30/2020 writes "KT. GIÁM ĐỐC"
     "X- Quang": "X-quang",
     "Số PTĐ Loại bỏ": "Số PTĐ loại bỏ",
+    # issue 18: words a records office would correct
+    "hiệu chỉnh, kiểm định": "kiểm định, hiệu chuẩn",  # calibration (hiệu chuẩn), not adjustment (hiệu chỉnh)
+    "hiệu chỉnh và kiểm định": "kiểm định, hiệu chuẩn",
+    "thực hiện kiểm định đối với **781** phương tiện đo các loại: kiểm định, hiệu chuẩn và cấp giấy chứng nhận "
+    "kiểm định, tem kiểm định cho **781** PTĐ các loại như sau:": "đã kiểm định, hiệu chuẩn **781** phương tiện đo "
+    "(PTĐ) các loại, cấp giấy chứng nhận kiểm định, tem kiểm định cho toàn bộ số PTĐ này, cụ thể như sau:",
+    "- Trong tháng 01, Sở": "- Trong tháng 01 năm 2023, Sở",  # every period names its year
+    "TRỌNG TÂM THÁNG 02": "TRỌNG TÂM THÁNG 02 NĂM 2023",
+    "Chất lượng về kiểm tra về đo lường": "Chất lượng về việc kiểm tra về đo lường",  # no doubled "về"
+    "Tỉnh uỷ": "Tỉnh ủy",
 }

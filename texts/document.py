@@ -55,7 +55,7 @@ SHEET_LICENCES = "Giấy phép, chứng chỉ"
 SHEET_ACTIVITIES = "Hoạt động"
 SHEET_NOTES = "Ghi chú"
 
-COLUMNS_CALIBRATION = ("Ngày", "Lĩnh vực", "Số PTĐ hiệu chỉnh, kiểm định", "Số PTĐ loại bỏ", "Giấy chứng nhận",
+COLUMNS_CALIBRATION = ("Ngày", "Lĩnh vực", "Số PTĐ kiểm định, hiệu chuẩn", "Số PTĐ loại bỏ", "Giấy chứng nhận",
                        "Khách hàng")
 COLUMNS_INSPECTIONS = ("Ngày", "Kế hoạch", "Cơ sở", "Loại cơ sở", "Mã số thuế", "Đạt yêu cầu", "Tiêu chí không đạt",
                        "Số cột đo kiểm tra", "Cột đo", "Vi phạm", "Xử lý", "Tiền phạt (đồng)", "Ảnh")
@@ -63,6 +63,8 @@ COLUMNS_PLANS = ("Số, ký hiệu", "Ngày", "Cơ quan ban hành", "Trích yế
 COLUMNS_LICENCES = ("Ngày cấp", "Loại", "Hình thức", "Số", "Tổ chức, cá nhân", "Cơ sở", "Hết hạn")
 COLUMNS_ACTIVITIES = ("Ngày", "Loại", "Số lượng", "Chi tiết", "Số tác giả", "Quyết định")
 COLUMNS_NOTES = ("Mục", "Thứ tự", "Nội dung")
+
+COLUMN_RECORDED_BY = "Người nhập"  # the last column of every sheet: who recorded it
 
 COMPLIANT = "Đạt"
 NOT_COMPLIANT = "Không đạt"
@@ -87,3 +89,5 @@ def failed_phrase(phrase: str) -> str:
 
 UNKNOWN_KIND_NOUN = "cơ sở {key}"  # a facility kind removed from the catalogue after its visits
 SUBJECT_PREFIXES = ("v/v ", "về việc ", "về ")  # a plan's trích yếu follows "về" without its own
+ABOUT = "về"  # "Kế hoạch số … của … về kiểm tra chất lượng …"
+ABOUT_MATTER = "về việc"  # when the trích yếu says "về" itself: "… về việc kiểm tra về đo lường …"

@@ -64,7 +64,7 @@ def in_period(period: Period) -> str:
 
 def bad_period(typed: str) -> str:
     return (
-        f"Không hiểu kỳ báo cáo “{typed}”. Vui lòng gõ tháng/năm (01/2023), quý (Q1/2023), "
+        f"Kỳ báo cáo “{typed}” không hợp lệ. Vui lòng gõ tháng/năm (01/2023), quý (Q1/2023), "
         "6 tháng (6T/2023) hoặc năm (2023)."
     )
 
@@ -89,8 +89,9 @@ MONTH_ONLY = "Ghi chú được lưu theo tháng, vui lòng gõ tháng/năm, ví
 
 
 def making(kind: str, period: Period) -> str:
-    what = "báo cáo" if kind == "report" else "dữ liệu"
-    return f"Đang lập {what} {period_name(period)} ({period_span(period)})…"
+    if kind == "report":  # "báo cáo tháng 01/2023" names the report; data are of a period (glossary)
+        return f"Đang lập báo cáo {period_name(period)} ({period_span(period)})…"
+    return f"Đang xuất dữ liệu {in_period(period)}…"
 
 
 def report_ready(period: Period, records: int) -> str:
@@ -109,7 +110,7 @@ def report_caption(period: Period) -> str:
 
 
 def export_caption(period: Period) -> str:
-    return f"Dữ liệu {period_name(period)}: mỗi loại bản ghi một trang tính."
+    return f"Dữ liệu kỳ {period_name(period)}: mỗi loại bản ghi một trang tính."
 
 
 def failed(kind: str, period: Period) -> str:
