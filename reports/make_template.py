@@ -392,7 +392,7 @@ def _part_a_i_to_iii(doc) -> None:
     _notes_or(doc, "A_I", NOTHING + " không tham mưu ban hành văn bản về cơ chế, chính sách, pháp luật về "
                                    "khoa học và công nghệ.")  # fmt: skip
     _heading(doc, H1("Hoạt động khoa học và công nghệ"))
-    _if(doc, f"{II_1_1} or {II_1_2}", _part_a_ii_1)
+    _part_a_ii_1(doc)
     _heading(doc, H2("Hoạt động đánh giá, thẩm định, giám định, chuyển giao công nghệ"), "bi")
     _with_figures(
         doc,
@@ -407,32 +407,30 @@ def _part_a_i_to_iii(doc) -> None:
 
 
 II_1_1 = "notes.A_II_1_1"
-II_1_2 = "notes.A_II_1_2 or defaults.A_II_1_2 or act.nghiem_thu_nhiem_vu.count"
 NGHIEM_THU = "tổ chức đánh giá, nghiệm thu {{ act.nghiem_thu_nhiem_vu.count }} nhiệm vụ KH&CN cấp tỉnh sử dụng ngân sách nhà nước"
 
 
 def _part_a_ii_1(doc) -> None:
-    """II.1 and its two sub-sections; their headings (1.1, 1.2) only when both are there, never a lone
-    "1.1."; left out, heading and all, when neither has anything to say."""
+    """II.1: its sub-headings (1.1, 1.2) only when 1.1 has notes, never a lone "1.1."; 1.2 always speaks."""
     _heading(doc, H2("Hoạt động nghiên cứu khoa học và phát triển công nghệ"), "bi")
-    both = f"({II_1_1}) and ({II_1_2})"
-    _if(doc, II_1_1,
-        lambda d: _if(d, both, lambda d: _heading(d, H3("Công tác xây dựng kế hoạch khoa học và công nghệ"), "i")),
-        lambda d: _notes(d, "A_II_1_1"))  # fmt: skip
-    _if(doc, II_1_2,
-        lambda d: _if(d, both, lambda d: _heading(d, H3("Công tác triển khai nhiệm vụ KH&CN"), "i")),
-        _a_ii_1_2)  # fmt: skip
+    _if(doc, II_1_1, lambda d: _heading(d, H3("Công tác xây dựng kế hoạch khoa học và công nghệ"), "i"),
+        lambda d: _notes(d, "A_II_1_1"), lambda d: _heading(d, H3("Công tác triển khai nhiệm vụ KH&CN"), "i"))  # fmt: skip
+    _a_ii_1_2(doc)
 
 
 def _a_ii_1_2(doc) -> None:
     """The month's notes with the figure; without a note, the configured default paragraph ([reporting]
-    section_defaults, "A.II.1.2") with the figure in its sentence; without either, the figure alone."""
+    section_defaults, "A.II.1.2") with the figure in its sentence; without either, the figure alone, or
+    the sentence for "nothing this period"."""
     _tag(doc, "if notes.A_II_1_2")
     _with_figures(doc, "A_II_1_2", NGHIEM_THU[0].upper() + NGHIEM_THU[1:] + ".",
                   condition="act.nghiem_thu_nhiem_vu.count")  # fmt: skip
+    _tag(doc, "elif defaults.A_II_1_2")
+    _para(doc, "{{ defaults.A_II_1_2 }}{% if act.nghiem_thu_nhiem_vu.count %}; " + NGHIEM_THU + "{% endif %}.")
+    _tag(doc, "elif act.nghiem_thu_nhiem_vu.count")
+    _para(doc, NGHIEM_THU[0].upper() + NGHIEM_THU[1:] + ".")
     _tag(doc, "else")
-    _para(doc, "{% if defaults.A_II_1_2 %}{{ defaults.A_II_1_2 }}{% if act.nghiem_thu_nhiem_vu.count %}; "
-               + NGHIEM_THU + "{% endif %}{% else %}" + NGHIEM_THU[0].upper() + NGHIEM_THU[1:] + "{% endif %}.")  # fmt: skip
+    _para(doc, NOTHING + " không tổ chức đánh giá, nghiệm thu nhiệm vụ KH&CN cấp tỉnh.")
     _tag(doc, "endif")
 
 

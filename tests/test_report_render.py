@@ -689,12 +689,14 @@ def test_a_plans_subject_never_doubles_ve(tmp_path, subject, about):
 
 def test_no_default_paragraph_unless_configured_and_a_note_replaces_it(tmp_path):
     """II.1.2's "Tiếp tục triển khai …" comes only from [reporting] section_defaults; a month's own note
-    replaces it; with neither and no figure, II.1 is left out (II.2 becomes 1.) — never a lone "1.1."."""
+    replaces it; with neither and no figure, II.1 says so in its sentence for "nothing" — never a lone "1.1."."""
     bare = ReportSettings.from_config(MODEL_ORGANISATION, {"cut_off_day": 14})
     text = paragraphs(render(PeriodRecords(), tmp_path, bare))
     assert not [p for p in text if p.startswith("Tiếp tục triển khai các nhiệm vụ trong Kế hoạch")]
     at = text.index("II. Hoạt động khoa học và công nghệ")
-    assert text[at + 1] == "1. Hoạt động đánh giá, thẩm định, giám định, chuyển giao công nghệ"
+    assert text[at + 1 : at + 4] == ["1. Hoạt động nghiên cứu khoa học và phát triển công nghệ",
+                                     "Trong tháng 01 năm 2023, Sở không tổ chức đánh giá, nghiệm thu nhiệm vụ KH&CN cấp tỉnh.",
+                                     "2. Hoạt động đánh giá, thẩm định, giám định, chuyển giao công nghệ"]  # fmt: skip
     assert not [p for p in text if p.startswith("1.1.")]
     note = (Note(1, "2023-01", "A.II.1.2", "Triển khai 05 nhiệm vụ cấp tỉnh."),)
     acts = (Activity(1, "nghiem_thu_nhiem_vu", D(2023, 1, 5), 2),)
