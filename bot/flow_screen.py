@@ -33,6 +33,7 @@ from bot.parsing import (
     parse_date,
     parse_decimal,
     parse_location,
+    parse_money,
     parse_text,
     parse_yes_no,
 )
@@ -42,7 +43,7 @@ from storage.text import fold, has_pictographs
 # come from bot.messages: the channels render them as words). Flow choice keys must avoid them.
 CONFIRM_KEY, EDIT_KEY, CANCEL_KEY = "confirm", "edit", "cancel"
 YES_KEY, NO_KEY = "y", "n"
-_NUMERIC = ("integer", "decimal")
+_NUMERIC = ("integer", "money", "decimal")
 
 
 @dataclass
@@ -211,6 +212,8 @@ def format_answer(q: Question, value: Any, state: DraftState | None, path: str) 
         return texts.common.YES if value else texts.common.NO
     if q.kind == "integer":
         return texts.common.format_count(int(value))
+    if q.kind == "money":
+        return texts.common.format_money(int(value))
     if q.kind == "decimal":
         return texts.common.format_decimal_vi(str(value))
     if q.kind == "date":
@@ -291,6 +294,8 @@ def parse_typed(question: Screen, text: str, ctx: FlowContext) -> Any:
     kind = question["kind"]
     if kind == "integer":
         return parse_count(text)
+    if kind == "money":
+        return parse_money(text)
     if kind == "decimal":
         return parse_decimal(text)
     if kind == "date":
@@ -306,6 +311,7 @@ def expected(question: Screen) -> str:
         return texts.common.CHOICE_EXPECTED
     expected = {
         "integer": texts.common.NUMBER_EXPECTED,
+        "money": texts.common.MONEY_EXPECTED,
         "decimal": texts.common.NUMBER_EXPECTED,
         "date": texts.common.DATE_EXPECTED,
         "yesno": texts.common.YESNO_EXPECTED,

@@ -17,9 +17,9 @@ from storage.domain import Staff
 if TYPE_CHECKING:
     from bot.config import Config
 
-Kind = Literal["choice", "yesno", "integer", "decimal", "text", "date", "location", "photos"]
+Kind = Literal["choice", "yesno", "integer", "money", "decimal", "text", "date", "location", "photos"]
 Answers = Mapping[str, Any]
-_KINDS = frozenset(("choice", "yesno", "integer", "decimal", "text", "date", "location", "photos"))
+_KINDS = frozenset(("choice", "yesno", "integer", "money", "decimal", "text", "date", "location", "photos"))
 
 
 def _check_key(key: str) -> None:
@@ -73,7 +73,8 @@ DefaultFn = Callable[[FlowContext, Answers], "Suggestion | Any | Awaitable[Sugge
 class Question:
     """One question of a form. `when` and `validate` see the answers given before this question.
 
-    Answers by kind: choice → its key, yesno → bool, integer → int, decimal → Decimal, text → str,
+    Answers by kind: choice → its key, yesno → bool, integer → int, money → int (đồng, signed: the
+    question's `validate` says what the sum must be, "7,5 triệu" is read), decimal → Decimal, text → str,
     date → date, location → `Location` (shared or typed coordinates) or `str` (a typed address, at
     most 300 characters), photos → list of paths.
     """

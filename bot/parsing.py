@@ -98,6 +98,19 @@ def parse_count(text: str) -> int:
     raise ParseError(texts.common.COUNT_EXPECTED)
 
 
+def parse_money(text: str) -> int:
+    """A sum in đồng as people type it ("7.500.000", "7,5 triệu", "500k"), with its sign: whether a
+    negative or zero sum will do is the question's to say (a fine must be more than 0)."""
+    value = _compact(text)
+    negative = value.startswith("-")
+    try:
+        amount = parse_count(value[1:] if negative else value)
+    except ParseError as error:
+        too_long = error.message == texts.common.COUNT_TOO_LONG
+        raise ParseError(error.message if too_long else texts.common.MONEY_EXPECTED) from error
+    return -amount if negative else amount
+
+
 def parse_decimal(text: str) -> Decimal:
     """A signed decimal with comma or point: "-0,3", "+0.25", "−0,3" (a trailing % is allowed)."""
     value = _compact(text).replace(" ", "")

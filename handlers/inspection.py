@@ -4,7 +4,8 @@ The form, in the order the inspector meets it:
 
     plan (not asked when one is open) → date → kind of facility → a few letters of its name → pick it
     (or add it: name, tax code, address) → other inspectors present → location (may be skipped; not
-    asked when the facility's position is remembered) → "all criteria met?" (no: the numbers
+    asked when the facility's position is remembered; a new facility's address is not asked twice:
+    only its position) → "all criteria met?" (no: the numbers
     of those not met in one answer, "1 3", then a note for each) → fuel stations: the pumps on one line in both branches
     ("CD01 -0,2; CD02 +0,6 hết hạn"; a pump out of tolerance, expired or unsealed is said at once) →
     action (fine: amount) → violations (only when something was wrong or an action was taken) →
@@ -57,8 +58,21 @@ def _new_facility(answers) -> bool:
     return answers.get("facility") == "new"
 
 
+def _gps_prompt(answers) -> str:
+    """A new facility's address was just typed: ask only for its position (a pin or coordinates)."""
+    return texts.inspection.ASK_GPS_POSITION if _new_facility(answers) else texts.inspection.ASK_GPS
+
+
+def _check_gps(value, answers) -> str | None:
+    """The address is not asked twice: after a new facility's address, a typed address is refused."""
+    return texts.inspection.GPS_ADDRESS_GIVEN if isinstance(value, str) and _new_facility(answers) else None
+
+
 def _check_fine(value: int, _answers) -> str | None:
-    return texts.inspection.FINE_POSITIVE if value <= 0 else None
+    """More than 0: a negative sum is a typo; 0 is no fine at all, which is another action."""
+    if value == 0:
+        return texts.inspection.FINE_ZERO
+    return texts.inspection.FINE_POSITIVE if value < 0 else None
 
 
 class Inspection:
@@ -214,7 +228,9 @@ class Inspection:
                                             choices=self.inspector_choices)],
                         ask_more_prompt=t.ASK_MORE_INSPECTORS, min_items=0, max_items=10, label=t.GROUP_INSPECTORS),
             # a position (shared or typed) or an address; "gps" kept so stored drafts read back
-            Question("gps", "location", t.ASK_GPS, label=t.LABEL_GPS, optional=True, auto=self.known_location),
+            # (a new facility: its address was just typed, so only its position, see _gps_prompt)
+            Question("gps", "location", t.ASK_GPS, label=t.LABEL_GPS, optional=True, auto=self.known_location,
+                     prompt_for=_gps_prompt, validate=_check_gps),
         ]  # fmt: skip
 
     def _pump_questions(self) -> list[Question | RepeatGroup]:
@@ -230,7 +246,7 @@ class Inspection:
         return [
             Question("action", "choice", t.ASK_ACTION, label=t.LABEL_ACTION,
                      choices=tuple(Choice(k, label) for k, label in t.ACTIONS), section=action),
-            Question("fine_amount", "integer", t.ASK_FINE, label=t.LABEL_FINE, when=_fined, validate=_check_fine,
+            Question("fine_amount", "money", t.ASK_FINE, label=t.LABEL_FINE, when=_fined, validate=_check_fine,
                      section=action),
             Question("violations", "text", t.ASK_VIOLATIONS, label=t.LABEL_VIOLATIONS, optional=True,
                      max_length=2000, multiline=True, when=self.violations_asked, section=action),

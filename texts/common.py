@@ -16,6 +16,7 @@ COUNT_EXPECTED = "Vui lòng nhập một số nguyên không âm, ví dụ 12 ho
 COUNT_NEGATIVE = "Số lượng không thể âm, vui lòng nhập 0 hoặc một số lớn hơn."
 COUNT_NOT_WHOLE = "Số lượng phải là số nguyên, ví dụ 12 (không có phần lẻ)."
 COUNT_TOO_LONG = "Số này quá lớn, vui lòng kiểm tra lại và nhập tối đa 9 chữ số."
+MONEY_EXPECTED = "Vui lòng nhập số tiền (đồng), ví dụ 7.500.000 hoặc 7,5 triệu."
 DECIMAL_EXPECTED = "Vui lòng nhập một số, có thể có phần thập phân, số âm ghi dấu trừ, ví dụ -0,3 hoặc 0,25."
 DATE_EXPECTED = (
     "Vui lòng nhập ngày dạng ngày/tháng hoặc ngày/tháng/năm, ví dụ 13/1 hoặc 13/01/2023, hoặc “hôm nay”."
@@ -181,6 +182,10 @@ def format_location(value) -> str:
 def format_count(value: int) -> str:
     """Vietnamese groups thousands with a dot: 1200 → 1.200."""
     return f"{value:,}".replace(",", ".")
+
+
+def format_money(amount: int) -> str:
+    return f"{format_count(amount)} đồng"
 
 
 # --- channels and document links ------------------------------------------------------------------

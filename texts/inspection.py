@@ -43,6 +43,13 @@ ASK_GPS = (
     "hoặc bấm “📍 Gửi vị trí hiện tại” nếu có nút này; gõ “bỏ qua” nếu không cần. "
     "Vị trí được lưu cho cơ sở, không theo dõi người."
 )
+# a new facility's address was just typed: only its position is asked, and it may be skipped
+ASK_GPS_POSITION = (
+    "Tọa độ cơ sở (không bắt buộc, địa chỉ đã ghi ở câu trước): gõ tọa độ, ví dụ 20.65, 106.05, "
+    "hoặc bấm “📍 Gửi vị trí hiện tại” nếu có nút này; gõ “bỏ qua” nếu không cần. "
+    "Vị trí được lưu cho cơ sở, không theo dõi người."
+)
+GPS_ADDRESS_GIVEN = "Địa chỉ đã ghi ở câu trước; ở đây vui lòng gõ tọa độ, ví dụ 20.65, 106.05, hoặc gõ “bỏ qua”."
 LABEL_GPS = "Vị trí"
 # the review's edit menu: one entry per section, its questions asked again in order
 SECTION_FACILITY, SECTION_CRITERIA, SECTION_ACTION = "Cơ sở", "Tiêu chí", "Xử lý"
@@ -64,7 +71,7 @@ ACTIONS = (
     ("record", "Lập biên bản vi phạm hành chính"),
     ("fine", "Xử phạt vi phạm hành chính (phạt tiền)"),
 )
-ASK_FINE = "Số tiền phạt (đồng), ví dụ 5.000.000 hoặc 7,5 triệu?"
+ASK_FINE = "Số tiền phạt (đồng), ví dụ 7.500.000 hoặc 7,5 triệu?"
 LABEL_FINE = "Tiền phạt"
 ASK_VIOLATIONS = "Nội dung vi phạm hoặc nhắc nhở (ngắn gọn)? Gõ “bỏ qua” nếu không có."
 LABEL_VIOLATIONS = "Vi phạm"
@@ -75,7 +82,12 @@ TAX_CODE_BAD = "Mã số thuế gồm 10 chữ số, hoặc 13 chữ số dạng
 KIND_CHANGED = "Loại cơ sở đã đổi, vui lòng chọn lại cơ sở."
 QUERY_TOO_SHORT = "Vui lòng gõ ít nhất 2 chữ cái của tên cơ sở."
 PUMP_ERROR_RANGE = "Sai số phải nằm trong khoảng -100% đến +100%, ví dụ -0,3; vui lòng kiểm tra lại."
-FINE_POSITIVE = "Số tiền phạt phải lớn hơn 0 đồng."
+FINE_POSITIVE = "Số tiền phạt phải lớn hơn 0, ví dụ 7.500.000 hoặc 7,5 triệu."
+# 0 is no fine: the action chosen was a fine, so say how to choose another
+FINE_ZERO = (
+    "Số tiền phạt phải lớn hơn 0, ví dụ 7.500.000 hoặc 7,5 triệu; "
+    "không phạt tiền thì gõ “quay lại” để chọn biện pháp xử lý khác."
+)
 PUMPS_EMPTY = "Vui lòng gõ ít nhất một cột đo, ví dụ: CD01 -0,2"
 PUMPS_TOO_MANY = "Tối đa {limit} cột đo trong một lần nhập; vui lòng kiểm tra lại."
 

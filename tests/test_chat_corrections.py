@@ -1,0 +1,135 @@
+"""Issue 18, the chat: what a native reader in a Sở corrected (the language review of 2026-12-07), played
+as conversations. Expected sentences are written out here in Vietnamese, not built by texts/."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from storage import engine_store, records
+from storage.domain import Facility, RecordMeta
+from storage.record_models import InspectionRow
+from tests.kit import Chat, add_plan, add_staff, make_app
+
+HINT_FIRST = "(gõ “hủy” để dừng)"
+HINT = "(gõ “quay lại” để sửa câu trước, “hủy” để dừng)"
+HINT_SKIP = "(gõ “bỏ qua” để bỏ qua câu này, “quay lại” để sửa câu trước, “hủy” để dừng)"
+
+
+@pytest.fixture
+async def field(config, db):
+    """13/01/2023: inspector An on the console (Zalo's numbered text), Chi on Telegram, one open plan,
+    one remembered fuel station without a position."""
+    app, sender = await make_app(config, db)
+    an = await add_staff(app, "Nguyễn Văn An", {"inspector"}, "an")
+    await add_staff(app, "Lê Văn Chi", {"inspector"}, "chi", channel="telegram")
+    await add_plan(app)
+    async with app.db.unit_of_work() as session:
+        await records.add_facility(
+            session, Facility(0, "xang_dau", "Cửa hàng xăng dầu Minh Phát", "0101234567", "xã Tân Dân", "Hưng Yên"),
+            RecordMeta(an.id, recorded_at=app.clock.now()),
+        )
+    return app, sender
+
+
+async def visits(app) -> list:
+    async with app.db.read() as session:
+        ids = (await session.scalars(select(InspectionRow.id).order_by(InspectionRow.id))).all()
+        return [await records.get_inspection(session, i) for i in ids]
+
+
+# --- a new facility's address is asked once -----------------------------------------------------------
+
+NEW_SHOP = ["/kiemtra", "ok", "2", "hoàng gia", "1", "Điện máy Hoàng Gia", "bỏ qua", "Số 5 đường Lê Lợi, phường Hiến Nam"]
+POSITION_ONLY = (
+    "Tọa độ cơ sở (không bắt buộc, địa chỉ đã ghi ở câu trước): gõ tọa độ, ví dụ 20.65, 106.05, "
+    "hoặc bấm “📍 Gửi vị trí hiện tại” nếu có nút này; gõ “bỏ qua” nếu không cần. "
+    "Vị trí được lưu cho cơ sở, không theo dõi người."
+)
+
+
+async def test_a_new_facility_is_asked_its_position_only_once_its_address_is_typed(field):
+    app, sender = field
+    chat = Chat(app, sender, "an")
+    await chat.many(*NEW_SHOP)
+    asked = await chat.say("không")  # nobody else came
+    assert asked == f"{POSITION_ONLY}\n{HINT_SKIP}"
+    assert "gõ địa chỉ" not in asked
+    refused = await chat.say("cạnh chợ Hiến Nam")  # an address again: said why, asked again
+    assert refused == (
+        "Địa chỉ đã ghi ở câu trước; ở đây vui lòng gõ tọa độ, ví dụ 20.65, 106.05, hoặc gõ “bỏ qua”.\n"
+        f"{POSITION_ONLY}\n{HINT_SKIP}"
+    )
+    assert (await chat.say("20.6461, 106.0511")).startswith("Cơ sở đạt tất cả các tiêu chí sau?")
+    await chat.many("có", "1")
+    review = await chat.say("bỏ qua")
+    assert "Vị trí: 20.64610, 106.05110" in review.splitlines()
+    await chat.say("1")
+    [visit] = await visits(app)
+    assert visit.location_text == ""
+    async with app.db.read() as session:
+        shop = await records.get_facility(session, visit.facility_id)
+    assert (shop.address, shop.latitude, shop.longitude) == ("Số 5 đường Lê Lợi, phường Hiến Nam", 20.6461, 106.0511)
+
+
+async def test_the_position_of_a_new_facility_may_be_skipped(field):
+    app, sender = field
+    chat = Chat(app, sender, "an")
+    await chat.many(*NEW_SHOP, "không")
+    assert (await chat.say("bỏ qua")).startswith("Cơ sở đạt tất cả các tiêu chí sau?")
+
+
+async def test_telegram_keeps_the_location_button_for_a_new_facility(field):
+    app, sender = field
+    chat = Chat(app, sender, "chi", channel="telegram")
+    await chat.many(*NEW_SHOP)
+    asked = await chat.say("không")
+    assert asked.startswith(POSITION_ONLY)
+    assert chat.last.ask_location  # Telegram shows "📍 Gửi vị trí hiện tại" under it
+    assert (await chat.pin(20.65, 106.05)).startswith("Cơ sở đạt tất cả các tiêu chí sau?")
+
+
+async def test_a_known_facility_without_position_may_still_get_an_address_or_a_pin(field):
+    app, sender = field
+    chat = Chat(app, sender, "an")
+    asked = await chat.many("/kiemtra", "ok", "1", "minh phat", "1", "không")
+    assert asked.startswith("Vị trí cơ sở: gõ địa chỉ hoặc tọa độ (ví dụ 20.65, 106.05)")
+    assert (await chat.say("Thôn Đông, xã Tân Dân")).startswith("Cơ sở đạt tất cả các tiêu chí sau?")
+
+
+# --- a fine is more than 0 ------------------------------------------------------------------------------
+
+AT_FINE = ["/kiemtra", "ok", "1", "minh phat", "1", "không", "bỏ qua", "có", "CD01 -0,2", "4"]
+
+
+async def test_a_negative_fine_is_refused_with_the_words_of_money(field):
+    app, sender = field
+    chat = Chat(app, sender, "an")
+    asked = await chat.many(*AT_FINE)
+    assert asked == f"Số tiền phạt (đồng), ví dụ 7.500.000 hoặc 7,5 triệu?\n{HINT}"
+    assert await chat.say("-5") == f"Số tiền phạt phải lớn hơn 0, ví dụ 7.500.000 hoặc 7,5 triệu.\n{asked}"
+    assert await chat.say("-7,5 triệu") == f"Số tiền phạt phải lớn hơn 0, ví dụ 7.500.000 hoặc 7,5 triệu.\n{asked}"
+    # 0 is no fine: refused the same way, and the way to another action is named
+    assert await chat.say("0") == (
+        "Số tiền phạt phải lớn hơn 0, ví dụ 7.500.000 hoặc 7,5 triệu; "
+        f"không phạt tiền thì gõ “quay lại” để chọn biện pháp xử lý khác.\n{asked}"
+    )
+    assert await chat.say("abc") == f"Vui lòng nhập số tiền (đồng), ví dụ 7.500.000 hoặc 7,5 triệu.\n{asked}"
+    assert await chat.say("7,5") == f"Vui lòng nhập số tiền (đồng), ví dụ 7.500.000 hoặc 7,5 triệu.\n{asked}"
+    assert (await chat.say("quay lại")).startswith("Biện pháp xử lý?")
+    await chat.say("4")
+    review = await chat.say("7,5 triệu")
+    assert review.startswith("Nội dung vi phạm hoặc nhắc nhở")
+    review = await chat.say("Cột đo CD01 chưa niêm yết")
+    assert "Xử lý: Xử phạt vi phạm hành chính (phạt tiền) 7.500.000 đồng" in review.splitlines()
+    await chat.say("1")
+    [visit] = await visits(app)
+    assert (visit.action, visit.fine_amount) == ("fine", 7_500_000)
+
+
+async def test_the_fine_in_the_edit_list_is_a_sum_of_money(field):
+    app, sender = field
+    chat = Chat(app, sender, "an")
+    await chat.many(*AT_FINE, "500k", "bỏ qua")
+    edit = await chat.say("2")
+    assert "Xử lý: Xử phạt vi phạm hành chính (phạt tiền) · 500.000 đồng" in edit
