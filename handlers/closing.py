@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 import texts
-from bot.form import FlowContext, Question, Suggestion
+from bot.form import FlowContext, Question, StartForm, Suggestion
 from bot.messages import Choice, Reply
 from bot.parsing import ParseError
 from handlers.capture import closed_periods, period_label, typed_month
-from handlers.forms import MANAGER, Form
+from handlers.forms import MANAGER, Form, start_form
 from reports.periods import Period, PeriodError, parse_period, period_of
 from storage import engine_store, periods_store
 from storage.domain import Staff
@@ -80,8 +80,9 @@ async def just_ended(ctx: FlowContext, answers) -> Suggestion | None:
     return Suggestion(found[0].key, texts.capture.period_choice(period_label(found[0]))) if found else None
 
 
-async def close_prefill(ctx: FlowContext, text: str) -> dict[str, Any] | str:
-    """`/chotky 01/2023`: that month goes straight to the confirmation, or the reason it cannot."""
+async def close_prefill(ctx: FlowContext, text: str, another: bool = True) -> dict[str, Any] | str:
+    """`/chotky 01/2023`: that month goes straight to the confirmation, or the reason it cannot
+    (`another`: other months are offered, and the reason asks to pick one of them)."""
     try:
         wanted = parse_period(text.strip(), closed_periods(ctx.settings).cut_off_day)
     except PeriodError:
@@ -90,11 +91,11 @@ async def close_prefill(ctx: FlowContext, text: str) -> dict[str, Any] | str:
     if wanted.kind != "month":
         return texts.capture.CLOSE_BAD_PERIOD
     if wanted.end >= ctx.today:
-        return texts.capture.close_not_ended(label)
+        return texts.capture.close_not_ended(label, another)
     if wanted.key not in {p.key for p in await _closable(ctx)}:
         if closed_periods(ctx.settings).closed(wanted.start):
-            return texts.capture.close_already(label)
-        return texts.capture.close_not_found(label)
+            return texts.capture.close_already(label, another)
+        return texts.capture.close_not_found(label, another)
     return {"period": wanted.key}
 
 
@@ -127,7 +128,7 @@ async def close_save(ctx: FlowContext, answers) -> str:
     snapshot = closed_periods(ctx.settings)
     period = _period(answers["period"], snapshot.cut_off_day)
     if not await periods_store.close_period(ctx.session, period.key, ctx.staff.id, ctx.now):
-        return texts.capture.close_already(period_label(period))
+        return texts.capture.close_already(period_label(period), another=False)  # closed meanwhile
     await engine_store.audit(
         ctx.session, staff_id=ctx.staff.id, action="close", entity="period", entity_id=period.key,
         after={"start": period.start.isoformat(), "end": period.end.isoformat()}, now=ctx.now,
@@ -143,10 +144,25 @@ def close_questions(services, managers: bool) -> list[Question]:
     ]  # fmt: skip
 
 
+async def close_command(unit, staff: Staff, services) -> StartForm | None:
+    """/chotky [MM/YYYY]. With every ended month closed there is nothing to choose: one sentence (after
+    the reason a typed month cannot be closed), and no form is opened to block other commands."""
+    ctx = services.context(unit, staff)
+    if await _closable(ctx):
+        return start_form(unit, staff, services, CLOSE_NAME)
+    current = closed_periods(services).period(ctx.today)
+    nothing = texts.capture.close_nothing_left(period_label(current), current.end)
+    reason = await close_prefill(ctx, unit.incoming.text, another=False) if unit.incoming.text.strip() else ""
+    said = isinstance(reason, str) and reason not in ("", texts.capture.CLOSE_BAD_PERIOD)
+    unit.reply(Reply(text=f"{reason}\n{nothing}" if said else nothing))
+    return None
+
+
 FORM = Form(  # /chotky [MM/YYYY]
     name=CLOSE_NAME, title=texts.capture.CLOSE_TITLE, command="chotky", aliases=("closeperiod",),
     description=texts.capture.CLOSE_DESCRIPTION, roles=frozenset({MANAGER}),
     questions=close_questions, save=close_save, summarize=close_summary, prefill=close_prefill,
+    start=close_command,
 )  # fmt: skip
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from storage import engine_store, records
 from storage.domain import Facility, RecordMeta
 from storage.record_models import InspectionRow
-from tests.kit import Chat, add_plan, add_staff, make_app
+from tests.kit import Chat, add_plan, add_staff, close, make_app
 
 HINT_FIRST = "(gõ “hủy” để dừng)"
 HINT = "(gõ “quay lại” để sửa câu trước, “hủy” để dừng)"
@@ -133,3 +133,56 @@ async def test_the_fine_in_the_edit_list_is_a_sum_of_money(field):
     await chat.many(*AT_FINE, "500k", "bỏ qua")
     edit = await chat.say("2")
     assert "Xử lý: Xử phạt vi phạm hành chính (phạt tiền) · 500.000 đồng" in edit
+
+
+# --- /chotky with nothing left to close -----------------------------------------------------------------
+
+NOTHING_LEFT = (
+    "Không còn kỳ nào đã kết thúc mà chưa chốt; "
+    "kỳ tháng 02/2023 (15/01–14/02/2023) chốt được sau ngày 14/02/2023."
+)
+
+
+@pytest.fixture
+async def office(config, db):
+    """16/01/2023 (the 02/2023 period has begun); a manager and a technician who recorded a batch in
+    January, so only 01/2023 can be closed."""
+    app, sender = await make_app(config, db, "2023-01-16 09:00")
+    await add_staff(app, "Phạm Lãnh Đạo", {"manager"}, "boss")
+    await add_staff(app, "Trần Kỹ Thuật", {"technician"}, "tech")
+    await Chat(app, sender, "tech").many("/kiemdinh", "10/01/2023", "1", "5", "0", "ok", "bỏ qua", "1")
+    return app, sender
+
+
+async def open_draft(app, user: str):
+    async with app.db.read() as session:
+        return await engine_store.get_conversation(session, "console", user)
+
+
+async def test_close_with_nothing_left_ends_at_once_and_leaves_no_draft(office):
+    app, sender = office
+    boss = Chat(app, sender, "boss")
+    assert await boss.many("/chotky", "1", "1") == "Đã chốt kỳ tháng 01/2023 (15/12/2022–14/01/2023). Số liệu của kỳ này đã cố định để lập báo cáo."
+    assert await boss.say("/chotky") == NOTHING_LEFT
+    assert await open_draft(app, "boss") is None
+    # the month typed: why it cannot be, then the same end; "rồi" is gone
+    assert await boss.say("/chotky 01/2023") == f"Kỳ tháng 01/2023 (15/12/2022–14/01/2023) đã được chốt.\n{NOTHING_LEFT}"
+    assert await boss.say("/chotky 02/2023") == (
+        f"Kỳ tháng 02/2023 (15/01–14/02/2023) chưa kết thúc nên chưa chốt được.\n{NOTHING_LEFT}"
+    )
+    assert await boss.say("/chotky abc") == NOTHING_LEFT
+    assert await open_draft(app, "boss") is None
+    # nothing blocks the next command
+    assert (await boss.say("/baocao")).startswith("Đang lập báo cáo")
+
+
+async def test_close_a_closed_month_while_another_is_left_asks_for_that_one(office):
+    app, sender = office
+    boss = Chat(app, sender, "boss")
+    await close(app, "2022-12")
+    asked = await boss.say("/chotky 12/2022")
+    assert asked.startswith(
+        "Kỳ tháng 12/2022 (15/11–14/12/2022) đã được chốt; vui lòng chọn một kỳ khác.\n"
+        "Chốt kỳ nào? Gõ số thứ tự, hoặc tháng/năm, ví dụ 01/2023.\n"
+        "1. Kỳ tháng 01/2023 (15/12/2022–14/01/2023)"
+    )

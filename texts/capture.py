@@ -120,16 +120,23 @@ CLOSE_EFFECT = (
 )
 
 
-def close_already(label: str) -> str:
-    return f"Kỳ {label} đã được chốt rồi; vui lòng chọn một kỳ khác."
+def close_already(label: str, another: bool = True) -> str:
+    """`another`: other months can still be closed, so the person is asked to pick one."""
+    return f"Kỳ {label} đã được chốt" + ("; vui lòng chọn một kỳ khác." if another else ".")
 
 
-def close_not_ended(label: str) -> str:
-    return f"Kỳ {label} chưa kết thúc nên chưa chốt được; vui lòng chọn một kỳ đã kết thúc."
+def close_not_ended(label: str, another: bool = True) -> str:
+    return f"Kỳ {label} chưa kết thúc nên chưa chốt được" + ("; vui lòng chọn một kỳ đã kết thúc." if another else ".")
 
 
-def close_not_found(label: str) -> str:
-    return f"Kỳ {label} không có trong danh sách các kỳ chốt được; vui lòng chọn một kỳ trong danh sách."
+def close_not_found(label: str, another: bool = True) -> str:
+    tail = "; vui lòng chọn một kỳ trong danh sách." if another else "."
+    return f"Kỳ {label} không có trong danh sách các kỳ chốt được{tail}"
+
+
+def close_nothing_left(current: str, end: dt.date) -> str:
+    """/chotky when every month that has ended is closed: the form does not open."""
+    return f"Không còn kỳ nào đã kết thúc mà chưa chốt; kỳ {current} chốt được sau ngày {format_date(end)}."
 
 
 def close_review(label: str) -> str:

@@ -88,7 +88,7 @@ COMMAND_IN_FLOW = "Một biểu mẫu đang nhập dở: vui lòng trả lời c
 PICK_EDIT = "Sửa mục nào?"
 REVIEW_QUESTION = "Kiểm tra lại trước khi lưu:"
 REVIEW_HINT = "Mọi thông tin đã đúng chưa?"
-NO_CHOICES = "Không có lựa chọn nào phù hợp, vui lòng gõ “quay lại” hoặc “hủy”."
+NO_CHOICES = "Không có lựa chọn nào phù hợp."  # the words that may follow are in the hint under it
 PHOTOS_NEED_ONE = "Vui lòng gửi ít nhất một ảnh rồi gõ “xong”."
 SKIPPED = "(bỏ qua)"
 
