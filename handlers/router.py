@@ -80,7 +80,7 @@ class Router:
             await registration.answer(unit, self.notice, state, self._save_state)
         else:
             log.info("refused %s user %s (not registered)", msg.channel, msg.user_id)
-            unit.reply(Reply(text=texts.people.refusal(self.settings.address, self._department())))
+            unit.reply(Reply(text=texts.people.refusal(self._department())))
             return
         staff = await people.staff_by_identity(unit.session, msg.channel, msg.user_id)
         if staff is not None:  # just registered or linked: their commands appear in the menu

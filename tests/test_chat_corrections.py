@@ -186,3 +186,16 @@ async def test_close_a_closed_month_while_another_is_left_asks_for_that_one(offi
         "Chốt kỳ nào? Gõ số thứ tự, hoặc tháng/năm, ví dụ 01/2023.\n"
         "1. Kỳ tháng 01/2023 (15/12/2022–14/01/2023)"
     )
+
+
+# --- a stranger is greeted neutrally ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("channel", ["zalo", "telegram"])
+async def test_a_stranger_is_greeted_without_being_called_comrade(config, db, channel):
+    app, sender = await make_app(config, db)
+    said = await Chat(app, sender, "someone", channel=channel).say("xin chào")
+    assert said == (
+        "Kính chào. Đây là hệ thống nội bộ của Sở Khoa học và Công nghệ, chỉ dành cho cán bộ được mời. "
+        "Cán bộ của Sở vui lòng xin mã mời từ bộ phận CNTT rồi gửi /start kèm mã mời, ví dụ /start AB12CD34EF56."
+    )

@@ -174,7 +174,7 @@ async def test_invited_person_registers_by_tapping_yes(bot: Bot) -> None:
 
 async def test_stranger_is_refused_and_nothing_is_kept(bot: Bot) -> None:
     bot.fake.user_text(OTHER, "xin chào")
-    assert await bot.texts(OTHER, 1) == [texts.people.refusal("đồng chí")]
+    assert await bot.texts(OTHER, 1) == [texts.people.refusal()]
     bot.fake.user_command(OTHER, "start", "SAIMA123")
     assert (await bot.texts(OTHER, 2))[1] == texts.people.BAD_CODE
     async with bot.app.db.read() as session:
@@ -255,7 +255,7 @@ async def test_group_chats_are_ignored(bot: Bot) -> None:
     user = {"id": CHAT, "is_bot": False, "first_name": "Lan"}
     bot.fake.updates.add("message", {"message_id": 1, "from": user, "chat": group, "date": 1, "text": "/help"})
     bot.fake.user_text(OTHER, "xin chào")  # a later private message is still served
-    assert await bot.texts(OTHER, 1) == [texts.people.refusal("đồng chí")]
+    assert await bot.texts(OTHER, 1) == [texts.people.refusal()]
     await bot.settled()
     assert [row.chat_id for row in await bot.inbox()] == [str(OTHER)]
 
@@ -267,10 +267,10 @@ async def test_429_and_5xx_delay_replies_but_lose_none(bot: Bot) -> None:
     bot.fake.fail_next("sendMessage", 429, retry_after=1, count=2)  # beyond the limiter's one retry
     for text in ("một", "hai", "ba"):
         bot.fake.user_text(OTHER, text)
-    assert await bot.texts(OTHER, 3) == [texts.people.refusal("đồng chí")] * 3
+    assert await bot.texts(OTHER, 3) == [texts.people.refusal()] * 3
     bot.fake.fail_next("sendMessage", 502, count=2)
     bot.fake.user_text(OTHER, "bốn")
-    assert await bot.texts(OTHER, 4) == [texts.people.refusal("đồng chí")] * 4
+    assert await bot.texts(OTHER, 4) == [texts.people.refusal()] * 4
     await bot.settled()
     assert len(bot.fake.messages(OTHER)) == 4
     assert [status for _, status, _ in bot.fake.errors] == [429, 429, 502, 502]
@@ -318,7 +318,7 @@ async def test_webhook_checks_the_secret_before_anything(tmp_path) -> None:
             assert await bot.inbox() == []  # edits are not messages to act on
 
         bot.fake.user_text(OTHER, "xin chào")  # the fake pushes with the registered secret
-        assert await bot.texts(OTHER, 1) == [texts.people.refusal("đồng chí")]
+        assert await bot.texts(OTHER, 1) == [texts.people.refusal()]
         await bot.register(CHAT)
         assert bot.fake.calls["getUpdates"] == 0
 

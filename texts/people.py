@@ -14,10 +14,11 @@ def capitalised(address: str) -> str:
 INVITE_EXAMPLE = "/start kèm mã mời, ví dụ /start AB12CD34EF56"
 
 
-def refusal(address: str, department: str = "Sở Khoa học và Công nghệ") -> str:
+def refusal(department: str = "Sở Khoa học và Công nghệ") -> str:
+    """To anyone not registered (a citizen, a business, a journalist may find the bot): a neutral greeting."""
     return (
-        f"Kính chào {address}. Đây là hệ thống nội bộ của {department}, chỉ dành cho cán bộ được mời. "
-        f"Nếu {address} là cán bộ của {department_short(department)}, vui lòng xin mã mời từ bộ phận CNTT "
+        f"Kính chào. Đây là hệ thống nội bộ của {department}, chỉ dành cho cán bộ được mời. "
+        f"Cán bộ của {department_short(department)} vui lòng xin mã mời từ bộ phận CNTT "
         f"rồi gửi {INVITE_EXAMPLE}."
     )
 
