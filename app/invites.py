@@ -73,11 +73,12 @@ def read_people(path: Path) -> list[tuple[str, list[str]]]:
     return found
 
 
-def write_codes(out: Path, invites: list[tuple[str, list[str], str, dt.datetime]], zone) -> None:
+def write_codes(out: Path, invites: list[tuple[str, list[str], str, dt.datetime]], zone,
+                system: str = texts.people.DEFAULT_SYSTEM_NAME) -> None:
     book = Workbook()
     sheet = book.active
     sheet.title = texts.operations.INVITE_SHEET
-    sheet.append(texts.operations.INVITE_HEADER)
+    sheet.append(texts.operations.invite_header(system))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for name, roles, code, expires in invites:
@@ -115,7 +116,7 @@ async def invite_from_file(config: Config, source: str, out: str | None, days: i
                 await engine_store.audit(session, staff_id=None, action="invite", entity="invite",
                                          entity_id=invite.id, after={"roles": roles, "channel": "cli"}, now=now)
                 made.append((name, roles, code, invite.expires_at))
-            write_codes(Path(out), made, config.general.zone)  # in the transaction: no file, no codes
+            write_codes(Path(out), made, config.general.zone, config.language.system_name)  # in the transaction: no file, no codes
     finally:
         await db.close()
     print(texts.operations.invites_made(len(made), out, days))

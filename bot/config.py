@@ -91,6 +91,7 @@ class LanguageConfig:
     """How the chat addresses people where a sentence needs a pronoun (greeting, consent, refusals)."""
 
     address: str = texts.people.DEFAULT_ADDRESS
+    system_name: str = texts.people.DEFAULT_SYSTEM_NAME  # how a sentence names the bot itself
 
 
 @dataclass(frozen=True)
@@ -340,7 +341,14 @@ ADDRESSES = texts.people.ADDRESSES
 def _language(raw, path: Path) -> LanguageConfig:
     if "language" not in raw:
         return LanguageConfig()
-    return LanguageConfig(_Reader(raw, "language", path).get("address", str, choices=ADDRESSES))
+    reader = _Reader(raw, "language", path)
+    address = reader.get("address", str, choices=ADDRESSES)
+    if "system_name" not in reader.table:
+        return LanguageConfig(address)
+    name = reader.get("system_name", str).strip()
+    if not name:
+        raise ConfigError(f"{path}: [language] system_name must not be empty")
+    return LanguageConfig(address, name)
 
 
 def _privacy(raw, path: Path) -> PrivacyConfig:

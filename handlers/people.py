@@ -111,17 +111,18 @@ async def _link(unit: Unit, invite_id: int, staff_id: int) -> None:
     )))
 
 
-async def link_code(unit: Unit, staff: Staff) -> None:
+async def link_code(unit: Unit, staff: Staff, system: str = texts.people.DEFAULT_SYSTEM_NAME) -> None:
     """/lienket: a one-time code to enter on the other app."""
     code, _ = await people.create_invite(
         unit.session, name=staff.name, roles=(), now=unit.now,
         valid_for=dt.timedelta(minutes=LINK_MINUTES), created_by=staff.id, staff_id=staff.id,
     )
     other = "Zalo" if unit.incoming.channel == "telegram" else "Telegram"
-    unit.reply(Reply(text=texts.people.LINK_CODE.format(code=code, other=other, minutes=LINK_MINUTES), secret=code))
+    unit.reply(Reply(text=texts.people.LINK_CODE.format(code=code, other=other, minutes=LINK_MINUTES, system=system), secret=code))
 
 
-async def invite_command(unit: Unit, admin: Staff, invite_days: int) -> None:
+async def invite_command(unit: Unit, admin: Staff, invite_days: int,
+                         system: str = texts.people.DEFAULT_SYSTEM_NAME) -> None:
     """/moi ROLES NAME — an invitation code, as `main.py admin invite` makes one."""
     parts = unit.incoming.text.split(maxsplit=1)
     roles = {r.strip().lower() for r in parts[0].split(",") if r.strip()} if parts else set()
@@ -134,7 +135,8 @@ async def invite_command(unit: Unit, admin: Staff, invite_days: int) -> None:
     await engine_store.audit(unit.session, staff_id=admin.id, action="invite", entity="invite",
                              entity_id=invite.id, after={"roles": sorted(roles)}, now=unit.now)
     expires = invite.expires_at.astimezone(unit.clock.zone).strftime("%d/%m/%Y")
-    unit.reply(Reply(text=texts.people.INVITE_CREATED.format(name=name, roles=role_names(roles), expires=expires, code=code)))
+    unit.reply(Reply(text=texts.people.INVITE_CREATED.format(name=name, roles=role_names(roles), expires=expires, code=code,
+                                                                 system=system)))
 
 
 async def staff_command(unit: Unit, staff: Staff, menu_for) -> None:

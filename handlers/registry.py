@@ -40,11 +40,11 @@ async def _staff(unit, staff, services) -> None:
 
 
 async def _invite(unit, staff, services) -> None:
-    await people.invite_command(unit, staff, services.config.general.invite_days)
+    await people.invite_command(unit, staff, services.config.general.invite_days, services.config.language.system_name)
 
 
 async def _link(unit, staff, services) -> None:
-    await people.link_code(unit, staff)
+    await people.link_code(unit, staff, services.config.language.system_name)
 
 
 ENTRIES: tuple[Entry, ...] = (

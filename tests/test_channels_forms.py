@@ -290,7 +290,7 @@ async def test_link_code_from_telegram_attaches_the_zalo_account_to_the_same_per
     assert await zalo.say("/help") == [texts.people.refusal()]  # a stranger on Zalo, for now
     [code_text] = await telegram.say("/lienket")
     code = code_text.split("/start ", 1)[1].split()[0]
-    assert code_text == texts.people.LINK_CODE.format(code=code, other="Zalo", minutes=15)
+    assert code_text == texts.people.LINK_CODE.format(code=code, other="Zalo", minutes=15, system="hệ thống")
     assert await zalo.say(f"/start {code}") == [
         texts.people.LINKED.format(channel="Zalo", name="Phạm Thị Hoa", roles="kỹ thuật viên kiểm định")
     ]

@@ -3,12 +3,15 @@ as conversations. Expected sentences are written out here in Vietnamese, not bui
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from sqlalchemy import select
 
 from storage import engine_store, records
 from storage.domain import Facility, RecordMeta
 from storage.record_models import InspectionRow
+from tests.conftest import REPO
 from tests.kit import Chat, add_plan, add_staff, close, make_app
 
 HINT_FIRST = "(gõ “hủy” để dừng)"
@@ -199,3 +202,39 @@ async def test_a_stranger_is_greeted_without_being_called_comrade(config, db, ch
         "Kính chào. Đây là hệ thống nội bộ của Sở Khoa học và Công nghệ, chỉ dành cho cán bộ được mời. "
         "Cán bộ của Sở vui lòng xin mã mời từ bộ phận CNTT rồi gửi /start kèm mã mời, ví dụ /start AB12CD34EF56."
     )
+
+
+# --- the bot has one name, from config ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [None, "tài khoản Trợ lý Sở KH&CN"])
+async def test_the_bot_names_itself_one_way_from_config(config, db, name):
+    if name is not None:
+        config = dataclasses.replace(config, language=dataclasses.replace(config.language, system_name=name))
+    called = name or "hệ thống"
+    app, sender = await make_app(config, db)
+    await add_staff(app, "Đỗ Quản Trị", {"admin"}, "it", channel="zalo")
+    it = Chat(app, sender, "it", channel="zalo")
+    invited = await it.say("/moi inspector Nguyễn Văn Bảy")
+    assert invited.endswith(
+        f"Gửi nguyên dòng trên cho người được mời; người đó gửi lại dòng này cho {called} trên Zalo hoặc Telegram."
+    )
+    linked = await it.say("/lienket")
+    assert f"\nMở {called} trên Telegram và gửi /start " in linked
+    for said in (invited, linked):
+        assert "trợ lý" not in said and " bot " not in said
+
+
+def test_the_name_is_read_from_config_toml(tmp_path):
+    from bot.config import ConfigError, load_config
+
+    source = (REPO / "config.toml").read_text(encoding="utf-8")
+    assert load_config(REPO / "config.toml", env={}).language.system_name == "hệ thống"
+    (tmp_path / "config.toml").write_text(source.replace('system_name = "hệ thống"\n', ""), encoding="utf-8")
+    assert load_config(tmp_path / "config.toml", env={}).language.system_name == "hệ thống"  # the default
+    named = source.replace('system_name = "hệ thống"', 'system_name = "tài khoản Trợ lý Sở"')
+    (tmp_path / "config.toml").write_text(named, encoding="utf-8")
+    assert load_config(tmp_path / "config.toml", env={}).language.system_name == "tài khoản Trợ lý Sở"
+    (tmp_path / "config.toml").write_text(source.replace('system_name = "hệ thống"', 'system_name = " "'), encoding="utf-8")
+    with pytest.raises(ConfigError, match="system_name"):
+        load_config(tmp_path / "config.toml", env={})

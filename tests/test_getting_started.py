@@ -104,7 +104,7 @@ async def test_invitations_from_a_csv_land_in_a_private_sheet_and_work(tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Đã tạo 2 mã mời" in done.stdout and oct(out.stat().st_mode & 0o777) == "0o600"
     rows = _values(out)
-    assert rows[0][:3] == ("Họ tên", "Vai trò", "Gửi cho bot (Zalo hoặc Telegram)")
+    assert rows[0][:3] == ("Họ tên", "Vai trò", "Gửi cho hệ thống (Zalo hoặc Telegram)")
     assert [(r[0], r[1]) for r in rows[1:]] == [("Nguyễn Văn Bình", "công chức kiểm tra"),
                                                 ("Trần Thị Chi", "kỹ thuật viên kiểm định, chuyên viên")]
     config = load_config(REPO / "config.toml", env=env)

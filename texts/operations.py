@@ -76,9 +76,13 @@ def log_empty(days: int) -> str:
 INVITE_NEEDS = "Cần --role và --name (hoặc --from STAFF.csv --out MA_MOI.xlsx); xem: main.py admin invite --help"
 INVITE_NEEDS_OUT = "Cần --out TỆP.xlsx để ghi các mã mời, ví dụ --out ma_moi.xlsx"
 INVITE_SHEET = "Mã mời"
-INVITE_HEADER = ["Họ tên", "Vai trò", "Gửi cho bot (Zalo hoặc Telegram)", "Hết hạn"]
 INVITE_NAME_HEADERS = {"ho ten", "ho va ten", "ten", "name", "full name"}  # folded
 INVITE_ROLE_HEADERS = {"vai tro", "roles", "role"}  # folded
+
+
+def invite_header(system: str) -> list[str]:
+    """The invitation sheet's columns; `system`: config.toml [language] system_name."""
+    return ["Họ tên", "Vai trò", f"Gửi cho {system} (Zalo hoặc Telegram)", "Hết hạn"]
 
 
 def invite_csv_format(roles: str) -> str:

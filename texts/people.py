@@ -4,6 +4,9 @@
 # config.toml [language] address. Every other sentence needs none ("Ngày kiểm tra?").
 ADDRESSES = ("đồng chí", "anh/chị")
 DEFAULT_ADDRESS = "đồng chí"
+# How a sentence names the bot itself, when it must ("gửi dòng này cho hệ thống trên Zalo"): one name,
+# from config.toml [language] system_name (a department may write its Zalo OA's name instead).
+DEFAULT_SYSTEM_NAME = "hệ thống"
 
 
 def capitalised(address: str) -> str:
@@ -113,13 +116,13 @@ INVITE_USAGE = (
 )
 INVITE_CREATED = (
     "Mã mời cho {name} ({roles}), dùng một lần, hết hạn ngày {expires}:\n/start {code}\n"
-    "Gửi nguyên dòng trên cho người được mời; người đó gửi lại dòng này cho trợ lý trên Zalo hoặc Telegram."
+    "Gửi nguyên dòng trên cho người được mời; người đó gửi lại dòng này cho {system} trên Zalo hoặc Telegram."
 )
 
 # /lienket
 LINK_CODE = (
     "Mã liên kết: {code}\n"
-    "Mở trợ lý trên {other} và gửi /start {code}\nMã dùng một lần, hết hạn sau {minutes} phút."
+    "Mở {system} trên {other} và gửi /start {code}\nMã dùng một lần, hết hạn sau {minutes} phút."
 )
 
 # registration, the command menu
