@@ -392,8 +392,12 @@ async def _go_back(flow: Flow, state: DraftState, ctx: FlowContext) -> Step:
         state["editing"] = None
         return await _advance(flow, state, ctx)
     answered = {s.path for s in slots(flow, state, {}) if s.answered}
+    on_screen = state["question"].get("path")
     while state["stack"]:
         if undo(state, state["stack"].pop(), answered):
+            slot, _ = current_slot(flow, state)
+            if slot is not None and slot.path == on_screen and state["stack"]:
+                continue  # an answer given ahead of this question (a shortcut's): back goes before it
             return await _advance(flow, state, ctx)
     return reask(state, texts.common.ALREADY_FIRST)
 

@@ -183,9 +183,10 @@ class Router:
         token = f"{state['state'].get('token', '')}.a"
         prompt = texts.people.ABANDON_DRAFT.format(title=self._flow(state).title, command=command.name)
         pending = {"command": command.name, "text": unit.incoming.text, "token": token, "prompt": prompt}
+        why = texts.people.abandon_first(command.name) if "pending" in state else ""  # typed at this question
         await self._save_state(unit, dict(state, pending=pending))
         unit.reply(Reply(
-            text=prompt,
+            text=f"{why}\n{prompt}" if why else prompt,
             choices=(Choice(f"{token}|abandon", texts.people.ABANDON_YES), Choice(f"{token}|keep", texts.people.ABANDON_NO)),
             token=token,
         ))

@@ -238,3 +238,53 @@ def test_the_name_is_read_from_config_toml(tmp_path):
     (tmp_path / "config.toml").write_text(source.replace('system_name = "hệ thống"', 'system_name = " "'), encoding="utf-8")
     with pytest.raises(ConfigError, match="system_name"):
         load_config(tmp_path / "config.toml", env={})
+
+
+# --- the abandon-draft question says why it comes back; back goes back ---------------------------------
+
+ABANDON = (
+    "Biểu mẫu “Kiểm định, hiệu chuẩn phương tiện đo” đang nhập dở. Bỏ bản nháp đó để chuyển sang /kiemdinh?\n"
+    "1. Bỏ bản nháp\n2. Tiếp tục nhập\nGõ số thứ tự để chọn."
+)
+WHY = (
+    "Lệnh /kiemdinh chỉ chạy sau khi bỏ bản nháp; vui lòng trả lời câu hỏi này trước: "
+    "1 (Bỏ bản nháp) hoặc 2 (Tiếp tục nhập)."
+)
+
+
+@pytest.fixture
+async def lab(config, db):
+    app, sender = await make_app(config, db)
+    await add_staff(app, "Trần Kỹ Thuật", {"technician"}, "tech", channel="zalo")
+    await add_staff(app, "Hà Kỹ Thuật", {"technician"}, "tg", channel="telegram")
+    return app, sender
+
+
+async def test_a_command_typed_at_the_abandon_question_is_told_why(lab):
+    app, sender = lab
+    chat = Chat(app, sender, "tech", channel="zalo")
+    await chat.say("/kiemdinh dien")
+    assert await chat.say("/kiemdinh điện 5 0 5") == ABANDON
+    assert await chat.say("/kiemdinh điện 5 0 5") == f"{WHY}\n{ABANDON}"
+    assert await chat.say("abc") == "Vui lòng trả lời 1 (Bỏ bản nháp) hoặc 2 (Tiếp tục nhập)."
+    assert (await chat.say("1")).startswith("Kiểm định, hiệu chuẩn phương tiện đo\nNgày: 13/01/2023\nLĩnh vực: Điện\n")
+
+
+async def test_telegram_abandon_question_after_a_command_still_has_its_buttons(lab):
+    app, sender = lab
+    chat = Chat(app, sender, "tg", channel="telegram")
+    await chat.say("/kiemdinh dien")
+    await chat.say("/kiemdinh điện 5 0 5")
+    again = await chat.say("/kiemdinh điện 5 0 5")
+    assert again.startswith(f"{WHY}\n")
+    assert [c.label for c in chat.last.choices] == ["Bỏ bản nháp", "Tiếp tục nhập"]
+    assert (await chat.tap("Tiếp tục nhập")).startswith("Số phương tiện đo đã kiểm định, hiệu chuẩn?")
+
+
+async def test_back_after_a_shortcut_goes_to_the_question_it_answered(lab):
+    app, sender = lab
+    chat = Chat(app, sender, "tech", channel="zalo")
+    assert (await chat.say("/kiemdinh dien")).startswith("Số phương tiện đo đã kiểm định, hiệu chuẩn?")
+    back = await chat.say("quay lại")  # not the same question again, silently
+    assert back.startswith("Lĩnh vực?\n1. Điện\n")
+    assert (await chat.say("quay lại")).startswith("Ngày kiểm định, hiệu chuẩn?")

@@ -89,6 +89,16 @@ ABANDON_DRAFT = "Biểu mẫu “{title}” đang nhập dở. Bỏ bản nháp 
 ABANDON_YES = "Bỏ bản nháp"
 ABANDON_NO = "Tiếp tục nhập"
 ANSWER_ABANDON = "Vui lòng trả lời 1 (Bỏ bản nháp) hoặc 2 (Tiếp tục nhập)."
+
+
+def abandon_first(command: str) -> str:
+    """A command typed while "drop the draft?" waits: why it did not run."""
+    return (
+        f"Lệnh /{command} chỉ chạy sau khi bỏ bản nháp; vui lòng trả lời câu hỏi này trước: "
+        "1 (Bỏ bản nháp) hoặc 2 (Tiếp tục nhập)."
+    )
+
+
 DRAFT_EXPIRED = "Bản nháp “{title}” đã quá {minutes} phút không được trả lời nên đã bị hủy. Gõ /{command} để nhập lại."
 ERROR = "Xin lỗi, đã có lỗi khi xử lý tin nhắn này. Các câu trả lời trước đó vẫn được giữ nguyên; vui lòng gửi lại."
 UNSUPPORTED = "Hệ thống chưa đọc được loại tin nhắn này. Vui lòng gửi chữ, ảnh hoặc vị trí."
