@@ -204,7 +204,7 @@ async def _ask(flow: Flow, state: DraftState, ctx: FlowContext, slot: Slot, noti
         suggestion = None
     prompt = q.prompt_for(slot.scope) if q.prompt_for else q.prompt
     if state["editing"] and slot.answered:
-        prompt = f"{prompt}\n({format_answer(q, slot.value, state, slot.path)})"
+        prompt = f"{prompt}\n{texts.common.current_value(format_answer(q, slot.value, state, slot.path))}"
     if q.kind == "choice" and not choices:
         prompt = f"{prompt}\n{texts.common.NO_CHOICES}"
     state["pending"] = []

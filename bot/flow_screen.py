@@ -138,7 +138,9 @@ def nav_keys(state: DraftState) -> list[tuple[str, str]]:
     keys = []
     if question["optional"]:
         keys.append((SKIP, texts.common.SKIP))
-    if state["stack"] or state["editing"] or question["mode"] == "pick_edit":
+    if state["editing"] or question["mode"] == "pick_edit":  # back leads to the review, not a question
+        keys.append((BACK, texts.common.BACK_TO_REVIEW))
+    elif state["stack"]:
         keys.append((BACK, texts.common.BACK))
     keys.append((CANCEL, texts.common.CANCEL))
     return keys

@@ -305,7 +305,9 @@ class Inspection:
         team = [ctx.staff.name if recorder == ctx.staff.id else await self._name(ctx, recorder)] + [
             labels.get(f"others.{i}.inspector", "") for i in range(len(answers.get("others", [])))
         ]
-        lines.append(f"{texts.inspection.REVIEW_TEAM}: {', '.join(t for t in team if t)}")
+        team = [name for name in team if name]
+        who = texts.inspection.REVIEW_TEAM if len(team) > 1 else texts.inspection.REVIEW_INSPECTOR
+        lines.append(f"{who}: {', '.join(team)}")
         if answers.get("gps") is not None:
             lines.append(f"{texts.inspection.LABEL_GPS}: {texts.common.format_location(answers['gps'])}")
         lines += checklist.review_lines(kind, answers)

@@ -101,6 +101,12 @@ def questions(services, managers: bool) -> list[Question]:
     ]  # fmt: skip
 
 
+def _as_date(text: str) -> str:
+    """A typed date as every date is shown: "5/1/2023" → "05/01/2023"."""
+    day = read_date(text)
+    return texts.capture.format_date(day) if day else text
+
+
 def a_date(text: str, answers) -> str | None:
     return None if read_date(text) else texts.capture.LIC_DATE_EXPECTED
 
@@ -154,7 +160,6 @@ def kind_label(catalogue, key: str) -> str:
 
 
 async def summarize(ctx: FlowContext, answers) -> str:
-    expiry = answers.get("expiry") or texts.capture.LIC_NO_EXPIRY
     lines = [
         (texts.capture.LIC_KIND_LABEL, kind_label(ctx.catalogue, answers["kind"])),
         (texts.capture.LIC_ACTION_LABEL, ACTIONS.get(answers["action"], answers["action"])),
@@ -164,8 +169,11 @@ async def summarize(ctx: FlowContext, answers) -> str:
         (texts.capture.LIC_ISSUED_LABEL, texts.capture.format_date(answers["issue_date"])),
     ]
     if answers.get("old_expiry"):
-        lines.append((texts.capture.LIC_OLD_EXPIRY_LABEL, answers["old_expiry"]))
-    lines.append((texts.capture.LIC_EXPIRY_LABEL, expiry))
+        lines.append((texts.capture.LIC_OLD_EXPIRY_LABEL, _as_date(answers["old_expiry"])))
+    if answers.get("expiry"):  # a date is "có hiệu lực đến"; "thời hạn" is a duration
+        lines.append((texts.capture.LIC_EXPIRY_LABEL, _as_date(answers["expiry"])))
+    else:
+        lines.append((texts.capture.LIC_TERM_LABEL, texts.capture.LIC_NO_EXPIRY))
     store = store_for(ctx.catalogue, answers["kind"])
     return await capture.review(ctx, answers, texts.capture.LIC_TITLE, store, lines, answers["issue_date"])
 

@@ -415,7 +415,7 @@ async def listing(session: AsyncSession, period: Period) -> list[str]:
     for key in order:
         written = [n.text for n in notes if n.section == key]
         if written:
-            blocks.append("\n".join([texts.report.notes_section(key, _TITLES.get(key, "")), *(f"• {t}" for t in written)]))
+            blocks.append("\n".join([texts.report.notes_section(key, _TITLES.get(key, "")), *map(texts.report.note_item, written)]))
     return _messages(blocks)
 
 

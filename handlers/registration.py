@@ -138,4 +138,4 @@ async def _register(unit: Unit, facts: NoticeFacts, invite_id: int) -> str:
         after={"name": staff.name, "roles": sorted(staff.roles), "channel": msg.channel,
                "notice_version": version, "full_version": texts.privacy.full_version(facts)}, now=now,
     )
-    return texts.people.REGISTERED.format(roles=texts.people.role_names(staff.roles))
+    return texts.people.registered(facts.address, staff.name, texts.people.role_names(staff.roles))

@@ -253,7 +253,7 @@ async def test_zalo_form_survives_sigkill_between_questions(processes):
         today = local_today()
         tech = ZaloPerson(bot, fake, ZL_TECH)
         assert "1. Đồng ý\n2. Không đồng ý" in await tech.say(f"/start {code}")
-        assert await tech.say("1") == texts.people.REGISTERED.format(roles="kỹ thuật viên kiểm định")
+        assert await tech.say("1") == texts.people.registered("đồng chí", "Lê Kỹ Thuật", "kỹ thuật viên kiểm định")
 
         today_label = texts.common.today_label(today)
         assert await tech.say("/kiemdinh") == f"{texts.capture.CAL_DATE}\nGõ “ok” để chọn: {today_label}\n(gõ “hủy” để dừng)"
@@ -294,7 +294,7 @@ async def test_telegram_form_survives_sigkill_and_old_keyboards_after_restart(pr
         today = local_today()
         tech = TelegramPerson(bot, fake, TG_TECH)
         await tech.say(f"/start {code}")
-        assert (await tech.tap(texts.privacy.AGREE_LABEL)).startswith("Đăng ký xong")
+        assert (await tech.tap(texts.privacy.AGREE_LABEL)).startswith("Đã đăng ký tài khoản")
 
         assert await tech.say("/kiemdinh") == texts.capture.CAL_DATE
         date_question = tech.messages[-1]
@@ -356,7 +356,7 @@ async def test_zalo_date_in_a_month_closed_by_chotky_is_refused_and_asked_again(
 
         manager = ZaloPerson(bot, fake, ZL_MANAGER)
         await manager.say(f"/start {manager_code}")
-        assert (await manager.say("1")).startswith("Đăng ký xong")
+        assert (await manager.say("1")).startswith("Đã đăng ký tài khoản")
         review = await manager.say(f"/chotky {last_month.number:02d}/{last_month.year}")
         assert review.startswith(texts.capture.close_review(label))
         assert await manager.say("1") == texts.capture.closed_done(label)
@@ -365,7 +365,7 @@ async def test_zalo_date_in_a_month_closed_by_chotky_is_refused_and_asked_again(
 
         tech = ZaloPerson(bot, fake, ZL_TECH)
         await tech.say(f"/start {tech_code}")
-        assert (await tech.say("1")).startswith("Đăng ký xong")
+        assert (await tech.say("1")).startswith("Đã đăng ký tài khoản")
         question = await tech.say("/kiemdinh")
         assert question.startswith(texts.capture.CAL_DATE)
         refused = await tech.say(f"{last_month.end:%d/%m/%Y}")

@@ -282,7 +282,7 @@ async def test_link_code_from_telegram_attaches_the_zalo_account_to_the_same_per
     telegram = TelegramUser(world, TG_TECH)
     await telegram.say(f"/start {invite}")
     [registered] = await telegram.answer(texts.privacy.AGREE_LABEL)
-    assert registered.startswith("Đăng ký xong.")
+    assert registered.startswith("Đã đăng ký tài khoản cho ")
     async with world.app.db.read() as session:
         hoa = await people.staff_by_identity(session, "telegram", str(TG_TECH))
 

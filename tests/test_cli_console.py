@@ -29,7 +29,7 @@ def invite(tmp_path: Path, name: str, *roles: str) -> str:
 def register(tmp_path: Path, name: str, *roles: str) -> None:
     code = invite(tmp_path, name, *roles)
     session = run(tmp_path, "console", "--as", name, stdin=f"/start {code}\n1\n")
-    assert "Đăng ký xong" in session.stdout, session.stdout + session.stderr
+    assert "Đã đăng ký tài khoản" in session.stdout, session.stdout + session.stderr
 
 
 def test_the_banner_says_who_you_are_your_roles_and_your_open_draft(tmp_path):

@@ -141,7 +141,7 @@ async def test_an_admin_invites_in_the_chat(tmp_path):
         assert "Phạm Văn Em (công chức kiểm tra)" in made
         newcomer = ZaloUser(world, "9a8b7c6d5e4f30211203")
         await newcomer.say(f"/start {code}")
-        assert any("Đăng ký xong" in t for t in await newcomer.answer("Có"))
+        assert any("Đã đăng ký tài khoản" in t for t in await newcomer.answer("Có"))
         refused = await TelegramUser(world, 4343).say("/moi inspector Ai Đó")  # not an admin
         assert not any("/start" in t for t in refused)
 

@@ -75,7 +75,7 @@ async def test_export_then_erase_leaves_nothing_but_the_records_which_still_coun
                                                  now=world.app.clock.now(), valid_for=dt.timedelta(days=7))
         zalo = ZaloUser(world, ZL)
         await zalo.say(f"/start {code}")
-        assert any("Đăng ký xong" in t for t in await zalo.answer("Có"))
+        assert any("Đã đăng ký tài khoản" in t for t in await zalo.answer("Có"))
         await zalo.say("/kiemdinh dong ho nuoc 500 0 500")
         assert await zalo.say("1") == ["Đã lưu lô kiểm định #1."]
         await zalo.say("/kiemdinh")  # an unfinished form

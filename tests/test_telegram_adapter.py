@@ -161,7 +161,7 @@ async def test_invited_person_registers_by_tapping_yes(bot: Bot) -> None:
     tap = fake.tap(CHAT, question.message_id, button(question, texts.privacy.AGREE_LABEL))
     assert (await fake.wait_for_answer(tap)) == {"callback_query_id": tap["callback_query"]["id"]}
     [_, registered] = await bot.texts(CHAT, 2)
-    assert registered.startswith("Đăng ký xong")
+    assert registered.startswith("Đã đăng ký tài khoản")
     await fake.wait_until(lambda: fake.messages(CHAT)[0].edits, 5, "the question edited")
     edited = fake.messages(CHAT)[0]
     assert edited.text.endswith(f"\n→ {texts.privacy.AGREE_LABEL}") and edited.inline_keyboard == []
@@ -199,7 +199,7 @@ async def test_tap_on_an_old_keyboard_changes_nothing(bot: Bot) -> None:
     fake.user_command(CHAT, "start", await bot.invite())
     [question] = await fake.wait_for_messages(CHAT, 1)
     fake.user_text(CHAT, "có")  # typed instead of tapped: the buttons stay under the question
-    assert (await bot.texts(CHAT, 2))[1].startswith("Đăng ký xong")
+    assert (await bot.texts(CHAT, 2))[1].startswith("Đã đăng ký tài khoản")
     await bot.settled()
     before = len(fake.messages(CHAT))
 
@@ -293,7 +293,7 @@ async def test_duplicate_tap_is_answered_once(bot: Bot) -> None:
     await bot.fake.wait_for_answer(tap)
     await bot.settled()
     assert bot.fake.calls["answerCallbackQuery"] == 1 and bot.fake.calls["editMessageText"] == 1
-    assert sum(t.startswith("Đăng ký xong") for t in await bot.texts(CHAT, 2)) == 1
+    assert sum(t.startswith("Đã đăng ký tài khoản") for t in await bot.texts(CHAT, 2)) == 1
     assert len(await bot.inbox()) == 2
 
 

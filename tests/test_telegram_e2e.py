@@ -134,7 +134,7 @@ async def _register_refuse_help(fake: FakeTelegram, code: str) -> None:
     fake.user_command(CHAT, "start", code)
     [question] = await fake.wait_for_messages(CHAT, 1, 20)
     fake.tap(CHAT, question.message_id, button(question, texts.privacy.AGREE_LABEL))
-    assert (await fake.wait_for_messages(CHAT, 2, 20))[1].text.startswith("Đăng ký xong")
+    assert (await fake.wait_for_messages(CHAT, 2, 20))[1].text.startswith("Đã đăng ký tài khoản")
     await fake.wait_until(lambda: chat_menu(fake, CHAT), 20, "the per-chat menu")
     assert fake.messages(CHAT)[0].text.endswith(f"→ {texts.privacy.AGREE_LABEL}")
 

@@ -157,7 +157,7 @@ async def test_register_refuse_help_and_a_document_link(bots, fake, mode):
     await bot.ready()
 
     assert "1. Đồng ý\n2. Không đồng ý" in await say(fake, CHAT, f"/start {code}")
-    assert await say(fake, CHAT, "1") == texts.people.REGISTERED.format(roles="quản trị hệ thống")
+    assert await say(fake, CHAT, "1") == texts.people.registered("đồng chí", "Trần Thị Bình", "quản trị hệ thống")
     assert await say(fake, STRANGER, "xin chào") == texts.people.refusal()
     help_text = await say(fake, CHAT, "/help")
     assert help_text.startswith(texts.people.HELP_HEADER) and "/staff" in help_text and "/lienket" in help_text

@@ -60,7 +60,7 @@ CAL_VERIFIED_LABEL = "Số PTĐ kiểm định"
 CAL_REJECTED = "Số phương tiện đo bị loại bỏ (không đạt)?"
 CAL_REJECTED_LABEL = "Số PTĐ loại bỏ"
 CAL_NONE_REJECTED = "Không có (0)"
-CAL_CERTIFICATES = "Số giấy chứng nhận kiểm định đã cấp?"
+CAL_CERTIFICATES = "Số giấy chứng nhận (kiểm định, hiệu chuẩn) đã cấp?"
 CAL_CERTIFICATES_LABEL = "Giấy chứng nhận"
 CAL_CUSTOMER = "Khách hàng (đơn vị gửi kiểm định)? Gõ “bỏ qua” nếu không cần ghi."
 CAL_TOO_MANY_NUMBERS = "Cú pháp nhanh có nhiều nhất ba số: số kiểm định, số loại bỏ, số giấy chứng nhận."
@@ -85,7 +85,7 @@ def certificates_too_many(certificates: int, passed: int) -> str:
 
 
 def certificates_for_passed(passed: int) -> str:
-    return f"Cấp {format_count(passed)} giấy (số kiểm định trừ số loại bỏ)"
+    return f"Cấp {format_count(passed)} giấy chứng nhận (số kiểm định trừ số loại bỏ)"
 
 
 def unknown_field(typed: str, labels: list[str]) -> str:
@@ -93,7 +93,7 @@ def unknown_field(typed: str, labels: list[str]) -> str:
 
 
 def ambiguous_field(typed: str, labels: list[str]) -> str:
-    return f"“{typed}” khớp với nhiều lĩnh vực: {', '.join(labels)}. Vui lòng chọn trong danh sách bên dưới."
+    return f"“{typed}” khớp với nhiều lĩnh vực: {', '.join(labels)}. Vui lòng chọn lĩnh vực ở câu hỏi tiếp theo."
 
 
 def bad_shortcut(reason: str) -> str:
@@ -153,7 +153,7 @@ def closed_done(label: str) -> str:
 def reminder(label: str, cut_off: dt.date) -> str:
     return (
         f"Nhắc việc: ngày mai ({format_date(cut_off)}) là ngày chốt số liệu kỳ {label}. "
-        "Vui lòng nhập đủ các lô kiểm định và các lần kiểm tra đã thực hiện trong kỳ; gõ /cuatoi để xem lại."
+        "Vui lòng nhập đủ các lô kiểm định và kết quả kiểm tra đã thực hiện trong kỳ; gõ /cuatoi để xem lại."
     )
 
 
@@ -215,7 +215,7 @@ def reopen_not_closed(label: str) -> str:
 
 def reopened(label: str, month: str) -> str:
     return (
-        f"Đã mở lại kỳ {label}: số liệu của kỳ này lại nhập, sửa, xóa được. "
+        f"Đã mở lại kỳ {label}: cán bộ có thể tiếp tục nhập, sửa, xóa số liệu của kỳ này. "
         f"Khi xong, vui lòng chốt lại bằng lệnh /chotky {month}."
     )
 
@@ -258,7 +258,8 @@ LIC_OLD_EXPIRY = "Ngày hết hạn của giấy phép cũ (ngày/tháng/năm)?"
 LIC_OLD_EXPIRY_LABEL = "Hạn giấy phép cũ"
 LIC_EXPIRY = "Ngày hết hạn (ngày/tháng/năm)?"
 LIC_EXPIRY_KEEP = "Ngày hết hạn (giữ như giấy phép đang có hiệu lực, ngày/tháng/năm)?"
-LIC_EXPIRY_LABEL = "Thời hạn"
+LIC_EXPIRY_LABEL = "Có hiệu lực đến"
+LIC_TERM_LABEL = "Thời hạn"  # only "Thời hạn: không thời hạn"
 LIC_NO_EXPIRY = "không thời hạn"
 LIC_DATE_EXPECTED = "Vui lòng nhập đủ ngày/tháng/năm, ví dụ 13/01/2026."
 LIC_EXPIRY_BEFORE_ISSUE = "Ngày hết hạn phải sau ngày cấp ({issued}), vui lòng nhập lại."

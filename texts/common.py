@@ -71,6 +71,7 @@ WORD_OK = "ok"
 YES = "Có"
 NO = "Không"
 BACK = "Quay lại"
+BACK_TO_REVIEW = "Về màn hình kiểm tra"  # "quay lại" from the edit menu or a question being corrected
 SKIP = "Bỏ qua"
 CANCEL = "Hủy"
 DONE = "Xong"
@@ -90,7 +91,12 @@ REVIEW_QUESTION = "Kiểm tra lại trước khi lưu:"
 REVIEW_HINT = "Mọi thông tin đã đúng chưa?"
 NO_CHOICES = "Không có lựa chọn nào phù hợp."  # the words that may follow are in the hint under it
 PHOTOS_NEED_ONE = "Vui lòng gửi ít nhất một ảnh rồi gõ “xong”."
-SKIPPED = "(bỏ qua)"
+SKIPPED = "—"  # a skipped answer, as the reviews show it
+
+
+def current_value(shown: str) -> str:
+    """Under a question asked again to correct it: its answer so far."""
+    return f"Giá trị hiện tại: {shown}"
 
 
 def drop_photos(count: int) -> str:
@@ -120,9 +126,14 @@ WORD_MEANINGS = {WORD_BACK: "để sửa câu trước", WORD_SKIP: "để bỏ 
                  WORD_CANCEL: "để dừng"}
 
 
-def nav_hint(words: list[str]) -> str:
-    """ "(gõ “quay lại” để sửa câu trước, “hủy” để dừng)" — each word with what it does."""
-    parts = [f"“{w}” {WORD_MEANINGS[w]}" if w in WORD_MEANINGS else f"“{w}”" for w in words]
+TO_REVIEW_MEANING = "để về màn hình kiểm tra"
+
+
+def nav_hint(words: list[str], meanings: dict[str, str] | None = None) -> str:
+    """ "(gõ “quay lại” để sửa câu trước, “hủy” để dừng)" — each word with what it does (`meanings`:
+    where a word does something else here, e.g. “quay lại” from the edit menu)."""
+    known = {**WORD_MEANINGS, **(meanings or {})}
+    parts = [f"“{w}” {known[w]}" if w in known else f"“{w}”" for w in words]
     return "(gõ " + ", ".join(parts) + ")"
 
 

@@ -34,7 +34,7 @@ ASK_NEW_TAX = "Mã số thuế (10 số, hoặc 13 số dạng 0101234567-001)? 
 LABEL_NEW_TAX = "Mã số thuế"
 ASK_NEW_ADDRESS = "Địa chỉ cơ sở (thôn/đường, xã/phường)?"
 LABEL_NEW_ADDRESS = "Địa chỉ"
-ASK_MORE_INSPECTORS = "Có thêm công chức kiểm tra nào cùng đi kiểm tra không?"
+ASK_MORE_INSPECTORS = "Có công chức khác cùng tham gia kiểm tra không?"
 ASK_INSPECTOR = "Chọn công chức kiểm tra cùng đi:"
 LABEL_INSPECTOR = "Người cùng đi"
 GROUP_INSPECTORS = "Người cùng đi"
@@ -97,7 +97,7 @@ def all_ok_prompt(criteria: list[str], has_pumps: bool, limit: Decimal) -> str:
     lines += [f"• {label}" for label in criteria]
     if has_pumps:
         lines.append(f"• Mọi cột đo: kiểm định còn hạn, niêm phong nguyên vẹn (sai số nhập sau, giới hạn ±{pct(limit)})")
-    lines.append("Trả lời “có”, hoặc “không” để chọn các tiêu chí không đạt.")
+    lines.append("Chọn 1 (Có) nếu đạt tất cả; 2 (Không) để chọn tiêu chí không đạt.")
     return "\n".join(lines)
 
 
@@ -145,9 +145,9 @@ def format_decimal(value: Decimal | float | str) -> str:
 
 
 def signed_pct(value: Decimal | float | str) -> str:
-    number = Decimal(str(value))
-    sign = "+" if number > 0 else ""
-    return f"{sign}{pct(number)}"
+    """A pump's error as the report and the export print it: sign and two decimals, "+0,60%", "-0,20%"."""
+    number = Decimal(str(value)).quantize(Decimal("0.01"))
+    return f"{number:+f}%".replace(".", ",")
 
 
 def format_money(amount: int) -> str:
@@ -183,7 +183,8 @@ REVIEW_TITLE = "KẾT QUẢ KIỂM TRA — {kind}"
 REVIEW_ALL_MET = "Tiêu chí: tất cả đạt"
 REVIEW_CRITERIA = "Tiêu chí:"
 REVIEW_NEW_FACILITY = " (cơ sở mới)"
-REVIEW_TEAM = "Đoàn"
+REVIEW_TEAM = "Đoàn kiểm tra"
+REVIEW_INSPECTOR = "Người kiểm tra"  # alone
 REVIEW_VERDICT_OK = "Kết luận: ĐẠT"
 REVIEW_VERDICT_BAD = "Kết luận: KHÔNG ĐẠT"
 REVIEW_PHOTOS = "Ảnh"
@@ -193,7 +194,7 @@ CERT_EXPIRED = "hết hạn kiểm định"
 # The words the pump line reads after a pump's error (handlers/pumps.py), as a correction writes them back.
 PUMP_EXPIRED_WORDS = "hết hạn"
 PUMP_UNSEALED_WORDS = "mất niêm phong"
-SEALS_BROKEN = "niêm phong không nguyên vẹn"
+SEALS_BROKEN = PUMP_UNSEALED_WORDS  # one wording: as typed, in the review and the export
 RESULT_MARK = {"met": "✓", "not_met": "✗", "na": "–"}
 RESULT_WORD = {"met": MET, "not_met": NOT_MET, "na": NOT_APPLICABLE}
 

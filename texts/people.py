@@ -33,7 +33,8 @@ def department_short(department: str) -> str:
 START_NEEDS_CODE = f"Để đăng ký, vui lòng gửi {INVITE_EXAMPLE} (mã mời do bộ phận CNTT cấp)."
 BAD_CODE = "Mã mời không đúng, đã dùng hoặc đã hết hạn. Vui lòng kiểm tra lại hoặc xin mã mới từ bộ phận CNTT."
 TOO_MANY_TRIES = "Mã mời đã bị nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút."
-REGISTERED = "Đăng ký xong. Vai trò: {roles}.\nGõ /help để xem các lệnh được dùng."
+def registered(address: str, name: str, roles: str) -> str:
+    return f"Đã đăng ký tài khoản cho {address} {name}; vai trò: {roles}.\nGõ /help để xem các lệnh được dùng."
 
 
 def registration_declined(address: str) -> str:

@@ -7,6 +7,7 @@ each says what happened and, when something is wrong, what to type instead.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
 from typing import Protocol
 
@@ -152,8 +153,14 @@ NOTE_CHANGED = "Ghi chú này vừa được người khác sửa hoặc xóa n�
 
 def ask_more_text(received: int, last: bool) -> str:
     if last:
-        return f"Đã nhận {received} tin. Tin tiếp theo là tin cuối của ghi chú này; sau đó ghi chú được lưu."
-    return f"Đã nhận {received} tin. Gõ tiếp, hoặc gõ “xong” để lưu ghi chú."
+        return (f"Đã nhận {received} tin nhắn. Tin nhắn tiếp theo là tin nhắn cuối của ghi chú này; "
+                "sau đó ghi chú được lưu.")
+    return f"Đã nhận {received} tin nhắn. Gõ tiếp, hoặc gõ “xong” để lưu ghi chú."
+
+
+def note_item(text: str) -> str:
+    """A note listed by /ghichu xem: one bullet; the note's own leading "- ", "+ " or "1." is not doubled."""
+    return "• " + re.sub(r"^\s*(?:[-+•–]|\d{1,2}[.)])\s+", "", text)
 
 
 def section_label(key: str, title: str, count: int) -> str:
