@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass
 
 import texts
@@ -54,6 +55,40 @@ class CodeLimiter:
 
 role_names = texts.people.role_names
 
+# A role as typed: its key ("inspector") or its Vietnamese name, with or without diacritics.
+_ROLE_WORDS = {**{key: key for key in ROLES}, **{fold(name): key for key, name in texts.people.ROLE_NAMES.items()}}
+_ROLE_WORDS_MAX = max(len(words.split()) for words in _ROLE_WORDS)
+
+
+def role_of(typed: str) -> str | None:
+    return _ROLE_WORDS.get(" ".join(fold(typed).split()))
+
+
+def roles_in(text: str) -> tuple[set[str], list[str]]:
+    """`/nhansu 2 vaitro công chức kiểm tra, clerk`: the roles named, and what named none."""
+    parts = [part.strip() for part in re.split(r"[,;]", text) if part.strip()]
+    return {r for r in map(role_of, parts) if r}, [part for part in parts if role_of(part) is None]
+
+
+def leading_roles(text: str) -> tuple[set[str], str] | None:
+    """`/moi công chức kiểm tra, clerk Nguyễn Văn B`: the roles at the start, then the person's name;
+    None when a comma promises another role that is not one."""
+    words = re.sub(r"\s*[,;]\s*", ", ", text.strip()).split()
+    roles: set[str] = set()
+    more = False
+    while words:
+        for size in range(min(_ROLE_WORDS_MAX, len(words)), 0, -1):
+            head = " ".join(words[:size])
+            role = role_of(head.rstrip(",")) if "," not in head.rstrip(",") else None
+            if role:
+                roles.add(role)
+                words, more = words[size:], head.endswith(",")
+                break
+        else:
+            return (roles, " ".join(words)) if roles and not more else None
+        if not more:
+            return roles, " ".join(words)
+    return None
 
 def _identity(unit: Unit) -> Identity:
     msg = unit.incoming
@@ -124,11 +159,10 @@ async def link_code(unit: Unit, staff: Staff, system: str = texts.people.DEFAULT
 async def invite_command(unit: Unit, admin: Staff, invite_days: int,
                          system: str = texts.people.DEFAULT_SYSTEM_NAME) -> None:
     """/moi ROLES NAME — an invitation code, as `main.py admin invite` makes one."""
-    parts = unit.incoming.text.split(maxsplit=1)
-    roles = {r.strip().lower() for r in parts[0].split(",") if r.strip()} if parts else set()
-    name = clean_line(parts[1]) if len(parts) > 1 else ""
-    if not roles or roles - set(ROLES) or not name:
-        unit.reply(Reply(text=texts.people.INVITE_USAGE.format(known=", ".join(ROLES))))
+    read = leading_roles(unit.incoming.text)
+    roles, name = (read[0], clean_line(read[1])) if read else (set(), "")
+    if not roles or not name:
+        unit.reply(Reply(text=texts.people.INVITE_USAGE.format(known=texts.people.known_roles())))
         return
     code, invite = await people.create_invite(unit.session, name=name, roles=sorted(roles), now=unit.now,
                                               valid_for=dt.timedelta(days=invite_days), created_by=admin.id)
@@ -140,7 +174,8 @@ async def invite_command(unit: Unit, admin: Staff, invite_days: int,
 
 
 async def staff_command(unit: Unit, staff: Staff, menu_for) -> None:
-    """/staff — list everyone; `/staff N vaitro a,b`, `/staff N thuhoi`, `/staff N khoiphuc`."""
+    """/nhansu — list everyone; `/nhansu N vaitro a, b` (keys or Vietnamese names), `/nhansu N thuhoi`,
+    `/nhansu N khoiphuc`."""
     everyone = await people.list_staff(unit.session)
     args = unit.incoming.text.split()
     if not args:
@@ -152,7 +187,7 @@ async def staff_command(unit: Unit, staff: Staff, menu_for) -> None:
     target = everyone[int(args[0]) - 1]
     action = fold(args[1]) if len(args) > 1 else ""
     if action in {"vaitro", "roles"} and len(args) > 2:
-        await _set_roles(unit, staff, target, "".join(args[2:]))
+        await _set_roles(unit, staff, target, " ".join(args[2:]))
     elif action in {"thuhoi", "revoke"}:
         await _set_active(unit, staff, target, False)
     elif action in {"khoiphuc", "restore"}:
@@ -177,10 +212,10 @@ def _staff_list(everyone: list[Staff]) -> str:
 
 
 async def _set_roles(unit: Unit, admin: Staff, target: Staff, raw: str) -> None:
-    roles = {r.strip().lower() for r in raw.split(",") if r.strip()}
-    unknown = roles - set(ROLES)
+    roles, unknown = roles_in(raw)
     if unknown or not roles:
-        unit.reply(Reply(text=texts.people.STAFF_BAD_ROLE.format(roles=", ".join(sorted(unknown)) or "—", known=", ".join(ROLES))))
+        known = texts.people.known_roles()
+        unit.reply(Reply(text=texts.people.STAFF_BAD_ROLE.format(roles=", ".join(unknown) or "—", known=known)))
         return
     if target.id == admin.id and "admin" not in roles:
         unit.reply(Reply(text=texts.people.STAFF_SELF))

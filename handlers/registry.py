@@ -71,7 +71,7 @@ ENTRIES: tuple[Entry, ...] = (
     # Linking the same person's Zalo and Telegram accounts.
     Command("lienket", ("link",), EVERYONE, texts.people.LINK_DESCRIPTION, _link),
     # Administration: the staff list, roles, revoking access.
-    Command("staff", ("nhansu", "canbo"), ADMIN, texts.people.STAFF_DESCRIPTION, _staff),
+    Command("nhansu", ("staff", "canbo"), ADMIN, texts.people.STAFF_DESCRIPTION, _staff),
     Command("moi", ("invite",), ADMIN, texts.people.INVITE_DESCRIPTION, _invite),
     # Facilities typed twice: keep one, merge the other into it.
     facilities.MERGE_FORM,  # /gopcoso

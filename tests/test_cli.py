@@ -42,7 +42,7 @@ def test_console_registers_with_an_invite_and_lists_commands(tmp_path):
     assert out.index("chỉ dành cho cán bộ được mời") < out.index("Đồng chí có đồng ý?")
     assert "1. Đồng ý\n2. Không đồng ý\n3. Xem toàn văn" in out  # choices as a numbered list, as on Zalo
     assert "Đã đăng ký tài khoản cho đồng chí Lê Thị Hoa; vai trò: kỹ thuật viên kiểm định, quản trị hệ thống." in out
-    assert "/staff (/nhansu)" in out and "Tài khoản này đã đăng ký cho Lê Thị Hoa" in out
+    assert "/nhansu (/staff)" in out and "Tài khoản này đã đăng ký cho Lê Thị Hoa" in out
     staff = run(tmp_path, "admin", "staff")
     assert "Lê Thị Hoa — admin, technician — console:console:hoa" in staff.stdout
     reused = run(tmp_path, "console", "--as", "Khác", stdin=f"/start {code}\n")

@@ -63,6 +63,12 @@ def role_names(roles) -> str:
     return ", ".join(name for key, name in ROLE_NAMES.items() if key in roles) or "—"
 
 
+def known_roles() -> str:
+    """Every role as a person may type it, its Vietnamese name with the key people may also type:
+    "công chức kiểm tra (inspector), …"."""
+    return ", ".join(f"{name} ({key})" for key, name in ROLE_NAMES.items())
+
+
 def not_allowed(command: str, roles: str, address: str) -> str:
     return f"Lệnh /{command} dành cho {roles}; tài khoản của {address} không có quyền này."
 
@@ -104,15 +110,16 @@ DRAFT_EXPIRED = "Bản nháp “{title}” đã quá {minutes} phút không đư
 ERROR = "Xin lỗi, đã có lỗi khi xử lý tin nhắn này. Các câu trả lời trước đó vẫn được giữ nguyên; vui lòng gửi lại."
 UNSUPPORTED = "Hệ thống chưa đọc được loại tin nhắn này. Vui lòng gửi chữ, ảnh hoặc vị trí."
 
-# /staff
+# /nhansu (/staff)
 STAFF_LIST_HEADER = "Cán bộ ({count}):"
 STAFF_LINE = "{n}. {name} — {roles}{inactive} [{channels}]"
 STAFF_INACTIVE = " (đã thu hồi)"
 STAFF_USAGE = (
-    "Quản lý cán bộ: /staff kèm số thứ tự trong danh sách và việc cần làm, ví dụ "
-    "/staff 2 vaitro inspector,clerk (đặt vai trò), /staff 2 thuhoi (thu hồi quyền), /staff 2 khoiphuc (khôi phục)."
+    "Quản lý cán bộ: /nhansu kèm số thứ tự trong danh sách và việc cần làm, ví dụ "
+    "/nhansu 2 vaitro công chức kiểm tra, chuyên viên (đặt vai trò), /nhansu 2 thuhoi (thu hồi quyền), "
+    "/nhansu 2 khoiphuc (khôi phục)."
 )
-STAFF_BAD_NUMBER = "Không có cán bộ số {n} trong danh sách. Gõ /staff để xem danh sách."
+STAFF_BAD_NUMBER = "Không có cán bộ số {n} trong danh sách. Gõ /nhansu để xem danh sách."
 STAFF_BAD_ROLE = "Vai trò không hợp lệ: {roles}. Các vai trò: {known}."
 STAFF_ROLES_SET = "Đã cập nhật vai trò của {name}: {roles}."
 STAFF_REVOKED = "Đã thu hồi quyền của {name}. Các bản ghi của người này vẫn được giữ và ghi tên họ."
@@ -122,7 +129,7 @@ STAFF_SELF = "Không thể tự thu hồi quyền quản trị hệ thống củ
 # /moi
 INVITE_DESCRIPTION = "tạo mã mời cho một cán bộ mới"
 INVITE_USAGE = (
-    "Tạo mã mời: /moi kèm vai trò và họ tên, ví dụ /moi inspector,clerk Nguyễn Văn B. "
+    "Tạo mã mời: /moi kèm vai trò và họ tên, ví dụ /moi công chức kiểm tra, chuyên viên Nguyễn Văn B. "
     "Các vai trò: {known}."
 )
 INVITE_CREATED = (
