@@ -4,14 +4,15 @@ as conversations. Expected sentences are written out here in Vietnamese, not bui
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 from sqlalchemy import select
 
-from storage import engine_store, records
+from storage import engine_store, people, records
 from storage.domain import Facility, RecordMeta
 from storage.record_models import InspectionRow
-from tests.conftest import REPO
+from tests.conftest import REPO, frozen
 from tests.kit import Chat, add_plan, add_staff, close, make_app
 
 HINT_FIRST = "(gõ “hủy” để dừng)"
@@ -288,3 +289,156 @@ async def test_back_after_a_shortcut_goes_to_the_question_it_answered(lab):
     back = await chat.say("quay lại")  # not the same question again, silently
     assert back.startswith("Lĩnh vực?\n1. Điện\n")
     assert (await chat.say("quay lại")).startswith("Ngày kiểm định, hiệu chuẩn?")
+
+
+# --- roles in Vietnamese; /nhansu leads -------------------------------------------------------------------
+
+KNOWN_ROLES = (
+    "công chức kiểm tra (inspector), kỹ thuật viên kiểm định (technician), cán bộ cấp phép (licensing), "
+    "chuyên viên (clerk), lãnh đạo (manager), quản trị hệ thống (admin)"
+)
+
+
+async def test_roles_are_typed_and_shown_in_vietnamese(config, db):
+    app, sender = await make_app(config, db)
+    await add_staff(app, "Đỗ Quản Trị", {"admin"}, "it", channel="zalo")
+    await add_staff(app, "Phạm Văn Bảy", {"clerk"}, "bay", channel="zalo")
+    it = Chat(app, sender, "it", channel="zalo")
+    assert "\n/nhansu (/staff) — " in await it.say("/help")
+    listed = await it.say("/nhansu")
+    assert "2. Phạm Văn Bảy — chuyên viên [Zalo]" in listed
+    assert listed.endswith(
+        "Quản lý cán bộ: /nhansu kèm số thứ tự trong danh sách và việc cần làm, ví dụ /nhansu 2 vaitro công chức "
+        "kiểm tra, chuyên viên (đặt vai trò), /nhansu 2 thuhoi (thu hồi quyền), /nhansu 2 khoiphuc (khôi phục)."
+    )
+    assert await it.say("/nhansu 2 vaitro cong chuc kiem tra, chuyên viên") == (
+        "Đã cập nhật vai trò của Phạm Văn Bảy: công chức kiểm tra, chuyên viên."
+    )
+    assert await it.say("/staff 2 vaitro inspector,manager") == (
+        "Đã cập nhật vai trò của Phạm Văn Bảy: công chức kiểm tra, lãnh đạo."
+    )
+    assert await it.say("/nhansu 2 vaitro boss") == f"Vai trò không hợp lệ: boss. Các vai trò: {KNOWN_ROLES}."
+    invited = await it.say("/moi kỹ thuật viên kiểm định, lãnh đạo Lê Văn Tám")
+    assert invited.startswith("Mã mời cho Lê Văn Tám (kỹ thuật viên kiểm định, lãnh đạo), dùng một lần")
+    assert await it.say("/moi boss Lê Văn Tám") == (
+        "Tạo mã mời: /moi kèm vai trò và họ tên, ví dụ /moi công chức kiểm tra, chuyên viên Nguyễn Văn B. "
+        f"Các vai trò: {KNOWN_ROLES}."
+    )
+    assert (await it.say("/moi inspector, boss Lê Văn Tám")).startswith("Tạo mã mời: /moi kèm vai trò và họ tên")
+
+
+# --- the inspection's words -------------------------------------------------------------------------------
+
+
+async def test_the_inspection_reads_as_a_records_office_writes(field):
+    app, sender = field
+    chat = Chat(app, sender, "an")
+    asked = await chat.many("/kiemtra", "ok", "1", "minh phat", "1")
+    assert asked.startswith("Có công chức khác cùng tham gia kiểm tra không?\n")
+    checklist = await chat.many("không", "bỏ qua")
+    assert "\nChọn 1 (Có) nếu đạt tất cả; 2 (Không) để chọn tiêu chí không đạt.\n1. Có\n2. Không\n" in checklist
+    said = await chat.many("có", "CD01 -0,2; CD02 +0,6; CD03 +0,1 mất niêm phong")
+    assert said.startswith(
+        "⚠ Cột đo không đạt:\n  ✗ CD02: +0,60% — vượt giới hạn ±0,45%\n"
+        "  ✗ CD03: +0,10% — trong giới hạn, mất niêm phong\n"
+    )
+    review = (await chat.many("2", "bỏ qua")).splitlines()
+    assert "Người kiểm tra: Nguyễn Văn An" in review  # alone
+    assert "  ✓ CD01: -0,20% — trong giới hạn" in review
+    assert "  ✗ CD03: +0,10% — trong giới hạn, mất niêm phong" in review
+    with_chi = await Chat(app, sender, "an").many("hủy", "/kiemtra", "ok", "1", "minh phat", "1", "có", "1", "không",
+                                                  "bỏ qua", "có", "CD01 -0,2", "1")
+    assert "Đoàn kiểm tra: Nguyễn Văn An, Lê Văn Chi" in with_chi.splitlines()
+
+
+async def test_the_reminder_names_inspections_by_their_noun(config, db):
+    clock = frozen("2023-01-12 07:00")
+    app, sender = await make_app(config, db, clock, reminders=True)
+    await add_staff(app, "Lê Kiểm Tra", {"inspector"}, "insp")
+    await app.engine.run_until_idle()
+    inspector = Chat(app, sender, "insp")
+    clock.advance(days=1, hours=1, minutes=1)  # 13/01 08:01, the day before the cut-off
+    await app.engine.run_until_idle()
+    assert inspector.new_messages() == [
+        "Nhắc việc: ngày mai (14/01/2023) là ngày chốt số liệu kỳ tháng 01/2023 (15/12/2022–14/01/2023). "
+        "Vui lòng nhập đủ các lô kiểm định và kết quả kiểm tra đã thực hiện trong kỳ; gõ /cuatoi để xem lại."
+    ]
+
+
+# --- calibration, licences, notes, the edit menu ---------------------------------------------------------
+
+
+async def test_calibration_words_and_the_edit_menu(lab):
+    app, sender = lab
+    chat = Chat(app, sender, "tech", channel="zalo")
+    ambiguous = await chat.say("/kiemdinh d 1 0 1")
+    assert ambiguous.startswith(
+        "“d” khớp với nhiều lĩnh vực: Điện, Dung tích, Điện trở nối đất, Đồng hồ đo nước, Độ dài, Nhiệt độ. "
+        "Vui lòng chọn lĩnh vực ở câu hỏi tiếp theo.\nNgày kiểm định, hiệu chuẩn?"
+    )
+    certificates = await chat.many("ok", "1", "5", "1")
+    assert certificates.startswith(
+        "Số giấy chứng nhận (kiểm định, hiệu chuẩn) đã cấp?\n"
+        "Gõ “ok” để chọn: Cấp 4 giấy chứng nhận (số kiểm định trừ số loại bỏ)\n"
+    )
+    await chat.many("ok", "bỏ qua")
+    menu = await chat.say("2")
+    assert "\n6. Khách hàng: —\n" in menu  # as in the review, not "(bỏ qua)"
+    assert menu.endswith("(gõ “quay lại” để về màn hình kiểm tra, “hủy” để dừng)")
+    again = await chat.say("4")
+    assert again.startswith("Số phương tiện đo bị loại bỏ (không đạt)?\nGiá trị hiện tại: 1\n")
+    assert again.endswith("(gõ “quay lại” để về màn hình kiểm tra, “hủy” để dừng)")
+    assert (await chat.say("quay lại")).startswith("Kiểm định, hiệu chuẩn phương tiện đo\n")
+
+
+async def test_telegram_edit_menu_button_says_where_back_leads(lab):
+    app, sender = lab
+    chat = Chat(app, sender, "tg", channel="telegram")
+    await chat.say("/kiemdinh điện 5 0 5")
+    await chat.tap("Sửa")
+    assert "Về màn hình kiểm tra" in [c.label for c in chat.last.choices]
+    assert (await chat.tap("Về màn hình kiểm tra")).startswith("Kiểm định, hiệu chuẩn phương tiện đo\n")
+
+
+async def test_a_renewed_licence_review_shows_dates_one_way(config, db):
+    app, sender = await make_app(config, db)
+    await add_staff(app, "Vũ Cấp Phép", {"licensing"}, "lic", channel="zalo")
+    chat = Chat(app, sender, "lic", channel="zalo")
+    review = await chat.many("/giayphep", "1", "2", "GP-7/2023", "Bệnh viện Phố Nối", "bỏ qua", "ok", "5/1/2023", "ok")
+    lines = review.splitlines()
+    assert "Hạn giấy phép cũ: 05/01/2023" in lines and "Có hiệu lực đến: 05/01/2026" in lines
+    certificate = await chat.many("hủy", "/giayphep", "2", "1", "CC-1", "Trần Văn Mười", "bỏ qua", "ok")
+    assert "Thời hạn: không thời hạn" in certificate.splitlines()
+
+
+async def test_notes_export_and_reopening_speak_of_messages_and_periods(config, db):
+    app, sender = await make_app(config, db, "2023-01-16 09:00")
+    await add_staff(app, "Phạm Lãnh Đạo", {"manager", "clerk"}, "boss", channel="zalo")
+    boss = Chat(app, sender, "boss", channel="zalo")
+    await boss.say("/ghichu 01/2023 A.I")
+    assert (await boss.say("- Phổ biến Luật Khoa học, công nghệ và đổi mới sáng tạo")).startswith(
+        "Đã nhận 1 tin nhắn. Gõ tiếp, hoặc gõ “xong” để lưu ghi chú."
+    )
+    await boss.say("xong")
+    listed = await boss.say("/ghichu xem 01/2023")
+    assert "\n• Phổ biến Luật Khoa học, công nghệ và đổi mới sáng tạo" in listed and "• -" not in listed
+    exported = (await boss.say("/xuat 01/2023")).split("\n---\n")
+    assert exported[0] == "Đang xuất dữ liệu kỳ tháng 01/2023 (15/12/2022–14/01/2023)…"
+    assert "Dữ liệu kỳ tháng 01/2023: mỗi loại bản ghi một trang tính." in exported
+    await close(app, "2023-01")
+    assert await boss.say("/mochot 01/2023") == (
+        "Đã mở lại kỳ tháng 01/2023 (15/12/2022–14/01/2023): cán bộ có thể tiếp tục nhập, sửa, xóa số liệu của "
+        "kỳ này. Khi xong, vui lòng chốt lại bằng lệnh /chotky 01/2023."
+    )
+
+
+async def test_registration_names_the_person_it_registered(config, db):
+    app, sender = await make_app(config, db)
+    async with app.db.unit_of_work() as session:
+        code, _ = await people.create_invite(session, name="Lê Văn Giám", roles=("manager",), now=app.clock.now(),
+                                             valid_for=dt.timedelta(days=7))
+    chat = Chat(app, sender, "giam", channel="zalo")
+    await chat.say(f"/start {code}")
+    assert await chat.say("1") == (
+        "Đã đăng ký tài khoản cho đồng chí Lê Văn Giám; vai trò: lãnh đạo.\nGõ /help để xem các lệnh được dùng."
+    )
