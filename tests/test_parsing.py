@@ -18,6 +18,7 @@ from bot.parsing import (
     parse_date,
     parse_decimal,
     parse_location,
+    parse_money,
     parse_text,
     parse_yes_no,
 )
@@ -62,6 +63,29 @@ def test_counts_read_with_any_thousands_separator(typed, expected):
 def test_counts_rejected_with_one_clear_sentence(typed, message):
     with pytest.raises(ParseError) as caught:
         parse_count(typed)
+    assert caught.value.message == message
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("7.500.000", 7_500_000), ("7,5 triệu", 7_500_000), ("500k", 500_000), ("7 triệu 500 nghìn", 7_500_000),
+     ("7.500.000 đồng", 7_500_000), ("0", 0), ("-5", -5), ("−7,5 triệu", -7_500_000), ("- 200.000", -200_000)],
+)
+def test_money_keeps_its_sign_for_the_question_to_judge(typed, expected):
+    assert parse_money(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("abc", "Vui lòng nhập số tiền (đồng), ví dụ 7.500.000 hoặc 7,5 triệu."),
+     ("7,5", "Vui lòng nhập số tiền (đồng), ví dụ 7.500.000 hoặc 7,5 triệu."),
+     ("-", "Vui lòng nhập số tiền (đồng), ví dụ 7.500.000 hoặc 7,5 triệu."),
+     ("--5", "Vui lòng nhập số tiền (đồng), ví dụ 7.500.000 hoặc 7,5 triệu."),
+     ("12345678901", "Số này quá lớn, vui lòng kiểm tra lại và nhập tối đa 9 chữ số.")],
+)
+def test_money_rejected_in_the_words_of_money(typed, message):
+    with pytest.raises(ParseError) as caught:
+        parse_money(typed)
     assert caught.value.message == message
 
 
