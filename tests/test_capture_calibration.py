@@ -60,7 +60,7 @@ async def test_tapped_path_with_rejected_and_suggested_certificates(env):
     await chat.tap("Điện")
     await chat.say("70")
     prompt = await chat.say("3")
-    assert "Gõ “ok” để chọn: Cấp 67 giấy (số kiểm định trừ số loại bỏ)" in prompt
+    assert "Gõ “ok” để chọn: Cấp 67 giấy chứng nhận (số kiểm định trừ số loại bỏ)" in prompt
     await chat.tap(texts.capture.certificates_for_passed(67))
     await chat.say("Điện lực Hưng Yên")
     assert (await chat.tap(texts.common.CONFIRM)).startswith("Đã lưu lô kiểm định #")

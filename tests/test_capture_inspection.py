@@ -73,11 +73,11 @@ async def test_compliant_fuel_station_in_few_messages(field):
         "KẾT QUẢ KIỂM TRA — XĂNG DẦU",
         "Ngày: 13/01/2023",
         "Cơ sở: Cửa hàng xăng dầu Minh Phát (xã Tân Dân, MST 0101234567)",
-        "Đoàn: Nguyễn Văn An",
+        "Người kiểm tra: Nguyễn Văn An",
         "Tiêu chí: tất cả đạt",
         "Cột đo (2):",
-        "  ✓ CD01: -0,2% — trong giới hạn",
-        "  ✓ CD02: +0,1% — trong giới hạn",
+        "  ✓ CD01: -0,20% — trong giới hạn",
+        "  ✓ CD02: +0,10% — trong giới hạn",
         "Xử lý: Không xử lý",
         "Kết luận: ĐẠT",
         "1. Xác nhận",
@@ -121,7 +121,7 @@ async def test_telegram_taps_location_pin_and_a_teammate(field):
     await chat.tap("Có")
     await chat.say("CD01 -0,2")
     review = await chat.tap("Không xử lý")
-    assert "Đoàn: Lê Văn Chi, Trần Thị Bình" in review and "Vị trí: 20.64610, 106.05110" in review
+    assert "Đoàn kiểm tra: Lê Văn Chi, Trần Thị Bình" in review and "Vị trí: 20.64610, 106.05110" in review
     await chat.tap("Xác nhận")
     assert chat.bot_messages == 14  # 12 for the same form plus the teammate (2 taps)
     [visit] = await visits(app)
@@ -261,12 +261,12 @@ async def test_pumps_on_one_line_when_not_all_met_and_out_of_tolerance_said_at_o
     said = await chat.say("CD01 -0,5 mất niêm phong; CD02 0,3; CD03 +0,1 hết hạn")
     assert said.startswith(
         "⚠ Cột đo không đạt:\n"
-        "  ✗ CD01: -0,5% — vượt giới hạn ±0,45%, niêm phong không nguyên vẹn\n"
-        "  ✗ CD03: +0,1% — trong giới hạn, hết hạn kiểm định\n" + texts.inspection.ASK_ACTION
+        "  ✗ CD01: -0,50% — vượt giới hạn ±0,45%, mất niêm phong\n"
+        "  ✗ CD03: +0,10% — trong giới hạn, hết hạn kiểm định\n" + texts.inspection.ASK_ACTION
     )
     review = await chat.many("2", "Niêm phong cột CD01 bị đứt")
-    assert "  ✗ CD01: -0,5% — vượt giới hạn ±0,45%, niêm phong không nguyên vẹn" in review
-    assert "  ✓ CD02: +0,3% — trong giới hạn" in review and "Kết luận: KHÔNG ĐẠT" in review
+    assert "  ✗ CD01: -0,50% — vượt giới hạn ±0,45%, mất niêm phong" in review
+    assert "  ✓ CD02: +0,30% — trong giới hạn" in review and "Kết luận: KHÔNG ĐẠT" in review
     await chat.say("1")
     [visit] = await visits(app)
     assert [(p.serial, p.certificate_valid, p.seals_intact, p.within_limit) for p in visit.pumps] == [
@@ -293,8 +293,9 @@ async def test_pumps_on_one_line_when_not_all_met_and_out_of_tolerance_said_at_o
         (["/kiemtra", "1", "ok", "1", "minh", "2", "Cây xăng Số 9"], "12345", texts.inspection.TAX_CODE_BAD),
         (COMPLIANT[:9], "CD01 abc", texts.inspection.pump_serial_bad(1, "CD01 abc")),
         (COMPLIANT[:9], "CD01 -0,2; CD02 150", texts.inspection.PUMP_ERROR_RANGE),
-        (COMPLIANT[:10] + ["4"], "0", texts.inspection.FINE_POSITIVE),
-        (COMPLIANT[:10] + ["4"], "abc", texts.common.COUNT_EXPECTED),
+        (COMPLIANT[:10] + ["4"], "0", texts.inspection.FINE_ZERO),
+        (COMPLIANT[:10] + ["4"], "-5", texts.inspection.FINE_POSITIVE),
+        (COMPLIANT[:10] + ["4"], "abc", texts.common.MONEY_EXPECTED),
     ],
 )
 async def test_wrong_input_repeats_the_question(field, answers, bad, expected):

@@ -177,7 +177,7 @@ async def test_back_and_edit_from_the_review_keep_the_other_answers(world, chann
     [pick] = await user.answer(texts.common.EDIT)
     assert pick.startswith(texts.common.PICK_EDIT)
     [again] = await user.answer("Số PTĐ kiểm định")
-    assert again.startswith(texts.capture.CAL_VERIFIED + "\n(12)")
+    assert again.startswith(texts.capture.CAL_VERIFIED + "\nGiá trị hiện tại: 12")
     [review] = await user.say("20")
     assert review.splitlines()[:7] == [
         KIEMDINH, "Ngày: 13/01/2023", "Lĩnh vực: Đồng hồ đo nước", "Số PTĐ kiểm định: 20",

@@ -85,7 +85,7 @@ async def test_calibration_batch_tapped_on_telegram_and_numbered_on_zalo(world):
     assert await telegram.answer(texts.common.CONFIRM) == ["Đã lưu lô kiểm định #1."]
     assert telegram.did == [
         ("type", "/kiemdinh"), ("tap", "Hôm nay (13/01/2023)"), ("tap", "Đồng hồ đo nước"), ("type", "500"),
-        ("type", "0"), ("tap", "Cấp 500 giấy (số kiểm định trừ số loại bỏ)"), ("tap", "Bỏ qua"), ("tap", "Xác nhận"),
+        ("type", "0"), ("tap", "Cấp 500 giấy chứng nhận (số kiểm định trừ số loại bỏ)"), ("tap", "Bỏ qua"), ("tap", "Xác nhận"),
     ]
     assert telegram.bot_messages == 8
 
@@ -245,7 +245,7 @@ async def test_licence_and_activity_on_zalo(world):
         [asked] = await licences.answer(label)
     assert asked == f"{texts.capture.LIC_EXPIRY}\nGõ “ok” để chọn: 13/01/2026 (3 năm kể từ ngày cấp)\n(gõ “quay lại” để sửa câu trước, “hủy” để dừng)"
     [review] = await licences.answer("13/01/2026")
-    assert "Thời hạn: 13/01/2026" in review.splitlines() and review.endswith("1. Xác nhận\n2. Sửa\n3. Hủy\n"
+    assert "Có hiệu lực đến: 13/01/2026" in review.splitlines() and review.endswith("1. Xác nhận\n2. Sửa\n3. Hủy\n"
                                                                              "Gõ số thứ tự để chọn.\n(gõ “quay lại” để sửa câu trước)")
     assert await licences.answer(texts.common.CONFIRM) == ["Đã lưu giấy phép #1."]
     assert licences.typed == ["/giayphep", "1", "1", "GP-12/2023", "Bệnh viện Đa khoa Phố Nối", "bỏ qua", "ok",

@@ -169,7 +169,7 @@ async def test_the_edit_menu_groups_the_answers_and_a_section_is_asked_again(off
         "4. Vị trí: 20.65000, 106.05000",
         "5. Tiêu chí: 1 3 · nhãn thiếu xuất xứ",
         "6. Cột đo: CD01 -0,2; CD02 +0,6 hết hạn",
-        "7. Xử lý: Xử phạt vi phạm hành chính (phạt tiền) · 7.500.000 · Không niêm yết giá",
+        "7. Xử lý: Xử phạt vi phạm hành chính (phạt tiền) · 7.500.000 đồng · Không niêm yết giá",
         "8. Thêm người cùng đi",
     ]
     assert not [e for e in entries if "Tìm cơ sở" in e or "minh phat" in e]

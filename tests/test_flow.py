@@ -656,11 +656,11 @@ async def test_location_edited_from_an_address_to_a_pin_and_back():
     chat = FormRun(PLACE)
     await chat.start()
     await chat.say("chợ Phố Nối", "có", "sửa", "1")
-    assert chat.question.ask_location and "(chợ Phố Nối)" in chat.text
+    assert chat.question.ask_location and "\nGiá trị hiện tại: chợ Phố Nối" in chat.text
     await chat.send(kind="location", location=Location(20.9, 106.1))
     assert "Vị trí: 20.90000, 106.10000" in chat.text
     await chat.say("sửa", "1")
-    assert "(20.90000, 106.10000)" in chat.text
+    assert "Giá trị hiện tại: 20.90000, 106.10000" in chat.text
     await chat.say("chợ Phố Nối", "có")
     assert chat.saved[0]["where"] == "chợ Phố Nối"
 

@@ -130,8 +130,8 @@ async def test_every_form_on_zalo_text_speaks_without_ban_hay_toi(office):
     assert "Gõ số thứ tự để chọn." in everything and "(gõ “quay lại” để sửa câu trước, “hủy” để dừng)" in everything
     assert "Trả lời bằng số hoặc chữ." not in everything
     transcript = "\n".join(seen["/kiemtra"])
-    assert "⚠ Cột đo không đạt:\n  ✗ CD01: -0,6% — vượt giới hạn ±0,45%\nBiện pháp xử lý?" in transcript
-    assert "4. Xử phạt vi phạm hành chính (phạt tiền)" in transcript and "✗ CD01: -0,6% — vượt giới hạn ±0,45%" in transcript
+    assert "⚠ Cột đo không đạt:\n  ✗ CD01: -0,60% — vượt giới hạn ±0,45%\nBiện pháp xử lý?" in transcript
+    assert "4. Xử phạt vi phạm hành chính (phạt tiền)" in transcript and "✗ CD01: -0,60% — vượt giới hạn ±0,45%" in transcript
     assert "Đã lưu kết quả kiểm tra #1" in transcript and "biên bản kiểm tra" not in transcript.lower()
 
 
@@ -192,7 +192,7 @@ def test_the_apology_says_the_earlier_answers_are_kept():
 def test_one_spelling_for_done_delete_percent_and_x_ray():
     every = [text for path in (REPO / "texts").glob("*.py") for _, text in _sentences(path)]
     assert not [t for t in every if "xoá" in t.lower() or "“Xong”" in t]  # “xong” typed, “xóa”
-    assert texts.inspection.pct("0.45") == "0,45%" and texts.inspection.signed_pct("-0.3") == "-0,3%"
+    assert texts.inspection.pct("0.45") == "0,45%" and texts.inspection.signed_pct("-0.3") == "-0,30%"
     catalogue = (REPO / "config.toml").read_text(encoding="utf-8")
     assert "X-Quang" not in catalogue and "giấy phép sử dụng thiết bị X-quang chẩn đoán trong y tế" in catalogue
     assert not [t for t in every if re.search(r"x-quang|x quang|xquang", t, re.IGNORECASE) and "X-quang" not in t]
@@ -253,14 +253,14 @@ async def test_field_corrections_as_read_on_zalo(office):
     await chat.say("/huy")
     # /kiemtra (played in full above): a pump's line, the actions, a result rather than a "biên bản"
     assert texts.inspection.pump_line(2, "CD02", Decimal("0.6"), False, True, True, Decimal("0.45")) == (
-        "  ✗ CD02: +0,6% — vượt giới hạn ±0,45%")
+        "  ✗ CD02: +0,60% — vượt giới hạn ±0,45%")
     assert dict(texts.inspection.ACTIONS)["record"] == "Lập biên bản vi phạm hành chính"
     assert dict(texts.inspection.ACTIONS)["fine"] == "Xử phạt vi phạm hành chính (phạt tiền)"
     assert texts.inspection.TITLE == "Kết quả kiểm tra cơ sở"
     # /kiemdinh: the suggested certificates say what they are, the list shows dates with their year
     await chat.say("/kiemdinh")
     asked = await chat.many("ok", "1", "67", "0")
-    assert "Gõ “ok” để chọn: Cấp 67 giấy (số kiểm định trừ số loại bỏ)" in asked
+    assert "Gõ “ok” để chọn: Cấp 67 giấy chứng nhận (số kiểm định trừ số loại bỏ)" in asked
     await chat.many("ok", "bỏ qua", "1")
     listing = await chat.say("/cuatoi")
     assert "13/01/2023 Kiểm định điện: 67 PTĐ, loại bỏ 0, 67 GCN (#1)" in listing

@@ -166,7 +166,7 @@ async def test_invited_person_registers_by_tapping_yes(bot: Bot) -> None:
     edited = fake.messages(CHAT)[0]
     assert edited.text.endswith(f"\n→ {texts.privacy.AGREE_LABEL}") and edited.inline_keyboard == []
     await fake.wait_until(lambda: chat_menu(fake, CHAT), 5, "the per-chat menu")
-    assert "help" in chat_menu(fake, CHAT) and "staff" not in chat_menu(fake, CHAT)
+    assert "help" in chat_menu(fake, CHAT) and "nhansu" not in chat_menu(fake, CHAT)
     async with bot.app.db.read() as session:
         staff = await people.staff_by_identity(session, "telegram", str(CHAT))
     assert staff is not None and staff.name == "Nguyễn Thị Lan" and staff.roles == {"inspector"}
@@ -191,7 +191,7 @@ async def test_help_lists_the_commands_of_the_persons_roles(bot: Bot) -> None:
     inspector_help = (await bot.texts(OTHER, 3))[-1]
     assert admin_help.startswith(texts.people.HELP_HEADER) and "/staff" in admin_help and "/lienket" in admin_help
     assert inspector_help.startswith(texts.people.HELP_HEADER) and "/staff" not in inspector_help
-    assert "staff" in chat_menu(bot.fake, CHAT) and "staff" not in chat_menu(bot.fake, OTHER)
+    assert "nhansu" in chat_menu(bot.fake, CHAT) and "nhansu" not in chat_menu(bot.fake, OTHER)
 
 
 async def test_tap_on_an_old_keyboard_changes_nothing(bot: Bot) -> None:

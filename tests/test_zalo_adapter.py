@@ -70,7 +70,7 @@ class ZaloBot:
         [question] = await self.say(f"/start {await self.invite(roles=roles)}", chat)  # one message: the short notice
         assert "1. Đồng ý\n2. Không đồng ý" in question
         [done] = await self.say("1", chat)
-        assert done.startswith("Đã đăng ký tài khoản.")
+        assert done.startswith("Đã đăng ký tài khoản cho ")
 
     async def inbox(self) -> list[InboxRow]:
         async with self.app.db.read() as session:
