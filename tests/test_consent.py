@@ -199,14 +199,14 @@ async def test_a_loose_answer_gets_the_question_again_not_the_notice(config, db,
     assert await chat.say(answer) == AGAIN
     async with app.db.read() as session:
         assert await session.scalar(select(func.count()).select_from(StaffRow)) == 0
-    assert (await chat.say("1")).startswith("Đăng ký xong")  # the question is still open
+    assert (await chat.say("1")).startswith("Đã đăng ký tài khoản cho ")  # the question is still open
 
 
 @pytest.mark.parametrize("answer", ["1", "có", "co", "Có", "đồng ý", "dong y", "Đồng ý.", "ĐỒNG Ý"])
 async def test_the_number_co_or_dong_y_registers(config, db, answer):
     app, sender = await make_app(config, db)
     chat, _ = await _invited(app, sender)
-    assert (await chat.say(answer)).startswith("Đăng ký xong. Vai trò: công chức kiểm tra.")
+    assert (await chat.say(answer)).startswith(f"Đã đăng ký tài khoản cho đồng chí {NAME}; vai trò: công chức kiểm tra.")
     async with app.db.read() as session:
         assert [s.name for s in await people.list_staff(session)] == [NAME]
 
@@ -239,7 +239,7 @@ async def test_declining_stores_nothing_but_the_refusal_count(config, db, answer
 async def test_the_consent_keeps_both_notices_as_shown_with_their_versions(config, db):
     app, sender = await make_app(config, db)
     chat, notice = await _invited(app, sender)
-    assert (await chat.say("đồng ý")).startswith("Đăng ký xong")
+    assert (await chat.say("đồng ý")).startswith("Đã đăng ký tài khoản cho ")
     facts = app.router.notice
     async with app.db.read() as session:
         [consent] = (await session.scalars(select(ConsentRow))).all()

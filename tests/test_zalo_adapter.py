@@ -176,7 +176,7 @@ async def test_invited_person_reads_the_short_notice_in_one_message_and_register
     assert "\n".join(full).startswith("THÔNG BÁO XỬ LÝ DỮ LIỆU CÁ NHÂN — TOÀN VĂN") and "Kính gửi" not in question
     assert question == "Đồng chí có đồng ý?\n1. Đồng ý\n2. Không đồng ý\n3. Xem toàn văn\nGõ số thứ tự để chọn."
     [done] = await bot.say("1")
-    assert done == texts.people.registered("đồng chí", "Nguyễn Văn An", "quản trị hệ thống")  # the "menu" reply sends nothing on Zalo
+    assert done == texts.people.registered("đồng chí", texts.privacy.LONG_NAME, "quản trị hệ thống")  # the "menu" reply sends nothing on Zalo
     assert bot.fake.calls["deleteWebhook"] == 1 and bot.fake.calls["getUpdates"] >= 3
 
 
