@@ -86,7 +86,7 @@ async def test_an_inspection_corrected_in_its_own_form(station, channel):
     assert screen.startswith(texts.capture.mine_action("13/01/2023 Kiểm tra cơ sở Cửa hàng Minh Phát (#1)"))
     review = await pick(chat, screen, texts.capture.MINE_EDIT)
     assert "Sửa kết quả kiểm tra #1" in review
-    for line in ("Cơ sở: Cửa hàng Minh Phát (xã Tân Dân, MST 0101234567)", "Đoàn: Nguyễn Văn An, Trần Thị Bình",
+    for line in ("Cơ sở: Cửa hàng Minh Phát (xã Tân Dân, MST 0101234567)", "Đoàn kiểm tra: Nguyễn Văn An, Trần Thị Bình",
                  texts.inspection.REVIEW_ALL_MET, "Xử lý: Nhắc nhở", "Vi phạm: Nhắc niêm yết giá", "Ảnh: 1"):
         assert line in review.splitlines(), line
 
