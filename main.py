@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 
 from app import cli
@@ -15,8 +16,11 @@ from bot.logs import setup_logging
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="main.py", description=__doc__.splitlines()[0])
+    parser = cli.HouseParser(prog="main.py", description=__doc__.splitlines()[0])
     parser.add_argument("--config", help="path to config.toml (default: $FIELDBOT_CONFIG or ./config.toml)")
+    parser.add_argument("--env-file", metavar="FILE",
+                        help="read the environment from this file first, as systemd's EnvironmentFile= does "
+                             "(deploy/fieldbot passes /etc/dost-fieldbot/env)")
     parser.add_argument("--log-level", default="INFO", type=str.upper,
                         choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="default: INFO")
     sub = parser.add_subparsers(dest="command")
@@ -25,11 +29,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+        if args.env_file:
+            os.environ.update(cli.read_env_file(args.env_file))
+    except cli.CliError as error:
+        print(error, file=sys.stderr)
+        return error.status
     try:
         config = load_config(args.config)
     except ConfigError as exc:
-        print(f"Configuration error: {exc}", file=sys.stderr)
+        print(cli.texts.cli.CONFIG_ERROR.format(error=exc), file=sys.stderr)
         return 2
     setup_logging(args.log_level, secrets=cli.secrets_of(config), json_lines=config.general.log_format == "json")
     try:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import getpass
+import sqlite3
 import sys
 from pathlib import Path
 
 from sqlalchemy import text
 
 import texts
+from app.errors import not_writable, output_file
 from bot.config import Config
 from storage import backup as backups
 from storage import engine_store
@@ -86,12 +88,18 @@ async def restore(config: Config, source: Path) -> None:
 
 
 async def backup_command(config: Config, out: str) -> int:
+    asked = output_file(out, "fieldbot.sqlite3")
     try:
-        result = await make_backup(config, Path(out))
+        result = await make_backup(config, asked)
     except backups.BackupError as error:
         print(texts.operations.backup_error(error.key, error.args_), file=sys.stderr)
         return 1
-    print(texts.operations.backup_done(result.backend, result.tables, result.rows, result.path, result.size_text))
+    except (OSError, sqlite3.Error) as error:  # the folder refused the file after all (/proc, a full disk…)
+        raise not_writable(asked.parent, error if isinstance(error, OSError) else OSError(0, str(error))) from None
+    where = str(result.path)
+    if result.path != asked:  # never over an existing file: the next free name, said so
+        where += " " + texts.cli.NAME_TAKEN.format(name=asked.name, new=result.path.name)
+    print(texts.operations.backup_done(result.backend, result.tables, result.rows, where, result.size_text))
     return 0
 
 

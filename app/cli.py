@@ -5,19 +5,83 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import re
 import sys
+import zipfile
+from pathlib import Path
 
 import texts
-from app import backups, licence_commands
+from app import backups, guard, licence_commands
 from app import console as console_app
 from app import wiring as app_module
-from app.errors import USAGE, CliError, input_file
+from app.errors import USAGE, CliError, input_file, reason
+from app.invites import role_key
 from bot.config import Config, ConfigError
 from storage import engine_store, people
 from storage.domain import ROLES
 from storage.lock import AlreadyRunning
 
 log = logging.getLogger(__name__)
+
+
+class HouseParser(argparse.ArgumentParser):
+    """argparse, whose own mistakes (a missing option, an unknown choice…) end in the house's one
+    sentence and exit status 2 instead of the usage block."""
+
+    def error(self, message: str):
+        raise CliError(usage_sentence(self.prog, message), USAGE)
+
+
+def usage_sentence(prog: str, message: str) -> str:
+    t = texts.cli
+    help_ = t.HELP.format(command=prog)
+    patterns = (
+        (r"the following arguments are required: (.+)", lambda m: t.USAGE_REQUIRED.format(args=m[1], help=help_)),
+        (r"one of the arguments (.+) is required", lambda m: t.USAGE_ONE_OF.format(args=m[1], help=help_)),
+        (r"argument (\S*command): invalid choice: '(.*)' \(choose from (.+)\)",
+         lambda m: t.USAGE_COMMAND.format(value=m[2], choices=m[3].replace("'", ""))),
+        (r"argument (\S+): invalid choice: '(.*)' \(choose from (.+)\)",
+         lambda m: t.USAGE_CHOICE.format(arg=m[1], value=m[2], choices=m[3].replace("'", ""))),
+        (r"argument (\S+): invalid int value: '(.*)'", lambda m: t.USAGE_NUMBER.format(arg=m[1], value=m[2])),
+        (r"argument (\S+): expected one argument", lambda m: t.USAGE_VALUE.format(arg=m[1], help=help_)),
+        (r"argument (\S+): not allowed with argument (\S+)", lambda m: t.USAGE_TOGETHER.format(arg=m[1], other=m[2])),
+        (r"unrecognized arguments: (.+)", lambda m: t.USAGE_UNKNOWN.format(args=m[1], help=help_)),
+        (r"argument (\S+): (\1.*)", lambda m: m[2]),  # a sentence of ours, from an option's type
+    )
+    for pattern, sentence in patterns:
+        if found := re.fullmatch(pattern, message.strip(), re.S):
+            return sentence(found)
+    return t.USAGE_OTHER.format(detail=message.strip(), help=help_)
+
+
+def _role(text: str) -> str:
+    key = role_key(text)
+    if key is None:
+        raise argparse.ArgumentTypeError(texts.cli.USAGE_ROLE.format(value=text, roles=texts.people.role_choices()))
+    return key
+
+
+def read_env_file(path: str) -> dict[str, str]:
+    """VARIABLE=value lines as systemd's EnvironmentFile= reads them: # and ; comments, blank lines,
+    values optionally in quotes. The file's values win over the caller's environment."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        why = reason(error) if isinstance(error, OSError) else "UTF-8"
+        raise CliError(texts.cli.ENV_FILE_UNREADABLE.format(path=path, reason=why), USAGE) from None
+    found = {}
+    for number, line in enumerate(lines, start=1):
+        line = line.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        name, equals, value = line.removeprefix("export ").partition("=")
+        if not equals or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name.strip()):
+            raise CliError(texts.cli.ENV_FILE_BAD_LINE.format(path=path, line=number), USAGE)
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        found[name.strip()] = value
+    return found
 
 
 def secrets_of(config: Config) -> list[str]:
@@ -36,7 +100,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     sub.add_parser("migrate", help="bring the database schema up to date")
     admin = sub.add_parser("admin", help="people: invite, list").add_subparsers(dest="admin_command", required=True)
     p = admin.add_parser("invite", help="print a one-time invitation code (or many, from a CSV, into a sheet)")
-    p.add_argument("--role", action="append", choices=ROLES, help="repeat for several roles")
+    p.add_argument("--role", action="append", type=_role, metavar="ROLE",
+                   help=f"repeat for several roles: {', '.join(ROLES)} or their Vietnamese names (README)")
     p.add_argument("--name", help="the person's full name")
     p.add_argument("--days", type=int, default=None, help="days the code stays valid (default: config)")
     p.add_argument("--from", dest="from_csv", metavar="STAFF.csv",
@@ -92,10 +157,14 @@ async def dispatch(args: argparse.Namespace, config: Config) -> int:
         print(error, file=sys.stderr)
         return error.status
     except ConfigError as error:
-        print(f"Configuration error: {error}", file=sys.stderr)
+        print(texts.cli.CONFIG_ERROR.format(error=error), file=sys.stderr)
         return USAGE
     except AlreadyRunning as error:
         print(texts.cli.IN_USE.format(where=error.where, holder=error.holder or "?"), file=sys.stderr)
+        return 1
+    except OSError as error:  # a file the system refused, wherever it was met: one sentence, not a traceback
+        log.debug("file error", exc_info=True)
+        print(texts.cli.FILE_ERROR.format(path=error.filename or "?", reason=reason(error)), file=sys.stderr)
         return 1
 
 
@@ -103,8 +172,11 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
     if config.general.today:
         log.info("FIELDBOT_TODAY=%s: the program's clock is set to this day", config.general.today.isoformat())
     command = args.command
+    guard.not_root_on_service_data(config, sys.argv[1:])
     if command is None:
         return await _default(config)
+    if command != "demo":
+        print(guard.where(config), flush=True)
     handler = {
         "run": lambda: app_module.serve(_take_over(config) if args.take_over_webhook else config),
         "console": lambda: _console(args, config),
@@ -117,7 +189,7 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         "facilities": lambda: _facilities_import(args, config),
         "licences": lambda: licence_commands.dispatch(args, config),
         "backup": lambda: backups.backup_command(config, args.out),
-        "restore": lambda: backups.restore_command(config, args.file),
+        "restore": lambda: backups.restore_command(config, str(input_file(args.file))),
     }[command]
     return await handler() or 0
 
@@ -167,14 +239,8 @@ async def _console(args: argparse.Namespace, config: Config) -> int:
 async def _migrate(config: Config) -> int:
     db = await app_module.open_db(config, migrate=True)
     await db.close()
-    print(f"Database schema is up to date ({_safe_url(config)}).")
+    print(texts.cli.MIGRATED.format(database=guard.safe_url(config)))
     return 0
-
-
-def _safe_url(config: Config) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(config.database.url).render_as_string(hide_password=True)
 
 
 async def _admin(args: argparse.Namespace, config: Config) -> int:
@@ -218,9 +284,9 @@ async def _invite(session, args: argparse.Namespace, config: Config, now: dt.dat
     code, invite = await people.create_invite(
         session, name=args.name, roles=args.role, now=now, valid_for=dt.timedelta(days=days)
     )
-    print(f"Invitation for {invite.name} ({', '.join(sorted(invite.roles))}), valid {days} days:")
+    print(texts.cli.INVITE_MADE.format(name=invite.name, roles=texts.people.role_names(invite.roles), days=days))
     print(f"    /start {code}")
-    print("Send this line to the bot on Zalo or Telegram. The code works once.")
+    print(texts.cli.INVITE_SEND)
 
 
 async def _staff(session, config: Config, now: dt.datetime) -> None:
@@ -305,6 +371,8 @@ async def _facilities_import(args, config: Config) -> int:
     from app.import_facilities import import_facilities
 
     path = input_file(args.file)
+    if path.suffix.lower() != ".xlsx" or not zipfile.is_zipfile(path):
+        raise CliError(texts.cli.NOT_XLSX.format(path=path), USAGE)
     db = await app_module.open_db(config)
     try:
         result = await import_facilities(db, path, config.catalogue, app_module.clock_of(config).now())

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import texts
+from app import guard
 from app.wiring import App, locked_app, writable_data_folder
 from bot import console as console_channel
 from bot.config import Config
@@ -22,6 +23,7 @@ from storage.text import fold
 async def console(config: Config, as_name: str, *, demo: bool = False) -> None:
     """`main.py console --as NAME` (or `--demo`): the person's chat until Ctrl-D or Ctrl-C."""
     writable_data_folder(config)
+    guard.check_writable(config, [(config.general.data_dir / "console.log", False)])
     log_path = log_to_file(config.general.data_dir / "console.log")
     async with locked_app(config) as app:  # the lock, then the migration, then the app
         user_id = f"console:{fold(as_name)}"

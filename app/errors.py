@@ -25,7 +25,8 @@ class CliError(Exception):
 def reason(error: OSError) -> str:
     if isinstance(error, PermissionError) or error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return texts.cli.PERMISSION_DENIED
-    return error.strerror or type(error).__name__
+    known = texts.cli.OS_REASONS.get(errno.errorcode.get(error.errno or -1, ""))
+    return known or error.strerror or type(error).__name__
 
 
 def _nearest_existing(path: Path) -> Path:

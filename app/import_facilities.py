@@ -41,8 +41,16 @@ class ImportResult:
         return not self.errors
 
     def summary(self) -> str:
-        lines = [texts.inspection.import_summary(self.created, self.updated, self.unchanged, len(self.errors))]
-        return "\n".join([*lines, *self.errors])
+        """What was written; with any bad row, that nothing was, what the good rows would do, and each bad row."""
+        if self.errors:
+            first = texts.inspection.import_refused(self.created, self.updated, self.unchanged, len(self.errors))
+        else:
+            first = texts.inspection.import_summary(self.created, self.updated, self.unchanged, 0)
+        return "\n".join([first, *self.errors])
+
+
+class _BadRows(Exception):
+    """Raised inside the unit of work so that a file with any bad row writes nothing."""
 
 
 @dataclass(frozen=True)
@@ -169,9 +177,10 @@ async def import_facilities(
 ) -> ImportResult:
     """Load facilities from an .xlsx keyed by tax code: new ones are added, known ones updated in place.
 
-    Each row is checked whole and written inside its own savepoint, so a bad row is reported by its
-    number and leaves nothing behind while the good rows are kept. Cells are read as stored (formulas
-    are never evaluated, a formula is imported as its text); numbers where text is expected are refused.
+    Each row is checked whole and tried inside its own savepoint, so every bad row is reported by its
+    number in one run; while any row is bad, nothing at all is written (the counts say what the good rows
+    would do). Cells are read as stored (formulas are never evaluated, a formula is imported as its
+    text); numbers where text is expected are refused.
     """
     path = Path(path)
     try:
@@ -188,8 +197,16 @@ async def import_facilities(
         return ImportResult(errors=(texts.inspection.IMPORT_MISSING_COLUMNS.format(columns=", ".join(missing)),))
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     errors: list[str] = []
-    seen: dict[str, int] = {}
     meta = RecordMeta(staff_id, "import", path.name[:120], now)  # type: ignore[arg-type]
+    try:
+        await _import_all(db, rows, columns, catalogue, meta, counts, errors, path, staff_id, now)
+    except _BadRows:
+        pass  # rolled back: the file as a whole was not written
+    return ImportResult(counts["created"], counts["updated"], counts["unchanged"], tuple(errors))
+
+
+async def _import_all(db, rows, columns, catalogue, meta, counts, errors, path, staff_id, now) -> None:
+    seen: dict[str, int] = {}
     async with db.unit_of_work() as session:
         for number, cells in enumerate(rows[1:], start=2):
             try:
@@ -206,8 +223,9 @@ async def import_facilities(
                 errors.append(texts.inspection.import_row_error(number, str(error)))
             except Conflict as error:
                 errors.append(texts.inspection.import_row_error(number, texts.inspection.IMPORT_CONFLICT.format(reason=error)))
+        if errors:
+            raise _BadRows
         await engine_store.audit(
             session, staff_id=staff_id, action="import", entity="facility", entity_id=path.name[:120],
-            after={**counts, "errors": len(errors)}, now=now,
+            after=dict(counts), now=now,
         )
-    return ImportResult(counts["created"], counts["updated"], counts["unchanged"], tuple(errors))

@@ -19,17 +19,27 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 import texts
+from app.errors import output_file
 from bot.config import Config
 from storage import engine_store, people
 from storage.db import open_database
 from storage.domain import ROLES
+from storage.files import link_free_name
 from storage.migrate import upgrade
 from storage.text import clean_line, fold
-from texts.people import ROLE_NAMES
+from texts.people import ROLE_NAMES, ROLE_SYNONYMS
 
-_ROLE_WORDS = {**{r: r for r in ROLES}, **{fold(label): key for key, label in ROLE_NAMES.items()}}
+_ROLE_WORDS = {
+    **{fold(word): key for key, words in ROLE_SYNONYMS.items() for word in words},
+    **{fold(label): key for key, label in ROLE_NAMES.items()},
+    **{r: r for r in ROLES},
+}
 
-KNOWN = ", ".join(ROLES)
+
+def role_key(word: str) -> str | None:
+    """A role as people write it: its key, the glossary's Vietnamese name or a common variant, with or
+    without diacritics, any case and spacing ("Kiểm tra viên", "ky thuat vien", "VĂN THƯ")."""
+    return _ROLE_WORDS.get(" ".join(fold(word).split()))
 
 
 class InviteFileError(Exception):
@@ -37,11 +47,11 @@ class InviteFileError(Exception):
 
 
 def _roles(cell: str, line: int) -> list[str]:
-    words = [fold(w) for w in re.split(r"[,;/]", cell) if w.strip()]
-    unknown = [w for w in words if w not in _ROLE_WORDS]
-    if unknown or not words:
-        raise InviteFileError(texts.operations.invite_bad_role(line, cell, KNOWN))
-    return sorted({_ROLE_WORDS[w] for w in words}, key=ROLES.index)
+    words = [w for w in re.split(r"[,;/+]", cell) if w.strip()]
+    keys = [role_key(w) for w in words]
+    if None in keys or not words:
+        raise InviteFileError(texts.operations.invite_bad_role(line, cell, texts.people.role_choices()))
+    return sorted(set(keys), key=ROLES.index)
 
 
 def read_people(path: Path) -> list[tuple[str, list[str]]]:
@@ -54,27 +64,35 @@ def read_people(path: Path) -> list[tuple[str, list[str]]]:
     delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
     rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
     if not rows:
-        raise InviteFileError(texts.operations.invite_empty(path, KNOWN))
+        raise InviteFileError(texts.operations.invite_empty(path, texts.people.role_choices()))
     header = [fold(h) for h in rows[0]]
     name_col = next((i for i, h in enumerate(header) if h in texts.operations.INVITE_NAME_HEADERS), None)
     role_col = next((i for i, h in enumerate(header) if h in texts.operations.INVITE_ROLE_HEADERS), None)
     if name_col is None or role_col is None:
-        raise InviteFileError(texts.operations.invite_csv_format(KNOWN))
-    found = []
+        raise InviteFileError(texts.operations.invite_csv_format(texts.people.role_choices()))
+    found, bad = [], []
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         name = clean_line(row[name_col]) if name_col < len(row) else ""
+        try:
+            roles = _roles(row[role_col] if role_col < len(row) else "", line)
+        except InviteFileError as error:
+            bad.append(str(error))
+            roles = []
         if not name:
-            raise InviteFileError(texts.operations.invite_no_name(line))
-        found.append((name, _roles(row[role_col] if role_col < len(row) else "", line)))
+            bad.append(texts.operations.invite_no_name(line))
+        found.append((name, roles))
+    if bad:  # every bad row at once: one run to find them all, one to check the fix
+        raise InviteFileError("\n".join([texts.operations.invite_bad_rows(path, len(bad)), *bad]))
     if not found:
         raise InviteFileError(texts.operations.invite_no_rows(path))
     return found
 
 
 def write_codes(out: Path, invites: list[tuple[str, list[str], str, dt.datetime]], zone,
-                system: str = texts.people.DEFAULT_SYSTEM_NAME) -> None:
+                system: str = texts.people.DEFAULT_SYSTEM_NAME) -> Path:
+    """The sheet of codes, owner-only; never over an existing file (the next free name)."""
     book = Workbook()
     sheet = book.active
     sheet.title = texts.operations.INVITE_SHEET
@@ -90,13 +108,17 @@ def write_codes(out: Path, invites: list[tuple[str, list[str], str, dt.datetime]
     tmp = out.with_name(f".{out.name}.part")
     book.save(tmp)
     os.chmod(tmp, 0o600)
-    os.replace(tmp, out)
+    try:
+        return link_free_name(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 async def invite_from_file(config: Config, source: str, out: str | None, days: int | None) -> int:
     if not out or not out.lower().endswith(".xlsx"):
         print(texts.operations.INVITE_NEEDS_OUT, file=sys.stderr)
         return 2
+    asked = output_file(out, "ma_moi.xlsx")
     try:
         wanted = read_people(Path(source))
     except InviteFileError as error:
@@ -116,8 +138,11 @@ async def invite_from_file(config: Config, source: str, out: str | None, days: i
                 await engine_store.audit(session, staff_id=None, action="invite", entity="invite",
                                          entity_id=invite.id, after={"roles": roles, "channel": "cli"}, now=now)
                 made.append((name, roles, code, invite.expires_at))
-            write_codes(Path(out), made, config.general.zone, config.language.system_name)  # in the transaction: no file, no codes
+            written = write_codes(asked, made, config.general.zone, config.language.system_name)  # in the transaction: no file, no codes
     finally:
         await db.close()
-    print(texts.operations.invites_made(len(made), out, days))
+    where = str(written)
+    if written != asked:
+        where += " " + texts.cli.NAME_TAKEN.format(name=asked.name, new=written.name)
+    print(texts.operations.invites_made(len(made), where, days))
     return 0

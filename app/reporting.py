@@ -63,7 +63,7 @@ def _written(made: GeneratedFile, asked: Path) -> str:
 async def _write(make, out: Path) -> GeneratedFile:
     try:
         return await make(out)
-    except PermissionError as error:
+    except OSError as error:  # PermissionError, or a folder that takes no files (/proc, a full disk)
         raise not_writable(out.parent, error) from None
 
 

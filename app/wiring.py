@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 import texts
+from app import guard
 from app.errors import USAGE, CliError, data_folder
 from bot.channels.base import ChannelCannotStart, ChannelContext
 from bot.clock import Clock, clock_for
@@ -64,6 +65,7 @@ def clock_of(config: Config) -> Clock:
 
 def writable_data_folder(config: Config) -> None:
     """The data folder exists and can be written, or one sentence says which and what to set."""
+    guard.check_writable(config, guard.data_paths(config))
     data_folder(config.general.data_dir)
 
 
@@ -198,6 +200,7 @@ async def serve(config: Config) -> None:
     problems = run_problems(config) + registration.notice_problems(config)
     if problems:
         raise CliError("\n".join(problems), USAGE)
+    guard.check_writable(config, guard.run_paths(config))
     async with locked_app(config) as app:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

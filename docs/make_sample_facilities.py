@@ -1,5 +1,7 @@
 """Write docs/sample-facilities.xlsx: the facilities import's format (`main.py facilities import`),
 with one row of each kind. tests/test_getting_started.py regenerates it, compares and imports it.
+The province and places are placeholders ("[tên tỉnh]", as config.toml's [organisation] has them): a
+department copies the sheet and writes its own.
 
     .venv/bin/python docs/make_sample_facilities.py [OUT]
 """
@@ -13,11 +15,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 HEADER = ["Tên cơ sở", "Loại", "Mã số thuế", "Địa chỉ", "Tỉnh"]
+PROVINCE = "[tên tỉnh]"
 ROWS = [
-    ["Cửa hàng xăng dầu Minh Phát", "xăng dầu", "0101234567", "Thôn Đông, xã Tân Dân", "Hưng Yên"],
-    ["Công ty TNHH Điện máy Hòa Bình", "thiết bị điện - điện tử", "0109876543", "Số 12 đường Nguyễn Văn Linh, phường Phố Hiến", "Hưng Yên"],
-    ["Đại lý gas Thành Công", "gas", "0105556667-001", "Xã Nghĩa Trụ", "Hưng Yên"],
-    ["Cơ sở sản xuất nước đá An Bình", "khác", "0107778889", "", ""],
+    ["Cửa hàng xăng dầu Số 5", "xăng dầu", "0101234567", "Thôn [tên thôn], xã [tên xã]", PROVINCE],
+    ["Công ty TNHH Điện máy [tên]", "thiết bị điện - điện tử", "0109876543", "Số 12 đường [tên đường], phường [tên phường]", PROVINCE],
+    ["Đại lý gas [tên]", "gas", "0105556667-001", "Xã [tên xã]", PROVINCE],
+    ["Cơ sở sản xuất nước đá [tên]", "khác", "0107778889", "", ""],
 ]
 
 

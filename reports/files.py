@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+from storage.files import link_free_name as _link_free_name
 
 
 def write_atomically(out_path: Path | str, save: Callable[[str], None], suffix: str) -> Path:
@@ -24,26 +25,3 @@ def write_atomically(out_path: Path | str, save: Callable[[str], None], suffix: 
             os.unlink(tmp)
 
 
-def _link_free_name(tmp: str, out: Path) -> Path:
-    """A hard link fails if the name exists, so two writers never take the same name. Where the file
-    system has no hard links, the name is reserved by creating it exclusively, then replaced."""
-    for n in itertools.count(1):
-        candidate = out if n == 1 else out.with_name(f"{out.stem}_{n}{out.suffix}")
-        try:
-            os.link(tmp, candidate)
-            return candidate
-        except FileExistsError:
-            continue
-        except OSError:  # no hard links here (some network and FAT file systems)
-            if _reserve(candidate):
-                os.replace(tmp, candidate)
-                return candidate
-    raise AssertionError("unreachable")
-
-
-def _reserve(path: Path) -> bool:
-    try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        return True
-    except FileExistsError:
-        return False

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
+from storage.files import link_free_name
+
 
 class BackupError(Exception):
     """A backup or a restore could not be done. `key` names the case (texts.cli.BACKUP_ERRORS says it
@@ -59,6 +61,14 @@ def _tmp_beside(out: Path) -> Path:
     return out.with_name(f".{out.name}.part")
 
 
+def _free_name(tmp: Path, out: Path) -> Path:
+    """A backup never replaces a file: it takes `out`, or NAME_2, NAME_3 … when that name is taken."""
+    try:
+        return link_free_name(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 # --- SQLite -------------------------------------------------------------------------------------
 
 
@@ -81,7 +91,7 @@ def backup_sqlite(db_file: Path, out: Path) -> BackupResult:
     finally:
         source.close()
     _private(tmp)
-    os.replace(tmp, out)
+    out = _free_name(tmp, out)
     return BackupResult(out, "sqlite", out.stat().st_size, tables, rows)
 
 
@@ -201,7 +211,7 @@ def backup_pg(url: str, out: Path, server_major: int) -> BackupResult:
          env, "pg_dump")
     _private(tmp)
     tables = len(list_pg_backup(tmp, env, tables_only=True))
-    os.replace(tmp, out)
+    out = _free_name(tmp, out)
     return BackupResult(out, "postgresql", out.stat().st_size, tables, None)
 
 

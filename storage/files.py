@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import tempfile
 from pathlib import Path
@@ -42,3 +43,29 @@ def make_private(*paths: Path | str) -> None:
     for path in paths:
         with contextlib.suppress(FileNotFoundError):
             os.chmod(path, FILE_MODE)
+
+
+def link_free_name(tmp: str | Path, out: Path) -> Path:
+    """A hard link fails if the name exists, so two writers never take the same name. Where the file
+    system has no hard links, the name is reserved by creating it exclusively, then replaced. `out`
+    when free, else the first free one of NAME_2, NAME_3 …; `tmp` stays for the caller to remove."""
+    for n in itertools.count(1):
+        candidate = out if n == 1 else out.with_name(f"{out.stem}_{n}{out.suffix}")
+        try:
+            os.link(tmp, candidate)
+            return candidate
+        except FileExistsError:
+            continue
+        except OSError:  # no hard links here (some network and FAT file systems)
+            if _reserve(candidate):
+                os.replace(tmp, candidate)
+                return candidate
+    raise AssertionError("unreachable")
+
+
+def _reserve(path: Path) -> bool:
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        return True
+    except FileExistsError:
+        return False

@@ -40,7 +40,7 @@ class AlreadyRunning(Exception):
 def holder_description(command: str = "") -> str:
     started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     what = command or " ".join(os.path.basename(a) for a in sys.argv[:3])
-    return f"pid {os.getpid()} on {socket.gethostname()} since {started} ({what})"
+    return f"pid {os.getpid()} @ {socket.gethostname()}, {started}, {what}"
 
 
 class ProcessLock:

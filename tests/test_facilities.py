@@ -93,7 +93,20 @@ async def test_import_adds_updates_and_reports_bad_rows(db, config, tmp_path):
         "dòng 8: " + texts.inspection.IMPORT_NOT_TEXT.format(cell="E8"),
         "dòng 10: mã số thuế 0109876543-001 trùng với dòng 3",
     )
-    assert result.summary().startswith("Thêm mới 2, cập nhật 1, không đổi 0, lỗi 5 dòng.")
+    assert result.summary().startswith("Chưa ghi gì: tệp có 5 dòng lỗi")
+    assert "thêm mới 2, cập nhật 1, không đổi 0" in result.summary().splitlines()[0]
+    assert [f.tax_code for f in await all_facilities(db)] == ["0101234567"]  # nothing written, nothing changed
+    async with db.read() as session:
+        assert [a["action"] for a in await engine_store.audit_entries(session, "facility")] == []
+    # the good rows alone (the bad ones taken out, as the message asks): now written
+    good = sheet(tmp_path / "co_so_sua.xlsx", [
+        ("Cửa hàng xăng dầu Minh Phát", "xăng dầu", "xã Tân Dân", "Hưng Yên", "0101234567"),
+        ("Điện máy Hoàng Gia", "Thiết bị điện - điện tử", "phường Hiến Nam", "Hưng Yên", "0109876543-001"),
+        ("=SUM(A1)", "gas", "xã Nghĩa Dân", "Hưng Yên", "0105555555"),
+    ])
+    result = await import_facilities(db, good, config.catalogue, NOW)
+    assert (result.created, result.updated, result.unchanged, result.errors) == (2, 1, 0, ())
+    assert result.summary() == "Thêm mới 2, cập nhật 1, không đổi 0, lỗi 0 dòng."
     found = {f.tax_code: f for f in await all_facilities(db)}
     assert set(found) == {"0101234567", "0109876543-001", "0105555555"}
     updated = found["0101234567"]
@@ -108,8 +121,8 @@ async def test_import_adds_updates_and_reports_bad_rows(db, config, tmp_path):
     assert [f.tax_code for f in hits] == ["0101234567"]  # the folded name was updated too
     assert [a["action"] for a in audit] == ["update", "import"]
     # the same file again changes nothing
-    again = await import_facilities(db, path, config.catalogue, NOW)
-    assert (again.created, again.updated, again.unchanged, len(again.errors)) == (0, 0, 3, 5)
+    again = await import_facilities(db, good, config.catalogue, NOW)
+    assert (again.created, again.updated, again.unchanged, len(again.errors)) == (0, 0, 3, 0)
 
 
 async def test_import_rejects_files_without_the_needed_columns(db, config, tmp_path):
@@ -127,11 +140,12 @@ async def test_import_rejects_files_without_the_needed_columns(db, config, tmp_p
 
 
 async def test_import_row_that_fails_in_storage_leaves_nothing(db, config, tmp_path):
-    """A new facility without a kind cannot be created: its row is reported, the others kept."""
+    """A new facility without a kind cannot be created: its row is reported, and nothing is written —
+    not even the good row (issue 19: the README says the whole file is checked before anything is written)."""
     path = sheet(tmp_path / "d.xlsx", [("Không loại", "", "", "", "0107777777"), ("Có loại", "gas", "", "", "0108888888")])
     result = await import_facilities(db, path, config.catalogue, NOW)
     assert result.created == 1 and len(result.errors) == 1 and result.errors[0].startswith("dòng 2:")
-    assert [f.tax_code for f in await all_facilities(db)] == ["0108888888"]
+    assert await all_facilities(db) == []
 
 
 # --- /gopcoso ----------------------------------------------------------------------------------------

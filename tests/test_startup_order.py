@@ -36,7 +36,7 @@ async def test_a_held_lock_stops_the_migration_and_names_the_holder(tmp_path, co
         with pytest.raises(AlreadyRunning) as refused:
             async with app_module.locked_app(config):
                 pytest.fail("started beside a running bot")
-        assert f"pid {os.getpid()} on " in str(refused.value) and "since" in str(refused.value)
+        assert f"pid {os.getpid()} @ " in str(refused.value) and " UTC, " in str(refused.value)
         with pytest.raises(AlreadyRunning):  # an admin command does not migrate under it either
             await app_module.open_db(config)
         assert await version(url) == "0001"

@@ -58,7 +58,7 @@ DATA_NOT_WRITABLE = (
     "(hoặc [general] data_dir trong config.toml) là một thư mục ghi được."
 )
 IN_USE = (
-    "Cơ sở dữ liệu {where} đang được một tiến trình dost-fieldbot khác dùng ({holder}) — có lẽ bot đang chạy "
+    "Cơ sở dữ liệu {where} đang được một tiến trình dost-fieldbot khác dùng (tiến trình {holder}) — có lẽ bot đang chạy "
     "(main.py run) hoặc một console khác đang mở: vui lòng dừng tiến trình đó rồi thử lại."
 )
 DB_UNREACHABLE = (
@@ -66,6 +66,17 @@ DB_UNREACHABLE = (
     "và máy chủ PostgreSQL."
 )
 PERMISSION_DENIED = "không có quyền ghi"
+# what the system said, by errno name; others are shown as the system wrote them
+OS_REASONS = {
+    "ENOENT": "không có tệp hay thư mục này",
+    "ENOSPC": "hết chỗ trên đĩa",
+    "EDQUOT": "hết hạn mức đĩa",
+    "EISDIR": "đây là một thư mục",
+    "ENOTDIR": "một phần của đường dẫn không phải thư mục",
+    "ENAMETOOLONG": "tên quá dài",
+    "EXDEV": "khác ổ đĩa",
+    "EIO": "lỗi đọc ghi đĩa",
+}
 
 # --- results ----------------------------------------------------------------------------------------------
 
@@ -96,3 +107,44 @@ STAFF_LINE = "{n}. {name}{state} — {roles} — {channels}"
 STAFF_REVOKED = " (đã thu hồi)"
 INVITES_HEADER = "Lời mời chưa dùng:"
 INVITE_LINE = "  – {name} — {roles} — dùng được đến {expires}"
+
+# --- which database, who may run a command (issue 19) ------------------------------------------------------
+
+WRAPPER = "/opt/dost-fieldbot/deploy/fieldbot"
+WHERE = "Cơ sở dữ liệu: {database} · thư mục dữ liệu: {folder}"
+MIGRATED = "Lược đồ cơ sở dữ liệu đã được cập nhật ({database})."
+INVITE_MADE = "Mã mời cho {name} ({roles}), dùng được {days} ngày:"
+INVITE_SEND = "Gửi nguyên dòng trên cho bot trên Zalo hoặc Telegram. Mã chỉ dùng được một lần."
+CONFIG_ERROR = "Lỗi cấu hình: {error}"
+ROOT_ON_SERVICE_DATA = (
+    "Thư mục dữ liệu {folder} thuộc người dùng {owner}, mà lệnh này đang chạy với quyền root (tệp root tạo ra "
+    "sẽ làm bot không khởi động được): vui lòng chạy lệnh qua {wrapper} (ví dụ {wrapper} {example})."
+)
+PATH_NOT_WRITABLE = (
+    "Bot không ghi được vào {path} (chủ sở hữu: {owner}, bot đang chạy với người dùng {me}): vui lòng trả lại "
+    "quyền, ví dụ chown -R {me}: {folder}, rồi khởi động lại."
+)
+DATA_MISSING = (
+    "Chưa có thư mục dữ liệu {folder} và người dùng {me} không tạo được nó: vui lòng tạo trước, "
+    "ví dụ install -d -m 0700 -o {me} -g {me} {folder} (hoặc đặt FIELDBOT_DATA_DIR là một thư mục ghi được)."
+)
+ENV_FILE_UNREADABLE = (
+    "Không đọc được tệp biến môi trường {path} ({reason}): vui lòng kiểm tra đường dẫn; trên máy chủ, "
+    "chạy lệnh qua " + WRAPPER + "."
+)
+ENV_FILE_BAD_LINE = "{path}, dòng {line}: không phải dạng TÊN=giá trị; vui lòng sửa dòng đó."
+NOT_XLSX = "{path} không phải tệp .xlsx: vui lòng mở bảng trong Excel và lưu dạng “Excel Workbook (.xlsx)”."
+FILE_ERROR = "Không làm được với tệp {path} ({reason}): vui lòng kiểm tra đường dẫn và quyền ghi."
+
+# argparse's own mistakes, in one sentence (exit status 2); {help} is how to see the command's options
+HELP = "xem {command} --help"
+USAGE_REQUIRED = "Thiếu {args}: vui lòng ghi đủ, {help}."
+USAGE_ONE_OF = "Cần một trong {args}: {help}."
+USAGE_COMMAND = "Không có lệnh “{value}”: vui lòng chọn một trong {choices}."
+USAGE_CHOICE = "{arg} không nhận “{value}”: vui lòng chọn một trong {choices}."
+USAGE_NUMBER = "{arg} phải là một số nguyên, không phải “{value}”."
+USAGE_VALUE = "{arg} cần một giá trị: {help}."
+USAGE_UNKNOWN = "Không hiểu “{args}”: {help}."
+USAGE_TOGETHER = "{arg} không dùng cùng {other}: vui lòng chọn một."
+USAGE_OTHER = "Lệnh gõ chưa đúng ({detail}): {help}."
+USAGE_ROLE = "--role không nhận “{value}”: vui lòng ghi một vai trò, {roles}."

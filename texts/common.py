@@ -27,7 +27,7 @@ CHOICE_EXPECTED = (
 )
 CHOICE_AMBIGUOUS = "Câu trả lời khớp với nhiều lựa chọn, vui lòng gõ số thứ tự trong danh sách."
 COORDINATES_OUT_OF_RANGE = (
-    "Tọa độ không hợp lệ: vĩ độ từ -90 đến 90, kinh độ từ -180 đến 180, ví dụ 20.65, 106.05; "
+    "Tọa độ không hợp lệ: vĩ độ từ -90 đến 90, kinh độ từ -180 đến 180 (vĩ độ trước, kinh độ sau, cách nhau dấu phẩy); "
     "hoặc gõ địa chỉ."
 )
 

@@ -23,7 +23,7 @@ ASK_DATE = "Ngày kiểm tra? (ví dụ 13/1, “hôm qua”)"
 LABEL_DATE = "Ngày"
 ASK_KIND = "Loại cơ sở?"
 LABEL_KIND = "Loại cơ sở"
-ASK_QUERY = "Tên cơ sở: gõ vài chữ trong tên (có dấu hoặc không dấu), ví dụ “minh phat”."
+ASK_QUERY = "Tên cơ sở: gõ vài chữ trong tên (có dấu hoặc không dấu), ví dụ với “Cửa hàng xăng dầu Số 5” gõ “so 5”."
 LABEL_QUERY = "Tìm cơ sở"
 ASK_FACILITY = "Chọn cơ sở (không thấy thì gõ “quay lại” để tìm bằng chữ khác):"
 LABEL_FACILITY = "Cơ sở"
@@ -39,7 +39,7 @@ ASK_INSPECTOR = "Chọn công chức kiểm tra cùng đi:"
 LABEL_INSPECTOR = "Người cùng đi"
 GROUP_INSPECTORS = "Người cùng đi"
 ASK_GPS = (
-    "Vị trí cơ sở: gõ địa chỉ hoặc tọa độ (ví dụ 20.65, 106.05), "
+    "Vị trí cơ sở: gõ địa chỉ hoặc tọa độ (vĩ độ, kinh độ như bản đồ trên điện thoại hiện, cách nhau dấu phẩy), "
     "hoặc bấm “📍 Gửi vị trí hiện tại” nếu có nút này; gõ “bỏ qua” nếu không cần. "
     "Vị trí được lưu cho cơ sở, không theo dõi người."
 )
@@ -291,6 +291,11 @@ IMPORT_BAD_FILE = "không mở được tệp .xlsx: {reason}"
 
 def import_row_error(row: int, message: str) -> str:
     return f"dòng {row}: {message}"
+
+
+def import_refused(created: int, updated: int, unchanged: int, errors: int) -> str:
+    return (f"Chưa ghi gì: tệp có {errors} dòng lỗi (liệt kê dưới đây); vui lòng sửa rồi nhập lại cả tệp. "
+            f"Các dòng đúng sẽ thêm mới {created}, cập nhật {updated}, không đổi {unchanged}.")
 
 
 def import_summary(created: int, updated: int, unchanged: int, errors: int) -> str:

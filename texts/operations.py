@@ -94,6 +94,10 @@ def invite_bad_role(line: int, cell: str, roles: str) -> str:
     return f"Dòng {line}: vai trò “{cell}” không hợp lệ. Các vai trò: {roles}."
 
 
+def invite_bad_rows(path, count: int) -> str:
+    return f"{path}: {count} dòng cần sửa, chưa tạo mã mời nào (sửa hết rồi chạy lại lệnh):"
+
+
 def invite_no_name(line: int) -> str:
     return f"Dòng {line}: thiếu họ tên."
 

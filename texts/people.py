@@ -58,6 +58,23 @@ ROLE_NAMES = {
 }
 
 
+# Other words people use for a role (staff.csv, `admin invite --role`), read with or without diacritics.
+# docs/glossary.md says which word the bot writes; these are only accepted.
+ROLE_SYNONYMS = {
+    "inspector": ["kiểm tra viên", "cán bộ kiểm tra", "kiểm tra"],
+    "technician": ["kỹ thuật viên", "kiểm định viên", "kiểm định"],
+    "licensing": ["cấp phép", "cán bộ cấp giấy phép", "chuyên viên cấp phép"],
+    "clerk": ["văn thư", "nhân viên", "cán bộ văn thư"],
+    "manager": ["quản lý", "giám đốc", "phó giám đốc", "trưởng phòng", "phó trưởng phòng", "chi cục trưởng"],
+    "admin": ["quản trị", "quản trị viên", "cntt", "cán bộ cntt"],
+}
+
+
+def role_choices() -> str:
+    """The roles as a person may write them, for an error sentence."""
+    return "; ".join(f"{key} ({name}, {', '.join(ROLE_SYNONYMS[key][:2])})" for key, name in ROLE_NAMES.items())
+
+
 def role_names(roles) -> str:
     """Roles in Vietnamese, in the canonical order."""
     return ", ".join(name for key, name in ROLE_NAMES.items() if key in roles) or "—"
