@@ -4,11 +4,22 @@
 #   FIELDBOT_HOME      the installed repository (default /opt/dost-fieldbot)
 #   FIELDBOT_BACKUP_DIR where backups go (default /var/backups/dost-fieldbot); keep a copy off this machine
 #   FIELDBOT_KEEP_DAYS  backups older than this many days are deleted (default 14)
+#   FIELDBOT_ENV_FILE   the service's environment file, read first when it is readable (default
+#                       /etc/dost-fieldbot/env): from cron too, the backup is of the production database
+#
+# Files written (the README says the same): fieldbot-YYYY-MM-DD_HHMM.sqlite3 (fieldbot-…_HHMM.dump on
+# PostgreSQL) and media-YYYY-MM-DD_HHMM.tar.gz.
 #
 # The database is copied while the bot runs (`main.py backup`: SQLite's online backup API, or pg_dump);
 # the photos folder (<data_dir>/media) is archived beside it. Cron instead of the timer:
 #   15 2 * * *  dost-fieldbot  /opt/dost-fieldbot/deploy/backup-nightly.sh
 set -eu
+ENV_FILE="${FIELDBOT_ENV_FILE:-/etc/dost-fieldbot/env}"
+if [ -r "$ENV_FILE" ]; then
+  set -a
+  . "$ENV_FILE"
+  set +a
+fi
 HOME_DIR="${FIELDBOT_HOME:-/opt/dost-fieldbot}"
 DIR="${FIELDBOT_BACKUP_DIR:-/var/backups/dost-fieldbot}"
 KEEP="${FIELDBOT_KEEP_DAYS:-14}"
