@@ -6,7 +6,10 @@
   no other; the README and config.toml list the same ones.
 - Caddyfile: serves exactly the web server's public routes (read from the routes the app registers),
   and never /metrics or /healthz.
-- backup-nightly.sh: run for real; it writes a restorable backup and rotates only old backups.
+- backup-nightly.sh: run for real; it writes a restorable backup and rotates only old backups; the
+  names it writes are the README's.
+- fieldbot (the wrapper): run for real with an env file; the walk of the whole guide, as a service
+  user, is tests/test_production_guide.py.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import configparser
 import datetime as dt
 import os
+import pwd
 import re
 import shutil
 import subprocess
@@ -23,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+import texts
 from bot.config import load_config
 from storage import backup as backups
 from tests.conftest import REPO
@@ -59,7 +64,7 @@ def _parse(path: Path) -> configparser.ConfigParser:
 
 def test_every_deploy_file_is_checked():
     checked = {"dost-fieldbot.service", "dost-fieldbot-backup.service", "dost-fieldbot-backup.timer",
-               "env.example", "Caddyfile", "backup-nightly.sh"}
+               "env.example", "Caddyfile", "backup-nightly.sh", "fieldbot"}
     assert {p.name for p in DEPLOY.iterdir()} == checked
     assert not list(REPO.glob("Dockerfile*")), "no container file: this machine cannot build or run one"
 
@@ -202,3 +207,66 @@ def test_nightly_backup_writes_a_restorable_copy_and_rotates_only_old_backups(tm
     backups.check_sqlite_backup(made[0])
     assert len(list(out.glob("media-*.tar.gz"))) == 1
     assert not old.exists() and recent.exists() and foreign.exists()
+
+
+def _readme_nightly_patterns() -> list[str]:
+    """The file names the README promises for the nightly backup, as regular expressions."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    said = readme.split("<!-- nightly-names -->", 1)[1].split("<!-- /nightly-names -->", 1)[0]
+    names = re.findall(r"`([^`]+)`", said)
+    assert names, said
+    return [re.escape(n).replace("YYYY\\-MM\\-DD_HHMM", r"\d{4}-\d{2}-\d{2}_\d{4}") for n in names]
+
+
+def test_the_readme_names_the_files_the_nightly_backup_writes(tmp_path):
+    """Issue 19: the README said fieldbot-<date>.sqlite3 while the script wrote <date>_<HHMM>."""
+    data, out = tmp_path / "data", tmp_path / "backups"
+    (data / "media").mkdir(parents=True)
+    (data / "media" / "p.jpg").write_bytes(b"\xff\xd8")
+    env_file = tmp_path / "env"  # read by the script itself, as from cron (no EnvironmentFile there)
+    env_file.write_text(f"FIELDBOT_DATA_DIR={data}\nFIELDBOT_CONFIG={REPO / 'config.toml'}\nDATABASE_URL=\n")
+    env = {"PATH": os.environ["PATH"], "FIELDBOT_HOME": str(REPO), "FIELDBOT_PYTHON": sys.executable,
+           "FIELDBOT_BACKUP_DIR": str(out), "FIELDBOT_ENV_FILE": str(env_file)}
+    subprocess.run([sys.executable, "main.py", "--env-file", str(env_file), "migrate"], cwd=REPO, env=env,
+                   check=True, capture_output=True)
+    done = subprocess.run(["sh", str(DEPLOY / "backup-nightly.sh")], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    made = sorted(p.name for p in out.iterdir())
+    patterns = _readme_nightly_patterns()
+    assert len(made) == 2, made
+    for name in made:
+        assert any(re.fullmatch(p, name) for p in patterns if not p.endswith("dump")), (name, patterns)
+    assert any(p.endswith("dump") for p in patterns), "the PostgreSQL name is documented too"
+
+
+def _wrapper(tmp_path: Path, *args: str, env_file: Path, **extra: str) -> subprocess.CompletedProcess:
+    env = {"PATH": os.environ["PATH"], "FIELDBOT_HOME": str(REPO), "FIELDBOT_PYTHON": sys.executable,
+           "FIELDBOT_ENV_FILE": str(env_file), "FIELDBOT_USER": pwd.getpwuid(os.geteuid()).pw_name, **extra}
+    return subprocess.run([str(DEPLOY / "fieldbot"), *args], env=env, capture_output=True, text=True, cwd=tmp_path,
+                          timeout=120)
+
+
+def test_the_wrapper_runs_with_the_env_file_not_the_callers_shell(tmp_path):
+    """deploy/fieldbot: the service's env file wins over whatever the caller's shell holds; the first
+    line says which database and data folder; a relative --out is the caller's folder. (Switching to
+    the service user is walked in tests/test_production_guide.py, which makes one.)"""
+    data = tmp_path / "data"
+    env_file = tmp_path / "env"
+    env_file.write_text(f"# comment\nFIELDBOT_DATA_DIR={data}\nFIELDBOT_CONFIG=\"{REPO / 'config.toml'}\"\n"
+                        "DATABASE_URL=\nZALO_BOT_TOKEN=\n")
+    elsewhere = f"sqlite+aiosqlite:///{tmp_path}/wrong.sqlite3"
+    done = _wrapper(tmp_path, "migrate", env_file=env_file, DATABASE_URL=elsewhere, FIELDBOT_DATA_DIR=str(tmp_path / "x"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == texts.cli.WHERE.format(
+        database=f"sqlite+aiosqlite:///{data}/fieldbot.sqlite3", folder=data)
+    assert (data / "fieldbot.sqlite3").exists() and not (tmp_path / "wrong.sqlite3").exists()
+    backup = _wrapper(tmp_path, "backup", "--out", "b.sqlite3", env_file=env_file)
+    assert backup.returncode == 0 and (tmp_path / "b.sqlite3").exists(), backup.stderr
+    missing = _wrapper(tmp_path, "admin", "staff", env_file=tmp_path / "nope")
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    [line] = missing.stderr.strip().splitlines()
+    assert str(tmp_path / "nope") in line
+    bad = tmp_path / "bad-env"
+    bad.write_text("FIELDBOT_DATA_DIR /tmp\n")
+    wrong = _wrapper(tmp_path, "admin", "staff", env_file=bad)
+    assert wrong.returncode == 2 and wrong.stderr.strip() == texts.cli.ENV_FILE_BAD_LINE.format(path=bad, line=1)

@@ -120,9 +120,11 @@ async def test_invitations_from_a_csv_land_in_a_private_sheet_and_work(tmp_path)
         await db.close()
 
     bad = tmp_path / "bad.csv"
-    bad.write_text("Họ tên,Vai trò\nLê Văn D,giám đốc\n", encoding="utf-8")
+    bad.write_text("Họ tên,Vai trò\nLê Văn D,bảo vệ\nLê Văn E,văn thư\n,clerk\nLê Văn G,lái xe\n", encoding="utf-8")
     done = _main("admin", "invite", "--from", str(bad), "--out", str(tmp_path / "x.xlsx"), env=env)
-    assert done.returncode == 1 and "Dòng 2" in done.stderr and "Traceback" not in done.stderr
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "Dòng 2" in done.stderr and "Dòng 4" in done.stderr and "Dòng 5" in done.stderr  # every bad row at once
+    assert "Dòng 3" not in done.stderr
     assert not (tmp_path / "x.xlsx").exists()
     done = _main("admin", "invite", "--from", str(csv), env=env)
     assert done.returncode == 2 and "--out" in done.stderr
