@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import fcntl
 import os
+import pwd
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+import texts
 from tests.conftest import filled_config_file
 
 REPO = Path(__file__).resolve().parents[1]
@@ -192,3 +194,77 @@ def test_a_database_that_cannot_be_reached(tmp_path):
     url = "postgresql+asyncpg://fieldbot:mat-khau@127.0.0.1:9/fieldbot"
     line = one_sentence(run(tmp_path, "admin", "staff", env={"DATABASE_URL": url}), 1, "127.0.0.1:9", "DATABASE_URL")
     assert "mat-khau" not in line
+
+
+# --- argparse's own mistakes, files of the wrong kind, outputs the system refuses (issue 19) ----------------
+
+@pytest.mark.parametrize(("args", "parts"), [
+    (["admin", "invite", "--role", "boss", "--name", "An"], ["--role", "boss", "công chức kiểm tra"]),
+    (["report", "--out", "BaoCao.docx"], ["--month", "main.py report --help"]),
+    (["export", "--month"], ["--month"]),
+    (["admin", "invite", "--role", "clerk", "--name", "An", "--days", "bảy"], ["--days", "bảy"]),
+    (["baocao"], ["baocao", "report"]),
+    (["admin", "nhansu"], ["nhansu", "staff"]),
+    (["admin", "staff", "--all"], ["--all"]),
+    (["console", "--as", "An", "--demo"], ["--demo", "--as"]),
+])
+def test_argparse_mistakes_end_in_one_vietnamese_sentence(tmp_path, args, parts):
+    line = one_sentence(run(tmp_path, *args), 2, *parts)
+    assert "usage:" not in line and "error:" not in line and "invalid" not in line and "required" not in line
+
+
+@pytest.mark.parametrize("content", [b"Ho ten,Vai tro\n", b"PK\x03\x04 not really a workbook"])
+def test_a_facilities_file_that_is_not_an_xlsx(tmp_path, content):
+    path = tmp_path / ("CoSo.csv" if content.startswith(b"Ho") else "CoSo.xlsx")
+    path.write_bytes(content)
+    line = one_sentence(run(tmp_path, "facilities", "import", str(path)), 2, str(path), ".xlsx")
+    assert "Exception" not in line and "Error" not in line
+
+
+def test_restore_of_a_file_that_does_not_exist(tmp_path):
+    missing = tmp_path / "khong-co.sqlite3"
+    one_sentence(run(tmp_path, "restore", str(missing)), 2, str(missing), "Không tìm thấy")
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs /proc, a folder that takes no new files")
+@pytest.mark.parametrize("args", [["report", "--month", "2023-01", "--out", "/proc/x.docx"],
+                                  ["export", "--month", "2023-01", "--out", "/proc/x.xlsx"],
+                                  ["backup", "--out", "/proc/x.sqlite3"]])
+def test_an_output_the_system_refuses(tmp_path, args):
+    assert run(tmp_path, "migrate").returncode == 0
+    line = one_sentence(run(tmp_path, *args), 1, "/proc", "--out")
+    assert "Errno" not in line and "No such file" not in line  # the system's words, in Vietnamese
+
+
+def test_every_command_that_opens_the_database_says_which_first(tmp_path):
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/other.sqlite3"}
+    for args in (["migrate"], ["admin", "staff"], ["admin", "invite", "--role", "clerk", "--name", "An"],
+                 ["backup", "--out", str(tmp_path / "b.sqlite3")], ["admin", "log"]):
+        done = run(tmp_path, *args, env=env)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.splitlines()[0] == texts.cli.WHERE.format(
+            database=f"sqlite+aiosqlite:///{tmp_path}/other.sqlite3", folder=tmp_path / "data"), args
+
+
+def test_the_password_is_hidden_in_the_first_line(tmp_path):
+    url = "postgresql+asyncpg://fieldbot:mat-khau@127.0.0.1:9/fieldbot"
+    done = run(tmp_path, "admin", "staff", env={"DATABASE_URL": url})
+    assert done.returncode == 1
+    assert "mat-khau" not in done.stdout + done.stderr and "fieldbot:***@127.0.0.1:9" in done.stdout.splitlines()[0]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the refusal is of root: run as root to check it")
+@pytest.mark.parametrize("args", [["console", "--as", "An"], ["admin", "staff"], ["migrate"], ["run"]])
+def test_root_on_a_data_folder_of_another_user_is_refused(tmp_path, args):
+    """What took the bot down (issue 19): a console run as root leaves root-owned files in the service's
+    data folder. Refused before anything is touched, naming the owner and the wrapper."""
+    data = tmp_path / "data"
+    assert run(tmp_path, "migrate").returncode == 0
+    for path in [data, *data.rglob("*")]:
+        os.chown(path, 65534, 65534)  # nobody: the service user stands in
+    before = sorted((p.name, p.stat().st_uid) for p in data.rglob("*"))
+    line = one_sentence(run(tmp_path, *args, stdin="/help\n", env={"ZALO_BOT_TOKEN": "1234567890:abcdefghijklmnop",
+                                                                    "ZALO_BASE_URL": "http://127.0.0.1:9"}),
+                        2, str(data), texts.cli.WRAPPER)
+    assert pwd.getpwuid(65534).pw_name in line
+    assert sorted((p.name, p.stat().st_uid) for p in data.rglob("*")) == before  # nothing made, nothing owned by root

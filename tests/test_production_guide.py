@@ -165,6 +165,12 @@ class Server:
             return subprocess.Popen([str(WRAPPER), "run"], env=self.wrapper_env(), stdout=log,
                                     stderr=subprocess.STDOUT, cwd=self.base, start_new_session=True)
 
+    def _bot_pid(self) -> int:
+        """The python process under runuser (the wrapper execs into it)."""
+        pid = self.proc.pid
+        [bot] = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return int(bot)
+
     def clean_up(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGKILL)
@@ -180,9 +186,7 @@ class Server:
 
     async def stop(self) -> None:
         """SIGTERM to the bot, as systemd sends it (runuser, between, would kill the bot's session)."""
-        pid = self.proc.pid
-        [bot] = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        os.kill(int(bot), signal.SIGTERM)
+        os.kill(self._bot_pid(), signal.SIGTERM)
         assert await asyncio.to_thread(self.proc.wait, 30) == 0, self.log()
         self.proc = None
 

@@ -184,7 +184,7 @@ def format_decimal_vi(text: str) -> str:
 
 
 def format_location(value) -> str:
-    """A location answer as read: a typed address as is, a position as "20.64610, 106.05110"."""
+    """A location answer as read: a typed address as is, a position as "12.34560, 105.67890"."""
     if isinstance(value, str):
         return value
     return f"{value.latitude:.5f}, {value.longitude:.5f}"
