@@ -133,20 +133,22 @@ class _Reader:
         self.section, self.path = section, path
         table = raw.get(section)
         if not isinstance(table, Mapping):
-            raise ConfigError(f"{path}: section [{section}] is missing")
+            raise ConfigError(texts.cli.CONFIG_SECTION_MISSING.format(path=path, section=section))
         self.table = table
 
     def get(self, key: str, kind: type, *, choices: tuple = ()) -> Any:
         where = f"{self.path}: [{self.section}] {key}"
         if key not in self.table:
-            raise ConfigError(f"{where} is missing")
+            raise ConfigError(texts.cli.CONFIG_KEY_MISSING.format(where=where))
         value = self.table[key]
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise ConfigError(f"{where} must be {kind.__name__}, not {value!r}")
+            raise ConfigError(texts.cli.CONFIG_KEY_KIND.format(
+                where=where, kind=texts.cli.CONFIG_KINDS.get(kind.__name__, kind.__name__), value=repr(value)))
         if choices and value not in choices:
-            raise ConfigError(f"{where} must be one of {', '.join(map(str, choices))}, not {value!r}")
+            raise ConfigError(texts.cli.CONFIG_KEY_CHOICE.format(
+                where=where, choices=", ".join(map(str, choices)), value=repr(value)))
         return value
 
     def optional(self, key: str, kind: type, default: Any) -> Any:
@@ -156,7 +158,8 @@ class _Reader:
     def positive(self, key: str, kind: type = int) -> Any:
         value = self.get(key, kind)
         if value <= 0:
-            raise ConfigError(f"{self.path}: [{self.section}] {key} must be positive, not {value!r}")
+            raise ConfigError(texts.cli.CONFIG_KEY_POSITIVE.format(
+                where=f"{self.path}: [{self.section}] {key}", value=repr(value)))
         return value
 
 
@@ -171,14 +174,14 @@ def load_config(path: str | os.PathLike | None = None, env: Mapping[str, str] | 
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found (set --config or FIELDBOT_CONFIG)") from None
+        raise ConfigError(texts.cli.CONFIG_NOT_FOUND.format(path=path)) from None
     except IsADirectoryError:
-        raise ConfigError(f"{path} is a folder, not a config file (set --config or FIELDBOT_CONFIG)") from None
+        raise ConfigError(texts.cli.CONFIG_IS_FOLDER.format(path=path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise ConfigError(f"{path}: config file cannot be read ({reason})") from None
+        reason = exc.strerror if isinstance(exc, OSError) else texts.cli.CONFIG_NOT_UTF8
+        raise ConfigError(texts.cli.CONFIG_UNREADABLE.format(path=path, reason=reason)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        raise ConfigError(texts.cli.CONFIG_NOT_TOML.format(path=path, error=exc)) from None
     general = _general(raw, path, env)
     return Config(
         path=path,
@@ -198,7 +201,6 @@ def load_config(path: str | os.PathLike | None = None, env: Mapping[str, str] | 
     )
 
 
-_SECRET_HELP = 'make one with: python3 -c "import secrets; print(secrets.token_urlsafe(32))"'
 
 
 def run_problems(config: Config) -> list[str]:
@@ -208,14 +210,12 @@ def run_problems(config: Config) -> list[str]:
         if not (channel.enabled and channel.mode == "webhook"):
             continue
         if not config.web.public_url:
-            problems.append(f'[{name}] mode = "webhook" needs [web] public_url in {config.path}: the https:// '
-                            f"address {name.capitalize()} sends updates to (see README, Running in production).")
+            problems.append(texts.cli.RUN_NEEDS_PUBLIC_URL.format(name=name, path=config.path,
+                                                                  platform=name.capitalize()))
         if not channel.webhook_secret:
-            problems.append(f'[{name}] mode = "webhook" needs {_ENV_PREFIX[name]}_WEBHOOK_SECRET in the '
-                            f"environment ({_SECRET_HELP}).")
+            problems.append(texts.cli.RUN_NEEDS_SECRET.format(name=name, variable=f"{_ENV_PREFIX[name]}_WEBHOOK_SECRET"))
     if config.zalo.enabled and config.web.public_url and not config.link_secret:
-        problems.append("Document links for Zalo ([web] public_url is set) need FIELDBOT_LINK_SECRET in the "
-                        f"environment ({_SECRET_HELP}).")
+        problems.append(texts.cli.RUN_NEEDS_LINK_SECRET)
     unfilled = unfilled_keys(config, privacy=True)
     if unfilled:
         problems.append(texts.privacy.placeholders_left(unfilled, str(config.path)))
@@ -257,7 +257,7 @@ def _general(raw, path: Path, env) -> GeneralConfig:
     try:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"{path}: [general] time_zone {zone!r} is not a known time zone") from None
+        raise ConfigError(texts.cli.CONFIG_TIME_ZONE.format(path=path, zone=repr(zone))) from None
     data_dir = Path(env.get("FIELDBOT_DATA_DIR") or r.get("data_dir", str))
     if not data_dir.is_absolute():
         data_dir = path.parent / data_dir
@@ -272,7 +272,7 @@ def _today(text: str) -> dt.date | None:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         with contextlib.suppress(ValueError):
             return dt.date.fromisoformat(text)
-    raise ConfigError(f"FIELDBOT_TODAY={text!r} is not a date: write it YYYY-MM-DD, e.g. 2023-01-13")
+    raise ConfigError(texts.cli.CONFIG_TODAY.format(text=repr(text)))
 
 
 def _database(raw, path: Path, env, data_dir: Path) -> DatabaseConfig:
@@ -281,7 +281,7 @@ def _database(raw, path: Path, env, data_dir: Path) -> DatabaseConfig:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+asyncpg://" + url.split("://", 1)[1]
     if not url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-        raise ConfigError(f"{path}: [database] url must be sqlite+aiosqlite:// or postgresql+asyncpg://")
+        raise ConfigError(texts.cli.CONFIG_DATABASE_URL.format(path=path))
     return DatabaseConfig(url, r.positive("sqlite_busy_timeout_ms"))
 
 
@@ -305,7 +305,7 @@ def _web(raw, path: Path) -> WebConfig:
     r = _Reader(raw, "web", path)
     public_url = r.get("public_url", str).rstrip("/")
     if public_url and not public_url.startswith(("http://", "https://")):
-        raise ConfigError(f"{path}: [web] public_url must start with https:// (or http:// for testing)")
+        raise ConfigError(texts.cli.CONFIG_PUBLIC_URL.format(path=path))
     return WebConfig(r.get("enabled", bool), r.get("host", str), r.positive("port"), public_url, r.positive("link_minutes"),
                      r.positive("expired_link_days"))
 
@@ -331,7 +331,7 @@ def _channel(raw, path: Path, env, name: str) -> ChannelConfig:
 def _megabytes(r: _Reader, key: str, default: int) -> int:
     value = r.table.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ConfigError(f"{r.path}: [{r.section}] {key} must be a positive whole number of megabytes, not {value!r}")
+        raise ConfigError(texts.cli.CONFIG_MEGABYTES.format(where=f"{r.path}: [{r.section}] {key}", value=repr(value)))
     return value * 1024 * 1024
 
 
@@ -366,7 +366,7 @@ def _reporting(raw, path: Path) -> Mapping[str, Any]:
     r = _Reader(raw, "reporting", path)
     day = r.get("cut_off_day", int)
     if not 1 <= day <= 28:
-        raise ConfigError(f"{path}: [reporting] cut_off_day must be between 1 and 28, not {day}")
+        raise ConfigError(texts.cli.CONFIG_CUT_OFF.format(path=path, day=day))
     return dict(r.table)
 
 
@@ -385,6 +385,4 @@ def check_tokens(config: Config) -> None:
     """Refuse at start a token that cannot be one, naming its variable (never echoing the value)."""
     for variable, channel in (("ZALO_BOT_TOKEN", config.zalo), ("TELEGRAM_BOT_TOKEN", config.telegram)):
         if channel.token and not _TOKEN_SHAPE.fullmatch(channel.token):
-            raise ConfigError(
-                f"{variable} is not shaped like a bot token (<digits>:<secret>): copy the whole token again"
-            )
+            raise ConfigError(texts.cli.CONFIG_TOKEN_SHAPE.format(variable=variable))

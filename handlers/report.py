@@ -84,7 +84,7 @@ def b_defaults(config: Config) -> tuple[str, ...]:
     """[reporting] b_default: the paragraphs section B starts from (a list of text; may be absent)."""
     value = config.reporting.get("b_default", [])
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ConfigError(f"{config.path}: [reporting] b_default must be a list of text")
+        raise ConfigError(texts.cli.CONFIG_B_DEFAULT.format(path=config.path))
     return tuple(item.strip() for item in value if item.strip())
 
 

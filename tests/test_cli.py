@@ -54,7 +54,7 @@ def test_bad_config_is_one_clear_error(tmp_path):
     bad.write_text((REPO / "config.toml").read_text(encoding="utf-8").replace("cut_off_day = 14", "cut_off_day = 0"))
     result = run(tmp_path, "migrate", extra_env={"FIELDBOT_CONFIG": str(bad)})
     assert result.returncode == 2
-    assert f"{bad}: [reporting] cut_off_day must be between 1 and 28" in result.stderr
+    assert f"{bad}: [reporting] cut_off_day phải từ 1 đến 28" in result.stderr
 
 
 def test_every_subcommand_has_help(tmp_path):

@@ -61,12 +61,12 @@ def test_config_path_from_environment(tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("cut_off_day = 14", "cut_off_day = 40", "[reporting] cut_off_day must be between 1 and 28"),
+        ("cut_off_day = 14", "cut_off_day = 40", "[reporting] cut_off_day phải từ 1 đến 28"),
         ('time_zone = "Asia/Ho_Chi_Minh"', 'time_zone = "Mars/Base"', "[general] time_zone 'Mars/Base'"),
-        ("draft_idle_minutes = 120", 'draft_idle_minutes = "soon"', "[general] draft_idle_minutes must be int"),
-        ("draft_idle_minutes = 120\n", "", "[general] draft_idle_minutes is missing"),
-        ('mode = "polling"', 'mode = "carrier-pigeon"', "[telegram] mode must be one of polling, webhook"),
-        ("port = 8080", "port = -1", "[web] port must be positive"),
+        ("draft_idle_minutes = 120", 'draft_idle_minutes = "soon"', "[general] draft_idle_minutes phải là một số nguyên"),
+        ("draft_idle_minutes = 120\n", "", "[general] draft_idle_minutes: thiếu khóa này"),
+        ('mode = "polling"', 'mode = "carrier-pigeon"', "[telegram] mode phải là một trong polling, webhook"),
+        ("port = 8080", "port = -1", "[web] port phải lớn hơn 0"),
         ('key = "dien"\nlabel = "Điện"', 'key = "dien"', "calibration_fields[0]"),
     ],
 )
@@ -79,9 +79,9 @@ def test_bad_key_names_key_and_file(tmp_path, old, new, message):
 
 
 def test_missing_file_and_bad_toml(tmp_path):
-    with pytest.raises(ConfigError, match="config file not found"):
+    with pytest.raises(ConfigError, match="không có tệp cấu hình"):
         load_config(tmp_path / "nope.toml", env={})
-    with pytest.raises(ConfigError, match="not valid TOML"):
+    with pytest.raises(ConfigError, match="không phải TOML hợp lệ"):
         load_config(write(tmp_path, "[general\n"), env={})
 
 

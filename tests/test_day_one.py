@@ -212,3 +212,27 @@ def test_the_sample_facilities_sheet_has_a_placeholder_province():
     assert provinces == {config_province} and config_province.startswith("[")
     everything = fold(" ".join(str(cell) for row in rows for cell in row if cell))
     assert [word for word in HUNG_YEN if word in everything] == []
+
+
+# --- the README's troubleshooting table quotes what the program says ------------------------------------------
+
+# The channel adapters' own log lines (bot/channels), quoted by the table too: not the command line's.
+CHANNEL_LOG_LINES = {"Zalo rejected the bot token", "Telegram rejected the bot token"}
+
+
+def test_every_message_the_troubleshooting_table_quotes_is_one_the_program_says():
+    """The table's first column quotes message beginnings; each piece between the blanks (…, N, a
+    variable's name) is in a sentence of texts/ (the command line speaks Vietnamese: issue 18)."""
+    sources = [re.sub(r"\{[^}]*\}", "…", (REPO / "texts" / f"{module}.py").read_text(encoding="utf-8"))
+               for module in texts.__all__]
+    table = section("Troubleshooting").split("| message begins | what to do |", 1)[1].split("\n\n", 1)[0]
+    firsts = [re.findall(r"`([^`]+)`", row.split(" | ")[0])[0] for row in table.splitlines()[2:]]
+    assert len(firsts) > 15
+    missing = []
+    for quote in firsts:
+        if quote in CHANNEL_LOG_LINES:
+            continue
+        pieces = [p.strip(" /") for p in re.split(r"…|\bN\b|[A-Z][A-Z_]{3,}=?", quote) if p.strip(" /()")]
+        if not all(any(piece in source for source in sources) for piece in pieces):
+            missing.append(quote)
+    assert missing == [], missing

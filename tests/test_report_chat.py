@@ -217,5 +217,5 @@ async def test_a_bad_default_list_fails_at_start(config, db):
     from bot.config import ConfigError
 
     broken = dataclasses.replace(config, reporting={**config.reporting, "b_default": "not a list"})
-    with pytest.raises(ConfigError, match=r"\[reporting\] b_default must be a list of text"):
+    with pytest.raises(ConfigError, match=r"\[reporting\] b_default phải là một danh sách chữ"):
         await make_app(broken, db)

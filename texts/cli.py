@@ -148,3 +148,39 @@ USAGE_UNKNOWN = "Không hiểu “{args}”: {help}."
 USAGE_TOGETHER = "{arg} không dùng cùng {other}: vui lòng chọn một."
 USAGE_OTHER = "Lệnh gõ chưa đúng ({detail}): {help}."
 USAGE_ROLE = "--role không nhận “{value}”: vui lòng ghi một vai trò, {roles}."
+
+# --- the configuration file and environment, after "Lỗi cấu hình: " (exit status 2) ----------------------
+
+CONFIG_KINDS = {"int": "một số nguyên", "float": "một số", "str": "chữ (trong dấu nháy)", "bool": "true hoặc false",
+                "list": "một danh sách [ … ]", "dict": "một bảng"}
+CONFIG_SECTION_MISSING = "{path}: thiếu mục [{section}]"
+CONFIG_KEY_MISSING = "{where}: thiếu khóa này"
+CONFIG_KEY_KIND = "{where} phải là {kind}, không phải {value}"
+CONFIG_KEY_CHOICE = "{where} phải là một trong {choices}, không phải {value}"
+CONFIG_KEY_POSITIVE = "{where} phải lớn hơn 0, không phải {value}"
+CONFIG_NOT_FOUND = "{path}: không có tệp cấu hình này (đặt --config hoặc FIELDBOT_CONFIG)"
+CONFIG_IS_FOLDER = "{path} là một thư mục, không phải tệp cấu hình (đặt --config hoặc FIELDBOT_CONFIG)"
+CONFIG_UNREADABLE = "{path}: không đọc được tệp cấu hình ({reason})"
+CONFIG_NOT_UTF8 = "không phải văn bản UTF-8"
+CONFIG_NOT_TOML = "{path}: không phải TOML hợp lệ: {error}"
+CONFIG_TIME_ZONE = "{path}: [general] time_zone {zone} không phải một múi giờ (ví dụ \"Asia/Ho_Chi_Minh\")"
+CONFIG_TODAY = "FIELDBOT_TODAY={text} không phải một ngày: vui lòng viết YYYY-MM-DD, ví dụ 2023-01-13"
+CONFIG_DATABASE_URL = "{path}: [database] url phải bắt đầu bằng sqlite+aiosqlite:// hoặc postgresql+asyncpg://"
+CONFIG_PUBLIC_URL = "{path}: [web] public_url phải bắt đầu bằng https:// (hoặc http:// khi thử nghiệm)"
+CONFIG_MEGABYTES = "{where} phải là một số nguyên megabyte lớn hơn 0, không phải {value}"
+CONFIG_CUT_OFF = "{path}: [reporting] cut_off_day phải từ 1 đến 28, không phải {day}"
+CONFIG_B_DEFAULT = "{path}: [reporting] b_default phải là một danh sách chữ"
+CONFIG_TOKEN_SHAPE = (
+    "{variable} không có dạng token bot (<số>:<chuỗi bí mật>): vui lòng chép lại cả token, không có dấu cách "
+    "hay dấu nháy"
+)
+SECRET_HELP = 'tạo bằng: python3 -c "import secrets; print(secrets.token_urlsafe(32))"'
+RUN_NEEDS_PUBLIC_URL = (
+    '[{name}] mode = "webhook" cần [web] public_url trong {path}: địa chỉ https:// mà {platform} gửi tin tới '
+    "(xem README, Running in production)."
+)
+RUN_NEEDS_SECRET = '[{name}] mode = "webhook" cần {variable} trong biến môi trường (' + SECRET_HELP + ")."
+RUN_NEEDS_LINK_SECRET = (
+    "Liên kết tải tài liệu cho Zalo ([web] public_url đã đặt) cần FIELDBOT_LINK_SECRET trong biến môi trường ("
+    + SECRET_HELP + ")."
+)
