@@ -91,7 +91,9 @@ def test_ctrl_c_leaves_at_once(tmp_path):
         for _ in range(10):  # the where-line, then the banner, whose last line names the keys
             ready, _, _ = select.select([process.stdout], [], [], 60)
             line = process.stdout.readline() if ready else ""
-            assert line, "no banner: the console never said it was ready"
+            if not line:
+                process.kill()
+                raise AssertionError(f"no banner: the console never said it was ready\n{process.communicate()}")
             if "Ctrl-D" in line:
                 break
         time.sleep(0.5)  # the console is waiting for input

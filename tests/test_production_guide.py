@@ -31,6 +31,7 @@ from pathlib import Path
 import pytest
 
 import texts
+from tests.channels_kit import free_port
 from tests.conftest import REPO
 from tests.fakes import FakeZalo
 
@@ -50,12 +51,14 @@ def readme_block(marker: str) -> list[str]:
 
 
 def fast_config(path: Path) -> None:
-    """The repository's config.toml with quick engine loops and a short Zalo long poll, no reminders."""
+    """The repository's config.toml with quick engine loops, a short Zalo long poll, no reminders and
+    the web server on a free port."""
     text = (REPO / "config.toml").read_text(encoding="utf-8")
     for pattern, value in ((r"poll_interval_seconds = [\d.]+", "poll_interval_seconds = 0.2"),
                            (r"send_backoff_seconds = [\d.]+", "send_backoff_seconds = 0.2"),
                            (r"poll_timeout_seconds = \d+", "poll_timeout_seconds = 2"),
-                           (r"reminders = true", "reminders = false")):
+                           (r"reminders = true", "reminders = false"),
+                           (r"port = 8080", f"port = {free_port()}")):  # not the machine's 8080
         text, found = re.subn(pattern, value, text, count=1)
         assert found == 1, pattern
     path.write_text(text, encoding="utf-8")
