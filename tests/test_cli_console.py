@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import re
 import select
 import signal
@@ -88,14 +89,14 @@ def test_ctrl_c_leaves_at_once(tmp_path):
         env=cli_env(tmp_path),
     )
     try:
-        for _ in range(10):  # the where-line, then the banner, whose last line names the keys
-            ready, _, _ = select.select([process.stdout], [], [], 60)
-            line = process.stdout.readline() if ready else ""
-            if not line:
+        seen, deadline = b"", time.monotonic() + 60  # the where-line, then the banner, whose last line names the keys
+        while b"Ctrl-D" not in seen:  # raw reads: a buffered readline would hide lines already read from select
+            ready, _, _ = select.select([process.stdout], [], [], max(0.0, deadline - time.monotonic()))
+            chunk = os.read(process.stdout.fileno(), 4096) if ready else b""
+            if not chunk:
                 process.kill()
-                raise AssertionError(f"no banner: the console never said it was ready\n{process.communicate()}")
-            if "Ctrl-D" in line:
-                break
+                raise AssertionError(f"no banner: the console never said it was ready\n{seen!r}")
+            seen += chunk
         time.sleep(0.5)  # the console is waiting for input
         started = time.monotonic()
         process.send_signal(signal.SIGINT)

@@ -59,7 +59,7 @@ async def test_an_admin_command_beside_a_running_bot_of_the_same_version(tmp_pat
                 assert await session.scalar(text("SELECT name FROM staff")) == "Lê Thị B"
             with pytest.raises(AlreadyRunning) as refused:  # the running bot still holds its lock, and says so
                 await ProcessLock(db).acquire()
-            assert f"pid {os.getpid()} on " in refused.value.holder
+            assert f"pid {os.getpid()} @ " in refused.value.holder
         finally:
             await db.close()
 
