@@ -32,7 +32,7 @@ import pytest
 
 import texts
 from tests.channels_kit import free_port
-from tests.conftest import REPO
+from tests.conftest import REPO, filled_config_text
 from tests.fakes import FakeZalo
 
 WRAPPER = REPO / "deploy" / "fieldbot"
@@ -51,8 +51,8 @@ def readme_block(marker: str) -> list[str]:
 
 
 def fast_config(path: Path) -> None:
-    """The repository's config.toml with quick engine loops, a short Zalo long poll, no reminders and
-    the web server on a free port."""
+    """The repository's config.toml with [organisation] and [privacy] filled in, quick engine loops, a
+    short Zalo long poll, no reminders and the web server on a free port."""
     text = (REPO / "config.toml").read_text(encoding="utf-8")
     for pattern, value in ((r"poll_interval_seconds = [\d.]+", "poll_interval_seconds = 0.2"),
                            (r"send_backoff_seconds = [\d.]+", "send_backoff_seconds = 0.2"),
@@ -61,7 +61,7 @@ def fast_config(path: Path) -> None:
                            (r"port = 8080", f"port = {free_port()}")):  # not the machine's 8080
         text, found = re.subn(pattern, value, text, count=1)
         assert found == 1, pattern
-    path.write_text(text, encoding="utf-8")
+    path.write_text(filled_config_text(text), encoding="utf-8")  # [organisation] edited, as step 2 says
 
 
 class Server:
@@ -254,11 +254,11 @@ async def test_the_production_guide_followed_to_the_letter(server):
 
     await server.start()
     zalo = server.zalo
-    await say(zalo, "admin-chat", f"/start {code}", "1. Có")
+    await say(zalo, "admin-chat", f"/start {code}", "1. Đồng ý")
     await say(zalo, "admin-chat", "1", "Đăng ký xong")
     reply = await say(zalo, "admin-chat", "/moi technician Lê Kỹ Thuật", "/start ")
     tech_code = re.search(r"/start ([A-Z0-9]+)", reply).group(1)
-    await say(zalo, "tech-chat", f"/start {tech_code}", "1. Có")
+    await say(zalo, "tech-chat", f"/start {tech_code}", "1. Đồng ý")
     await say(zalo, "tech-chat", "1", "Đăng ký xong")
     await say(zalo, "tech-chat", "/kiemdinh dong ho nuoc 500 0 500", "Xác nhận")
     await say(zalo, "tech-chat", "1", "Đã lưu lô kiểm định #1.")
