@@ -46,7 +46,7 @@ async def visits(app) -> list:
 
 NEW_SHOP = ["/kiemtra", "ok", "2", "hoàng gia", "1", "Điện máy Hoàng Gia", "bỏ qua", "Số 5 đường Lê Lợi, phường Hiến Nam"]
 POSITION_ONLY = (
-    "Tọa độ cơ sở (không bắt buộc, địa chỉ đã ghi ở câu trước): gõ tọa độ, ví dụ 20.65, 106.05, "
+    "Tọa độ cơ sở (không bắt buộc, địa chỉ đã ghi ở câu trước): gõ tọa độ (vĩ độ, kinh độ như bản đồ trên điện thoại hiện, cách nhau dấu phẩy), "
     "hoặc bấm “📍 Gửi vị trí hiện tại” nếu có nút này; gõ “bỏ qua” nếu không cần. "
     "Vị trí được lưu cho cơ sở, không theo dõi người."
 )
@@ -61,7 +61,7 @@ async def test_a_new_facility_is_asked_its_position_only_once_its_address_is_typ
     assert "gõ địa chỉ" not in asked
     refused = await chat.say("cạnh chợ Hiến Nam")  # an address again: said why, asked again
     assert refused == (
-        "Địa chỉ đã ghi ở câu trước; ở đây vui lòng gõ tọa độ, ví dụ 20.65, 106.05, hoặc gõ “bỏ qua”.\n"
+        "Địa chỉ đã ghi ở câu trước; ở đây vui lòng gõ tọa độ (vĩ độ, kinh độ như bản đồ trên điện thoại hiện, cách nhau dấu phẩy), hoặc gõ “bỏ qua”.\n"
         f"{POSITION_ONLY}\n{HINT_SKIP}"
     )
     assert (await chat.say("20.6461, 106.0511")).startswith("Cơ sở đạt tất cả các tiêu chí sau?")
@@ -97,7 +97,7 @@ async def test_a_known_facility_without_position_may_still_get_an_address_or_a_p
     app, sender = field
     chat = Chat(app, sender, "an")
     asked = await chat.many("/kiemtra", "ok", "1", "minh phat", "1", "không")
-    assert asked.startswith("Vị trí cơ sở: gõ địa chỉ hoặc tọa độ (ví dụ 20.65, 106.05)")
+    assert asked.startswith("Vị trí cơ sở: gõ địa chỉ hoặc tọa độ (vĩ độ, kinh độ như bản đồ trên điện thoại hiện, cách nhau dấu phẩy)")  # no other province's example
     assert (await chat.say("Thôn Đông, xã Tân Dân")).startswith("Cơ sở đạt tất cả các tiêu chí sau?")
 
 

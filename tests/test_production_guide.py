@@ -255,11 +255,11 @@ async def test_the_production_guide_followed_to_the_letter(server):
     await server.start()
     zalo = server.zalo
     await say(zalo, "admin-chat", f"/start {code}", "1. Đồng ý")
-    await say(zalo, "admin-chat", "1", "Đăng ký xong")
+    await say(zalo, "admin-chat", "1", "Đã đăng ký")
     reply = await say(zalo, "admin-chat", "/moi technician Lê Kỹ Thuật", "/start ")
     tech_code = re.search(r"/start ([A-Z0-9]+)", reply).group(1)
     await say(zalo, "tech-chat", f"/start {tech_code}", "1. Đồng ý")
-    await say(zalo, "tech-chat", "1", "Đăng ký xong")
+    await say(zalo, "tech-chat", "1", "Đã đăng ký")
     await say(zalo, "tech-chat", "/kiemdinh dong ho nuoc 500 0 500", "Xác nhận")
     await say(zalo, "tech-chat", "1", "Đã lưu lô kiểm định #1.")
 

@@ -45,11 +45,11 @@ ASK_GPS = (
 )
 # a new facility's address was just typed: only its position is asked, and it may be skipped
 ASK_GPS_POSITION = (
-    "Tọa độ cơ sở (không bắt buộc, địa chỉ đã ghi ở câu trước): gõ tọa độ, ví dụ 20.65, 106.05, "
+    "Tọa độ cơ sở (không bắt buộc, địa chỉ đã ghi ở câu trước): gõ tọa độ (vĩ độ, kinh độ như bản đồ trên điện thoại hiện, cách nhau dấu phẩy), "
     "hoặc bấm “📍 Gửi vị trí hiện tại” nếu có nút này; gõ “bỏ qua” nếu không cần. "
     "Vị trí được lưu cho cơ sở, không theo dõi người."
 )
-GPS_ADDRESS_GIVEN = "Địa chỉ đã ghi ở câu trước; ở đây vui lòng gõ tọa độ, ví dụ 20.65, 106.05, hoặc gõ “bỏ qua”."
+GPS_ADDRESS_GIVEN = "Địa chỉ đã ghi ở câu trước; ở đây vui lòng gõ tọa độ (vĩ độ, kinh độ như bản đồ trên điện thoại hiện, cách nhau dấu phẩy), hoặc gõ “bỏ qua”."
 LABEL_GPS = "Vị trí"
 # the review's edit menu: one entry per section, its questions asked again in order
 SECTION_FACILITY, SECTION_CRITERIA, SECTION_ACTION = "Cơ sở", "Tiêu chí", "Xử lý"
