@@ -15,6 +15,7 @@ PostgreSQL is the same path through the program; tests/test_backup.py covers pg_
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import pwd
 import re
@@ -175,10 +176,17 @@ class Server:
         return int(bot)
 
     def clean_up(self) -> None:
+        """Stop whatever still runs as the user (runuser gives the bot a session of its own, so the bot is
+        killed by its pid), then remove the user — userdel refuses while one of its processes lives."""
         if self.proc is not None and self.proc.poll() is None:
+            with contextlib.suppress(ValueError, OSError):
+                os.kill(self._bot_pid(), signal.SIGKILL)
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(10)
-        subprocess.run(["userdel", self.user], capture_output=True)
+        deadline = time.monotonic() + 20
+        while subprocess.run(["userdel", self.user], capture_output=True).returncode not in (0, 6):  # 6: no such user
+            assert time.monotonic() < deadline, f"userdel {self.user} kept failing"
+            time.sleep(0.2)
         shutil.rmtree(self.base, ignore_errors=True)
 
     def slip(self) -> subprocess.CompletedProcess:
