@@ -114,8 +114,13 @@ def test_a_kind_where_no_criterion_applied_is_said_to_meet_the_requirements(tmp_
 
 
 RESULT = st.sampled_from(["met", "not_met", "na"])
-PUMP = st.builds(lambda cert, err: PumpCheck("CD", cert, True, err, abs(err) <= 0.45),
-                 st.booleans(), st.sampled_from([-0.6, -0.2, 0.0, 0.3, 0.5]))  # fmt: skip
+PUMP = st.builds(lambda serial, cert, seals, err: PumpCheck(serial, cert, seals, err, abs(err) <= 0.45),
+                 st.sampled_from(["CD01", "CD02", "cd 01"]), st.booleans(), st.booleans(),
+                 st.sampled_from([-0.6, -0.2, 0.0, 0.3, 0.5]))  # fmt: skip
+FINE = st.sampled_from([0, 0, 1_000_000, 2_500_000])
+# What each pump-covering criterion looks at, written here apart from reports.aggregate.
+PUMP_PASSES = {"certificate": lambda p: p.certificate_valid, "seals": lambda p: p.seals_intact,
+               "error": lambda p: p.within_limit}
 
 
 @st.composite
@@ -127,7 +132,9 @@ def visits(draw):
         for _ in range(draw(st.integers(1, 2))):
             answers = tuple(ChecklistAnswer(c.key, draw(RESULT)) for c in kind.criteria)
             pumps = tuple(draw(st.lists(PUMP, max_size=2))) if kind.has_pumps else ()
-            out.append(InspectionVisit(len(out) + 1, 1, fid, kind.key, D(2023, 1, 5), (1,), answers, pumps))
+            fine = draw(FINE)
+            out.append(InspectionVisit(len(out) + 1, 1, fid, kind.key, D(2023, 1, 1 + len(out) % 14), (1,), answers, pumps,
+                                       action="fine" if fine else "none", fine_amount=fine))  # fmt: skip
     return out
 
 
@@ -140,9 +147,9 @@ def independent_ratios(visit_list) -> dict[tuple[str, str], str]:
         for c in kind.criteria:
             answer = next(a.result for a in v.checklist if a.criterion == c.key)
             per[(kind.report_noun, c)][v.facility_id].add(answer)
-            if c.pumps == "certificate" and v.pumps:  # the pumps answer too; a "không đạt" stands
+            if c.pumps and v.pumps:  # the pumps answer too; a "không đạt" stands
                 per[(kind.report_noun, c)][v.facility_id].add(
-                    "met" if all(p.certificate_valid for p in v.pumps) else "not_met"
+                    "met" if all(PUMP_PASSES[c.pumps](p) for p in v.pumps) else "not_met"
                 )
     out = {}
     for (noun, c), facilities in per.items():
@@ -169,6 +176,36 @@ def test_the_reports_ratios_are_an_independent_count(visit_list):
         if clause.phrases
     }
     assert printed == independent_ratios(visit_list)
+    compliant, failures = independent_failures(visit_list)
+    assert {kind.key: kind.compliant.value for kind in plan.kinds} == compliant
+    assert {f.name: (sorted(p.serial.replace(" ", "").upper() for p in f.pumps), len(f.criteria), f.fine)
+            for f in plan.failures} == failures
+
+
+def independent_failures(visit_list) -> tuple[dict[str, int], dict[str, tuple[list[str], int, str]]]:
+    """Per kind the facilities that met everything; per facility that did not: the serials of its
+    pumps found out of order (one pump however its serial was typed), how many criteria it failed,
+    and its fines added up ("" without a fine)."""
+    by_facility: dict[int, list] = defaultdict(list)
+    for v in visit_list:
+        by_facility[v.facility_id].append(v)
+    compliant: dict[str, int] = defaultdict(int)
+    failures = {}
+    for fid, vs in by_facility.items():
+        kind = CAT.facility_kind(vs[0].facility_kind)
+        pumps_bad = {p.serial.replace(" ", "").upper() for v in vs for p in v.pumps
+                     if not (p.certificate_valid and p.seals_intact and p.within_limit)}  # fmt: skip
+        answered_bad = any(a.result == "not_met" for v in vs for a in v.checklist)
+        compliant[kind.key] += not (pumps_bad or answered_bad)
+        if pumps_bad or answered_bad:
+            criteria = sum(
+                any(a.criterion == c.key and a.result == "not_met" for v in vs for a in v.checklist)
+                or any(c.pumps and not PUMP_PASSES[c.pumps](p) for v in vs for p in v.pumps)
+                for c in kind.criteria
+            )
+            fines = sum(v.fine_amount for v in vs)
+            failures[f"F{fid}"] = (sorted(pumps_bad), criteria, f"{fines:,}".replace(",", ".") if fines else "")
+    return dict(compliant), failures
 
 
 # --- VII.1 from the plans --------------------------------------------------------------------------
