@@ -232,15 +232,34 @@ def _base() -> Path:
     return base
 
 
+@contextlib.contextmanager
+def _traversable(path: Path):
+    """On a server the program lies in /opt, which every user may enter; a clone may lie in a folder
+    only root enters (CI's `mktemp -d`, 0700). For the test's length, its ancestors get the search bit
+    for others (enter, not list), as /opt has; their modes are put back afterwards."""
+    changed = []
+    for folder in (path, *path.parents):
+        mode = folder.stat().st_mode & 0o7777
+        if not mode & 0o001:
+            folder.chmod(mode | 0o001)
+            changed.append((folder, mode))
+    try:
+        yield
+    finally:
+        for folder, mode in changed:
+            folder.chmod(mode)
+
+
 @pytest.fixture
 async def server():
     user = f"fbguide{secrets.token_hex(3)}"
     async with FakeZalo() as zalo:
-        machine = Server(_base(), user, zalo)
-        try:
-            yield machine
-        finally:
-            await asyncio.to_thread(machine.clean_up)
+        with _traversable(REPO):
+            machine = Server(_base(), user, zalo)
+            try:
+                yield machine
+            finally:
+                await asyncio.to_thread(machine.clean_up)
     assert zalo.violations == []
 
 
