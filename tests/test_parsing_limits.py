@@ -39,7 +39,8 @@ YESNO_EXPECTED = "Vui lòng trả lời “có” hoặc “không”."
 CHOICE_EXPECTED = "Không có lựa chọn này trong danh sách, vui lòng gõ số thứ tự hoặc tên lựa chọn."
 CHOICE_AMBIGUOUS = "Câu trả lời khớp với nhiều lựa chọn, vui lòng gõ số thứ tự trong danh sách."
 COORDINATES = (
-    "Tọa độ không hợp lệ: vĩ độ từ -90 đến 90, kinh độ từ -180 đến 180, ví dụ 20.65, 106.05; hoặc gõ địa chỉ."
+    "Tọa độ không hợp lệ: vĩ độ từ -90 đến 90, kinh độ từ -180 đến 180 (vĩ độ trước, kinh độ sau, cách nhau dấu "
+    "phẩy); hoặc gõ địa chỉ."
 )
 
 

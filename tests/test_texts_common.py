@@ -24,7 +24,10 @@ SENTENCES = {
     'CHOICE_EXPECTED': 'Không có lựa chọn này trong danh sách, vui lòng gõ số thứ tự hoặc tên lựa chọn.',
     'COMMAND_IN_FLOW': 'Một biểu mẫu đang nhập dở: vui lòng trả lời câu hỏi, hoặc gõ “hủy” để dừng.',
     'CONFIRM': 'Xác nhận',
-    'COORDINATES_OUT_OF_RANGE': 'Tọa độ không hợp lệ: vĩ độ từ -90 đến 90, kinh độ từ -180 đến 180, ví dụ 20.65, 106.05; hoặc gõ địa chỉ.',
+    'COORDINATES_OUT_OF_RANGE': (
+        'Tọa độ không hợp lệ: vĩ độ từ -90 đến 90, kinh độ từ -180 đến 180 (vĩ độ trước, kinh độ sau, cách nhau '
+        'dấu phẩy); hoặc gõ địa chỉ.'
+    ),
     'COUNT_EXPECTED': 'Vui lòng nhập một số nguyên không âm, ví dụ 12 hoặc 1.200.',
     'COUNT_NEGATIVE': 'Số lượng không thể âm, vui lòng nhập 0 hoặc một số lớn hơn.',
     'COUNT_NOT_WHOLE': 'Số lượng phải là số nguyên, ví dụ 12 (không có phần lẻ).',
