@@ -15,6 +15,7 @@ the point of use which area a sentence belongs to, and a Vietnamese reviewer fin
 - `texts.operations` backup, restore, a person's data, the access log, invitations from a list
 - `texts.outbox`     administrators' notices (undelivered replies, a channel down), `main.py admin outbox`
 - `texts.privacy`    the personal-data notice (registration, /quyenriengtu)
+- `texts.month`      the web view's month page: its figures' labels, the charts' words
 
 This package imports nothing of the project (a test keeps it so): the code fills the blanks.
 """
@@ -26,6 +27,7 @@ from texts import (
     document,
     inspection,
     licences,
+    month,
     operations,
     outbox,
     people,
@@ -33,4 +35,4 @@ from texts import (
     report,
 )
 
-__all__ = ["capture", "cli", "common", "document", "inspection", "licences", "operations", "outbox", "people", "privacy", "report"]
+__all__ = ["capture", "cli", "common", "document", "inspection", "licences", "month", "operations", "outbox", "people", "privacy", "report"]
