@@ -166,6 +166,7 @@ async def build_app(config: Config, clock: Clock | None = None, db: Database | N
     engine.health.data_dir, engine.health.min_free_bytes = data, e.min_free_mb * 2**20
     engine.health.outbox_alert = e.outbox_alert_minutes * 60
     engine.mask = people_handlers.mask_codes  # invitation codes never reach the inbox in clear
+    engine.quiet = config.notices.quiet(config.general.zone)  # notices wait for the morning (bot/quiet.py)
     app = App(config, db, clock, engine, router, services)
     report.install(app)  # the /baocao and /xuat jobs
     reminders.install(app)  # reminders before the cut-off

@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import texts
+from bot.quiet import QuietHours, parse_time
 from storage.catalogue import Catalogue, CatalogueError, catalogue_from_dict
 from storage.retention import Retention
 
@@ -105,6 +106,18 @@ class PrivacyConfig:
 
 
 @dataclass(frozen=True)
+class NoticesConfig:
+    """[notices]: the quiet hours of the notices the bot sends on its own (bot/quiet.py)."""
+
+    quiet_hours: bool = True
+    quiet_from: dt.time = dt.time(21, 0)
+    quiet_until: dt.time = dt.time(6, 30)
+
+    def quiet(self, zone: ZoneInfo) -> QuietHours | None:
+        return QuietHours(self.quiet_from, self.quiet_until, zone) if self.quiet_hours else None
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     general: GeneralConfig
@@ -120,6 +133,7 @@ class Config:
     retention: Retention = field(default_factory=Retention)
     language: LanguageConfig = LanguageConfig()
     privacy: PrivacyConfig = PrivacyConfig()
+    notices: NoticesConfig = NoticesConfig()
 
     @property
     def cut_off_day(self) -> int:
@@ -198,6 +212,7 @@ def load_config(path: str | os.PathLike | None = None, env: Mapping[str, str] | 
         retention=_retention(raw, path),
         language=_language(raw, path),
         privacy=_privacy(raw, path),
+        notices=_notices(raw, path),
     )
 
 
@@ -356,6 +371,27 @@ def _privacy(raw, path: Path) -> PrivacyConfig:
         return PrivacyConfig()
     r = _Reader(raw, "privacy", path)
     return PrivacyConfig(*(str(r.table.get(key, "")).strip() for key in ("operator", "contact", "records_period")))
+
+
+def _notices(raw, path: Path) -> NoticesConfig:
+    """[notices] and each of its keys may be left out: quiet hours 21:00–06:30."""
+    if "notices" not in raw:
+        return NoticesConfig()
+    r, default = _Reader(raw, "notices", path), NoticesConfig()
+    on = r.get("quiet_hours", bool) if "quiet_hours" in r.table else True
+    times = []
+    for key in ("quiet_from", "quiet_until"):
+        if key not in r.table:
+            times.append(getattr(default, key))
+            continue
+        value = parse_time(r.get(key, str))
+        if value is None:
+            raise ConfigError(texts.cli.CONFIG_TIME_OF_DAY.format(where=f"{path}: [notices] {key}",
+                                                                  value=repr(r.table[key])))
+        times.append(value)
+    if on and times[0] == times[1]:
+        raise ConfigError(texts.cli.CONFIG_QUIET_EMPTY.format(path=path))
+    return NoticesConfig(on, *times)
 
 
 def _table(raw, path: Path, section: str) -> Mapping[str, Any]:

@@ -48,7 +48,7 @@ class Delivery:
         for channel in asked:
             self._probed[channel] = now
         busy = {(item.channel, item.chat_id) for item in due}
-        return [item for item in await store.probes(session, asked) if (item.channel, item.chat_id) not in busy]
+        return [item for item in await store.probes(session, asked, now) if (item.channel, item.chat_id) not in busy]
 
     def failed(self, channel: str, after: float | None) -> None:
         """A send failed for now; a 429 with its own wait says nothing about the channel."""

@@ -27,6 +27,7 @@ from bot.delivery import Delivery
 from bot.health import Health
 from bot.messages import Incoming, Reply
 from bot.metrics import Metrics
+from bot.quiet import QuietHours
 from storage import engine_store as store
 from storage.db import Database
 
@@ -114,6 +115,7 @@ class Engine:
         self.sweepers: list[Sweeper] = []
         self.delivery = Delivery(self.settings.send_probe)  # failing channels, probes, one notice per outage
         self.mask: Callable[[Incoming], Incoming] = lambda incoming: incoming  # secrets out before the inbox
+        self.quiet: QuietHours | None = None  # polite notices queued in these hours wait for their end
         self._work = asyncio.Event()
         self._send = asyncio.Event()
         self._tick = asyncio.Event()  # wakes the scheduler loop (only on stop)
@@ -320,7 +322,7 @@ class Engine:
         """Back off (doubling, capped) and try again until the horizon; past it the reply is
         'expired': kept, listed by `main.py admin outbox`, and the administrators are told."""
         attempts, now = item.attempts + 1, self.clock.now()
-        give_up_at = item.created_at + dt.timedelta(seconds=self.settings.send_horizon)
+        give_up_at = (item.not_before or item.created_at) + dt.timedelta(seconds=self.settings.send_horizon)
         self.delivery.failed(item.channel, exc.after)
         async with self._outage_lock(item.channel), self.db.unit_of_work() as session:
             if now >= give_up_at:
@@ -391,9 +393,13 @@ class Engine:
         self._send.set()
 
     async def _queue(self, session: AsyncSession, messages: list[tuple[str, str, Reply]], now: dt.datetime) -> int:
+        """Queue messages to chats (a job's, a sweep's, a handler's notices); a polite one queued in quiet
+        hours waits in the outbox until they end (bot/quiet.py)."""
+        held = self.quiet.release_at(now) if self.quiet else None
         for channel, chat_id, reply in messages:
             await store.queue_reply(
-                session, channel=channel, chat_id=chat_id, payload=reply.to_json(), now=now, inbox_id=None
+                session, channel=channel, chat_id=chat_id, payload=reply.to_json(), now=now, inbox_id=None,
+                not_before=held if reply.polite else None,
             )
         return len(messages)
 

@@ -100,6 +100,7 @@ class Reply:
     token: str = ""  # identifies a question so a tap on an old keyboard can be recognised
     edit_message_id: str = ""  # for kind "edit": filled in by the engine from the outbox just before sending
     secret: str = ""  # a one-time code inside `text`: masked in the outbox once the reply is delivered or given up
+    polite: bool = False  # a notice the bot sends on its own: held in the outbox during quiet hours (bot/quiet.py)
 
     def scrubbed(self) -> Reply:
         """This reply as the outbox keeps it after delivery: the secret replaced by dots."""

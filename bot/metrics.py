@@ -2,7 +2,7 @@
 
 Counted in the process as things happen: messages received and handled per channel, handling
 latency, replies sent and failed sends, jobs run and failed. Read from the database at each scrape:
-the inbox and outbox backlogs, the ages of the oldest unhandled message and undelivered reply, records
+the inbox and outbox backlogs (notices held for quiet hours apart), the ages of the oldest unhandled message and undelivered reply, records
 saved per kind (the audit log's "create" entries, so the count survives restarts). From bot.health:
 channel up/down, receiving tasks running and restarted, free space in the data folder.
 """
@@ -16,7 +16,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from sqlalchemy import func, select
 
 from bot.health import UP, Health
-from storage.engine_store import aware
+from storage.engine_store import aware, released, waiting_since
 from storage.models import AuditRow, InboxRow, OutboxRow
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -69,6 +69,7 @@ class Metrics:
         self.jobs_failed = Counter("fieldbot_jobs_failed", "Timed jobs and sweeps that raised", ["kind"], registry=r)
         self.inbox_backlog = Gauge("fieldbot_inbox_backlog", "Messages received, not yet handled", registry=r)
         self.outbox_backlog = Gauge("fieldbot_outbox_backlog", "Replies queued, not yet delivered", registry=r)
+        self.outbox_held = Gauge("fieldbot_outbox_held", "Notices waiting for the end of the quiet hours", registry=r)
         self.outbox_oldest = Gauge("fieldbot_outbox_oldest_pending_seconds",
                                    "Age of the oldest undelivered reply (0 when none)", registry=r)
         self.inbox_oldest = Gauge("fieldbot_inbox_oldest_pending_seconds",
@@ -87,14 +88,18 @@ class Metrics:
                 select(func.count(InboxRow.id), func.min(InboxRow.received_at)).where(InboxRow.status == "pending")
             )).one()
             outbox, oldest = (await session.execute(
-                select(func.count(OutboxRow.id), func.min(OutboxRow.created_at)).where(OutboxRow.status == "pending")
+                select(func.count(OutboxRow.id), func.min(waiting_since()))
+                .where(OutboxRow.status == "pending", released(now))
             )).one()
+            held = await session.scalar(select(func.count(OutboxRow.id))
+                                        .where(OutboxRow.status == "pending", ~released(now)))
             records = (await session.execute(
                 select(AuditRow.entity, func.count(AuditRow.id)).where(AuditRow.action == "create")
                 .group_by(AuditRow.entity)
             )).all()
         self.inbox_backlog.set(inbox or 0)
         self.outbox_backlog.set(outbox or 0)
+        self.outbox_held.set(held or 0)
         self.outbox_oldest.set(max(0.0, (now - aware(oldest)).total_seconds()) if oldest else 0.0)
         self.inbox_oldest.set(max(0.0, (now - aware(inbox_oldest)).total_seconds()) if inbox_oldest else 0.0)
         self._records.counts = {kind: count for kind, count in records}

@@ -14,7 +14,7 @@ from aiohttp import web
 from sqlalchemy import func, select
 
 from bot import metrics as metrics_module
-from storage.engine_store import aware
+from storage.engine_store import aware, released, waiting_since
 from storage.models import InboxRow, OutboxRow
 
 log = logging.getLogger(__name__)
@@ -26,13 +26,15 @@ INBOX_STALL = dt.timedelta(minutes=5)
 
 async def _queue_problems(engine) -> list[str]:
     """The database reachable, the inbox draining, no reply waiting undelivered past the alert."""
+    now = engine.clock.now()
     try:
         async with engine.db.read() as session:
             oldest = await session.scalar(select(func.min(InboxRow.received_at)).where(InboxRow.status == "pending"))
-            unsent = await session.scalar(select(func.min(OutboxRow.created_at)).where(OutboxRow.status == "pending"))
+            unsent = await session.scalar(select(func.min(waiting_since()))  # a notice held for the night is not late
+                                          .where(OutboxRow.status == "pending", released(now)))
     except Exception as exc:  # noqa: BLE001 - any database failure is the answer
         return [f"database unreachable: {type(exc).__name__}"]
-    found, now = [], engine.clock.now()
+    found = []
     if oldest is not None and now - aware(oldest) > INBOX_STALL:
         found.append(f"inbox not draining: a message has waited {(now - aware(oldest)).total_seconds():.0f}s")
     if unsent is not None and (now - aware(unsent)).total_seconds() > engine.health.outbox_alert:

@@ -99,7 +99,7 @@ def digest_job(services):
         if not text:
             return []
         staff = [s for s in await people.list_staff(session) if s.has(*DIGEST_ROLES)]
-        return [(i.channel, i.chat_id, Reply(text=text)) for s in staff for i in s.identities]
+        return [(i.channel, i.chat_id, Reply(text=text, polite=True)) for s in staff for i in s.identities]
 
     return send
 

@@ -56,11 +56,11 @@ def reminder_job(services):
         text = texts.capture.reminder(period_label(period), period.end)
         everyone = await people.list_staff(session)
         staff = [s for s in everyone if s.has(*REMINDED_ROLES)]
-        out = [(i.channel, i.chat_id, Reply(text=text)) for s in staff for i in s.identities]
+        out = [(i.channel, i.chat_id, Reply(text=text, polite=True)) for s in staff for i in s.identities]
         # managers: the licences to renew (the licensing officers' weekly digest), with the reminder
         licences = await licence_digest.digest_text(session, services, today, managers=True)
         managers = [s for s in everyone if s.has("manager")] if licences else []
-        return out + [(i.channel, i.chat_id, Reply(text=licences)) for s in managers for i in s.identities]
+        return out + [(i.channel, i.chat_id, Reply(text=licences, polite=True)) for s in managers for i in s.identities]
 
     return send
 

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -120,19 +120,32 @@ class OutboxItem:
     created_at: dt.datetime
     status: str = "pending"
     error: str = ""
+    not_before: dt.datetime | None = None  # a notice held in quiet hours (bot/quiet.py)
 
 
 def _outbox_item(row: OutboxRow) -> OutboxItem:
     return OutboxItem(row.id, row.channel, row.chat_id, row.payload, row.attempts, aware(row.created_at),
-                      row.status, row.error)
+                      row.status, row.error, aware(row.not_before))
+
+
+def released(now: dt.datetime):
+    """Outbox rows not held for quiet hours at `now` (held ones are no backlog, no failure to deliver)."""
+    return or_(OutboxRow.not_before.is_(None), OutboxRow.not_before <= now)
+
+
+def waiting_since():
+    """Since when a reply has been waiting to go out: from its release when it was held, else its queueing."""
+    return func.coalesce(OutboxRow.not_before, OutboxRow.created_at)
 
 
 async def queue_reply(
-    session: AsyncSession, *, channel: str, chat_id: str, payload: dict, now: dt.datetime, inbox_id: int | None
+    session: AsyncSession, *, channel: str, chat_id: str, payload: dict, now: dt.datetime, inbox_id: int | None,
+    not_before: dt.datetime | None = None,
 ) -> int:
+    """Queue a reply; with `not_before` (a notice in quiet hours) the sender leaves it until then."""
     row = OutboxRow(
         channel=channel, chat_id=chat_id, payload=payload, inbox_id=inbox_id, status="pending",
-        attempts=0, created_at=now, next_attempt_at=now, platform_message_id="", error="",
+        attempts=0, created_at=now, next_attempt_at=now, not_before=not_before, platform_message_id="", error="",
     )
     session.add(row)
     await session.flush()
@@ -141,7 +154,8 @@ async def queue_reply(
 
 async def due_replies(session: AsyncSession, now: dt.datetime, limit: int = 500) -> list[OutboxItem]:
     """Pending replies in order. A chat whose oldest pending reply is not yet due is held back whole,
-    so a retried reply is never overtaken by a later one."""
+    so a retried reply is never overtaken by a later one. A notice held for quiet hours holds nothing
+    back: the replies to a person who writes at night go out, the notice in the morning."""
     rows = (
         await session.scalars(
             select(OutboxRow).where(OutboxRow.status == "pending").order_by(OutboxRow.id).limit(limit)
@@ -151,7 +165,7 @@ async def due_replies(session: AsyncSession, now: dt.datetime, limit: int = 500)
     due = []
     for row in rows:
         chat = (row.channel, row.chat_id)
-        if chat in blocked:
+        if chat in blocked or (row.not_before is not None and aware(row.not_before) > now):
             continue
         if aware(row.next_attempt_at) > now:
             blocked.add(chat)
@@ -245,14 +259,16 @@ async def due_now(session: AsyncSession, channel: str, now: dt.datetime) -> int:
     return result.rowcount
 
 
-async def probes(session: AsyncSession, channels: list[str]) -> list[OutboxItem]:
+async def probes(session: AsyncSession, channels: list[str], now: dt.datetime | None = None) -> list[OutboxItem]:
     """For each channel with a reply that already failed, its oldest pending reply (due or not; the
-    first of its chat, so sending it keeps the chat's order): tried to learn if the channel is back."""
+    first of its chat, so sending it keeps the chat's order; a notice held for quiet hours at `now` is
+    never one): tried to learn if the channel is back."""
     if not channels:
         return []
+    held = [] if now is None else [released(now)]
     firsts = (
         select(func.min(OutboxRow.id))
-        .where(OutboxRow.status == "pending", OutboxRow.channel.in_(channels))
+        .where(OutboxRow.status == "pending", OutboxRow.channel.in_(channels), *held)
         .group_by(OutboxRow.channel)
         .having(func.max(OutboxRow.attempts) > 0)
     )

@@ -162,6 +162,7 @@ class OutboxRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime]
     next_attempt_at: Mapped[dt.datetime]
+    not_before: Mapped[dt.datetime | None]  # a notice held in quiet hours waits until then (bot/quiet.py)
     sent_at: Mapped[dt.datetime | None]
     platform_message_id: Mapped[str] = mapped_column(String(64), default="")
     error: Mapped[str] = mapped_column(Text, default="")

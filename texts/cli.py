@@ -168,6 +168,9 @@ CONFIG_TODAY = "FIELDBOT_TODAY={text} không phải một ngày: vui lòng viế
 CONFIG_DATABASE_URL = "{path}: [database] url phải bắt đầu bằng sqlite+aiosqlite:// hoặc postgresql+asyncpg://"
 CONFIG_PUBLIC_URL = "{path}: [web] public_url phải bắt đầu bằng https:// (hoặc http:// khi thử nghiệm)"
 CONFIG_MEGABYTES = "{where} phải là một số nguyên megabyte lớn hơn 0, không phải {value}"
+CONFIG_TIME_OF_DAY = "{where} phải là một giờ trong ngày dạng \"HH:MM\" (ví dụ \"21:00\"), không phải {value}"
+CONFIG_QUIET_EMPTY = ("{path}: [notices] quiet_from và quiet_until trùng nhau; để gửi thông báo vào mọi giờ, "
+                      "vui lòng đặt quiet_hours = false")
 CONFIG_CUT_OFF = "{path}: [reporting] cut_off_day phải từ 1 đến 28, không phải {day}"
 CONFIG_B_DEFAULT = "{path}: [reporting] b_default phải là một danh sách chữ"
 CONFIG_TOKEN_SHAPE = (
