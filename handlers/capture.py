@@ -33,7 +33,8 @@ from handlers.forms import MANAGER, RecordStore
 from handlers.services import ClosedPeriods, Services
 from reports.periods import Period
 from storage import engine_store
-from storage.domain import Conflict, NotFound, RecordMeta, Staff
+from storage import review as reviews
+from storage.domain import WAITING, Conflict, NotFound, RecordMeta, Staff
 
 EDIT_TAG = "_edit"
 
@@ -103,7 +104,7 @@ def label_of(lookup: Callable[[str], Any], key: str) -> str:
 def record_meta(ctx: FlowContext) -> RecordMeta:
     return RecordMeta(
         recorded_by=ctx.staff.id, channel=ctx.incoming.channel, source_event=ctx.incoming.event_key,
-        recorded_at=ctx.now, form=ctx.form,
+        recorded_at=ctx.now, form=ctx.form, review=WAITING,  # a new record waits for review (storage/review.py)
     )  # fmt: skip
 
 
@@ -166,6 +167,8 @@ async def store_record(ctx: FlowContext, answers, record: Any, store: RecordStor
         await store.update(ctx.session, dataclasses.replace(record, id=old.id, meta=stale), record_meta(ctx))
     except Conflict:
         return texts.capture.CHANGED_MEANWHILE
+    if store.entity in reviews.KINDS:  # corrected: back to the review queue (a waiting record stays there)
+        await reviews.resubmit(ctx.session, store.entity, old.id, by=ctx.staff.id, now=ctx.now)
     return await _done(ctx, store, old.id, "update", closed, texts.capture.UPDATED.format(noun=store.noun, id=old.id))
 
 

@@ -14,6 +14,11 @@ ROLES = ("inspector", "technician", "licensing", "clerk", "manager", "admin")
 ACTIVE = "active"
 DELETED = "deleted"
 
+# A captured record's review state (issue 24; storage/review.py moves it): "chờ duyệt", "cần bổ sung", "đã duyệt".
+WAITING = "waiting"
+RETURNED = "returned"
+APPROVED = "approved"
+
 
 class NotFound(Exception):
     """A repository found no row for the key it was given."""
@@ -71,6 +76,9 @@ class RecordMeta:
     status: str = ACTIVE
     version: int = 1
     form: str = ""  # the form that made it (handlers/<form>.py's declaration name); corrections open it
+    # Its review state (WAITING | RETURNED | APPROVED). When adding a record: the state it starts in
+    # (the capture forms submit theirs as WAITING; imports and the demo write APPROVED records).
+    review: str = APPROVED
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,14 @@ class StaffRoleRow(Base):
     role: Mapped[str] = mapped_column(String(32), primary_key=True)
 
 
+class ReviewScopeRow(Base):
+    """The kinds of record a reviewer may review (issue 24); a reviewer with no row reviews every kind."""
+
+    __tablename__ = "review_scopes"
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)  # a record kind: storage/review.py KINDS
+
+
 class IdentityRow(Base):
     """A person's account on one channel. Channel ids are text: Zalo's are not numbers."""
 

@@ -39,14 +39,29 @@ class RecordColumns:
     channel: Mapped[str] = mapped_column(String(16), default="console")
     source_event: Mapped[str] = mapped_column(String(128), default="")
     form: Mapped[str] = mapped_column(String(48), default="", server_default="")  # the form that made it
+    # Review (issue 24, storage/review.py): waiting | returned | approved; when it entered that state, who
+    # put it there, and the reviewer's comment when returned. Rows from before review are approved.
+    review_state: Mapped[str] = mapped_column(String(16), default="approved", server_default="approved")
+    review_at: Mapped[dt.datetime | None]
+    review_comment: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     @declared_attr
     def recorded_by(cls) -> Mapped[int | None]:
         return mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
 
+    @declared_attr
+    def review_by(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+
     @declared_attr.directive
     def __table_args__(cls):
-        return (Index(f"ix_{cls.__tablename__}_period", "status", "business_date"),)
+        return record_indexes(cls.__tablename__)
+
+
+def record_indexes(table: str) -> tuple[Index, ...]:
+    """Every record table's indexes: a period's rows, and the review queue (oldest first)."""
+    return (Index(f"ix_{table}_period", "status", "business_date"),
+            Index(f"ix_{table}_review", "review_state", "review_at"))
 
 
 class FacilityRow(Base):
@@ -85,7 +100,7 @@ class InspectionRow(RecordColumns, Base):
     def __table_args__(cls):
         active = text("status = 'active'")
         return (
-            Index("ix_inspections_period", "status", "business_date"),
+            *record_indexes("inspections"),
             # One record per visit, whoever of the team sends it: enforced by the database too, so two
             # inspectors confirming the same visit at the same moment cannot both write it.
             Index("uq_inspections_visit", "plan_id", "facility_id", "business_date", unique=True,
@@ -124,7 +139,7 @@ class LicenceRow(RecordColumns, Base):
     @declared_attr.directive
     def __table_args__(cls):
         # updated_at indexed: the look-up checks its index is fresh with max(id) and max(updated_at)
-        return (Index("ix_licences_period", "status", "business_date"), Index("ix_licences_updated_at", "updated_at"))
+        return (*record_indexes("licences"), Index("ix_licences_updated_at", "updated_at"))
 
     kind: Mapped[str] = mapped_column(String(32))
     action: Mapped[str] = mapped_column(String(16))

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.domain import (
     ACTIVE,
+    APPROVED,
     DELETED,
     Activity,
     CalibrationBatch,
@@ -101,6 +102,7 @@ def _meta_of(row: Any) -> RecordMeta:
         status=row.status,
         version=row.version,
         form=getattr(row, "form", ""),
+        review=getattr(row, "review_state", APPROVED),
     )
 
 
@@ -280,7 +282,8 @@ async def _add(session: AsyncSession, kind: _Kind, obj: Any, meta: RecordMeta) -
         status=ACTIVE, version=1, recorded_at=now, updated_at=now, recorded_by=meta.recorded_by
     )
     if kind.row is not NoteRow:  # notes are not tied to a message or a business date
-        bookkeeping.update(channel=meta.channel, source_event=meta.source_event, form=meta.form)
+        bookkeeping.update(channel=meta.channel, source_event=meta.source_event, form=meta.form,
+                           review_state=meta.review, review_at=now, review_by=meta.recorded_by)
     row = kind.row(**kind.columns(obj), **bookkeeping)
     session.add(row)
     await session.flush()
