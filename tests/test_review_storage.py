@@ -186,7 +186,7 @@ async def test_records_from_before_review_are_migrated_as_approved(backend, tmp_
         await _reset_pg(url)
     db = open_database(url)
     try:
-        await upgrade(db.engine, "0007")
+        await upgrade(db.engine, "0008")
         async with db.engine.begin() as conn:
             await conn.execute(text(
                 "INSERT INTO calibration_batches (business_date, status, version, recorded_at, updated_at, channel,"
