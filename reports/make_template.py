@@ -1,9 +1,12 @@
 """Build reports/templates/monthly_report.docx, the Word template of the monthly report.
 
-Run `python -m reports.make_template` after changing this file and commit both. The .docx is the
-thing a clerk edits in Word: every heading and sentence is text in it, and the figures are Jinja2
-tags (docxtpl) over reports.aggregate.MonthlyReportData plus `org` (ReportSettings) and `doc`
-(number and date). This script only makes that file reproducible.
+The words are in texts/report_template.py (every heading and sentence, with its Jinja2 tags over
+reports.aggregate.MonthlyReportData plus `org` (ReportSettings) and `doc` (number and date)); this
+script lays them out and holds no sentence of its own. After changing a wording there, or the layout
+here, run `python -m reports.make_template` and commit the rebuilt .docx beside it: the same script
+and words always give the same bytes (tests/test_report_render.py), so the committed template is
+the one they make. A department that edits its template in Word points [reporting] report_template at
+its own copy instead.
 
 Layout per Nghị định 30/2020, Phụ lục I and its Mẫu 1.4 (docs/domain-vn.md §1): A4; margins top and
 bottom 20 mm, left 30 mm, right 15 mm; Times New Roman; body 14 pt justified, first line 1 cm, 6 pt
@@ -30,6 +33,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, Twips
+
+import texts
+
+T = texts.report_template  # the report's words; this script lays them out
 
 OUT = Path(__file__).parent / "templates" / "monthly_report.docx"
 FONT = "Times New Roman"
@@ -227,18 +234,18 @@ def _letterhead(doc) -> None:
     _cell_para(left, "{{ org.parent_body }}", size=12, first=True)
     _cell_para(left, [("{{ org.department }}", "b")], size=12)
     _rule(left, width_cm=3.0, box_cm=7.83)
-    p = _cell_para(left, "Số: {{ doc.number }}/{{ org.symbol }}")
+    p = _cell_para(left, T.NUMBER_LINE)
     p.paragraph_format.space_before = Pt(6)
-    _cell_para(right, [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "b")], size=12, first=True)
-    _cell_para(right, [("Độc lập - Tự do - Hạnh phúc", "b")], size=14)
+    _cell_para(right, [(T.NATION, "b")], size=12, first=True)
+    _cell_para(right, [(T.MOTTO, "b")], size=14)
     _rule(right, width_cm=6.2, box_cm=9.35)
-    p = _cell_para(right, [("{{ org.place }}, ngày {{ doc.day }} tháng {{ doc.month }} năm {{ doc.year }}", "i")], size=14)  # fmt: skip
+    p = _cell_para(right, [(T.PLACE_AND_DATE, "i")], size=14)
     p.paragraph_format.space_before = Pt(6)
 
 
 def _title(doc) -> None:
-    _para(doc, [("BÁO CÁO", "b")], align=CENTER, before=18)
-    _para(doc, [("Kết quả hoạt động quản lý nhà nước về khoa học và công nghệ", "b")], align=CENTER, before=0)
+    _para(doc, [(T.TITLE, "b")], align=CENTER, before=18)
+    _para(doc, [(T.SUBJECT, "b")], align=CENTER, before=0)
     _rule(doc, width_cm=4.5, box_cm=16.5)
     _para(doc, "{{ period.line }}", align=CENTER, before=6)
     _para(doc, [("{{ period.range_line }}", "i")], align=CENTER, before=0)
@@ -247,9 +254,9 @@ def _title(doc) -> None:
 def _addressees(doc) -> None:
     """ "Kính gửi": one recipient on the same line; several one per line under the colon."""
     _tag(doc, "if org.recipients_to|length == 1")
-    _para(doc, "Kính gửi: {{ org.recipients_to[0] }}.", align=CENTER, before=12)
+    _para(doc, T.TO_ONE, align=CENTER, before=12)
     _tag(doc, "elif org.recipients_to")
-    _para(doc, "Kính gửi:", align=LEFT, indent=False, left=3.0, before=12, keep=True)
+    _para(doc, T.TO_MANY, align=LEFT, indent=False, left=3.0, before=12, keep=True)
     _tag(doc, "for r in org.recipients_to")
     _para(
         doc,
@@ -267,16 +274,17 @@ def _heading(doc, text: str, style: str = "b") -> None:
     _para(doc, [(text, style)], keep=True)
 
 
-def H1(title: str) -> str:  # noqa: N802  (heading numbers counted at render time: see render.Numbering)
-    return "{{ n.h1() }}. " + title
+def H1(section: str) -> str:  # noqa: N802  (heading numbers counted at render time: see render.Numbering)
+    """The heading of a section (its key in texts.report_template.HEADINGS), numbered as printed."""
+    return "{{ n.h1() }}. " + T.HEADINGS[section]
 
 
-def H2(title: str) -> str:  # noqa: N802
-    return "{{ n.h2() }}. " + title
+def H2(section: str) -> str:  # noqa: N802
+    return "{{ n.h2() }}. " + T.HEADINGS[section]
 
 
-def H3(title: str) -> str:  # noqa: N802
-    return "{{ n.h3() }}. " + title
+def H3(section: str) -> str:  # noqa: N802
+    return "{{ n.h3() }}. " + T.HEADINGS[section]
 
 
 def _notes(doc, section: str, part: str = "", loop: str = "") -> None:
@@ -339,82 +347,40 @@ def _item_end(section: str) -> str:
     return f"{{% if notes.{section}.rest and not notes.{section}.continuation %}};{{% else %}}.{{% endif %}}"
 
 
-SO = "{{ org.department_short }}"
-DOC_TYPE = (
-    '{% if plan.doc_code == "QĐ" %}Quyết định{% elif plan.doc_code == "KH" %}Kế hoạch'
-    '{% elif plan.doc_code == "CV" %}Công văn{% elif plan.doc_code == "TB" %}Thông báo'
-    "{% else %}văn bản{% endif %}"
-)
-PLAN_REF = DOC_TYPE + " số {{ plan.number }} ngày {{ plan.date }} của {{ plan.issuer }}{% if plan.subject %} {{ plan.about }} {{ plan.subject }}{% endif %}"  # fmt: skip
-KINDS = (
-    "{% for k in plan.kinds %}{{ k.facilities }} {{ k.noun }}{% if not loop.last %}, {% endif %}{% endfor %}"
-)
-RESULTS = (
-    "Kết quả: {% for k in plan.kinds %}{% for c in k.clauses %}{{ c.ratio }} {{ c.noun }}"
-    "{% if c.phrases %} {{ c.phrases }}{% elif c.failed %} chưa đạt yêu cầu{% else %} đạt yêu cầu{% endif %}"
-    "{% if not loop.last %}; {% endif %}"
-    "{% endfor %}{% if not loop.last %}; {% endif %}{% endfor %}."
-)
-FAILURE = (
-    "- {{ f.name }} ({{ f.noun }}): "
-    "{% if f.criteria %}không đạt tiêu chí {% for c in f.criteria %}{{ c }}{% if not loop.last %}, {% endif %}"
-    "{% endfor %}{% endif %}"
-    "{% for p in f.pumps %}{% if f.criteria or not loop.first %}; {% endif %}cột đo {{ p.serial }}"
-    "{% if p.expired %} hết hiệu lực kiểm định{% endif %}"
-    "{% if p.seal_broken %}{% if p.expired %},{% endif %} mất niêm phong{% endif %}"
-    "{% if p.error %}{% if p.expired or p.seal_broken %},{% endif %} có sai số {{ p.error }}% vượt giới hạn "
-    "cho phép{% endif %}{% endfor %}"
-    "{% if f.violations %}{% if f.criteria or f.pumps %}; {% endif %}{{ f.violations }}{% endif %}"
-    '{% if f.action == "fine" %}; đã xử phạt vi phạm hành chính với số tiền {{ f.fine }} đồng'
-    '{% elif f.action == "record" %}; đã lập biên bản vi phạm hành chính{% elif f.action == "reminder" %}; đã nhắc nhở'
-    "{% endif %}."
-)
-
-
 def _failures(doc) -> None:
     _tag(doc, "if plan.failures")
-    _para(doc, "{% if plan.failures|length > 1 %}Các cơ sở{% else %}Cơ sở{% endif %} chưa đạt yêu cầu:", keep=True)
+    _para(doc, T.FAILURES, keep=True)
     _tag(doc, "for f in plan.failures")
-    _para(doc, FAILURE)
+    _para(doc, T.FAILURE)
     _tag(doc, "endfor")
     _tag(doc, "endif")
 
 
-NOTHING = "Trong {{ period.phrase }}, " + "{{ org.department_short }}"
 III = "notes.A_III_1 or notes.A_III_2_1 or notes.A_III_2_2 or notes.A_III_3 or act.gcn_ket_qua_nhiem_vu.count"
 
 
 def _part_a_i_to_iii(doc) -> None:
     """Per section, what an empty period prints: its sentence for "nothing", or nothing at all (the
     section and its heading left out, numbers closing up). Sections with figures always speak."""
-    _heading(doc, "A. KẾT QUẢ HOẠT ĐỘNG QUẢN LÝ NHÀ NƯỚC VỀ KHOA HỌC VÀ CÔNG NGHỆ")
-    _heading(doc, H1("Xây dựng cơ chế, chính sách, pháp luật về khoa học và công nghệ"))
-    _notes_or(doc, "A_I", NOTHING + " không tham mưu ban hành văn bản về cơ chế, chính sách, pháp luật về "
-                                   "khoa học và công nghệ.")  # fmt: skip
-    _heading(doc, H1("Hoạt động khoa học và công nghệ"))
+    _heading(doc, T.HEADINGS["A"])
+    _heading(doc, H1("A.I"))
+    _notes_or(doc, "A_I", T.NO_POLICY)
+    _heading(doc, H1("A.II"))
     _part_a_ii_1(doc)
-    _heading(doc, H2("Hoạt động đánh giá, thẩm định, giám định, chuyển giao công nghệ"), "bi")
-    _with_figures(
-        doc,
-        "A_II_2",
-        "- Tham gia ý kiến về công nghệ đối với {{ act.y_kien_cong_nghe.count }} dự án đầu tư vào địa bàn tỉnh"
-        "{% if act.y_kien_cong_nghe.details %} thuộc {% if act.y_kien_cong_nghe.details|length > 1 %}các "
-        "{% endif %}lĩnh vực {{ act.y_kien_cong_nghe.details_text }}{% endif %}.",
-        condition="act.y_kien_cong_nghe.count",
-        otherwise=NOTHING + " không tham gia ý kiến, thẩm định công nghệ đối với dự án đầu tư.",
-    )
+    _heading(doc, H2("A.II.2"), "bi")
+    _with_figures(doc, "A_II_2", T.TECH_OPINIONS, condition="act.y_kien_cong_nghe.count",
+                  otherwise=T.NO_TECH_OPINIONS)  # fmt: skip
     _if(doc, III, _part_a_iii)
 
 
 II_1_1 = "notes.A_II_1_1"
-NGHIEM_THU = "tổ chức đánh giá, nghiệm thu {{ act.nghiem_thu_nhiem_vu.count }} nhiệm vụ KH&CN cấp tỉnh sử dụng ngân sách nhà nước"
 
 
 def _part_a_ii_1(doc) -> None:
     """II.1: its sub-headings (1.1, 1.2) only when 1.1 has notes, never a lone "1.1."; 1.2 always speaks."""
-    _heading(doc, H2("Hoạt động nghiên cứu khoa học và phát triển công nghệ"), "bi")
-    _if(doc, II_1_1, lambda d: _heading(d, H3("Công tác xây dựng kế hoạch khoa học và công nghệ"), "i"),
-        lambda d: _notes(d, "A_II_1_1"), lambda d: _heading(d, H3("Công tác triển khai nhiệm vụ KH&CN"), "i"))  # fmt: skip
+    _heading(doc, H2("A.II.1"), "bi")
+    _if(doc, II_1_1, lambda d: _heading(d, H3("A.II.1.1"), "i"), lambda d: _notes(d, "A_II_1_1"),
+        lambda d: _heading(d, H3("A.II.1.2"), "i"))  # fmt: skip
     _a_ii_1_2(doc)
 
 
@@ -423,86 +389,49 @@ def _a_ii_1_2(doc) -> None:
     section_defaults, "A.II.1.2") with the figure in its sentence; without either, the figure alone, or
     the sentence for "nothing this period"."""
     _tag(doc, "if notes.A_II_1_2")
-    _with_figures(doc, "A_II_1_2", NGHIEM_THU[0].upper() + NGHIEM_THU[1:] + ".",
-                  condition="act.nghiem_thu_nhiem_vu.count")  # fmt: skip
+    _with_figures(doc, "A_II_1_2", T.NGHIEM_THU_SENTENCE, condition="act.nghiem_thu_nhiem_vu.count")
     _tag(doc, "elif defaults.A_II_1_2")
-    _para(doc, "{{ defaults.A_II_1_2 }}{% if act.nghiem_thu_nhiem_vu.count %}; " + NGHIEM_THU + "{% endif %}.")
+    _para(doc, T.WITH_NGHIEM_THU)
     _tag(doc, "elif act.nghiem_thu_nhiem_vu.count")
-    _para(doc, NGHIEM_THU[0].upper() + NGHIEM_THU[1:] + ".")
+    _para(doc, T.NGHIEM_THU_SENTENCE)
     _tag(doc, "else")
-    _para(doc, NOTHING + " không tổ chức đánh giá, nghiệm thu nhiệm vụ KH&CN cấp tỉnh.")
+    _para(doc, T.NO_NGHIEM_THU)
     _tag(doc, "endif")
 
 
 def _part_a_iii(doc) -> None:
-    _heading(doc, H1("Phát triển tiềm lực khoa học và công nghệ"))
-    _if(doc, "notes.A_III_1", lambda d: _heading(d, H2("Phát triển nhân lực khoa học và công nghệ"), "bi"),
-        lambda d: _notes(d, "A_III_1"))  # fmt: skip
+    _heading(doc, H1("A.III"))
+    _if(doc, "notes.A_III_1", lambda d: _heading(d, H2("A.III.1"), "bi"), lambda d: _notes(d, "A_III_1"))
     _if(doc, "notes.A_III_2_1 or notes.A_III_2_2", _part_a_iii_2)
     _if(doc, "notes.A_III_3 or act.gcn_ket_qua_nhiem_vu.count",
-        lambda d: _heading(d, H2("Hoạt động thông tin khoa học và công nghệ"), "bi"),
-        lambda d: _with_figures(
-            d,
-            "A_III_3",
-            "- Đã cấp {{ act.gcn_ket_qua_nhiem_vu.count }} Giấy chứng nhận đăng ký kết quả thực hiện nhiệm vụ "
-            "KH&CN theo dịch vụ hành chính công cho các tổ chức liên quan.",
-            condition="act.gcn_ket_qua_nhiem_vu.count",
-        ))  # fmt: skip
+        lambda d: _heading(d, H2("A.III.3"), "bi"),
+        lambda d: _with_figures(d, "A_III_3", T.TASK_RESULT_CERTIFICATES,
+                                condition="act.gcn_ket_qua_nhiem_vu.count"))  # fmt: skip
 
 
 def _part_a_iii_2(doc) -> None:
-    _heading(doc, H2("Phát triển thị trường khoa học và công nghệ"), "bi")
-    _if(doc, "notes.A_III_2_1", lambda d: _heading(d, H3("Hoạt động hỗ trợ doanh nghiệp, phát triển thị trường "
-                                                          "KH&CN"), "i"), lambda d: _notes(d, "A_III_2_1"))  # fmt: skip
-    _if(doc, "notes.A_III_2_2", lambda d: _heading(d, H3("Hoạt động hỗ trợ khởi nghiệp, đổi mới sáng tạo (ĐMST)"), "i"),
-        lambda d: _notes(d, "A_III_2_2"))  # fmt: skip
+    _heading(doc, H2("A.III.2"), "bi")
+    _if(doc, "notes.A_III_2_1", lambda d: _heading(d, H3("A.III.2.1"), "i"), lambda d: _notes(d, "A_III_2_1"))
+    _if(doc, "notes.A_III_2_2", lambda d: _heading(d, H3("A.III.2.2"), "i"), lambda d: _notes(d, "A_III_2_2"))
 
 
-CONFORMITY = (
-    "{% set hc = act.hop_chuan.count %}{% set hq = act.hop_quy.count %}{% set st = act.thep_nhap_khau %}"
-    "- {% if hc or hq %}Ban hành {% if hc %}{{ hc }} bản thông báo công bố hợp chuẩn{% endif %}"
-    "{% if hc and hq %}, {% endif %}{% if hq %}{{ hq }} bản thông báo công bố hợp quy{% endif %}"
-    "{% if st.count %}, tiếp nhận{% endif %}{% elif st.count %}Tiếp nhận{% endif %}"
-    "{% if st.count %} {{ st.count }} bản đăng ký kiểm tra chất lượng thép nhập khẩu đáp ứng yêu cầu chất lượng "
-    "hàng hóa nhập khẩu{% if st.enterprises %} cho {{ st.enterprises }} doanh nghiệp{% endif %} trên địa bàn tỉnh"
-    "{% endif %};"
-)
 CONFORMITY_ANY = "act.hop_chuan.count or act.hop_quy.count or act.thep_nhap_khau.count"
-NO_CONFORMITY = (
-    "Trong {{ period.phrase }}, " + SO + " không ban hành thông báo công bố hợp chuẩn, hợp quy, không tiếp nhận "
-    "đăng ký kiểm tra chất lượng thép nhập khẩu."
-)
 
 
 def _calibration(doc) -> None:
     """IV.2: the sentence with the totals, the table by field with its bold total row, the closing line."""
     _notes(doc, "A_IV_2", "before")
     _tag(doc, "if calibration.rows")
-    _para(doc, [
-        ("Trong {{ period.phrase }}, {{ org.calibration_centre }} đã kiểm định, hiệu chuẩn ", ""),
-        ("{{ calibration.verified }}", "b"),
-        (" phương tiện đo (PTĐ) các loại, cấp giấy chứng nhận kiểm định, tem kiểm định cho ", ""),
-        ("{% if calibration.certificates.value == calibration.verified.value %}", ""),
-        ("toàn bộ số PTĐ này", ""),
-        ("{% else %}", ""),
-        ("{{ calibration.certificates }}", "b"),
-        (" PTĐ", ""),
-        ("{% endif %}", ""),
-        (", cụ thể như sau:", ""),
-    ], keep=True)  # fmt: skip
+    _para(doc, list(T.CALIBRATION), keep=True)
     _calibration_table(doc)
-    _para(doc, "{{ org.calibration_centre }} kiểm định, hiệu chuẩn đảm bảo đo lường phục vụ sản xuất, giao nhận, "
-               "thanh toán, an toàn trong sản xuất và khám, chữa bệnh cho nhân dân.", before=12)  # fmt: skip
+    _para(doc, T.CALIBRATION_PURPOSE, before=12)
     _tag(doc, "elif not notes.A_IV_2")
-    _para(doc, "Trong {{ period.phrase }}, {{ org.calibration_centre }} không thực hiện kiểm định, hiệu chuẩn "
-               "phương tiện đo.")  # fmt: skip
+    _para(doc, T.NO_CALIBRATION)
     _tag(doc, "endif")
     _notes(doc, "A_IV_2", "after")
 
 
 def _calibration_table(doc) -> None:
-    headers = ["STT", "Lĩnh vực kiểm định", "Đơn vị tính", "Số PTĐ kiểm định, hiệu chuẩn", "Số PTĐ loại bỏ",
-               "Cấp giấy chứng nhận"]  # fmt: skip
     widths = [1.4, 4.3, 1.9, 3.3, 2.4, 2.9]
     table = doc.add_table(rows=5, cols=6)
     table.style = doc.styles["Table Grid"]
@@ -510,12 +439,12 @@ def _calibration_table(doc) -> None:
     table.autofit = False
     _widths(table, [Cm(w) for w in widths])
     cells = (
-        [(h, "b") for h in headers],
+        [(h, "b") for h in T.CALIBRATION_HEADERS],
         [("{%tr for row in calibration.rows %}", "")] + [("", "")] * 5,
         [("{{ row.stt }}", ""), ("{{ row.label }}", ""), ("{{ row.unit }}", ""), ("{{ row.verified }}", ""),
          ("{{ row.rejected }}", ""), ("{{ row.certificates }}", "")],
         [("{%tr endfor %}", "")] + [("", "")] * 5,
-        [("", ""), ("Tổng", "b"), ("", ""), ("{{ calibration.verified }}", "b"),
+        [("", ""), (T.CALIBRATION_TOTAL, "b"), ("", ""), ("{{ calibration.verified }}", "b"),
          ("{{ calibration.rejected }}", "b"), ("{{ calibration.certificates }}", "b")],
     )  # fmt: skip
     for row, values in zip(table.rows, cells, strict=True):
@@ -527,109 +456,64 @@ def _calibration_table(doc) -> None:
 
 
 def _part_a_iv_to_vi(doc) -> None:
-    _heading(doc, H1("Hoạt động tiêu chuẩn đo lường chất lượng"))
-    _heading(doc, H2("Công tác quản lý nhà nước về tiêu chuẩn, đo lường, chất lượng"), "bi")
-    _with_figures(doc, "A_IV_1", CONFORMITY, condition=CONFORMITY_ANY, otherwise=NO_CONFORMITY)
-    _heading(doc, H2("Công tác dịch vụ tiêu chuẩn, đo lường, chất lượng"), "bi")
+    _heading(doc, H1("A.IV"))
+    _heading(doc, H2("A.IV.1"), "bi")
+    _with_figures(doc, "A_IV_1", T.CONFORMITY, condition=CONFORMITY_ANY, otherwise=T.NO_CONFORMITY)
+    _heading(doc, H2("A.IV.2"), "bi")
     _calibration(doc)
     _if(doc, "notes.A_V_1 or notes.A_V_2 or act.sang_kien.count", _part_a_v)
-    _heading(doc, H1("Hoạt động phát triển ứng dụng năng lượng nguyên tử, an toàn bức xạ và hạt nhân"))
-    _if(doc, "notes.A_VI_1", lambda d: _heading(d, H2("Tình hình, kết quả phát triển ứng dụng năng lượng nguyên tử"),
-                                                 "bi"), lambda d: _notes(d, "A_VI_1"))  # fmt: skip
-    _heading(doc, H2("Tình hình, kết quả quản lý về an toàn bức xạ và hạt nhân"), "bi")
-    _with_figures(
-        doc,
-        "A_VI_2",
-        "- Trong {{ period.phrase }}, " + SO + " đã thẩm định và "
-        "{% for a in licences.actions %}"
-        '{% if a.action == "cap_moi" %}cấp{% elif a.action == "gia_han" %}gia hạn'
-        '{% elif a.action == "sua_doi" %}sửa đổi, bổ sung{% elif a.action == "cap_lai" %}cấp lại'
-        "{% else %}{{ a.action }}{% endif %} "
-        "{% for k in a.kinds %}{{ k.count }} {{ k.label }}{% if not loop.last %}, {% endif %}{% endfor %}"
-        "{% if not loop.last %}; {% endif %}{% endfor %}.",
-        condition="licences.total",
-        otherwise=NOTHING + " không cấp giấy phép, chứng chỉ về an toàn bức xạ.",
-    )
+    _heading(doc, H1("A.VI"))
+    _if(doc, "notes.A_VI_1", lambda d: _heading(d, H2("A.VI.1"), "bi"), lambda d: _notes(d, "A_VI_1"))
+    _heading(doc, H2("A.VI.2"), "bi")
+    _with_figures(doc, "A_VI_2", T.LICENCES, condition="licences.total", otherwise=T.NO_LICENCES)
 
 
 def _part_a_v(doc) -> None:
-    _heading(doc, H1("Hoạt động sở hữu trí tuệ, hoạt động sáng kiến"))
-    _if(doc, "notes.A_V_1", lambda d: _heading(d, H2("Tình hình, kết quả quản lý về sở hữu trí tuệ"), "bi"),
-        lambda d: _notes(d, "A_V_1"))  # fmt: skip
-    _if(doc, "notes.A_V_2 or act.sang_kien.count",
-        lambda d: _heading(d, H2("Tình hình, kết quả triển khai biện pháp thúc đẩy hoạt động sáng kiến"), "bi"),
-        lambda d: _with_figures(
-            d,
-            "A_V_2",
-            "{% set sk = act.sang_kien %}- Trình Hội đồng sáng kiến tỉnh công nhận {{ sk.count }} sáng kiến cấp "
-            "tỉnh{% if sk.details %}, {{ sk.details_text }}{% endif %}{% if sk.authors %} cho {{ sk.authors }} "
-            "tác giả{% endif %}{% if sk.decisions %} ({{ sk.decisions_text }}){% endif %};",
-            condition="act.sang_kien.count",
-        ))  # fmt: skip
-
-
-APPROVED = (
-    "- Thực hiện " + "{PLAN_REF}" + "{% if plan.facilities %}: đã tổ chức "
-    '{% if plan.kind == "thanh_tra" %}thanh tra{% else %}kiểm tra{% endif %} tại {{ plan.facilities }} cơ sở'
-    "{% else %}: trong {{ period.phrase }} chưa tiến hành "
-    '{% if plan.kind == "thanh_tra" %}thanh tra{% else %}kiểm tra{% endif %} tại cơ sở{% endif %}'
-    "{% if loop.last %}.{% else %};{% endif %}"  # a list: each plan but the last ends with ";"
-)
+    _heading(doc, H1("A.V"))
+    _if(doc, "notes.A_V_1", lambda d: _heading(d, H2("A.V.1"), "bi"), lambda d: _notes(d, "A_V_1"))
+    _if(doc, "notes.A_V_2 or act.sang_kien.count", lambda d: _heading(d, H2("A.V.2"), "bi"),
+        lambda d: _with_figures(d, "A_V_2", T.INITIATIVES, condition="act.sang_kien.count"))  # fmt: skip
 
 
 def _part_a_vii(doc) -> None:
-    _heading(doc, H1("Công tác thanh tra, kiểm tra trong lĩnh vực KH&CN"))
-    _heading(doc, H2("Tóm tắt chương trình, kế hoạch thanh tra, kiểm tra đã được phê duyệt"), "bi")
+    _heading(doc, H1("A.VII"))
+    _heading(doc, H2("A.VII.1"), "bi")
     _notes(doc, "A_VII_1", "before")
     _notes(doc, "A_VII_1", "after")
     _tag(doc, "for plan in inspections.approved")
-    _para(doc, APPROVED.replace("{PLAN_REF}", PLAN_REF))
+    _para(doc, T.APPROVED)
     _tag(doc, "endfor")
     _tag(doc, "if not (notes.A_VII_1 or inspections.approved)")
-    _para(doc, NOTHING + " không có chương trình, kế hoạch thanh tra, kiểm tra mới được phê duyệt.")
+    _para(doc, T.NO_APPROVED)
     _tag(doc, "endif")
-    _heading(doc, H2("Tình hình, kết quả công tác thanh tra trong lĩnh vực KH&CN"), "bi")
+    _heading(doc, H2("A.VII.2"), "bi")
     _notes(doc, "A_VII_2", "before")
     _tag(doc, "if inspections.thanh_tra")
-    _para(doc, "Trong {{ period.phrase }}, " + SO + " đã tiến hành {{ inspections.thanh_tra_count }} cuộc thanh tra "
-               "trong lĩnh vực KH&CN.")  # fmt: skip
+    _para(doc, T.AUDITS)
     _tag(doc, "for plan in inspections.thanh_tra")
-    _para(
-        doc, "- Theo " + PLAN_REF + ": thanh tra tại {{ plan.facilities }} cơ sở (" + KINDS + "). " + RESULTS
-    )
+    _para(doc, T.AUDIT_PLAN)
     _failures(doc)
     _tag(doc, "endfor")
     _tag(doc, "elif not notes.A_VII_2")
-    _para(doc, "Trong {{ period.phrase }}, " + SO + " không tiến hành thanh tra trong lĩnh vực KH&CN.")
+    _para(doc, T.NO_AUDITS)
     _tag(doc, "endif")
     _notes(doc, "A_VII_2", "after")
-    _heading(doc, H2("Tình hình, kết quả công tác kiểm tra"), "bi")
+    _heading(doc, H2("A.VII.3"), "bi")
     _notes(doc, "A_VII_3", "before")
     _tag(doc, "for plan in inspections.kiem_tra")
-    # The unit builds its plan for another body's; a plan the unit issued itself is that plan already.
-    _para(doc, "Thực hiện " + PLAN_REF + ", " + SO + " đã chỉ đạo {{ org.inspection_unit }} "
-               "{% if plan.issuer|trim|lower != org.inspection_unit|trim|lower %}xây dựng kế hoạch và {% endif %}"
-               "tổ chức kiểm tra tại {{ plan.facilities }} cơ sở trên địa bàn tỉnh (" + KINDS + "). " + RESULTS)  # fmt: skip
+    _para(doc, T.INSPECTION_PLAN)
     _failures(doc)
     _tag(doc, "endfor")
     _tag(doc, "if not (inspections.kiem_tra or notes.A_VII_3)")
-    _para(doc, "Trong {{ period.phrase }}, " + SO + " không tổ chức kiểm tra trong lĩnh vực KH&CN.")
+    _para(doc, T.NO_INSPECTIONS)
     _tag(doc, "endif")
     _notes(doc, "A_VII_3", "after")
-    _heading(doc, H2("Công tác tiếp công dân, giải quyết khiếu nại, tố cáo"), "bi")
-    _with_figures(
-        doc,
-        "A_VII_4",
-        "Trong {{ period.phrase }}, " + SO + " nhận được {{ act.khieu_nai.count }} đơn thư phản ánh, kiến nghị, "
-        "khiếu nại, tố cáo thuộc lĩnh vực quản lý.",
-        condition="act.khieu_nai.count",
-        otherwise="Trong {{ period.phrase }}, " + SO + " không nhận được đơn thư phản ánh, kiến nghị, khiếu nại, tố "
-        "cáo thuộc lĩnh vực quản lý.",
-    )
+    _heading(doc, H2("A.VII.4"), "bi")
+    _with_figures(doc, "A_VII_4", T.COMPLAINTS, condition="act.khieu_nai.count", otherwise=T.NO_COMPLAINTS)
 
 
 def _part_b(doc) -> None:
-    _heading(doc, "B. PHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM {{ period.next_label|upper }}")
+    _heading(doc, T.HEADINGS["B"])
     # B's last paragraph keeps with the closing sentence: the signature's page never holds that line alone.
     _tag(doc, "if notes.B")
     _tag(doc, "for t in notes.B.before + notes.B.after")
@@ -640,10 +524,9 @@ def _part_b(doc) -> None:
     _tag(doc, "endif")
     _tag(doc, "endfor")
     _tag(doc, "else")
-    _para(doc, "Tiếp tục triển khai các nhiệm vụ theo chương trình, kế hoạch công tác năm {{ period.plan_year }} và "
-               "nhiệm vụ khác theo sự chỉ đạo của Bộ KH&CN, UBND tỉnh.", keep=True)  # fmt: skip
+    _para(doc, T.B_OTHERWISE, keep=True)
     _tag(doc, "endif")
-    _para(doc, "{{ org.department_name }} {{ org.locality }} trân trọng báo cáo./.", before=6, keep=True)
+    _para(doc, T.CLOSING, before=6, keep=True)
 
 
 def _signature(doc) -> None:
@@ -652,7 +535,7 @@ def _signature(doc) -> None:
     table = _table(doc, [2994, 6290])
     table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # one page, never split
     left, right = table.rows[0].cells
-    _cell_para(left, [("Nơi nhận:", "bi")], align=LEFT, size=12, first=True)
+    _cell_para(left, [(T.RECIPIENTS_COPY, "bi")], align=LEFT, size=12, first=True)
     _tag(left, "for r in org.recipients_copy")
     _cell_para(left, [("- {{ r }}", ""), ("{% if loop.last %}{{ org.drafter_initials }}{% endif %}", "s"),
                       ("{% if loop.last %}.{% else %};{% endif %}", "")], align=LEFT, size=11)  # fmt: skip
@@ -691,7 +574,7 @@ def build(out: Path = OUT) -> Path:
     _zoom_percent(doc)
     # Neutral properties in the template; reports.render names the department and the time of making.
     props = doc.core_properties
-    props.title = "Báo cáo kết quả hoạt động quản lý nhà nước về khoa học và công nghệ"
+    props.title = T.DOCUMENT_TITLE
     props.author = props.last_modified_by = ""
     props.comments = ""  # python-docx's default template says "generated by python-docx"
     props.created = props.modified = _FIXED_TIME

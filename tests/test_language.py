@@ -38,8 +38,13 @@ def forbidden(text: str) -> list[str]:
 # --- every sentence of the texts package ----------------------------------------------------------
 
 
+JINJA_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
+
+
 def _sentences(path: Path) -> list[tuple[int, str]]:
-    """Every string literal of a module (f-string pieces too), docstrings left out."""
+    """Every string literal of a module (f-string pieces too), docstrings left out; the Jinja2 tags of
+    the report's sentences (texts/report_template.py: "{% if n > 1 %}", "{{ plan.number }}") are code
+    and left out of the sentence."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     docstrings = {
         id(node.body[0].value)
@@ -48,7 +53,7 @@ def _sentences(path: Path) -> list[tuple[int, str]]:
         and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
     }
     return [
-        (node.lineno, node.value)
+        (node.lineno, JINJA_TAG.sub("", node.value))
         for node in ast.walk(tree)
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
     ]

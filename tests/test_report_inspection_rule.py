@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 from jinja2 import Environment
 
 from reports.aggregate import aggregate
-from reports.make_template import FAILURE
 from reports.periods import month_period
 from storage.catalogue import catalogue_from_dict
 from storage.domain import ChecklistAnswer, Facility, InspectionVisit, PeriodRecords, Plan, PumpCheck
 from tests.conftest import examples
+from texts.report_template import FAILURE
 
 CAT = catalogue_from_dict({
     "facility_kinds": [

@@ -15,6 +15,7 @@ from docx import Document
 from docx.shared import Pt
 from docx.table import Table
 
+import texts
 from reports import make_template
 from reports.aggregate import aggregate
 from reports.demo import load_demo
@@ -290,6 +291,7 @@ def test_another_departments_report_has_none_of_the_models_names(tmp_path):
 def test_no_province_in_code_or_template():
     """Names come from config: only the demo data (the model's own month) names its province."""
     sources = [p for p in Path(make_template.__file__).parent.glob("*.py") if p.name != "demo.py"]
+    sources += [Path(texts.__file__).parent / "report_template.py", Path(texts.__file__).parent / "document.py"]
     with zipfile.ZipFile(DEFAULT_TEMPLATE) as z:
         template_xml = " ".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
     for text in [p.read_text(encoding="utf-8") for p in sources] + [template_xml]:
@@ -710,3 +712,15 @@ def test_no_default_paragraph_unless_configured_and_a_note_replaces_it(tmp_path)
 def test_a_default_for_an_unknown_section_is_refused():
     with pytest.raises(ReportSettingsError, match="section_defaults"):
         ReportSettings.from_config(MODEL_ORGANISATION, {"section_defaults": {"A.IX": "…"}})
+
+
+def test_the_template_takes_its_words_from_texts(tmp_path, monkeypatch):
+    """A wording changed in texts/report_template.py is what the rebuilt template prints: the builder
+    holds none of its own (and the committed template is the one the unchanged words make, above)."""
+    monkeypatch.setattr(texts.report_template, "CLOSING", "{{ org.department_name }} kính báo cáo./.")
+    monkeypatch.setitem(texts.report_template.HEADINGS, "A.IV", "Tiêu chuẩn, đo lường, chất lượng")
+    built = make_template.build(tmp_path / "t.docx")
+    with zipfile.ZipFile(built) as z:
+        body = z.read("word/document.xml").decode("utf-8")
+    assert "kính báo cáo./." in body and "trân trọng báo cáo" not in body
+    assert ". Tiêu chuẩn, đo lường, chất lượng" in body and "Hoạt động tiêu chuẩn đo lường chất lượng" not in body

@@ -23,7 +23,6 @@ FORBIDDEN = {
 
 # Where Vietnamese may be written outside texts/, and why.
 VIETNAMESE_ALLOWED = {
-    "reports/make_template.py": "builds the Word template, whose wording a clerk edits in Word",
     "reports/demo.py": "the model month's sample records (names of facilities, people), data not sentences",
 }
 
@@ -225,10 +224,23 @@ def test_the_text_checker_sees_a_stray_sentence_and_spares_docstrings(tmp_path):
             '    return f"Đã lưu {n} kế hoạch"\n'
         ),
         "bot/flow.py": 'KEY = "plan"\nLABEL = "Ke hoach"\nFOLD = {"đ": "d"}  # not a sentence\n',
-        "reports/make_template.py": 'TITLE = "BÁO CÁO"\n',
+        "reports/demo.py": 'NAME = "Cửa hàng xăng dầu Số 1"\n',
     })
     assert stray_vietnamese(root) == ["handlers/plan.py:5: 'Đã lưu '", "handlers/plan.py:5: ' kế hoạch'"]
     assert is_vietnamese("Hủy") and is_vietnamese("đ") and not is_vietnamese("Huy") and not is_vietnamese("→ 2 €")
+
+
+def test_a_sentence_planted_in_the_template_builder_is_caught(tmp_path):
+    """The Word template's builder lays out texts.report_template's words and has no exception of its
+    own: a heading written back into it (as the builder once held them all) is a stray sentence."""
+    source = (REPO / "reports" / "make_template.py").read_text(encoding="utf-8")
+    clean = _tree(tmp_path / "clean", {"reports/make_template.py": source})
+    assert stray_vietnamese(clean) == []
+    planted = source.replace('_heading(doc, H1("A.I"))', '_heading(doc, "{{ n.h1() }}. Xây dựng cơ chế, chính sách")')
+    assert planted != source
+    root = _tree(tmp_path / "planted", {"reports/make_template.py": planted})
+    [found] = stray_vietnamese(root)
+    assert found.startswith("reports/make_template.py:") and "Xây dựng cơ chế" in found
 
 
 def test_the_size_checker_counts_lines_in_every_module(tmp_path):

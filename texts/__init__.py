@@ -11,6 +11,7 @@ the point of use which area a sentence belongs to, and a Vietnamese reviewer fin
 - `texts.licences`   the licence register: /tracuu, the weekly expiry digest, `main.py licences …`
 - `texts.report`     /baocao, /xuat, /ghichu and the notes import
 - `texts.document`   the report's and the export's own words: section titles, periods, sheets
+- `texts.report_template` the monthly report's headings and sentences (reports/make_template.py lays them out)
 - `texts.cli`        the command line and the console's banner: mistakes, results, hints
 - `texts.operations` backup, restore, a person's data, the access log, invitations from a list
 - `texts.outbox`     administrators' notices (undelivered replies, a channel down), `main.py admin outbox`
@@ -33,6 +34,7 @@ from texts import (
     people,
     privacy,
     report,
+    report_template,
 )
 
-__all__ = ["capture", "cli", "common", "document", "inspection", "licences", "month", "operations", "outbox", "people", "privacy", "report"]
+__all__ = ["capture", "cli", "common", "document", "inspection", "licences", "month", "operations", "outbox", "people", "privacy", "report", "report_template"]

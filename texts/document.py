@@ -1,6 +1,6 @@
 """The report's and the export's own words: section titles, period names, the department's default
-names, the .xlsx sheets and columns. (The report's sentences live in the Word template, which a clerk
-edits in Word: reports/make_template.py builds it.)"""
+names, the .xlsx sheets and columns. (The report's headings and sentences are in texts/report_template.py,
+from which reports/make_template.py builds the Word template.)"""
 
 # --- sections that take notes (/ghichu, `notes import`), in report order ---------------------------------
 
