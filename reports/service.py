@@ -14,6 +14,7 @@ from pathlib import Path
 
 from reports.aggregate import MonthlyReportData, aggregate
 from reports.export import export_period
+from reports.month import MonthView, month_view
 from reports.periods import Period, note_periods
 from reports.render import render_monthly_report
 from reports.settings import ReportSettings
@@ -78,3 +79,11 @@ async def generate_export(
     path = await asyncio.to_thread(export_period, records, catalogue, out_path, recorders)
     t2 = time.perf_counter()
     return GeneratedFile(path, period, {"load": t1 - t0, "write": t2 - t1}, _count(records))
+
+
+async def load_month(db: Database, catalogue: Catalogue, period: Period) -> MonthView:
+    """The web view's month page of `period`: its records and the previous period's, aggregated as the
+    report aggregates them (reports/month.py)."""
+    current = await load_period(db, period)
+    previous = await load_period(db, period.previous())
+    return month_view(current, previous, catalogue, period)

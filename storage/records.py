@@ -603,13 +603,15 @@ async def list_notes(session: AsyncSession, period: str, section: str | None = N
 
 
 async def _in_period(session: AsyncSession, row_type: type, start: dt.date, end: dt.date) -> Sequence[Any]:
-    """Active rows dated start..end, through the (status, business_date) index."""
+    """Active rows dated start..end, through the (status, business_date) index. Plain rows of the table's
+    columns, not ORM objects: a report reads thousands and changes none, and building mapped objects
+    (identity map, instrumentation) was half of a month's load (bench/bench_month.py)."""
     query = (
-        select(row_type)
+        select(*row_type.__table__.c)
         .where(row_type.status == ACTIVE, row_type.business_date.between(start, end))
         .order_by(row_type.business_date, row_type.id)
     )
-    return (await session.scalars(query)).all()
+    return (await session.execute(query)).all()
 
 
 async def _by_ids(session: AsyncSession, row_type: type, ids: Iterable[int]) -> list[Any]:
@@ -617,7 +619,7 @@ async def _by_ids(session: AsyncSession, row_type: type, ids: Iterable[int]) -> 
     rows: list[Any] = []
     for i in range(0, len(wanted), _IN_CHUNK):
         chunk = wanted[i : i + _IN_CHUNK]
-        rows.extend((await session.scalars(select(row_type).where(row_type.id.in_(chunk)))).all())
+        rows.extend((await session.execute(select(*row_type.__table__.c).where(row_type.id.in_(chunk)))).all())
     return rows
 
 
