@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import texts
 from reports.aggregate import ActivityFigure, Count, MonthlyReportData, PlanResult, aggregate, format_count
@@ -23,6 +23,7 @@ from reports.periods import Period
 from reports.sections import SECTIONS, template_name
 from storage.catalogue import Catalogue
 from storage.domain import PeriodRecords
+from storage.review import StateCounts
 
 RECORD_KINDS = ("calibration", "inspection", "licence", "activity")
 
@@ -100,6 +101,15 @@ class Comparison:
 
 
 @dataclass(frozen=True)
+class ReviewLine:
+    kind: str  # storage.review's kind: "inspection", "calibration_batch", "licence", "activity", "plan"
+    label: str
+    waiting: int
+    returned: int
+    approved: int
+
+
+@dataclass(frozen=True)
 class MonthView:
     period: Period
     previous: Period
@@ -109,7 +119,12 @@ class MonthView:
     weeks: tuple[Week, ...]
     records: Mapping[str, int]  # the period's records by kind
     comparison: tuple[Comparison, ...]
-    waiting: tuple = field(default=())  # records waiting for review (once review states exist)
+    review: tuple[ReviewLine, ...] = ()  # the period's records by review state, per kind
+
+    @property
+    def waiting(self) -> int:
+        """Records of the period waiting for review (returned ones wait for their author)."""
+        return sum(line.waiting for line in self.review)
 
     @property
     def total(self) -> int:
@@ -128,9 +143,14 @@ class MonthView:
 
 
 def month_view(
-    records: PeriodRecords, previous_records: PeriodRecords, catalogue: Catalogue, period: Period
+    records: PeriodRecords,
+    previous_records: PeriodRecords,
+    catalogue: Catalogue,
+    period: Period,
+    review: Mapping[str, StateCounts] | None = None,
 ) -> MonthView:
-    """The month page of `period` from its records and those of `period.previous()`."""
+    """The month page of `period` from its records and those of `period.previous()`; `review`: the
+    period's records by review state per kind (storage.review.counts)."""
     data = aggregate(records, catalogue, period)
     before = aggregate(previous_records, catalogue, period.previous())
     counts = record_counts(records)
@@ -143,6 +163,16 @@ def month_view(
         weeks=weeks(records, period),
         records=counts,
         comparison=comparison(data, before, counts, record_counts(previous_records), catalogue),
+        review=review_lines(review or {}),
+    )
+
+
+def review_lines(counts: Mapping[str, StateCounts]) -> tuple[ReviewLine, ...]:
+    """One line per kind that has records in the period, in storage.review's order."""
+    return tuple(
+        ReviewLine(kind, texts.month.REVIEW_KINDS.get(kind, kind), c.waiting, c.returned, c.approved)
+        for kind, c in counts.items()
+        if c.total
     )
 
 

@@ -18,6 +18,7 @@ from reports.month import MonthView, month_view
 from reports.periods import Period, note_periods
 from reports.render import render_monthly_report
 from reports.settings import ReportSettings
+from storage import review
 from storage.catalogue import Catalogue
 from storage.db import Database
 from storage.domain import PeriodRecords
@@ -86,4 +87,6 @@ async def load_month(db: Database, catalogue: Catalogue, period: Period) -> Mont
     report aggregates them (reports/month.py)."""
     current = await load_period(db, period)
     previous = await load_period(db, period.previous())
-    return month_view(current, previous, catalogue, period)
+    async with db.read() as session:
+        states = await review.counts(session, period.start, period.end)
+    return month_view(current, previous, catalogue, period, states)

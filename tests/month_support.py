@@ -18,6 +18,7 @@ from storage import records
 from storage.catalogue import Catalogue
 from storage.db import Database
 from storage.domain import (
+    WAITING,
     Activity,
     CalibrationBatch,
     ChecklistAnswer,
@@ -33,8 +34,9 @@ D = dt.date
 
 
 async def model_quarter(db: Database, catalogue: Catalogue) -> None:
-    """The model month (15/12/2022 – 14/01/2023), then February 2023 (a batch, a renewal, an activity,
-    an audit plan with a facility that failed) and the quarter before (two batches in November 2022)."""
+    """The model month (15/12/2022 – 14/01/2023), then February 2023 (a batch, a renewal, two activities,
+    one of them waiting for review, an audit plan with a facility that failed) and the quarter before
+    (two batches in November 2022)."""
     await load_demo(db, catalogue, STAFF_ID, locality="tỉnh Hưng Yên")
     meta = RecordMeta(recorded_by=STAFF_ID, channel="console")
     field = catalogue.calibration_fields[0].key
@@ -49,6 +51,8 @@ async def model_quarter(db: Database, catalogue: Catalogue) -> None:
             s, Licence(0, lic, "gia_han", "9/GP", "Bệnh viện <b>A</b>", "", D(2023, 2, 8), D(2026, 2, 8)), meta
         )
         await records.add_activity(s, Activity(0, act, D(2023, 2, 10), 3), meta)
+        waiting = RecordMeta(recorded_by=STAFF_ID, channel="zalo", review=WAITING)  # as a capture form saves it
+        await records.add_activity(s, Activity(0, act, D(2023, 2, 11), 2), waiting)
         plan = await records.add_plan(
             s, Plan(0, "12/QĐ-SKHCN", D(2023, 2, 1), "Sở Khoa học và Công nghệ", "thanh tra về đo lường", "thanh_tra"),
             meta,

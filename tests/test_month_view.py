@@ -15,7 +15,7 @@ from docx.table import Table
 from reports import month as month_module
 from reports.month import ACTIVITY_SECTIONS, OTHER_SECTION, month_view, weeks
 from reports.periods import parse_period
-from reports.service import generate_report, load_period
+from reports.service import generate_report, load_month
 from reports.settings import DEFAULT_TEMPLATE
 from storage.catalogue import ActivityKind
 from storage.domain import Activity, CalibrationBatch, PeriodRecords
@@ -35,7 +35,7 @@ async def _build(tmp: Path) -> dict:
         out = {}
         for key in PERIODS:
             period = parse_period(key)
-            view = month_view(await load_period(db, period), await load_period(db, period.previous()), CAT, period)
+            view = await load_month(db, CAT, period)
             made = await generate_report(db, CAT, model_settings(), period, tmp / f"{key}.docx")
             out[key] = (view, made.path)
         return out
@@ -105,6 +105,19 @@ def test_the_quarter_against_the_quarter_before(made):
     assert rows["inspections.failed"] == (1, 0)
     assert rows["licences.total"] == (8, 0)
     assert view.total == sum(view.records.values()) == sum(w.total for w in view.weeks)
+    first = f"act.{CAT.activity_kinds[0].report_key}"  # February's two activities, one waiting for review
+    in_january = {r.key: r.current for r in made["2023-01"][0].comparison}.get(first, 0)
+    assert rows[first][0] == in_january + 3 + 2  # counted as the report counts it
+
+
+def test_the_records_waiting_for_review(made):
+    month, _ = made["2023-01"]
+    quarter, _ = made["2023-Q1"]
+    assert month.waiting == 0 and {line.kind for line in month.review} >= {"calibration_batch", "inspection"}
+    lines = {line.kind: (line.waiting, line.returned, line.approved) for line in quarter.review}
+    activities = quarter.records["activity"]
+    assert quarter.waiting == 1 and lines["activity"] == (1, 0, activities - 1)
+    assert lines["calibration_batch"] == (0, 0, quarter.records["calibration"])
 
 
 @pytest.mark.parametrize("key", ["2023-01", "2023-02", "2023-Q1", "2023-H2", "2024", "2023-12"])

@@ -13,6 +13,13 @@ RECORD_KINDS = {
     "licence": "Giấy phép, chứng chỉ",
     "activity": "Hoạt động",
 }
+REVIEW_KINDS = {  # storage.review's kinds
+    "inspection": "Kiểm tra cơ sở",
+    "calibration_batch": "Kiểm định PTĐ",
+    "licence": "Giấy phép, chứng chỉ",
+    "activity": "Hoạt động",
+    "plan": "Kế hoạch KT-TT",
+}
 RECORDS_OF_KIND = "Bản ghi {kind}"  # a comparison row: "Bản ghi Kiểm định PTĐ"
 
 # --- the figures behind the report's sections ------------------------------------------------------------
