@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 import texts
-from app import guard
+from app import guard, web_view
 from app.errors import USAGE, CliError, data_folder
 from bot.channels.base import ChannelCannotStart, ChannelContext
 from bot.clock import Clock, clock_for
@@ -259,6 +259,7 @@ async def _start_channels(app: App) -> tuple[list, WebServer | None]:
                           dt.timedelta(minutes=config.web.link_minutes), key=config.link_secret,
                           remember_expired=dt.timedelta(days=config.web.expired_link_days))
     links.add_routes(web_app)
+    web_view.install(app, web_app)  # the managers' pages (webview/)
     ctx = ChannelContext(
         accept=app.engine.accept, accept_many=app.engine.accept_many, media_dir=config.general.data_dir / "media", web_app=web_app,
         public_url=config.web.public_url, links=links, clock=app.clock,
@@ -304,7 +305,7 @@ async def _start_web(config: Config, web_app) -> WebServer | None:
         log.warning("web server not started on %s:%s (%s): /healthz and /metrics are unavailable",
                     config.web.host, config.web.port, exc.strerror or exc)
         return None
-    log.info("web server on %s:%s (/healthz, /metrics)", config.web.host, server.port)
+    log.info("web server on %s:%s (/healthz, /metrics, the web view)", config.web.host, server.port)
     return server
 
 

@@ -68,6 +68,9 @@ class WebConfig:
     public_url: str
     link_minutes: int
     expired_link_days: int = 30
+    session_idle_minutes: int = 60  # the web view: a session unused this long ends (webview/)
+    tiles_url: str = ""  # the web view's map tiles, "https://…/{z}/{x}/{y}.png"; empty: coordinates only
+    tiles_attribution: str = ""
 
 
 @dataclass(frozen=True)
@@ -321,8 +324,12 @@ def _web(raw, path: Path) -> WebConfig:
     public_url = r.get("public_url", str).rstrip("/")
     if public_url and not public_url.startswith(("http://", "https://")):
         raise ConfigError(texts.cli.CONFIG_PUBLIC_URL.format(path=path))
+    tiles_url = str(r.table.get("tiles_url", "")).strip()
+    if tiles_url and not (tiles_url.startswith(("https://", "http://")) and all(k in tiles_url for k in ("{z}", "{x}", "{y}"))):
+        raise ConfigError(texts.cli.CONFIG_TILES_URL.format(path=path))
     return WebConfig(r.get("enabled", bool), r.get("host", str), r.positive("port"), public_url, r.positive("link_minutes"),
-                     r.positive("expired_link_days"))
+                     r.positive("expired_link_days"), r.optional("session_idle_minutes", int, 60), tiles_url,
+                     str(r.table.get("tiles_attribution", "")).strip())
 
 
 _ENV_PREFIX = {"telegram": "TELEGRAM", "zalo": "ZALO"}

@@ -27,6 +27,7 @@ from handlers import (
     people,
     plan,
     report,
+    web_signin,
 )
 from handlers.commands import Command, CommandTable
 from handlers.forms import EVERYONE, Entry, Form, command_table, flows_of, forms_in
@@ -68,6 +69,8 @@ ENTRIES: tuple[Entry, ...] = (
     notes.FORM,  # /ghichu
     Command("baocao", ("report",), MANAGER, texts.report.REPORT_COMMAND, report.report_command),
     Command("xuat", ("export",), MANAGER, texts.report.EXPORT_COMMAND, report.export_command),
+    # The managers' web view: a one-time sign-in link (webview/).
+    Command("web", ("trangweb",), web_signin.ROLES, texts.web.COMMAND_DESCRIPTION, web_signin.command),
     # Linking the same person's Zalo and Telegram accounts.
     Command("lienket", ("link",), EVERYONE, texts.people.LINK_DESCRIPTION, _link),
     # Administration: the staff list, roles, revoking access.

@@ -254,3 +254,32 @@ class CodeTryRow(Base):
     channel: Mapped[str] = mapped_column(String(16))
     account: Mapped[str] = mapped_column(String(64))
     at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+# --- the managers' web view (webview/) ----------------------------------------------------------------
+
+
+class WebSignInRow(Base):
+    """A one-time sign-in link sent in the chat by /web: the SHA-256 of its token, valid until expires_at,
+    used once (used_at)."""
+
+    __tablename__ = "web_sign_ins"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+    used_at: Mapped[dt.datetime | None]
+
+
+class WebSessionRow(Base):
+    """A signed-in browser: the SHA-256 of its cookie's token; it ends at sign-out (ended_at) or after
+    the configured idle time since last_seen_at."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime]
+    last_seen_at: Mapped[dt.datetime] = mapped_column(index=True)
+    ended_at: Mapped[dt.datetime | None]

@@ -4,8 +4,8 @@
   exists), else parsed; the hardening the README promises is there either way.
 - env.example: every environment variable the bot reads (recorded while loading the config), and
   no other; the README and config.toml list the same ones.
-- Caddyfile: serves exactly the web server's public routes (read from the routes the app registers),
-  and never /metrics or /healthz.
+- Caddyfile: serves the web server's public routes (read from the routes the app registers: webhooks,
+  document links, the web view's pages and files), nothing else, and never /metrics or /healthz.
 - backup-nightly.sh: run for real; it writes a restorable backup and rotates only old backups; the
   names it writes are the README's.
 - fieldbot (the wrapper): run for real with an env file; the walk of the whole guide, as a service
@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import time
+import types
 from pathlib import Path
 
 import pytest
@@ -167,21 +168,42 @@ def _routes(tmp_path: Path) -> set[str]:
                          clock=clock)
     for cls, channel_config in app_module._channel_classes(config):
         cls(channel_config, ctx)
+    from app import web_view
+
+    web_view.install(types.SimpleNamespace(config=config, db=None, clock=clock), web_app)  # the web view's pages
     return {r.resource.canonical for r in web_app.router.routes() if r.resource is not None}
+
+
+def caddy_passes(patterns: list[str], path: str) -> bool:
+    """Caddy's path matcher: a pattern ending in * takes every path it begins, any other only itself."""
+    return any(path.startswith(p[:-1]) if p.endswith("*") else path == p for p in patterns)
+
+
+def _examples(route: str) -> list[str]:
+    """Paths a route answers: its variable parts filled in (a static folder: a file in it)."""
+    filled = re.sub(r"\{[^}]+\}", "x1", route)
+    return [filled.rstrip("/") + "/web.css"] if route.endswith("/static") else [filled]
 
 
 def test_caddy_serves_the_public_routes_and_keeps_metrics_private(tmp_path):
     routes = _routes(tmp_path)
     private = {"/healthz", "/metrics"}
-    assert private <= routes
-    public = {re.sub(r"\{[^}]+\}", "*", r) for r in routes - private}
+    assert private <= routes and {"/", "/vao/{token}", "/d/{token}"} <= routes
     caddy = (DEPLOY / "Caddyfile").read_text()
     matcher = re.search(r"@bot path (.+)", caddy).group(1).split()
-    assert set(matcher) == public
+    assert [p for r in sorted(routes - private) for p in _examples(r) if not caddy_passes(matcher, p)] == []
+    assert [p for p in sorted(private) if caddy_passes(matcher, p) or caddy_passes(matcher, p + "/x")] == []
+    # nothing passed on that the server does not answer: each pattern is one of its routes
+    assert [p for p in matcher if not any(caddy_passes([p], e) for r in routes - private for e in _examples(r))] == []
     assert re.search(r"handle @bot \{\s*reverse_proxy 127\.0\.0\.1:8080", caddy)
     assert re.search(r"handle \{\s*respond 404", caddy), "everything else must be refused"
     directives = [line for line in caddy.splitlines() if not line.strip().startswith("#")]
     assert not [line for line in directives for path in private if path in line]
+
+
+def test_the_caddy_check_sees_metrics_passed_on_and_a_page_left_out():
+    assert caddy_passes(["/d/*", "/"], "/d/abc") and not caddy_passes(["/d/*", "/"], "/metrics")
+    assert caddy_passes(["/*"], "/metrics") and not caddy_passes(["/ban-ghi"], "/ban-ghi/inspection/1")
 
 
 def test_nightly_backup_writes_a_restorable_copy_and_rotates_only_old_backups(tmp_path):

@@ -17,6 +17,7 @@ the point of use which area a sentence belongs to, and a Vietnamese reviewer fin
 - `texts.outbox`     administrators' notices (undelivered replies, a channel down), `main.py admin outbox`
 - `texts.privacy`    the personal-data notice (registration, /quyenriengtu)
 - `texts.month`      the web view's month page: its figures' labels, the charts' words
+- `texts.web`        the managers' web view: /web, the sign-in pages, every word of its pages
 
 This package imports nothing of the project (a test keeps it so): the code fills the blanks.
 """
@@ -35,6 +36,7 @@ from texts import (
     privacy,
     report,
     report_template,
+    web,
 )
 
-__all__ = ["capture", "cli", "common", "document", "inspection", "licences", "month", "operations", "outbox", "people", "privacy", "report", "report_template"]
+__all__ = ["capture", "cli", "common", "document", "inspection", "licences", "month", "operations", "outbox", "people", "privacy", "report", "report_template", "web"]

@@ -167,6 +167,8 @@ CONFIG_TIME_ZONE = "{path}: [general] time_zone {zone} không phải một múi 
 CONFIG_TODAY = "FIELDBOT_TODAY={text} không phải một ngày: vui lòng viết YYYY-MM-DD, ví dụ 2023-01-13"
 CONFIG_DATABASE_URL = "{path}: [database] url phải bắt đầu bằng sqlite+aiosqlite:// hoặc postgresql+asyncpg://"
 CONFIG_PUBLIC_URL = "{path}: [web] public_url phải bắt đầu bằng https:// (hoặc http:// khi thử nghiệm)"
+CONFIG_TILES_URL = ("{path}: [web] tiles_url phải là địa chỉ https:// (hoặc http://) có {{z}}, {{x}} và {{y}}, "
+                    "ví dụ https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png; để trống nếu không dùng bản đồ")
 CONFIG_MEGABYTES = "{where} phải là một số nguyên megabyte lớn hơn 0, không phải {value}"
 CONFIG_TIME_OF_DAY = "{where} phải là một giờ trong ngày dạng \"HH:MM\" (ví dụ \"21:00\"), không phải {value}"
 CONFIG_QUIET_EMPTY = ("{path}: [notices] quiet_from và quiet_until trùng nhau; để gửi thông báo vào mọi giờ, "

@@ -1,0 +1,38 @@
+"""Every page of the web view, listed once: its method and path, who may open it, its menu label.
+
+A page's handler is `async (request, viewer) -> Response` (webview/auth.py `Viewer`); site.install()
+wraps each in the session, role and CSRF checks (auth.guarded) and adds it to the bot's web server.
+`roles` empty: every signed-in person (the handler then shows only what is theirs). A new page is a
+module of webview/ and one line here; deploy/Caddyfile must pass its path on (tests/test_deploy.py).
+
+The month page (`/` → the current period; its module webview/month.py) is the first line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from aiohttp import web
+
+import texts
+from webview import auth, home
+from webview.deps import SEE_ALL
+
+Handler = Callable[[web.Request, auth.Viewer], Awaitable[web.StreamResponse]]
+EVERYONE: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    handler: Handler
+    roles: frozenset[str] = EVERYONE
+    method: str = "GET"
+    nav: str = ""  # its label in the menu (texts.web); "" for a page reached from another
+
+
+PAGES: tuple[Page, ...] = (
+    Page("/", home.page, SEE_ALL, nav=texts.web.NAV_MONTH),  # the month: webview/month.py replaces home.page
+    Page(auth.SIGN_OUT_ROUTE, auth.sign_out, method="POST"),
+)
