@@ -41,12 +41,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # The module, and the test files that exercise it (each runs in a few seconds).
 MODULES: dict[str, list[str]] = {
-    "bot/parsing.py": ["tests/test_parsing.py", "tests/test_parsing_limits.py"],
+    "bot/parsing.py": ["tests/test_parsing_edges.py", "tests/test_parsing_limits.py", "tests/test_parsing.py"],
     "storage/text.py": ["tests/test_storage_text.py", "tests/test_parsing.py"],
     "texts/common.py": ["tests/test_texts_common.py", "tests/test_parsing_limits.py", "tests/test_parsing.py"],
     "reports/aggregate.py": [
-        "tests/test_report_aggregate.py", "tests/test_report_rules.py", "tests/test_report_inspection_rule.py",
-        "tests/test_report_single_faults.py",
+        "tests/test_report_aggregate_edges.py", "tests/test_report_aggregate.py", "tests/test_report_rules.py",
+        "tests/test_report_inspection_rule.py", "tests/test_report_single_faults.py",
     ],
 }
 
@@ -194,8 +194,12 @@ def mutants(module: str) -> list[Mutant]:
 
 def _copy_repo(into: Path) -> Path:
     target = into / "repo"
-    shutil.copytree(ROOT, target, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "__pycache__", "*.egg-info", ".pytest_cache", ".hypothesis", "data"))
+    patterns = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*.egg-info", ".pytest_cache", ".hypothesis")
+
+    def ignore(folder: str, names: list[str]) -> set[str]:  # the data folder at the top, not tests/data
+        return set(patterns(folder, names)) | ({"data"} if Path(folder) == ROOT else set())
+
+    shutil.copytree(ROOT, target, ignore=ignore)
     return target
 
 
@@ -247,13 +251,30 @@ def _run(repo: Path, mutant: Mutant, tests: list[str], timeout: float) -> str:
         path.write_text(original, encoding="utf-8")
 
 
+def _line_set(text: str) -> set[int]:
+    """'57,150-160' → {57, 150, …, 160}; '' → empty (every line)."""
+    lines: set[int] = set()
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        first, _, last = part.partition("-")
+        lines.update(range(int(first), int(last or first) + 1))
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("modules", nargs="*", default=list(MODULES), help="modules to mutate (default: all four)")
     parser.add_argument("-j", "--jobs", type=int, default=1, help="mutants run at once (each in its own copy)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds before a mutant's tests count as killed")
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
+    parser.add_argument("--lines", default="", help="only the mutants on these lines, e.g. 57,150-160 "
+                        "(to check the tests written for a run's survivors; the score is then of these alone)")
     args = parser.parse_args(argv)
+    try:
+        wanted = _line_set(args.lines)
+    except ValueError:
+        print(f"--lines: line numbers or ranges separated by commas, e.g. 57,150-160; not {args.lines!r}",
+              file=sys.stderr)
+        return 2
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
         print(f"unknown module(s): {', '.join(unknown)}; known: {', '.join(MODULES)}", file=sys.stderr)
@@ -261,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     total_killed = total_counted = 0
     for module in args.modules:
         lines = (ROOT / module).read_text(encoding="utf-8").splitlines()
-        found = mutants(module)
+        found = [m for m in mutants(module) if not wanted or m.line in wanted]
         if args.list:
             for m in found:
                 print(f"{module}:{m.line}: {m.what}")

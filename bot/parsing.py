@@ -28,7 +28,7 @@ _GROUPED = re.compile(r"\d{1,3}(?:([., ])\d{3})(?:\1\d{3})*")
 _DECIMAL = re.compile(r"([+-]?)(\d+)(?:[.,](\d+))?\s*%?")
 _DATE = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{2}|\d{4}))?")
 _LETTER = re.compile(r"[^\W\d_]")
-_LATLON = re.compile(r"(-?\d{1,3}\.\d+)\s*[,; ]\s*(-?\d{1,3}\.\d+)")
+_LATLON = re.compile(r"(-?\d+\.\d+)\s*[,; ]\s*(-?\d+\.\d+)")  # "2065.5, 106.05": a typo, out of range
 
 
 class ParseError(ValueError):
@@ -152,9 +152,8 @@ def _not_future(day: dt.date, today: dt.date) -> dt.date:
 
 
 def _recent_date(day: int, month: int, today: dt.date) -> dt.date:
-    """Walk back from this year; 29/2 may need a few years to find a leap year."""
-    if not (1 <= month <= 12 and 1 <= day <= 31) or (month, day) in {(2, 30), (2, 31)}:
-        raise ParseError(texts.common.date_impossible(day, month, None))
+    """Walk back from this year; 29/2 may need up to eight years to find a leap year (2096 to 2104).
+    A day or month that never exists (0/5, 32/1, 5/13, 30/2) fails every year and ends as one."""
     for year in range(today.year, today.year - 9, -1):
         try:
             candidate = dt.date(year, month, day)
@@ -221,10 +220,10 @@ def match_choice(text: str, choices: Sequence[Choice]) -> Choice:
     wanted = fold(value)
     for finder in (_exact, _prefix, _substring):
         found = finder(wanted, choices)
-        if len(found) == 1:
+        if found:  # none: the next, looser way of matching
+            if len(found) > 1:
+                raise ParseError(texts.common.CHOICE_AMBIGUOUS)
             return found[0]
-        if len(found) > 1:
-            raise ParseError(texts.common.CHOICE_AMBIGUOUS)
     raise ParseError(texts.common.CHOICE_EXPECTED)
 
 

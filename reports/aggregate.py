@@ -311,7 +311,7 @@ def _unknown_field(key: str) -> CalibrationField:
     return CalibrationField(key=key, label=key)
 
 
-def inspections(records: PeriodRecords, catalogue: Catalogue, period: Period | None = None) -> Inspections:
+def inspections(records: PeriodRecords, catalogue: Catalogue, period: Period) -> Inspections:
     """Visits grouped by plan; kiểm tra and thanh tra apart (thanh tra is counted from its plans)."""
     by_plan: dict[int, list[InspectionVisit]] = defaultdict(list)
     for visit in records.inspections:
@@ -320,7 +320,7 @@ def inspections(records: PeriodRecords, catalogue: Catalogue, period: Period | N
     results = [plan_result(p, by_plan[p.id], records.facilities, catalogue) for p in plans]
     kiem_tra = tuple(r for r in results if r.kind != "thanh_tra")
     thanh_tra = tuple(r for r in results if r.kind == "thanh_tra")
-    approved = approved_plans(records, catalogue, period) if period else ()
+    approved = approved_plans(records, catalogue, period)
     return Inspections(kiem_tra, thanh_tra, Count(len(kiem_tra)), Count(len(thanh_tra)), approved)
 
 

@@ -93,6 +93,8 @@ D = dt.date
         (lambda: texts.common.text_too_long(500), "Nội dung quá dài, vui lòng viết gọn trong 500 ký tự."),
         (lambda: texts.common.photo_received(1), "Đã nhận ảnh (1 ảnh)."),
         (lambda: texts.common.photos_prompt_hint(3), "Đã có 3 ảnh, gửi thêm hoặc gõ “xong” khi đã đủ."),
+        (lambda: texts.common.drop_photos(2), "Bỏ 2 ảnh đã gửi"),
+        (lambda: texts.common.photos_dropped(3), "Đã bỏ 3 ảnh; đồng chí có thể gửi ảnh mới bất cứ lúc nào."),
         (lambda: texts.common.type_word("bỏ qua", "Bỏ qua"), "Gõ “bỏ qua” để chọn: Bỏ qua"),
         (lambda: texts.common.nav_hint(["quay lại", "bỏ qua", "xong", "hủy", "ok"]),
          "(gõ “quay lại” để sửa câu trước, “bỏ qua” để bỏ qua câu này, “xong” khi đã đủ, “hủy” để dừng, “ok”)"),

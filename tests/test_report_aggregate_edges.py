@@ -1,0 +1,129 @@
+"""What bench/mutate.py found untested in reports/aggregate.py (issue 26): records whose field, kind or
+action the catalogue no longer knows, the fixed order of licence actions, notes that continue a
+figure's paragraph, acronyms kept in capitals. Kinds and fields are read from the catalogue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from reports.aggregate import Count, SectionNotes, aggregate, criterion_outcome, failed_at
+from reports.periods import month_period
+from storage.catalogue import Criterion
+from storage.domain import CalibrationBatch, InspectionVisit, Licence, PeriodRecords, Plan, PumpCheck
+from tests.test_report_support import catalogue
+
+D = dt.date
+CAT = catalogue()
+PERIOD = month_period(2023, 1)  # 15/12/2022–14/01/2023
+
+
+def test_a_count_is_its_number():
+    assert (int(Count(7)), int(Count(0)), int(Count())) == (7, 0, 0)
+
+
+def test_batches_of_a_field_since_removed_are_counted_under_its_key_after_the_catalogues():
+    first = CAT.calibration_fields[0]
+    batches = (
+        CalibrationBatch(1, D(2023, 1, 2), "can_cu", 4, 1, 3),
+        CalibrationBatch(2, D(2023, 1, 3), first.key, 5, 0, 5),
+        CalibrationBatch(3, D(2023, 1, 4), "can_cu", 6, 0, 6),
+    )
+    table = aggregate(PeriodRecords(calibration_batches=batches), CAT, PERIOD).calibration
+    rows = [(r.stt, r.key, r.label, r.verified.value, r.rejected.value, r.certificates.value) for r in table.rows]
+    assert rows == [("1", first.key, first.label, 5, 0, 5), ("2", "can_cu", "can_cu", 10, 1, 9)]
+    assert (table.verified.value, table.rejected.value, table.certificates.value) == (15, 1, 14)
+
+
+def test_licence_actions_in_their_fixed_order_whatever_the_order_entered():
+    kind = CAT.licence_kinds[0].key
+    entered = ["cap_lai", "sua_doi", "gia_han", "cap_moi", "thu_hoi"]  # the last one no longer known
+    lic = tuple(Licence(i, kind, a, str(i), "Công ty A", "", D(2023, 1, 2)) for i, a in enumerate(entered, 1))
+    licences = aggregate(PeriodRecords(licences=lic), CAT, PERIOD).licences
+    assert [a.action for a in licences.actions] == ["cap_moi", "gia_han", "sua_doi", "cap_lai", "thu_hoi"]
+    assert [(a.action, a.count.value) for a in licences.kinds[0].actions] == [(a, 1) for a in entered]
+    assert licences.total.value == 5
+
+
+def test_a_licence_of_a_kind_since_removed_comes_after_the_catalogues():
+    known = CAT.licence_kinds[-1]
+    lic = (
+        Licence(1, "giay_phep_cu", "cap_moi", "1", "A", "", D(2023, 1, 2)),
+        Licence(2, known.key, "gia_han", "2", "B", "", D(2023, 1, 3)),
+    )
+    licences = aggregate(PeriodRecords(licences=lic), CAT, PERIOD).licences
+    assert [(k.key, k.label, k.count.value) for k in licences.kinds] == [
+        (known.key, known.label, 1), ("giay_phep_cu", "giay_phep_cu", 1)
+    ]
+    assert [(a.action, [(k.key, k.label) for k in a.kinds]) for a in licences.actions] == [
+        ("cap_moi", [("giay_phep_cu", "giay_phep_cu")]), ("gia_han", [(known.key, known.label)])
+    ]
+
+
+def test_notes_after_a_figure_continue_its_paragraph_until_an_item_starts():
+    notes = SectionNotes(
+        before=("Trước.",),
+        after=("tiếp câu của số liệu", "Câu thứ hai.", "- một mục", "sau mục", "1. mục số", "a) mục chữ"),
+    )
+    assert notes.continuation == ("tiếp câu của số liệu", "Câu thứ hai.")
+    assert notes.rest == ("- một mục", "sau mục", "1. mục số", "a) mục chữ")
+
+
+def test_each_way_of_starting_an_item():
+    for item in ("- gạch", "– gạch dài", "+ cộng", "• chấm", "1. số", "12) số ngoặc", "đ) chữ đ", "a) chữ"):
+        assert SectionNotes(after=(item, "x")).continuation == (), item
+    for text in ("-gạch liền", "1.5 kg", "a)b", "ab) hai chữ", "Điều 5. Quy định"):
+        assert SectionNotes(after=(text,)).continuation == (text,), text
+
+
+def test_notes_with_nothing_after_the_figures():
+    assert SectionNotes(before=("Trước.",)).continuation == () == SectionNotes().rest
+    assert bool(SectionNotes(before=("Trước.",))) and bool(SectionNotes(after=("Sau.",))) and not SectionNotes()
+
+
+def _approved_subject(subject: str) -> tuple[str, str]:
+    plan = Plan(7, "07/KH-CCTĐC", D(2023, 1, 2), "Chi cục Tiêu chuẩn Đo lường Chất lượng", subject, "kiem_tra")
+    (result,) = aggregate(PeriodRecords(plans=(plan,)), CAT, PERIOD).inspections.approved
+    return result.about, result.subject
+
+
+def test_a_plans_subject_as_it_follows_ve_in_a_sentence():
+    assert _approved_subject("Kiểm tra đo lường xăng dầu.") == ("về", "kiểm tra đo lường xăng dầu")
+    assert _approved_subject("V/v kiểm tra hàng đóng gói sẵn") == ("về việc", "kiểm tra hàng đóng gói sẵn")
+    assert _approved_subject("Về việc Kiểm tra cân") == ("về việc", "kiểm tra cân")
+    assert _approved_subject("về kiểm tra cân") == ("về", "kiểm tra cân")
+    assert _approved_subject("Kiểm tra về đo lường") == ("về việc", "kiểm tra về đo lường")
+    assert _approved_subject("TCVN 5945 tại các cơ sở") == ("về", "TCVN 5945 tại các cơ sở")  # an acronym stays
+    assert _approved_subject("KH&CN cơ sở") == ("về", "KH&CN cơ sở")
+    assert _approved_subject("A cơ sở") == ("về", "a cơ sở")  # one capital letter is no acronym
+    assert _approved_subject("") == ("về", "")
+
+
+# Criteria that cover the pumps' seals or error (config.toml allows them; the shipped catalogue has
+# only the certificate's): each is failed by that fault alone, and only by it.
+SEALS = Criterion("niem_phong", "Niêm phong còn nguyên vẹn", "giữ nguyên niêm phong", pumps="seals")
+ERROR = Criterion("sai_so", "Sai số trong giới hạn", "bảo đảm sai số cho phép", pumps="error")
+CERT = Criterion("hieu_luc", "Còn hiệu lực kiểm định", "sử dụng phương tiện đo còn hiệu lực", pumps="certificate")
+PLAIN = Criterion("ho_so", "Hồ sơ chất lượng", "lưu giữ hồ sơ chất lượng")
+GOOD = PumpCheck("CD01", True, True, 0.1, True)
+
+
+@pytest.mark.parametrize(
+    ("pump", "failed"),
+    [
+        (PumpCheck("CD02", True, False, 0.1, True), {"niem_phong"}),
+        (PumpCheck("CD02", True, True, 0.6, False), {"sai_so"}),
+        (PumpCheck("CD02", False, True, 0.1, True), {"hieu_luc"}),
+        (GOOD, set()),
+    ],
+    ids=["seal", "error", "certificate", "none"],
+)
+def test_each_pump_aspect_fails_its_own_criterion(pump, failed):
+    visit = InspectionVisit(1, 1, 1, "tram", D(2023, 1, 5), pumps=(GOOD, pump))
+    outcomes = {c.key: criterion_outcome(c, [visit]) for c in (SEALS, ERROR, CERT, PLAIN)}
+    assert outcomes == {"niem_phong": "met", "sai_so": "met", "hieu_luc": "met", "ho_so": "na"} | {
+        key: "not_met" for key in failed
+    }
+    assert {c.key for c in (SEALS, ERROR, CERT, PLAIN) if failed_at(c, visit)} == failed
