@@ -13,7 +13,6 @@ first report of a period whose B is empty puts the list in as ordinary notes, wh
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import logging
 from pathlib import Path
@@ -24,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import texts
 from bot.config import Config, ConfigError
 from bot.messages import Reply
-from reports.periods import Period, PeriodError, parse_period, period_of
+from reports.periods import Period, PeriodError, default_period, parse_period, period_of
 from reports.service import generate_export, generate_report
 from reports.settings import ReportSettings
 from storage import engine_store, people, records
@@ -68,16 +67,6 @@ def report_due_day(config: Config) -> int:
     if not isinstance(day, int) or isinstance(day, bool) or not 1 <= day <= 31:
         raise ConfigError(f"{config.path}: [reporting] report_due_day must be a day of the month, 1 to 31")
     return day
-
-
-def default_period(today: dt.date, cut_off_day: int, due_day: int) -> tuple[Period, bool]:
-    """The period a report asked for without one is of: the current month, or during the first days
-    after a cut-off (from the day after it to `due_day`), the month that just ended (True)."""
-    current = period_of(today, cut_off_day)
-    due = current.start.replace(day=min(due_day, calendar.monthrange(current.start.year, current.start.month)[1]))
-    if current.start <= today <= due:
-        return current.previous(), True
-    return current, False
 
 
 def b_defaults(config: Config) -> tuple[str, ...]:

@@ -138,6 +138,17 @@ def period_of(day: dt.date, cut_off_day: int = DEFAULT_CUT_OFF_DAY) -> Period:
     return month_period(day.year, day.month, cut_off_day).next()
 
 
+def default_period(today: dt.date, cut_off_day: int, due_day: int) -> tuple[Period, bool]:
+    """The period a report asked for without one is of (/baocao, /xuat, the web view's month page): the
+    current month, or during the first days after a cut-off (from the day after it to `due_day`), the
+    month that just ended (True)."""
+    current = period_of(today, cut_off_day)
+    due = current.start.replace(day=min(due_day, calendar.monthrange(current.start.year, current.start.month)[1]))
+    if current.start <= today <= due:
+        return current.previous(), True
+    return current, False
+
+
 def note_periods(period: Period) -> tuple[str, ...]:
     """The keys of the notes a period's report reads, in date order: a month's own; a longer period's
     months', then its own (notes are written per month; section B of a longer period is its own)."""
