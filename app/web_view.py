@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from handlers.report import b_defaults, seed_default_b
+from storage.domain import RecordMeta
 from webview import site
 from webview.deps import WebDeps
 
@@ -11,7 +13,20 @@ from webview.deps import WebDeps
 def deps_of(app) -> WebDeps:
     """What the pages use: the database, the clock, the config and, from the forms, a record's card."""
     config = app.config
-    return WebDeps(db=app.db, clock=app.clock, config=config, media_dir=config.general.data_dir / "media")
+    return WebDeps(db=app.db, clock=app.clock, config=config, media_dir=config.general.data_dir / "media",
+                   extra={"prepare_report": _prepare_report(app)})
+
+
+def _prepare_report(app):
+    """Before the month page makes a month's report: section B's default list, as /baocao does."""
+
+    async def prepare(period, staff_id: int, now) -> None:
+        if period.kind != "month":
+            return
+        async with app.db.unit_of_work() as session:
+            await seed_default_b(session, period.key, b_defaults(app.config), RecordMeta(staff_id, "web", "report", now))
+
+    return prepare
 
 
 def install(app, web_app: web.Application) -> None:

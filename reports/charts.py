@@ -132,7 +132,7 @@ def comparison_chart(view: MonthView, chart_id: str = "compare") -> str:
     for row in view.comparison:
         body.append(_comparison_row(row, left, y, bar_w))
         y += 44
-    title = texts.month.COMPARE_TITLE.format(current=current, previous=previous.lower())
+    title = texts.month.COMPARE_TITLE.format(current=current, previous=view.previous.phrase)
     desc = texts.month.COMPARE_DESC.format(current=view.period.phrase, previous=view.previous.phrase)
     return _svg(chart_id, y, title, desc, body)
 
@@ -149,4 +149,4 @@ def _comparison_row(row: Comparison, left: float, y: float, bar_w: float) -> str
         parts.append(f'<rect x="{left}" y="{y + offset}" width="{max(w, 0.8 if value else 0):.1f}" height="10" '
                      f'fill="{colour}" data-{which}="{value}"/>'
                      f'<text x="{left + w + 4:.1f}" y="{y + offset + 9}" font-size="10">{_e(text)}</text>')  # fmt: skip
-    return f'<g class="row" data-key="{_e(row.key)}">' + "".join(parts) + "</g>"
+    return f'<g class="row" data-row="{_e(row.key)}">' + "".join(parts) + "</g>"

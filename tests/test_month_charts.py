@@ -69,7 +69,7 @@ def test_the_weekly_chart_draws_each_week_to_scale():
 def test_the_comparison_chart_draws_each_row_on_its_own_scale():
     view = _view(scale=1, previous=2)
     root = _parse(comparison_chart(view))
-    rows = {g.get("data-key"): g for g in root.iter(f"{SVG}g") if g.get("class") == "row"}
+    rows = {g.get("data-row"): g for g in root.iter(f"{SVG}g") if g.get("class") == "row"}
     assert list(rows) == [r.key for r in view.comparison]
     cal = rows["records.calibration"].findall(f"{SVG}rect")
     now, before = float(cal[0].get("width")), float(cal[1].get("width"))

@@ -122,6 +122,7 @@ async def page(request: web.Request, viewer) -> web.Response:
         "param": PARAM,
         "weekly": Markup(weekly_chart(view)),  # reports/charts.py escapes every label
         "compare": Markup(comparison_chart(view)),
+        "compare_title": texts.month.COMPARE_TITLE.format(current=period.label, previous=period.previous().phrase),
         "downloads": viewer.staff.has(*DOWNLOAD_ROLES),
         "files": {name: DOWNLOAD_ROUTE.replace("{file}", name) for name in FILES},
         "pdf": pdf.office() is not None,
@@ -177,8 +178,8 @@ async def _make(deps: WebDeps, what: str, period: Period, viewer) -> bytes | Non
         if what == "pdf":
             try:
                 data = await pdf.to_pdf(made.path)
-            except pdf.PdfError:
-                log.exception("the PDF of %s failed", period.key)
+            except pdf.PdfError as error:
+                log.warning("the PDF of %s failed: %s", period.key, error)
                 return None
         else:
             data = made.path.read_bytes()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 import texts
-from webview import auth, home
+from webview import auth, month
 from webview.deps import SEE_ALL
 
 Handler = Callable[[web.Request, auth.Viewer], Awaitable[web.StreamResponse]]
@@ -33,6 +33,7 @@ class Page:
 
 
 PAGES: tuple[Page, ...] = (
-    Page("/", home.page, SEE_ALL, nav=texts.web.NAV_MONTH),  # the month: webview/month.py replaces home.page
+    Page("/", month.page, SEE_ALL, nav=texts.web.NAV_MONTH),
+    Page(month.DOWNLOAD_ROUTE, month.download, month.DOWNLOAD_ROLES, method="POST"),
     Page(auth.SIGN_OUT_ROUTE, auth.sign_out, method="POST"),
 )
