@@ -108,6 +108,7 @@ async def register(app, chats: list[str]) -> None:
 
 async def run(url: str, label: str, count: int, think: float, batches: int) -> dict:
     db = open_database(url)
+    counter = StatementCounter(db.engine)
     await upgrade(db.engine)
     with tempfile.TemporaryDirectory() as data:
         config = load_config(REPO / "config.toml", env={"FIELDBOT_DATA_DIR": data})
@@ -121,7 +122,7 @@ async def run(url: str, label: str, count: int, think: float, batches: int) -> d
         warm = Crowd(app.engine, sender, 0, 1)
         await asyncio.gather(*(warm.person(i, c) for i, c in enumerate(chats[count:])))  # warm-up, not counted
         sender.latencies.clear()
-        counter = StatementCounter(db.engine)
+        counter.reset()
         crowd = Crowd(app.engine, sender, think, batches)
         cpu, started = time.process_time(), time.perf_counter()
         await asyncio.gather(*(crowd.person(i, c) for i, c in enumerate(chats[:count])))

@@ -29,7 +29,8 @@ class Counts:
 
 
 class StatementCounter:
-    """Attach to an engine; `counts` so far; `close()` detaches."""
+    """Attach to an engine before it is used (adding a listener while another task's event is being
+    dispatched breaks that dispatch); `reset()` starts counting from zero; `counts` so far."""
 
     def __init__(self, engine: AsyncEngine, *, keep_log: bool = False):
         self.engine = engine.sync_engine
@@ -40,6 +41,12 @@ class StatementCounter:
                            ("commit", self._end), ("rollback", self._end)]
         for name, fn in self._listeners:
             event.listen(self.engine, name, fn)
+
+    def reset(self) -> None:
+        self.statements = self.transactions = self.writes = 0
+        self.closed = False
+        if self.log is not None:
+            self.log.clear()
 
     @property
     def counts(self) -> Counts:
