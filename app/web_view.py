@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 from aiohttp import web
 
+from handlers import record_card
 from handlers.report import b_defaults, seed_default_b
 from storage.domain import RecordMeta
 from webview import site
@@ -13,7 +16,10 @@ from webview.deps import WebDeps
 def deps_of(app) -> WebDeps:
     """What the pages use: the database, the clock, the config and, from the forms, a record's card."""
     config = app.config
+    services = getattr(app, "services", None)
     return WebDeps(db=app.db, clock=app.clock, config=config, media_dir=config.general.data_dir / "media",
+                   card=functools.partial(record_card.card, services) if services else None,
+                   kinds=record_card.kinds(services) if services else (),
                    extra={"prepare_report": _prepare_report(app)})
 
 

@@ -392,6 +392,10 @@ async def list_plans(
 # --- facilities ---------------------------------------------------------------------------------
 
 
+def facility_of_row(row: FacilityRow) -> Facility:
+    return _facility(row)
+
+
 def _facility(row: FacilityRow) -> Facility:
     return Facility(
         row.id, row.kind, row.name, row.tax_code or "", row.address, row.province, row.latitude, row.longitude,

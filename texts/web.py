@@ -54,3 +54,86 @@ CSRF_TITLE = "Yêu cầu không hợp lệ"
 CSRF = "Biểu mẫu đã cũ hoặc không gửi từ trang này. Vui lòng tải lại trang và thử lại."
 NOT_FOUND_TITLE = "Không tìm thấy"
 NOT_FOUND = "Trang hoặc tệp này không có, hoặc đã bị xóa."
+
+# --- the records -----------------------------------------------------------------------------------
+
+RECORDS_TITLE = "Bản ghi"
+STATE_NAMES = {"waiting": "Chờ duyệt", "returned": "Cần bổ sung", "approved": "Đã duyệt", "deleted": "Đã xóa"}
+BAD_PERIOD = "Không hiểu kỳ “{period}”: vui lòng ghi tháng (01/2023), quý (Q1/2023), 6 tháng (6T/2023) hoặc năm (2023)."
+FILTER_KIND = "Loại"
+FILTER_AUTHOR = "Người nhập"
+FILTER_STATE = "Trạng thái"
+FILTER_PERIOD = "Kỳ"
+FILTER_PERIOD_HINT = "01/2023, Q1/2023, 2023"
+FILTER_SEARCH = "Tìm (không cần dấu)"
+FILTER_FACILITY = "Cơ sở"
+FILTER_ANY = "Tất cả"
+FILTER_APPLY = "Lọc"
+FILTER_CLEAR = "Bỏ lọc"
+COL_DATE = "Ngày"
+COL_KIND = "Loại"
+COL_WHAT = "Nội dung"
+COL_FACILITY = "Cơ sở"
+COL_AUTHOR = "Người nhập"
+COL_STATE = "Trạng thái"
+NO_RECORDS = "Không có bản ghi nào khớp với bộ lọc."
+PREVIOUS = "← Trang trước"
+NEXT = "Trang sau →"
+
+
+def found_line(total: int, page: int, pages: int) -> str:
+    return f"{total} bản ghi · trang {page}/{pages}"
+
+# --- a record's page -------------------------------------------------------------------------------
+
+BACK_TO_RECORDS = "← Danh sách bản ghi"
+RECORD_DATE = "Ngày"
+RECORD_STATE = "Trạng thái duyệt"
+RECORD_FACILITY = "Cơ sở"
+RECORD_CARD = "Nội dung (như thẻ xem lại trong cuộc trò chuyện)"
+RECORD_RETURNED_COMMENT = "Ý kiến khi trả lại:"
+PLACE = "Vị trí"
+COORDINATES = "Tọa độ (vĩ độ, kinh độ):"
+COORDINATES_HEAD = "Tọa độ"
+NO_COORDINATES = "Cơ sở này chưa có tọa độ."
+NO_TILES = "Bản đồ chưa được cấu hình ([web] tiles_url): chỉ hiện tọa độ."
+PHOTOS = "Ảnh"
+NO_PHOTOS = "Không có ảnh."
+PHOTO_ALT = "Ảnh chụp tại cơ sở"
+HISTORY = "Lịch sử"
+HISTORY_AT = "Thời điểm"
+HISTORY_WHAT = "Việc"
+HISTORY_WHO = "Người thực hiện"
+HISTORY_COMMENT = "Ý kiến"
+NO_HISTORY = "Chưa có lịch sử."
+HISTORY_ACTIONS = {"submitted": "Gửi", "corrected": "Sửa", "resubmitted": "Gửi lại sau khi bổ sung",
+                   "returned": "Trả lại để bổ sung", "approved": "Duyệt", "deleted": "Xóa"}
+
+# --- facilities ------------------------------------------------------------------------------------
+
+FACILITIES_TITLE = "Cơ sở"
+FACILITY_KIND = "Loại cơ sở"
+FACILITY_SEARCH = "Tìm theo tên, địa chỉ, mã số thuế (không cần dấu)"
+FACILITY_NAME = "Tên cơ sở"
+FACILITY_ADDRESS = "Địa chỉ"
+FACILITY_TAX_CODE = "Mã số thuế"
+FACILITY_VISITS = "Số lần kiểm tra"
+FACILITY_LAST_VISIT = "Lần kiểm tra gần nhất"
+NO_FACILITIES = "Không có cơ sở nào khớp."
+FACILITIES_MAP = "Bản đồ các cơ sở có tọa độ"
+FACILITY_INSPECTIONS = "Các lần kiểm tra"
+NO_INSPECTIONS = "Chưa có lần kiểm tra nào."
+FACILITY_LICENCES = "Giấy phép, chứng chỉ"
+NO_LICENCES = "Chưa có giấy phép nào gắn với cơ sở này."
+LICENCE_NUMBER = "Số"
+LICENCE_KIND = "Loại"
+LICENCE_HOLDER = "Người được cấp"
+LICENCE_ISSUED = "Ngày cấp"
+LICENCE_EXPIRY = "Hết hạn"
+LICENCE_STATUS = "Tình trạng"
+LICENCE_NO_EXPIRY = "không thời hạn"
+BACK_TO_FACILITIES = "← Danh sách cơ sở"
+
+
+def facilities_line(total: int, page: int, pages: int) -> str:
+    return f"{total} cơ sở · trang {page}/{pages}"

@@ -16,27 +16,9 @@ from storage.domain import Staff
 SEE_ALL = frozenset({"manager", "reviewer", "admin"})
 
 
-@dataclass(frozen=True)
-class Card:
-    """A record as the review card shows it in the chat (handlers/ builds it from the form's declaration)."""
-
-    entity: str
-    id: int
-    title: str  # the form's title
-    noun: str
-    line: str  # the form's describe(): one line naming it
-    summary: str  # the form's review card, several lines
-    day: dt.date
-    author_id: int | None
-    team: tuple[int, ...] = ()  # the inspectors present (inspections)
-    photos: tuple[str, ...] = ()  # paths of the stored photos
-    status: str = "active"
-    facility_id: int | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-
-
-CardFn = Callable[[Any, Staff, str, int, dt.datetime], Awaitable[Card | None]]  # (session, viewer, entity, id, now)
+# (session, viewer, entity, id, now) -> the record's card (handlers/record_card.Card: entity, id, title, noun,
+# line, summary, day, author_id, status, team, photos, facility_id, latitude, longitude, version) or None
+CardFn = Callable[[Any, Staff, str, int, dt.datetime], Awaitable[Any]]
 
 
 @dataclass

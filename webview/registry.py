@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 import texts
-from webview import auth, month
+from webview import auth, facilities, month, record_page, records
 from webview.deps import SEE_ALL
 
 Handler = Callable[[web.Request, auth.Viewer], Awaitable[web.StreamResponse]]
@@ -35,5 +35,11 @@ class Page:
 PAGES: tuple[Page, ...] = (
     Page("/", month.page, SEE_ALL, nav=texts.web.NAV_MONTH),
     Page(month.DOWNLOAD_ROUTE, month.download, month.DOWNLOAD_ROLES, method="POST"),
+    # Everyone signed in: those who see all, every record; anyone else, their own (checked in the page).
+    Page(records.ROUTE, records.page, nav=texts.web.NAV_RECORDS),
+    Page(record_page.ROUTE, record_page.page),
+    Page(record_page.PHOTO_ROUTE, record_page.photo),
+    Page(facilities.ROUTE, facilities.register, SEE_ALL, nav=texts.web.NAV_FACILITIES),
+    Page(facilities.ONE_ROUTE, facilities.facility, SEE_ALL),
     Page(auth.SIGN_OUT_ROUTE, auth.sign_out, method="POST"),
 )
