@@ -1,7 +1,9 @@
 """Notes: narrative text for one section of one month's report, written in the chat or imported.
 
 /ghichu (managers and clerks) asks the month (the current one is one tap), then the section: the
-report's sections as a numbered list, each with how many notes it already has. A section that has
+report's sections as a numbered list, each with how many notes it already has and the number the
+month's report prints above it (reports/numbering.py: "A.VII.4 (mục V.4) …" in a month without
+section III; a section that prints nothing yet shows where a note would put it). A section that has
 notes, or something to copy, then offers: write a new note, change or delete one of its notes, copy
 the previous month's notes of the section, or (section B) start from the default list,
 [reporting] b_default. An empty section goes straight to writing. A note takes as many messages as
@@ -9,7 +11,7 @@ it needs and ends with "Xong"; line breaks stay paragraphs. The section list als
 every note of the previous month in one answer.
 
 Shortcuts: `/ghichu 12/2022 B` opens a month and a section, `/ghichu xem [MM/YYYY]` lists a month's
-notes in full, `/ghichu chep [MM/YYYY]` copies the previous month's notes in one answer.
+notes in full (handlers/notes_listing.py), `/ghichu chep [MM/YYYY]` copies the previous month's notes in one answer.
 `python main.py notes import --month YYYY-MM FILE` reads notes from a file (app/import_notes.py).
 """
 
@@ -27,7 +29,16 @@ import texts
 from bot.form import FlowContext, Question, StartForm, Suggestion
 from bot.messages import Choice, Reply
 from handlers.forms import Form
-from handlers.report import B_SECTION, PeriodInputError, b_defaults, requested_period, seed_default_b
+from handlers.notes_listing import listing
+from handlers.report import (
+    B_SECTION,
+    PeriodInputError,
+    b_defaults,
+    report_settings,
+    requested_period,
+    seed_default_b,
+)
+from reports.numbering import month_section_numbers
 from reports.periods import Period, period_of
 from reports.sections import SECTION_KEYS, SECTIONS
 from storage import records
@@ -41,8 +52,6 @@ EDIT, DELETE = "edit", "delete"
 MENU = "*"  # suffix of a section's choice key when the section has something to pick from
 LIST_WORDS = frozenset({"xem", "ds", "list"})
 CARRY_WORDS = frozenset({"chep", "carry"})
-MESSAGE_LIMIT = 3000  # characters per listing message (Telegram takes 4096; Zalo less)
-_TITLES = dict(SECTIONS)
 
 
 # --- the month and the notes around it --------------------------------------------------------------
@@ -149,8 +158,10 @@ async def _section_choices(ctx: FlowContext, answers: Mapping[str, Any]) -> list
     month_notes = await read_month(ctx.session, _period(ctx, answers))
     defaults = b_defaults(ctx.settings.config)
     counts = Counter(n.section for n in month_notes.notes)
+    settings = report_settings(ctx.settings.config)  # the number the report prints above each section:
+    numbers = await month_section_numbers(ctx.session, ctx.settings.catalogue, settings, month_notes.period)
     choices = [
-        Choice(_section_key(month_notes, key, defaults), texts.report.section_label(key, title, counts[key]))
+        Choice(_section_key(month_notes, key, defaults), texts.report.section_label(key, title, counts[key], numbers.get(key)))
         for key, title in SECTIONS
     ]
     if carry := month_notes.to_carry():
@@ -392,7 +403,9 @@ async def note_command(unit, staff, services) -> StartForm | None:
         unit.reply(Reply(text=error.message))
         return
     if fold(word) in LIST_WORDS:
-        for text in await listing(unit.session, period):
+        settings = report_settings(services.config)
+        numbers = await month_section_numbers(unit.session, services.catalogue, settings, period)
+        for text in await listing(unit.session, period, numbers):
             unit.reply(Reply(text=text))
         return
     meta = RecordMeta(staff.id, unit.incoming.channel, unit.incoming.event_key, unit.now)
@@ -405,34 +418,3 @@ FORM = Form(
     questions=lambda services, managers: QUESTIONS, save=save, prefill=_prefill, start=note_command,
     review=False,  # "Xong" is the confirmation; deletion asks its own question
 )  # fmt: skip
-
-
-async def listing(session: AsyncSession, period: Period) -> list[str]:
-    """A month's notes in full, section by section, in messages short enough for a phone."""
-    notes = await records.list_notes(session, period.key)
-    order = [*SECTION_KEYS, *sorted({n.section for n in notes} - set(SECTION_KEYS))]
-    blocks = [texts.report.notes_header(period, len(notes))]
-    for key in order:
-        written = [n.text for n in notes if n.section == key]
-        if written:
-            blocks.append("\n".join([texts.report.notes_section(key, _TITLES.get(key, "")), *map(texts.report.note_item, written)]))
-    return _messages(blocks)
-
-
-def _messages(blocks: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Blocks joined into messages of at most `limit` characters; a longer block is cut at line breaks."""
-    pieces = [piece for block in blocks for piece in _cut(block, limit)]
-    out: list[str] = []
-    for piece in pieces:
-        if out and len(out[-1]) + 1 + len(piece) <= limit:
-            out[-1] += "\n" + piece
-        else:
-            out.append(piece)
-    return out
-
-
-def _cut(block: str, limit: int) -> list[str]:
-    if len(block) <= limit:
-        return [block]
-    lines = [line[i : i + limit] for line in block.split("\n") for i in range(0, max(len(line), 1), limit)]
-    return _messages(lines, limit) if len(lines) > 1 else lines

@@ -151,6 +151,11 @@ async def _request(unit, staff, services, kind: str) -> None:
     unit.reply(Reply(kind="typing"))
 
 
+def report_settings(config: Config) -> ReportSettings:
+    """The report's settings ([organisation], [reporting]) as the jobs and /ghichu's numbers read them."""
+    return ReportSettings.from_config(config.organisation, config.reporting, base_dir=config.path.parent)
+
+
 # --- the jobs ---------------------------------------------------------------------------------------
 
 Outgoing = list[tuple[str, str, Reply]]
@@ -162,9 +167,7 @@ class ReportJobs:
     def __init__(self, app: Any):
         self.db, self.config = app.db, app.config
         self.catalogue = app.services.catalogue
-        self.settings = ReportSettings.from_config(
-            app.config.organisation, app.config.reporting, base_dir=app.config.path.parent
-        )
+        self.settings = report_settings(app.config)
         self.folder = Path(app.config.general.data_dir) / "documents"
 
     async def report(self, session: AsyncSession, job: engine_store.Job, now: dt.datetime) -> Outgoing:

@@ -274,6 +274,10 @@ def _heading(doc, text: str, style: str = "b") -> None:
     _para(doc, [(text, style)], keep=True)
 
 
+def PART(letter: str) -> str:  # noqa: N802  (A, B: unnumbered; the numbers under them start again)
+    return f'{{{{ n.part("{letter}") }}}}' + T.HEADINGS[letter]
+
+
 def H1(section: str) -> str:  # noqa: N802  (heading numbers counted at render time: see render.Numbering)
     """The heading of a section (its key in texts.report_template.HEADINGS), numbered as printed."""
     return "{{ n.h1() }}. " + T.HEADINGS[section]
@@ -362,7 +366,7 @@ III = "notes.A_III_1 or notes.A_III_2_1 or notes.A_III_2_2 or notes.A_III_3 or a
 def _part_a_i_to_iii(doc) -> None:
     """Per section, what an empty period prints: its sentence for "nothing", or nothing at all (the
     section and its heading left out, numbers closing up). Sections with figures always speak."""
-    _heading(doc, T.HEADINGS["A"])
+    _heading(doc, PART("A"))
     _heading(doc, H1("A.I"))
     _notes_or(doc, "A_I", T.NO_POLICY)
     _heading(doc, H1("A.II"))
@@ -513,7 +517,7 @@ def _part_a_vii(doc) -> None:
 
 
 def _part_b(doc) -> None:
-    _heading(doc, T.HEADINGS["B"])
+    _heading(doc, PART("B"))
     # B's last paragraph keeps with the closing sentence: the signature's page never holds that line alone.
     _tag(doc, "if notes.B")
     _tag(doc, "for t in notes.B.before + notes.B.after")

@@ -43,30 +43,51 @@ def _xml_safe(value: Any) -> Any:
 class Numbering:
     """Heading numbers counted as the template prints them, so a section the template leaves out
     closes the numbering up: `{{ n.h1() }}` -> "I", "II" …; `{{ n.h2() }}` -> "1", "2" …;
-    `{{ n.h3() }}` -> "1.1", "1.2" … Each level restarts under a new heading of the level above."""
+    `{{ n.h3() }}` -> "1.1", "1.2" … Each level restarts under a new heading of the level above, and
+    under a part's heading (`{{ n.part("B") }}`, which prints nothing).
+
+    It also remembers where each section's notes print (`n.here("A_IV_1")`, which prints nothing;
+    reports.numbering places it): `where["A_IV_1"]` is the full number of the heading above them
+    ("IV.1"), or the part's letter ("B") — what /ghichu shows beside the section's key."""
 
     _ROMAN = ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
 
     def __init__(self) -> None:
         self._levels = [0, 0, 0]
+        self._roman = ""
+        self.current = ""  # the full number of the last heading printed ("II.1.2"), or the part's letter
+        self.where: dict[str, str] = {}
 
     def _next(self, depth: int) -> int:
         self._levels[depth] += 1
         self._levels[depth + 1 :] = [0] * (len(self._levels) - depth - 1)
         return self._levels[depth]
 
+    def part(self, letter: str) -> str:
+        self._levels, self._roman, self.current = [0, 0, 0], "", letter
+        return ""
+
     def h1(self) -> str:
         n, out = self._next(0), ""
         for value, letters in self._ROMAN:
             while n >= value:
                 out, n = out + letters, n - value
+        self._roman = self.current = out
         return out
 
     def h2(self) -> str:
-        return str(self._next(1))
+        number = str(self._next(1))
+        self.current = f"{self._roman}.{number}"
+        return number
 
     def h3(self) -> str:
-        return f"{self._levels[1]}.{self._next(2)}"
+        number = f"{self._levels[1]}.{self._next(2)}"
+        self.current = f"{self._roman}.{number}"
+        return number
+
+    def here(self, section: str) -> str:
+        self.where.setdefault(section, self.current)
+        return ""
 
 
 def jinja_environment() -> Environment:

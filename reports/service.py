@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from reports.aggregate import MonthlyReportData, aggregate
 from reports.export import export_period
 from reports.month import MonthView, month_view
@@ -36,7 +38,12 @@ class GeneratedFile:
 
 async def load_period(db: Database, period: Period) -> PeriodRecords:
     async with db.read() as session:
-        return await load_period_records(session, period.start, period.end, notes_period=note_periods(period))
+        return await period_records(session, period)
+
+
+async def period_records(session: AsyncSession, period: Period) -> PeriodRecords:
+    """What the period's report is made from, read in the caller's transaction (/ghichu's numbers too)."""
+    return await load_period_records(session, period.start, period.end, notes_period=note_periods(period))
 
 
 def _count(records: PeriodRecords) -> int:

@@ -6,7 +6,7 @@ import docx
 import pytest
 
 from app import import_notes
-from handlers import notes
+from handlers import notes_listing
 from reports.periods import month_period
 from storage import engine_store, records
 from storage.domain import Note, RecordMeta
@@ -45,7 +45,7 @@ async def test_a_note_in_several_messages_until_xong(office):
     assert "Ghi chú cho kỳ báo cáo nào?" in first
     assert "Gõ “ok” để chọn: Kỳ tháng 01/2023 (15/12/2022–14/01/2023), kỳ hiện tại" in first
     sections = await chat.say("ok")
-    assert "1. A.I Xây dựng cơ chế, chính sách, pháp luật về KH&CN" in sections
+    assert "1. A.I (mục I) Xây dựng cơ chế, chính sách, pháp luật về KH&CN" in sections
     assert "19. B Phương hướng, nhiệm vụ trọng tâm kỳ sau" in sections
     assert "Gõ nội dung ghi chú" in await chat.say(str(A_IV_1))  # an empty section: straight to writing
     assert "Đã nhận 1 tin" in await chat.say("Đoạn một.\nĐoạn hai.")
@@ -73,7 +73,7 @@ async def test_sections_show_their_counts_and_a_section_with_notes_offers_a_menu
     app, sender, _ = office
     await add(app, "2023-01", "A.IV.1", "Trong tháng, Chi cục đã kiểm tra 09 cơ sở.")
     chat = Chat(app, sender, "u-manager")
-    assert f"{A_IV_1}. A.IV.1 Quản lý nhà nước về tiêu chuẩn, đo lường, chất lượng (1)" in await chat.many(
+    assert f"{A_IV_1}. A.IV.1 (mục III.1) Quản lý nhà nước về tiêu chuẩn, đo lường, chất lượng (1)" in await chat.many(
         "/ghichu", "ok"
     )
     menu = await chat.say(str(A_IV_1))
@@ -83,6 +83,28 @@ async def test_sections_show_their_counts_and_a_section_with_notes_offers_a_menu
         "Trong tháng, Chi cục đã kiểm tra 09 cơ sở.",
         "Ghi chú thứ hai.",
     ]
+
+
+async def test_sections_show_the_number_the_report_prints_beside_their_key(office):
+    """The report leaves out a section with nothing to say and numbers the rest as it prints them: in
+    January with one complaint note, no section III or V, so A.VII.4 prints as V.4 (tests/
+    test_report_numbering.py checks the numbers against rendered reports)."""
+    app, sender, _ = office
+    await add(app, "2023-01", "A.VII.4", "Một đơn thư đã được chuyển cơ quan có thẩm quyền.")
+    chat = Chat(app, sender, "u-clerk")
+    sections = await chat.many("/ghichu", "ok")
+    assert "“(mục …)” là số mục trong báo cáo kỳ này" in sections
+    assert "18. A.VII.4 (mục V.4) Tiếp công dân, giải quyết khiếu nại, tố cáo (1)" in sections
+    assert f"{A_IV_1}. A.IV.1 (mục III.1) Quản lý nhà nước về tiêu chuẩn, đo lường, chất lượng\n" in sections
+    assert "5. A.III.1 (mục III.1) Phát triển nhân lực KH&CN" in sections  # where its first note will print
+    assert "19. B Phương hướng, nhiệm vụ trọng tâm kỳ sau" in sections  # B is B
+    await chat.many("5", "Đào tạo 20 cán bộ.", "Xong")
+    sections = await chat.many("/ghichu", "ok")
+    assert "18. A.VII.4 (mục VI.4) Tiếp công dân" in sections and "5. A.III.1 (mục III.1) Phát triển" in sections
+    assert f"{A_IV_1}. A.IV.1 (mục IV.1)" in sections
+    await chat.say("/huy")
+    listed = await chat.say("/ghichu xem")
+    assert "■ A.III.1 (mục III.1) Phát triển nhân lực KH&CN" in listed and "■ A.VII.4 (mục VI.4) Tiếp công dân" in listed
 
 
 async def test_edit_replaces_or_keeps_and_adds(office):
@@ -184,7 +206,7 @@ async def test_listing_shows_every_note_in_full(office):
     await add(app, "2023-01", "A.I", "Về cơ chế.")
     listed = await Chat(app, sender, "u-manager").say("/ghichu xem")
     assert listed.startswith("Ghi chú kỳ tháng 01/2023 (15/12/2022–14/01/2023), 2 ghi chú:")
-    assert listed.index("■ A.I Xây dựng") < listed.index("• Về cơ chế.") < listed.index("■ A.IV.1")
+    assert listed.index("■ A.I (mục I) Xây dựng") < listed.index("• Về cơ chế.") < listed.index("■ A.IV.1")
     assert "• Đoạn một.\nĐoạn hai." in listed
     assert await Chat(app, sender, "u-clerk").say("/ghichu xem 12/2022") == (
         "Kỳ tháng 12/2022 (15/11–14/12/2022) chưa có ghi chú nào. Gõ /ghichu để viết."
@@ -193,7 +215,7 @@ async def test_listing_shows_every_note_in_full(office):
 
 def test_a_long_listing_is_cut_into_phone_sized_messages():
     blocks = ["Header"] + [f"■ {i}\n" + "\n".join("x" * 900 for _ in range(5)) for i in range(3)]
-    messages = notes._messages(blocks, limit=3000)
+    messages = notes_listing.messages(blocks, limit=3000)
     assert all(len(m) <= 3000 for m in messages) and len(messages) >= 5
     assert "".join(messages).count("x" * 900) == 15
 

@@ -133,7 +133,10 @@ def current_period(period: Period) -> str:
     return f"Kỳ {period_name(period)} ({period_span(period)}), kỳ hiện tại"
 
 
-ASK_SECTION = "Ghi chú cho mục nào của báo cáo? (Số trong ngoặc: số ghi chú đã có.)"
+ASK_SECTION = (
+    "Ghi chú cho mục nào của báo cáo? “(mục …)” là số mục trong báo cáo kỳ này (mục không có nội dung được bỏ, "
+    "các mục sau đánh số lại); số ở cuối trong ngoặc là số ghi chú đã có."
+)
 SECTION_LABEL = "Mục"
 ASK_PICK = "Viết ghi chú mới, hay chọn một ghi chú đã có để sửa hoặc xóa?"
 PICK_NEW = "Viết ghi chú mới"
@@ -163,8 +166,14 @@ def note_item(text: str) -> str:
     return "• " + re.sub(r"^\s*(?:[-+•–]|\d{1,2}[.)])\s+", "", text)
 
 
-def section_label(key: str, title: str, count: int) -> str:
-    return f"{key} {title}" + (f" ({count})" if count else "")
+def section_label(key: str, title: str, count: int, number: str | None = None) -> str:
+    """A section in /ghichu's list, with the number the month's report prints above it ("mục V.4")."""
+    return f"{key}{_printed(key, number)} {title}" + (f" ({count})" if count else "")
+
+
+def _printed(key: str, number: str | None) -> str:
+    """The section's number in the month's report beside its key, when they differ: " (mục V.4)"."""
+    return f" (mục {number})" if number and number != key else ""
 
 
 def note_label(text: str, limit: int = 80) -> str:
@@ -216,8 +225,8 @@ def notes_header(period: Period, count: int) -> str:
     return f"Ghi chú {in_period(period)}, {count} ghi chú:"
 
 
-def notes_section(key: str, title: str) -> str:
-    return f"\n■ {key} {title}"
+def notes_section(key: str, title: str, number: str | None = None) -> str:
+    return f"\n■ {key}{_printed(key, number)} {title}"
 
 
 # --- the notes import (python main.py notes import --help) ---------------------------------------
