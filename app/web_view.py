@@ -8,6 +8,7 @@ from aiohttp import web
 
 from handlers import record_card
 from handlers.report import b_defaults, seed_default_b
+from storage import web_store
 from storage.domain import RecordMeta
 from webview import site
 from webview.deps import WebDeps
@@ -36,4 +37,8 @@ def _prepare_report(app):
 
 
 def install(app, web_app: web.Application) -> None:
-    site.install(web_app, deps_of(app))
+    deps = deps_of(app)
+    site.install(web_app, deps)
+    engine = getattr(app, "engine", None)
+    if engine is not None:  # links and sessions that open nothing any more are forgotten
+        engine.sweepers.append(web_store.sweeper(deps.idle))

@@ -32,6 +32,8 @@ from storage.models import (
     ScheduledJobRow,
     StaffRoleRow,
     StaffRow,
+    WebSessionRow,
+    WebSignInRow,
 )
 from storage.record_models import (
     ActivityRow,
@@ -181,6 +183,8 @@ async def erase(session: AsyncSession, staff_id: int, label: str) -> Erased:
     await session.execute(delete(IdentityRow).where(IdentityRow.staff_id == staff_id))
     await session.execute(delete(StaffRoleRow).where(StaffRoleRow.staff_id == staff_id))
     await session.execute(delete(InviteRow).where(InviteRow.staff_id == staff_id))  # link codes
+    await session.execute(delete(WebSignInRow).where(WebSignInRow.staff_id == staff_id))  # the web view's
+    await session.execute(delete(WebSessionRow).where(WebSessionRow.staff_id == staff_id))
     staff.name, staff.name_folded, staff.active = label, fold(label), False
     for row_type, columns in ((InviteRow, ("name",)), (AuditRow, ("before", "after")), (InboxRow, ("payload",)),
                               (OutboxRow, ("payload",)), (ConversationRow, ("state",)),

@@ -106,9 +106,24 @@ async def end_sessions_of(session: AsyncSession, staff_id: int, now: dt.datetime
                                                       WebSessionRow.ended_at.is_(None)).values(ended_at=now))
 
 
-async def forget_old(session: AsyncSession, before: dt.datetime) -> int:
-    """Sign-in links expired and sessions idle or ended before this moment: deleted."""
-    links = await session.execute(delete(WebSignInRow).where(WebSignInRow.expires_at < before))
+async def forget_old(session: AsyncSession, now: dt.datetime, idle: dt.timedelta) -> int:
+    """Sign-in links expired a day ago, sessions ended or idle past `idle` (they open nothing any more):
+    deleted. A used or expired link is remembered that day, so it is refused as such, not as unknown."""
+    links = await session.execute(delete(WebSignInRow).where(WebSignInRow.expires_at < now - dt.timedelta(days=1)))
     sessions = await session.execute(delete(WebSessionRow).where(
-        or_(WebSessionRow.last_seen_at < before, WebSessionRow.ended_at < before)))
+        or_(WebSessionRow.last_seen_at < now - idle, WebSessionRow.ended_at.is_not(None))))
     return links.rowcount + sessions.rowcount
+
+
+def sweeper(idle: dt.timedelta, every: dt.timedelta = dt.timedelta(hours=1)):
+    """An engine sweeper: forget_old at most once per `every`."""
+    last: dt.datetime | None = None
+
+    async def web_sweep(session: AsyncSession, now: dt.datetime) -> list:
+        nonlocal last
+        if last is None or now - last >= every:
+            last = now
+            await forget_old(session, now, idle)
+        return []
+
+    return web_sweep

@@ -67,9 +67,10 @@ def spawn_main(env: dict[str, str], log_path: Path) -> subprocess.Popen:
                                 stderr=subprocess.STDOUT)
 
 
-def both_channels_config(telegram: FakeTelegram, zalo: FakeZalo, data_dir: Path):
+def both_channels_config(telegram: FakeTelegram, zalo: FakeZalo, data_dir: Path, **web_settings):
     """The repository's config.toml with both tokens pointed at the fakes, the web server on a free
-    port (Zalo's document links need [web] public_url), quick engine loops, reminders off."""
+    port (Zalo's document links need [web] public_url), quick engine loops, reminders off; `web_settings`:
+    other [web] keys (the web view's map tiles)."""
     env = {
         "TELEGRAM_BOT_TOKEN": telegram.token,
         "TELEGRAM_BASE_URL": f"{telegram.url}/bot",
@@ -84,7 +85,7 @@ def both_channels_config(telegram: FakeTelegram, zalo: FakeZalo, data_dir: Path)
         config,
         engine=dataclasses.replace(config.engine, poll_interval_seconds=0.1, send_backoff_seconds=0.1),
         web=dataclasses.replace(config.web, enabled=True, host="127.0.0.1", port=port,
-                                public_url=f"http://127.0.0.1:{port}"),
+                                public_url=f"http://127.0.0.1:{port}", **web_settings),
         zalo=dataclasses.replace(config.zalo, poll_timeout_seconds=2),
         reporting={**config.reporting, "reminders": False},
     )
@@ -129,10 +130,10 @@ class World:
 
 
 @contextlib.asynccontextmanager
-async def running_world(tmp_path: Path) -> AsyncIterator[World]:
+async def running_world(tmp_path: Path, **web_settings) -> AsyncIterator[World]:
     """What `python main.py run` does (minus signals and the process lock), both channels on."""
     async with FakeTelegram() as telegram, FakeZalo() as zalo:
-        config = both_channels_config(telegram, zalo, tmp_path / "data")
+        config = both_channels_config(telegram, zalo, tmp_path / "data", **web_settings)
         app = await app_module.build_app(config, clock=frozen(NOW))
         channels, server = await app_module._start_channels(app)
         engine_task = asyncio.create_task(app.engine.run())

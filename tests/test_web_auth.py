@@ -3,6 +3,8 @@ sign-out, CSRF on every POST, roles checked on the server, the security headers 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 
 from storage import web_store
@@ -140,3 +142,35 @@ async def test_the_cookie_is_secure_behind_https(config, db):
             async with browser.http.post(f"{base}/vao/{token}", allow_redirects=False) as response:
                 assert response.status == 303
                 assert "Secure" in response.headers["Set-Cookie"]
+
+
+async def test_links_and_sessions_that_open_nothing_are_forgotten(config, db):
+    async with web_app(config, db, session_idle_minutes=30) as (app, sender, base):
+        boss = await add_staff(app, "Quản lý", ["manager"], "boss")
+        chat = Chat(app, sender, "boss")
+        async with Browser(base) as browser, Browser(base) as other:
+            await browser.sign_in(await sign_in_link(chat))
+            await other.sign_in(await sign_in_link(chat))
+            await other.post("/ra")
+            unused = await sign_in_link(chat)
+        sweep = web_store.sweeper(dt.timedelta(minutes=30))
+        async with app.db.unit_of_work() as session:
+            await sweep(session, app.clock.now())
+            assert len(list(await session.scalars(select(WebSessionRow)))) == 1  # the one signed out is gone
+            assert len(list(await session.scalars(select(WebSignInRow)))) == 3  # used or not: kept a day
+        async with app.db.unit_of_work() as session:
+            await web_store.forget_old(session, app.clock.now() + dt.timedelta(days=1, minutes=11),
+                                       dt.timedelta(minutes=30))
+            assert list(await session.scalars(select(WebSessionRow))) == []
+            assert list(await session.scalars(select(WebSignInRow))) == []
+        async with Browser(base) as late:
+            assert (await late.get(unused))[0] == 404  # forgotten: unknown
+        from storage import person_data
+
+        async with Browser(base) as browser:
+            await browser.sign_in(await sign_in_link(chat))
+            async with app.db.unit_of_work() as session:
+                await person_data.erase(session, boss.id, "Cán bộ đã xóa #1")
+            assert (await browser.get("/"))[0] == 401
+        async with app.db.read() as session:
+            assert list(await session.scalars(select(WebSessionRow))) == []

@@ -48,12 +48,14 @@ class Month:
     other_photo: Path
 
 
-async def a_month(app, media: Path) -> Month:
-    """Two visits (one with a photo and a position), a calibration batch, a licence, an activity."""
+async def a_month(app, media: Path, staff=None) -> Month:
+    """Two visits (one with a photo and a position), a calibration batch, a licence, an activity; `staff`:
+    the manager, the inspector and the technician when the test has made them (else console accounts)."""
     catalogue = app.config.catalogue
-    boss = await add_staff(app, "Trần Thị Giám Đốc", ["manager"], "boss")
-    inspector = await add_staff(app, "Nguyễn Văn Thanh Tra", ["inspector"], "insp")
-    technician = await add_staff(app, "Lê Kỹ Thuật", ["technician"], "tech")
+    boss, inspector, technician = staff or (
+        await add_staff(app, "Trần Thị Giám Đốc", ["manager"], "boss"),
+        await add_staff(app, "Nguyễn Văn Thanh Tra", ["inspector"], "insp"),
+        await add_staff(app, "Lê Kỹ Thuật", ["technician"], "tech"))
     plan = await add_plan(app, by=boss.id)
     media.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - a test folder
     photo, other_photo = media / "telegram-1-ảnh-cây-xăng.jpg", media / "zalo-2-other.jpg"

@@ -17,7 +17,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 import texts
-from storage import review
+from storage import records, review
 from storage.domain import NotFound
 from webview import auth
 from webview.deps import DEPS, WebDeps
@@ -66,6 +66,10 @@ async def page(request: web.Request, viewer) -> web.StreamResponse:
             events = await review.history(session, card.entity, card.id)
         except (NotFound, ValueError):
             state, events = None, []
+        try:
+            facility = (await records.get_facility(session, card.facility_id)).name if card.facility_id else ""
+        except NotFound:
+            facility = f"#{card.facility_id}"
     state_key = "deleted" if card.status == "deleted" else (state.state if state else "")
     history = [{"at": local_time(deps, e.at), "action": texts.web.HISTORY_ACTIONS.get(e.action, e.action),
                 "by": e.by_name, "comment": e.comment} for e in events]  # fmt: skip
@@ -77,7 +81,7 @@ async def page(request: web.Request, viewer) -> web.StreamResponse:
         "history": history, "state": state, "state_label": texts.web.STATE_NAMES.get(state_key, ""),
         "state_key": state_key, "located": located, "points": points,
         "tiles": deps.config.web.tiles_url, "attribution": deps.config.web.tiles_attribution,
-        "facility_href": f"/co-so/{card.facility_id}" if card.facility_id else "",
+        "facility_href": f"/co-so/{card.facility_id}" if card.facility_id else "", "facility": facility,
         **deps.extra.get("record_actions", _no_actions)(viewer, card, state),
     }, viewer=viewer)  # fmt: skip
 
