@@ -17,6 +17,7 @@ import logging
 import texts
 from bot.config import ConfigError
 from bot.messages import Reply
+from handlers import notify
 from reports import licence_files
 from storage import engine_store, licence_register, people
 
@@ -99,24 +100,19 @@ def digest_job(services):
         if not text:
             return []
         staff = [s for s in await people.list_staff(session) if s.has(*DIGEST_ROLES)]
-        return [(i.channel, i.chat_id, Reply(text=text, polite=True)) for s in staff for i in s.identities]
+        return notify.to_chats(staff, Reply(text=text, polite=True))
 
     return send
 
 
 def digest_starter(services):
     """Schedules the current week's digest once per process (scheduling is idempotent by key)."""
-    started = False
 
-    async def start(session, now: dt.datetime) -> list:
-        nonlocal started
-        if not started:
-            today = now.astimezone(services.config.general.zone).date()
-            await schedule_week(session, week_of(today), services, today)
-            started = True
-        return []
+    async def schedule(session, now: dt.datetime) -> None:
+        today = now.astimezone(services.config.general.zone).date()
+        await schedule_week(session, week_of(today), services, today)
 
-    return start
+    return notify.once_per_process(schedule)
 
 
 def install(app) -> None:

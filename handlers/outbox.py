@@ -18,6 +18,7 @@ import texts
 from bot.delivery import Outage
 from bot.engine import UNDELIVERED_TOKEN
 from bot.messages import Reply
+from handlers import notify
 from storage import engine_store, people
 from storage.domain import Staff
 
@@ -36,8 +37,7 @@ def outage_notices(zone: ZoneInfo) -> Outage:
             text = texts.outbox.outage_ended(channel, since.astimezone(zone), left.replies, left.chats)
         notice = Reply(text=text, token=UNDELIVERED_TOKEN)
         staff = await people.list_staff(session)
-        return [(i.channel, i.chat_id, notice) for s in staff if s.active and "admin" in s.roles
-                for i in s.identities if i.channel != "console"]
+        return notify.to_chats([s for s in staff if s.has("admin")], notice, console=False)
 
     return notices
 

@@ -8,7 +8,7 @@ import logging
 
 import texts
 from bot.messages import Reply
-from handlers import licence_digest
+from handlers import licence_digest, notify
 from handlers.capture import period_label
 from reports.periods import Period, parse_period, period_of
 from storage import engine_store, people
@@ -56,30 +56,23 @@ def reminder_job(services):
         text = texts.capture.reminder(period_label(period), period.end)
         everyone = await people.list_staff(session)
         staff = [s for s in everyone if s.has(*REMINDED_ROLES)]
-        out = [(i.channel, i.chat_id, Reply(text=text, polite=True)) for s in staff for i in s.identities]
+        out = notify.to_chats(staff, Reply(text=text, polite=True))
         # managers: the licences to renew (the licensing officers' weekly digest), with the reminder
         licences = await licence_digest.digest_text(session, services, today, managers=True)
         managers = [s for s in everyone if s.has("manager")] if licences else []
-        return out + [(i.channel, i.chat_id, Reply(text=licences, polite=True)) for s in managers for i in s.identities]
+        return out + notify.to_chats(managers, Reply(text=licences, polite=True))
 
     return send
 
 
 def reminder_starter(services):
     """A sweeper that schedules the next reminder once per process (scheduling is idempotent by key)."""
-    started = False
 
-    async def start(session, now: dt.datetime) -> list:
-        nonlocal started
-        if not started:
-            today = now.astimezone(services.config.general.zone).date()
-            await schedule_reminder(session, next_reminded(today, services.config.cut_off_day), services.config)
-            started = True
-        return []
+    async def schedule(session, now: dt.datetime) -> None:
+        today = now.astimezone(services.config.general.zone).date()
+        await schedule_reminder(session, next_reminded(today, services.config.cut_off_day), services.config)
 
-    return start
-
-
+    return notify.once_per_process(schedule)
 
 
 def install(app) -> None:

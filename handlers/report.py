@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import texts
 from bot.config import Config, ConfigError
 from bot.messages import Reply
+from handlers import notify
 from reports.periods import Period, PeriodError, default_period, parse_period, period_of
 from reports.service import generate_export, generate_report
 from reports.settings import ReportSettings
@@ -210,7 +211,7 @@ class ReportJobs:
         everyone = await people.list_staff(session)
         who = next((s.name for s in everyone if s.id == p["staff_id"]), texts.inspection.someone(p["staff_id"]))
         text = texts.common.ADMIN_NO_DOCUMENT_LINK.format(name=who, document=document)
-        return [(i.channel, i.chat_id, Reply(text=text)) for admin in everyone if admin.has("admin") for i in admin.identities]
+        return notify.to_chats([admin for admin in everyone if admin.has("admin")], text)
 
     async def _make(self, kind: str, period: Period, job_id: int):
         """The file, named per job so two requests never write one file (a rerun rewrites its own)."""
