@@ -121,6 +121,13 @@ class NoticesConfig:
 
 
 @dataclass(frozen=True)
+class ReviewConfig:
+    """[review]: who may approve what (issue 24)."""
+
+    self_approve: bool = False  # a manager or reviewer may approve or return their own records
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     general: GeneralConfig
@@ -137,6 +144,7 @@ class Config:
     language: LanguageConfig = LanguageConfig()
     privacy: PrivacyConfig = PrivacyConfig()
     notices: NoticesConfig = NoticesConfig()
+    review: ReviewConfig = ReviewConfig()
 
     @property
     def cut_off_day(self) -> int:
@@ -216,6 +224,7 @@ def load_config(path: str | os.PathLike | None = None, env: Mapping[str, str] | 
         language=_language(raw, path),
         privacy=_privacy(raw, path),
         notices=_notices(raw, path),
+        review=_review(raw, path),
     )
 
 
@@ -399,6 +408,14 @@ def _notices(raw, path: Path) -> NoticesConfig:
     if on and times[0] == times[1]:
         raise ConfigError(texts.cli.CONFIG_QUIET_EMPTY.format(path=path))
     return NoticesConfig(on, *times)
+
+
+def _review(raw, path: Path) -> ReviewConfig:
+    """[review] and its key may be left out: nobody approves their own records."""
+    if "review" not in raw:
+        return ReviewConfig()
+    r = _Reader(raw, "review", path)
+    return ReviewConfig(r.get("self_approve", bool) if "self_approve" in r.table else False)
 
 
 def _table(raw, path: Path, section: str) -> Mapping[str, Any]:

@@ -47,7 +47,7 @@ class ConsoleSender:
     async def send(self, chat_id: str, reply: Reply) -> str:
         if reply.kind in ("typing", "menu"):
             return ""
-        if reply.kind == "document":
+        if reply.kind in ("document", "photo"):
             body = f"📄 {reply.text}\n   {texts.common.FILE}: {reply.document_path}".strip()
         else:
             body = render_numbered(reply)

@@ -84,9 +84,10 @@ __all__ = ["Step", "handle", "is_json_state", "resume", "split_choice", "start"]
 
 
 async def start(flow: Flow, ctx: FlowContext, args_text: str = "", *, answers: Mapping[str, Any] | None = None,
-                notice: str = "") -> Step:
+                notice: str = "", edit: bool = False) -> Step:
     """Open a new draft; a one-line shortcut (`args_text`, read by the flow's prefill) or `answers`
-    (a record to correct) may fill it and go straight to the review; `notice` comes above the first question."""
+    (a record to correct) may fill it and go straight to the review; `notice` comes above the first question.
+    `edit`: a draft that reaches the review opens at its list of answers to change (a returned record)."""
     ctx = _in_form(flow, ctx)
     state = new_state(flow, ctx)
     if answers:
@@ -97,7 +98,10 @@ async def start(flow: Flow, ctx: FlowContext, args_text: str = "", *, answers: M
             notice = filled
         else:
             await _apply_prefill(flow, state, ctx, filled)
-    return await _advance(flow, state, ctx, notice)
+    step = await _advance(flow, state, ctx, notice)
+    if edit and step.state is not None and step.state["question"]["mode"] == "review":
+        return await show_edit_list(flow, step.state, notice)
+    return step
 
 
 async def handle(flow: Flow, state: DraftState, ctx: FlowContext) -> Step:

@@ -227,7 +227,7 @@ def format_answer(q: Question, value: Any, state: DraftState | None, path: str) 
     return str(value)
 
 
-async def show_edit_list(flow: Flow, state: DraftState) -> Step:
+async def show_edit_list(flow: Flow, state: DraftState, notice: str = "") -> Step:
     """The answered questions, to pick the one to change; groups can also get one more item."""
     choices, effective = [], {}
     sections: dict[str, list[tuple[bool, str]]] = {}  # section -> (brief, formatted answer)
@@ -251,7 +251,7 @@ async def show_edit_list(flow: Flow, state: DraftState) -> Step:
             choices.append([EditKey.add_item(group.key), texts.common.add_item(group.title)])
     if state["answers"]["_photos"]:  # a correction may drop the photos it came with
         choices.append([EditKey.DROP_PHOTOS, texts.common.drop_photos(len(state["answers"]["_photos"]))])
-    return present(state, "pick_edit", "", "choice", texts.common.PICK_EDIT, choices)
+    return present(state, "pick_edit", "", "choice", texts.common.PICK_EDIT, choices, notice=notice)
 
 
 def groups(flow: Flow) -> list[RepeatGroup]:

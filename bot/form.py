@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from bot.messages import Choice, Incoming
+from bot.messages import Choice, Incoming, Reply
 from storage.catalogue import Catalogue
 from storage.domain import Staff
 
@@ -55,6 +55,8 @@ class FlowContext:
     settings: FormSettings | Mapping[str, Any] | None = None
     catalogue: Catalogue | None = None
     form: str = ""  # the declaration being filled in (a record remembers it); set by the runtime
+    # Queue a message to another chat in this unit of work (`Unit.notify`): a save telling a reviewer
+    notify: Callable[[str, str, Reply], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -140,13 +142,15 @@ class StartForm:
 
     `name` is a key of the app's forms; `text` the words after the command (the form's `prefill` reads
     them as a shortcut); `answers` are filled in as if typed, in form order (a record to correct);
-    `notice` is a line shown above the first question.
+    `notice` is a line shown above the first question; `edit` opens a filled draft at the review's list of
+    answers to change (a returned record: one answer to fix, then confirm).
     """
 
     name: str
     text: str = ""
     answers: Mapping[str, Any] | None = None
     notice: str = ""
+    edit: bool = False
 
 
 @dataclass(frozen=True)

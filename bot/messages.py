@@ -16,8 +16,10 @@ IncomingKind = Literal["text", "command", "choice", "location", "photo", "sticke
 # text: a message (with choices: buttons or a numbered list); document: a file (Telegram) or a
 # signed link (Zalo); typing: "typing…" before slow work; edit: replace the text of an earlier
 # message that carried the same token (Telegram; a new message where editing is impossible);
-# menu: the person's command menu (choices = command, description; Telegram's per-chat commands).
-ReplyKind = Literal["text", "document", "typing", "edit", "menu"]
+# menu: the person's command menu (choices = command, description; Telegram's per-chat commands);
+# photo: an image file (`document_path`) with `text` as its caption (Telegram: sendPhoto; Zalo: sendPhoto
+# of a signed link, nothing when the web server has no public address; console: the file's path).
+ReplyKind = Literal["text", "document", "typing", "edit", "menu", "photo"]
 
 # Choice keys the form runtime adds around a question (after the "token|" prefix): back, skip, cancel,
 # done (photos), the suggested answer. Buttons show their labels; numbered text shows them as words.

@@ -29,6 +29,7 @@ from typing import Any
 
 import texts
 from bot.form import FlowContext, Question, SaveFn, Suggestion
+from handlers import review_notices
 from handlers.forms import MANAGER, RecordStore
 from handlers.services import ClosedPeriods, Services
 from reports.periods import Period
@@ -167,9 +168,10 @@ async def store_record(ctx: FlowContext, answers, record: Any, store: RecordStor
         await store.update(ctx.session, dataclasses.replace(record, id=old.id, meta=stale), record_meta(ctx))
     except Conflict:
         return texts.capture.CHANGED_MEANWHILE
-    if store.entity in reviews.KINDS:  # corrected: back to the review queue (a waiting record stays there)
-        await reviews.resubmit(ctx.session, store.entity, old.id, by=ctx.staff.id, now=ctx.now)
-    return await _done(ctx, store, old.id, "update", closed, texts.capture.UPDATED.format(noun=store.noun, id=old.id))
+    # corrected: back to the review queue (a waiting record stays there), its reviewer told
+    again = await review_notices.corrected(ctx, store.entity, old.id) if store.entity in reviews.KINDS else ""
+    return await _done(ctx, store, old.id, "update", closed,
+                       texts.capture.UPDATED.format(noun=store.noun, id=old.id) + again)
 
 
 async def delete_record(ctx: FlowContext, store: RecordStore, record_id: int, what: str = "") -> str:

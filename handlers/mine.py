@@ -88,6 +88,7 @@ def _entry(ctx, form: Form, record, loaded, names: dict[int, str], snapshot) -> 
     label = f"{texts.common.format_date(day)} {form.describe(ctx.catalogue, record, loaded)} (#{record.id})"
     if names:
         label += f" — {names.get(record.meta.recorded_by, '?')}"
+    label += texts.review.mine_mark(record.meta.review, record.meta.review_comment)
     if snapshot.closed(day):
         label += texts.capture.MINE_CLOSED_MARK
     return Entry(f"{form.name}:{record.id}", day, label)

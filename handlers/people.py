@@ -17,6 +17,7 @@ import texts
 from bot.engine import Unit
 from bot.messages import Incoming, Reply
 from storage import engine_store, people
+from storage import review as reviews
 from storage.domain import ROLES, Conflict, Identity, Invite, Staff
 from storage.text import clean_line, fold
 
@@ -192,6 +193,8 @@ async def staff_command(unit: Unit, staff: Staff, menu_for) -> None:
         await _set_active(unit, staff, target, False)
     elif action in {"khoiphuc", "restore"}:
         await _set_active(unit, staff, target, True)
+    elif action in {"duyet", "review"}:
+        await _set_reviewer(unit, staff, target, " ".join(args[2:]))
     else:
         unit.reply(Reply(text=texts.people.STAFF_USAGE))
         return
@@ -226,6 +229,32 @@ async def _set_roles(unit: Unit, admin: Staff, target: Staff, raw: str) -> None:
         before={"roles": sorted(target.roles)}, after={"roles": sorted(updated.roles)}, now=unit.now,
     )
     unit.reply(Reply(text=texts.people.STAFF_ROLES_SET.format(name=target.name, roles=role_names(updated.roles))))
+
+
+def review_kinds(text: str) -> tuple[set[str], list[str]]:
+    """`/nhansu 2 duyet kiểm tra, kiểm định`: the kinds of record named (none: every kind), and what named none."""
+    words = {fold(w): key for key, names in texts.review.KIND_SYNONYMS.items() for w in names}
+    words |= {fold(name): key for key, name in texts.review.KIND_NAMES.items()} | {key: key for key in words.values()}
+    parts = [fold(part) for part in re.split(r"[,;]", text) if part.strip()]
+    if not parts or parts[0] in {fold(w) for w in texts.review.ALL_WORDS}:
+        return set(), []
+    return {words[p] for p in parts if p in words}, [p for p in parts if p not in words]
+
+
+async def _set_reviewer(unit: Unit, admin: Staff, target: Staff, raw: str) -> None:
+    """The reviewer role, limited to the kinds named (audited: the roles, then the kinds)."""
+    kinds, unknown = review_kinds(raw)
+    if unknown:
+        unit.reply(Reply(text=texts.review.SCOPE_BAD.format(words=", ".join(unknown), known=texts.review.known_kinds())))
+        return
+    if "reviewer" not in target.roles:
+        updated = await people.set_roles(unit.session, target.id, {*target.roles, "reviewer"})
+        await engine_store.audit(
+            unit.session, staff_id=admin.id, action="roles", entity="staff", entity_id=target.id,
+            before={"roles": sorted(target.roles)}, after={"roles": sorted(updated.roles)}, now=unit.now,
+        )
+    await reviews.set_reviewer_kinds(unit.session, target.id, kinds, by=admin.id, now=unit.now)
+    unit.reply(Reply(text=texts.review.SCOPE_SET.format(name=target.name, kinds=texts.review.kinds_phrase(kinds))))
 
 
 async def _set_active(unit: Unit, admin: Staff, target: Staff, active: bool) -> None:

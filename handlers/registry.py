@@ -27,6 +27,8 @@ from handlers import (
     people,
     plan,
     report,
+    review_chat,
+    review_fix,
     web_signin,
 )
 from handlers.commands import Command, CommandTable
@@ -62,6 +64,10 @@ ENTRIES: tuple[Entry, ...] = (
     plan.FORM,  # /kehoach
     # What I entered this period: open, correct with the same form, or delete.
     mine.FORM,  # /cuatoi
+    # Review: managers and reviewers approve records or return them; authors correct what came back.
+    Command(review_chat.COMMAND, ("review", *texts.review.COMMAND_ALIASES), frozenset({"manager", "reviewer"}),
+            texts.review.COMMAND_DESCRIPTION, review_chat.command),
+    Command(review_fix.COMMAND, ("fix",), EVERYONE, texts.review.FIX_DESCRIPTION, review_fix.command),
     # Closing a month: later entries are refused, managers' corrections are audited.
     closing.FORM,  # /chotky
     Command("mochot", ("reopenperiod",), MANAGER, texts.capture.REOPEN_DESCRIPTION, closing.reopen_command),

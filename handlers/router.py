@@ -16,7 +16,7 @@ from bot.engine import Unit
 from bot.form import Flow, FlowContext, StartForm
 from bot.messages import Choice, Reply
 from handlers import people as people_handlers
-from handlers import privacy, registration
+from handlers import privacy, registration, review_chat, review_fix, review_notices
 from handlers.commands import Command, CommandTable
 from handlers.services import Services
 from storage import engine_store, people
@@ -29,6 +29,7 @@ CANCEL_COMMANDS = {"cancel", "huy"}
 HELP_COMMANDS = {"help", "trogiup"}
 PRIVACY_COMMANDS = {"quyenriengtu", "privacy"}
 CANCEL_WORDS = {"huy", "/huy", "cancel", "/cancel"}
+REVIEW_KINDS = (review_chat.KIND, review_notices.OFFER)  # states another command leaves
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ class Router:
             await self._stranger(unit, state)
         elif not staff.active:
             unit.reply(Reply(text=texts.people.revoked(self.settings.address)))
+        elif msg.kind == "choice" and review_notices.parse_token(msg.choice):
+            await self._review_button(unit, staff, state)  # "Sửa ngay", "Mở để duyệt": in any state
         elif msg.kind == "command":
             await self._command(unit, staff, state)
         elif state is not None:
@@ -93,6 +96,9 @@ class Router:
         if state is not None and state.get("kind") == privacy.KIND and name not in CANCEL_COMMANDS | PRIVACY_COMMANDS:
             await engine_store.clear_conversation(unit.session, unit.incoming.channel, unit.incoming.chat_id)
             state = None  # another command: the request not yet sent is dropped
+        if state is not None and state.get("kind") in REVIEW_KINDS and name not in CANCEL_COMMANDS:
+            await engine_store.clear_conversation(unit.session, unit.incoming.channel, unit.incoming.chat_id)
+            state = None  # another command: the open card (or the "Sửa ngay" offer) is left
         if name in CANCEL_COMMANDS:
             await self._cancel(unit, state)
         elif name in PRIVACY_COMMANDS:
@@ -191,6 +197,14 @@ class Router:
             token=token,
         ))
 
+    async def _review_button(self, unit: Unit, staff: Staff, state: dict | None) -> None:
+        """A tap on a review notice's button: "Sửa ngay" runs /suangay, "Mở để duyệt" /duyet, for that
+        record — with the usual role check, and a half-filled form is asked about first."""
+        prefix, kind, record_id = review_notices.parse_token(unit.incoming.choice)
+        name = review_notices.FIX_COMMAND if prefix == review_notices.FIX else review_chat.COMMAND
+        unit.incoming = _with_text(unit.incoming, f"{kind}:{record_id}")
+        await self._run_command(unit, staff, state, name)
+
     # --- forms ------------------------------------------------------------------------------------
 
     def _flow(self, state: dict) -> Flow:
@@ -206,17 +220,26 @@ class Router:
             incoming=unit.incoming,
             settings=services,
             catalogue=getattr(services, "catalogue", None),
+            notify=unit.notify,
         )
 
     async def start_form(self, unit: Unit, staff: Staff, start: StartForm) -> None:
         flow = self.services.flows[start.name]
         context = self.flow_context(unit, staff)
-        step = await flows.start(flow, context, start.text, answers=start.answers, notice=start.notice)
+        step = await flows.start(flow, context, start.text, answers=start.answers, notice=start.notice, edit=start.edit)
         await self._apply(unit, flow, step, staff)
 
     async def _continue(self, unit: Unit, staff: Staff, state: dict) -> None:
         if state.get("kind") == privacy.KIND:  # a request through /quyenriengtu
             await privacy.answer(unit, staff, state, self.notice, self.settings, self._save_state)
+            return
+        if state.get("kind") == review_chat.KIND:  # /duyet's card
+            await review_chat.answer(unit, staff, state, self.services)
+            return
+        if state.get("kind") == review_notices.OFFER:  # "1. Sửa ngay" after a return
+            opened = await review_fix.answer_offer(unit, staff, state, self.services)
+            if opened is not None:
+                await self.start_form(unit, staff, opened)
             return
         if state.get("flow") not in self.services.flows:  # e.g. a registration finished elsewhere
             await engine_store.clear_conversation(unit.session, unit.incoming.channel, unit.incoming.chat_id)

@@ -62,5 +62,5 @@ class Services:
         """What a form's callbacks see while this message is handled."""
         return FlowContext(
             session=unit.session, staff=staff, today=self.today(unit), now=unit.now, incoming=unit.incoming,
-            settings=self, catalogue=self.catalogue,
+            settings=self, catalogue=self.catalogue, notify=unit.notify,
         )  # fmt: skip

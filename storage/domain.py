@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-ROLES = ("inspector", "technician", "licensing", "clerk", "manager", "admin")
+ROLES = ("inspector", "technician", "licensing", "clerk", "manager", "reviewer", "admin")
 
 ACTIVE = "active"
 DELETED = "deleted"
@@ -79,6 +79,7 @@ class RecordMeta:
     # Its review state (WAITING | RETURNED | APPROVED). When adding a record: the state it starts in
     # (the capture forms submit theirs as WAITING; imports and the demo write APPROVED records).
     review: str = APPROVED
+    review_comment: str = ""  # the reviewer's comment while RETURNED
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,7 @@ def _meta_of(row: Any) -> RecordMeta:
         version=row.version,
         form=getattr(row, "form", ""),
         review=getattr(row, "review_state", APPROVED),
+        review_comment=getattr(row, "review_comment", ""),
     )
 
 

@@ -11,8 +11,9 @@ AsyncSession (one unit of work) and never commits; everything returned is a froz
                    demo and every record from before review existed are APPROVED. A correction of an
                    approved record sends it back to WAITING too (what was approved is what is counted).
 
-    queue(session, kinds=None, *, author=None, exclude_author=None, limit=None) -> [ReviewState]
-                   the waiting records, oldest first (by when each entered WAITING)
+    queue(session, kinds=None, *, author=None, exclude_author=None, limit=None, state=WAITING) -> [ReviewState]
+                   the waiting records, oldest first (by when each entered WAITING); state=RETURNED
+                   with author=…: what an author has to correct
     state_of(session, kind, record_id) -> ReviewState            NotFound for no such record
     history(session, kind, record_id) -> [ReviewEvent]           submitted, corrected, returned, … in order
     approve(session, kind, record_id, *, by, now, version=None) -> Transition
@@ -172,14 +173,15 @@ async def state_of(session: AsyncSession, kind: str, record_id: int) -> ReviewSt
 
 async def queue(
     session: AsyncSession, kinds: Iterable[str] | None = None, *, author: int | None = None,
-    exclude_author: int | None = None, limit: int | None = None,
+    exclude_author: int | None = None, limit: int | None = None, state: str = WAITING,
 ) -> list[ReviewState]:  # fmt: skip
     """Waiting records of these kinds (all when None), oldest first; `author` only theirs,
-    `exclude_author` without theirs (a reviewer who may not approve their own)."""
+    `exclude_author` without theirs (a reviewer who may not approve their own). `state=RETURNED`: the
+    records returned (to `author`), oldest return first."""
     found: list[ReviewState] = []
     for kind in _kinds(kinds):
         row = _row_type(kind)
-        query = _select_states(kind).where(row.review_state == WAITING, row.status == ACTIVE)
+        query = _select_states(kind).where(row.review_state == state, row.status == ACTIVE)
         if author is not None:
             query = query.where(row.recorded_by == author)
         if exclude_author is not None:

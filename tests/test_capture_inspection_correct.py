@@ -83,7 +83,7 @@ async def test_an_inspection_corrected_in_its_own_form(station, channel):
     listing = await chat.say("/cuatoi")
     assert "13/01/2023 Kiểm tra cơ sở Cửa hàng Minh Phát (#1)" in listing
     screen = await pick(chat, listing, "13/01/2023 Kiểm tra cơ sở Cửa hàng Minh Phát")
-    assert screen.startswith(texts.capture.mine_action("13/01/2023 Kiểm tra cơ sở Cửa hàng Minh Phát (#1)"))
+    assert screen.startswith(texts.capture.mine_action("13/01/2023 Kiểm tra cơ sở Cửa hàng Minh Phát (#1) · chờ duyệt"))
     review = await pick(chat, screen, texts.capture.MINE_EDIT)
     assert "Sửa kết quả kiểm tra #1" in review
     for line in ("Cơ sở: Cửa hàng Minh Phát (xã Tân Dân, MST 0101234567)", "Đoàn kiểm tra: Nguyễn Văn An, Trần Thị Bình",

@@ -49,7 +49,7 @@ async def test_correct_reuses_the_form_and_audits_before_and_after(env):
     chat = Chat(app, sender, "tech")
     await chat.many("/kiemdinh dien 10 2 8", "1", "/cuatoi")
     line = "13/01/2023 Kiểm định điện: 10 PTĐ, loại bỏ 2, 8 GCN"
-    assert (await chat.say("1")).startswith(texts.capture.mine_action(f"{line} (#1)"))  # the step names the record
+    assert (await chat.say("1")).startswith(texts.capture.mine_action(f"{line} (#1) · chờ duyệt"))  # the step names the record
     opened = await chat.say(texts.capture.MINE_EDIT)
     assert opened.startswith(texts.capture.MINE_OPENING.format(noun=texts.capture.CAL_NOUN, id=1, what=line))
     assert "Sửa lô kiểm định #1" in opened and "Số PTĐ loại bỏ: 2" in opened and texts.common.REVIEW_HINT in opened
@@ -77,7 +77,7 @@ async def test_delete_asks_first_then_soft_deletes_with_audit(env):
     chat = Chat(app, sender, "tech")
     await chat.many("/kiemdinh dien 10 2 8", "1", "/cuatoi", "1")
     line = "13/01/2023 Kiểm định điện: 10 PTĐ, loại bỏ 2, 8 GCN"
-    assert (await chat.say("Xóa")).startswith(texts.capture.mine_confirm_delete(f"{line} (#1)"))
+    assert (await chat.say("Xóa")).startswith(texts.capture.mine_confirm_delete(f"{line} (#1) · chờ duyệt"))
     assert (await chat.say("không")) == "Đã giữ nguyên lô kiểm định #1, không xóa gì."
     await chat.many("/cuatoi", "1", "2")
     assert (await chat.say("có")) == f"Đã xóa lô kiểm định #1 ({line})."
@@ -98,13 +98,13 @@ async def test_staff_cannot_change_a_closed_period_but_managers_correct_it(env):
     chat = Chat(app, sender, "tech")
     await chat.many("/kiemdinh dien 10 2 8 05/01/2023", "1")
     await close(app, "2023-01")
-    assert "(#1) [đã chốt]" in await chat.say("/cuatoi")
+    assert "(#1) · chờ duyệt [đã chốt]" in await chat.say("/cuatoi")
     refused = await chat.many("1", "Xóa", "có")
     assert refused.startswith("Kỳ tháng 01/2023 (15/12/2022–14/01/2023) đã chốt")
     assert (await batch(app, 1)).meta.status == "active"
     boss = Chat(app, sender, "boss")
     listing = await boss.say("/cuatoi")
-    assert "(#1) — Trần Kỹ Thuật [đã chốt]" in listing
+    assert "(#1) — Trần Kỹ Thuật · chờ duyệt [đã chốt]" in listing
     await boss.many("1", "1")  # Sửa → the managers' form at its review
     await boss.many("2", "3", "12")  # verified 10 → 12
     assert (await boss.say("1")).endswith(texts.capture.CORRECTION_SUFFIX.format(period="tháng 01/2023 (15/12/2022–14/01/2023)"))

@@ -296,7 +296,7 @@ async def test_back_after_a_shortcut_goes_to_the_question_it_answered(lab):
 
 KNOWN_ROLES = (
     "công chức kiểm tra (inspector), kỹ thuật viên kiểm định (technician), cán bộ cấp phép (licensing), "
-    "chuyên viên (clerk), lãnh đạo (manager), quản trị hệ thống (admin)"
+    "chuyên viên (clerk), lãnh đạo (manager), người duyệt (reviewer), quản trị hệ thống (admin)"
 )
 
 
@@ -310,7 +310,8 @@ async def test_roles_are_typed_and_shown_in_vietnamese(config, db):
     assert "2. Phạm Văn Bảy — chuyên viên [Zalo]" in listed
     assert listed.endswith(
         "Quản lý cán bộ: /nhansu kèm số thứ tự trong danh sách và việc cần làm, ví dụ /nhansu 2 vaitro công chức "
-        "kiểm tra, chuyên viên (đặt vai trò), /nhansu 2 thuhoi (thu hồi quyền), /nhansu 2 khoiphuc (khôi phục)."
+        "kiểm tra, chuyên viên (đặt vai trò), /nhansu 2 thuhoi (thu hồi quyền), /nhansu 2 khoiphuc (khôi phục), "
+        "/nhansu 2 duyet kiểm tra, kiểm định (giao duyệt các loại bản ghi này; “tất cả”: mọi loại)."
     )
     assert await it.say("/nhansu 2 vaitro cong chuc kiem tra, chuyên viên") == (
         "Đã cập nhật vai trò của Phạm Văn Bảy: công chức kiểm tra, chuyên viên."

@@ -148,6 +148,9 @@ async def test_counts_approved_ids_and_the_approved_part_of_a_period(db):
         assert found["calibration_batch"].total == 3 and found["licence"] == review.StateCounts()
         assert set(found) == set(review.KINDS)
         assert await review.approved_ids(s, "calibration_batch", start, end) == {a.id}
+        returned = await review.queue(s, state=RETURNED, author=tech.id)
+        assert [(r.record_id, r.comment) for r in returned] == [(b.id, "Sai lĩnh vực")]
+        assert await review.queue(s, state=RETURNED, author=boss.id) == []
         loaded = await records.load_period_records(s, start, end)
     assert {x.id for x in loaded.calibration_batches} == {a.id, b.id, c.id}
     assert [x.id for x in review.approved_only(loaded).calibration_batches] == [a.id]

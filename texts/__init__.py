@@ -16,6 +16,7 @@ the point of use which area a sentence belongs to, and a Vietnamese reviewer fin
 - `texts.operations` backup, restore, a person's data, the access log, invitations from a list
 - `texts.outbox`     administrators' notices (undelivered replies, a channel down), `main.py admin outbox`
 - `texts.privacy`    the personal-data notice (registration, /quyenriengtu)
+- `texts.review`     review of records: /duyet's cards, notices to authors and reviewers, /suangay
 - `texts.month`      the web view's month page: its figures' labels, the charts' words
 - `texts.web`        the managers' web view: /web, the sign-in pages, every word of its pages
 
@@ -36,7 +37,8 @@ from texts import (
     privacy,
     report,
     report_template,
+    review,
     web,
 )
 
-__all__ = ["capture", "cli", "common", "document", "inspection", "licences", "month", "operations", "outbox", "people", "privacy", "report", "report_template", "web"]
+__all__ = ["capture", "cli", "common", "document", "inspection", "licences", "month", "operations", "outbox", "people", "privacy", "report", "report_template", "review", "web"]

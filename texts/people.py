@@ -54,6 +54,7 @@ ROLE_NAMES = {
     "licensing": "cán bộ cấp phép",
     "clerk": "chuyên viên",
     "manager": "lãnh đạo",
+    "reviewer": "người duyệt",
     "admin": "quản trị hệ thống",
 }
 
@@ -66,6 +67,7 @@ ROLE_SYNONYMS = {
     "licensing": ["cấp phép", "cán bộ cấp giấy phép", "chuyên viên cấp phép"],
     "clerk": ["văn thư", "nhân viên", "cán bộ văn thư"],
     "manager": ["quản lý", "giám đốc", "phó giám đốc", "trưởng phòng", "phó trưởng phòng", "chi cục trưởng"],
+    "reviewer": ["người kiểm duyệt", "cán bộ duyệt", "duyệt"],
     "admin": ["quản trị", "quản trị viên", "cntt", "cán bộ cntt"],
 }
 
@@ -134,7 +136,8 @@ STAFF_INACTIVE = " (đã thu hồi)"
 STAFF_USAGE = (
     "Quản lý cán bộ: /nhansu kèm số thứ tự trong danh sách và việc cần làm, ví dụ "
     "/nhansu 2 vaitro công chức kiểm tra, chuyên viên (đặt vai trò), /nhansu 2 thuhoi (thu hồi quyền), "
-    "/nhansu 2 khoiphuc (khôi phục)."
+    "/nhansu 2 khoiphuc (khôi phục), /nhansu 2 duyet kiểm tra, kiểm định (giao duyệt các loại bản ghi này; "
+    "“tất cả”: mọi loại)."
 )
 STAFF_BAD_NUMBER = "Không có cán bộ số {n} trong danh sách. Gõ /nhansu để xem danh sách."
 STAFF_BAD_ROLE = "Vai trò không hợp lệ: {roles}. Các vai trò: {known}."

@@ -346,6 +346,7 @@ class TelegramChannel:
         return {
             "text": self._send_text,
             "document": self._send_document,
+            "photo": self._send_photo,
             "typing": self._send_typing,
             "edit": self._send_edit,
             "menu": self._send_menu,
@@ -384,6 +385,15 @@ class TelegramChannel:
         message = await self.bot.send_document(
             chat_id, content, filename=reply.document_name or path.name, caption=render.caption(reply.text)
         )
+        return str(message.message_id)
+
+    async def _send_photo(self, chat_id: str, reply: Reply) -> str:
+        path = Path(reply.document_path)
+        try:
+            content = await asyncio.to_thread(path.read_bytes)
+        except FileNotFoundError:
+            raise PermanentFailure(f"photo {path.name} is missing") from None
+        message = await self.bot.send_photo(chat_id, content, caption=render.caption(reply.text))
         return str(message.message_id)
 
     async def _send_typing(self, chat_id: str, reply: Reply) -> str:

@@ -48,7 +48,7 @@ from bot.channels.numbered import render_numbered
 from bot.channels.spool import Spool
 from bot.channels.zalo_client import Backoff, ZaloApiError, ZaloClient, ZaloNoUpdate, ZaloUnauthorized
 from bot.channels.zalo_events import event_key, split_text, text_incoming, unwrap, well_formed
-from bot.channels.zalo_photos import PhotoTooLarge, PhotoUnavailable, download
+from bot.channels.zalo_photos import PhotoTooLarge, PhotoUnavailable, download, photo_params
 from bot.config import ChannelConfig
 from bot.engine import PermanentFailure, RetryLater
 from bot.messages import Incoming, Reply, storable
@@ -403,12 +403,15 @@ class ZaloChannel:
     # --- sending ----------------------------------------------------------------------------------
 
     async def send(self, chat_id: str, reply: Reply) -> str:
-        """Deliver one reply as Zalo can: text (numbered choices), typing, or a document link."""
+        """Deliver one reply as Zalo can: text (numbered choices), typing, a document link, a photo by a link."""
         if reply.kind == "menu":
             return ""  # Zalo has no command menu; /help lists the commands
         if reply.kind == "typing":
             await self._call("sendChatAction", {"chat_id": chat_id, "action": "typing"})
             return ""
+        if reply.kind == "photo":  # sendPhoto of a signed link; nothing without a public address
+            params = await photo_params(self.ctx, chat_id, reply)
+            return str(((await self._call("sendPhoto", params)) or {}).get("message_id", "")) if params else ""
         body = await self._document_text(reply) if reply.kind == "document" else render_numbered(reply)
         return await self._send_text(chat_id, body)
 

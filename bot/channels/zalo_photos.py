@@ -1,7 +1,8 @@
 """Zalo photos arrive as URLs (they expire): fetched whole, or not at all, and kept private.
 
 Read to the end under a cap, status 200, an image, as long as Content-Length said; written 0600
-through a temporary file, so a kill leaves the whole photo or none.
+through a temporary file, so a kill leaves the whole photo or none. Photos go out (`photo_params`) as
+sendPhoto of a signed link to the bot's own web server.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 import aiohttp
 
 from bot.channels.zalo_client import Backoff
+from bot.engine import PermanentFailure
 from storage.files import private_dir, write_private
 
 log = logging.getLogger(__name__)
@@ -87,3 +89,15 @@ async def download(session: aiohttp.ClientSession, url: str, folder: Path, key: 
             log.info("Zalo photo download failed (%s); trying again", type(exc).__name__)
         await asyncio.sleep(backoff.next_delay())
     raise PhotoUnavailable("no tries")  # pragma: no cover - the loop returns or raises
+
+
+async def photo_params(ctx, chat_id: str, reply) -> dict | None:
+    """sendPhoto's parameters for a photo reply: a signed, expiring link to the file (bot/links.py).
+    None without a public address (the message the photo goes with says how many there are)."""
+    links = ctx.links
+    if not ctx.public_url or links is None:
+        return None
+    if not await asyncio.to_thread(Path(reply.document_path).is_file):
+        raise PermanentFailure("the photo file is missing")
+    url = await links.issue(reply.document_path, Path(reply.document_path).name)
+    return {"chat_id": chat_id, "photo": url, **({"caption": reply.text[:2000]} if reply.text else {})}
