@@ -12,7 +12,7 @@ import texts
 from app import wiring as app_module
 from app.errors import USAGE, CliError, data_folder, not_writable, output_file
 from bot.config import Config, unfilled_keys
-from handlers.report import b_defaults, seed_default_b
+from handlers.report import b_defaults, report_count, seed_default_b
 from reports.demo import demo_organisation, demo_reporting, load_demo
 from reports.periods import Period, PeriodError, parse_period
 from reports.service import GeneratedFile, generate_export, generate_report
@@ -78,15 +78,22 @@ async def report_command(config: Config, args: argparse.Namespace) -> int:
             async with db.unit_of_work() as session:
                 await seed_default_b(session, period.key, b_defaults(config), RecordMeta(None, "cli", "report", now))
         made = await _write(lambda path: generate_report(db, config.catalogue, report_settings(config), period, path,
-                                                         args.number, issued_on), out)
+                                                         args.number, issued_on, count=report_count(config)), out)
         await _log(db, "report", period, now)
     finally:
         await db.close()
     print(texts.cli.REPORT_WRITTEN.format(period=period.key, records=made.records, path=_written(made, out)))
+    _under_review(made, texts.report.counted(made.count, made.review.waiting + made.review.returned))
     unfilled = unfilled_keys(config, privacy=False)
     if unfilled:  # written all the same: a draft to look at; the keys to fill before sending it
         print(texts.privacy.placeholders_in_report(unfilled), file=sys.stderr)
     return 0
+
+
+def _under_review(made: GeneratedFile, said: str) -> None:
+    """As in the chat (issue 24): the period's records waiting or returned, and what the file made of them."""
+    print(" ".join(line for line in (texts.report.under_review(made.review.waiting, made.review.returned, chat=False),
+                                     said) if line))
 
 
 async def export_command(config: Config, args: argparse.Namespace) -> int:
@@ -99,6 +106,7 @@ async def export_command(config: Config, args: argparse.Namespace) -> int:
     finally:
         await db.close()
     print(texts.cli.EXPORT_WRITTEN.format(period=period.key, records=made.records, path=_written(made, out)))
+    _under_review(made, texts.report.EXPORT_REVIEW)
     return 0
 
 

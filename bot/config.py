@@ -427,6 +427,8 @@ def _reporting(raw, path: Path) -> Mapping[str, Any]:
     day = r.get("cut_off_day", int)
     if not 1 <= day <= 28:
         raise ConfigError(texts.cli.CONFIG_CUT_OFF.format(path=path, day=day))
+    if "count" in r.table:  # what the report counts (issue 24): every record, or the approved ones only
+        r.get("count", str, choices=("all", "approved"))
     return dict(r.table)
 
 

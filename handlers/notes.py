@@ -34,6 +34,7 @@ from handlers.report import (
     B_SECTION,
     PeriodInputError,
     b_defaults,
+    report_count,
     report_settings,
     requested_period,
     seed_default_b,
@@ -159,7 +160,8 @@ async def _section_choices(ctx: FlowContext, answers: Mapping[str, Any]) -> list
     defaults = b_defaults(ctx.settings.config)
     counts = Counter(n.section for n in month_notes.notes)
     settings = report_settings(ctx.settings.config)  # the number the report prints above each section:
-    numbers = await month_section_numbers(ctx.session, ctx.settings.catalogue, settings, month_notes.period)
+    numbers = await month_section_numbers(ctx.session, ctx.settings.catalogue, settings, month_notes.period,
+                                          report_count(ctx.settings.config))
     choices = [
         Choice(_section_key(month_notes, key, defaults), texts.report.section_label(key, title, counts[key], numbers.get(key)))
         for key, title in SECTIONS
@@ -404,7 +406,8 @@ async def note_command(unit, staff, services) -> StartForm | None:
         return
     if fold(word) in LIST_WORDS:
         settings = report_settings(services.config)
-        numbers = await month_section_numbers(unit.session, services.catalogue, settings, period)
+        numbers = await month_section_numbers(unit.session, services.catalogue, settings, period,
+                                              report_count(services.config))
         for text in await listing(unit.session, period, numbers):
             unit.reply(Reply(text=text))
         return

@@ -7,6 +7,10 @@ message ("Đang lập báo cáo tháng 01/2023…") and schedules a one-off job.
 <data_dir>/documents, logs who made it, and answers with an edit of the status message and the
 document. The job's effects and its "done" mark commit together: it runs once, even across restarts.
 
+Both say how many records of the period wait for review or were returned (the status at once, the
+finished message again with what the report made of them, `[reporting] count`): in the chat, never in
+the document (issue 24).
+
 Section B of the report ("Phương hướng, nhiệm vụ kỳ sau") starts from [reporting] b_default: the
 first report of a period whose B is empty puts the list in as ordinary notes, which /ghichu edits.
 """
@@ -25,9 +29,9 @@ from bot.config import Config, ConfigError
 from bot.messages import Reply
 from handlers import notify
 from reports.periods import Period, PeriodError, default_period, parse_period, period_of
-from reports.service import generate_export, generate_report
+from reports.service import ALL, generate_export, generate_report, review_counts
 from reports.settings import ReportSettings
-from storage import engine_store, people, records
+from storage import engine_store, people, records, review
 from storage.domain import Note, RecordMeta
 from storage.report_log import log_report
 
@@ -68,6 +72,11 @@ def report_due_day(config: Config) -> int:
     if not isinstance(day, int) or isinstance(day, bool) or not 1 <= day <= 31:
         raise ConfigError(f"{config.path}: [reporting] report_due_day must be a day of the month, 1 to 31")
     return day
+
+
+def report_count(config: Config) -> str:
+    """[reporting] count: "all" (every record, the default) or "approved" (checked when the config loads)."""
+    return config.reporting.get("count", ALL)
 
 
 def b_defaults(config: Config) -> tuple[str, ...]:
@@ -148,7 +157,9 @@ async def _request(unit, staff, services, kind: str) -> None:
     )
     if just_ended:
         unit.reply(Reply(text=texts.report.just_ended(kind, period, period.next())))
-    unit.reply(Reply(text=texts.report.making(kind, period), token=token))
+    states = review_counts(await review.counts(unit.session, period.start, period.end))
+    status = f"{texts.report.making(kind, period)}\n{texts.report.under_review(states.waiting, states.returned)}"
+    unit.reply(Reply(text=status, token=token))
     unit.reply(Reply(kind="typing"))
 
 
@@ -162,6 +173,13 @@ def report_settings(config: Config) -> ReportSettings:
 Outgoing = list[tuple[str, str, Reply]]
 
 
+def _ready(kind: str, done: str, made) -> str:
+    """The finished message: the file, the period's records under review, what the file made of them."""
+    waiting, returned = made.review.waiting, made.review.returned
+    said = texts.report.counted(made.count, waiting + returned) if kind == REPORT else texts.report.EXPORT_REVIEW
+    return "\n".join(line for line in (done, texts.report.under_review(waiting, returned), said) if line)
+
+
 class ReportJobs:
     """The engine jobs that make the files; one instance per app, holding what they need."""
 
@@ -170,6 +188,7 @@ class ReportJobs:
         self.catalogue = app.services.catalogue
         self.settings = report_settings(app.config)
         self.folder = Path(app.config.general.data_dir) / "documents"
+        self.count = report_count(app.config)
 
     async def report(self, session: AsyncSession, job: engine_store.Job, now: dt.datetime) -> Outgoing:
         return await self._run(session, job, now, REPORT)
@@ -199,7 +218,7 @@ class ReportJobs:
         document = Reply(
             kind="document", document_path=str(made.path), document_name=name, text=caption(period)
         )
-        edit = Reply(kind="edit", token=p["token"], text=ready(period, made.records))
+        edit = Reply(kind="edit", token=p["token"], text=_ready(kind, ready(period, made.records), made))
         out = [(p["channel"], p["chat"], edit), (p["channel"], p["chat"], document)]
         return out + await self._no_link_notice(session, p, name)
 
@@ -218,7 +237,7 @@ class ReportJobs:
         if kind == REPORT:
             name = f"BaoCao_KHCN_{period.key}.docx"
             path = self.folder / f"BaoCao_KHCN_{period.key}_{job_id}.docx"
-            return await generate_report(self.db, self.catalogue, self.settings, period, path), name
+            return await generate_report(self.db, self.catalogue, self.settings, period, path, count=self.count), name
         name = f"DuLieu_KHCN_{period.key}.xlsx"
         path = self.folder / f"DuLieu_KHCN_{period.key}_{job_id}.xlsx"
         return await generate_export(self.db, self.catalogue, period, path), name

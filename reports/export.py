@@ -42,10 +42,19 @@ def _label(items: Iterable[Any]) -> Callable[[str], str]:
 def _sheets(
     records: PeriodRecords, catalogue: Catalogue, recorders: Mapping[int, str]
 ) -> list[tuple[str, Sequence[Any], list[Column]]]:
-    """(sheet title, records, columns) for each kind, in report order; each ends with who recorded it."""
-    sheets = _record_sheets(records, catalogue)
-    return [(title, rows, [*columns, (texts.document.COLUMN_RECORDED_BY, _recorder(recorders))])
-            for title, rows, columns in sheets]  # fmt: skip
+    """(sheet title, records, columns) for each kind, in report order; each ends with the record's review
+    state (not for notes: they are not reviewed) and who recorded it."""
+    d = texts.document
+    return [(title, rows, [*columns, *([] if title == d.SHEET_NOTES else [(d.COLUMN_REVIEW, _review)]),
+                           (d.COLUMN_RECORDED_BY, _recorder(recorders))])
+            for title, rows, columns in _record_sheets(records, catalogue)]  # fmt: skip
+
+
+def _review(record: Any) -> str:
+    """chờ duyệt / cần bổ sung / đã duyệt: `[reporting] count = "approved"` counts the last only."""
+    meta = getattr(record, "meta", None)
+    state = meta.review if meta is not None else "approved"
+    return texts.document.REVIEW_STATES.get(state, state)
 
 
 def _recorder(recorders: Mapping[int, str]) -> Callable[[Any], str]:

@@ -84,7 +84,8 @@ def section_numbers(
 
 
 async def month_section_numbers(
-    session: Any, catalogue: Catalogue, settings: ReportSettings, period: Period
+    session: Any, catalogue: Catalogue, settings: ReportSettings, period: Period, count: str = "all"
 ) -> dict[str, str]:
-    """section_numbers of the period's report as it would be made now (in the caller's transaction)."""
-    return section_numbers(aggregate(await period_records(session, period), catalogue, period), settings)
+    """section_numbers of the period's report as it would be made now (in the caller's transaction),
+    counting what it counts ([reporting] count)."""
+    return section_numbers(aggregate(await period_records(session, period, count), catalogue, period), settings)

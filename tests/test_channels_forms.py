@@ -325,7 +325,7 @@ async def test_report_is_a_document_on_telegram_and_a_working_link_on_zalo(world
     await telegram.say("/baocao")  # on a busy machine the job may already have edited the status and sent the file
     status = telegram.messages[before]
     making = status.edits[0]["text"] if status.edits else status.text  # as first sent
-    assert making == "Đang lập báo cáo tháng 01/2023 (15/12/2022–14/01/2023)…"
+    assert making == "Đang lập báo cáo tháng 01/2023 (15/12/2022–14/01/2023)…\nKỳ này không có bản ghi nào chờ duyệt hoặc cần bổ sung."
     document = await world.telegram.wait_for(lambda m: m.chat_id == TG_MANAGER and m.kind == "document", 30)
     assert document.upload.filename == "BaoCao_KHCN_2023-01.docx" and document.upload.content.startswith(b"PK")
     assert document.caption.startswith("Báo cáo tháng 01/2023")
@@ -337,7 +337,7 @@ async def test_report_is_a_document_on_telegram_and_a_working_link_on_zalo(world
     await zalo.say("/baocao")
     await world.zalo.wait_until(lambda: zalo.bot_messages >= 3, 30, "the report link on Zalo")
     making, ready, link = zalo.texts
-    assert making == "Đang lập báo cáo tháng 01/2023 (15/12/2022–14/01/2023)…"
+    assert making == "Đang lập báo cáo tháng 01/2023 (15/12/2022–14/01/2023)…\nKỳ này không có bản ghi nào chờ duyệt hoặc cần bổ sung."
     assert ready == status.text  # Zalo cannot edit: the same words come as a new message
     caption, url, validity = link.split("\n")
     assert caption == document.caption and validity == "(Liên kết dùng được trong 15 phút.)"

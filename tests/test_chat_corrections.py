@@ -425,7 +425,7 @@ async def test_notes_export_and_reopening_speak_of_messages_and_periods(config, 
     listed = await boss.say("/ghichu xem 01/2023")
     assert "\n• Phổ biến Luật Khoa học, công nghệ và đổi mới sáng tạo" in listed and "• -" not in listed
     exported = (await boss.say("/xuat 01/2023")).split("\n---\n")
-    assert exported[0] == "Đang xuất dữ liệu kỳ tháng 01/2023 (15/12/2022–14/01/2023)…"
+    assert exported[0] == "Đang xuất dữ liệu kỳ tháng 01/2023 (15/12/2022–14/01/2023)…\nKỳ này không có bản ghi nào chờ duyệt hoặc cần bổ sung."
     assert "Dữ liệu kỳ tháng 01/2023: mỗi loại bản ghi một trang tính." in exported
     await close(app, "2023-01")
     assert await boss.say("/mochot 01/2023") == (

@@ -41,7 +41,7 @@ async def test_report_by_a_manager_status_edit_then_the_docx(office):
     kinds = [r.kind for r in replies]
     assert kinds == ["text", "typing", "edit", "document"]
     status, _, edit, document = replies
-    assert status.text == "Đang lập báo cáo tháng 01/2023 (15/12/2022–14/01/2023)…"
+    assert status.text == "Đang lập báo cáo tháng 01/2023 (15/12/2022–14/01/2023)…\nKỳ này không có bản ghi nào chờ duyệt hoặc cần bổ sung."
     assert edit.token == status.token and edit.token
     assert "Đã lập xong báo cáo tháng 01/2023 từ 0 bản ghi" in edit.text  # the default B notes are no records
     assert document.document_name == "BaoCao_KHCN_2023-01.docx"
@@ -122,7 +122,7 @@ async def test_in_the_days_after_the_cut_off_the_report_is_of_the_month_that_end
         "Kỳ tháng 02/2023 đã kết thúc ngày 14/02/2023, đang trong thời hạn báo cáo, nên lập báo cáo kỳ này. "
         "Để lập kỳ hiện tại, vui lòng gõ /baocao 03/2023."
     )
-    assert replies[1].text == "Đang lập báo cáo tháng 02/2023 (15/01–14/02/2023)…"
+    assert replies[1].text == "Đang lập báo cáo tháng 02/2023 (15/01–14/02/2023)…\nKỳ này không có bản ghi nào chờ duyệt hoặc cần bổ sung."
     assert replies[-1].document_name == "BaoCao_KHCN_2023-02.docx"
     typed = await Chat(app, sender, "u-manager").replies("/baocao 03/2023")  # the current one, when asked
     assert typed[-1].document_name == "BaoCao_KHCN_2023-03.docx"
@@ -151,7 +151,7 @@ async def test_export_is_an_xlsx_and_is_logged(office):
     app, sender, manager, _ = office
     replies = await Chat(app, sender, "u-manager").replies("/xuat 01/2023")
     assert [r.kind for r in replies] == ["text", "typing", "edit", "document"]
-    assert replies[0].text == "Đang xuất dữ liệu kỳ tháng 01/2023 (15/12/2022–14/01/2023)…"
+    assert replies[0].text == "Đang xuất dữ liệu kỳ tháng 01/2023 (15/12/2022–14/01/2023)…\nKỳ này không có bản ghi nào chờ duyệt hoặc cần bổ sung."
     document = replies[-1]
     assert document.document_name == "DuLieu_KHCN_2023-01.xlsx"
     workbook = openpyxl.load_workbook(document.document_path, read_only=True)

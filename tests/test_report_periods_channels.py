@@ -39,7 +39,7 @@ async def test_a_longer_period_on_telegram_and_on_zalo(world, typed, name, label
     await telegram.say(f"/baocao {typed}")
     status = telegram.messages[before]
     making = status.edits[0]["text"] if status.edits else status.text  # as first sent
-    assert making == f"Đang lập báo cáo {name} {span}…"
+    assert making == f"Đang lập báo cáo {name} {span}…\nKỳ này không có bản ghi nào chờ duyệt hoặc cần bổ sung."
     document = await world.telegram.wait_for(lambda m: m.chat_id == TG_MANAGER and m.kind == "document", 30)
     assert document.upload.filename == f"BaoCao_KHCN_{key}.docx"
     assert period_line(document.upload.content) == [f"Kỳ báo cáo: {label}"]
@@ -48,7 +48,7 @@ async def test_a_longer_period_on_telegram_and_on_zalo(world, typed, name, label
     await zalo.say(f"/baocao {typed.lower()}")
     await world.zalo.wait_until(lambda: zalo.bot_messages >= 3, 30, "the report link on Zalo")
     making, ready, link = zalo.texts
-    assert making == f"Đang lập báo cáo {name} {span}…" and ready.startswith(f"Đã lập xong báo cáo {name}")
+    assert making == f"Đang lập báo cáo {name} {span}…\nKỳ này không có bản ghi nào chờ duyệt hoặc cần bổ sung." and ready.startswith(f"Đã lập xong báo cáo {name}")
     url = link.split("\n")[1]
     async with aiohttp.ClientSession() as http, http.get(url) as response:
         assert response.status == 200 and f"BaoCao_KHCN_{key}.docx" in response.headers["Content-Disposition"]
@@ -58,7 +58,7 @@ async def test_a_longer_period_on_telegram_and_on_zalo(world, typed, name, label
 async def test_typed_without_diacritics_on_zalo(world):
     zalo = ZaloUser(world, ZL_MANAGER)
     [making, *_] = await zalo.say("/baocao quy I nam 2023")
-    assert making == "Đang lập báo cáo quý I/2023 (15/12/2022–14/03/2023)…"
+    assert making == "Đang lập báo cáo quý I/2023 (15/12/2022–14/03/2023)…\nKỳ này không có bản ghi nào chờ duyệt hoặc cần bổ sung."
     await world.zalo.wait_until(lambda: zalo.bot_messages >= 3, 30, "the report link on Zalo")
     [refused] = await zalo.say("/baocao quý 5/2023")
     assert refused.startswith("Kỳ báo cáo “quý 5/2023” không hợp lệ. Vui lòng gõ tháng/năm (01/2023), quý (Q1/2023)")

@@ -65,6 +65,8 @@ COLUMNS_ACTIVITIES = ("Ngày", "Loại", "Số lượng", "Chi tiết", "Số t�
 COLUMNS_NOTES = ("Mục", "Thứ tự", "Nội dung")
 
 COLUMN_RECORDED_BY = "Người nhập"  # the last column of every sheet: who recorded it
+COLUMN_REVIEW = "Trạng thái duyệt"  # before it, on every sheet of records (notes are not reviewed)
+REVIEW_STATES = {"waiting": "chờ duyệt", "returned": "cần bổ sung", "approved": "đã duyệt"}
 
 COMPLIANT = "Đạt"
 NOT_COMPLIANT = "Không đạt"

@@ -103,6 +103,30 @@ def export_ready(period: Period, records: int) -> str:
     return f"Đã xuất {records} bản ghi của {in_period(period)}. Tệp Excel ở tin nhắn tiếp theo."
 
 
+# --- review (issue 24): the period's records not yet approved, in the chat, never in the document ----
+
+
+def under_review(waiting: int, returned: int, *, chat: bool = True) -> str:
+    """/baocao's and /xuat's status, always: how many records of the period wait or were returned (in
+    the chat with the command that shows them; the command line's without)."""
+    if not waiting and not returned:
+        return "Kỳ này không có bản ghi nào chờ duyệt hoặc cần bổ sung."
+    parts = [f"{n} bản ghi {what}" for n, what in ((waiting, "chờ duyệt"), (returned, "cần bổ sung")) if n]
+    return f"Kỳ này có {' và '.join(parts)}{' (xem: /duyet)' if chat else ''}."
+
+
+def counted(count: str, unapproved: int) -> str:
+    """What the report made of the records not yet approved ([reporting] count); "" when there are none."""
+    if not unapproved:
+        return ""
+    if count == "approved":
+        return f"Báo cáo chỉ tính bản ghi đã duyệt: {unapproved} bản ghi chưa duyệt không được tính."
+    return f"Báo cáo có tính cả {unapproved} bản ghi chưa được duyệt."
+
+
+EXPORT_REVIEW = "Cột “Trạng thái duyệt” ghi trạng thái của từng bản ghi."
+
+
 def report_caption(period: Period) -> str:
     return (
         f"Báo cáo {period_name(period)} — bản dự thảo để trình ký; "

@@ -34,7 +34,7 @@ from reports.periods import (
     quarter_period,
     year_period,
 )
-from reports.service import generate_export, generate_report, load_month
+from reports.service import ALL, generate_export, generate_report, load_month
 from reports.settings import ReportSettings
 from storage.report_log import log_report
 from webview import auth
@@ -61,6 +61,11 @@ class BadPeriod(Exception):
 
 def _due_day(deps: WebDeps) -> int:
     return int(deps.config.reporting.get("report_due_day", 20))  # checked when the bot starts
+
+
+def _count(deps: WebDeps) -> str:
+    """[reporting] count: the page's figures and its .docx count what /baocao counts (issue 24)."""
+    return deps.config.reporting.get("count", ALL)  # checked when the config loads
 
 
 def chosen_period(typed: str | None, today: dt.date, cut_off_day: int, due_day: int) -> tuple[Period, bool]:
@@ -105,7 +110,7 @@ async def page(request: web.Request, viewer) -> web.Response:
     except BadPeriod as bad:
         error = bad.sentence
         period, just_ended = default_period(today, cut_off, due)
-    view = await load_month(deps.db, _catalogue(deps), period)
+    view = await load_month(deps.db, _catalogue(deps), period, _count(deps))
     line, span = period_line(period)
     following = period.next()
     context = {
@@ -174,7 +179,7 @@ async def _make(deps: WebDeps, what: str, period: Period, viewer) -> bytes | Non
             if prepare is not None:
                 await prepare(period, viewer.staff.id, now)
             settings = ReportSettings.from_config(config.organisation, config.reporting, base_dir=config.path.parent)
-            made = await generate_report(deps.db, _catalogue(deps), settings, period, out)
+            made = await generate_report(deps.db, _catalogue(deps), settings, period, out, count=_count(deps))
         if what == "pdf":
             try:
                 data = await pdf.to_pdf(made.path)
