@@ -18,7 +18,7 @@ from storage.text import fold
 from tests.conftest import REPO
 from tests.kit import Chat
 from tests.web_data import JPEG, a_month
-from tests.web_kit import Browser, sign_in_link, web_app
+from tests.web_kit import Browser, link_for, sign_in_link, web_app
 from webview import records as records_page
 
 ROW = re.compile(r'<tr>\s*<td data-label="[^"]*"><a href="/ban-ghi/(\w+)/(\d+)">')
@@ -151,6 +151,12 @@ async def test_photos_only_as_the_records_own_and_only_to_those_who_may_see_it(c
             _, body, _ = await b.get("/ban-ghi")
             assert listed(body) == [("inspection", m.visit.id)]  # their own only
             assert (await b.get("/co-so"))[0] == 403 and (await b.get("/"))[0] == 403
+        async with Browser(base) as b:  # a technician's session: no month, nobody else's photo
+            await b.sign_in(await link_for(app, m.technician, base))
+            assert (await b.get("/"))[0] == 403 and (await b.get(own))[0] == 403 and (await b.get(other))[0] == 403
+            assert (await b.get(f"/ban-ghi/calibration_batch/{m.batch.id}"))[0] == 200  # their own batch
+            _, body, _ = await b.get("/ban-ghi")
+            assert listed(body) == [("calibration_batch", m.batch.id)]
 
 
 async def test_the_register_of_facilities_with_their_visits_and_licences(config, db):

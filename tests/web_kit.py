@@ -86,3 +86,14 @@ class Browser:
         status, _, _ = await self.get(link)
         assert status == 200
         return await self.post(link)
+
+
+async def link_for(app, staff, base: str) -> str:
+    """A sign-in link made behind the chat's back (a person /web refuses: a technician whose roles were
+    once enough, say), to show what such a session may open."""
+    from storage import web_store
+
+    token = web_store.new_token()
+    async with app.db.unit_of_work() as session:
+        await web_store.add_sign_in(session, staff.id, token, app.clock.now(), web_store.SIGN_IN_VALID)
+    return f"{base}{web_store.SIGN_IN_PATH}{token}"

@@ -137,3 +137,20 @@ BACK_TO_FACILITIES = "← Danh sách cơ sở"
 
 def facilities_line(total: int, page: int, pages: int) -> str:
     return f"{total} cơ sở · trang {page}/{pages}"
+
+# --- approving or returning a record from its page -------------------------------------------------
+
+REVIEW_TITLE = "Duyệt"
+REVIEW_APPROVE = "Duyệt"
+REVIEW_RETURN = "Trả lại để bổ sung"
+REVIEW_COMMENT = "Nội dung cần bổ sung (bắt buộc khi trả lại; người nhập nhận được trong cuộc trò chuyện)"
+REVIEW_RESULTS = {
+    "approved": "Đã duyệt bản ghi. Người nhập đã được báo trong cuộc trò chuyện.",
+    "returned": "Đã trả lại bản ghi để bổ sung. Người nhập đã được báo trong cuộc trò chuyện, kèm nội dung cần bổ sung.",
+    "acted": "Bản ghi đã được duyệt hoặc trả lại trước đó (xem trạng thái và lịch sử bên dưới); không thay đổi gì.",
+    "changed": "Bản ghi vừa được sửa sau khi trang này được mở: vui lòng xem lại nội dung mới rồi duyệt.",
+    "gone": "Bản ghi đã bị xóa; không còn gì để duyệt.",
+    "own": "Theo cấu hình, bản ghi do chính mình nhập phải do người khác duyệt.",
+    "comment": "Vui lòng ghi nội dung cần bổ sung trước khi trả lại.",
+    "forbidden": "Tài khoản này không có quyền duyệt loại bản ghi này.",
+}

@@ -19,7 +19,7 @@ from aiohttp import web
 import texts
 from storage import records, review
 from storage.domain import NotFound
-from webview import auth
+from webview import auth, review_actions
 from webview.deps import DEPS, WebDeps
 from webview.records import capitalised, record_path
 from webview.render import render
@@ -70,6 +70,7 @@ async def page(request: web.Request, viewer) -> web.StreamResponse:
             facility = (await records.get_facility(session, card.facility_id)).name if card.facility_id else ""
         except NotFound:
             facility = f"#{card.facility_id}"
+        actions = await review_actions.actions_for(session, deps, viewer, card.entity, card.id, state)
     state_key = "deleted" if card.status == "deleted" else (state.state if state else "")
     history = [{"at": local_time(deps, e.at), "action": texts.web.HISTORY_ACTIONS.get(e.action, e.action),
                 "by": e.by_name, "comment": e.comment} for e in events]  # fmt: skip
@@ -82,12 +83,8 @@ async def page(request: web.Request, viewer) -> web.StreamResponse:
         "state_key": state_key, "located": located, "points": points,
         "tiles": deps.config.web.tiles_url, "attribution": deps.config.web.tiles_attribution,
         "facility_href": f"/co-so/{card.facility_id}" if card.facility_id else "", "facility": facility,
-        **deps.extra.get("record_actions", _no_actions)(viewer, card, state),
+        "actions": actions, "result": texts.web.REVIEW_RESULTS.get(request.query.get("kq", ""), ""),
     }, viewer=viewer)  # fmt: skip
-
-
-def _no_actions(viewer, card, state) -> dict:
-    return {"actions": None}
 
 
 async def photo(request: web.Request, viewer) -> web.StreamResponse:

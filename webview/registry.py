@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 import texts
-from webview import auth, facilities, month, record_page, records
+from webview import auth, facilities, month, record_page, records, review_actions
 from webview.deps import SEE_ALL
 
 Handler = Callable[[web.Request, auth.Viewer], Awaitable[web.StreamResponse]]
@@ -39,6 +39,7 @@ PAGES: tuple[Page, ...] = (
     Page(records.ROUTE, records.page, nav=texts.web.NAV_RECORDS),
     Page(record_page.ROUTE, record_page.page),
     Page(record_page.PHOTO_ROUTE, record_page.photo),
+    Page(review_actions.ROUTE, review_actions.act, method="POST"),  # who may review: checked in the action
     Page(facilities.ROUTE, facilities.register, SEE_ALL, nav=texts.web.NAV_FACILITIES),
     Page(facilities.ONE_ROUTE, facilities.facility, SEE_ALL),
     Page(auth.SIGN_OUT_ROUTE, auth.sign_out, method="POST"),
