@@ -15,6 +15,7 @@ from functools import partial
 
 import texts
 from bot.form import Question
+from reports.aggregate import PUMP_ASPECT
 from storage.catalogue import FacilityKind
 from storage.domain import ChecklistAnswer
 from storage.text import fold
@@ -159,3 +160,22 @@ def answers_for(kind: FacilityKind, checklist) -> dict[str, object]:
         if i in failed:
             answers[note_key(kind.key, c.key)] = results[c.key].note or None
     return answers
+
+
+def disagreements(kind: FacilityKind | None, answers, pumps) -> list[str]:
+    """The review's warnings where the pumps typed and the checklist disagree on a criterion the pumps
+    also answer (catalogue `pumps`): a pump fails it though it was answered met or not applicable, or
+    it was answered not met though every pump passes it. Nothing is overturned: the report counts the
+    criterion failed when either failed it (reports.aggregate.failed_at); the inspector may correct."""
+    results = {a.criterion: a.result for a in answers_of(kind, answers)} if pumps else {}
+    out = []
+    for c in kind.criteria if kind is not None else ():
+        aspect = PUMP_ASPECT.get(c.pumps)
+        if aspect is None or c.key not in results:
+            continue
+        failing = [texts.inspection.pump_name(i, p.serial) for i, p in enumerate(pumps, start=1) if not getattr(p, aspect)]
+        if failing and results[c.key] != "not_met":
+            out.append(texts.inspection.pumps_fail_criterion(c.label, results[c.key], failing, c.pumps))
+        elif not failing and results[c.key] == "not_met":
+            out.append(texts.inspection.pumps_pass_criterion(c.label, c.pumps))
+    return out

@@ -319,6 +319,7 @@ class Inspection:
                             p.seals_intact, self.limit)
                 for i, p in enumerate(pumps, start=1)
             ]
+        lines += checklist.disagreements(kind, answers, pumps)
         action = dict(texts.inspection.ACTIONS).get(answers.get("action", "none"), "")
         if answers.get("action") == "fine":
             action = f"{action} {texts.inspection.format_money(answers.get('fine_amount') or 0)}"

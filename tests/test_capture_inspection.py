@@ -278,6 +278,59 @@ async def test_pumps_on_one_line_when_not_all_met_and_out_of_tolerance_said_at_o
     assert not visit.compliant and visit.action == "reminder"
 
 
+async def test_the_review_says_when_a_pump_fails_a_criterion_answered_met(field):
+    """The pumps answer the criterion their catalogue entry names (`pumps = "certificate"`): "all met"
+    with a pump typed "hết hạn" is said on the review, before the inspector confirms; the report counts
+    the criterion failed either way (reports.aggregate.failed_at)."""
+    app, sender, _ = field
+    covered = next(c for c in app.services.catalogue.facility_kind("xang_dau").criteria if c.pumps == "certificate")
+    chat = Chat(app, sender, "an")
+    review = await chat.many(*COMPLIANT[:9], "CD01 -0,2; CD02 +0,1 hết hạn", "1", "bỏ qua")
+    warning = texts.inspection.pumps_fail_criterion(covered.label, "met", ["CD02"], "certificate")
+    assert warning in review.splitlines() and "nhưng cột đo CD02 hết hạn kiểm định" in warning
+    assert review.index("  ✗ CD02") < review.index(warning) < review.index("Kết luận: KHÔNG ĐẠT")
+    clean = Chat(app, sender, "binh")
+    clean_review = await clean.many(*COMPLIANT[:9], "CD01 -0,2; CD02 +0,1", "1")
+    assert "Kết luận: ĐẠT" in clean_review and "⚠ Tiêu chí" not in clean_review
+
+
+async def test_the_review_says_when_every_pump_passes_a_criterion_answered_not_met(field):
+    app, sender, _ = field
+    kind = app.services.catalogue.facility_kind("xang_dau")
+    number = next(i for i, c in enumerate(kind.criteria, start=1) if c.pumps == "certificate")
+    chat = Chat(app, sender, "an")
+    await chat.many(*COMPLIANT[:8], "không", str(number), "Tem kiểm định cột CD03 bị bóc")
+    review = await chat.many("CD01 -0,2; CD02 +0,1", "2", "Tem kiểm định bị bóc")
+    warning = texts.inspection.pumps_pass_criterion(kind.criteria[number - 1].label, "certificate")
+    assert warning in review.splitlines() and "các cột đo đã nhập đều còn hiệu lực kiểm định" in warning
+    assert "Kết luận: KHÔNG ĐẠT" in review  # the answer stands
+    await chat.say("1")
+    [visit] = await visits(app)
+    assert [a.result for a in visit.checklist if a.criterion == kind.criteria[number - 1].key] == ["not_met"]
+
+
+def test_a_criterion_answered_not_applicable_with_a_failing_pump_is_said_too():
+    from storage.domain import PumpCheck
+
+    kind = next(k for k in _catalogue().facility_kinds if any(c.pumps for c in k.criteria))
+    covered = [i for i, c in enumerate(kind.criteria, start=1) if c.pumps]
+    answers = {"kind": kind.key, checklist.all_ok_key(kind.key): False,
+               checklist.failed_key(kind.key): "ka " + " ".join(map(str, covered))}  # fmt: skip
+    bad = PumpCheck("", False, False, -3.0, False)
+    said = checklist.disagreements(kind, answers, [bad])
+    assert len(said) == len(covered) and all("không áp dụng, nhưng cột đo Cột 1" in line for line in said)
+    assert checklist.disagreements(kind, answers, []) == []  # no pumps typed: nothing to compare
+    good = PumpCheck("CD01", True, True, 0.1, True)
+    assert checklist.disagreements(kind, answers, [good]) == []  # not applicable, pumps fine: no quarrel
+
+
+def _catalogue():
+    from bot.config import load_config
+    from tests.conftest import REPO
+
+    return load_config(REPO / "config.toml", env={}).catalogue
+
+
 # --- wrong input: one sentence and the same question; nothing already answered is lost ----------------
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from texts.common import EDIT as EDIT_WORD  # the review's "Sửa"
+
 # --- /kiemtra -------------------------------------------------------------------------------------
 
 TITLE = "Kết quả kiểm tra cơ sở"
@@ -210,8 +212,12 @@ def review_tax_code_known(name: str) -> str:
     return f"ℹ Mã số thuế này đã có trong danh sách: {name} — kết quả kiểm tra sẽ gắn với cơ sở đó."
 
 
+def pump_name(position: int, serial: str) -> str:
+    return serial or f"Cột {position}"
+
+
 def pump_line(position: int, serial: str, error: Decimal, within: bool, cert: bool, seals: bool, limit: Decimal) -> str:
-    name = serial or f"Cột {position}"
+    name = pump_name(position, serial)
     notes = [WITHIN_LIMIT if within else f"{OVER_LIMIT} ±{pct(limit)}"]
     if not cert:
         notes.append(CERT_EXPIRED)
@@ -223,6 +229,27 @@ def pump_line(position: int, serial: str, error: Decimal, within: bool, cert: bo
 
 def pumps_header(count: int) -> str:
     return f"Cột đo ({count}):"
+
+
+# A criterion the pumps also answer (catalogue `pumps`): what a pump fails, or keeps, of it.
+PUMP_FAULT = {"certificate": "hết hạn kiểm định", "seals": "mất niêm phong", "error": "có sai số vượt giới hạn"}
+PUMP_SOUND = {"certificate": "còn hiệu lực kiểm định", "seals": "còn niêm phong", "error": "có sai số trong giới hạn"}
+
+
+def pumps_fail_criterion(label: str, result: str, pumps: list[str], aspect: str) -> str:
+    """The review, when the checklist says met (or not applicable) and a pump typed fails the criterion."""
+    return (
+        f"⚠ Tiêu chí “{label}” được trả lời {RESULT_WORD[result].lower()}, nhưng cột đo {', '.join(pumps)} "
+        f"{PUMP_FAULT[aspect]}: báo cáo sẽ tính cơ sở không đạt tiêu chí này. Nếu có chỗ gõ nhầm, chọn {EDIT_WORD}."
+    )
+
+
+def pumps_pass_criterion(label: str, aspect: str) -> str:
+    """The review, when the checklist says not met and every pump typed passes what the criterion covers."""
+    return (
+        f"⚠ Tiêu chí “{label}” được trả lời không đạt, nhưng các cột đo đã nhập đều {PUMP_SOUND[aspect]}: "
+        f"báo cáo vẫn tính cơ sở không đạt tiêu chí này theo câu trả lời. Nếu có chỗ gõ nhầm, chọn {EDIT_WORD}."
+    )
 
 
 # --- saving ---------------------------------------------------------------------------------------
