@@ -23,6 +23,7 @@ import texts
 from bot.form import FlowContext
 from bot.messages import Choice, Reply
 from handlers import review_cards
+from handlers.notify import to_chats
 from handlers.review_cards import Shown
 from storage import engine_store, people
 from storage import review as reviews
@@ -50,7 +51,7 @@ async def notify(session, send: Send | None, staff_id: int | None, reply: Reply,
         return []
     if not person.active:
         return []
-    chats = [(i.channel, i.chat_id) for i in person.identities]
+    chats = [(channel, chat_id) for channel, chat_id, _ in to_chats([person], reply)]
     for channel, chat_id in chats:
         worded = await adapt(channel, chat_id, reply) if adapt else reply
         send(channel, chat_id, dataclasses.replace(worded, polite=True))
@@ -77,10 +78,14 @@ async def returned(ctx: FlowContext, send: Send | None, shown: Shown, *, expires
     text = texts.review.returned_notice(shown.noun, state.record_id, shown.what, state.by_name, state.comment)
     fix = (Choice(f"{key}|fix", texts.review.FIX_NOW),)
 
+    held = _held(ctx)
+
     async def per_chat(channel: str, chat_id: str, reply: Reply) -> Reply:
         current = await engine_store.get_conversation(ctx.session, channel, chat_id)
-        if current is not None and current.state.get("kind") != OFFER:  # a form half filled: keep it
-            later = f"{reply.text}\n{texts.review.fix_later(FIX_COMMAND, state.record_id)}"
+        busy = current is not None and current.state.get("kind") != OFFER
+        if busy or held:  # a form half filled (keep it), or a notice for the morning (a form may be open by then)
+            how = texts.review.fix_later if busy else texts.review.fix_by_command
+            later = f"{reply.text}\n{how(FIX_COMMAND, state.record_id)}"
             return dataclasses.replace(reply, text=later, choices=fix if channel == BUTTONS else ())
         await engine_store.put_conversation(ctx.session, channel, chat_id,
                                             {"kind": OFFER, "token": key, "record": [state.kind, state.record_id]},
@@ -88,6 +93,13 @@ async def returned(ctx: FlowContext, send: Send | None, shown: Shown, *, expires
         return dataclasses.replace(reply, choices=fix)
 
     await notify(ctx.session, send, state.author, Reply(text=text, token=key), per_chat)
+
+
+def _held(ctx: FlowContext) -> bool:
+    """Whether a notice queued now waits for the end of the quiet hours ([notices], bot/quiet.py)."""
+    config = ctx.settings.config
+    quiet = config.notices.quiet(config.general.zone)
+    return quiet is not None and quiet.release_at(ctx.now) is not None
 
 
 async def approved(ctx: FlowContext, send: Send | None, shown: Shown) -> None:

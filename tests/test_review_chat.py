@@ -10,6 +10,7 @@ import dataclasses
 
 import pytest
 
+import texts
 from storage import records
 from storage import review as reviews
 from tests.kit import Chat, add_staff, make_app
@@ -25,6 +26,12 @@ async def env(config, db):
 
 def field_label(app) -> str:
     return app.config.catalogue.calibration_fields[0].label
+
+
+def batch_line(app, verified: int, certificates: int) -> str:
+    """The batch as the notices name it: its day, field (the catalogue's first) and figures."""
+    field = texts.common.lower_label(field_label(app))
+    return f"13/01/2023 Kiểm định {field}: {verified} PTĐ, loại bỏ 0, {certificates} GCN"
 
 
 async def state(app, record_id: int, kind: str = "calibration_batch") -> reviews.ReviewState:
@@ -58,7 +65,7 @@ async def test_return_with_a_comment_fix_one_figure_and_approve_within_the_messa
     assert len(typed) <= 4  # returning with a one-line comment
 
     [told] = author.new_messages()
-    assert told == ("Lô kiểm định #1 (13/01/2023 Kiểm định điện: 10 PTĐ, loại bỏ 0, 10 GCN) cần bổ sung.\n"
+    assert told == (f"Lô kiểm định #1 ({batch_line(app, 10, 10)}) cần bổ sung.\n"
                     "Ý kiến của Lê Lãnh Đạo:\nSố PTĐ kiểm định là 12, không phải 10\n1. Sửa ngay\nGõ số thứ tự để chọn.")
     returned = await state(app, 1)
     assert (returned.state, returned.comment, returned.by) == ("returned", "Số PTĐ kiểm định là 12, không phải 10", boss.id)
@@ -77,7 +84,7 @@ async def test_return_with_a_comment_fix_one_figure_and_approve_within_the_messa
         assert (await records.get_calibration_batch(session, 1)).verified == 12
 
     [news] = manager.new_messages()
-    assert news == ("Trần Kỹ Thuật đã sửa lô kiểm định #1 (13/01/2023 Kiểm định điện: 12 PTĐ, loại bỏ 0, 10 GCN) "
+    assert news == (f"Trần Kỹ Thuật đã sửa lô kiểm định #1 ({batch_line(app, 12, 10)}) "
                     "và gửi duyệt lại. Gõ /duyet 1 để duyệt.")
     typed.clear()
     card = await by_manager("/duyet 1")
@@ -86,7 +93,7 @@ async def test_return_with_a_comment_fix_one_figure_and_approve_within_the_messa
     assert len(typed) <= 2  # approving one record
     assert (await state(app, 1)).state == "approved"
     [approved] = author.new_messages()
-    assert approved == "Lô kiểm định #1 (13/01/2023 Kiểm định điện: 12 PTĐ, loại bỏ 0, 10 GCN) đã được Lê Lãnh Đạo duyệt."
+    assert approved == f"Lô kiểm định #1 ({batch_line(app, 12, 10)}) đã được Lê Lãnh Đạo duyệt."
     async with app.db.read() as session:
         events = [(e.action, e.by_name) for e in await reviews.history(session, "calibration_batch", 1)]
     assert events == [("submitted", "Trần Kỹ Thuật"), ("returned", "Lê Lãnh Đạo"), ("corrected", "Trần Kỹ Thuật"),
@@ -198,3 +205,20 @@ async def test_approve_all_of_one_technicians_batches_with_a_count(env):
     assert author.new_messages() == ["Lê Lãnh Đạo đã duyệt 3 lô kiểm định chờ duyệt."]
     assert (await manager.say("4")).startswith("Đã dừng duyệt. Còn 1 bản ghi chờ duyệt")
     assert other.id != tech.id
+
+
+async def test_a_return_at_night_reaches_the_author_in_the_morning_with_the_command_to_type(config, db):
+    app, sender = await make_app(config, db, "2023-01-13 22:00")
+    await add_staff(app, "Trần Kỹ Thuật", {"technician"}, "tech")
+    await add_staff(app, "Lê Lãnh Đạo", {"manager"}, "boss")
+    author, manager = Chat(app, sender, "tech"), Chat(app, sender, "boss")
+    await record_batch(app, author)  # a reply to the author's own message: never held
+    await manager.many("/duyet", "Trả lại: thiếu khách hàng")
+    assert author.new_messages() == []  # quiet hours: the notice waits in the outbox
+    assert await author.say("1") == "Gõ /help để xem các lệnh được dùng."  # no "1" waits for a notice unseen
+    app.clock.advance(hours=8, minutes=30)  # 06:30
+    await app.engine.run_until_idle()
+    [told] = author.new_messages()
+    assert told == (f"Lô kiểm định #1 ({batch_line(app, 10, 10)}) cần bổ sung.\n"
+                    "Ý kiến của Lê Lãnh Đạo:\nthiếu khách hàng\nGõ /suangay 1 để sửa bản ghi này.")
+    assert (await author.say("/suangay 1")).startswith("Sửa lô kiểm định #1 theo ý kiến: thiếu khách hàng")

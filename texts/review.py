@@ -130,6 +130,11 @@ def fix_later(command: str, record_id: int) -> str:
     return f"Phần đang nhập vẫn được giữ. Khi nhập xong, gõ /{command} {record_id} để sửa bản ghi này."
 
 
+def fix_by_command(command: str, record_id: int) -> str:
+    """A notice sent in the morning: by then another form may be open, so no number to type."""
+    return f"Gõ /{command} {record_id} để sửa bản ghi này."
+
+
 def approved_notice(noun: str, record_id: int, what: str, reviewer: str) -> str:
     return f"{upper_first(noun)} #{record_id} ({what}) đã được {reviewer or 'người duyệt'} duyệt."
 
