@@ -159,6 +159,37 @@ def too_long(root: Path, packages=SIZE_CHECKED, limit: int = MAX_LINES) -> list[
     return out
 
 
+def _catalogue_tables(catalogue) -> dict[str, frozenset[str]]:
+    """Each table of the catalogue by its keys and by its labels (a kind's criteria too)."""
+    tables = {}
+    for name in ("facility_kinds", "calibration_fields", "licence_kinds", "activity_kinds"):
+        entries = getattr(catalogue, name)
+        tables[f"{name} (keys)"] = frozenset(e.key for e in entries)
+        tables[f"{name} (labels)"] = frozenset(e.label for e in entries)
+    for kind in catalogue.facility_kinds:
+        tables[f"{kind.key} criteria (keys)"] = frozenset(c.key for c in kind.criteria)
+        tables[f"{kind.key} criteria (labels)"] = frozenset(c.label for c in kind.criteria)
+    return {name: values for name, values in tables.items() if len(values) >= 2}
+
+
+def catalogue_copies(root: Path, catalogue) -> list[str]:
+    """Literal lists, tuples, sets (and dicts' keys) in tests/ that hold a whole table of the catalogue:
+    a copy of today's list, which a department's added entry would break. Unpacked names
+    (`XQ, NVBX = …`: two expected phrases) are not a list."""
+    tables, out = _catalogue_tables(catalogue), []
+    for path in sorted((root / "tests").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        unpacked = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Tuple)}
+        for node in ast.walk(tree):
+            items = node.keys if isinstance(node, ast.Dict) else getattr(node, "elts", None)
+            if not isinstance(node, ast.List | ast.Tuple | ast.Set | ast.Dict) or id(node) in unpacked:
+                continue
+            texts_ = {i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)}
+            out += [f"{path.relative_to(root).as_posix()}:{node.lineno}: {name}"
+                    for name, values in tables.items() if values <= texts_]  # fmt: skip
+    return out
+
+
 # --- the rules, on this repository ---------------------------------------------------------------------
 
 
@@ -177,6 +208,14 @@ def test_no_vietnamese_sentence_outside_the_texts_package():
 def test_no_words_in_the_web_view_templates():
     assert template_words(REPO) == []
     assert len(list((REPO / "webview/templates").glob("*.html"))) >= 3  # the checker reads the real folder
+
+
+def test_no_test_copies_a_table_of_the_catalogue():
+    """The guide's rule: tests take kinds, fields and criteria from the loaded catalogue, never from a
+    copy of today's lists."""
+    from bot.config import load_config
+
+    assert catalogue_copies(REPO, load_config(REPO / "config.toml", env={}).catalogue) == []
 
 
 def test_every_allowed_exception_still_exists():
@@ -264,6 +303,21 @@ def test_the_template_checker_sees_a_word_written_in_a_template(tmp_path):
         "webview/templates/records.html": "<th>{{ t.KIND }}</th>\n<th>Ngày</th>\n",
     })
     assert template_words(root) == ["webview/templates/records.html:2: '<th>Ngày</th>'"]
+
+
+def test_the_copy_checker_sees_a_copied_list_of_kinds(tmp_path):
+    from bot.config import load_config
+
+    catalogue = load_config(REPO / "config.toml", env={}).catalogue
+    keys = [k.key for k in catalogue.facility_kinds]
+    fields = {f.label: 1 for f in catalogue.calibration_fields}
+    names = ", ".join(f"K{i}" for i in range(len(keys)))  # named one by one: not a list
+    root = _tree(tmp_path, {
+        "tests/test_kinds.py": f"KINDS = {keys!r}\nFIELDS = {fields!r}\nSOME = {keys[:1]!r}\n{names} = {tuple(keys)!r}\n",
+    })
+    assert catalogue_copies(root, catalogue) == [
+        "tests/test_kinds.py:1: facility_kinds (keys)", "tests/test_kinds.py:2: calibration_fields (labels)",
+    ]
 
 
 def test_the_size_checker_counts_lines_in_every_module(tmp_path):
