@@ -142,6 +142,25 @@ class MonthView:
 # --- building it ---------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PeriodFigures:
+    """What the page needs of one period's records: the report's aggregation and the records' dates
+    (reports/month_cache.py keeps these, not the records)."""
+
+    period: Period
+    data: MonthlyReportData
+    dates: Mapping[str, tuple[dt.date, ...]]  # by RECORD_KINDS
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {kind: len(days) for kind, days in self.dates.items()}
+
+
+def period_figures(records: PeriodRecords, catalogue: Catalogue, period: Period) -> PeriodFigures:
+    dates = {kind: tuple(days) for kind, days in record_dates(records).items()}
+    return PeriodFigures(period, aggregate(records, catalogue, period), dates)
+
+
 def month_view(
     records: PeriodRecords,
     previous_records: PeriodRecords,
@@ -151,18 +170,26 @@ def month_view(
 ) -> MonthView:
     """The month page of `period` from its records and those of `period.previous()`; `review`: the
     period's records by review state per kind (storage.review.counts)."""
-    data = aggregate(records, catalogue, period)
-    before = aggregate(previous_records, catalogue, period.previous())
-    counts = record_counts(records)
+    current = period_figures(records, catalogue, period)
+    return month_view_of(current, period_figures(previous_records, catalogue, period.previous()), catalogue, review)
+
+
+def month_view_of(
+    current: PeriodFigures,
+    previous: PeriodFigures,
+    catalogue: Catalogue,
+    review: Mapping[str, StateCounts] | None = None,
+) -> MonthView:
+    data, counts = current.data, current.counts
     return MonthView(
-        period=period,
-        previous=period.previous(),
+        period=current.period,
+        previous=previous.period,
         data=data,
         sections=section_figures(data, catalogue),
         plans=tuple(plan_line(p) for p in (*data.inspections.thanh_tra, *data.inspections.kiem_tra)),
-        weeks=weeks(records, period),
+        weeks=weeks_of(current.dates, current.period),
         records=counts,
-        comparison=comparison(data, before, counts, record_counts(previous_records), catalogue),
+        comparison=comparison(data, previous.data, counts, previous.counts, catalogue),
         review=review_lines(review or {}),
     )
 
@@ -194,6 +221,10 @@ def record_counts(records: PeriodRecords) -> dict[str, int]:
 def weeks(records: PeriodRecords, period: Period) -> tuple[Week, ...]:
     """The period cut into weeks (Monday to Sunday; the first and the last clipped to the period), with
     each week's records by kind. A record dated outside the period is not counted."""
+    return weeks_of(record_dates(records), period)
+
+
+def weeks_of(dates: Mapping[str, Iterable[dt.date]], period: Period) -> tuple[Week, ...]:
     starts = [period.start]
     day = period.start + dt.timedelta(days=7 - period.start.weekday())
     while day <= period.end:
@@ -201,7 +232,7 @@ def weeks(records: PeriodRecords, period: Period) -> tuple[Week, ...]:
         day += dt.timedelta(days=7)
     ends = [s - dt.timedelta(days=1) for s in starts[1:]] + [period.end]
     counts = [dict.fromkeys(RECORD_KINDS, 0) for _ in starts]
-    for kind, days in record_dates(records).items():
+    for kind, days in dates.items():
         for d in days:
             if period.contains(d):
                 counts[_week_index(period.start, starts[1] if len(starts) > 1 else None, d)][kind] += 1

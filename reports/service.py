@@ -21,7 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reports.aggregate import MonthlyReportData, aggregate
 from reports.export import export_period
-from reports.month import MonthView, month_view
+from reports.month import MonthView, month_view_of, period_figures
+from reports.month_cache import MonthCache
 from reports.periods import Period, note_periods
 from reports.render import render_monthly_report
 from reports.settings import ReportSettings
@@ -118,11 +119,20 @@ async def generate_export(
     return GeneratedFile(path, period, {"load": t1 - t0, "write": t2 - t1}, _count(records), states)
 
 
-async def load_month(db: Database, catalogue: Catalogue, period: Period, count: str = ALL) -> MonthView:
+async def load_month(
+    db: Database, catalogue: Catalogue, period: Period, count: str = ALL, cache: MonthCache | None = None
+) -> MonthView:
     """The web view's month page of `period`: its records and the previous period's, aggregated as the
-    report aggregates them (reports/month.py), counting what the report counts (`count`)."""
-    current = await load_period(db, period, count)
-    previous = await load_period(db, period.previous(), count)
+    report aggregates them (reports/month.py), counting what the report counts (`count`); through
+    `cache` when given (reports/month_cache.py)."""
+    if count not in COUNTS:
+        raise ValueError(f"[reporting] count must be one of {', '.join(COUNTS)}, not {count!r}")
+    if cache is not None:
+        current = await cache.figures(db, catalogue, period, approved_only=count == APPROVED)
+        previous = await cache.figures(db, catalogue, period.previous(), approved_only=count == APPROVED)
+    else:
+        current = period_figures(await load_period(db, period, count), catalogue, period)
+        previous = period_figures(await load_period(db, period.previous(), count), catalogue, period.previous())
     async with db.read() as session:
         states = await review_store.counts(session, period.start, period.end)
-    return month_view(current, previous, catalogue, period, states)
+    return month_view_of(current, previous, catalogue, states)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import inspect, select, update
@@ -267,9 +268,12 @@ _NOTES = _Kind("note", NoteRow, _note_columns, _note)
 
 class Writes:
     """Records written by this process: the licence look-up's index (storage/licence_register.py) is
-    rebuilt when this moves, besides when the table's newest id or update time does (other processes)."""
+    rebuilt when this moves, besides when the table's newest id or update time does (other processes).
+    `facilities`: facilities changed or merged by this process (a merge moves visits to the facility
+    kept without touching their update time), for `period_stamp`."""
 
     count = 0
+    facilities = 0
 
 
 def wrote() -> None:
@@ -459,6 +463,7 @@ async def update_facility(session: AsyncSession, facility: Facility, meta: Recor
         setattr(row, key, value)
     await session.flush()
     _audit(session, "update", "facility", row, before, meta)
+    Writes.facilities += 1
     return _facility(row)
 
 
@@ -510,6 +515,7 @@ async def merge_facilities(
         survivor.tax_code = tax_code
     await session.flush()
     _audit(session, "merge", "facility", duplicate, before, meta)
+    Writes.facilities += 1
     return _facility(survivor)
 
 
@@ -607,16 +613,30 @@ async def list_notes(session: AsyncSession, period: str, section: str | None = N
 # --- the period loader --------------------------------------------------------------------------
 
 
+# Columns a period's load never reads (the review's own bookkeeping, the look-up's folded text): not
+# fetched, and on SQLite not parsed back from text (a datetime each).
+_NOT_READ = frozenset({"updated_at", "review_at", "review_by", "review_comment", "search_folded"})
+
+
+def _plain(result: Any) -> list[SimpleNamespace]:
+    """Rows as plain objects: a Row's attribute look-up costs about twice a namespace's, made once."""
+    return [SimpleNamespace(**row) for row in result.mappings()]
+
+
+def _read_columns(row_type: type) -> list[Any]:
+    return [c for c in row_type.__table__.c if c.name not in _NOT_READ]
+
+
 async def _in_period(session: AsyncSession, row_type: type, start: dt.date, end: dt.date) -> Sequence[Any]:
     """Active rows dated start..end, through the (status, business_date) index. Plain rows of the table's
     columns, not ORM objects: a report reads thousands and changes none, and building mapped objects
     (identity map, instrumentation) was half of a month's load (bench/bench_month.py)."""
     query = (
-        select(*row_type.__table__.c)
+        select(*_read_columns(row_type))
         .where(row_type.status == ACTIVE, row_type.business_date.between(start, end))
         .order_by(row_type.business_date, row_type.id)
     )
-    return (await session.execute(query)).all()
+    return _plain(await session.execute(query))
 
 
 async def _by_ids(session: AsyncSession, row_type: type, ids: Iterable[int]) -> list[Any]:
@@ -624,7 +644,7 @@ async def _by_ids(session: AsyncSession, row_type: type, ids: Iterable[int]) -> 
     rows: list[Any] = []
     for i in range(0, len(wanted), _IN_CHUNK):
         chunk = wanted[i : i + _IN_CHUNK]
-        rows.extend((await session.execute(select(*row_type.__table__.c).where(row_type.id.in_(chunk)))).all())
+        rows.extend(_plain(await session.execute(select(*row_type.__table__.c).where(row_type.id.in_(chunk)))))
     return rows
 
 
@@ -658,3 +678,4 @@ async def load_period_records(
         activities=tuple(_activity(r) for r in await _in_period(session, ActivityRow, start, end)),
         notes=tuple([n for key in keys for n in await list_notes(session, key)]),
     )
+

@@ -33,12 +33,12 @@ from tests.test_report_support import STAFF_ID, blocks
 D = dt.date
 
 
-async def model_quarter(db: Database, catalogue: Catalogue) -> None:
+async def model_quarter(db: Database, catalogue: Catalogue, staff_id: int = STAFF_ID) -> None:
     """The model month (15/12/2022 – 14/01/2023), then February 2023 (a batch, a renewal, two activities,
     one of them waiting for review, an audit plan with a facility that failed) and the quarter before
     (two batches in November 2022)."""
-    await load_demo(db, catalogue, STAFF_ID, locality="tỉnh Hưng Yên")
-    meta = RecordMeta(recorded_by=STAFF_ID, channel="console")
+    await load_demo(db, catalogue, staff_id, locality="tỉnh Hưng Yên")
+    meta = RecordMeta(recorded_by=staff_id, channel="console")
     field = catalogue.calibration_fields[0].key
     lic = catalogue.licence_kinds[0].key
     act = catalogue.activity_kinds[0].key
@@ -51,7 +51,7 @@ async def model_quarter(db: Database, catalogue: Catalogue) -> None:
             s, Licence(0, lic, "gia_han", "9/GP", "Bệnh viện <b>A</b>", "", D(2023, 2, 8), D(2026, 2, 8)), meta
         )
         await records.add_activity(s, Activity(0, act, D(2023, 2, 10), 3), meta)
-        waiting = RecordMeta(recorded_by=STAFF_ID, channel="zalo", review=WAITING)  # as a capture form saves it
+        waiting = RecordMeta(recorded_by=staff_id, channel="zalo", review=WAITING)  # as a capture form saves it
         await records.add_activity(s, Activity(0, act, D(2023, 2, 11), 2), waiting)
         plan = await records.add_plan(
             s, Plan(0, "12/QĐ-SKHCN", D(2023, 2, 1), "Sở Khoa học và Công nghệ", "thanh tra về đo lường", "thanh_tra"),
@@ -63,7 +63,7 @@ async def model_quarter(db: Database, catalogue: Catalogue) -> None:
             for i, c in enumerate(kind.criteria)
         )
         await records.add_inspection(
-            s, InspectionVisit(0, plan.id, facility.id, kind.key, D(2023, 2, 9), (STAFF_ID,), checklist,
+            s, InspectionVisit(0, plan.id, facility.id, kind.key, D(2023, 2, 9), (staff_id,), checklist,
                                violations="", action="reminder"), meta,
         )  # fmt: skip
 

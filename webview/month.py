@@ -1,6 +1,6 @@
 """The month page (issue 25): `/` → the current period, `/?ky=…` any month, quarter, half-year or year.
 
-What it shows comes from reports/month.py (the report's own aggregation: the figures are the report's)
+What it shows comes from reports/month.py (through reports/month_cache.py) (the report's own aggregation: the figures are the report's)
 and reports/charts.py (the SVG charts, written here into the page: no JavaScript). The period is the
 one /baocao makes without one (reports.periods.default_period); `ky` takes whatever /baocao takes
 ("01/2023", "quy 1 2023", "2023-Q1", "6T/2023", "2023"), and a period that is not one, or has not begun,
@@ -24,6 +24,7 @@ from markupsafe import Markup
 import texts
 from reports import pdf
 from reports.charts import comparison_chart, weekly_chart
+from reports.month_cache import MonthCache
 from reports.periods import (
     Period,
     PeriodError,
@@ -95,6 +96,11 @@ def wider(period: Period) -> tuple[Period, ...]:
     return tuple(out)
 
 
+def cache_of(deps: WebDeps) -> MonthCache:
+    """The figures of the periods shown lately, one store per web view (reports/month_cache.py)."""
+    return deps.extra.setdefault("month_cache", MonthCache())
+
+
 def _catalogue(deps: WebDeps):
     return deps.config.catalogue
 
@@ -110,7 +116,7 @@ async def page(request: web.Request, viewer) -> web.Response:
     except BadPeriod as bad:
         error = bad.sentence
         period, just_ended = default_period(today, cut_off, due)
-    view = await load_month(deps.db, _catalogue(deps), period, _count(deps))
+    view = await load_month(deps.db, _catalogue(deps), period, _count(deps), cache_of(deps))
     line, span = period_line(period)
     following = period.next()
     context = {
