@@ -26,11 +26,13 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import json
 import os
 import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -213,40 +215,125 @@ def _preload() -> None:
             pass
 
 
-def _run(repo: Path, mutant: Mutant, tests: list[str], timeout: float) -> str:
+class _Only:
+    """A pytest plugin that keeps only the tests that ran the mutated line (the rest cannot notice it)."""
+
+    def __init__(self, wanted: set[str]) -> None:
+        self.wanted = wanted
+
+    def pytest_collection_modifyitems(self, config, items) -> None:  # noqa: ANN001
+        items[:] = [item for item in items if item.nodeid in self.wanted]
+
+
+class _LineMap:
+    """A pytest plugin that records, for each line of the module, the tests that ran it; lines run while
+    no test runs (at import) are marked IMPORT: every test depends on them."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.current = IMPORT
+        self.lines: dict[int, set[str]] = {}
+
+    def _global(self, frame, event, arg):  # noqa: ANN001, ANN202
+        return self._local if frame.f_code.co_filename == self.filename else None
+
+    def _local(self, frame, event, arg):  # noqa: ANN001, ANN202
+        self.lines.setdefault(frame.f_lineno, set()).add(self.current)
+        return self._local
+
+    def pytest_configure(self, config) -> None:  # noqa: ANN001
+        sys.settrace(self._global)
+        threading.settrace(self._global)
+
+    def pytest_runtest_setup(self, item) -> None:  # noqa: ANN001
+        self.current = item.nodeid
+
+    def pytest_runtest_logfinish(self, nodeid, location) -> None:  # noqa: ANN001
+        self.current = IMPORT
+
+
+IMPORT = "<import>"
+
+
+def _line_map(repo: Path, module: str, tests: list[str], timeout: float) -> dict[int, set[str]] | None:
+    """Run the unchanged module's tests once, tracing its lines; None when they do not pass."""
+    out = repo.parent / "lines.json"
+    status = _fork(repo, lambda: _traced(repo, module, tests, out), timeout)
+    if status != 0:
+        return None
+    return {int(line): set(ids) for line, ids in json.loads(out.read_text(encoding="utf-8")).items()}
+
+
+def _traced(repo: Path, module: str, tests: list[str], out: Path) -> int:
+    import pytest
+
+    mapping = _LineMap(str(repo / module))
+    code = int(pytest.main(["-q", "-p", "no:cacheprovider", *tests], plugins=[mapping]))
+    sys.settrace(None)
+    out.write_text(json.dumps({line: sorted(ids) for line, ids in mapping.lines.items()}), encoding="utf-8")
+    return code
+
+
+def _tests_for(line: int, lines: dict[int, set[str]] | None) -> set[str] | None:
+    """The tests that ran this line; None (all of them) when it ran at import, or was never run."""
+    ids = (lines or {}).get(line)
+    return None if not ids or IMPORT in ids else ids
+
+
+def _fork(repo: Path, work, timeout: float) -> int | None:  # noqa: ANN001
+    """Run `work` in a forked child in the copy of the repository: its exit code, None after the timeout."""
+    pid = os.fork()
+    if pid == 0:  # the child: the copy's project on the path, the outcome as exit code
+        code = 3
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            os.chdir(repo)
+            sys.path.insert(0, str(repo))
+            os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+            os.environ.setdefault("FIELDBOT_PROPERTY_SCALE", "0.3")
+            os.environ.pop("TEST_DATABASE_URL", None)  # SQLite tells a mutant apart, and faster
+            code = work()
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + timeout
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            return None
+        time.sleep(0.05)
+
+
+def _pytest(tests: list[str], only: set[str] | None) -> int:
+    import pytest
+
+    return int(pytest.main(["-x", "-q", "-p", "no:cacheprovider", *tests], plugins=[_Only(only)] if only else []))
+
+
+def _run(repo: Path, mutant: Mutant, tests: list[str], timeout: float, only: set[str] | None = None) -> str:
     """'killed', 'survived' or 'timeout' (counted as killed: the tests did not pass). The tests run in a
-    forked child of this process, in the mutant's copy of the repository."""
+    forked child of this process, in the mutant's copy of the repository: first only those that ran the
+    mutated line (`only`); a mutant they let through is run against every test file, so that a
+    survivor is one the whole of them lets through."""
     path = repo / mutant.module
     original = path.read_text(encoding="utf-8")
     path.write_text(mutant.source, encoding="utf-8")
     try:
-        pid = os.fork()
-        if pid == 0:  # the child: the copy's project on the path, the tests run, the outcome as exit code
-            code = 3
-            try:
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, 1)
-                os.dup2(devnull, 2)
-                os.chdir(repo)
-                sys.path.insert(0, str(repo))
-                os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
-                os.environ.setdefault("FIELDBOT_PROPERTY_SCALE", "0.3")
-                os.environ.pop("TEST_DATABASE_URL", None)  # SQLite tells a mutant apart, and faster
-                import pytest
-
-                code = int(pytest.main(["-x", "-q", "-p", "no:cacheprovider", *tests]))
-            finally:
-                os._exit(code)
-        deadline = time.monotonic() + timeout
-        while True:
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                return "survived" if os.waitstatus_to_exitcode(status) == 0 else "killed"
-            if time.monotonic() > deadline:
-                os.kill(pid, 9)
-                os.waitpid(pid, 0)
+        if only:
+            status = _fork(repo, lambda: _pytest(tests, only), timeout)
+            if status is None:
                 return "timeout"
-            time.sleep(0.05)
+            if status not in (0, 4, 5):  # 4, 5: none of them found (the ids changed): run them all
+                return "killed"
+        status = _fork(repo, lambda: _pytest(tests, None), timeout)
+        if status is None:
+            return "timeout"
+        return "survived" if status == 0 else "killed"
     finally:
         path.write_text(original, encoding="utf-8")
 
@@ -266,6 +353,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-j", "--jobs", type=int, default=1, help="mutants run at once (each in its own copy)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds before a mutant's tests count as killed")
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
+    parser.add_argument("--all-tests", action="store_true", help="run every test file against each mutant, not "
+                        "first the tests that ran its line (slower; the outcome is the same)")
     parser.add_argument("--lines", default="", help="only the mutants on these lines, e.g. 57,150-160 "
                         "(to check the tests written for a run's survivors; the score is then of these alone)")
     args = parser.parse_args(argv)
@@ -294,10 +383,10 @@ def main(argv: list[str] | None = None) -> int:
             repos = [_copy_repo(Path(tmp) / str(i)) for i in range(max(1, args.jobs))]
             free = list(repos)
 
-            def run_one(mutant: Mutant, free: list[Path] = free, tests: list[str] = tests) -> str:
+            def run_one(mutant: Mutant, only: set[str] | None, free: list[Path] = free, tests: list[str] = tests) -> str:
                 repo = free.pop()
                 try:
-                    outcome = _run(repo, mutant, tests, args.timeout)
+                    outcome = _run(repo, mutant, tests, args.timeout, only)
                     if outcome == "survived":
                         print(f"\n  survived {mutant.module}:{mutant.line}: {mutant.what}", file=sys.stderr, flush=True)
                     else:
@@ -307,14 +396,20 @@ def main(argv: list[str] | None = None) -> int:
                     free.append(repo)
 
             source = (ROOT / module).read_text(encoding="utf-8")
-            control = _run(repos[0], Mutant(module, -1, 1, "none", source), tests, args.timeout)
+            if args.all_tests:
+                line_map, control = None, _run(repos[0], Mutant(module, -1, 1, "none", source), tests, args.timeout)
+            else:  # the unchanged module's run, traced: which tests run which line
+                line_map = _line_map(repos[0], module, tests, args.timeout)
+                control = "killed" if line_map is None else "survived"
+                print(f"{module}: {len(line_map or {})} lines run, "
+                      f"{sum(IMPORT in ids for ids in (line_map or {}).values())} of them at import", file=sys.stderr)
             broken = _run(repos[0], Mutant(module, -1, 1, "broken", "raise ImportError('mutant')\n"), tests, args.timeout)
             if (control, broken) != ("survived", "killed"):
                 print(f"{module}: the unchanged module gives {control!r}, a broken one {broken!r}: the tests do not "
                       "run against the copy as they should; nothing measured", file=sys.stderr)
                 return 1
             with ThreadPoolExecutor(max_workers=len(repos)) as pool:
-                outcomes = list(pool.map(run_one, found))
+                outcomes = list(pool.map(run_one, found, [_tests_for(m.line, line_map) for m in found]))
         survivors = [m for m, outcome in zip(found, outcomes, strict=True) if outcome == "survived"]
         equivalent = [m for m in survivors if m.key(lines) in EQUIVALENT]
         unexplained = [m for m in survivors if m.key(lines) not in EQUIVALENT]

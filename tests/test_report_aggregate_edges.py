@@ -9,10 +9,28 @@ import datetime as dt
 
 import pytest
 
-from reports.aggregate import Count, SectionNotes, aggregate, criterion_outcome, failed_at
+from reports.aggregate import (
+    Clause,
+    Count,
+    SectionNotes,
+    aggregate,
+    criterion_outcome,
+    failed_at,
+    kind_result,
+    section_notes,
+)
 from reports.periods import month_period
-from storage.catalogue import Criterion
-from storage.domain import CalibrationBatch, InspectionVisit, Licence, PeriodRecords, Plan, PumpCheck
+from storage.catalogue import Criterion, FacilityKind
+from storage.domain import (
+    CalibrationBatch,
+    ChecklistAnswer,
+    InspectionVisit,
+    Licence,
+    Note,
+    PeriodRecords,
+    Plan,
+    PumpCheck,
+)
 from tests.test_report_support import catalogue
 
 D = dt.date
@@ -127,3 +145,53 @@ def test_each_pump_aspect_fails_its_own_criterion(pump, failed):
         key: "not_met" for key in failed
     }
     assert {c.key for c in (SEALS, ERROR, CERT, PLAIN) if failed_at(c, visit)} == failed
+
+
+def test_a_kind_with_pumps_where_no_criterion_applied_but_a_pump_failed():
+    kind = FacilityKind("tram", "trạm", "cơ sở trạm cân", (PLAIN,), has_pumps=True)  # no criterion covers pumps
+    bad = InspectionVisit(1, 1, 1, "tram", D(2023, 1, 5), checklist=(ChecklistAnswer("ho_so", "na"),),
+                          pumps=(PumpCheck("CD02", True, False, 0.1, True),))  # fmt: skip
+    good = InspectionVisit(2, 1, 2, "tram", D(2023, 1, 6), checklist=(ChecklistAnswer("ho_so", "na"),), pumps=(GOOD,))
+    result = kind_result(kind, {1: [bad], 2: [good]})
+    assert (result.facilities.value, result.compliant.value, result.all_compliant, result.criteria) == (2, 1, False, ())
+    assert result.clauses == (Clause("01/02", "cơ sở trạm cân", "", failed=True),)  # "01/02 … chưa đạt yêu cầu"
+    assert kind_result(kind, {2: [good]}).clauses == (Clause("01/01", "cơ sở trạm cân", ""),)
+
+
+def test_a_criterion_since_removed_failed_where_no_other_applied():
+    kind = next(k for k in CAT.facility_kinds if not k.has_pumps)
+    answers = (*(ChecklistAnswer(c.key, "na") for c in kind.criteria), ChecklistAnswer("tieu_chi_cu", "not_met"))
+    visit = InspectionVisit(1, 1, 1, kind.key, D(2023, 1, 5), checklist=answers)
+    result = kind_result(kind, {1: [visit]})
+    assert result.clauses == (Clause("01/01", kind.report_noun, "", failed=True),) and not result.all_compliant
+
+
+def test_a_quarters_notes_read_its_months_and_only_its_own_section_b():
+    periods = ("2023-01", "2023-02", "2023-03", "2023-Q1")
+    notes = (
+        Note(1, "2023-Q1", "A.I", "Của quý.", 0),
+        Note(2, "2023-02", "A.I", "tháng hai", 0),
+        Note(3, "2023-01", "A.I", "Tháng một.", 5),
+        Note(4, "2023-01", "A.I", "Tháng  Hai", 0),  # the same words as note 2: said once, the first time
+        Note(5, "2023-01", "B", "Nhiệm vụ tháng 02.", 0),
+        Note(6, "2023-Q1", "B", "Nhiệm vụ quý II.", 0),
+    )
+    by_section = section_notes(notes, periods)
+    assert by_section["A_I"].after == ("Tháng  Hai", "Tháng một.", "Của quý.")
+    assert by_section["B"].after == ("Nhiệm vụ quý II.",)
+
+
+def test_a_months_section_b_without_periods_named():
+    assert section_notes((Note(1, "2023-01", "B", "Nhiệm vụ tháng 02.", 0),))["B"].after == ("Nhiệm vụ tháng 02.",)
+
+
+def test_line_breaks_of_every_kind_split_paragraphs():
+    note = Note(1, "2023-01", "A.I", "Kỷ niệm lần thứ XX\r\nđã tổ chức\rxong\n\nhết\vý", 0)
+    assert section_notes((note,), ("2023-01",))["A_I"].after == ("Kỷ niệm lần thứ XX", "đã tổ chức", "xong", "hết\vý")
+
+
+def test_the_document_type_of_a_plans_number():
+    for number, code in (("05", ""), ("05/kh-cctđc", "KH"), ("307/QĐ-SKH&CN", "QĐ"), ("12/UBND", "UBND")):
+        plan = Plan(7, number, D(2023, 1, 2), "Chi cục", "kiểm tra", "kiem_tra")
+        (result,) = aggregate(PeriodRecords(plans=(plan,)), CAT, PERIOD).inspections.approved
+        assert (result.number, result.doc_code) == (number, code)
