@@ -6,7 +6,7 @@ import functools
 
 from aiohttp import web
 
-from handlers import record_card
+from handlers import record_card, web_review
 from handlers.report import b_defaults, seed_default_b
 from storage import web_store
 from storage.domain import RecordMeta
@@ -18,10 +18,13 @@ def deps_of(app) -> WebDeps:
     """What the pages use: the database, the clock, the config and, from the forms, a record's card."""
     config = app.config
     services = getattr(app, "services", None)
+    extra = {"prepare_report": _prepare_report(app)}
+    if services is not None and getattr(app, "engine", None) is not None:
+        # the engine queues the notices in the action's own unit of work (quiet hours respected)
+        extra["review_act"] = functools.partial(web_review.act, services, app.db, app.clock, app.engine._queue)
     return WebDeps(db=app.db, clock=app.clock, config=config, media_dir=config.general.data_dir / "media",
                    card=functools.partial(record_card.card, services) if services else None,
-                   kinds=record_card.kinds(services) if services else (),
-                   extra={"prepare_report": _prepare_report(app)})
+                   kinds=record_card.kinds(services) if services else (), extra=extra)
 
 
 def _prepare_report(app):

@@ -4,7 +4,8 @@ fakes of Telegram and Zalo, the web server with the web view). A manager asks /w
 the link from that chat; filters the records; opens an inspection and sees its photo (loaded by the
 browser), its coordinates and its place on a map drawn by Leaflet from a local tile server; screenshots of
 the record page at a desktop's width and a 390-pixel phone's are written under the test's temporary
-folder (the page must not scroll sideways on the phone). Skipped when chromium is not installed."""
+folder (the page must not scroll sideways on the phone); then returns it with a comment, and the notice
+arrives in the inspector's Zalo chat on the fake. Skipped when chromium is not installed."""
 
 from __future__ import annotations
 
@@ -153,6 +154,16 @@ def screenshots(driver, folder: Path) -> dict:
     return shots
 
 
+def return_with(driver, comment: str) -> str:
+    """On the record's page: the comment typed, "Trả lại để bổ sung" pressed; the sentence the page then shows."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+
+    driver.find_element(By.ID, "comment").send_keys(comment)
+    driver.find_element(By.ID, "return").click()
+    return _wait(driver, ec.presence_of_element_located((By.ID, "result"))).text
+
+
 async def test_a_manager_signs_in_from_telegram_and_opens_an_inspection(browser, tmp_path):
     async with TileServer() as tiles, running_world(tmp_path, tiles_url=tiles.url,
                                                     tiles_attribution="© Bản đồ thử") as world:
@@ -182,3 +193,10 @@ async def test_a_manager_signs_in_from_telegram_and_opens_an_inspection(browser,
         assert (tmp_path / "record-phone.png").stat().st_size > 10_000
         width, window = shots["record-phone.png"]
         assert width <= window, f"the phone's page scrolls sideways: {width} > {window}"
+
+        comment = "Thiếu ảnh tem kiểm định cột bơm số 2"
+        assert "Đã trả lại bản ghi" in await asyncio.to_thread(return_with, browser, comment)
+        await world.zalo.wait_until(lambda: any(comment in (s.text or "") for s in world.zalo.sent("zalo-insp")), 15,
+                                    "the author's notice on Zalo")
+        notice = next(s.text for s in world.zalo.sent("zalo-insp") if comment in (s.text or ""))
+        assert "Cửa hàng xăng dầu Đồng Tâm" in notice and "Trần Thị Giám Đốc" in notice
