@@ -110,7 +110,9 @@ async def card_text(ctx: FlowContext, shown: Shown, remaining: int = 0) -> str:
     channel = texts.people.CHANNEL_NAMES.get(shown.record.meta.channel, shown.record.meta.channel)
     extra = []
     if shown.photos:
-        extra.append(texts.review.photos_sent(len(shown.photos)))
+        web = ctx.settings.config.web
+        linkless = ctx.incoming.channel == "zalo" and not (web.enabled and web.public_url)
+        extra.append((texts.review.photos_counted if linkless else texts.review.photos_sent)(len(shown.photos)))
     for event in await reviews.history(ctx.session, state.kind, state.record_id):
         if event.action == "returned":
             extra.append(texts.review.earlier_return(event.by_name, local_time(ctx, event.at), event.comment))

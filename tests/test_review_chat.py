@@ -7,13 +7,16 @@ Telegram. Messages are counted from the person's side: what they typed.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 
 import texts
 from storage import records
 from storage import review as reviews
+from storage.domain import Facility, InspectionVisit, RecordMeta
 from tests.kit import Chat, add_staff, make_app
+from tests.kit import add_plan as kit_add_plan
 
 
 @pytest.fixture
@@ -222,3 +225,23 @@ async def test_a_return_at_night_reaches_the_author_in_the_morning_with_the_comm
     assert told == (f"Lô kiểm định #1 ({batch_line(app, 10, 10)}) cần bổ sung.\n"
                     "Ý kiến của Lê Lãnh Đạo:\nthiếu khách hàng\nGõ /suangay 1 để sửa bản ghi này.")
     assert (await author.say("/suangay 1")).startswith("Sửa lô kiểm định #1 theo ý kiến: thiếu khách hàng")
+
+
+async def test_photos_on_a_zalo_card_without_a_public_web_address_are_counted(config, db, tmp_path):
+    offline = dataclasses.replace(config, web=dataclasses.replace(config.web, public_url=""))
+    app, sender = await make_app(offline, db)
+    inspector = await add_staff(app, "Nguyễn Văn An", {"inspector"}, "an")
+    await add_staff(app, "Lê Lãnh Đạo", {"manager"}, "boss", channel="zalo")
+    plan = await kit_add_plan(app)
+    kind = app.config.catalogue.facility_kinds[0].key
+    photo = tmp_path / "p1.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + b"\0" * 64)
+    async with app.db.unit_of_work() as session:
+        meta = RecordMeta(inspector.id, "telegram", "e1", app.clock.now(), form="inspection", review="waiting")
+        place = await records.add_facility(session, Facility(0, kind, "Cửa hàng Minh Phát"), meta)
+        await records.add_inspection(session, InspectionVisit(0, plan.id, place.id, kind, dt.date(2023, 1, 13),
+                                                              (inspector.id,), photos=(str(photo),)), meta)
+    card = await Chat(app, sender, "boss", channel="zalo").say("/duyet")
+    assert "Ảnh: 1 ảnh (Zalo chỉ nhận ảnh qua đường dẫn; hệ thống chưa có địa chỉ web công khai" in card
+    [sent] = [r for r in sender.sent["boss"] if r.kind == "photo"]  # the Zalo adapter sends nothing for it
+    assert sent.document_path == str(photo) and sent.text == "Kết quả kiểm tra #1 · ảnh 1/1"

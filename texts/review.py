@@ -67,7 +67,8 @@ def photos_sent(count: int) -> str:
 
 
 def photos_counted(count: int) -> str:
-    return f"Ảnh: {count} ảnh (kênh này không gửi được ảnh; xem ảnh trên Telegram)."
+    """On Zalo when the bot's web server has no public address: Zalo takes photos only by a link."""
+    return f"Ảnh: {count} ảnh (Zalo chỉ nhận ảnh qua đường dẫn; hệ thống chưa có địa chỉ web công khai nên không gửi kèm được)."
 
 
 def photo_caption(noun: str, record_id: int, n: int, count: int) -> str:
@@ -152,7 +153,6 @@ def resubmitted_notice(author: str, noun: str, record_id: int, what: str) -> str
 
 FIX_NONE = "Không có bản ghi nào của {address} cần bổ sung."
 FIX_NOT_FOUND = "Không tìm thấy bản ghi #{id} cần bổ sung của {address}. Gõ /cuatoi để xem các bản ghi."
-FIX_ANSWER = "Gõ 1 (hoặc “sửa ngay”) để mở bản ghi cần bổ sung."
 SENT_BACK = " Đã gửi duyệt lại."
 
 
