@@ -83,13 +83,15 @@ async def returned(ctx: FlowContext, send: Send | None, shown: Shown, *, expires
     async def per_chat(channel: str, chat_id: str, reply: Reply) -> Reply:
         current = await engine_store.get_conversation(ctx.session, channel, chat_id)
         busy = current is not None and current.state.get("kind") != OFFER
+        offer = {"kind": OFFER, "token": key, "record": [state.kind, state.record_id]}
+        if not busy and not held:  # only if the chat is still as read (its owner may write meanwhile)
+            busy = not await engine_store.offer_conversation(
+                ctx.session, channel, chat_id, offer, ctx.now, expires,
+                replaces_version=current.version if current else None)
         if busy or held:  # a form half filled (keep it), or a notice for the morning (a form may be open by then)
             how = texts.review.fix_later if busy else texts.review.fix_by_command
             later = f"{reply.text}\n{how(FIX_COMMAND, state.record_id)}"
             return dataclasses.replace(reply, text=later, choices=fix if channel == BUTTONS else ())
-        await engine_store.put_conversation(ctx.session, channel, chat_id,
-                                            {"kind": OFFER, "token": key, "record": [state.kind, state.record_id]},
-                                            ctx.now, expires)  # fmt: skip
         return dataclasses.replace(reply, choices=fix)
 
     await notify(ctx.session, send, state.author, Reply(text=text, token=key), per_chat)

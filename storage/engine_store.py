@@ -368,6 +368,27 @@ async def put_conversation(
     await session.flush()
 
 
+async def offer_conversation(
+    session: AsyncSession, channel: str, chat_id: str, state: dict[str, Any], now: dt.datetime,
+    expires_at: dt.datetime | None, *, replaces_version: int | None,
+) -> bool:  # fmt: skip
+    """Put `state` in another person's chat only if the chat is still as it was read: no conversation
+    (`replaces_version` None) or the one at that version. False, and nothing written, when the person
+    started something meanwhile (a unit of work of their own chat may run at the same moment)."""
+    if replaces_version is None:
+        insert = _insert(session, ConversationRow).values(
+            channel=channel, chat_id=chat_id, state=state, version=1, updated_at=now, expires_at=expires_at
+        ).on_conflict_do_nothing(index_elements=["channel", "chat_id"])
+        return (await session.execute(insert)).rowcount == 1
+    moved = await session.execute(
+        update(ConversationRow)
+        .where(ConversationRow.channel == channel, ConversationRow.chat_id == chat_id,
+               ConversationRow.version == replaces_version)
+        .values(state=state, version=replaces_version + 1, updated_at=now, expires_at=expires_at)
+    )  # fmt: skip
+    return moved.rowcount == 1
+
+
 async def clear_conversation(session: AsyncSession, channel: str, chat_id: str) -> None:
     row = await session.get(ConversationRow, (channel, chat_id))
     if row is not None:

@@ -203,3 +203,25 @@ async def test_records_from_before_review_are_migrated_as_approved(backend, tmp_
             assert await review.queue(s) == []
     finally:
         await db.close()
+
+
+async def test_an_offer_goes_into_another_chat_only_as_it_was_read(db):
+    from storage import engine_store
+
+    later = NOW + MINUTE
+    async with db.unit_of_work() as s:
+        await engine_store.put_conversation(s, "zalo", "busy", {"kind": "flow"}, NOW, later)
+        assert not await engine_store.offer_conversation(s, "zalo", "busy", {"kind": "offer"}, NOW, later,
+                                                         replaces_version=None)  # somebody started a form
+        assert await engine_store.offer_conversation(s, "zalo", "idle", {"kind": "offer"}, NOW, later,
+                                                     replaces_version=None)
+    async with db.unit_of_work() as s:
+        assert (await engine_store.get_conversation(s, "zalo", "busy")).state == {"kind": "flow"}
+        idle = await engine_store.get_conversation(s, "zalo", "idle")
+        assert (idle.state, idle.version) == ({"kind": "offer"}, 1)
+        assert await engine_store.offer_conversation(s, "zalo", "idle", {"kind": "offer", "n": 2}, NOW, later,
+                                                     replaces_version=1)
+        assert not await engine_store.offer_conversation(s, "zalo", "idle", {"kind": "offer", "n": 3}, NOW, later,
+                                                         replaces_version=1)  # moved on since it was read
+    async with db.read() as s:
+        assert (await engine_store.get_conversation(s, "zalo", "idle")).state == {"kind": "offer", "n": 2}
