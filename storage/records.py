@@ -614,8 +614,9 @@ async def list_notes(session: AsyncSession, period: str, section: str | None = N
 
 
 # Columns a period's load never reads (the review's own bookkeeping, the look-up's folded text): not
-# fetched, and on SQLite not parsed back from text (a datetime each).
-_NOT_READ = frozenset({"updated_at", "review_at", "review_by", "review_comment", "search_folded"})
+# fetched, and on SQLite not parsed back from text (a datetime each). The review's comment is read:
+# /cuatoi shows it beside a returned record (an empty text on every other row).
+_NOT_READ = frozenset({"updated_at", "review_at", "review_by", "search_folded"})
 
 
 def _plain(result: Any) -> list[SimpleNamespace]:
