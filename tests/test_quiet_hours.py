@@ -247,3 +247,36 @@ async def test_a_reminder_made_at_night_goes_out_in_the_morning(config, db):
     app, sender = await reminded_app(off, db, clock)
     await tick(app)
     assert ["02/2023" in text for text in sender.texts("tech")] == [True]
+
+
+# --- the review notice (issue 24's "done when"): returned at 22:00, read at 06:30, once ---------------
+
+
+async def test_a_record_returned_at_ten_at_night_reaches_its_author_at_half_past_six_once(config, db):
+    from tests.kit import Chat, add_staff, make_app
+
+    clock = frozen("2023-01-13 21:40")
+    app, sender = await make_app(config, db, clock)
+    await add_staff(app, "Trần Kỹ Thuật", {"technician"}, "tech")
+    await add_staff(app, "Lê Lãnh Đạo", {"manager"}, "boss")
+    author, manager = Chat(app, sender, "tech"), Chat(app, sender, "boss")
+    field = app.config.catalogue.calibration_fields[0].label
+    assert "#" in await author.many(f"/kiemdinh {field} 10 0 10", "1")
+    clock.at = local("2023-01-13 22:00").astimezone(dt.UTC)
+    await manager.many("/duyet", "2", "Thiếu tên khách hàng")
+    assert (await manager.say("xong")).startswith("Đã trả lại lô kiểm định #1 cho Trần Kỹ Thuật")  # at once
+    assert author.new_messages() == []
+    clock.at = local("2023-01-14 06:29").astimezone(dt.UTC)
+    await app.engine.run_until_idle()
+    assert author.new_messages() == []
+
+    app, sender = await make_app(config, db, clock)  # restarted in the night
+    author = Chat(app, sender, "tech")
+    clock.advance(minutes=1)
+    await app.engine.run_until_idle()
+    [told] = author.new_messages()
+    assert told.startswith("Lô kiểm định #1 (13/01/2023 ") and "cần bổ sung.\nÝ kiến của Lê Lãnh Đạo:\n" in told
+    assert "Thiếu tên khách hàng" in told
+    clock.advance(hours=2)
+    await app.engine.run_until_idle()
+    assert author.new_messages() == []
