@@ -1,5 +1,7 @@
 """Reminders before the cut-off: the day before a period ends, technicians and inspectors are told;
-managers get the licences to renew (handlers/licence_digest.py) with it."""
+reviewers (managers, the reviewer role) how many records wait for them, authors which of their records
+were returned to them (issue 24) — one message per person; managers get the licences to renew
+(handlers/licence_digest.py) with it. Every one is a polite notice (quiet hours hold it)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from handlers import licence_digest, notify
 from handlers.capture import period_label
 from reports.periods import Period, parse_period, period_of
 from storage import engine_store, people
+from storage import review as reviews
+from storage.domain import RETURNED, Staff
 
 log = logging.getLogger(__name__)
 
@@ -55,14 +59,39 @@ def reminder_job(services):
             return []
         text = texts.capture.reminder(period_label(period), period.end)
         everyone = await people.list_staff(session)
-        staff = [s for s in everyone if s.has(*REMINDED_ROLES)]
-        out = notify.to_chats(staff, Reply(text=text, polite=True))
+        out = []
+        for person in everyone:
+            lines = [text] if person.has(*REMINDED_ROLES) else []
+            lines += await review_lines(session, person, config)
+            if lines:
+                out += notify.to_chats([person], Reply(text="\n\n".join(lines), polite=True))
         # managers: the licences to renew (the licensing officers' weekly digest), with the reminder
         licences = await licence_digest.digest_text(session, services, today, managers=True)
         managers = [s for s in everyone if s.has("manager")] if licences else []
         return out + notify.to_chats(managers, Reply(text=licences, polite=True))
 
     return send
+
+
+async def review_lines(session, person: Staff, config) -> list[str]:
+    """The reminder's lines about review for one person: the records waiting for them (a reviewer: the
+    kinds they review, their own left out unless [review] self_approve), their records returned to them."""
+    if not person.active:
+        return []
+    address, lines = config.language.address, []
+    kinds = reviews.reviewable_kinds(person, await reviews.reviewer_kinds(session, person.id))
+    if kinds:
+        own = None if config.review.self_approve else person.id
+        waiting = await reviews.queue(session, kinds, exclude_author=own)
+        if waiting:
+            oldest = min(w.since or w.recorded_at for w in waiting).astimezone(config.general.zone).date()
+            lines.append(texts.capture.reminder_queue(len(waiting), oldest, address))
+    returned = await reviews.queue(session, state=RETURNED, author=person.id)
+    if returned:
+        lines.append(texts.capture.reminder_returned(
+            [(r.record_id, texts.review.KIND_NAMES.get(r.kind, r.kind), r.business_date, r.comment) for r in returned],
+            address))
+    return lines
 
 
 def reminder_starter(services):

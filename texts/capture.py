@@ -157,6 +157,28 @@ def reminder(label: str, cut_off: dt.date) -> str:
     )
 
 
+# The reminder's lines about review (issue 24), in the same message: a reviewer's queue, an author's
+# returned records.
+RETURNED_LISTED = 10  # lines; the rest are counted
+
+
+def reminder_queue(count: int, oldest: dt.date, address: str) -> str:
+    return (f"Có {count} bản ghi đang chờ {address} duyệt, bản ghi chờ lâu nhất từ ngày {format_date(oldest)}. "
+            "Gõ /duyet để duyệt trước ngày chốt.")
+
+
+def reminder_returned(items: list[tuple[int, str, dt.date, str]], address: str) -> str:
+    """(record number, kind's name, its date, the reviewer's comment) of each record returned to the person."""
+    lines = [f"Có {len(items)} bản ghi của {address} cần bổ sung; gõ /suangay và số của bản ghi để sửa:"]
+    for number, kind, day, comment in items[:RETURNED_LISTED]:
+        short = " ".join(comment.split())
+        short = short if len(short) <= 80 else short[:79] + "…"
+        lines.append(f"/suangay {number} — {kind} ngày {format_date(day)}: {short}")
+    if len(items) > RETURNED_LISTED:
+        lines.append(f"… và {len(items) - RETURNED_LISTED} bản ghi khác (gõ /suangay để xem hết).")
+    return "\n".join(lines)
+
+
 # --- /cuatoi --------------------------------------------------------------------------------------
 
 MINE_TITLE = "Bản ghi đã nhập"
