@@ -3,7 +3,8 @@
 Counted in the process as things happen: messages received and handled per channel, handling
 latency, replies sent and failed sends, jobs run and failed. Read from the database at each scrape:
 the inbox and outbox backlogs (notices held for quiet hours apart), the ages of the oldest unhandled message and undelivered reply, records
-saved per kind (the audit log's "create" entries, so the count survives restarts). From bot.health:
+saved per kind (the audit log's "create" entries, so the count survives restarts), the review queue per
+kind of record: its length and how long its oldest record has waited (issue 24). From bot.health:
 channel up/down, receiving tasks running and restarted, free space in the data folder.
 """
 
@@ -16,6 +17,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from sqlalchemy import func, select
 
 from bot.health import UP, Health
+from storage import review
 from storage.engine_store import aware, released, waiting_since
 from storage.models import AuditRow, InboxRow, OutboxRow
 
@@ -74,6 +76,11 @@ class Metrics:
                                    "Age of the oldest undelivered reply (0 when none)", registry=r)
         self.inbox_oldest = Gauge("fieldbot_inbox_oldest_pending_seconds",
                                   "Age of the oldest message received, not yet handled (0 when none)", registry=r)
+        self.review_queue = Gauge("fieldbot_review_queue", "Records waiting for review (/duyet), by kind",
+                                  ["kind"], registry=r)
+        self.review_oldest = Gauge("fieldbot_review_oldest_waiting_seconds",
+                                   "How long the oldest record waiting for review has waited (0 when none), by kind",
+                                   ["kind"], registry=r)
         self.free_bytes = Gauge("fieldbot_data_free_bytes", "Free space in the data folder", registry=r)
         self.channel_up = Gauge("fieldbot_channel_up", "1 when the channel receives, else 0", ["channel"], registry=r)
         self._records = _Records()
@@ -97,12 +104,17 @@ class Metrics:
                 select(AuditRow.entity, func.count(AuditRow.id)).where(AuditRow.action == "create")
                 .group_by(AuditRow.entity)
             )).all()
+            queues = {kind: await review.queue_stats(session, [kind]) for kind in review.KINDS}
         self.inbox_backlog.set(inbox or 0)
         self.outbox_backlog.set(outbox or 0)
         self.outbox_held.set(held or 0)
         self.outbox_oldest.set(max(0.0, (now - aware(oldest)).total_seconds()) if oldest else 0.0)
         self.inbox_oldest.set(max(0.0, (now - aware(inbox_oldest)).total_seconds()) if inbox_oldest else 0.0)
         self._records.counts = {kind: count for kind, count in records}
+        for kind, queue in queues.items():
+            self.review_queue.labels(kind).set(queue.length)
+            age = queue.age(now)
+            self.review_oldest.labels(kind).set(age.total_seconds() if age is not None else 0.0)
         self._tasks.health = health
         free = health.free_bytes() if health else None
         if free is not None:
