@@ -174,3 +174,24 @@ async def test_links_and_sessions_that_open_nothing_are_forgotten(config, db):
             assert (await browser.get("/"))[0] == 401
         async with app.db.read() as session:
             assert list(await session.scalars(select(WebSessionRow))) == []
+
+
+async def test_a_post_from_another_site_is_refused_and_reviewers_and_administrators_get_links(config, db):
+    async with web_app(config, db) as (app, sender, base):
+        await add_staff(app, "Quản lý", ["manager"], "boss")
+        await add_staff(app, "Người duyệt", ["reviewer"], "rev")
+        await add_staff(app, "Quản trị", ["admin"], "it")
+        link = await sign_in_link(Chat(app, sender, "boss"))
+        async with Browser(base) as browser:
+            async with browser.http.post(link, headers={"Origin": "https://evil.example"}) as response:
+                assert response.status == 403  # a link planted from another site
+            status, _, _ = await browser.post(link)  # the link was not spent: the person still signs in
+            assert status == 200
+            async with browser.http.post(base + "/ra", data={"csrf": browser.csrf},
+                                         headers={"Origin": "https://evil.example"}) as response:
+                assert response.status == 403
+            assert (await browser.get("/"))[0] == 200
+        for user in ("rev", "it"):
+            async with Browser(base) as browser:
+                await browser.sign_in(await sign_in_link(Chat(app, sender, user)))
+                assert (await browser.get("/ban-ghi"))[0] == 200 and (await browser.get("/co-so"))[0] == 200

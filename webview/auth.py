@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import logging
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -49,6 +50,17 @@ class Viewer:
     def may_see(self, author_id: int | None, team: tuple[int, ...] = ()) -> bool:
         """A record: everyone's for those who see all, one's own (or one's team's visit) otherwise."""
         return self.sees_all or author_id == self.staff.id or self.staff.id in team
+
+
+def same_origin(request: web.Request, deps: WebDeps) -> bool:
+    """A POST a browser sends from another site carries that site's Origin: refused (a sign-in link
+    planted in someone else's browser, a form elsewhere). No Origin (an older client), or no public_url
+    to compare with: the token alone decides."""
+    origin, public = request.headers.get("Origin", ""), deps.config.web.public_url
+    if not origin or not public:
+        return True
+    parts = urlsplit(public)
+    return origin.rstrip("/") == f"{parts.scheme}://{parts.netloc}"
 
 
 def csrf_of(token: str) -> str:
@@ -91,7 +103,7 @@ def guarded(handler, roles: frozenset[str]):
             return refuse(request, viewer)
         if request.method == "POST":
             form = await request.post()
-            if not hmac.compare_digest(str(form.get("csrf", "")), viewer.csrf):
+            if not same_origin(request, request.app[DEPS]) or not hmac.compare_digest(str(form.get("csrf", "")), viewer.csrf):
                 log.info("web: a POST to %s without the session's CSRF token", request.path)
                 return render(request, "message.html", {"heading": texts.web.CSRF_TITLE, "body": texts.web.CSRF},
                               viewer=viewer, status=403)
@@ -133,6 +145,8 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
     """POST /vao/{token}: uses the link, opens a session (ending the browser's previous one), to "/"."""
     deps: WebDeps = request.app[DEPS]
     token, now = request.match_info["token"], deps.clock.now()
+    if not same_origin(request, deps):
+        return render(request, "message.html", {"heading": texts.web.CSRF_TITLE, "body": texts.web.CSRF}, status=403)
     fresh = web_store.new_token()
     async with deps.db.unit_of_work() as session:
         state = await web_store.sign_in_state(session, token, now)
