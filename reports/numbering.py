@@ -6,13 +6,15 @@ The number therefore comes from the template itself: once per template file (cac
 and time of change) its Jinja statements and heading numbers are kept, its text dropped, and before each
 loop over a section's notes a mark `n.here(section)` is put; that skeleton, run on a month's figures
 and notes, says under which printed heading each section's notes stand. A section that prints nothing
-this month is given the number it would print under once a note is written there.
+this month is given the number it would print under once a note is written there. /ghichu's numbers
+of a month are kept while the month's stamp (storage/period_stamp.py) stays the same.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +22,13 @@ from docxtpl import DocxTemplate
 from jinja2 import Template
 
 from reports.aggregate import MonthlyReportData, SectionNotes, aggregate
-from reports.periods import Period
+from reports.periods import Period, note_periods
 from reports.render import jinja_environment, report_context
 from reports.sections import SECTION_KEYS, template_name
 from reports.service import period_records
 from reports.settings import ReportSettings
 from storage.catalogue import Catalogue
+from storage.period_stamp import period_stamp
 
 _KEPT = re.compile(r"\{%.*?%\}|\{\{\s*n\.\w+\(.*?\)\s*\}\}", re.DOTALL)  # statements, heading numbers
 _NOTES_LOOP = re.compile(r"\{%-?\s*for\s.+?\sin\s(.*?)-?%\}", re.DOTALL)
@@ -51,9 +54,13 @@ def _skeleton(path: str, size: int, changed_ns: int) -> Template:
     return jinja_environment().from_string(skeleton_source(template.patch_xml(template.get_xml())))
 
 
-def skeleton(path: Path) -> Template:
+def _version(path: Path) -> tuple[int, int]:
     status = path.stat()
-    return _skeleton(str(path), status.st_size, status.st_mtime_ns)
+    return status.st_size, status.st_mtime_ns
+
+
+def skeleton(path: Path) -> Template:
+    return _skeleton(str(path), *_version(path))
 
 
 def _where(template: Template, context: dict[str, Any]) -> dict[str, str]:
@@ -83,9 +90,37 @@ def section_numbers(
     return out
 
 
+class _Kept:
+    """/ghichu's numbers of recent periods, kept while the period's stamp (storage/period_stamp.py:
+    anything the report of the period reads) and the settings and template stay the same: the form
+    asks for its section list twice per step, and a month changes far less often than it is asked."""
+
+    SIZE = 24
+
+    def __init__(self) -> None:
+        self.numbers: OrderedDict[tuple, tuple[Any, Catalogue, tuple, dict[str, str]]] = OrderedDict()
+        self.loads = 0  # periods loaded and aggregated (the tests count them)
+
+
+KEPT = _Kept()
+
+
 async def month_section_numbers(
     session: Any, catalogue: Catalogue, settings: ReportSettings, period: Period, count: str = "all"
 ) -> dict[str, str]:
     """section_numbers of the period's report as it would be made now (in the caller's transaction),
-    counting what it counts ([reporting] count)."""
-    return section_numbers(aggregate(await period_records(session, period, count), catalogue, period), settings)
+    counting what it counts ([reporting] count); kept while nothing it depends on changes."""
+    database = session.get_bind().engine
+    key = (id(database), id(catalogue), period.key, period.cut_off_day, count, repr(settings),
+           _version(Path(settings.template)))  # fmt: skip
+    stamp = await period_stamp(session, period.start, period.end, note_periods(period))
+    kept = KEPT.numbers.get(key)
+    if kept is not None and kept[0] is database and kept[1] is catalogue and kept[2] == stamp:
+        KEPT.numbers.move_to_end(key)
+        return dict(kept[3])
+    KEPT.loads += 1
+    numbers = section_numbers(aggregate(await period_records(session, period, count), catalogue, period), settings)
+    KEPT.numbers[key] = (database, catalogue, stamp, numbers)  # the objects too: an id is only theirs while they live
+    while len(KEPT.numbers) > KEPT.SIZE:
+        KEPT.numbers.popitem(last=False)
+    return dict(numbers)

@@ -20,7 +20,8 @@ from reports.periods import month_period
 from reports.render import render_monthly_report
 from reports.sections import SECTION_KEYS
 from reports.service import generate_report
-from storage.domain import Activity, Note, PeriodRecords
+from storage import records
+from storage.domain import Activity, Note, PeriodRecords, RecordMeta
 from tests.test_report_support import STAFF_ID, blocks, catalogue, model_settings, sqlite_database
 
 PERIOD = month_period(2023, 1)
@@ -155,3 +156,33 @@ def test_the_skeleton_keeps_statements_and_heading_numbers_only():
         '{{ n.h1() }}{% if notes.A_I %}{{ n.here("A_I") }}{% for t in notes.A_I.before %}{% endfor %}{% endif %}'
         '{{ n.here("A_II") }}{% for t in notes.A_II.continuation %}{% endfor %}'
     )
+
+
+async def _asked_three_times(tmp: Path) -> tuple[list[dict[str, str]], int]:
+    db = await sqlite_database(tmp)
+    try:
+        await load_demo(db, CAT, STAFF_ID)
+        seen, loads = [], numbering.KEPT.loads
+
+        async def ask() -> None:
+            async with db.read() as session:
+                seen.append(await numbering.month_section_numbers(session, CAT, model_settings(), PERIOD))
+
+        await ask()
+        await ask()  # nothing changed: kept
+        async with db.unit_of_work() as session:  # VI.1's notes go: its heading leaves, VI.2 prints as 1.
+            for n in (await numbering.period_records(session, PERIOD)).notes:
+                if n.section == "A.VI.1":
+                    await records.delete_note(session, n.id, RecordMeta(STAFF_ID))
+        await ask()
+        return seen, numbering.KEPT.loads - loads
+    finally:
+        await db.close()
+
+
+def test_a_months_numbers_are_kept_until_the_month_changes(tmp_path):
+    """The form asks for its section list twice per step: the second time costs the stamp only; a
+    deleted note (the month's stamp moves) is seen at once."""
+    seen, loads = asyncio.run(_asked_three_times(tmp_path))
+    assert loads == 2 and seen[0] == seen[1]
+    assert (seen[0]["A.VI.2"], seen[2]["A.VI.2"]) == ("VI.2", "VI.1")
