@@ -4,7 +4,8 @@ and the Zalo client against FakeZalo, the real engine, router, forms, web server
 
 1. A technician records a batch on Zalo; a manager on Telegram opens /duyet and returns it with a
    comment; the technician gets it on Zalo, types the "Sửa ngay" number, changes a figure, confirms;
-   the manager is told (a button opens the card) and approves.
+   the manager is told (a button opens the card) and approves; with `[reporting] count = "approved"`
+   the report counts the batch only then.
 2. An inspector records a visit with a photo on Telegram; a manager on Zalo text sees the card and the
    photo (sendPhoto of a signed link that opens), returns it; the inspector taps "Sửa ngay", corrects,
    confirms; the manager approves with "/duyet N" and "1".
@@ -12,10 +13,15 @@ and the Zalo client against FakeZalo, the real engine, router, forms, web server
 
 from __future__ import annotations
 
+import datetime as dt
+
 import aiohttp
 import pytest
 
 import texts
+from reports.aggregate import calibration_table
+from reports.periods import period_of
+from reports.service import load_period
 from storage import records
 from storage import review as reviews
 from tests.channels_kit import TelegramUser, World, ZaloUser, running_world
@@ -34,6 +40,13 @@ async def world(tmp_path):
 async def review_state(world: World, kind: str, record_id: int) -> reviews.ReviewState:
     async with world.app.db.read() as session:
         return await reviews.state_of(session, kind, record_id)
+
+
+async def report_verified(world: World, count: str) -> int:
+    """The calibration table's total of the report of 01/2023, counting as `[reporting] count` says."""
+    period = period_of(dt.date(2023, 1, 13), world.app.config.cut_off_day)
+    loaded = await load_period(world.app.db, period, count)
+    return int(calibration_table(loaded, world.app.config.catalogue).verified)
 
 
 async def tap_notice(user: TelegramUser, message, label: str) -> list[str]:
@@ -78,6 +91,8 @@ async def test_a_batch_recorded_on_zalo_returned_on_telegram_fixed_and_approved(
     assert fixed == "Đã sửa lô kiểm định #1. Đã gửi duyệt lại."
     assert tech.typed[typed_before:] == ["1", "3", "12", "1"]  # the correction of one figure: four messages
     assert (await review_state(world, "calibration_batch", 1)).state == "waiting"
+    assert await report_verified(world, "approved") == 0  # count = "approved": not before approval
+    assert await report_verified(world, "all") == 12
 
     told = manager.last
     assert told.text.startswith("Trần Kỹ Thuật đã sửa lô kiểm định #1")
@@ -86,6 +101,7 @@ async def test_a_batch_recorded_on_zalo_returned_on_telegram_fixed_and_approved(
     done = await manager.tap("Duyệt")
     assert done[-1].startswith("Đã duyệt lô kiểm định #1.")
     assert (await review_state(world, "calibration_batch", 1)).state == "approved"
+    assert await report_verified(world, "approved") == 12  # and counted once approved
     assert tech.last.startswith("Lô kiểm định #1 (13/01/2023") and tech.last.endswith("đã được Lê Lãnh Đạo duyệt.")
     async with world.app.db.read() as session:
         assert (await records.get_calibration_batch(session, 1)).verified == 12
