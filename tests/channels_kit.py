@@ -130,10 +130,12 @@ class World:
 
 
 @contextlib.asynccontextmanager
-async def running_world(tmp_path: Path, **web_settings) -> AsyncIterator[World]:
-    """What `python main.py run` does (minus signals and the process lock), both channels on."""
+async def running_world(tmp_path: Path, *, reporting: dict | None = None, **web_settings) -> AsyncIterator[World]:
+    """What `python main.py run` does (minus signals and the process lock), both channels on; `reporting`:
+    other [reporting] keys (what the report counts)."""
     async with FakeTelegram() as telegram, FakeZalo() as zalo:
         config = both_channels_config(telegram, zalo, tmp_path / "data", **web_settings)
+        config = dataclasses.replace(config, reporting={**config.reporting, **(reporting or {})})
         app = await app_module.build_app(config, clock=frozen(NOW))
         channels, server = await app_module._start_channels(app)
         engine_task = asyncio.create_task(app.engine.run())

@@ -7,13 +7,16 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import io
 import os
 import subprocess
 import sys
 
+import docx
 import openpyxl
 import pytest
 
+import texts
 from bot.config import ConfigError, load_config
 from reports.aggregate import aggregate
 from reports.periods import month_period
@@ -22,11 +25,13 @@ from storage import records, review
 from storage.db import open_database
 from storage.domain import WAITING, CalibrationBatch, RecordMeta
 from storage.migrate import upgrade
+from tests.channels_kit import TelegramUser, ZaloUser, running_world
 from tests.conftest import REPO, filled_config_text
 from tests.kit import Chat, add_staff, make_app
 from tests.test_report_chat import docx_text
 
 JANUARY = month_period(2023, 1)
+TG_MANAGER, ZL_TECH = 6201, "7c3d4e5f60718293a4b5"
 VERIFIED = 777  # a figure no other record of the test has: found in the document only when counted
 
 
@@ -177,3 +182,50 @@ def test_the_command_line_says_it_too(tmp_path):
                           "Kỳ này có 1 bản ghi chờ duyệt. "
                           "Báo cáo chỉ tính bản ghi đã duyệt: 1 bản ghi chưa duyệt không được tính."]
     assert str(VERIFIED) not in docx_text(str(out))
+
+
+# --- end to end: Zalo and Telegram through the real adapters and the fakes ------------------------------
+
+
+def _document_text(content: bytes) -> str:
+    document = docx.Document(io.BytesIO(content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+async def test_a_batch_from_zalo_is_counted_after_a_manager_on_telegram_approves_it(tmp_path):
+    """count = "approved": the batch a technician recorded on Zalo is left out of the manager's /baocao on
+    Telegram (and the finished message says so) until the manager approves it with /duyet."""
+    async with running_world(tmp_path, reporting={"count": "approved"}) as world:
+        await world.add_staff("Trần Kỹ Thuật", {"technician"}, zalo=ZL_TECH)
+        await world.add_staff("Lê Lãnh Đạo", {"manager"}, telegram=TG_MANAGER)
+        tech, manager = ZaloUser(world, ZL_TECH), TelegramUser(world, TG_MANAGER)
+        field = world.app.config.catalogue.calibration_fields[0]
+        await tech.say(f"/kiemdinh {field.label} {VERIFIED} 0 {VERIFIED}")
+        [saved] = await tech.answer(texts.common.CONFIRM)
+        assert saved == "Đã lưu lô kiểm định #1."
+        seen: set[int] = set()
+
+        async def baocao() -> tuple[str, str, str]:
+            before = manager.bot_messages
+            await manager.say("/baocao")
+            status = manager.messages[before]
+            document = await world.telegram.wait_for(
+                lambda m: m.chat_id == TG_MANAGER and m.kind == "document" and m.message_id not in seen, 30)
+            seen.add(document.message_id)
+            making = status.edits[0]["text"] if status.edits else status.text  # as first sent
+            return making, status.text, _document_text(document.upload.content)
+
+        making, done, document = await baocao()
+        assert making.endswith("\nKỳ này có 1 bản ghi chờ duyệt (xem: /duyet).")
+        assert done.endswith("\nKỳ này có 1 bản ghi chờ duyệt (xem: /duyet).\n"
+                             "Báo cáo chỉ tính bản ghi đã duyệt: 1 bản ghi chưa duyệt không được tính.")
+        assert str(VERIFIED) not in document
+
+        await manager.say("/duyet")
+        approved = await manager.tap("Duyệt")
+        assert approved[-1].startswith("Đã duyệt lô kiểm định #1.")
+        making, done, document = await baocao()
+        assert making.endswith("\nKỳ này không có bản ghi nào chờ duyệt hoặc cần bổ sung.")
+        assert done.startswith("Đã lập xong báo cáo tháng 01/2023 từ 1 bản ghi.")
+        assert str(VERIFIED) in document
