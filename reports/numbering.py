@@ -79,6 +79,9 @@ def section_numbers(
     out = {}
     for key in sections:
         name = template_name(key)
+        if "." not in key:  # a part ("B"): printed by its letter, also in a template older than n.part
+            out[key] = key
+            continue
         if name not in printed:
             written = report_context(data, settings)
             written["notes"] = {**data.notes, name: _WRITTEN}

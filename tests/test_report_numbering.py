@@ -5,6 +5,7 @@ where sections are left out and the numbers close up."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import re
 import shutil
@@ -186,3 +187,22 @@ def test_a_months_numbers_are_kept_until_the_month_changes(tmp_path):
     seen, loads = asyncio.run(_asked_three_times(tmp_path))
     assert loads == 2 and seen[0] == seen[1]
     assert (seen[0]["A.VI.2"], seen[2]["A.VI.2"]) == ("VI.2", "VI.1")
+
+
+def test_a_template_made_before_the_parts_were_marked_still_numbers_b_as_b(tmp_path):
+    """A department's copy of the template from before `n.part` (its B heading unmarked): B is B, not
+    the last number of part A."""
+    import zipfile
+
+    old = tmp_path / "old.docx"
+    with zipfile.ZipFile(model_settings().template) as src, zipfile.ZipFile(old, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                assert data.count(b'{{ n.part(&quot;B&quot;) }}') + data.count(b'{{ n.part("B") }}') == 1
+                data = data.replace(b'{{ n.part(&quot;B&quot;) }}', b"").replace(b'{{ n.part("B") }}', b"")
+            dst.writestr(item, data)
+    settings = dataclasses.replace(model_settings(), template=old)
+    data = aggregate(PeriodRecords(notes=(note("A.VII.4"), note("B"))), CAT, PERIOD)
+    numbers = numbering.section_numbers(data, settings)
+    assert (numbers["B"], numbers["A.VII.4"]) == ("B", "V.4")
