@@ -27,7 +27,7 @@ from bot.delivery import Delivery
 from bot.health import Health
 from bot.messages import Incoming, Reply
 from bot.metrics import Metrics
-from bot.quiet import QuietHours
+from bot.quiet import QuietHours, answering
 from storage import engine_store as store
 from storage.db import Database
 
@@ -75,7 +75,7 @@ class Unit:
 
     def notify(self, channel: str, chat_id: str, reply: Reply) -> None:
         """Queue a message to another chat (a person whose roles changed, say), in this transaction."""
-        self.notices.append((channel, chat_id, reply))
+        self.notices.append((channel, chat_id, answering(reply, channel, chat_id, self.incoming)))
 
 
 Handler = Callable[[Unit], Awaitable[None]]

@@ -10,9 +10,12 @@ A reply to a person who has just written is never held, polite or not: it answer
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
+
+from bot.messages import Incoming, Reply
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,14 @@ class QuietHours:
         if local.time() >= self.end:  # evening: the end is tomorrow morning
             day += dt.timedelta(days=1)
         return dt.datetime.combine(day, self.end, tzinfo=self.zone).astimezone(dt.UTC)
+
+
+def answering(reply: Reply, channel: str, chat_id: str, incoming: Incoming) -> Reply:
+    """A notice a handler sends to the very chat that has just written (a manager approving their own
+    record) answers that message: it is never held."""
+    if reply.polite and (channel, chat_id) == (incoming.channel, incoming.chat_id):
+        return dataclasses.replace(reply, polite=False)
+    return reply
 
 
 def parse_time(text: str) -> dt.time | None:

@@ -206,6 +206,26 @@ async def test_a_held_notice_is_no_late_reply_and_is_not_probed(db):
     assert sender.texts("c1") == ["trả lại 1", "trả lại 2"]
 
 
+async def test_a_notice_to_the_chat_that_has_just_written_is_an_answer(db):
+    """A manager approving their own record at 22:00 reads the notice at once; their deputy in the morning."""
+    clock = frozen("2023-01-13 22:00")
+
+    async def approve(unit):
+        unit.reply(Reply(text="Đã duyệt."))
+        for chat in (unit.incoming.chat_id, "deputy"):
+            unit.notify("console", chat, Reply(text="Bản ghi #1 đã được duyệt.", polite=True))
+
+    engine = Engine(db, approve, clock, EngineSettings())
+    engine.quiet = NIGHT
+    engine.senders["console"] = sender = RecordingSender()
+    await engine.accept(message("boss", "1"))
+    await engine.run_until_idle()
+    assert sender.texts("boss") == ["Đã duyệt.", "Bản ghi #1 đã được duyệt."] and sender.texts("deputy") == []
+    clock.at = local("2023-01-14 06:30").astimezone(dt.UTC)
+    await engine.run_until_idle()
+    assert sender.texts("deputy") == ["Bản ghi #1 đã được duyệt."] and len(sender.texts("boss")) == 2
+
+
 # --- the app: the reminder before the cut-off, after a night's downtime ---------------------------------
 
 
