@@ -71,7 +71,9 @@ def security_headers(policy: str):
     async def add(_request: web.Request, response: web.StreamResponse) -> None:
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        # same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with a form's POST,
+        # and the Origin check (auth.same_origin) could not tell our forms from a sandboxed page's
+        response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
 
     return add
