@@ -17,6 +17,7 @@ import datetime as dt
 import logging
 import tempfile
 from pathlib import Path
+from urllib.parse import urlencode
 
 from aiohttp import web
 from markupsafe import Markup
@@ -38,8 +39,10 @@ from reports.periods import (
 from reports.service import ALL, generate_export, generate_report, load_month
 from reports.settings import ReportSettings
 from storage.report_log import log_report
+from storage.review import STATES
 from webview import auth
 from webview.deps import DEPS, WebDeps
+from webview.records import ROUTE as RECORDS_ROUTE
 from webview.render import render
 
 log = logging.getLogger(__name__)
@@ -83,6 +86,13 @@ def chosen_period(typed: str | None, today: dt.date, cut_off_day: int, due_day: 
     return period, False
 
 
+def as_typed(period: Period) -> str:
+    """The period as people type it (the chooser's field): "01/2023", "Q1/2023", "2023-H1", "2023"."""
+    if period.kind == "month":
+        return f"{period.number:02d}/{period.year}"
+    return f"Q{period.number}/{period.year}" if period.kind == "quarter" else period.key
+
+
 def wider(period: Period) -> tuple[Period, ...]:
     """The quarter, half-year and year a period lies in (those longer than it)."""
     number = {"month": period.number, "quarter": period.number * 3, "half": period.number * 6, "year": 12}[period.kind]
@@ -94,6 +104,11 @@ def wider(period: Period) -> tuple[Period, ...]:
     if period.kind != "year":
         out.append(year_period(period.year, period.cut_off_day))
     return tuple(out)
+
+
+def _records_link(kind: str, state: str, period: Period) -> str:
+    """The records page listing the period's records of one kind in one review state."""
+    return RECORDS_ROUTE + "?" + urlencode({"loai": kind, "trangthai": state, "ky": period.key})
 
 
 def cache_of(deps: WebDeps) -> MonthCache:
@@ -124,7 +139,7 @@ async def page(request: web.Request, viewer) -> web.Response:
         "view": view,
         "heading": texts.month.TITLE.format(period=period.phrase),
         "span": span,
-        "typed": typed if error else period.key,
+        "typed": typed if error else as_typed(period),
         "error": error,
         "just_ended": just_ended,
         "previous": period.previous(),
@@ -138,6 +153,8 @@ async def page(request: web.Request, viewer) -> web.Response:
         "files": {name: DOWNLOAD_ROUTE.replace("{file}", name) for name in FILES},
         "pdf": pdf.office() is not None,
         "empty_sections": [s.title for s in view.sections if not s and s.key],
+        "review_links": {line.kind: {state: _records_link(line.kind, state, period) for state in STATES}
+                         for line in view.review},  # fmt: skip
     }
     return render(request, "month.html", context, viewer=viewer, status=400 if error else 200)
 
