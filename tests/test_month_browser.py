@@ -1,6 +1,7 @@
 """The month page in a real browser (issue 25): Debian's chromium through chromium-driver and Selenium,
 headless. Sign in through the link /web sent to the chat, read the month's figures off the page and
-hold them against the report's .docx of the same period, choose a quarter by typing it, and take
+hold them against the report's .docx of the same period (and the one its download button gives),
+choose a quarter by typing it, and take
 screenshots at a desktop's width and a 390-pixel phone's (under the test's temporary folder; the page
 must not scroll sideways on the phone). One test: CI's time is counted."""
 
@@ -24,7 +25,7 @@ CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 pytestmark = pytest.mark.skipif(not (CHROMIUM and DRIVER), reason="chromium and chromium-driver are not installed")
 
 
-def _browser(width: int, height: int):
+def _browser(width: int, height: int, downloads: Path):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -33,6 +34,8 @@ def _browser(width: int, height: int):
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--lang=vi",
                 f"--window-size={width},{height}", "--hide-scrollbars"):  # fmt: skip
         options.add_argument(arg)
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False})  # fmt: skip
     try:
         return webdriver.Chrome(service=Service(DRIVER), options=options)
     except Exception as error:  # noqa: BLE001 - a browser that cannot start here: say why, do not fail
@@ -52,7 +55,9 @@ def _drive(link: str, base: str, shots: Path) -> dict:
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
-    driver = _browser(1280, 900)
+    downloads = shots / "downloads"
+    downloads.mkdir()
+    driver = _browser(1280, 900, downloads)
     try:
         driver.get(link)
         driver.find_element(By.ID, "sign-in").click()
@@ -66,6 +71,10 @@ def _drive(link: str, base: str, shots: Path) -> dict:
             "return [document.documentElement.scrollWidth, window.innerWidth,"
             " Math.max(...[...document.querySelectorAll('svg.chart')].map(s => s.getBoundingClientRect().width))]"
         )
+        driver.find_element(By.CSS_SELECTOR, 'button[data-file="bao-cao.docx"]').click()  # a POST with its token
+        WebDriverWait(driver, 60).until(lambda _: (downloads / "BaoCao_KHCN_2023-01.docx").is_file()
+                                        and not list(downloads.glob("*.crdownload")))  # fmt: skip
+        seen["docx"] = downloads / "BaoCao_KHCN_2023-01.docx"
         field = driver.find_element(By.NAME, "ky")
         field.clear()
         field.send_keys("quy 1 2023")
@@ -87,7 +96,9 @@ async def test_the_month_in_a_browser_is_the_report(config, sqlite_db, tmp_path)
         seen = await asyncio.to_thread(_drive, link, base, tmp_path)
         period = parse_period("2023-01")
         docx = (await generate_report(app.db, app.config.catalogue, model_settings(), period, tmp_path / "r.docx")).path
-    printed = report_figures(docx, {k.key: k.label for k in app.config.catalogue.licence_kinds})
+    labels = {k.key: k.label for k in app.config.catalogue.licence_kinds}
+    printed = report_figures(docx, labels)
+    assert report_figures(seen["docx"], labels) == printed  # the .docx the page's button gave: the same figures
     assert seen["title"] == "Tổng quan tháng 01 năm 2023"
     assert len(printed) >= 14 and {k: seen["figures"].get(k) for k in printed} == printed
     assert seen["quarter"] == "Tổng quan quý I năm 2023" and seen["quarter_figure"] == printed["calibration.verified"]
