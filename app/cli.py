@@ -108,6 +108,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                    help="one invitation per row of a CSV with a name and a roles column (README); needs --out")
     p.add_argument("--out", help="with --from: the .xlsx the codes are written to")
     admin.add_parser("staff", help="list staff members, roles and linked channels")
+    p = admin.add_parser("reviewer", help="make a staff member a reviewer (/duyet) of some kinds of record")
+    p.add_argument("--staff", type=int, required=True, metavar="ID", help="the number shown by `admin staff`")
+    p.add_argument("--kind", action="append", metavar="KIND",
+                   help=f"repeat for several: {texts.review.known_kinds()} (none: every kind)")
     person = admin.add_parser("person", help="a person's data: a copy of everything held, or erasure").add_subparsers(
         dest="person_command", required=True)
     p = person.add_parser("export", help="write everything the bot holds about one person (.xlsx or .json)")
@@ -254,6 +258,10 @@ async def _admin(args: argparse.Namespace, config: Config) -> int:
         return await person_commands.erase_command(config, args.staff)
     if args.admin_command == "log":
         return await person_commands.log_command(config, args.days)
+    if args.admin_command == "reviewer":
+        from app.review_commands import reviewer_command
+
+        return await reviewer_command(config, args.staff, args.kind or [])
     if args.admin_command == "invite" and args.from_csv:
         from app.invites import invite_from_file
 

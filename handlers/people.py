@@ -235,10 +235,10 @@ def review_kinds(text: str) -> tuple[set[str], list[str]]:
     """`/nhansu 2 duyet kiểm tra, kiểm định`: the kinds of record named (none: every kind), and what named none."""
     words = {fold(w): key for key, names in texts.review.KIND_SYNONYMS.items() for w in names}
     words |= {fold(name): key for key, name in texts.review.KIND_NAMES.items()} | {key: key for key in words.values()}
-    parts = [fold(part) for part in re.split(r"[,;]", text) if part.strip()]
-    if not parts or parts[0] in {fold(w) for w in texts.review.ALL_WORDS}:
+    parts = [part.strip() for part in re.split(r"[,;]", text) if part.strip()]
+    if not parts or fold(parts[0]) in {fold(w) for w in texts.review.ALL_WORDS}:
         return set(), []
-    return {words[p] for p in parts if p in words}, [p for p in parts if p not in words]
+    return {words[fold(p)] for p in parts if fold(p) in words}, [p for p in parts if fold(p) not in words]
 
 
 async def _set_reviewer(unit: Unit, admin: Staff, target: Staff, raw: str) -> None:
