@@ -1,9 +1,9 @@
 """The month page in a real browser (issue 25): Debian's chromium through chromium-driver and Selenium,
 headless. Sign in through the link /web sent to the chat, read the month's figures off the page and
 hold them against the report's .docx of the same period (and the one its download button gives),
-choose a quarter by typing it, and take
-screenshots at a desktop's width and a 390-pixel phone's (under the test's temporary folder; the page
-must not scroll sideways on the phone). One test: CI's time is counted."""
+choose a quarter by typing it, and take screenshots at a desktop's width and a 390-pixel phone's, and
+as printed (under the test's temporary folder; the page must not scroll sideways on the phone, and
+prints without its menu, chooser and buttons). One test: CI's time is counted."""
 
 from __future__ import annotations
 
@@ -75,6 +75,12 @@ def _drive(link: str, base: str, shots: Path) -> dict:
         WebDriverWait(driver, 60).until(lambda _: (downloads / "BaoCao_KHCN_2023-01.docx").is_file()
                                         and not list(downloads.glob("*.crdownload")))  # fmt: skip
         seen["docx"] = downloads / "BaoCao_KHCN_2023-01.docx"
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        seen["printed"] = [e.is_displayed() for e in driver.find_elements(By.CSS_SELECTOR, "form.chooser, .downloads, header nav")]
+        seen["printed_chart"] = driver.find_element(By.CSS_SELECTOR, "svg.chart").is_displayed()
+        seen["printed_review"] = driver.find_element(By.CSS_SELECTOR, "table.review-states").is_displayed()
+        _screenshot(driver, shots / "month-print.png", 1000)
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
         field = driver.find_element(By.NAME, "ky")
         field.clear()
         field.send_keys("quy 1 2023")
@@ -105,6 +111,7 @@ async def test_the_month_in_a_browser_is_the_report(config, sqlite_db, tmp_path)
     assert len(seen["charts"]) == 2 and all(w >= 300 for w in seen["charts"])
     scroll, inner, chart = seen["phone"]
     assert scroll <= inner == 390 and 300 <= chart <= 390  # nothing wider than the phone; the charts fill it
-    for name in ("month-desktop.png", "month-phone.png"):
+    assert seen["printed"] == [False, False, False] and seen["printed_chart"] and seen["printed_review"]
+    for name in ("month-desktop.png", "month-phone.png", "month-print.png"):
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     print(f"screenshots: {tmp_path / 'month-desktop.png'} {tmp_path / 'month-phone.png'}")
