@@ -155,17 +155,18 @@ async def queue_reply(
 async def due_replies(session: AsyncSession, now: dt.datetime, limit: int = 500) -> list[OutboxItem]:
     """Pending replies in order. A chat whose oldest pending reply is not yet due is held back whole,
     so a retried reply is never overtaken by a later one. A notice held for quiet hours holds nothing
-    back: the replies to a person who writes at night go out, the notice in the morning."""
+    back: the replies to a person who writes at night go out, the notice in the morning (held rows are
+    left out by the query, so a night's notices never fill the `limit` in front of them)."""
     rows = (
         await session.scalars(
-            select(OutboxRow).where(OutboxRow.status == "pending").order_by(OutboxRow.id).limit(limit)
+            select(OutboxRow).where(OutboxRow.status == "pending", released(now)).order_by(OutboxRow.id).limit(limit)
         )
     ).all()
     blocked: set[tuple[str, str]] = set()
     due = []
     for row in rows:
         chat = (row.channel, row.chat_id)
-        if chat in blocked or (row.not_before is not None and aware(row.not_before) > now):
+        if chat in blocked:
             continue
         if aware(row.next_attempt_at) > now:
             blocked.add(chat)

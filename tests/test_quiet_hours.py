@@ -226,6 +226,20 @@ async def test_a_notice_to_the_chat_that_has_just_written_is_an_answer(db):
     assert sender.texts("deputy") == ["Bản ghi #1 đã được duyệt."] and len(sender.texts("boss")) == 2
 
 
+async def test_a_night_of_notices_never_holds_back_an_answer(db):
+    """More notices held than the sender reads at once (500): a person writing at night is answered."""
+    clock = frozen("2023-01-13 23:00")
+    engine, sender = noticing_engine(db, clock)
+    async with db.unit_of_work() as session:
+        for n in range(520):
+            await engine_store.queue_reply(session, channel="console", chat_id=f"s{n}", payload=Reply(
+                text="nhắc việc", polite=True).to_json(), now=clock.now(), inbox_id=None,
+                not_before=local("2023-01-14 06:30"))
+    await engine.accept(message("c1", "còn thức"))
+    await engine.run_until_idle()
+    assert sender.texts("c1") == ["echo: còn thức"] and sender.texts("s0") == []
+
+
 # --- the app: the reminder before the cut-off, after a night's downtime ---------------------------------
 
 
