@@ -182,6 +182,13 @@ def test_the_command_line_says_it_too(tmp_path):
                           "Kỳ này có 1 bản ghi chờ duyệt. "
                           "Báo cáo chỉ tính bản ghi đã duyệt: 1 bản ghi chưa duyệt không được tính."]
     assert str(VERIFIED) not in docx_text(str(out))
+    xlsx = tmp_path / "e.xlsx"
+    exported = subprocess.run([sys.executable, "main.py", "export", "--month", "2023-01", "--out", str(xlsx)],
+                              cwd=REPO, capture_output=True, text=True, timeout=120, env=env)
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stdout.splitlines()[-2:] == [
+        f"Dữ liệu 2023-01 (1 bản ghi): {xlsx}",
+        "Kỳ này có 1 bản ghi chờ duyệt. Cột “Trạng thái duyệt” ghi trạng thái của từng bản ghi."]
 
 
 # --- end to end: Zalo and Telegram through the real adapters and the fakes ------------------------------
