@@ -4,6 +4,7 @@ the media folder. The same pages in a real browser: tests/test_web_browser.py.""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
@@ -66,12 +67,29 @@ async def test_the_records_filter_sort_page_and_search_without_diacritics(config
             assert listed(body)[0] == ("plan", 1)  # 03/01
             _, body, _ = await b.get("/ban-ghi?xep=author&chieu=asc&loai=inspection")
             assert listed(body) == [("inspection", m.visit.id), ("inspection", m.other_visit.id)]  # Nguyễn < Trần
+            old = await an_activity(app, m, dt.date(2022, 12, 1))  # in 12/2022 (15/11–14/12): not this month
+            _, body, _ = await b.get("/ban-ghi")
+            assert ("activity", old.id) not in listed(body) and 'id="every-period"' in body
+            for every in ("tất cả", "tat ca"):
+                _, body, _ = await b.get("/ban-ghi?ky=" + every)
+                assert ("activity", old.id) in listed(body) and "7 bản ghi" in body
+            _, body, _ = await b.get("/ban-ghi?ky=12/2022")
+            assert listed(body) == [("activity", old.id)]
             monkeypatch.setattr(records_page, "PER_PAGE", 4)
             _, first, _ = await b.get("/ban-ghi")
             _, second, _ = await b.get("/ban-ghi?trang=2")
             _, beyond, _ = await b.get("/ban-ghi?trang=99")
             assert len(listed(first)) == 4 and len(listed(second)) == 2 and listed(beyond) == listed(second)
             assert set(listed(first)).isdisjoint(listed(second)) and 'rel="next"' in first
+
+
+async def an_activity(app, m, day):
+    from storage import records
+    from storage.domain import Activity, RecordMeta
+
+    async with app.db.unit_of_work() as session:
+        return await records.add_activity(session, Activity(0, app.config.catalogue.activity_kinds[0].key, day, 2),
+                                          RecordMeta(m.boss.id, recorded_at=app.clock.now()))
 
 
 async def test_a_record_page_shows_its_card_photo_coordinates_and_history(config, db):

@@ -2,8 +2,8 @@
 and paged in the database (storage/record_list.py), with a search that ignores diacritics.
 
 The filters are the query string (a bookmark or a link keeps them): loai, nguoi, coso, trangthai, ky
-(a period as people type it: 01/2023, Q1/2023, 2023), q, xep (date | kind | author | state |
-facility), chieu (asc | desc), trang. Those who see everything see every record; anyone else signed in
+(a period as people type it: 01/2023, Q1/2023, 2023; none: the current month, as /cuatoi; "tất cả":
+every period), q, xep (date | kind | author | state | facility), chieu (asc | desc), trang. Those who see everything see every record; anyone else signed in
 sees their own (and the visits they were at).
 """
 
@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 import texts
-from reports.periods import PeriodError, parse_period
+from reports.periods import PeriodError, parse_period, period_of
 from storage import record_list
 from storage.record_list import ListQuery
 from storage.text import fold
@@ -25,6 +25,7 @@ from webview.render import render
 ROUTE = "/ban-ghi"
 PER_PAGE = 50
 STATES = ("waiting", "returned", "approved", "deleted")
+EVERY_PERIOD = {fold(texts.web.EVERY_PERIOD), "tat ca", "all", "*"}
 
 
 def record_path(kind: str, record_id: int) -> str:
@@ -107,7 +108,13 @@ class Filters:
 def query_of(filters: Filters, deps: WebDeps, kinds: tuple[str, ...], viewer) -> tuple[ListQuery, str]:
     """The database query the filters ask for, and the sentence for a period that names none."""
     problem, start, end = "", None, None
-    if filters.period:
+    if not filters.period:
+        today = deps.clock.now().astimezone(deps.zone).date()
+        current = period_of(today, deps.config.cut_off_day)
+        start, end = current.start, current.end
+    elif fold(filters.period) in EVERY_PERIOD:
+        pass
+    else:
         try:
             period = parse_period(filters.period, deps.config.cut_off_day)
             start, end = period.start, period.end
@@ -139,7 +146,7 @@ async def page(request: web.Request, viewer) -> web.Response:
              "facility": r.facility, "author": r.author, "state": r.state,
              "state_label": texts.web.STATE_NAMES.get(r.state, r.state)} for r in found.rows]  # fmt: skip
     return render(request, "records.html", {
-        "heading": texts.web.RECORDS_TITLE, "rows": rows, "found": found, "filters": filters, "problem": problem,
+        "heading": texts.web.RECORDS_TITLE, "rows": rows, "every_period": filters.link(ky=texts.web.EVERY_PERIOD, trang=1), "found": found, "filters": filters, "problem": problem,
         "kinds": [(k, capitalised(nouns.get(k, k))) for k in kinds], "authors": authors,
         "states": [(s, texts.web.STATE_NAMES[s]) for s in STATES],
         "previous": filters.link(trang=found.page - 1) if found.page > 1 else "",
