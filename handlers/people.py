@@ -180,7 +180,8 @@ async def staff_command(unit: Unit, staff: Staff, menu_for) -> None:
     everyone = await people.list_staff(unit.session)
     args = unit.incoming.text.split()
     if not args:
-        unit.reply(Reply(text=_staff_list(everyone) + "\n\n" + texts.people.STAFF_USAGE))
+        scopes = {s.id: await reviews.reviewer_kinds(unit.session, s.id) for s in everyone if "reviewer" in s.roles}
+        unit.reply(Reply(text=_staff_list(everyone, scopes) + "\n\n" + texts.people.STAFF_USAGE))
         return
     if not args[0].isdecimal() or not 1 <= int(args[0]) <= len(everyone):
         unit.reply(Reply(text=texts.people.STAFF_BAD_NUMBER.format(n=args[0])))
@@ -203,12 +204,21 @@ async def staff_command(unit: Unit, staff: Staff, menu_for) -> None:
         unit.notify(identity.channel, identity.chat_id, menu_for(updated))
 
 
-def _staff_list(everyone: list[Staff]) -> str:
+def _roles_shown(member: Staff, scope: frozenset[str]) -> str:
+    """Their roles in Vietnamese; a reviewer limited to some kinds says which: "người duyệt (kiểm tra)"."""
+    shown = role_names(member.roles)
+    if scope:
+        name = texts.people.ROLE_NAMES["reviewer"]
+        shown = shown.replace(name, f"{name} ({texts.review.kinds_phrase(scope)})")
+    return shown
+
+
+def _staff_list(everyone: list[Staff], scopes: dict[int, frozenset[str]] | None = None) -> str:
     lines = [texts.people.STAFF_LIST_HEADER.format(count=len(everyone))]
     for n, s in enumerate(everyone, 1):
         channels = ", ".join(sorted({texts.people.CHANNEL_NAMES.get(i.channel, i.channel) for i in s.identities})) or "—"
         lines.append(texts.people.STAFF_LINE.format(
-            n=n, name=s.name, roles=role_names(s.roles),
+            n=n, name=s.name, roles=_roles_shown(s, (scopes or {}).get(s.id, frozenset())),
             inactive="" if s.active else texts.people.STAFF_INACTIVE, channels=channels,
         ))
     return "\n".join(lines)

@@ -165,6 +165,7 @@ async def test_roles_a_technician_a_limited_reviewer_and_a_revoked_one(env):
     number = next(line.split(".")[0] for line in listing.splitlines() if "Vũ Người Duyệt" in line)
     assert await it.say(f"/nhansu {number} duyet kiem tra") == "Đã giao cho Vũ Người Duyệt duyệt: kiểm tra."
     assert await reviewer.say("/duyet") == "Không có bản ghi nào chờ duyệt."  # batches are not theirs
+    assert f"{number}. Vũ Người Duyệt — công chức kiểm tra, người duyệt (kiểm tra)" in await it.say("/nhansu")
     assert (await it.say(f"/nhansu {number} duyet ke hoach, hoa chat")).startswith("Không rõ loại bản ghi: hoa chat.")
     assert await it.say(f"/nhansu {number} duyet tất cả") == "Đã giao cho Vũ Người Duyệt duyệt: mọi loại bản ghi."
     assert "Lô kiểm định #1 · chờ duyệt" in await reviewer.say("/duyet")
