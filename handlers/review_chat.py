@@ -368,8 +368,10 @@ async def _open(unit: Unit, ctx: FlowContext, kinds, state: dict, shown: Shown, 
     if many:
         choices.append((ALL, texts.review.approve_all(len(batches), shown.noun, record.author_name)))
     text = await cards.card_text(ctx, shown, remaining)
-    if lines:
+    if lines and shown.photos:  # what happened, then the photos, then the card they go with
         unit.reply(Reply(text="\n".join(lines)))
+    elif lines:  # one message fewer (a Zalo message is quota)
+        text = "\n".join([*lines, "", text])
     unit.replies.extend(cards.photo_replies(shown))
     await _save(unit, ctx.settings, {**_ask(unit, text, choices), "step": "card",
                                      "card": [record.kind, record.record_id, record.version],

@@ -14,7 +14,7 @@ import pytest
 import texts
 from storage import records
 from storage import review as reviews
-from storage.domain import Facility, InspectionVisit, RecordMeta
+from storage.domain import Activity, Facility, InspectionVisit, Licence, Plan, RecordMeta
 from tests.kit import Chat, add_staff, make_app
 from tests.kit import add_plan as kit_add_plan
 
@@ -246,3 +246,27 @@ async def test_photos_on_a_zalo_card_without_a_public_web_address_are_counted(co
     assert "Ảnh: 1 ảnh (Zalo chỉ nhận ảnh qua đường dẫn; hệ thống chưa có địa chỉ web công khai" in card
     [sent] = [r for r in sender.sent["boss"] if r.kind == "photo"]  # the Zalo adapter sends nothing for it
     assert sent.document_path == str(photo) and sent.text == "Kết quả kiểm tra #1 · ảnh 1/1"
+
+
+async def test_every_kind_of_record_comes_as_a_card_and_is_approved(env):
+    app, sender, tech, boss = env
+    catalogue, now = app.config.catalogue, app.clock.now()
+    day = dt.date(2023, 1, 12)
+    async with app.db.unit_of_work() as session:
+        def meta(form):
+            return RecordMeta(tech.id, "zalo", f"e-{form}", now, form=form, review="waiting")
+
+        await records.add_licence(session, Licence(0, catalogue.licence_kinds[0].key, "cap_moi", "12/GP", "Bệnh viện A",
+                                                   "", day, dt.date(2026, 1, 12)), meta("licence"))
+        await records.add_activity(session, Activity(0, catalogue.activity_kinds[0].key, day, 3), meta("activity"))
+        await records.add_plan(session, Plan(0, "05/KH", day, "Chi cục TĐC", "Kiểm tra", "kiem_tra"), meta("plan"))
+    manager = Chat(app, sender, "boss")
+    cards = [await manager.say("/duyet")]
+    for _ in range(3):
+        cards.append(await manager.say("1"))
+    heads = [next(line for line in card.splitlines() if " · chờ duyệt" in line) for card in cards[:3]]
+    assert [h.split(" · ")[0] for h in heads] == ["Giấy phép #1", "Hoạt động #1", "Kế hoạch #1"]
+    assert "12/GP" in cards[0] and "05/KH" in cards[2]
+    assert cards[3].endswith("Đã xem hết các bản ghi chờ duyệt.")
+    for kind in ("licence", "activity", "plan"):
+        assert (await state(app, 1, kind)).state == "approved"
