@@ -91,7 +91,10 @@ async def card(services, session, viewer: Staff, entity: str, record_id: int, no
             else:
                 summary = default_summary(flow, {"answers": answers}, answers)
             header = texts.capture.EDIT_HEADER.format(noun=store.noun, id=record_id)
-            summary = summary.removeprefix(header).lstrip("\n")  # "Sửa … #id" is for the author correcting it
+            if summary.startswith(header + "\n"):  # "Sửa … #id" is for the author correcting it
+                summary = summary.removeprefix(header + "\n")
+                if ": " in summary.split("\n", 1)[0]:  # it stood in the title's place (handlers/capture.review)
+                    summary = f"{form.title}\n{summary}"
         except (NotFound, KeyError) as error:  # a plan or facility gone: the line still names it
             log.warning("record card %s #%s: %s", entity, record_id, type(error).__name__)
     meta = record.meta

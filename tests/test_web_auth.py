@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 
 from storage import web_store
@@ -196,3 +197,22 @@ async def test_a_post_from_another_site_is_refused_and_reviewers_and_administrat
             async with Browser(base) as browser:
                 await browser.sign_in(await sign_in_link(Chat(app, sender, user)))
                 assert (await browser.get("/ban-ghi"))[0] == 200 and (await browser.get("/co-so"))[0] == 200
+
+
+async def test_without_public_url_web_says_so_and_a_bad_tiles_address_is_refused(config, db, tmp_path):
+    from bot.config import ConfigError, load_config
+    from tests.conftest import REPO
+    from tests.kit import make_app
+
+    app, sender = await make_app(config, db)  # config.toml as shipped: public_url = ""
+    await add_staff(app, "Quản lý", ["manager"], "boss")
+    said = await Chat(app, sender, "boss").say("/web")
+    assert "chưa được cấu hình" in said and "public_url" in said and "/vao/" not in said
+    text = (REPO / "config.toml").read_text(encoding="utf-8")
+    for bad in ("tile.example.org/{z}/{x}/{y}.png", "https://tile.example.org/tiles.png"):
+        (tmp_path / "config.toml").write_text(text.replace('tiles_url = ""', f'tiles_url = "{bad}"'), encoding="utf-8")
+        with pytest.raises(ConfigError, match=r"tiles_url phải là địa chỉ https://"):
+            load_config(tmp_path / "config.toml", env={"FIELDBOT_DATA_DIR": str(tmp_path / "data")})
+    good = "https://{s}.tile.example.org/{z}/{x}/{y}.png"
+    (tmp_path / "config.toml").write_text(text.replace('tiles_url = ""', f'tiles_url = "{good}"'), encoding="utf-8")
+    assert load_config(tmp_path / "config.toml", env={"FIELDBOT_DATA_DIR": str(tmp_path / "data")}).web.tiles_url == good

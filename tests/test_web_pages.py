@@ -108,7 +108,9 @@ async def test_a_record_page_shows_its_card_photo_coordinates_and_history(config
                 assert response.status == 200 and response.headers["Content-Type"] == "image/jpeg"
                 assert await response.read() == JPEG
             status, body, _ = await b.get(f"/ban-ghi/calibration_batch/{m.batch.id}")
-            assert status == 200 and "Khách hàng: Công ty Điện lực" in body
+            card = body.split('id="card">', 1)[1].split("</div>", 1)[0]
+            assert status == 200 and card.startswith("Kiểm định, hiệu chuẩn phương tiện đo\nNgày: 09/01/2023\n")
+            assert "Khách hàng: Công ty Điện lực" in card and "Sửa" not in card  # the title, not "Sửa lô … #1"
             for path in ("/ban-ghi/inspection/999", "/ban-ghi/nothing/1", f"/ban-ghi/licence/{m.licence.id}9"):
                 assert (await b.get(path))[0] == 404
 
