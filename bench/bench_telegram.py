@@ -198,20 +198,24 @@ async def run(stack: str, users: int, messages: int) -> dict:
             latencies, wall, fake_cpu = await platform.call(crowd(fake, users, messages, say(fake)))
             cpu = time.process_time() - cpu - fake_cpu
         assert not fake.violations, fake.violations[:3]
+        calls = {m: n for m, n in fake.calls.items() if m != "getUpdates"}
     finally:
         await platform.close()
     cuts = statistics.quantiles(latencies, n=100, method="inclusive")
     return {"stack": stack, "users": users, "steps": len(latencies), "p50": cuts[49] * 1000,
             "p95": cuts[94] * 1000, "p99": cuts[98] * 1000, "rate": len(latencies) / wall,
-            "cpu": cpu * 1000 / len(latencies)}
+            "cpu": cpu * 1000 / len(latencies), "calls": sum(calls.values()) / len(latencies), "by_method": calls}
 
 
 def show(rows: list[dict]) -> None:
     print(f"{'stack':<17} {'users':>5} {'steps':>6} {'CPU ms':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-          f"{'steps/s':>8}")
+          f"{'steps/s':>8} {'calls':>6}")
     for r in rows:
         print(f"{r['stack']:<17} {r['users']:>5} {r['steps']:>6} {r['cpu']:>7.2f} {r['p50']:>8.1f} {r['p95']:>8.1f} "
-              f"{r['p99']:>8.1f} {r['rate']:>8.1f}")
+              f"{r['p99']:>8.1f} {r['rate']:>8.1f} {r['calls']:>6.2f}")
+    print("\nBot API calls per step besides getUpdates (all go through the limiter):")
+    for r in rows:
+        print(f"  {r['stack']}, {r['users']}: " + ", ".join(f"{m} {n}" for m, n in sorted(r["by_method"].items())))
     print("\nours against the PTB echo bot under the same limiter (CPU per step; p50 / p95 / p99; throughput):")
     for users in sorted({r["users"] for r in rows}):
         for cap in ("", ", no cap"):

@@ -3,23 +3,29 @@
 Adapters call `accept()` which commits the raw event to the inbox before they acknowledge it to the
 platform. Workers drain the inbox chat by chat in arrival order, different chats concurrently; each
 message is one transaction (inbox row done, state read and written, records, audit, replies queued).
-The sender delivers queued replies after the commit and retries them. A kill at any point loses
-nothing: an unprocessed inbox row is processed at the next start, an unsent reply is sent then.
+The sender delivers queued replies after the commit and retries them (bot/sending.py). A kill at any
+point loses nothing: an unprocessed inbox row is processed at the next start, an unsent reply is sent then.
+
+The database is the durable record, and what this process committed it also knows in memory (issue 23):
+`accept()` hands the stored message to its chat's worker, a unit of work hands its replies to the
+sender. The inbox is read again only at start, after a unit of work failed, and every
+`rescan_interval` seconds as a slow fallback.
 """
 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import dataclasses
 import datetime as dt
 import logging
-import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -28,26 +34,12 @@ from bot.health import Health
 from bot.messages import Incoming, Reply
 from bot.metrics import Metrics
 from bot.quiet import QuietHours, answering
+from bot.sending import UNDELIVERED_TOKEN, PermanentFailure, RetryLater, Sending
+from storage import engine_hot
 from storage import engine_store as store
 from storage.db import Database
 
 log = logging.getLogger(__name__)
-
-
-class RetryLater(Exception):
-    """The platform asked us to wait (429) or failed transiently (5xx, network)."""
-
-    def __init__(self, reason: str, after: float | None = None):
-        super().__init__(reason)
-        self.after = after
-
-
-class PermanentFailure(Exception):
-    """The platform will never accept this reply (blocked bot, bad chat): give up on it."""
-
-
-def _everyone(_chat_id: str) -> bool:
-    return True
 
 
 class Sender(Protocol):
@@ -83,8 +75,7 @@ JobHandler = Callable[[AsyncSession, store.Job, dt.datetime], Awaitable[list[tup
 Sweeper = Callable[[AsyncSession, dt.datetime], Awaitable[list[tuple[str, str, Reply]]]]
 ErrorReply = Callable[[Incoming], Reply]
 
-
-UNDELIVERED_TOKEN = "outbox-undelivered"  # marks the notices about an outage (never noticed themselves)
+__all__ = ["UNDELIVERED_TOKEN", "Engine", "EngineSettings", "PermanentFailure", "RetryLater", "Unit"]
 
 
 @dataclass
@@ -96,9 +87,11 @@ class EngineSettings:
     send_backoff_cap: float = 300.0  # … up to this
     send_probe: float = 5.0  # a failing channel's oldest reply is tried this often, whatever its back-off
     sweep_interval: float = 30.0  # seconds between sweeps (expired drafts, reminders): each takes the write lock
+    rescan_interval: float = 10.0  # the inbox and outbox read again at most this long after the last read
+    mark_delay: float = 0.2  # sent marks wait this long for a transaction to ride along with, then go alone
 
 
-class Engine:
+class Engine(Sending):
     def __init__(
         self,
         db: Database,
@@ -117,9 +110,11 @@ class Engine:
         self.mask: Callable[[Incoming], Incoming] = lambda incoming: incoming  # secrets out before the inbox
         self.quiet: QuietHours | None = None  # polite notices queued in these hours wait for their end
         self._work = asyncio.Event()
-        self._send = asyncio.Event()
         self._tick = asyncio.Event()  # wakes the scheduler loop (only on stop)
-        self._send_lock = asyncio.Lock()  # one sender pass at a time: a reply is never sent twice
+        self._init_sending()
+        self._queued: dict[tuple[str, str], list[store.InboxItem]] = {}  # stored, not yet handled, by chat
+        self._known: set[int] = set()  # inbox ids queued in memory or being handled
+        self._inbox_scan_at = 0.0  # monotonic time of the next inbox read: 0, at the next dispatch
         self._active_chats: set[tuple[str, str]] = set()
         self._workers: set[asyncio.Task] = set()
         self._slots = asyncio.Semaphore(self.settings.concurrency)
@@ -132,37 +127,33 @@ class Engine:
 
     async def accept(self, incoming: Incoming) -> bool:
         """Commit an incoming event to the inbox. False for a duplicate delivery. Call before acking."""
-        async with self.db.unit_of_work() as session:
-            added = await store.add_to_inbox(
-                session,
-                channel=incoming.channel,
-                event_key=incoming.event_key,
-                chat_id=incoming.chat_id,
-                payload=self.mask(incoming).to_json(),
-                now=self.clock.now(),
-            )
-        if added:
-            self.metrics.received.labels(incoming.channel).inc()
-            self._work.set()
-        return added
+        return (await self.accept_many([incoming]))[0]
 
     async def accept_many(self, incomings: list[Incoming]) -> list[bool]:
-        """Commit a platform batch (one getUpdates answer) to the inbox in one transaction."""
+        """Commit a platform batch (one getUpdates answer) to the inbox in one transaction, and hand what
+        is new to the workers. The sent marks waiting ride along (one write transaction fewer)."""
         if not incomings:
             return []
         now = self.clock.now()
-        async with self.db.unit_of_work() as session:
-            added = [
-                await store.add_to_inbox(session, channel=m.channel, event_key=m.event_key, chat_id=m.chat_id,
-                                         payload=self.mask(m).to_json(), now=now)
-                for m in incomings
-            ]
-        for incoming, new in zip(incomings, added, strict=True):
-            if new:
-                self.metrics.received.labels(incoming.channel).inc()
-        if any(added):
+        items = [store.InboxItem(0, m.channel, m.chat_id, m.event_key, self.mask(m).to_json()) for m in incomings]
+        async with self._carrying_marks() as marks, self.db.unit_of_work(urgent=True) as session:
+            ids = [await engine_hot.add_to_inbox(session, channel=i.channel, event_key=i.event_key,
+                                                 chat_id=i.chat_id, payload=i.payload, now=now) for i in items]
+            await self._write_marks(session, marks)
+        for item, inbox_id in zip(items, ids, strict=True):
+            if inbox_id is not None:
+                self.metrics.received.labels(item.channel).inc()
+                self._enqueue(dataclasses.replace(item, id=inbox_id))
+        if any(i is not None for i in ids):
             self._work.set()
-        return added
+        return [i is not None for i in ids]
+
+    def _enqueue(self, item: store.InboxItem) -> None:
+        """A stored message for its chat's worker, in id order; one already queued or in hand is not."""
+        if item.id in self._known:
+            return
+        self._known.add(item.id)
+        bisect.insort(self._queued.setdefault((item.channel, item.chat_id), []), item, key=lambda i: i.id)
 
     # --- processing -------------------------------------------------------------------------------
 
@@ -180,27 +171,33 @@ class Engine:
                 item = await store.next_pending(session, channel, chat_id)
                 if item is None:
                     return False, False
-                await self._handle(session, item)
+                await store.mark_processed(session, item.id, self.clock.now())
+                queued = await self._handle(session, item)
                 more = await store.has_pending_after(session, channel, chat_id, item.id)
+            self._hand_over(queued)
         except Exception:
             log.exception("message %s/%s failed; the chat gets an apology", channel, chat_id)
             outcome = "failed"
             await self._fail(channel, chat_id)
+            self._scan_outbox_soon()
         self.metrics.latency.labels(channel).observe(time.perf_counter() - started)
         self.metrics.handled.labels(channel, outcome).inc()
         self._send.set()
         return True, more
 
-    async def _handle(self, session: AsyncSession, item: store.InboxItem) -> None:
+    async def _handle(self, session: AsyncSession, item: store.InboxItem) -> list[store.OutboxItem]:
+        """Run the handler; queue its replies (returned, for the sender) and its notices."""
         now = self.clock.now()
         unit = Unit(session, Incoming.from_json(item.payload), self.clock, now)
         await self.handler(unit)
-        await store.mark_processed(session, item.id, now)
+        queued = []
         for reply in unit.replies:
-            await store.queue_reply(
-                session, channel=item.channel, chat_id=item.chat_id, payload=reply.to_json(), now=now, inbox_id=item.id
-            )
+            payload = reply.to_json()
+            outbox_id = await store.queue_reply(session, channel=item.channel, chat_id=item.chat_id, payload=payload,
+                                                now=now, inbox_id=item.id)
+            queued.append(store.OutboxItem(outbox_id, item.channel, item.chat_id, payload, 0, now))
         await self._queue(session, unit.notices, now)
+        return queued
 
     async def _fail(self, channel: str, chat_id: str) -> None:
         """The handler raised: its transaction is gone. Mark the message failed so it is not retried
@@ -218,21 +215,73 @@ class Engine:
                 )
 
     async def drain_chat(self, channel: str, chat_id: str) -> None:
+        """Handle the chat's messages in memory, oldest first, one unit of work each, until none is left."""
+        chat = (channel, chat_id)
         try:
-            more = True
-            while more and not self._stopping:
-                _, more = await self._process_next(channel, chat_id)
+            while not self._stopping and self._queued.get(chat):
+                queue = self._queued[chat]
+                item = queue.pop(0)
+                if not queue:
+                    del self._queued[chat]
+                try:
+                    done = await self._process_item(item)
+                finally:
+                    self._known.discard(item.id)
+                if not done:  # the connection died: the message waits (first in its chat) for a moment
+                    self._enqueue(item)
+                    await asyncio.sleep(1.0)
+                    break
         finally:
-            self._active_chats.discard((channel, chat_id))
+            self._active_chats.discard(chat)
             self._slots.release()
             self._work.set()  # a message may have arrived while this worker was finishing
 
-    async def dispatch_once(self) -> int:
-        """Start a worker for every chat with pending messages that has none yet."""
-        async with self.db.read() as session:
-            chats = await store.chats_with_pending(session)
+    async def _process_item(self, item: store.InboxItem) -> bool:
+        """One message, one transaction: claimed (done) with its effects and its replies; the replies
+        then go to the sender in memory. A failure rolls it all back, and the message is marked failed
+        and the person told, in a fresh transaction — unless the database connection died (a server
+        restart): then the message stays pending and is tried again (False)."""
+        outcome, started, queued = "ok", time.perf_counter(), []
+        try:
+            async with self._carrying_marks() as marks, self.db.unit_of_work() as session:
+                await self._write_marks(session, marks)
+                if await engine_hot.claim(session, item.id, self.clock.now()):
+                    queued = await self._handle(session, item)
+        except Exception as error:
+            if isinstance(error, DBAPIError) and error.connection_invalidated:
+                log.warning("message %s/%s: the database connection was lost; tried again",
+                            item.channel, item.chat_id)
+                self._inbox_scan_at = 0.0
+                return False
+            log.exception("message %s/%s failed; the chat gets an apology", item.channel, item.chat_id)
+            outcome, queued = "failed", []
+            self._inbox_scan_at = 0.0  # read the inbox again: the database is the record
+            await self._fail_item(item)
+        self._hand_over(queued)
+        self.metrics.latency.labels(item.channel).observe(time.perf_counter() - started)
+        self.metrics.handled.labels(item.channel, outcome).inc()
+        return True
+
+    async def _fail_item(self, item: store.InboxItem) -> None:
+        async with self.db.unit_of_work() as session:
+            now = self.clock.now()
+            if not await engine_hot.fail(session, item.id, now, "handler error") or self.error_reply is None:
+                return
+            reply = self.error_reply(Incoming.from_json(item.payload))
+            await store.queue_reply(session, channel=item.channel, chat_id=item.chat_id, payload=reply.to_json(),
+                                    now=now, inbox_id=item.id)
+        self._scan_outbox_soon()
+
+    async def dispatch_once(self, scan: bool = True) -> int:
+        """Start a worker for every chat with messages waiting that has none yet; with `scan`, read the
+        inbox first (what another process or an earlier run stored)."""
+        if scan:
+            self._inbox_scan_at = time.monotonic() + self.settings.rescan_interval
+            async with self.db.read() as session:
+                for item in await engine_hot.pending(session):
+                    self._enqueue(item)
         started = 0
-        for chat in chats:
+        for chat in list(self._queued):
             if chat in self._active_chats or self._stopping:
                 continue
             await self._slots.acquire()
@@ -242,6 +291,10 @@ class Engine:
             task.add_done_callback(self._workers.discard)
             started += 1
         return started
+
+    async def _dispatch_step(self) -> int:
+        """The dispatcher loop's pass: memory, and the inbox read when its time has come."""
+        return await self.dispatch_once(scan=time.monotonic() >= self._inbox_scan_at)
 
     async def run_until_idle(self) -> None:
         """Process everything pending, send every due reply (for tests and one-shot runs)."""
@@ -255,92 +308,6 @@ class Engine:
                 pending = await store.chats_with_pending(session, limit=1)
             if not pending and not self._workers and not sent:
                 return
-
-    # --- sending ----------------------------------------------------------------------------------
-
-    async def send_due_once(self) -> int:
-        """Send every due reply, chats concurrently, each chat's replies in order. Returns how many were sent."""
-        async with self._send_lock:
-            return await self._send_due()
-
-    async def _send_due(self) -> int:
-        async with self.db.read() as session:
-            due = await store.due_replies(session, self.clock.now())
-            due += await self.delivery.probes(session, list(self.senders), due, self.clock.now())
-        by_chat: dict[tuple[str, str], list[store.OutboxItem]] = {}
-        for item in due:
-            by_chat.setdefault((item.channel, item.chat_id), []).append(item)
-        counts = await asyncio.gather(*(self._send_chat(items) for items in by_chat.values()))
-        return sum(counts)
-
-    async def _send_chat(self, items: list[store.OutboxItem]) -> int:
-        sent = 0
-        for item in items:
-            if not await self._send_one(item):
-                break  # keep the chat's order: later replies wait for this one
-            sent += 1
-        return sent
-
-    async def _send_one(self, item: store.OutboxItem) -> bool:
-        sender = self.senders.get(item.channel)
-        if sender is None or not getattr(sender, "reaches", _everyone)(item.chat_id):
-            return False  # the channel (or this chat) is not served by this process; keep the reply for later
-        reply = await self._resolve_edit(item, Reply.from_json(item.payload))
-        try:
-            message_id = await sender.send(item.chat_id, reply)
-        except RetryLater as exc:
-            await self._retry(item, exc)
-            return False
-        except PermanentFailure as exc:
-            self.metrics.send_failures.labels(item.channel, "dropped").inc()
-            log.warning("reply %s to %s/%s dropped: %s", item.id, item.channel, item.chat_id, exc)
-            async with self.db.unit_of_work() as session:
-                await store.mark_failed(session, item.id, str(exc), payload=_scrubbed(item))
-            return True
-        async with self._outage_lock(item.channel), self.db.unit_of_work() as session:
-            await store.mark_sent(session, item.id, self.clock.now(), message_id or "", payload=_scrubbed(item))
-            recovered = await self.delivery.sent(session, item.channel, self.clock.now())
-            await self._queue(session, recovered or [], self.clock.now())
-        self.metrics.sent.labels(item.channel).inc()
-        if recovered is not None:
-            self._send.set()  # the channel's other waiting replies are due now
-        return True
-
-    def _outage_lock(self, channel: str) -> contextlib.AbstractAsyncContextManager:
-        """Outages open and close one at a time; a channel that delivers needs no lock."""
-        return contextlib.nullcontext() if channel in self.delivery.ok else self.delivery.lock
-
-    async def _resolve_edit(self, item: store.OutboxItem, reply: Reply) -> Reply:
-        """An edit names the earlier message by its token; the platform needs that message's id."""
-        if reply.kind != "edit" or reply.edit_message_id or not reply.token:
-            return reply
-        async with self.db.read() as session:
-            message_id = await store.sent_message_id(session, item.channel, item.chat_id, reply.token)
-        return dataclasses.replace(reply, edit_message_id=message_id)
-
-    async def _retry(self, item: store.OutboxItem, exc: RetryLater) -> None:
-        """Back off (doubling, capped) and try again until the horizon; past it the reply is
-        'expired': kept, listed by `main.py admin outbox`, and the administrators are told."""
-        attempts, now = item.attempts + 1, self.clock.now()
-        give_up_at = (item.not_before or item.created_at) + dt.timedelta(seconds=self.settings.send_horizon)
-        self.delivery.failed(item.channel, exc.after)
-        async with self._outage_lock(item.channel), self.db.unit_of_work() as session:
-            if now >= give_up_at:
-                log.error("reply %s to %s/%s undelivered after %d attempts: %s",
-                          item.id, item.channel, item.chat_id, attempts, exc)
-                self.metrics.send_failures.labels(item.channel, "gave_up").inc()
-                await store.mark_expired(session, item.id, str(exc), payload=_scrubbed(item))
-                if item.payload.get("token") != UNDELIVERED_TOKEN:
-                    await self._queue(session, await self.delivery.expired(session, item.channel, now), now)
-                return
-            self.metrics.send_failures.labels(item.channel, "retry").inc()
-            s = self.settings
-            delay = exc.after if exc.after is not None else min(s.send_backoff_cap, s.send_backoff * 2 ** (attempts - 1))
-            delay *= 1 + random.uniform(0, 0.25)  # jitter: retries of many chats do not land together
-            next_at = min(now + dt.timedelta(seconds=delay), give_up_at)  # the last try is at the horizon
-            await store.mark_retry(session, item.id, next_at, str(exc))
-        self._send.set()  # an expiry notice, or nothing: the loop sleeps until the next due time anyway
-        log.info("reply %s to %s/%s retried in %.1fs: %s", item.id, item.channel, item.chat_id, delay, exc)
 
     # --- timed work -------------------------------------------------------------------------------
 
@@ -394,8 +361,11 @@ class Engine:
 
     async def _queue(self, session: AsyncSession, messages: list[tuple[str, str, Reply]], now: dt.datetime) -> int:
         """Queue messages to chats (a job's, a sweep's, a handler's notices); a polite one queued in quiet
-        hours waits in the outbox until they end (bot/quiet.py)."""
+        hours waits in the outbox until they end (bot/quiet.py). The sender reads them from the outbox at
+        its next pass (not handed over in memory: they may be held)."""
         held = self.quiet.release_at(now) if self.quiet else None
+        if messages:
+            self._outbox_scan_at = 0.0
         for channel, chat_id, reply in messages:
             await store.queue_reply(
                 session, channel=channel, chat_id=chat_id, payload=reply.to_json(), now=now, inbox_id=None,
@@ -410,7 +380,7 @@ class Engine:
         in hand and send what they queued."""
         self._work.set()
         self._send.set()
-        loops = [self._loop(self._work, self.dispatch_once), self._loop(self._send, self.send_due_once),
+        loops = [self._loop(self._work, self._dispatch_step), self._loop(self._send, self._send_step),
                  self._loop(self._tick, self.run_jobs_once)]
         await asyncio.gather(*loops)
         if self._workers:
@@ -442,9 +412,3 @@ class Engine:
         for event in (self._work, self._send, self._tick):
             event.set()
 
-
-def _scrubbed(item: store.OutboxItem) -> dict[str, Any] | None:
-    """The payload to keep once a reply is out of the queue, if it carried a secret (a link code)."""
-    if not item.payload.get("secret"):
-        return None
-    return Reply.from_json(item.payload).scrubbed().to_json()

@@ -9,24 +9,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AuditRow, ConversationRow, InboxRow, OutageRow, OutboxRow, ScheduledJobRow
+from storage.dialect import _insert, aware  # noqa: F401  (aware: imported from here by others)
+from storage.models import AuditRow, ConversationRow, InboxRow, OutageRow, OutboxRow
 
-
-def aware(value: dt.datetime | None) -> dt.datetime | None:
-    """SQLite hands back naive datetimes; everything we store is UTC."""
-    if value is None or value.tzinfo:
-        return value
-    return value.replace(tzinfo=dt.UTC)
-
-
-def _insert(session: AsyncSession, table):
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+OUTBOX = OutboxRow.__table__  # the hot statements in Core: no ORM unit of work for a row written once
+CONVERSATIONS = ConversationRow.__table__
 
 
 # --- inbox --------------------------------------------------------------------------------------
@@ -143,13 +133,12 @@ async def queue_reply(
     not_before: dt.datetime | None = None,
 ) -> int:
     """Queue a reply; with `not_before` (a notice in quiet hours) the sender leaves it until then."""
-    row = OutboxRow(
-        channel=channel, chat_id=chat_id, payload=payload, inbox_id=inbox_id, status="pending",
-        attempts=0, created_at=now, next_attempt_at=now, not_before=not_before, platform_message_id="", error="",
-    )
-    session.add(row)
-    await session.flush()
-    return row.id
+    return (await session.execute(
+        insert(OUTBOX).values(channel=channel, chat_id=chat_id, payload=payload, inbox_id=inbox_id, status="pending",
+                              attempts=0, created_at=now, next_attempt_at=now, not_before=not_before,
+                              platform_message_id="", error="")
+        .returning(OUTBOX.c.id)
+    )).scalar_one()
 
 
 async def due_replies(session: AsyncSession, now: dt.datetime, limit: int = 500) -> list[OutboxItem]:
@@ -343,7 +332,10 @@ class Conversation:
 
 
 async def get_conversation(session: AsyncSession, channel: str, chat_id: str) -> Conversation | None:
-    row = await session.get(ConversationRow, (channel, chat_id))
+    c = CONVERSATIONS.c
+    row = (await session.execute(
+        select(c.state, c.version, c.updated_at, c.expires_at).where(c.channel == channel, c.chat_id == chat_id)
+    )).first()
     if row is None:
         return None
     return Conversation(row.state, row.version, aware(row.updated_at), aware(row.expires_at))
@@ -357,16 +349,14 @@ async def put_conversation(
     now: dt.datetime,
     expires_at: dt.datetime | None,
 ) -> None:
-    row = await session.get(ConversationRow, (channel, chat_id))
-    if row is None:
-        session.add(
-            ConversationRow(
-                channel=channel, chat_id=chat_id, state=state, version=1, updated_at=now, expires_at=expires_at
-            )
-        )
-    else:
-        row.state, row.version, row.updated_at, row.expires_at = state, row.version + 1, now, expires_at
-    await session.flush()
+    """One statement: the row inserted, or (there already) its state replaced and its version counted up."""
+    stmt = _insert(session, CONVERSATIONS).values(
+        channel=channel, chat_id=chat_id, state=state, version=1, updated_at=now, expires_at=expires_at)
+    await session.execute(stmt.on_conflict_do_update(
+        index_elements=["channel", "chat_id"],
+        set_={"state": stmt.excluded.state, "version": CONVERSATIONS.c.version + 1, "updated_at": now,
+              "expires_at": expires_at},
+    ))
 
 
 async def offer_conversation(
@@ -391,10 +381,8 @@ async def offer_conversation(
 
 
 async def clear_conversation(session: AsyncSession, channel: str, chat_id: str) -> None:
-    row = await session.get(ConversationRow, (channel, chat_id))
-    if row is not None:
-        await session.delete(row)
-        await session.flush()
+    c = CONVERSATIONS.c
+    await session.execute(delete(CONVERSATIONS).where(c.channel == channel, c.chat_id == chat_id))
 
 
 async def expired_conversations(session: AsyncSession, now: dt.datetime, limit: int = 100) -> list[tuple[str, str]]:
@@ -420,13 +408,9 @@ async def audit(
     after: dict | None = None,
     now: dt.datetime,
 ) -> None:
-    session.add(
-        AuditRow(
-            at=now, staff_id=staff_id, action=action, entity=entity, entity_id=str(entity_id),
-            before=before, after=after,
-        )
-    )
-    await session.flush()
+    await session.execute(insert(AuditRow.__table__).values(
+        at=now, staff_id=staff_id, action=action, entity=entity, entity_id=str(entity_id), before=before, after=after,
+    ))
 
 
 async def audit_entries(session: AsyncSession, entity: str | None = None) -> list[dict[str, Any]]:
@@ -440,45 +424,6 @@ async def audit_entries(session: AsyncSession, entity: str | None = None) -> lis
     ]
 
 
-# --- timed jobs ---------------------------------------------------------------------------------
+# --- timed jobs: storage/jobs_store.py (kept importable from here) ----------------------------------
 
-
-@dataclass(frozen=True)
-class Job:
-    id: int
-    key: str
-    kind: str
-    due_at: dt.datetime
-    payload: dict[str, Any]
-
-
-async def schedule_once(
-    session: AsyncSession, *, key: str, kind: str, due_at: dt.datetime, payload: dict | None = None
-) -> bool:
-    """Schedule a job unless one with this key exists already (scheduling is idempotent)."""
-    stmt = (
-        _insert(session, ScheduledJobRow)
-        .values(key=key, kind=kind, due_at=due_at, payload=payload or {})
-        .on_conflict_do_nothing(index_elements=["key"])
-    )
-    return (await session.execute(stmt)).rowcount == 1
-
-
-async def due_jobs(session: AsyncSession, now: dt.datetime, limit: int = 50) -> list[Job]:
-    rows = await session.scalars(
-        select(ScheduledJobRow)
-        .where(ScheduledJobRow.done_at.is_(None), ScheduledJobRow.due_at <= now)
-        .order_by(ScheduledJobRow.due_at, ScheduledJobRow.id)
-        .limit(limit)
-    )
-    return [Job(r.id, r.key, r.kind, aware(r.due_at), r.payload) for r in rows]
-
-
-async def claim_job(session: AsyncSession, job_id: int, now: dt.datetime) -> bool:
-    """Mark a job done in the same transaction as its effects: it runs once, even across restarts."""
-    result = await session.execute(
-        update(ScheduledJobRow)
-        .where(ScheduledJobRow.id == job_id, ScheduledJobRow.done_at.is_(None))
-        .values(done_at=now)
-    )
-    return result.rowcount == 1
+from storage.jobs_store import Job, claim_job, due_jobs, schedule_once  # noqa: E402,F401

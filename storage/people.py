@@ -13,10 +13,13 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import staff_cache
 from storage.domain import ROLES, Conflict, Identity, Invite, NotFound, Staff
 from storage.engine_store import aware
 from storage.models import CodeTryRow, IdentityRow, InviteRow, StaffRoleRow, StaffRow
 from storage.text import clean_line, fold
+
+STAFF, ROLES_TABLE, IDENTITIES = StaffRow.__table__, StaffRoleRow.__table__, IdentityRow.__table__
 
 # Crockford-like alphabet without look-alikes (0/O, 1/I/L), easy to type on a phone keyboard.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -53,6 +56,7 @@ def check_roles(roles) -> frozenset[str]:
 
 
 async def create_staff(session: AsyncSession, name: str, roles, now: dt.datetime, unit: str = "") -> Staff:
+    staff_cache.changed(session)
     name = clean_line(name)
     row = StaffRow(name=name, name_folded=fold(name), unit=unit, active=True, created_at=now)
     session.add(row)
@@ -89,19 +93,37 @@ async def list_staff(session: AsyncSession) -> list[Staff]:
 
 
 async def staff_by_identity(session: AsyncSession, channel: str, user_id: str) -> Staff | None:
-    """Who writes from this account (looked up for every message: the staff row comes in one join)."""
-    row = await session.scalar(
-        select(StaffRow)
-        .join(IdentityRow, IdentityRow.staff_id == StaffRow.id)
-        .where(IdentityRow.channel == channel, IdentityRow.user_id == user_id)
-    )
-    return None if row is None else await _staff(session, row)
+    """Who writes from this account, looked up for every message: the staff row, its roles and its
+    accounts in one statement, kept for `STAFF_CACHE_SECONDS` per database (staff_cache.py)."""
+    cache = staff_cache.of(session)
+    found = cache.get(channel, user_id)
+    if found is not staff_cache.MISSING:
+        return found
+    generation = cache.generation
+    s, r, i, mine = STAFF, ROLES_TABLE, IDENTITIES, IDENTITIES.alias("mine")
+    rows = (await session.execute(
+        select(s.c.id, s.c.name, s.c.unit, s.c.active, r.c.role, i.c.channel, i.c.user_id, i.c.chat_id,
+               i.c.display_name)
+        .select_from(mine.join(s, s.c.id == mine.c.staff_id).outerjoin(r, r.c.staff_id == s.c.id)
+                     .outerjoin(i, i.c.staff_id == s.c.id))
+        .where(mine.c.channel == channel, mine.c.user_id == user_id)
+        .order_by(i.c.id)
+    )).all()
+    staff = None
+    if rows:
+        first = rows[0]
+        identities = dict.fromkeys(Identity(x.channel, x.user_id, x.chat_id, x.display_name) for x in rows)
+        staff = Staff(id=first.id, name=first.name, roles=frozenset(x.role for x in rows if x.role),
+                      unit=first.unit, active=first.active, identities=tuple(identities))
+    cache.put(channel, user_id, staff, generation)
+    return staff
 
 
 async def add_identity(
     session: AsyncSession, staff_id: int, identity: Identity, now: dt.datetime
 ) -> None:
     """Attach a channel account to a staff member; an account belongs to one person only."""
+    staff_cache.changed(session)
     row = IdentityRow(
         staff_id=staff_id,
         channel=identity.channel,
@@ -120,6 +142,7 @@ async def add_identity(
 
 async def set_roles(session: AsyncSession, staff_id: int, roles) -> Staff:
     roles = check_roles(roles)
+    staff_cache.changed(session)
     await session.execute(delete(StaffRoleRow).where(StaffRoleRow.staff_id == staff_id))
     for role in sorted(roles):
         session.add(StaffRoleRow(staff_id=staff_id, role=role))
@@ -129,6 +152,7 @@ async def set_roles(session: AsyncSession, staff_id: int, roles) -> Staff:
 
 async def set_active(session: AsyncSession, staff_id: int, active: bool) -> Staff:
     """Revoking keeps the person and their records (still attributed to them); only access ends."""
+    staff_cache.changed(session)
     await session.execute(update(StaffRow).where(StaffRow.id == staff_id).values(active=active))
     return await get_staff(session, staff_id)
 

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Text, cast, delete, false, inspect, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import staff_cache
 from storage.domain import NotFound
 from storage.models import (
     AuditRow,
@@ -165,6 +166,7 @@ class Erased:
 
 async def erase(session: AsyncSession, staff_id: int, label: str) -> Erased:
     """Erase the person; `label` (e.g. "Cán bộ đã xóa #3", from texts) replaces their name."""
+    staff_cache.changed(session)
     staff = await _staff_row(session, staff_id)
     identities = await _chats(session, staff_id)
     needles = Needles(
