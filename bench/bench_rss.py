@@ -1,8 +1,8 @@
 """The memory of `python main.py run` after a report (issue 23: under 150 MB).
 
 The real process against the fake Telegram (polling): technicians record calibration batches, then
-a manager asks for the month's report (`/baocao`) and receives the .docx; the process's resident
-memory (VmRSS, and its peak VmHWM) is read from /proc before and after.
+a manager asks for the month's report (`/baocao`) and receives the .docx (the time it took is
+printed); the process's resident memory (VmRSS, and its peak VmHWM) is read from /proc before and after.
 
     .venv/bin/python bench/bench_rss.py                  # 20 technicians, one batch each
 """
@@ -14,6 +14,7 @@ import asyncio
 import datetime as dt
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -67,10 +68,12 @@ async def main(count: int) -> None:
                 for chat in chats:
                     assert await within(platform, lambda c=chat: platform.saved(c), 60), "a batch was not saved"
                 print(f"after {count} records: {memory(bot.proc.pid)}", flush=True)
+                asked = time.perf_counter()
                 platform.fake.user_command(MANAGER_CHAT, "baocao")
                 document = await within(platform, lambda: next(
                     (m for m in platform.fake.messages(MANAGER_CHAT) if m.document), None), 120)
                 assert document is not None, f"no report came: {platform.texts(MANAGER_CHAT)}\n{bot.log()[-2000:]}"
+                print(f"/baocao answered with the .docx in {time.perf_counter() - asked:.2f} s", flush=True)
                 await asyncio.sleep(1)
                 print(f"after the report: {memory(bot.proc.pid)}", flush=True)
             finally:
