@@ -125,6 +125,10 @@ async def answer(unit: Unit, staff: Staff, state: dict, services: Services) -> N
 
 async def _on_card(unit: Unit, ctx: FlowContext, kinds, state: dict, key: str, typed: str) -> None:
     if not key:
+        msg = unit.incoming
+        if not await engine_store.seen_before(unit.session, msg.channel, msg.chat_id, state["token"], msg.event_key):
+            unit.reply(Reply(text=texts.review.NOT_SEEN_YET))  # typed before this card reached the chat
+            return
         key, comment = _read_card(typed, state)
         if key == RETURN and comment:
             state = dict(state, comment=[comment])

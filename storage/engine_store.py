@@ -320,6 +320,24 @@ async def sent_message_id(session: AsyncSession, channel: str, chat_id: str, tok
     return ""
 
 
+async def seen_before(session: AsyncSession, channel: str, chat_id: str, token: str, event_key: str) -> bool:
+    """Whether the reply carrying `token` had reached the chat when the message `event_key` arrived: False
+    when it was still unsent then (a second "1" typed before the next card came: it answers no card the
+    person saw). True when either cannot be found (nothing to go by)."""
+    received = await session.scalar(
+        select(InboxRow.received_at).where(InboxRow.channel == channel, InboxRow.event_key == event_key))
+    rows = await session.execute(
+        select(OutboxRow.sent_at, OutboxRow.payload)
+        .where(OutboxRow.channel == channel, OutboxRow.chat_id == chat_id)
+        .order_by(OutboxRow.id.desc())
+        .limit(20)
+    )  # fmt: skip
+    for sent_at, payload in rows:
+        if (payload or {}).get("token") == token:
+            return received is None or (sent_at is not None and aware(sent_at) <= aware(received))
+    return True
+
+
 # --- conversation state -------------------------------------------------------------------------
 
 

@@ -270,3 +270,21 @@ async def test_every_kind_of_record_comes_as_a_card_and_is_approved(env):
     assert cards[3].endswith("Đã xem hết các bản ghi chờ duyệt.")
     for kind in ("licence", "activity", "plan"):
         assert (await state(app, 1, kind)).state == "approved"
+
+
+async def test_a_second_number_typed_before_the_next_card_arrived_approves_nothing(env):
+    app, sender, tech, boss = env
+    author, manager = Chat(app, sender, "tech"), Chat(app, sender, "boss")
+    await record_batch(app, author)
+    await record_batch(app, author, 7)
+    await manager.say("/duyet")
+    for line in ("1", "1"):  # both sent at once, as a person typing "1" twice does
+        await app.engine.accept(manager.incoming(line))
+    app.clock.advance(seconds=2)  # the next card goes out after both arrived
+    await app.engine.run_until_idle()
+    shown = manager.new_messages()
+    assert shown[0].startswith("Đã duyệt lô kiểm định #1.") and "Lô kiểm định #2 · chờ duyệt" in shown[0]
+    assert shown[1] == ("Tin nhắn này đến trước bản ghi vừa gửi nên chưa được dùng; "
+                        "vui lòng xem bản ghi ở trên rồi chọn.")
+    assert [(await state(app, i)).state for i in (1, 2)] == ["approved", "waiting"]
+    assert (await manager.say("1")).startswith("Đã duyệt lô kiểm định #2.")  # once seen, it counts

@@ -50,6 +50,7 @@ BAD_NUMBER = "Vui lòng gõ /duyet, hoặc /duyet và số của bản ghi (ví 
 PICK_WHICH = "Có nhiều bản ghi mang số #{id}. Vui lòng chọn bản ghi cần mở:"
 ANSWER_CARD = "Vui lòng chọn một việc trong danh sách (gõ số), hoặc gõ “Trả lại: nội dung cần bổ sung”."
 PHOTO_NOT_HERE = "Ở bước này chỉ nhận chữ."
+NOT_SEEN_YET = "Tin nhắn này đến trước bản ghi vừa gửi nên chưa được dùng; vui lòng xem bản ghi ở trên rồi chọn."
 
 
 def card(noun: str, record_id: int, state: str, remaining: int, author: str, when: str, channel: str,
