@@ -5,7 +5,9 @@
 - env.example: every environment variable the bot reads (recorded while loading the config), and
   no other; the README and config.toml list the same ones.
 - Caddyfile: serves the web server's public routes (read from the routes the app registers: webhooks,
-  document links, the web view's pages and files), nothing else, and never /metrics or /healthz.
+  document links, the web view's pages and files), nothing else, and never /metrics or /healthz; run
+  for real by Caddy when it is installed (.ci/run installs it): the pages pass, /metrics does not, and
+  the access log keeps no link's token.
 - backup-nightly.sh: run for real; it writes a restorable backup and rotates only old backups; the
   names it writes are the README's.
 - fieldbot (the wrapper): run for real with an env file; the walk of the whole guide, as a service
@@ -14,6 +16,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import configparser
 import datetime as dt
 import os
@@ -292,3 +295,59 @@ def test_the_wrapper_runs_with_the_env_file_not_the_callers_shell(tmp_path):
     bad.write_text("FIELDBOT_DATA_DIR /tmp\n")
     wrong = _wrapper(tmp_path, "admin", "staff", env_file=bad)
     assert wrong.returncode == 2 and wrong.stderr.strip() == texts.cli.ENV_FILE_BAD_LINE.format(path=bad, line=1)
+
+
+@pytest.mark.skipif(shutil.which("caddy") is None, reason="caddy is not installed (.ci/run installs it)")
+async def test_caddy_run_with_the_deploy_file_passes_the_pages_hides_metrics_and_logs_no_token(tmp_path):
+    """deploy/Caddyfile run for real: its site on a local http port, its proxy pointed at a stand-in for the
+    bot that answers every path; the web view's pages pass, /metrics and /healthz do not, and the access
+    log keeps no sign-in or document token."""
+    import aiohttp
+    from aiohttp import web
+
+    from tests.channels_kit import free_port
+
+    seen: list[str] = []
+
+    async def anything(request: web.Request) -> web.Response:
+        seen.append(request.path)
+        return web.Response(text="bot")
+
+    bot = web.Application()
+    bot.router.add_route("*", "/{tail:.*}", anything)
+    runner = web.AppRunner(bot, access_log=None)
+    await runner.setup()
+    bot_port, port = free_port(), free_port()
+    await web.TCPSite(runner, "127.0.0.1", bot_port).start()
+    log = tmp_path / "access.log"
+    text = (DEPLOY / "Caddyfile").read_text()
+    text = text.replace("bot.skhcn.example.gov.vn {", f"{{\n\tadmin off\n\tauto_https off\n}}\nhttp://127.0.0.1:{port} {{")
+    text = text.replace("127.0.0.1:8080", f"127.0.0.1:{bot_port}")
+    text = re.sub(r"output file /var/log/caddy/dost-fieldbot.log \{[^}]*\}", f"output file {log}", text)
+    (tmp_path / "Caddyfile").write_text(text)
+    caddy = await asyncio.create_subprocess_exec("caddy", "run", "--config", str(tmp_path / "Caddyfile"), "--adapter",
+                                                 "caddyfile", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    token = "Zq3" + "x" * 40
+    try:
+        answers = {}
+        async with aiohttp.ClientSession() as http:
+            for _ in range(100):  # until Caddy listens
+                try:
+                    async with http.get(f"http://127.0.0.1:{port}/co-so") as response:
+                        break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.1)
+            for path in ("/", f"/vao/{token}", f"/d/{token}", "/ban-ghi/inspection/1/anh/a.jpg", "/co-so/3",
+                         "/static/web.css", "/metrics", "/healthz", "/metrics/x", "/other"):
+                async with http.get(f"http://127.0.0.1:{port}{path}") as response:
+                    answers[path] = response.status
+    finally:
+        caddy.terminate()
+        await asyncio.wait_for(caddy.wait(), 10)
+        await runner.cleanup()
+    assert [p for p, status in answers.items() if status == 200] == [
+        "/", f"/vao/{token}", f"/d/{token}", "/ban-ghi/inspection/1/anh/a.jpg", "/co-so/3", "/static/web.css"]
+    assert {answers[p] for p in ("/metrics", "/healthz", "/metrics/x", "/other")} == {404}
+    assert "/metrics" not in seen and "/healthz" not in seen
+    written = log.read_text()
+    assert "/vao/…" in written and "/d/…" in written and token not in written
