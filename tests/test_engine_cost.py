@@ -50,7 +50,8 @@ async def _person(app, sender, chat: str, n: int) -> int:
 async def test_a_form_step_costs_a_bounded_number_of_statements_and_two_write_transactions(config, db):
     counter = StatementCounter(db.engine, keep_log=True)
     app, sender = await make_app(config, db)
-    app.engine.settings.poll_interval = 3600.0  # the timed loops (jobs, sweeps, the rescans) stay asleep
+    app.engine.settings.poll_interval = 3600.0  # the timed loops (jobs, sweeps) stay asleep …
+    app.engine.settings.rescan_interval = 3600.0  # … and so do the fallback reads of the inbox and outbox
     app.engine.settings.mark_delay = 3600.0  # sent marks ride along only (when no message comes, the
     # sender writes them itself after 0.2 s: a matter of timing, not counted here)
     chats = [f"t{n}" for n in range(PEOPLE + 1)]
