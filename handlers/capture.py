@@ -17,7 +17,7 @@ then refused, except that managers may still enter or correct them, audited as c
 
 Saving. Every form's save goes through `store_record`, which also turns a correction started from
 /cuatoi into an update: the form was started with the record's answers prefilled and an edit tag
-(`edit_answers`) riding in the draft's `_labels`, the one part of a draft a prefill may add to.
+(`handlers.forms.edit_answers`) riding in the draft's `_labels`, the one part of a draft a prefill may add to.
 """
 
 from __future__ import annotations
@@ -30,15 +30,12 @@ from typing import Any
 import texts
 from bot.form import FlowContext, Question, SaveFn, Suggestion
 from handlers import review_notices
-from handlers.forms import MANAGER, RecordStore
+from handlers.forms import EDIT_TAG, MANAGER, RecordStore
 from handlers.services import ClosedPeriods, Services
 from reports.periods import Period
 from storage import engine_store
 from storage import review as reviews
 from storage.domain import WAITING, Conflict, NotFound, RecordMeta, Staff
-
-EDIT_TAG = "_edit"
-
 
 # --- the closed-period snapshot -------------------------------------------------------------------
 
@@ -107,12 +104,6 @@ def record_meta(ctx: FlowContext) -> RecordMeta:
         recorded_by=ctx.staff.id, channel=ctx.incoming.channel, source_event=ctx.incoming.event_key,
         recorded_at=ctx.now, form=ctx.form, review=WAITING,  # a new record waits for review (storage/review.py)
     )  # fmt: skip
-
-
-def edit_answers(store: RecordStore, record: Any, answers: dict[str, Any]) -> dict[str, Any]:
-    """A form's prefill for correcting `record`: its answers plus the tag that makes the save an update."""
-    tag = f"{store.entity}:{record.id}:{record.meta.version}"
-    return {**answers, "_labels": {**answers.get("_labels", {}), EDIT_TAG: tag}}
 
 
 def edit_target(answers) -> tuple[str, int, int] | None:

@@ -29,6 +29,7 @@ from handlers.commands import Command, CommandHandler, CommandTable
 from storage.domain import PeriodRecords, Staff
 
 MANAGER = "manager"
+EDIT_TAG = "_edit"  # in a draft's `_labels`: the stored record the save updates (capture.edit_target)
 EVERYONE: frozenset[str] = frozenset()
 
 
@@ -165,3 +166,9 @@ def form_of(forms: Mapping[str, Form], entity: str, made_by: str) -> Form | None
         return form
     return next((f for f in record_forms(forms) if f.record is not None and f.record.entity == entity), None)
 
+
+
+def edit_answers(store: RecordStore, record: Any, answers: dict[str, Any]) -> dict[str, Any]:
+    """A form's prefill for correcting `record`: its answers plus the tag that makes the save an update."""
+    tag = f"{store.entity}:{record.id}:{record.meta.version}"
+    return {**answers, "_labels": {**answers.get("_labels", {}), EDIT_TAG: tag}}

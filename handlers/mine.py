@@ -32,7 +32,7 @@ import texts
 from bot.form import FlowContext, Question, Saved, StartForm
 from bot.messages import Choice, Reply
 from handlers import capture
-from handlers.forms import EVERYONE, Form, flow_for, form_of, record_forms
+from handlers.forms import EVERYONE, Form, edit_answers, flow_for, form_of, record_forms
 from handlers.services import Services
 from reports.periods import Period, PeriodError, parse_period, period_of
 from storage import people, periods_store, records
@@ -165,7 +165,7 @@ async def save(ctx: FlowContext, answers: dict[str, Any]) -> str:
     opening = texts.capture.MINE_OPENING.format(noun=store.noun, id=record_id, what=what)
     if not capture.may_change(ctx.staff, record):
         return texts.capture.NOT_YOURS
-    filled = capture.edit_answers(store, record, await _answers(form.answers_of(ctx, record)))
+    filled = edit_answers(store, record, await _answers(form.answers_of(ctx, record)))
     return Saved(opening, StartForm(flow_for(ctx.settings, form.name, ctx.staff), answers=filled))
 
 

@@ -18,8 +18,7 @@ import texts
 from bot.flow_screen import default_summary
 from bot.form import FlowContext
 from bot.messages import Incoming
-from handlers import capture
-from handlers.forms import form_of, record_forms
+from handlers.forms import edit_answers, form_of, record_forms
 from storage import records
 from storage.domain import InspectionVisit, NotFound, Staff
 
@@ -45,6 +44,25 @@ class Card:
     latitude: float | None = None
     longitude: float | None = None
     version: int = 1
+
+
+async def confirmed_summary(ctx: FlowContext, form, store, record, record_id: int) -> str:
+    """The form's review text of a stored record (`form.answers_of` it, then its `summarize` or the
+    runtime's default), as the web page and /duyet's card show it. Summarised as a correction's card
+    (the edit tag), so a visit is not its own duplicate and its team is its own, without the
+    correction's "Sửa … #id" header. Raises NotFound / KeyError when a plan or facility is gone."""
+    answers = edit_answers(store, record, await _resolved(form.answers_of(ctx, record)))
+    flow = ctx.settings.flows[form.name]
+    if flow.summarize is not None:
+        summary = await _resolved(flow.summarize(ctx, answers))
+    else:
+        summary = default_summary(flow, {"answers": answers}, answers)
+    header = texts.capture.EDIT_HEADER.format(noun=store.noun, id=record_id)
+    if summary.startswith(header + "\n"):  # "Sửa … #id" is for the author correcting it
+        summary = summary.removeprefix(header + "\n")
+        if ": " in summary.split("\n", 1)[0]:  # it stood in the title's place (handlers/capture.review)
+            summary = f"{form.title}\n{summary}"
+    return summary
 
 
 async def _resolved(value):
@@ -83,18 +101,7 @@ async def card(services, session, viewer: Staff, entity: str, record_id: int, no
     summary = line
     if form.answers_of is not None:
         try:
-            # as a correction's card (the edit tag): the record is not its own duplicate, its team is its own
-            answers = capture.edit_answers(store, record, await _resolved(form.answers_of(ctx, record)))
-            flow = services.flows[form.name]
-            if flow.summarize is not None:
-                summary = await _resolved(flow.summarize(ctx, answers))
-            else:
-                summary = default_summary(flow, {"answers": answers}, answers)
-            header = texts.capture.EDIT_HEADER.format(noun=store.noun, id=record_id)
-            if summary.startswith(header + "\n"):  # "Sửa … #id" is for the author correcting it
-                summary = summary.removeprefix(header + "\n")
-                if ": " in summary.split("\n", 1)[0]:  # it stood in the title's place (handlers/capture.review)
-                    summary = f"{form.title}\n{summary}"
+            summary = await confirmed_summary(ctx, form, store, record, record_id)
         except (NotFound, KeyError) as error:  # a plan or facility gone: the line still names it
             log.warning("record card %s #%s: %s", entity, record_id, type(error).__name__)
     meta = record.meta

@@ -15,6 +15,7 @@ from typing import Any
 import texts
 from bot.form import FlowContext
 from bot.messages import Reply
+from handlers import record_card
 from handlers.forms import Form, RecordStore, form_of
 from storage import people, records
 from storage import review as reviews
@@ -87,8 +88,10 @@ async def summary(ctx: FlowContext, shown: Shown) -> str:
         return shown.what
     author = await _author(ctx, shown.state.author)
     as_author = dataclasses.replace(ctx, staff=author or ctx.staff, form=shown.form.name)
-    text = flow.summarize(as_author, await answers(as_author, shown))
-    return await text if inspect.isawaitable(text) else text
+    try:
+        return await record_card.confirmed_summary(as_author, shown.form, shown.store, shown.record, shown.state.record_id)
+    except (NotFound, KeyError):  # a plan or facility gone: the line still names it
+        return shown.what
 
 
 async def _author(ctx: FlowContext, staff_id: int | None) -> Staff | None:

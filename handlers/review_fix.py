@@ -18,7 +18,7 @@ from bot.messages import Reply
 from handlers import capture
 from handlers import review_cards as cards
 from handlers import review_notices as notices
-from handlers.forms import flow_for
+from handlers.forms import edit_answers, flow_for
 from handlers.review_cards import Shown
 from handlers.services import Services
 from storage import engine_store
@@ -70,7 +70,7 @@ async def opening(ctx: FlowContext, shown: Shown) -> StartForm | None:
     """The record's own form, filled in, at its list of answers to change, the comment above."""
     if shown.form.answers_of is None or not capture.may_change(ctx.staff, shown.record):
         return None
-    filled = capture.edit_answers(shown.store, shown.record, await cards.answers(ctx, shown))
+    filled = edit_answers(shown.store, shown.record, await cards.answers(ctx, shown))
     notice = texts.review.fix_opening(shown.noun, shown.state.record_id, shown.state.comment)
     return StartForm(flow_for(ctx.settings, shown.form.name, ctx.staff), answers=filled, notice=notice, edit=True)
 

@@ -24,7 +24,6 @@ from bot.form import FlowContext
 from bot.messages import Choice, Reply
 from handlers import review_cards
 from handlers.notify import to_chats
-from handlers.review_cards import Shown
 from storage import engine_store, people
 from storage import review as reviews
 from storage.domain import NotFound
@@ -71,7 +70,7 @@ def parse_token(key: str) -> tuple[str, str, int] | None:
     return parts[0], parts[1], int(parts[2])
 
 
-async def returned(ctx: FlowContext, send: Send | None, shown: Shown, *, expires: dt.datetime) -> None:
+async def returned(ctx: FlowContext, send: Send | None, shown: review_cards.Shown, *, expires: dt.datetime) -> None:
     """Tell the author their record was returned: what, the comment, "Sửa ngay"."""
     state = shown.state
     key = token(FIX, state.kind, state.record_id)
@@ -104,7 +103,7 @@ def _held(ctx: FlowContext) -> bool:
     return quiet is not None and quiet.release_at(ctx.now) is not None
 
 
-async def approved(ctx: FlowContext, send: Send | None, shown: Shown) -> None:
+async def approved(ctx: FlowContext, send: Send | None, shown: review_cards.Shown) -> None:
     state = shown.state
     await notify(ctx.session, send, state.author,
                  Reply(text=texts.review.approved_notice(shown.noun, state.record_id, shown.what, state.by_name)))
@@ -114,7 +113,7 @@ async def approved_many(ctx: FlowContext, send: Send | None, author: int | None,
     await notify(ctx.session, send, author, Reply(text=texts.review.approved_many_notice(count, noun, ctx.staff.name)))
 
 
-async def resubmitted(ctx: FlowContext, send: Send | None, shown: Shown, reviewer: int | None) -> None:
+async def resubmitted(ctx: FlowContext, send: Send | None, shown: review_cards.Shown, reviewer: int | None) -> None:
     """Tell the reviewer who returned the record that it is back, corrected: "/duyet N" or one tap."""
     state = shown.state
     key = token(OPEN, state.kind, state.record_id)

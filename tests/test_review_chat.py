@@ -244,6 +244,7 @@ async def test_photos_on_a_zalo_card_without_a_public_web_address_are_counted(co
                                                               (inspector.id,), photos=(str(photo),)), meta)
     card = await Chat(app, sender, "boss", channel="zalo").say("/duyet")
     assert "Ảnh: 1 ảnh (Zalo chỉ nhận ảnh qua đường dẫn; hệ thống chưa có địa chỉ web công khai" in card
+    assert "đã có kết quả kiểm tra" not in card and "⚠" not in card  # the visit is not its own duplicate
     [sent] = [r for r in sender.sent["boss"] if r.kind == "photo"]  # the Zalo adapter sends nothing for it
     assert sent.document_path == str(photo) and sent.text == "Kết quả kiểm tra #1 · ảnh 1/1"
 

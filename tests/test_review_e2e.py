@@ -127,6 +127,7 @@ async def test_an_inspection_with_a_photo_returned_from_zalo_text(world):
     shown = await manager.say("/duyet")
     card = shown[-1]
     assert card.startswith("Kết quả kiểm tra #1 · chờ duyệt") and "Ảnh: 1 ảnh, gửi kèm ngay sau đây." in card
+    assert "đã có kết quả kiểm tra" not in card  # the visit is not its own duplicate (as the web page shows it)
     [sent_photo] = [s for s in world.zalo.sent(ZL_MANAGER) if s.method == "sendPhoto"]
     assert sent_photo.caption == "Kết quả kiểm tra #1 · ảnh 1/1"
     async with aiohttp.ClientSession() as http, http.get(sent_photo.photo) as got:
