@@ -426,6 +426,8 @@ async def audit(
     after: dict | None = None,
     now: dt.datetime,
 ) -> None:
+    if session.new:  # a repository's own entry (an ORM row, storage/records.py) goes first: the log keeps their order
+        await session.flush()
     await session.execute(insert(AuditRow.__table__).values(
         at=now, staff_id=staff_id, action=action, entity=entity, entity_id=str(entity_id), before=before, after=after,
     ))
