@@ -604,7 +604,7 @@ def section_notes(notes: Iterable[Note], periods: Iterable[str] = ()) -> dict[st
     month by month, in each month by position; a paragraph already said in the section (the same
     words) is said once. Section B, the tasks of the next period, is the period's own (the last key)."""
     order = {key: i for i, key in enumerate(periods)}
-    own = list(order)[-1] if len(order) > 1 else None
+    own = list(order)[-1] if order else None  # a month's own key is its only one
     before: dict[str, list[str]] = defaultdict(list)
     after: dict[str, list[str]] = defaultdict(list)
     seen: dict[str, set[str]] = defaultdict(set)
@@ -652,18 +652,17 @@ def _distinct(items: Iterable[str]) -> tuple[str, ...]:
 
 
 def _doc_code(number: str) -> str:
-    """ "3826/KH-TĐC" -> "KH"; "307/QĐ-SKH&CN" -> "QĐ"; "" when the number has no type code."""
-    symbol = number.split("/", 1)[1] if "/" in number else ""
-    return symbol.split("-", 1)[0].strip().upper()
+    """ "3826/KH-TĐC" -> "KH"; "307/QĐ-SKH&CN" and "123/2023/QĐ-UBND" -> "QĐ"; "" when it has no type code."""
+    symbol = number.rsplit("/", 1)[1] if "/" in number else ""  # "123/2023/QĐ-UBND": the last part
+    return symbol.partition("-")[0].strip().upper()
 
 
 def _subject(subject: str) -> str:
     """The trích yếu as it follows "về" in a sentence: without its own "V/v", "về việc" or "về"."""
     text = subject.strip().rstrip(".")
-    for prefix in texts.document.SUBJECT_PREFIXES:
+    for prefix in texts.document.SUBJECT_PREFIXES:  # each in turn: "V/v Về việc …" typed with both
         if text.lower().startswith(prefix):
             text = text[len(prefix) :]
-            break
     return _lower_first(text)
 
 
@@ -680,7 +679,7 @@ def _about(subject: str) -> str:
 
 def _lower_first(text: str) -> str:
     """Lower-case the first letter unless the first word is an acronym ("CR", "KH&CN")."""
-    first = text.split(" ", 1)[0]
+    first = text.partition(" ")[0]
     if not text or (len(first) > 1 and first.isupper()):
         return text
     return text[0].lower() + text[1:]

@@ -12,16 +12,21 @@ import pytest
 from reports.aggregate import (
     Clause,
     Count,
+    PumpFailure,
     SectionNotes,
     aggregate,
+    applied_at,
     criterion_outcome,
     failed_at,
+    failed_criteria,
     kind_result,
     section_notes,
+    violations_text,
 )
 from reports.periods import month_period
 from storage.catalogue import Criterion, FacilityKind
 from storage.domain import (
+    Activity,
     CalibrationBatch,
     ChecklistAnswer,
     InspectionVisit,
@@ -57,7 +62,7 @@ def test_batches_of_a_field_since_removed_are_counted_under_its_key_after_the_ca
 
 def test_licence_actions_in_their_fixed_order_whatever_the_order_entered():
     kind = CAT.licence_kinds[0].key
-    entered = ["cap_lai", "sua_doi", "gia_han", "cap_moi", "thu_hoi"]  # the last one no longer known
+    entered = ["thu_hoi", "cap_lai", "sua_doi", "gia_han", "cap_moi"]  # the first one no longer known
     lic = tuple(Licence(i, kind, a, str(i), "Công ty A", "", D(2023, 1, 2)) for i, a in enumerate(entered, 1))
     licences = aggregate(PeriodRecords(licences=lic), CAT, PERIOD).licences
     assert [a.action for a in licences.actions] == ["cap_moi", "gia_han", "sua_doi", "cap_lai", "thu_hoi"]
@@ -195,3 +200,99 @@ def test_the_document_type_of_a_plans_number():
         plan = Plan(7, number, D(2023, 1, 2), "Chi cục", "kiểm tra", "kiem_tra")
         (result,) = aggregate(PeriodRecords(plans=(plan,)), CAT, PERIOD).inspections.approved
         assert (result.number, result.doc_code) == (number, code)
+
+
+def test_vii_1_with_only_visited_plans_names_them_unless_a_note_says_it_all():
+    plan = Plan(7, "07/KH-CCTĐC", D(2023, 1, 2), "Chi cục", "kiểm tra", "kiem_tra")
+    kind = CAT.facility_kinds[0]
+    visit = InspectionVisit(1, 7, 1, kind.key, D(2023, 1, 5))
+    records = PeriodRecords(plans=(plan,), inspections=(visit,))
+    assert [p.number for p in aggregate(records, CAT, PERIOD).inspections.approved] == ["07/KH-CCTĐC"]
+    noted = PeriodRecords(plans=(plan,), inspections=(visit,), notes=(Note(1, "2023-01", "A.VII.1", "Đã phê duyệt."),))
+    assert aggregate(noted, CAT, PERIOD).inspections.approved == ()
+    blank = PeriodRecords(plans=(plan,), inspections=(visit,), notes=(Note(1, "2023-01", "A.VII.1", "  "),))
+    assert [p.number for p in aggregate(blank, CAT, PERIOD).inspections.approved] == ["07/KH-CCTĐC"]
+
+
+def test_a_failed_facility_no_longer_on_file_is_named_by_its_number():
+    plan = Plan(7, "07/KH-CCTĐC", D(2023, 1, 2), "Chi cục", "kiểm tra", "kiem_tra")
+    kind = CAT.facility_kinds[0]
+    visit = InspectionVisit(1, 7, 42, kind.key, D(2023, 1, 5), checklist=(ChecklistAnswer(kind.criteria[0].key, "not_met"),))
+    (result,) = aggregate(PeriodRecords(plans=(plan,), inspections=(visit,)), CAT, PERIOD).inspections.kiem_tra
+    assert [f.name for f in result.failures] == ["#42"]
+
+
+def test_one_paragraph_continues_the_figure_before_an_item():
+    assert SectionNotes(after=("tiếp", "- mục")).continuation == ("tiếp",)
+    assert SectionNotes(after=("tiếp", "- mục")).rest == ("- mục",)
+    assert SectionNotes(after=("một", "hai", "ba")).continuation == ("một", "hai", "ba")
+
+
+def test_subjects_typed_with_two_prefixes_or_ending_in_a_roman_numeral():
+    assert _approved_subject("V/v Về việc kiểm tra cân") == ("về việc", "kiểm tra cân")
+    assert _approved_subject("Kiểm tra đo lường đợt IX.") == ("về", "kiểm tra đo lường đợt IX")
+
+
+def test_visits_of_a_kind_since_removed_keep_their_facilities():
+    plan = Plan(7, "07/KH-CCTĐC", D(2023, 1, 2), "Chi cục", "kiểm tra", "kiem_tra")
+    visit = InspectionVisit(1, 7, 1, "loai_cu", D(2023, 1, 5), checklist=(ChecklistAnswer("tieu_chi", "not_met"),))
+    (result,) = aggregate(PeriodRecords(plans=(plan,), inspections=(visit,)), CAT, PERIOD).inspections.kiem_tra
+    (kind,) = result.kinds
+    assert (kind.key, kind.noun, kind.facilities.value, kind.compliant.value) == ("loai_cu", "cơ sở loai_cu", 1, 0)
+    assert [(f.name, f.noun, f.criteria) for f in result.failures] == [("#1", "cơ sở loai_cu", ("tieu_chi",))]
+
+
+def test_a_months_section_b_is_its_own():
+    notes = (Note(1, "2022-12", "B", "Của tháng trước.", 0), Note(2, "2023-01", "B", "Nhiệm vụ tháng 02.", 0))
+    assert section_notes(notes, ("2023-01",))["B"].after == ("Nhiệm vụ tháng 02.",)
+
+
+def test_vii_1_is_said_by_a_note_of_its_own_section_only():
+    plan = Plan(7, "07/KH-CCTĐC", D(2023, 1, 2), "Chi cục", "kiểm tra", "kiem_tra")
+    visit = InspectionVisit(1, 7, 1, CAT.facility_kinds[0].key, D(2023, 1, 5))
+    other = PeriodRecords(plans=(plan,), inspections=(visit,), notes=(Note(1, "2023-01", "A.VII.2", "Đã kiểm tra."),))
+    assert [p.number for p in aggregate(other, CAT, PERIOD).inspections.approved] == ["07/KH-CCTĐC"]
+
+
+def test_a_criterion_answered_is_applied_whatever_the_answer():
+    for result, applied in (("met", True), ("not_met", True), ("na", False)):
+        visit = InspectionVisit(1, 1, 1, "tram", D(2023, 1, 5), checklist=(ChecklistAnswer("ho_so", result),))
+        assert applied_at(PLAIN, visit) is applied, result
+
+
+def test_a_removed_criterion_is_named_only_when_failed():
+    kind = next(k for k in CAT.facility_kinds if not k.has_pumps)
+    answers = (ChecklistAnswer(kind.criteria[0].key, "not_met"), ChecklistAnswer("cu_dat", "met"),
+               ChecklistAnswer("cu_na", "na"), ChecklistAnswer("cu_khong_dat", "not_met"))  # fmt: skip
+    visit = InspectionVisit(1, 1, 1, kind.key, D(2023, 1, 5), checklist=answers)
+    label = kind.criteria[0].label
+    assert failed_criteria(kind, [visit]) == (label[:1].lower() + label[1:], "cu_khong_dat")
+
+
+@pytest.mark.parametrize(
+    ("typed", "serial", "said"),
+    [
+        ("Thiếu sổ. Ống hở 2 cm. và không có tem", "ZZ9", "thiếu sổ; ống hở 2 cm. và không có tem"),
+        ("Vi phạm khoản IX.", "ZZ9", "vi phạm khoản IX"),
+        ("Cột CD2 sai số lớn; Thiếu sổ", "CD2", "thiếu sổ"),  # three characters: the pump's line says it
+        ("Cột C1 sai số lớn; Thiếu sổ", "C1", "cột C1 sai số lớn; thiếu sổ"),  # two: too short to look for
+    ],
+)
+def test_violations_as_items(typed, serial, said):
+    visit = InspectionVisit(1, 1, 1, "tram", D(2023, 1, 5), violations=typed)
+    assert violations_text([visit], [PumpFailure(serial, False, True, "")], ()) == said
+
+
+def test_details_and_decisions_of_activities_in_one_line():
+    kind = CAT.activity_kinds[0].key
+    acts = (Activity(1, kind, D(2023, 1, 2), 1, "Công ty A", decision="QĐ 1"),
+            Activity(2, kind, D(2023, 1, 3), 2, "Công ty B", decision="QĐ 2"))  # fmt: skip
+    figure = aggregate(PeriodRecords(activities=acts), CAT, PERIOD).activities[CAT.activity_kinds[0].report_key]
+    assert (figure.details_text, figure.decisions_text) == ("Công ty A, Công ty B", "QĐ 1; QĐ 2")
+
+
+def test_a_two_letter_acronym_and_a_decisions_number_with_its_year():
+    assert _approved_subject("CR của hàng hóa") == ("về", "CR của hàng hóa")
+    plan = Plan(7, "123/2023/QĐ-UBND", D(2023, 1, 2), "UBND tỉnh", "kiểm tra", "thanh_tra")
+    (result,) = aggregate(PeriodRecords(plans=(plan,)), CAT, PERIOD).inspections.approved
+    assert result.doc_code == "QĐ"
