@@ -12,12 +12,9 @@ period (newest first, one kind, searched, sorted by author, a page far down). Wa
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import datetime as dt
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -27,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from aiohttp import web  # noqa: E402
 from aiohttp.test_utils import make_mocked_request  # noqa: E402
 
-from bench.bench_report import MONTHS, fill  # noqa: E402
+from bench.bench_report import MONTHS, fill, on_databases  # noqa: E402
 from bot.clock import FrozenClock  # noqa: E402
 from bot.config import load_config  # noqa: E402
 from reports.periods import month_period  # noqa: E402
@@ -89,13 +86,7 @@ async def run(url: str, label: str, folder: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pg", help="also run on this PostgreSQL URL (its tables are dropped and recreated)")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        asyncio.run(run(f"sqlite+aiosqlite:///{tmp}/bench.sqlite3", "sqlite", Path(tmp)))
-        if args.pg:
-            asyncio.run(run(args.pg, "postgresql", Path(tmp)))
+    on_databases(run, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

@@ -173,14 +173,20 @@ async def run(url: str, label: str, workdir: Path) -> None:
     await db.close()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def on_databases(run, description: str) -> None:
+    """The benches' command line: `run(url, label, folder)` on SQLite in a temporary folder, then on
+    `--pg URL` when given (bench_month.py and bench_records.py share it)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--pg", help="also run on this PostgreSQL URL (its tables are dropped and recreated)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         asyncio.run(run(f"sqlite+aiosqlite:///{tmp}/bench.sqlite3", "sqlite", Path(tmp)))
         if args.pg:
             asyncio.run(run(args.pg, "postgresql", Path(tmp)))
+
+
+def main() -> None:
+    on_databases(run, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":
