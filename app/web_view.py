@@ -21,7 +21,7 @@ def deps_of(app) -> WebDeps:
     extra = {"prepare_report": _prepare_report(app)}
     if services is not None and getattr(app, "engine", None) is not None:
         # the engine queues the notices in the action's own unit of work (quiet hours respected)
-        extra["review_act"] = functools.partial(web_review.act, services, app.db, app.clock, app.engine._queue)
+        extra["review_act"] = functools.partial(web_review.act, services, app.db, app.clock, app.engine.queue_in)
     return WebDeps(db=app.db, clock=app.clock, config=config, media_dir=config.general.data_dir / "media",
                    card=functools.partial(record_card.card, services) if services else None,
                    kinds=record_card.kinds(services) if services else (), extra=extra)

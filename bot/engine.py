@@ -359,6 +359,11 @@ class Engine(Sending):
             await self._queue(session, [(channel, chat, reply) for channel, chat in chats], self.clock.now())
         self._send.set()
 
+    async def queue_in(self, session: AsyncSession, messages: list[tuple[str, str, Reply]], now: dt.datetime) -> int:
+        """Queue messages [(channel, chat id, reply)] in the caller's unit of work: they go out once its
+        transaction commits, nothing if it rolls back; quiet hours as for the engine's own. Returns how many."""
+        return await self._queue(session, messages, now)
+
     async def _queue(self, session: AsyncSession, messages: list[tuple[str, str, Reply]], now: dt.datetime) -> int:
         """Queue messages to chats (a job's, a sweep's, a handler's notices); a polite one queued in quiet
         hours waits in the outbox until they end (bot/quiet.py). The sender reads them from the outbox at

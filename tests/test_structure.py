@@ -159,6 +159,18 @@ def too_long(root: Path, packages=SIZE_CHECKED, limit: int = MAX_LINES) -> list[
     return out
 
 
+def engine_privates(root: Path, packages=("app", "handlers", "reports", "webview")) -> list[str]:
+    """Uses of the engine's private names (`app.engine._queue`, `engine._fresh`) outside bot/: what the
+    rest of the app needs of the engine is a public method of bot/engine.py's Engine."""
+    out = []
+    for package in packages:
+        for name, tree in _modules(root, package):
+            out += [f"{name}:{node.lineno}: engine.{node.attr}" for node in ast.walk(tree)
+                    if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
+                    and (getattr(node.value, "attr", None) == "engine" or getattr(node.value, "id", None) == "engine")]
+    return out
+
+
 def _catalogue_tables(catalogue) -> dict[str, frozenset[str]]:
     """Each table of the catalogue by its keys and by its labels (a kind's criteria too)."""
     tables = {}
@@ -216,6 +228,10 @@ def test_no_test_copies_a_table_of_the_catalogue():
     from bot.config import load_config
 
     assert catalogue_copies(REPO, load_config(REPO / "config.toml", env={}).catalogue) == []
+
+
+def test_nothing_outside_bot_uses_a_private_name_of_the_engine():
+    assert engine_privates(REPO) == []
 
 
 def test_every_allowed_exception_still_exists():
@@ -295,6 +311,15 @@ def test_a_sentence_planted_in_the_template_builder_is_caught(tmp_path):
     root = _tree(tmp_path / "planted", {"reports/make_template.py": planted})
     [found] = stray_vietnamese(root)
     assert found.startswith("reports/make_template.py:") and "Xây dựng cơ chế" in found
+
+
+def test_the_engine_checker_sees_a_private_name_reached_for(tmp_path):
+    root = _tree(tmp_path, {
+        "app/web_view.py": "def f(app, s):\n    return app.engine._queue, app.engine.queue_in, app._private\n",
+        "handlers/notify.py": "async def g(engine):\n    await engine._send_step()\n    return engine.__class__\n",
+        "bot/supervisor.py": "def h(engine):\n    return engine._fresh\n",  # bot/ is the engine's own package
+    })
+    assert engine_privates(root) == ["app/web_view.py:2: engine._queue", "handlers/notify.py:2: engine._send_step"]
 
 
 def test_the_template_checker_sees_a_word_written_in_a_template(tmp_path):
