@@ -116,7 +116,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         dest="person_command", required=True)
     p = person.add_parser("export", help="write everything the bot holds about one person (.xlsx or .json)")
     p.add_argument("--staff", type=int, required=True, metavar="ID", help="the number shown by `admin staff`")
-    p.add_argument("--out", required=True, help="output file, .xlsx or .json")
+    p.add_argument("--out", required=True, help="output file, .xlsx or .json (an existing file is refused)")
+    p.add_argument("--force", action="store_true", help="replace the --out file if it exists")
     p = person.add_parser("erase", help="remove a person's accounts and messages and their name; records stay")
     p.add_argument("--staff", type=int, required=True, metavar="ID", help="the number shown by `admin staff`")
     person.add_parser("requests", help="open requests made through /quyenriengtu, with their due dates")
@@ -251,7 +252,7 @@ async def _admin(args: argparse.Namespace, config: Config) -> int:
     from app import person_commands
 
     if args.admin_command == "person" and args.person_command == "export":
-        return await person_commands.export_command(config, args.staff, args.out)
+        return await person_commands.export_command(config, args.staff, args.out, args.force)
     if args.admin_command == "person" and args.person_command in ("requests", "done"):
         return await person_commands.requests_command(config, getattr(args, "request", None))
     if args.admin_command == "person":

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from sqlalchemy import select, text
 
 import texts
 from app.backups import log_access, operator
+from app.errors import USAGE, CliError, output_file
 from bot.config import Config
 from bot.messages import Reply
 from storage import backup as backups
@@ -26,6 +28,7 @@ from storage import engine_store, people, person_data, privacy_requests
 from storage.db import Database, open_database
 from storage.domain import NotFound
 from storage.engine_store import aware
+from storage.files import FILE_MODE, link_new
 from storage.models import AuditRow, StaffRow
 from storage.record_models import ReportLogRow
 
@@ -42,38 +45,56 @@ def _cell(value):
     return value
 
 
-def write_person(data: dict[str, list[dict]], out: Path) -> Path:
-    """JSON (by the .json extension) or .xlsx: one sheet per section, a header row of field names."""
+def write_person(data: dict[str, list[dict]], out: Path, *, replace: bool = False) -> Path:
+    """JSON (by the .json extension) or .xlsx: one sheet per section, a header row of field names.
+    Owner-only from its first byte (a temporary 0600 file beside `out`, then named); an existing `out`
+    is replaced only when asked (`--force`), else FileExistsError."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.part")
-    if out.suffix.lower() == ".json":
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    else:
-        book = Workbook()
-        book.remove(book.active)
-        for section, rows in data.items():
-            sheet = book.create_sheet(section[:31])
-            keys = list(dict.fromkeys(k for row in rows for k in row)) or [texts.operations.EMPTY_SHEET]
-            sheet.append(keys)
-            for row in rows:
-                sheet.append([_cell(row.get(k)) for k in keys])
-        book.save(tmp)
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, out)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".partial-", suffix=out.suffix)
+    os.close(fd)
+    try:
+        if out.suffix.lower() == ".json":
+            Path(tmp).write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        else:
+            _workbook(data).save(tmp)
+        os.chmod(tmp, FILE_MODE)
+        if replace:
+            os.replace(tmp, out)
+        else:
+            link_new(tmp, out)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
     return out
 
 
-async def export_command(config: Config, staff_id: int, out: str) -> int:
-    path = Path(out)
+def _workbook(data: dict[str, list[dict]]) -> Workbook:
+    book = Workbook()
+    book.remove(book.active)
+    for section, rows in data.items():
+        sheet = book.create_sheet(section[:31])
+        keys = list(dict.fromkeys(k for row in rows for k in row)) or [texts.operations.EMPTY_SHEET]
+        sheet.append(keys)
+        for row in rows:
+            sheet.append([_cell(row.get(k)) for k in keys])
+    return book
+
+
+async def export_command(config: Config, staff_id: int, out: str, force: bool = False) -> int:
+    path = output_file(out, "canbo.xlsx")
     if path.suffix.lower() not in (".json", ".xlsx"):
         print(texts.operations.PERSON_BAD_SUFFIX, file=sys.stderr)
         return 2
+    if path.exists() and not force:
+        raise CliError(texts.operations.PERSON_FILE_EXISTS.format(path=path), USAGE)
     db = _open(config)
     try:
         async with db.read() as session:
             data = await person_data.collect(session, staff_id)
-        written = write_person(data, path)
+        try:
+            written = write_person(data, path, replace=force)
+        except FileExistsError:  # made between the check and the write
+            raise CliError(texts.operations.PERSON_FILE_EXISTS.format(path=path), USAGE) from None
         await log_access(db, "person_export", "staff", str(staff_id), file=str(written))
         closed = await _close_requests(db, config, staff_id, ("copy",), "export")
     except NotFound:
@@ -82,7 +103,7 @@ async def export_command(config: Config, staff_id: int, out: str) -> int:
     finally:
         await db.close()
     counts = ", ".join(f"{section} {len(rows)}" for section, rows in data.items())
-    print(texts.operations.person_exported(staff_id, path, counts))
+    print(texts.operations.person_exported(staff_id, written, counts))
     if closed:
         print(texts.privacy.CLOSED_WITH_COMMAND.format(count=closed, staff_id=staff_id))
     return 0

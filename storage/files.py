@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import itertools
 import os
 import tempfile
@@ -46,21 +47,30 @@ def make_private(*paths: Path | str) -> None:
 
 
 def link_free_name(tmp: str | Path, out: Path) -> Path:
-    """A hard link fails if the name exists, so two writers never take the same name. Where the file
-    system has no hard links, the name is reserved by creating it exclusively, then replaced. `out`
-    when free, else the first free one of NAME_2, NAME_3 …; `tmp` stays for the caller to remove."""
+    """`out` when free, else the first free one of NAME_2, NAME_3 … (link_new for each); `tmp` stays for
+    the caller to remove."""
     for n in itertools.count(1):
         candidate = out if n == 1 else out.with_name(f"{out.stem}_{n}{out.suffix}")
         try:
-            os.link(tmp, candidate)
+            link_new(tmp, candidate)
             return candidate
         except FileExistsError:
             continue
-        except OSError:  # no hard links here (some network and FAT file systems)
-            if _reserve(candidate):
-                os.replace(tmp, candidate)
-                return candidate
     raise AssertionError("unreachable")
+
+
+def link_new(tmp: str | Path, out: Path) -> None:
+    """Give the file `tmp` the name `out`, which must not exist (FileExistsError when it does). A hard
+    link fails if the name exists, so two writers never take the same name. Where the file system has no
+    hard links, the name is reserved by creating it exclusively, then replaced."""
+    try:
+        os.link(tmp, out)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links here (some network and FAT file systems)
+        if not _reserve(out):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(out)) from None
+        os.replace(tmp, out)
 
 
 def _reserve(path: Path) -> bool:

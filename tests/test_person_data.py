@@ -19,6 +19,7 @@ import sqlite3
 import zipfile
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from app import person_commands
@@ -184,3 +185,55 @@ async def test_erase_on_each_backend(db, tmp_path, capsys):
     for needle in _needles(me.id).values():
         assert needle.lower() not in dump, needle
     assert f"Cán bộ đã xóa #{me.id}".lower() in dump
+
+
+async def test_an_export_never_replaces_a_file_unless_forced(config, db, tmp_path, capsys):
+    """`admin person export --out FILE` over an existing FILE: refused in one sentence (exit 2), the file
+    untouched and nothing logged; with --force the file is replaced, owner-only whatever the old one was."""
+    import dataclasses
+
+    import texts
+    from app import cli
+    from main import build_parser
+
+    url = db.engine.url.render_as_string(hide_password=False)
+    config = dataclasses.replace(config, database=dataclasses.replace(config.database, url=url))
+    async with db.unit_of_work() as session:
+        me = await people.create_staff(session, NAME, ["clerk"], dt.datetime(2023, 1, 13, tzinfo=dt.UTC))
+    out = tmp_path / "export" / "canbo.json"
+    out.parent.mkdir()
+    out.write_text("bản xuất cũ", encoding="utf-8")
+    out.chmod(0o644)
+    command = ["admin", "person", "export", "--staff", str(me.id), "--out", str(out)]
+
+    assert await cli.dispatch(build_parser().parse_args(command), config) == 2
+    said = capsys.readouterr()
+    assert said.err.splitlines() == [texts.operations.PERSON_FILE_EXISTS.format(path=out)]
+    assert "--force" in said.err and "Traceback" not in said.out + said.err
+    assert out.read_text(encoding="utf-8") == "bản xuất cũ" and sorted(out.parent.iterdir()) == [out]
+
+    assert await cli.dispatch(build_parser().parse_args([*command, "--force"]), config) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["staff"][0]["name"] == NAME
+    assert oct(out.stat().st_mode & 0o777) == "0o600" and sorted(out.parent.iterdir()) == [out]
+    assert str(out) in capsys.readouterr().out
+    assert await person_commands.log_command(config, 1) == 0
+    assert [line.split()[2] for line in capsys.readouterr().out.splitlines()] == ["person_export"]
+
+
+def test_without_hard_links_an_existing_file_is_still_refused(tmp_path, monkeypatch):
+    """Some network and FAT file systems have no hard links: the name is then reserved exclusively."""
+    import errno
+    import os
+
+    def no_links(src, dst):
+        raise OSError(errno.EPERM, "no hard links here")
+
+    monkeypatch.setattr(os, "link", no_links)
+    data = {"staff": [{"name": NAME}]}
+    new = person_commands.write_person(data, tmp_path / "moi.json")
+    assert json.loads(new.read_text(encoding="utf-8")) == data and oct(new.stat().st_mode & 0o777) == "0o600"
+    taken = tmp_path / "cu.json"
+    taken.write_text("cũ", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        person_commands.write_person(data, taken)
+    assert taken.read_text(encoding="utf-8") == "cũ" and sorted(p.name for p in tmp_path.iterdir()) == ["cu.json", "moi.json"]

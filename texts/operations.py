@@ -45,6 +45,8 @@ ERASED_LABEL = "Cán bộ đã xóa #{id}"
 EMPTY_SHEET = "(trống)"
 PERSON_BAD_SUFFIX = "Tên tệp phải kết thúc bằng .xlsx hoặc .json, ví dụ --out canbo_3.xlsx"
 NO_SUCH_STAFF = "Không có cán bộ #{id}: xem số trong `main.py admin staff`."
+PERSON_FILE_EXISTS = ("Tệp {path} đã có nên không ghi đè: vui lòng chọn tên khác cho --out, "
+                      "hoặc thêm --force nếu muốn thay tệp đó.")
 
 
 def person_exported(staff_id: int, path, counts: str) -> str:
