@@ -21,25 +21,16 @@ from openpyxl.styles import Font
 import texts
 from app.errors import output_file
 from bot.config import Config
+from handlers.people import role_of
 from storage import engine_store, people
 from storage.db import open_database
 from storage.domain import ROLES
 from storage.files import link_free_name
 from storage.migrate import upgrade
 from storage.text import clean_line, fold
-from texts.people import ROLE_NAMES, ROLE_SYNONYMS
+from texts.people import ROLE_NAMES
 
-_ROLE_WORDS = {
-    **{fold(word): key for key, words in ROLE_SYNONYMS.items() for word in words},
-    **{fold(label): key for key, label in ROLE_NAMES.items()},
-    **{r: r for r in ROLES},
-}
-
-
-def role_key(word: str) -> str | None:
-    """A role as people write it: its key, the glossary's Vietnamese name or a common variant, with or
-    without diacritics, any case and spacing ("Kiểm tra viên", "ky thuat vien", "VĂN THƯ")."""
-    return _ROLE_WORDS.get(" ".join(fold(word).split()))
+role_key = role_of  # a role as people write it: its key, name or a common variant (handlers/people.py)
 
 
 class InviteFileError(Exception):

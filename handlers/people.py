@@ -56,12 +56,19 @@ class CodeLimiter:
 
 role_names = texts.people.role_names
 
-# A role as typed: its key ("inspector") or its Vietnamese name, with or without diacritics.
-_ROLE_WORDS = {**{key: key for key in ROLES}, **{fold(name): key for key, name in texts.people.ROLE_NAMES.items()}}
+# A role as typed: its key ("inspector"), its Vietnamese name or a word people also use for it
+# (texts.people.ROLE_SYNONYMS), with or without diacritics, in any case: /moi, /nhansu, the command line
+# (`admin invite --role`) and staff.csv read it alike.
+_ROLE_WORDS = {
+    **{fold(word): key for key, words in texts.people.ROLE_SYNONYMS.items() for word in words},
+    **{fold(name): key for key, name in texts.people.ROLE_NAMES.items()},
+    **{key: key for key in ROLES},
+}
 _ROLE_WORDS_MAX = max(len(words.split()) for words in _ROLE_WORDS)
 
 
 def role_of(typed: str) -> str | None:
+    """The role key of what was typed ("Kiểm tra viên", "ky thuat vien", "VĂN THƯ", "clerk"), else None."""
     return _ROLE_WORDS.get(" ".join(fold(typed).split()))
 
 
@@ -71,25 +78,26 @@ def roles_in(text: str) -> tuple[set[str], list[str]]:
     return {r for r in map(role_of, parts) if r}, [part for part in parts if role_of(part) is None]
 
 
-def leading_roles(text: str) -> tuple[set[str], str] | None:
-    """`/moi công chức kiểm tra, clerk Nguyễn Văn B`: the roles at the start, then the person's name;
-    None when a comma promises another role that is not one."""
+def leading_roles(text: str) -> tuple[set[str], str, bool]:
+    """`/moi công chức kiểm tra, văn thư Nguyễn Văn B`: the roles at the start, the rest (the person's
+    name), and whether the roles read well — False when nothing starts with a role, or a comma promises
+    another role that is not one (the rest then starts where that role was wanted)."""
     words = re.sub(r"\s*[,;]\s*", ", ", text.strip()).split()
     roles: set[str] = set()
-    more = False
     while words:
         for size in range(min(_ROLE_WORDS_MAX, len(words)), 0, -1):
             head = " ".join(words[:size])
             role = role_of(head.rstrip(",")) if "," not in head.rstrip(",") else None
             if role:
                 roles.add(role)
-                words, more = words[size:], head.endswith(",")
+                words = words[size:]
                 break
         else:
-            return (roles, " ".join(words)) if roles and not more else None
-        if not more:
-            return roles, " ".join(words)
-    return None
+            return roles, " ".join(words), False
+        if not head.endswith(","):
+            break
+    return roles, " ".join(words), True
+
 
 def _identity(unit: Unit) -> Identity:
     msg = unit.incoming
@@ -160,8 +168,11 @@ async def link_code(unit: Unit, staff: Staff, system: str = texts.people.DEFAULT
 async def invite_command(unit: Unit, admin: Staff, invite_days: int,
                          system: str = texts.people.DEFAULT_SYSTEM_NAME) -> None:
     """/moi ROLES NAME — an invitation code, as `main.py admin invite` makes one."""
-    read = leading_roles(unit.incoming.text)
-    roles, name = (read[0], clean_line(read[1])) if read else (set(), "")
+    roles, rest, read = leading_roles(unit.incoming.text)
+    name = clean_line(rest)
+    if not read:
+        unit.reply(Reply(text=texts.people.invite_bad_role(name)))
+        return
     if not roles or not name:
         unit.reply(Reply(text=texts.people.INVITE_USAGE.format(known=texts.people.known_roles())))
         return

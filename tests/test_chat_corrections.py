@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+import texts
 from storage import engine_store, people, records
 from storage.domain import Facility, RecordMeta
 from storage.record_models import InspectionRow
@@ -322,11 +323,42 @@ async def test_roles_are_typed_and_shown_in_vietnamese(config, db):
     assert await it.say("/nhansu 2 vaitro boss") == f"Vai trò không hợp lệ: boss. Các vai trò: {KNOWN_ROLES}."
     invited = await it.say("/moi kỹ thuật viên kiểm định, lãnh đạo Lê Văn Tám")
     assert invited.startswith("Mã mời cho Lê Văn Tám (kỹ thuật viên kiểm định, lãnh đạo), dùng một lần")
-    assert await it.say("/moi boss Lê Văn Tám") == (
-        "Tạo mã mời: /moi kèm vai trò và họ tên, ví dụ /moi công chức kiểm tra, chuyên viên Nguyễn Văn B. "
-        f"Các vai trò: {KNOWN_ROLES}."
+    assert await it.say("/moi Lê Văn Tám") == (
+        "“Lê Văn Tám” không bắt đầu bằng một vai trò: vui lòng ghi vai trò trước họ tên, ví dụ /moi công chức "
+        "kiểm tra, chuyên viên Nguyễn Văn B. Các vai trò, mỗi vai trò kèm những cách ghi khác cũng được nhận (có "
+        "dấu hoặc không dấu): công chức kiểm tra (inspector, "
+        "kiểm tra viên, cán bộ kiểm tra, kiểm tra); kỹ thuật viên kiểm định (technician, kỹ thuật viên, kiểm định "
+        "viên, kiểm định); cán bộ cấp phép (licensing, cấp phép, cán bộ cấp giấy phép, chuyên viên cấp phép); "
+        "chuyên viên (clerk, văn thư, nhân viên, cán bộ văn thư); lãnh đạo (manager, quản lý, giám đốc, phó giám "
+        "đốc, trưởng phòng, phó trưởng phòng, chi cục trưởng); người duyệt (reviewer, người kiểm duyệt, cán bộ "
+        "duyệt, duyệt); quản trị hệ thống (admin, quản trị, quản trị viên, cntt, cán bộ cntt)."
     )
-    assert (await it.say("/moi inspector, boss Lê Văn Tám")).startswith("Tạo mã mời: /moi kèm vai trò và họ tên")
+    assert (await it.say("/moi boss Lê Văn Tám")).startswith("“boss Lê Văn Tám” không bắt đầu bằng một vai trò")
+    assert (await it.say("/moi inspector, boss Lê Văn Tám")).startswith("“boss Lê Văn Tám” không bắt đầu bằng")
+    assert (await it.say("/moi inspector")).startswith("Tạo mã mời: /moi kèm vai trò và họ tên")
+
+
+async def test_moi_takes_every_word_the_command_line_takes_for_a_role(config, db):
+    """/moi reads a role as `admin invite --role` and staff.csv do (app/invites.role_key): its key, its
+    name or any of texts.people.ROLE_SYNONYMS, with or without diacritics, in any case."""
+    from app.invites import role_key
+    from storage.text import fold
+
+    app, sender = await make_app(config, db)
+    await add_staff(app, "Đỗ Quản Trị", {"admin"}, "it", channel="zalo")
+    it = Chat(app, sender, "it", channel="zalo")
+    for key, words in texts.people.ROLE_SYNONYMS.items():
+        for word in words:
+            for typed in (word, fold(word), word.upper()):
+                assert role_key(typed) == key
+                invited = await it.say(f"/moi {typed} Lê Văn Tám")
+                assert invited.startswith(f"Mã mời cho Lê Văn Tám ({texts.people.ROLE_NAMES[key]}), dùng một lần"), typed
+    invited = await it.say("/moi kiem tra vien, VĂN THƯ; giam doc Lê Văn Chín")
+    assert invited.startswith("Mã mời cho Lê Văn Chín (công chức kiểm tra, chuyên viên, lãnh đạo), dùng một lần")
+    await add_staff(app, "Phạm Văn Bảy", {"clerk"}, "bay", channel="zalo")  # /nhansu reads them alike
+    assert await it.say("/nhansu 2 vaitro kiem dinh vien, cán bộ duyệt") == (
+        "Đã cập nhật vai trò của Phạm Văn Bảy: kỹ thuật viên kiểm định, người duyệt."
+    )
 
 
 # --- the inspection's words -------------------------------------------------------------------------------

@@ -152,6 +152,16 @@ INVITE_USAGE = (
     "Tạo mã mời: /moi kèm vai trò và họ tên, ví dụ /moi công chức kiểm tra, chuyên viên Nguyễn Văn B. "
     "Các vai trò: {known}."
 )
+
+
+def invite_bad_role(rest: str) -> str:
+    """/moi whose words do not start with a role (or a comma followed by no role): every word accepted."""
+    accepted = "; ".join(f"{name} ({key}, {', '.join(ROLE_SYNONYMS[key])})" for key, name in ROLE_NAMES.items())
+    return (f"“{rest[:60]}” không bắt đầu bằng một vai trò: vui lòng ghi vai trò trước họ tên, ví dụ /moi công "
+            f"chức kiểm tra, chuyên viên Nguyễn Văn B. Các vai trò, mỗi vai trò kèm những cách ghi khác cũng được "
+            f"nhận (có dấu hoặc không dấu): {accepted}.")
+
+
 INVITE_CREATED = (
     "Mã mời cho {name} ({roles}), dùng một lần, hết hạn ngày {expires}:\n/start {code}\n"
     "Gửi nguyên dòng trên cho người được mời; người đó gửi lại dòng này cho {system} trên Zalo hoặc Telegram."
