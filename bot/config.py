@@ -17,13 +17,11 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import texts
-from bot.quiet import QuietHours, parse_time
+from bot import config_sections as sections
+from bot.config_reader import ConfigError, Reader
+from bot.config_sections import LanguageConfig, NoticesConfig, PrivacyConfig, ReviewConfig
 from storage.catalogue import Catalogue, CatalogueError, catalogue_from_dict
 from storage.retention import Retention
-
-
-class ConfigError(Exception):
-    """A key is missing or has a bad value. The message names the key and the file."""
 
 
 @dataclass(frozen=True)
@@ -91,43 +89,6 @@ class ChannelConfig:
 
 
 @dataclass(frozen=True)
-class LanguageConfig:
-    """How the chat addresses people where a sentence needs a pronoun (greeting, consent, refusals)."""
-
-    address: str = texts.people.DEFAULT_ADDRESS
-    system_name: str = texts.people.DEFAULT_SYSTEM_NAME  # how a sentence names the bot itself
-
-
-@dataclass(frozen=True)
-class PrivacyConfig:
-    """What the personal-data notice names besides the department: who runs the system, whom to ask,
-    how long work records are kept."""
-
-    operator: str = ""
-    contact: str = ""
-    records_period: str = ""
-
-
-@dataclass(frozen=True)
-class NoticesConfig:
-    """[notices]: the quiet hours of the notices the bot sends on its own (bot/quiet.py)."""
-
-    quiet_hours: bool = True
-    quiet_from: dt.time = dt.time(21, 0)
-    quiet_until: dt.time = dt.time(6, 30)
-
-    def quiet(self, zone: ZoneInfo) -> QuietHours | None:
-        return QuietHours(self.quiet_from, self.quiet_until, zone) if self.quiet_hours else None
-
-
-@dataclass(frozen=True)
-class ReviewConfig:
-    """[review]: who may approve what (issue 24)."""
-
-    self_approve: bool = False  # a manager or reviewer may approve or return their own records
-
-
-@dataclass(frozen=True)
 class Config:
     path: Path
     general: GeneralConfig
@@ -149,43 +110,6 @@ class Config:
     @property
     def cut_off_day(self) -> int:
         return int(self.reporting["cut_off_day"])
-
-
-class _Reader:
-    """Reads typed keys from one table of the file, naming `section.key` and the file in every error."""
-
-    def __init__(self, raw: Mapping[str, Any], section: str, path: Path):
-        self.section, self.path = section, path
-        table = raw.get(section)
-        if not isinstance(table, Mapping):
-            raise ConfigError(texts.cli.CONFIG_SECTION_MISSING.format(path=path, section=section))
-        self.table = table
-
-    def get(self, key: str, kind: type, *, choices: tuple = ()) -> Any:
-        where = f"{self.path}: [{self.section}] {key}"
-        if key not in self.table:
-            raise ConfigError(texts.cli.CONFIG_KEY_MISSING.format(where=where))
-        value = self.table[key]
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise ConfigError(texts.cli.CONFIG_KEY_KIND.format(
-                where=where, kind=texts.cli.CONFIG_KINDS.get(kind.__name__, kind.__name__), value=repr(value)))
-        if choices and value not in choices:
-            raise ConfigError(texts.cli.CONFIG_KEY_CHOICE.format(
-                where=where, choices=", ".join(map(str, choices)), value=repr(value)))
-        return value
-
-    def optional(self, key: str, kind: type, default: Any) -> Any:
-        """A positive value that may be left out (then `default`)."""
-        return self.positive(key, kind) if key in self.table else default
-
-    def positive(self, key: str, kind: type = int) -> Any:
-        value = self.get(key, kind)
-        if value <= 0:
-            raise ConfigError(texts.cli.CONFIG_KEY_POSITIVE.format(
-                where=f"{self.path}: [{self.section}] {key}", value=repr(value)))
-        return value
 
 
 def config_path(cli_path: str | None = None, env: Mapping[str, str] | None = None) -> Path:
@@ -220,14 +144,12 @@ def load_config(path: str | os.PathLike | None = None, env: Mapping[str, str] | 
         reporting=_reporting(raw, path),
         catalogue=_catalogue(raw, path),
         link_secret=env.get("FIELDBOT_LINK_SECRET", ""),
-        retention=_retention(raw, path),
-        language=_language(raw, path),
-        privacy=_privacy(raw, path),
-        notices=_notices(raw, path),
-        review=_review(raw, path),
+        retention=sections.retention(raw, path),
+        language=sections.language(raw, path),
+        privacy=sections.privacy(raw, path),
+        notices=sections.notices(raw, path),
+        review=sections.review(raw, path),
     )
-
-
 
 
 def run_problems(config: Config) -> list[str]:
@@ -268,18 +190,8 @@ def unfilled_keys(config: Config, *, privacy: bool) -> list[str]:
     return keys
 
 
-def _retention(raw, path: Path) -> Retention:
-    """[retention] and each of its keys may be left out (a config.toml from before they existed):
-    the defaults apply."""
-    if "retention" not in raw:
-        return Retention()
-    r = _Reader(raw, "retention", path)
-    keys = ("message_days", "stranger_hours", "orphan_media_days", "document_hours")
-    return Retention(**{key: r.positive(key) for key in keys if key in r.table})
-
-
 def _general(raw, path: Path, env) -> GeneralConfig:
-    r = _Reader(raw, "general", path)
+    r = Reader(raw, "general", path)
     zone = r.get("time_zone", str)
     try:
         ZoneInfo(zone)
@@ -303,7 +215,7 @@ def _today(text: str) -> dt.date | None:
 
 
 def _database(raw, path: Path, env, data_dir: Path) -> DatabaseConfig:
-    r = _Reader(raw, "database", path)
+    r = Reader(raw, "database", path)
     url = env.get("DATABASE_URL") or r.get("url", str) or f"sqlite+aiosqlite:///{data_dir / 'fieldbot.sqlite3'}"
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+asyncpg://" + url.split("://", 1)[1]
@@ -313,7 +225,7 @@ def _database(raw, path: Path, env, data_dir: Path) -> DatabaseConfig:
 
 
 def _engine(raw, path: Path) -> EngineConfig:
-    r = _Reader(raw, "engine", path)
+    r = Reader(raw, "engine", path)
     return EngineConfig(
         r.positive("concurrency"),
         r.positive("poll_interval_seconds", float),
@@ -329,7 +241,7 @@ def _engine(raw, path: Path) -> EngineConfig:
 
 
 def _web(raw, path: Path) -> WebConfig:
-    r = _Reader(raw, "web", path)
+    r = Reader(raw, "web", path)
     public_url = r.get("public_url", str).rstrip("/")
     if public_url and not public_url.startswith(("http://", "https://")):
         raise ConfigError(texts.cli.CONFIG_PUBLIC_URL.format(path=path))
@@ -345,7 +257,7 @@ _ENV_PREFIX = {"telegram": "TELEGRAM", "zalo": "ZALO"}
 
 
 def _channel(raw, path: Path, env, name: str) -> ChannelConfig:
-    r = _Reader(raw, name, path)
+    r = Reader(raw, name, path)
     prefix = _ENV_PREFIX[name]
     return ChannelConfig(
         mode=r.get("mode", str, choices=("polling", "webhook")),
@@ -359,71 +271,19 @@ def _channel(raw, path: Path, env, name: str) -> ChannelConfig:
     )
 
 
-def _megabytes(r: _Reader, key: str, default: int) -> int:
+def _megabytes(r: Reader, key: str, default: int) -> int:
     value = r.table.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise ConfigError(texts.cli.CONFIG_MEGABYTES.format(where=f"{r.path}: [{r.section}] {key}", value=repr(value)))
     return value * 1024 * 1024
 
 
-ADDRESSES = texts.people.ADDRESSES
-
-
-def _language(raw, path: Path) -> LanguageConfig:
-    if "language" not in raw:
-        return LanguageConfig()
-    reader = _Reader(raw, "language", path)
-    address = reader.get("address", str, choices=ADDRESSES)
-    if "system_name" not in reader.table:
-        return LanguageConfig(address)
-    name = reader.get("system_name", str).strip()
-    if not name:
-        raise ConfigError(f"{path}: [language] system_name must not be empty")
-    return LanguageConfig(address, name)
-
-
-def _privacy(raw, path: Path) -> PrivacyConfig:
-    if "privacy" not in raw:
-        return PrivacyConfig()
-    r = _Reader(raw, "privacy", path)
-    return PrivacyConfig(*(str(r.table.get(key, "")).strip() for key in ("operator", "contact", "records_period")))
-
-
-def _notices(raw, path: Path) -> NoticesConfig:
-    """[notices] and each of its keys may be left out: quiet hours 21:00–06:30."""
-    if "notices" not in raw:
-        return NoticesConfig()
-    r, default = _Reader(raw, "notices", path), NoticesConfig()
-    on = r.get("quiet_hours", bool) if "quiet_hours" in r.table else True
-    times = []
-    for key in ("quiet_from", "quiet_until"):
-        if key not in r.table:
-            times.append(getattr(default, key))
-            continue
-        value = parse_time(r.get(key, str))
-        if value is None:
-            raise ConfigError(texts.cli.CONFIG_TIME_OF_DAY.format(where=f"{path}: [notices] {key}",
-                                                                  value=repr(r.table[key])))
-        times.append(value)
-    if on and times[0] == times[1]:
-        raise ConfigError(texts.cli.CONFIG_QUIET_EMPTY.format(path=path))
-    return NoticesConfig(on, *times)
-
-
-def _review(raw, path: Path) -> ReviewConfig:
-    """[review] and its key may be left out: nobody approves their own records."""
-    if "review" not in raw:
-        return ReviewConfig()
-    r = _Reader(raw, "review", path)
-    return ReviewConfig(r.get("self_approve", bool) if "self_approve" in r.table else False)
-
-
 def _table(raw, path: Path, section: str) -> Mapping[str, Any]:
-    return dict(_Reader(raw, section, path).table)
+    return dict(Reader(raw, section, path).table)
 
 
 def _reporting(raw, path: Path) -> Mapping[str, Any]:
-    r = _Reader(raw, "reporting", path)
+    r = Reader(raw, "reporting", path)
     day = r.get("cut_off_day", int)
     if not 1 <= day <= 28:
         raise ConfigError(texts.cli.CONFIG_CUT_OFF.format(path=path, day=day))
