@@ -149,6 +149,7 @@ async def build_app(config: Config, clock: Clock | None = None, db: Database | N
             services=services,
             address=config.language.address,
         ),
+        limiter=people_handlers.CodeLimiter.of(config.invitations),
     )
     e = config.engine
     engine = Engine(

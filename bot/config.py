@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import texts
 from bot import config_sections as sections
 from bot.config_reader import ConfigError, Reader
-from bot.config_sections import LanguageConfig, NoticesConfig, PrivacyConfig, ReviewConfig
+from bot.config_sections import InvitationsConfig, LanguageConfig, NoticesConfig, PrivacyConfig, ReviewConfig
 from storage.catalogue import Catalogue, CatalogueError, catalogue_from_dict
 from storage.retention import Retention
 
@@ -106,6 +106,7 @@ class Config:
     privacy: PrivacyConfig = PrivacyConfig()
     notices: NoticesConfig = NoticesConfig()
     review: ReviewConfig = ReviewConfig()
+    invitations: InvitationsConfig = InvitationsConfig()
 
     @property
     def cut_off_day(self) -> int:
@@ -149,6 +150,7 @@ def load_config(path: str | os.PathLike | None = None, env: Mapping[str, str] | 
         privacy=sections.privacy(raw, path),
         notices=sections.notices(raw, path),
         review=sections.review(raw, path),
+        invitations=sections.invitations(raw, path),
     )
 
 

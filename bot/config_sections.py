@@ -1,11 +1,11 @@
 """The sections of config.toml that may be left out, and each of their keys (a config.toml from before
-they existed still loads, with the defaults): [retention], [language], [privacy], [notices], [review].
-bot/config.py puts them in its Config."""
+they existed still loads, with the defaults): [retention], [language], [privacy], [notices], [review],
+[invitations]. bot/config.py puts them in its Config."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -50,6 +50,17 @@ class ReviewConfig:
     """[review]: who may approve what (issue 24)."""
 
     self_approve: bool = False  # a manager or reviewer may approve or return their own records
+
+
+@dataclass(frozen=True)
+class InvitationsConfig:
+    """[invitations]: wrong invitation codes looked at before every code is refused for a while
+    (handlers/people.CodeLimiter)."""
+
+    wrong_codes_per_account: int = 5  # by one account within …
+    wrong_codes_account_minutes: int = 15  # … this many minutes; the account then waits as long
+    wrong_codes_per_channel: int = 20  # from one channel (Zalo, Telegram) within an hour
+    wrong_codes_per_hour: int = 30  # from everyone within an hour
 
 
 def retention(raw, path: Path) -> Retention:
@@ -112,3 +123,20 @@ def review(raw, path: Path) -> ReviewConfig:
         return ReviewConfig()
     r = Reader(raw, "review", path)
     return ReviewConfig(r.get("self_approve", bool) if "self_approve" in r.table else False)
+
+
+def invitations(raw, path: Path) -> InvitationsConfig:
+    """[invitations] and each of its keys may be left out: 5 wrong codes per account in 15 minutes, 20 per
+    channel and 30 in all per hour. Each a whole number above 0, and a limit above the next one (per
+    account, per channel, in all) is refused: it could never be reached."""
+    if "invitations" not in raw:
+        return InvitationsConfig()
+    r, default = Reader(raw, "invitations", path), InvitationsConfig()
+    read = InvitationsConfig(**{f.name: r.optional(f.name, int, getattr(default, f.name)) for f in fields(default)})
+    for small, large in (("wrong_codes_per_account", "wrong_codes_per_channel"),
+                         ("wrong_codes_per_channel", "wrong_codes_per_hour")):
+        if getattr(read, small) > getattr(read, large):
+            raise ConfigError(texts.cli.CONFIG_LIMIT_ORDER.format(
+                where=f"{path}: [invitations]", small=small, large=large, value=getattr(read, small),
+                limit=getattr(read, large)))
+    return read

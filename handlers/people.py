@@ -39,6 +39,12 @@ class CodeLimiter:
     total: int = 30
     hour: float = 3600.0
 
+    @classmethod
+    def of(cls, limits) -> CodeLimiter:
+        """The limits config.toml's [invitations] sets (bot/config_sections.InvitationsConfig)."""
+        return cls(per_account=limits.wrong_codes_per_account, window=limits.wrong_codes_account_minutes * 60.0,
+                   per_channel=limits.wrong_codes_per_channel, total=limits.wrong_codes_per_hour)
+
     async def blocked(self, session, channel: str, user_id: str, now: dt.datetime) -> int | None:
         """Minutes to wait when a limit is reached, else None."""
         account, from_channel, everyone = await people.code_tries(

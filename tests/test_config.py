@@ -68,6 +68,16 @@ def test_config_path_from_environment(tmp_path):
         ('mode = "polling"', 'mode = "carrier-pigeon"', "[telegram] mode phải là một trong polling, webhook"),
         ("port = 8080", "port = -1", "[web] port phải lớn hơn 0"),
         ('key = "dien"\nlabel = "Điện"', 'key = "dien"', "calibration_fields[0]"),
+        # [invitations]: whole numbers above 0, each limit at most the next one
+        ("wrong_codes_per_account = 5", "wrong_codes_per_account = 0", "[invitations] wrong_codes_per_account phải lớn hơn 0"),
+        ("wrong_codes_account_minutes = 15", 'wrong_codes_account_minutes = "15"',
+         "[invitations] wrong_codes_account_minutes phải là một số nguyên"),
+        ("wrong_codes_per_channel = 20", "wrong_codes_per_channel = true", "[invitations] wrong_codes_per_channel phải là"),
+        ("wrong_codes_per_hour = 30", "wrong_codes_per_hour = 12.5", "[invitations] wrong_codes_per_hour phải là"),
+        ("wrong_codes_per_channel = 20", "wrong_codes_per_channel = 40",
+         "[invitations] wrong_codes_per_channel = 40 lớn hơn wrong_codes_per_hour = 30 nên không bao giờ đạt tới"),
+        ("wrong_codes_per_account = 5", "wrong_codes_per_account = 25",
+         "[invitations] wrong_codes_per_account = 25 lớn hơn wrong_codes_per_channel = 20"),
     ],
 )
 def test_bad_key_names_key_and_file(tmp_path, old, new, message):
@@ -128,3 +138,19 @@ def test_a_synonym_that_cannot_name_one_entry_is_refused_at_load(tmp_path, old, 
         load_config(path, env={})
     assert message in str(info.value)
     assert str(path) in str(info.value)
+
+
+def test_the_invitation_limits_are_config_keys_with_the_old_values(tmp_path):
+    """[invitations]: the wrong-code limits that were written into handlers/people.CodeLimiter; the
+    section, or any key of it, left out: the same values."""
+    from bot.config_sections import InvitationsConfig
+    from handlers.people import CodeLimiter
+
+    config = load_config(REPO / "config.toml", env={})
+    assert config.invitations == InvitationsConfig() and CodeLimiter.of(config.invitations) == CodeLimiter()
+    source = (REPO / "config.toml").read_text(encoding="utf-8")
+    section = source[source.index("[invitations]"):source.index("[language]")]
+    assert load_config(write(tmp_path, source.replace(section, "")), env={}).invitations == InvitationsConfig()
+    fewer = source.replace("wrong_codes_per_hour = 30\n", "").replace("wrong_codes_per_account = 5", "wrong_codes_per_account = 3")
+    assert load_config(write(tmp_path, fewer), env={}).invitations == InvitationsConfig(wrong_codes_per_account=3)
+

@@ -63,3 +63,15 @@ async def test_the_total_holds_across_channels(config, db):
     answers = [await Chat(app, sender, f"u{n}", ("zalo", "telegram")[n % 2]).say(f"/start SAI{n:09d}")
                for n in range(9)]
     assert answers[:7] == [texts.people.BAD_CODE] * 7 and all(refused(a) for a in answers[7:])
+
+
+async def test_the_limits_come_from_the_config(config, db):
+    """[invitations] wrong_codes_per_account = 2: the third wrong code of an account is refused."""
+    import dataclasses
+
+    config = dataclasses.replace(config, invitations=dataclasses.replace(config.invitations, wrong_codes_per_account=2))
+    app, sender = await make_app(config, db)
+    one = Chat(app, sender, "z-one", "zalo")
+    answers = [await one.say(f"/start SAIMA{n:07d}") for n in range(3)]
+    assert answers[:2] == [texts.people.BAD_CODE] * 2 and refused(answers[2])
+    assert await Chat(app, sender, "z-two", "zalo").say("/start SAIMA0000009") == texts.people.BAD_CODE

@@ -158,6 +158,8 @@ CONFIG_KEY_MISSING = "{where}: thiếu khóa này"
 CONFIG_KEY_KIND = "{where} phải là {kind}, không phải {value}"
 CONFIG_KEY_CHOICE = "{where} phải là một trong {choices}, không phải {value}"
 CONFIG_KEY_POSITIVE = "{where} phải lớn hơn 0, không phải {value}"
+CONFIG_LIMIT_ORDER = ("{where} {small} = {value} lớn hơn {large} = {limit} nên không bao giờ đạt tới: "
+                      "vui lòng đặt {small} nhỏ hơn hoặc bằng {large}")
 CONFIG_NOT_FOUND = "{path}: không có tệp cấu hình này (đặt --config hoặc FIELDBOT_CONFIG)"
 CONFIG_IS_FOLDER = "{path} là một thư mục, không phải tệp cấu hình (đặt --config hoặc FIELDBOT_CONFIG)"
 CONFIG_UNREADABLE = "{path}: không đọc được tệp cấu hình ({reason})"
