@@ -7,36 +7,37 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.engine_store import InboxItem, _insert, released
+from storage import hot
+from storage.engine_store import InboxItem, released
 from storage.models import InboxRow, OutboxRow
 
 INBOX, OUTBOX = InboxRow.__table__, OutboxRow.__table__
+
+_ADD = hot.statement(
+    "INSERT INTO inbox (channel, event_key, chat_id, payload, status, received_at, error) "
+    "VALUES (:channel, :event_key, :chat_id, :payload, 'pending', :received_at, '') "
+    "ON CONFLICT (channel, event_key) DO NOTHING RETURNING id", INBOX, columns=["id"])
+_CLAIM = hot.statement(
+    "UPDATE inbox SET status = 'done', processed_at = :processed_at, error = '' "
+    "WHERE id = :id AND status = 'pending'", INBOX)
 
 
 async def add_to_inbox(session: AsyncSession, *, channel: str, event_key: str, chat_id: str, payload: dict,
                        now: dt.datetime) -> int | None:
     """Store an incoming event; its id, or None when this (channel, event key) was already stored."""
-    stmt = (
-        _insert(session, INBOX)
-        .values(channel=channel, event_key=event_key, chat_id=chat_id, payload=payload, status="pending",
-                received_at=now, error="")
-        .on_conflict_do_nothing(index_elements=["channel", "event_key"])
-        .returning(INBOX.c.id)
-    )
-    return (await session.execute(stmt)).scalar()
+    rows, _ = await hot.execute(session, _ADD, {"channel": channel, "event_key": event_key, "chat_id": chat_id,
+                                                "payload": payload, "received_at": now})
+    return rows[0][0] if rows else None
 
 
 async def claim(session: AsyncSession, inbox_id: int, now: dt.datetime) -> bool:
     """Mark a pending message done in the unit of work that handles it; False when it is not pending
     any more (handled already: a rescan found it while its unit was committing)."""
-    result = await session.execute(
-        update(INBOX).where(INBOX.c.id == inbox_id, INBOX.c.status == "pending")
-        .values(status="done", processed_at=now, error="")
-    )
-    return result.rowcount == 1
+    _, count = await hot.execute(session, _CLAIM, {"id": inbox_id, "processed_at": now})
+    return count == 1
 
 
 async def fail(session: AsyncSession, inbox_id: int, now: dt.datetime, error: str) -> bool:
@@ -65,15 +66,13 @@ async def pending_chats(session: AsyncSession, now: dt.datetime) -> set[tuple[st
     return {(r.channel, r.chat_id) for r in rows}
 
 
-_SENT = (
-    update(OUTBOX)
-    .where(OUTBOX.c.id == bindparam("b_id"), OUTBOX.c.status == "pending")
-    .values(status="sent", sent_at=bindparam("b_at"), platform_message_id=bindparam("b_message"),
-            attempts=OUTBOX.c.attempts + 1)
-)
+_SENT = hot.statement(
+    "UPDATE outbox SET status = 'sent', sent_at = :sent_at, platform_message_id = :platform_message_id, "
+    "attempts = attempts + 1 WHERE id = :id AND status = 'pending'", OUTBOX)
 
 
 async def mark_sent_many(session: AsyncSession, marks: list[tuple[int, dt.datetime, str]]) -> None:
     """(outbox id, sent at, platform message id) of replies delivered: one statement for them all."""
     if marks:
-        await session.execute(_SENT, [{"b_id": i, "b_at": at, "b_message": m} for i, at, m in marks])
+        await hot.execute_many(session, _SENT, [{"id": i, "sent_at": at, "platform_message_id": m}
+                                                for i, at, m in marks])

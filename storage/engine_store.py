@@ -9,14 +9,33 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import hot
 from storage.dialect import _insert, aware  # noqa: F401  (aware: imported from here by others)
 from storage.models import AuditRow, ConversationRow, InboxRow, OutageRow, OutboxRow
 
-OUTBOX = OutboxRow.__table__  # the hot statements in Core: no ORM unit of work for a row written once
+OUTBOX = OutboxRow.__table__  # the hot statements on the driver connection (storage/hot.py)
 CONVERSATIONS = ConversationRow.__table__
+
+_QUEUE = hot.statement(
+    "INSERT INTO outbox (channel, chat_id, payload, inbox_id, status, attempts, created_at, next_attempt_at, "
+    "not_before, platform_message_id, error) VALUES (:channel, :chat_id, :payload, :inbox_id, 'pending', 0, "
+    ":created_at, :created_at, :not_before, '', '') RETURNING id", OUTBOX, columns=["id"])
+_CONVERSATION = hot.statement(
+    "SELECT state, version, updated_at, expires_at FROM conversations WHERE channel = :channel AND chat_id = :chat_id",
+    CONVERSATIONS, columns=["state", "version", "updated_at", "expires_at"])
+_PUT_CONVERSATION = hot.statement(
+    "INSERT INTO conversations (channel, chat_id, state, version, updated_at, expires_at) "
+    "VALUES (:channel, :chat_id, :state, 1, :updated_at, :expires_at) ON CONFLICT (channel, chat_id) DO UPDATE "
+    "SET state = excluded.state, version = conversations.version + 1, updated_at = excluded.updated_at, "
+    "expires_at = excluded.expires_at", CONVERSATIONS)
+_CLEAR_CONVERSATION = hot.statement(
+    "DELETE FROM conversations WHERE channel = :channel AND chat_id = :chat_id", CONVERSATIONS)
+_AUDIT = hot.statement(
+    'INSERT INTO audit_log (at, staff_id, action, entity, entity_id, "before", "after") '
+    "VALUES (:at, :staff_id, :action, :entity, :entity_id, :before, :after)", AuditRow.__table__)
 
 
 # --- inbox --------------------------------------------------------------------------------------
@@ -133,12 +152,9 @@ async def queue_reply(
     not_before: dt.datetime | None = None,
 ) -> int:
     """Queue a reply; with `not_before` (a notice in quiet hours) the sender leaves it until then."""
-    return (await session.execute(
-        insert(OUTBOX).values(channel=channel, chat_id=chat_id, payload=payload, inbox_id=inbox_id, status="pending",
-                              attempts=0, created_at=now, next_attempt_at=now, not_before=not_before,
-                              platform_message_id="", error="")
-        .returning(OUTBOX.c.id)
-    )).scalar_one()
+    rows, _ = await hot.execute(session, _QUEUE, {"channel": channel, "chat_id": chat_id, "payload": payload,
+                                                  "inbox_id": inbox_id, "created_at": now, "not_before": not_before})
+    return rows[0][0]
 
 
 async def due_replies(session: AsyncSession, now: dt.datetime, limit: int = 500) -> list[OutboxItem]:
@@ -350,13 +366,11 @@ class Conversation:
 
 
 async def get_conversation(session: AsyncSession, channel: str, chat_id: str) -> Conversation | None:
-    c = CONVERSATIONS.c
-    row = (await session.execute(
-        select(c.state, c.version, c.updated_at, c.expires_at).where(c.channel == channel, c.chat_id == chat_id)
-    )).first()
-    if row is None:
+    rows, _ = await hot.execute(session, _CONVERSATION, {"channel": channel, "chat_id": chat_id})
+    if not rows:
         return None
-    return Conversation(row.state, row.version, aware(row.updated_at), aware(row.expires_at))
+    state, version, updated_at, expires_at = rows[0]
+    return Conversation(state, version, aware(updated_at), aware(expires_at))
 
 
 async def put_conversation(
@@ -368,13 +382,8 @@ async def put_conversation(
     expires_at: dt.datetime | None,
 ) -> None:
     """One statement: the row inserted, or (there already) its state replaced and its version counted up."""
-    stmt = _insert(session, CONVERSATIONS).values(
-        channel=channel, chat_id=chat_id, state=state, version=1, updated_at=now, expires_at=expires_at)
-    await session.execute(stmt.on_conflict_do_update(
-        index_elements=["channel", "chat_id"],
-        set_={"state": stmt.excluded.state, "version": CONVERSATIONS.c.version + 1, "updated_at": now,
-              "expires_at": expires_at},
-    ))
+    await hot.execute(session, _PUT_CONVERSATION, {"channel": channel, "chat_id": chat_id, "state": state,
+                                                   "updated_at": now, "expires_at": expires_at})
 
 
 async def offer_conversation(
@@ -399,8 +408,7 @@ async def offer_conversation(
 
 
 async def clear_conversation(session: AsyncSession, channel: str, chat_id: str) -> None:
-    c = CONVERSATIONS.c
-    await session.execute(delete(CONVERSATIONS).where(c.channel == channel, c.chat_id == chat_id))
+    await hot.execute(session, _CLEAR_CONVERSATION, {"channel": channel, "chat_id": chat_id})
 
 
 async def expired_conversations(session: AsyncSession, now: dt.datetime, limit: int = 100) -> list[tuple[str, str]]:
@@ -428,9 +436,8 @@ async def audit(
 ) -> None:
     if session.new:  # a repository's own entry (an ORM row, storage/records.py) goes first: the log keeps their order
         await session.flush()
-    await session.execute(insert(AuditRow.__table__).values(
-        at=now, staff_id=staff_id, action=action, entity=entity, entity_id=str(entity_id), before=before, after=after,
-    ))
+    await hot.execute(session, _AUDIT, {"at": now, "staff_id": staff_id, "action": action, "entity": entity,
+                                        "entity_id": str(entity_id), "before": before, "after": after})
 
 
 async def audit_entries(session: AsyncSession, entity: str | None = None) -> list[dict[str, Any]]:

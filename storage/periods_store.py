@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import hot
 from storage.record_models import ClosedPeriodRow
+
+_CLOSED = hot.statement("SELECT period FROM closed_periods", ClosedPeriodRow.__table__, columns=["period"])
 
 
 async def closed_period_keys(session: AsyncSession) -> frozenset[str]:
     """Keys ("2023-01") of every closed period; a department closes twelve a year, so all of them."""
-    return frozenset((await session.scalars(select(ClosedPeriodRow.period))).all())
+    rows, _ = await hot.execute(session, _CLOSED)
+    return frozenset(period for (period,) in rows)
 
 
 async def is_closed(session: AsyncSession, period: str) -> bool:
