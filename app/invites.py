@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 import re
 import sys
 from pathlib import Path
@@ -25,7 +24,7 @@ from handlers.people import role_of
 from storage import engine_store, people
 from storage.db import open_database
 from storage.domain import ROLES
-from storage.files import link_free_name
+from storage.files import link_free_name, private_temp
 from storage.migrate import upgrade
 from storage.text import clean_line, fold
 from texts.people import ROLE_NAMES
@@ -96,10 +95,9 @@ def write_codes(out: Path, invites: list[tuple[str, list[str], str, dt.datetime]
     for column, width in zip("ABCD", (32, 32, 34, 12), strict=True):
         sheet.column_dimensions[column].width = width
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.part")
-    book.save(tmp)
-    os.chmod(tmp, 0o600)
+    tmp = private_temp(out)
     try:
+        book.save(tmp)
         return link_free_name(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)

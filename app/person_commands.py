@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import os
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from storage import engine_store, people, person_data, privacy_requests
 from storage.db import Database, open_database
 from storage.domain import NotFound
 from storage.engine_store import aware
-from storage.files import FILE_MODE, link_new
+from storage.files import link_new, private_temp
 from storage.models import AuditRow, StaffRow
 from storage.record_models import ReportLogRow
 
@@ -47,24 +46,22 @@ def _cell(value):
 
 def write_person(data: dict[str, list[dict]], out: Path, *, replace: bool = False) -> Path:
     """JSON (by the .json extension) or .xlsx: one sheet per section, a header row of field names.
-    Owner-only from its first byte (a temporary 0600 file beside `out`, then named); an existing `out`
+    Owner-only from its first byte (storage/files.private_temp, then named); an existing `out`
     is replaced only when asked (`--force`), else FileExistsError."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".partial-", suffix=out.suffix)
-    os.close(fd)
+    tmp = private_temp(out)
     try:
         if out.suffix.lower() == ".json":
-            Path(tmp).write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+            tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
         else:
             _workbook(data).save(tmp)
-        os.chmod(tmp, FILE_MODE)
         if replace:
             os.replace(tmp, out)
         else:
             link_new(tmp, out)
     finally:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
     return out
 
 

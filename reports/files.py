@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from storage.files import link_free_name as _link_free_name
+from storage.files import private_temp
 
 
 def write_atomically(out_path: Path | str, save: Callable[[str], None], suffix: str) -> Path:
@@ -15,8 +15,7 @@ def write_atomically(out_path: Path | str, save: Callable[[str], None], suffix: 
     or, when that name is taken, the first free one of NAME_2, NAME_3 … Returns the path written."""
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".partial-", suffix=suffix)
-    os.close(fd)
+    tmp = private_temp(out.with_suffix(suffix))
     try:
         save(tmp)
         return _link_free_name(tmp, out)

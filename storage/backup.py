@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
-from storage.files import link_free_name
+from storage.files import link_free_name, private_temp
 
 
 class BackupError(Exception):
@@ -57,10 +57,6 @@ def _private(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
-def _tmp_beside(out: Path) -> Path:
-    return out.with_name(f".{out.name}.part")
-
-
 def _free_name(tmp: Path, out: Path) -> Path:
     """A backup never replaces a file: it takes `out`, or NAME_2, NAME_3 … when that name is taken."""
     try:
@@ -77,8 +73,7 @@ def backup_sqlite(db_file: Path, out: Path) -> BackupResult:
     if not db_file.exists():
         raise BackupError("no_sqlite", path=db_file)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _tmp_beside(out)
-    tmp.unlink(missing_ok=True)
+    tmp = private_temp(out)  # owner-only while it is written, not only once it is whole
     source = sqlite3.connect(db_file, timeout=30)
     try:
         target = sqlite3.connect(tmp)
@@ -205,8 +200,7 @@ def backup_pg(url: str, out: Path, server_major: int) -> BackupResult:
     check_pg_versions("pg_dump", tool_major("pg_dump"), server_major)
     uri, env = libpq_args(url)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _tmp_beside(out)
-    tmp.unlink(missing_ok=True)
+    tmp = private_temp(out)  # owner-only while it is written, not only once it is whole
     _run([_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", "--file", str(tmp), "--dbname", uri],
          env, "pg_dump")
     _private(tmp)

@@ -39,6 +39,15 @@ def write_private(path: Path | str, content: bytes) -> Path:
     return target
 
 
+def private_temp(beside: Path) -> Path:
+    """An empty 0600 file in `beside`'s folder, under a name of its own (.partial-…, so two writers never
+    share one): what is then written into it is private from its first byte, whatever the umask. The
+    caller names it (link_new, link_free_name, os.replace) or removes it."""
+    fd, tmp = tempfile.mkstemp(dir=beside.parent, prefix=".partial-", suffix=beside.suffix)
+    os.close(fd)
+    return Path(tmp)
+
+
 def make_private(*paths: Path | str) -> None:
     """chmod 0600 the files among `paths` that exist (a database and its -wal/-shm companions)."""
     for path in paths:

@@ -141,6 +141,29 @@ async def test_restore_refuses_a_file_that_is_not_a_good_backup(tmp_path, capsys
     assert "Traceback" not in err and str(bad) in err
 
 
+def test_a_backup_is_owner_only_while_it_is_written(tmp_path, monkeypatch):
+    """The file a backup is written into holds the whole database: 0600 from its first byte, whatever the
+    umask, not only once it is whole and named (it was the umask's 0644 until then)."""
+    db_file = tmp_path / "fieldbot.sqlite3"
+    with sqlite3.connect(db_file) as conn:
+        conn.execute("CREATE TABLE staff (name TEXT)")
+    out = tmp_path / "backups" / "fieldbot.sqlite3"
+    seen, count = [], backups._count
+
+    def watching(conn):  # called on the written copy, before it is named
+        seen.extend(oct(path.stat().st_mode & 0o777) for path in out.parent.iterdir())
+        return count(conn)
+
+    monkeypatch.setattr(backups, "_count", watching)
+    umask = os.umask(0o022)
+    try:
+        made = backups.backup_sqlite(db_file, out)
+    finally:
+        os.umask(umask)
+    assert seen == ["0o600"] and made.path == out and oct(out.stat().st_mode & 0o777) == "0o600"
+    assert sorted(out.parent.iterdir()) == [out]
+
+
 def _said(raised) -> str:
     return texts.operations.backup_error(raised.value.key, raised.value.args_)
 

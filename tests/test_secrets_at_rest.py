@@ -73,3 +73,29 @@ async def test_a_masked_code_still_registers_only_with_the_right_code(config, db
     await app.engine.run_until_idle()
     wrong, right = sender.texts("z9")[:2]
     assert wrong.startswith("Mã mời không đúng") and right.startswith("Kính gửi đồng chí Lê Thị Hoa.")
+
+
+def test_the_sheet_of_invitation_codes_is_owner_only_while_it_is_written(tmp_path, monkeypatch):
+    """`admin invite --from … --out codes.xlsx`: the codes are readable by their owner only from the
+    sheet's first byte, whatever the umask (it was written with the umask's mode, then made 0600)."""
+    import os
+
+    from openpyxl import Workbook
+
+    from app.invites import write_codes
+
+    seen, save = [], Workbook.save
+
+    def watching(book, filename):
+        save(book, filename)
+        seen.append(oct(os.stat(filename).st_mode & 0o777))
+
+    monkeypatch.setattr(Workbook, "save", watching)
+    umask = os.umask(0o022)
+    try:
+        out = write_codes(tmp_path / "ma_moi.xlsx", [("Nguyễn Văn An", ["clerk"], "AB12CD34EF56",
+                                                      dt.datetime(2023, 1, 20, tzinfo=dt.UTC))], dt.UTC)
+    finally:
+        os.umask(umask)
+    assert seen == ["0o600"] and oct(out.stat().st_mode & 0o777) == "0o600"
+    assert sorted(tmp_path.iterdir()) == [out]
