@@ -306,7 +306,7 @@ async def _write(session, rows: list[_Row], catalogue: Catalogue, meta: RecordMe
                            recorded_by=meta.recorded_by, channel="import", source_event=meta.source_event)
         session.add(added)
         await session.flush()
-        records.audit(session, "import", "licence", added, None, meta)
+        await records.audit(session, "import", "licence", added, None, meta)
         counts["created"] += 1
     return ImportResult(counts["created"], counts["updated"], counts["unchanged"], len(made))
 
@@ -328,7 +328,7 @@ async def _refresh(session, existing: LicenceRow, row: _Row, meta: RecordMeta) -
     existing.version += 1
     existing.updated_at = meta.recorded_at
     await session.flush()
-    records.audit(session, "update", "licence", existing, before, meta)
+    await records.audit(session, "update", "licence", existing, before, meta)
     return "updated"
 
 

@@ -60,7 +60,8 @@ class Statement:
             compiled = self.clause().compile(dialect=dialect)
             order = tuple(compiled.positiontup or ())
             done = _Compiled(
-                compiled.string, order,
+                compiled.string,
+                order,
                 tuple(self.binds[name]._cached_bind_processor(dialect) for name in order),
                 tuple(t._cached_result_processor(dialect, None) for t in self.columns),
             )
@@ -101,8 +102,9 @@ class _Driver:
         lost = isinstance(translated, dbapi.Error) and self.dialect.is_disconnect(translated, adapted, None)
         if lost:
             await self.async_conn.invalidate(translated)
-        return exc.DBAPIError.instance(sql, values, translated, dbapi.Error, connection_invalidated=lost,
-                                       dialect=self.dialect)
+        return exc.DBAPIError.instance(
+            sql, values, translated, dbapi.Error, connection_invalidated=lost, dialect=self.dialect
+        )
 
 
 async def _driver(session: AsyncSession) -> _Driver:
@@ -120,23 +122,31 @@ async def _driver(session: AsyncSession) -> _Driver:
 
 
 def _values(compiled: _Compiled, params: dict[str, Any]) -> list[Any]:
-    return [params[name] if convert is None else convert(params[name])
-            for name, convert in zip(compiled.order, compiled.binds, strict=True)]
+    return [
+        params[name] if convert is None else convert(params[name])
+        for name, convert in zip(compiled.order, compiled.binds, strict=True)
+    ]
 
 
 def _rows(compiled: _Compiled, rows) -> list[tuple]:
     converts = compiled.results
     if not any(converts):
         return [tuple(row) for row in rows]
-    return [tuple(value if convert is None else convert(value) for value, convert in zip(row, converts, strict=False))
-            for row in rows]
+    return [
+        tuple(
+            value if convert is None else convert(value)
+            for value, convert in zip(row, converts, strict=False)
+        )
+        for row in rows
+    ]
 
 
 async def _run(d: _Driver, compiled: _Compiled, values: Any, many: bool, returns: bool) -> tuple[list, int]:
     if d.sqlite:
         connection = d.driver
-        _, rows, _, rowcount = await connection._execute(sqlite_hop._run, connection._conn, compiled.sql, values,
-                                                         many)
+        _, rows, _, rowcount = await connection._execute(
+            sqlite_hop._run, connection._conn, compiled.sql, values, many
+        )
         return rows or [], rowcount
     if many:
         await d.driver.executemany(compiled.sql, values)
@@ -154,7 +164,9 @@ def _notify(d: _Driver, sql: str, values: Any, many: bool) -> None:
         conn.dispatch.before_cursor_execute(conn, None, sql, values, None, many)
 
 
-async def execute(session: AsyncSession, stmt: Statement, params: dict[str, Any] | None = None) -> tuple[list, int]:
+async def execute(
+    session: AsyncSession, stmt: Statement, params: dict[str, Any] | None = None
+) -> tuple[list, int]:
     """Run a statement in the session's transaction: (rows, converted; rows affected)."""
     params = params or {}
     d = await _driver(session)
@@ -180,3 +192,33 @@ async def execute_many(session: AsyncSession, stmt: Statement, params: list[dict
         await _run(d, compiled, values, True, False)
     except Exception as error:
         raise await d.error(error, compiled.sql, values) from error
+
+
+_INSERTS: dict[str, tuple[Statement, tuple]] = {}
+
+
+def _insert_of(table) -> tuple[Statement, tuple]:
+    """INSERT of every column but the generated id, returning the id; and the Python-side defaults."""
+    done = _INSERTS.get(table.name)
+    if done is None:
+        generated = table.autoincrement_column  # the id the database hands out
+        columns = [c for c in table.columns if c is not generated]
+        names = ", ".join(f'"{c.name}"' for c in columns)
+        sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join(':' + c.key for c in columns)}) RETURNING {generated.name}"
+        done = _INSERTS[table.name] = (
+            statement(sql, table, columns=[generated.key]),
+            tuple((c.key, c.default) for c in columns),
+        )
+    return done
+
+
+async def insert_row(session: AsyncSession, row: Any) -> None:
+    """Store a new mapped object (a row with no relationships) with one statement, as the ORM would:
+    the columns' Python-side defaults filled in on the object, its generated id set. The object stays
+    out of the session (nothing more to flush)."""
+    stmt, defaults = _insert_of(row.__table__)
+    for key, default in defaults:
+        if getattr(row, key) is None and default is not None:
+            setattr(row, key, default.arg if default.is_scalar else default.arg(None))
+    rows, _ = await execute(session, stmt, {key: getattr(row, key) for key, _ in defaults})
+    setattr(row, row.__table__.autoincrement_column.key, rows[0][0])

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import engine_store, hot
 from storage.domain import (
     ACTIVE,
     APPROVED,
@@ -37,7 +38,6 @@ from storage.domain import (
     PumpCheck,
     RecordMeta,
 )
-from storage.models import AuditRow
 from storage.record_models import (
     ActivityRow,
     CalibrationBatchRow,
@@ -77,20 +77,25 @@ def _snapshot(row: Any) -> dict[str, Any]:
     return {attr.key: _jsonable(getattr(row, attr.key)) for attr in inspect(row).mapper.column_attrs}
 
 
-def _audit(
-    session: AsyncSession, action: str, entity: str, row: Any, before: dict | None, meta: RecordMeta, **note: Any
-):
+async def _audit(
+    session: AsyncSession,
+    action: str,
+    entity: str,
+    row: Any,
+    before: dict | None,
+    meta: RecordMeta,
+    **note: Any,
+) -> None:
     """An audit entry; `note` adds keys to the "after" side (a merged visit: {"into": the kept visit})."""
-    session.add(
-        AuditRow(
-            at=meta.recorded_at or _utcnow(),
-            staff_id=meta.recorded_by,
-            action=action,
-            entity=entity,
-            entity_id=str(row.id),
-            before=before,
-            after={**_snapshot(row), **note},
-        )
+    await engine_store.audit(
+        session,
+        staff_id=meta.recorded_by,
+        action=action,
+        entity=entity,
+        entity_id=row.id,
+        before=before,
+        after={**_snapshot(row), **note},
+        now=meta.recorded_at or _utcnow(),
     )
 
 
@@ -287,12 +292,19 @@ async def _add(session: AsyncSession, kind: _Kind, obj: Any, meta: RecordMeta) -
         status=ACTIVE, version=1, recorded_at=now, updated_at=now, recorded_by=meta.recorded_by
     )
     if kind.row is not NoteRow:  # notes are not tied to a message or a business date
-        bookkeeping.update(channel=meta.channel, source_event=meta.source_event, form=meta.form,
-                           review_state=meta.review, review_at=now, review_by=meta.recorded_by)
+        bookkeeping.update(
+            channel=meta.channel,
+            source_event=meta.source_event,
+            form=meta.form,
+            review_state=meta.review,
+            review_at=now,
+            review_by=meta.recorded_by,
+        )
     row = kind.row(**kind.columns(obj), **bookkeeping)
-    session.add(row)
-    await session.flush()
-    _audit(session, "create", kind.entity, row, None, meta)
+    if session.new:  # rows of the ORM's waiting go first: the log and the ids keep their order
+        await session.flush()
+    await hot.insert_row(session, row)
+    await _audit(session, "create", kind.entity, row, None, meta)
     return kind.to_domain(row)
 
 
@@ -319,7 +331,7 @@ async def _update(session: AsyncSession, kind: _Kind, obj: Any, meta: RecordMeta
     row.version += 1
     row.updated_at = meta.recorded_at or _utcnow()
     await session.flush()
-    _audit(session, "update", kind.entity, row, before, meta)
+    await _audit(session, "update", kind.entity, row, before, meta)
     return kind.to_domain(row)
 
 
@@ -331,7 +343,7 @@ async def _delete(session: AsyncSession, kind: _Kind, record_id: int, meta: Reco
     row.version += 1
     row.updated_at = meta.recorded_at or _utcnow()
     await session.flush()
-    _audit(session, "delete", kind.entity, row, before, meta)
+    await _audit(session, "delete", kind.entity, row, before, meta)
 
 
 # --- calibration batches ------------------------------------------------------------------------
@@ -462,7 +474,7 @@ async def update_facility(session: AsyncSession, facility: Facility, meta: Recor
     for key, value in columns.items():
         setattr(row, key, value)
     await session.flush()
-    _audit(session, "update", "facility", row, before, meta)
+    await _audit(session, "update", "facility", row, before, meta)
     Writes.facilities += 1
     return _facility(row)
 
@@ -514,7 +526,7 @@ async def merge_facilities(
         await session.flush()  # free the unique key before the survivor takes it
         survivor.tax_code = tax_code
     await session.flush()
-    _audit(session, "merge", "facility", duplicate, before, meta)
+    await _audit(session, "merge", "facility", duplicate, before, meta)
     Writes.facilities += 1
     return _facility(survivor)
 
@@ -645,7 +657,9 @@ async def _by_ids(session: AsyncSession, row_type: type, ids: Iterable[int]) -> 
     rows: list[Any] = []
     for i in range(0, len(wanted), _IN_CHUNK):
         chunk = wanted[i : i + _IN_CHUNK]
-        rows.extend(_plain(await session.execute(select(*row_type.__table__.c).where(row_type.id.in_(chunk)))))
+        rows.extend(
+            _plain(await session.execute(select(*row_type.__table__.c).where(row_type.id.in_(chunk))))
+        )
     return rows
 
 
@@ -675,8 +689,9 @@ async def load_period_records(
         plans=tuple(await _plans_for(session, visits, start, end)),
         facilities={r.id: _facility(r) for r in facilities},
         # licences issued before the bot (the register's import) are never counted in a period
-        licences=tuple(_licence(r) for r in await _in_period(session, LicenceRow, start, end) if not r.imported),
+        licences=tuple(
+            _licence(r) for r in await _in_period(session, LicenceRow, start, end) if not r.imported
+        ),
         activities=tuple(_activity(r) for r in await _in_period(session, ActivityRow, start, end)),
         notes=tuple([n for key in keys for n in await list_notes(session, key)]),
     )
-

@@ -47,7 +47,8 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         connection = self._connection  # the aiosqlite.Connection
         try:
             description, rows, lastrowid, rowcount = self.await_(
-                connection._execute(_run, connection._conn, operation, parameters, many))
+                connection._execute(_run, connection._conn, operation, parameters, many)
+            )
         except Exception as error:
             self._adapt_connection._handle_exception(error)
         if description:
@@ -62,6 +63,14 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
 
     def cursor(self, server_side: bool = False) -> AsyncAdapt_aiosqlite_cursor:
         return super().cursor(server_side) if server_side else OneHopCursor(self)
+
+    def rollback(self) -> None:
+        """No crossing when no transaction is open: the pool rolls back every connection it takes back,
+        and after a COMMIT there is nothing to roll back."""
+        raw = self._connection._connection  # the sqlite3 connection (None once closed)
+        if raw is not None and not raw.in_transaction:
+            return
+        super().rollback()
 
 
 def install(dbapi_connection: Any) -> None:

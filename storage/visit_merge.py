@@ -85,7 +85,7 @@ async def merge_colliding_visits(
             setattr(twin, key, value)
         twin.version += 1
         await session.flush()
-        records.audit(session, "merge", "inspection", row, retired_before, meta, into=twin.id)
-        records.audit(session, "update", "inspection", twin, kept_before, meta)
+        await records.audit(session, "merge", "inspection", row, retired_before, meta, into=twin.id)
+        await records.audit(session, "update", "inspection", twin, kept_before, meta)
         merged.append((row.id, twin.id))
     return merged
