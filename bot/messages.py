@@ -72,7 +72,10 @@ class Incoming:
     problem: str = ""  # kind "unsupported": the sentence that says why (a photo too large, not downloaded)
 
     def to_json(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        data = dict(self.__dict__)  # flat but for the location (dataclasses.asdict deep-copies: slow)
+        if self.location is not None:
+            data["location"] = dataclasses.asdict(self.location)
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Incoming:
@@ -111,7 +114,9 @@ class Reply:
         return dataclasses.replace(self, text=self.text.replace(self.secret, MASK_DOTS), secret="")
 
     def to_json(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        data = dict(self.__dict__)  # as dataclasses.asdict, without its deep copy of every value
+        data["choices"] = tuple(dict(c.__dict__) for c in self.choices)
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Reply:

@@ -16,6 +16,7 @@ and the form starts from its first question.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -132,11 +133,13 @@ _DATE = re.compile(r"\d{1,2}/\d{1,2}(/\d{2}|/\d{4})?")
 _DAY_WORDS = {"hom qua", "hom nay"}
 
 
-def _words(text: str) -> list[str]:
-    return re.sub(r"[^a-z0-9]+", " ", fold(text)).split()
+@functools.lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    """The folded words of a text (a field's label or synonym is folded once, not at every message)."""
+    return tuple(re.sub(r"[^a-z0-9]+", " ", fold(text)).split())
 
 
-def _is_subsequence(wanted: list[str], words: list[str]) -> bool:
+def _is_subsequence(wanted: tuple[str, ...], words: tuple[str, ...]) -> bool:
     rest = iter(words)
     return all(word in rest for word in wanted)
 

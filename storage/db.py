@@ -117,7 +117,18 @@ def _sqlite_recipe(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn):
         read_only = conn.get_execution_options().get("fieldbot_read_only", False)
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        conn.connection.info["fieldbot_begin"] = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+
+    def do_begin(dbapi_connection) -> None:
+        """The BEGIN chosen above, straight on the driver (one crossing to SQLite's thread); inside
+        SQLAlchemy's begin, so an error (the lock not had in time) is handled as any statement's."""
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(dbapi_connection.info.pop("fieldbot_begin", "BEGIN IMMEDIATE"))
+        finally:
+            cursor.close()
+
+    sync_engine.dialect.do_begin = do_begin
 
 
 PING_AFTER_IDLE = 2.0  # seconds: a PostgreSQL connection idle longer is pinged before use
