@@ -120,6 +120,7 @@ class Engine(Sending):
         self._slots = asyncio.Semaphore(self.settings.concurrency)
         self._stopping = False
         self._last_sweep: dt.datetime | None = None
+        self._jobs_read_at = 0.0  # monotonic time of the next read of the due jobs: 0, at the next tick
         self.metrics = Metrics()
         self.health = Health()
 
@@ -247,6 +248,7 @@ class Engine(Sending):
                 await self._write_marks(session, marks)
                 if await engine_hot.claim(session, item.id, self.clock.now()):
                     queued = await self._handle(session, item)
+            self._scheduled_in(session)
         except Exception as error:
             if isinstance(error, DBAPIError) and error.connection_invalidated:
                 log.warning("message %s/%s: the database connection was lost; tried again",
@@ -311,12 +313,28 @@ class Engine(Sending):
 
     # --- timed work -------------------------------------------------------------------------------
 
+    async def _jobs_step(self) -> int:
+        """The scheduler loop's pass: the due jobs read when the earliest known one is due, when a unit
+        of work here scheduled one, and every `rescan_interval` (another process's); sweeps on time."""
+        if time.monotonic() >= self._jobs_read_at:
+            return await self.run_jobs_once()
+        return await self._sweep(self.clock.now())
+
+    def _scheduled_in(self, session: AsyncSession) -> None:
+        """A committed unit of work that scheduled a job: read the due jobs at the next tick."""
+        if session.info.pop(store.SCHEDULED, False):
+            self._jobs_read_at = 0.0
+            self._tick.set()
+
     async def run_jobs_once(self) -> int:
         """Run due timed jobs and sweepers (expired drafts). Each job's effects and its 'done' mark
         commit together, so it runs once even across restarts."""
         now = self.clock.now()
         async with self.db.read() as session:
             jobs = await store.due_jobs(session, now)
+            upcoming = await store.next_due(session) if len(jobs) < 50 else now
+        wait = self.settings.rescan_interval if upcoming is None else (upcoming - now).total_seconds()
+        self._jobs_read_at = time.monotonic() + max(0.0, min(self.settings.rescan_interval, wait))
         ran = 0
         for job in jobs:
             handler = self.job_handlers.get(job.kind)
@@ -328,13 +346,21 @@ class Engine(Sending):
                         outcome["claimed"] = False  # another pass took it
                         continue
                     await self._queue(session, await handler(session, job, now), now)
+                self._scheduled_in(session)
             ran += 1
+        if ran:
+            self._send.set()
+        return ran + await self._sweep(now)
+
+    async def _sweep(self, now: dt.datetime) -> int:
+        ran = 0
         if self._last_sweep is None or (now - self._last_sweep).total_seconds() >= self.settings.sweep_interval:
             self._last_sweep = now
             for sweeper in self.sweepers:
                 with self._counted(getattr(sweeper, "__name__", "sweep")):
                     async with self.db.unit_of_work() as session:
                         ran += await self._queue(session, await sweeper(session, now), now)
+                    self._scheduled_in(session)
         if ran:
             self._send.set()
         return ran
@@ -386,7 +412,7 @@ class Engine(Sending):
         self._work.set()
         self._send.set()
         loops = [self._loop(self._work, self._dispatch_step), self._loop(self._send, self._send_step),
-                 self._loop(self._tick, self.run_jobs_once)]
+                 self._loop(self._tick, self._jobs_step)]
         await asyncio.gather(*loops)
         if self._workers:
             await asyncio.gather(*list(self._workers), return_exceptions=True)

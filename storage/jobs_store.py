@@ -9,11 +9,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import _insert, aware
 from storage.models import ScheduledJobRow
+
+SCHEDULED = "fieldbot_job_scheduled"  # session.info: this unit of work scheduled a job
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,9 @@ class Job:
 async def schedule_once(
     session: AsyncSession, *, key: str, kind: str, due_at: dt.datetime, payload: dict | None = None
 ) -> bool:
-    """Schedule a job unless one with this key exists already (scheduling is idempotent)."""
+    """Schedule a job unless one with this key exists already (scheduling is idempotent). The session
+    notes it (SCHEDULED), so the engine that commits it reads the due jobs again at once."""
+    session.info[SCHEDULED] = True
     stmt = (
         _insert(session, ScheduledJobRow)
         .values(key=key, kind=kind, due_at=due_at, payload=payload or {})
@@ -45,6 +49,11 @@ async def due_jobs(session: AsyncSession, now: dt.datetime, limit: int = 50) -> 
         .limit(limit)
     )
     return [Job(r.id, r.key, r.kind, aware(r.due_at), r.payload) for r in rows]
+
+
+async def next_due(session: AsyncSession) -> dt.datetime | None:
+    """When the earliest job not yet run is due (None: none waits)."""
+    return aware(await session.scalar(select(func.min(ScheduledJobRow.due_at)).where(ScheduledJobRow.done_at.is_(None))))
 
 
 async def claim_job(session: AsyncSession, job_id: int, now: dt.datetime) -> bool:
