@@ -122,14 +122,18 @@ def _sqlite_recipe(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     def do_begin(dbapi_connection) -> None:
         """The BEGIN chosen above, straight on the driver (one crossing to SQLite's thread); inside
         SQLAlchemy's begin, so an error (the lock not had in time) is handled as any statement's."""
+        begin = dbapi_connection.info.pop("fieldbot_begin", "BEGIN IMMEDIATE")
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute(dbapi_connection.info.pop("fieldbot_begin", "BEGIN IMMEDIATE"))
+            cursor.execute(begin)
         finally:
             cursor.close()
+        dbapi_connection.info[WRITING] = begin == "BEGIN IMMEDIATE"  # storage/hot.py runs inline then
 
     sync_engine.dialect.do_begin = do_begin
 
+
+WRITING = "fieldbot_writing"  # a SQLite connection's info: its transaction holds the write lock
 
 PING_AFTER_IDLE = 2.0  # seconds: a PostgreSQL connection idle longer is pinged before use
 
@@ -162,7 +166,7 @@ def open_database(url: str, *, busy_timeout_ms: int = 10000, echo: bool = False)
     """Create the engine for an async SQLAlchemy URL (sqlite+aiosqlite or postgresql+asyncpg)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": busy_timeout_ms / 1000})
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False})
         _sqlite_recipe(engine, busy_timeout_ms)
     else:
         engine = create_async_engine(url, echo=echo, pool_size=20, max_overflow=10, pool_use_lifo=True)
