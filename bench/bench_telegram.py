@@ -135,8 +135,10 @@ async def adapter_stack(fake: FakeTelegram, users: int, capped: bool) -> AsyncIt
         config = load_config(REPO / "config.toml", env=env)
         app = await app_module.build_app(config)
         await register(app, users)
-        ctx = ChannelContext(accept=app.engine.accept, media_dir=Path(tmp) / "media", web_app=None, public_url="",
-                             links=None, clock=app.clock, commands_for=app.router.commands_for)
+        ctx = ChannelContext(accept=app.engine.accept, accept_many=app.engine.accept_many,  # as app/wiring.py
+                             media_dir=Path(tmp) / "media", web_app=None, public_url="", links=None, clock=app.clock,
+                             commands_for=app.router.commands_for, is_staff=app.router.is_staff,
+                             health=app.engine.health)
         channel = TelegramChannel(config.telegram, ctx, rate_limiter=limiter(capped))
         app.engine.senders[channel.name] = channel
         await channel.start()
