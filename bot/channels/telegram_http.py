@@ -11,9 +11,10 @@ every idle pooled connection (two system calls each) whenever a request starts o
 As HTTPXRequest does: PTB's default timeouts and pool size; a timeout is TimedOut, any other failure
 to get an answer NetworkError (TimedOut is one too), so the sender's RetryLater covers both as before;
 HTTP(S)_PROXY from the environment is honoured and certificates are checked against certifi's list.
-Timeouts: connect, read (between bytes of the answer; getUpdates adds its long-poll time) and a bound
-on the whole call (pool + connect + write + read; the media write time for uploads), since aiohttp
-has no write timeout of its own. The token is in every URL: it is cut out of error texts.
+Timeouts: connect, and read (between bytes of the answer; getUpdates adds its long-poll time). aiohttp
+has no write timeout, so a POST has a bound on the whole call instead (pool + connect + write + read,
+an upload also its size at 32 kB/s): a stalled Telegram can never hold the sender. A file download
+has none (each read is bounded). The token is in every URL: it is cut out of error texts.
 """
 
 from __future__ import annotations
@@ -24,15 +25,19 @@ from urllib.parse import urlencode
 
 import aiohttp
 import certifi
+from aiohttp.helpers import get_env_proxy_for_url
 from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+from yarl import URL
 
 # PTB's own HTTPXRequest defaults.
 READ_TIMEOUT = WRITE_TIMEOUT = CONNECT_TIMEOUT = 5.0
 POOL_TIMEOUT = 1.0
 MEDIA_WRITE_TIMEOUT = 20.0
 POOL_SIZE = 256
+KEEPALIVE = 5.0  # seconds an idle connection is kept (httpx's keepalive_expiry)
+SLOW_UPLINK = 32_000  # bytes/second an upload is allowed to crawl at before it counts as stalled
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 _TOKEN_IN_URL = re.compile(r"/bot[^/\s'\"]+")
 
@@ -41,12 +46,16 @@ def _total(*parts: float | None) -> float | None:
     return None if any(p is None for p in parts) else sum(parts)  # type: ignore[arg-type]
 
 
+def _upload_seconds(files: dict) -> float:
+    return sum(len(content) for _, content, _ in files.values() if isinstance(content, bytes)) / SLOW_UPLINK
+
+
 def _redacted(text: str) -> str:
     return _TOKEN_IN_URL.sub("/bot***", text)
 
 
 class AiohttpRequest(BaseRequest):
-    __slots__ = ("_connect", "_media_write", "_pool", "_pool_size", "_read", "_session", "_write")
+    __slots__ = ("_connect", "_media_write", "_pool", "_pool_size", "_proxies", "_read", "_session", "_write")
 
     def __init__(self, *, connection_pool_size: int = POOL_SIZE, read_timeout: float | None = READ_TIMEOUT,
                  write_timeout: float | None = WRITE_TIMEOUT, connect_timeout: float | None = CONNECT_TIMEOUT,
@@ -55,6 +64,7 @@ class AiohttpRequest(BaseRequest):
         self._read, self._write, self._connect = read_timeout, write_timeout, connect_timeout
         self._pool, self._media_write = pool_timeout, media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[tuple[str, str | None], tuple[URL | None, aiohttp.BasicAuth | None]] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -63,9 +73,20 @@ class AiohttpRequest(BaseRequest):
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
             context = ssl.create_default_context(cafile=certifi.where())
-            connector = aiohttp.TCPConnector(limit=self._pool_size, ssl=context)
-            self._session = aiohttp.ClientSession(connector=connector, headers={"User-Agent": self.USER_AGENT},
-                                                  trust_env=True)
+            connector = aiohttp.TCPConnector(limit=self._pool_size, ssl=context, keepalive_timeout=KEEPALIVE)
+            # not trust_env: that also looks for ~/.netrc in a worker thread at every request (0.7 ms)
+            self._session = aiohttp.ClientSession(connector=connector, headers={"User-Agent": self.USER_AGENT})
+
+    def _proxy(self, url: str) -> tuple[URL | None, aiohttp.BasicAuth | None]:
+        """HTTP(S)_PROXY / NO_PROXY from the environment, as HTTPXRequest honours them; looked up once."""
+        where = URL(url)
+        key = (where.scheme, where.host)
+        if key not in self._proxies:
+            try:
+                self._proxies[key] = get_env_proxy_for_url(where)
+            except LookupError:
+                self._proxies[key] = (None, None)
+        return self._proxies[key]
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
@@ -83,8 +104,13 @@ class AiohttpRequest(BaseRequest):
         connect = self._connect if isinstance(connect_timeout, DefaultValue) else connect_timeout
         pool = self._pool if isinstance(pool_timeout, DefaultValue) else pool_timeout
         write = (self._media_write if files else self._write) if isinstance(write_timeout, DefaultValue) else write_timeout
-        timeout = aiohttp.ClientTimeout(total=_total(pool, connect, write, read), connect=_total(pool, connect),
-                                        sock_connect=connect, sock_read=read)
+        if method != "POST":  # a file download: bounded per read, as HTTPXRequest does, however long it is
+            total = None
+        elif files:  # an upload: its write time, plus what its size takes at a slow uplink's pace
+            total = _total(pool, connect, write, read, _upload_seconds(files))
+        else:  # form fields: written at once; this also bounds an answer that trickles in
+            total = _total(pool, connect, write, read)
+        timeout = aiohttp.ClientTimeout(total=total, connect=_total(pool, connect), sock_connect=connect, sock_read=read)
         body: aiohttp.FormData | bytes | None = None
         headers = None
         if files:
@@ -95,8 +121,10 @@ class AiohttpRequest(BaseRequest):
                 body.add_field(name, content, filename=filename, content_type=mimetype)
         elif fields:  # what aiohttp's FormData would send for plain fields, without its machinery
             body, headers = urlencode(fields).encode("ascii"), FORM
+        proxy, proxy_auth = self._proxy(url)
         try:
-            async with self._session.request(method, url, data=body, headers=headers, timeout=timeout) as response:
+            async with self._session.request(method, url, data=body, headers=headers, timeout=timeout,
+                                             proxy=proxy, proxy_auth=proxy_auth) as response:
                 return response.status, await response.read()
         except TimeoutError:
             raise TimedOut from None
