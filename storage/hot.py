@@ -18,12 +18,13 @@ invalidated, so the pool never hands it out again, and the engine tries the mess
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, exc, text
+from sqlalchemy import DateTime, bindparam, exc, text
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql.type_api import TypeEngine
@@ -63,19 +64,34 @@ class Statement:
             done = _Compiled(
                 compiled.string,
                 order,
-                tuple(self.binds[name]._cached_bind_processor(dialect) for name in order),
+                tuple(_bind_processor(self.binds[name], dialect) for name in order),
                 tuple(t._cached_result_processor(dialect, None) for t in self.columns),
             )
             self._compiled[dialect.name] = done
         return done
 
 
-def statement(sql: str, table=None, *, columns: Sequence[str] = (), **types: TypeEngine) -> Statement:
+def _bind_processor(type_: TypeEngine, dialect: Dialect) -> Callable[[Any], Any] | None:
+    """SQLAlchemy's conversion of a value for the driver; for SQLite's DATETIME the same text (its
+    default storage format, the time zone left out) made by isoformat, at a fifth of the cost."""
+    processor = type_._cached_bind_processor(dialect)
+    if dialect.name != "sqlite" or not isinstance(type_, DateTime) or processor is None:
+        return processor
+
+    def process(value: Any) -> Any:
+        if type(value) is dt.datetime:
+            return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+        return processor(value)
+
+    return process
+
+
+def statement(sql: str, table=None, *, columns: Sequence[Any] = (), **types: TypeEngine) -> Statement:
     """A statement over `table`: a parameter named as one of its columns takes that column's type;
-    `columns` names the returned columns (the table's)."""
+    `columns` are the returned columns (the table's by name, or any table's Column)."""
     names = dict.fromkeys(_BIND.findall(sql))
     binds = {name: types.get(name) if name in types else table.c[name].type for name in names}
-    return Statement(sql, binds, tuple(table.c[name].type for name in columns))
+    return Statement(sql, binds, tuple(table.c[c].type if isinstance(c, str) else c.type for c in columns))
 
 
 class _Driver:

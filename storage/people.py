@@ -13,13 +13,20 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import staff_cache
+from storage import hot, staff_cache
 from storage.domain import ROLES, Conflict, Identity, Invite, NotFound, Staff
 from storage.engine_store import aware
 from storage.models import CodeTryRow, IdentityRow, InviteRow, StaffRoleRow, StaffRow
 from storage.text import clean_line, fold
 
 STAFF, ROLES_TABLE, IDENTITIES = StaffRow.__table__, StaffRoleRow.__table__, IdentityRow.__table__
+_WHO = hot.statement(  # the staff row, its roles and its accounts, by one of the accounts
+    "SELECT s.id, s.name, s.unit, s.active, r.role, i.channel, i.user_id, i.chat_id, i.display_name "
+    "FROM identities AS mine JOIN staff AS s ON s.id = mine.staff_id "
+    "LEFT OUTER JOIN staff_roles AS r ON r.staff_id = s.id LEFT OUTER JOIN identities AS i ON i.staff_id = s.id "
+    "WHERE mine.channel = :channel AND mine.user_id = :user_id ORDER BY i.id, r.role",
+    IDENTITIES, columns=[STAFF.c.id, STAFF.c.name, STAFF.c.unit, STAFF.c.active, ROLES_TABLE.c.role,
+                         IDENTITIES.c.channel, IDENTITIES.c.user_id, IDENTITIES.c.chat_id, IDENTITIES.c.display_name])
 
 # Crockford-like alphabet without look-alikes (0/O, 1/I/L), easy to type on a phone keyboard.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -100,21 +107,13 @@ async def staff_by_identity(session: AsyncSession, channel: str, user_id: str) -
     if found is not staff_cache.MISSING:
         return found
     generation = cache.generation
-    s, r, i, mine = STAFF, ROLES_TABLE, IDENTITIES, IDENTITIES.alias("mine")
-    rows = (await session.execute(
-        select(s.c.id, s.c.name, s.c.unit, s.c.active, r.c.role, i.c.channel, i.c.user_id, i.c.chat_id,
-               i.c.display_name)
-        .select_from(mine.join(s, s.c.id == mine.c.staff_id).outerjoin(r, r.c.staff_id == s.c.id)
-                     .outerjoin(i, i.c.staff_id == s.c.id))
-        .where(mine.c.channel == channel, mine.c.user_id == user_id)
-        .order_by(i.c.id)
-    )).all()
+    rows, _ = await hot.execute(session, _WHO, {"channel": channel, "user_id": user_id})
     staff = None
     if rows:
-        first = rows[0]
-        identities = dict.fromkeys(Identity(x.channel, x.user_id, x.chat_id, x.display_name) for x in rows)
-        staff = Staff(id=first.id, name=first.name, roles=frozenset(x.role for x in rows if x.role),
-                      unit=first.unit, active=first.active, identities=tuple(identities))
+        staff_id, name, unit, active = rows[0][:4]
+        identities = dict.fromkeys(Identity(*x[5:]) for x in rows if x[5] is not None)
+        staff = Staff(id=staff_id, name=name, roles=frozenset(x[4] for x in rows if x[4]), unit=unit,
+                      active=active, identities=tuple(identities))
     cache.put(channel, user_id, staff, generation)
     return staff
 
