@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from storage import sqlite_hop
 
@@ -86,6 +92,17 @@ class Database:
             return
         async with self._writers.held(urgent), self.sessions() as session, session.begin():
             yield session
+
+    @contextlib.asynccontextmanager
+    async def writing(self, urgent: bool = False) -> AsyncIterator[AsyncConnection]:
+        """A unit of work on a bare connection, no ORM session (storage/hot.py's statements take it):
+        the inbox commit, a tenth of a millisecond less than through a session. As unit_of_work."""
+        if not self.is_sqlite:
+            async with self.engine.connect() as conn, conn.begin():
+                yield conn
+            return
+        async with self._writers.held(urgent), self.engine.connect() as conn, conn.begin():
+            yield conn
 
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:

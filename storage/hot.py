@@ -128,7 +128,12 @@ class _Driver:
         )
 
 
-async def _driver(session: AsyncSession) -> _Driver:
+async def _driver(session: AsyncSession | AsyncConnection) -> _Driver:
+    if isinstance(session, AsyncConnection):  # Database.writing(): in its transaction already
+        driver = _Driver(session)
+        if not driver.sqlite and not driver.conn.connection.dbapi_connection._started:
+            await driver.conn.connection.dbapi_connection._start_transaction()
+        return driver
     info = session.sync_session.info
     known: _Driver | None = info.get("fieldbot_driver")
     if known is not None and not known.conn.closed and known.conn.in_transaction():
@@ -204,7 +209,7 @@ async def execute(
     return _rows(compiled, rows), count
 
 
-async def execute_many(session: AsyncSession, stmt: Statement, params: list[dict[str, Any]]) -> None:
+async def execute_many(session: AsyncSession | AsyncConnection, stmt: Statement, params: list[dict[str, Any]]) -> None:
     """Run a statement once per parameter set, in one call."""
     if not params:
         return
