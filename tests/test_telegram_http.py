@@ -42,6 +42,20 @@ async def test_a_url_aiohttp_refuses_names_no_token(request_layer) -> None:
     assert "SECRET" not in str(caught.value) and "/bot***" in str(caught.value)
 
 
+async def _post_to_server(request_layer, serve, error: type[Exception], release=lambda: None) -> None:
+    """POST to a local server that answers as `serve` does; the request layer must raise `error`.
+    `release` lets a handler that is still waiting finish before the server closes."""
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        with pytest.raises(error):
+            await request_layer.post(f"http://127.0.0.1:{port}/bot{TOKEN}/sendMessage")
+    finally:
+        release()
+        server.close()
+        await server.wait_closed()
+
+
 async def test_a_server_that_never_answers_is_a_timeout(request_layer) -> None:
     done = asyncio.Event()
 
@@ -50,15 +64,7 @@ async def test_a_server_that_never_answers_is_a_timeout(request_layer) -> None:
         await done.wait()
         writer.close()
 
-    server = await asyncio.start_server(silent, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        with pytest.raises(TimedOut):
-            await request_layer.post(f"http://127.0.0.1:{port}/bot{TOKEN}/sendMessage")
-    finally:
-        done.set()
-        server.close()
-        await server.wait_closed()
+    await _post_to_server(request_layer, silent, TimedOut, release=done.set)
 
 
 async def test_a_connection_cut_mid_answer_is_a_network_error(request_layer) -> None:
@@ -68,14 +74,7 @@ async def test_a_connection_cut_mid_answer_is_a_network_error(request_layer) -> 
         await writer.drain()
         writer.transport.abort()
 
-    server = await asyncio.start_server(cut, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        with pytest.raises(NetworkError):
-            await request_layer.post(f"http://127.0.0.1:{port}/bot{TOKEN}/sendMessage")
-    finally:
-        server.close()
-        await server.wait_closed()
+    await _post_to_server(request_layer, cut, NetworkError)
 
 
 def test_proxies_come_from_the_environment_as_httpx_takes_them(monkeypatch) -> None:
