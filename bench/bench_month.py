@@ -26,14 +26,12 @@ sys.path.insert(0, str(ROOT))
 from aiohttp import web  # noqa: E402
 from aiohttp.test_utils import make_mocked_request  # noqa: E402
 
-from bench.bench_report import MONTHS, fill, on_databases  # noqa: E402
+from bench.bench_report import MONTHS, filled_database, on_databases  # noqa: E402
 from bot.clock import FrozenClock  # noqa: E402
 from bot.config import load_config  # noqa: E402
 from reports.periods import month_period  # noqa: E402
 from storage import records  # noqa: E402
-from storage.db import open_database  # noqa: E402
 from storage.domain import WAITING, Activity, RecordMeta, Staff  # noqa: E402
-from storage.models import Base  # noqa: E402
 from webview import auth, month, site  # noqa: E402
 from webview.deps import WebDeps  # noqa: E402
 
@@ -47,16 +45,7 @@ CASES = {
 
 async def run(url: str, label: str, folder: Path) -> None:
     config = load_config(ROOT / "config.toml", env={"FIELDBOT_DATA_DIR": str(folder / "data")})
-    db = open_database(url)
-    async with db.engine.begin() as conn:
-        await conn.run_sync(Base.metadata.drop_all)
-        await conn.run_sync(Base.metadata.create_all)
-    periods = [month_period(2021, 1, config.cut_off_day)]
-    while len(periods) < MONTHS:
-        periods.append(periods[-1].next())
-    t = time.perf_counter()
-    total = await fill(db, config.catalogue, periods)
-    print(f"{label}: filled {total:,} records in {time.perf_counter() - t:.1f} s")
+    db, periods = await filled_database(url, label, config.catalogue, month_period(2021, 1, config.cut_off_day))
     target = periods[MONTHS // 2]
     noon = dt.datetime.combine(periods[-1].end, dt.time(12), tzinfo=config.general.zone)
     app = web.Application()

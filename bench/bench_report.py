@@ -122,6 +122,21 @@ async def fill(db: Database, catalogue: Catalogue, periods: list[Period]) -> int
     return total
 
 
+async def filled_database(url: str, label: str, catalogue: Catalogue, first: Period) -> tuple[Database, list[Period]]:
+    """A fresh schema at `url` and MONTHS months of records from `first` (the benches share it)."""
+    db = open_database(url)
+    async with db.engine.begin() as conn:
+        await conn.run_sync(Base.metadata.drop_all)
+        await conn.run_sync(Base.metadata.create_all)
+    periods = [first]
+    while len(periods) < MONTHS:
+        periods.append(periods[-1].next())
+    t = time.perf_counter()
+    total = await fill(db, catalogue, periods)
+    print(f"{label}: filled {total:,} records in {time.perf_counter() - t:.1f} s")
+    return db, periods
+
+
 async def time_report(
     db: Database, catalogue: Catalogue, settings: ReportSettings, period: Period, out: Path
 ):
@@ -147,17 +162,7 @@ async def run(url: str, label: str, workdir: Path) -> None:
     config = tomllib.loads((ROOT / "config.toml").read_text(encoding="utf-8"))
     catalogue = catalogue_from_dict(config["catalogue"])
     settings = ReportSettings.from_config(config["organisation"], config["reporting"])
-    db = open_database(url)
-    async with db.engine.begin() as conn:
-        await conn.run_sync(Base.metadata.drop_all)
-        await conn.run_sync(Base.metadata.create_all)
-    first = month_period(2021, 1)
-    periods = [first]
-    while len(periods) < MONTHS:
-        periods.append(periods[-1].next())
-    t = time.perf_counter()
-    total = await fill(db, catalogue, periods)
-    print(f"{label}: filled {total:,} records in {time.perf_counter() - t:.1f} s")
+    db, periods = await filled_database(url, label, catalogue, month_period(2021, 1))
     target = periods[MONTHS // 2]
     for attempt in ("first", "second"):
         n, load, agg, render = await time_report(db, catalogue, settings, target, workdir / f"{label}.docx")

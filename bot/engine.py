@@ -332,7 +332,7 @@ class Engine(Sending):
         now = self.clock.now()
         async with self.db.read() as session:
             jobs = await store.due_jobs(session, now)
-            upcoming = await store.next_due(session) if len(jobs) < 50 else now
+            upcoming = await store.next_due(session) if len(jobs) < store.DUE_LIMIT else now
         wait = self.settings.rescan_interval if upcoming is None else (upcoming - now).total_seconds()
         self._jobs_read_at = time.monotonic() + max(0.0, min(self.settings.rescan_interval, wait))
         ran = 0

@@ -453,4 +453,4 @@ async def audit_entries(session: AsyncSession, entity: str | None = None) -> lis
 
 # --- timed jobs: storage/jobs_store.py (kept importable from here) ----------------------------------
 
-from storage.jobs_store import SCHEDULED, Job, claim_job, due_jobs, next_due, schedule_once  # noqa: E402,F401
+from storage.jobs_store import DUE_LIMIT, SCHEDULED, Job, claim_job, due_jobs, next_due, schedule_once  # noqa: E402,F401

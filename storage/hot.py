@@ -130,20 +130,22 @@ class _Driver:
 
 async def _driver(session: AsyncSession | AsyncConnection) -> _Driver:
     if isinstance(session, AsyncConnection):  # Database.writing(): in its transaction already
-        driver = _Driver(session)
-        if not driver.sqlite and not driver.conn.connection.dbapi_connection._started:
-            await driver.conn.connection.dbapi_connection._start_transaction()
-        return driver
+        return await _begun(_Driver(session))
     info = session.sync_session.info
     known: _Driver | None = info.get("fieldbot_driver")
     if known is not None and not known.conn.closed and known.conn.in_transaction():
         return known
-    driver = _Driver(await session.connection())  # the session's transaction begins here
+    info["fieldbot_driver"] = driver = await _begun(_Driver(await session.connection()))  # the session's
+    return driver  # transaction begins at session.connection()
+
+
+async def _begun(driver: _Driver) -> _Driver:
+    """SQLAlchemy's asyncpg adapter starts its transaction at its first statement: start it now, so
+    a statement sent straight to asyncpg runs inside it."""
     if not driver.sqlite:
-        adapted = driver.conn.connection.dbapi_connection  # SQLAlchemy's asyncpg adapter starts its
-        if not adapted._started:  # transaction at its first statement: start it now
+        adapted = driver.conn.connection.dbapi_connection
+        if not adapted._started:
             await adapted._start_transaction()
-    info["fieldbot_driver"] = driver
     return driver
 
 

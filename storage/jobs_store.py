@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.dialect import _insert, aware
 from storage.models import ScheduledJobRow
 
+DUE_LIMIT = 50  # due jobs read at once
 SCHEDULED = "fieldbot_job_scheduled"  # session.info: this unit of work scheduled a job
 
 
@@ -41,7 +42,7 @@ async def schedule_once(
     return (await session.execute(stmt)).rowcount == 1
 
 
-async def due_jobs(session: AsyncSession, now: dt.datetime, limit: int = 50) -> list[Job]:
+async def due_jobs(session: AsyncSession, now: dt.datetime, limit: int = DUE_LIMIT) -> list[Job]:
     rows = await session.scalars(
         select(ScheduledJobRow)
         .where(ScheduledJobRow.done_at.is_(None), ScheduledJobRow.due_at <= now)
