@@ -233,12 +233,13 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, action="append", help="people at once (repeat); default 30 and 200")
     parser.add_argument("--messages", type=int, default=6, help="messages per person (even: whole form steps)")
+    parser.add_argument("--stack", choices=list(STACKS), action="append", help="only these stacks (repeat); default all")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     print(f"load average {os.getloadavg()[0]:.1f} at the start", file=sys.stderr)
     rows = []
     for users in args.users or [30, 200]:
-        for stack in STACKS:
+        for stack in args.stack or STACKS:
             rows.append(await run(stack, users, args.messages))
             print(f"  done: {stack}, {users} users ({dt.datetime.now():%H:%M:%S}, load average "
                   f"{os.getloadavg()[0]:.1f})", file=sys.stderr)

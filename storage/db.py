@@ -129,6 +129,7 @@ def _sqlite_recipe(engine: AsyncEngine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA wal_autocheckpoint=0")  # ours, off the event loop (sqlite_hop.Checkpoints)
         cursor.close()
 
     @event.listens_for(sync_engine, "begin")
@@ -136,18 +137,36 @@ def _sqlite_recipe(engine: AsyncEngine, busy_timeout_ms: int) -> None:
         read_only = conn.get_execution_options().get("fieldbot_read_only", False)
         conn.connection.info["fieldbot_begin"] = "BEGIN" if read_only else "BEGIN IMMEDIATE"
 
+    checkpoints = sqlite_hop.Checkpoints()
+
     def do_begin(dbapi_connection) -> None:
-        """The BEGIN chosen above, straight on the driver (one crossing to SQLite's thread); inside
-        SQLAlchemy's begin, so an error (the lock not had in time) is handled as any statement's."""
+        """The BEGIN chosen above, straight on the driver: a write lock free now is taken on this thread,
+        else (and a read's BEGIN) in one crossing to SQLite's thread. Inside SQLAlchemy's begin, so an
+        error (the lock not had in time) is handled as any statement's."""
         begin = dbapi_connection.info.pop("fieldbot_begin", "BEGIN IMMEDIATE")
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute(begin)
-        finally:
-            cursor.close()
-        dbapi_connection.info[WRITING] = begin == "BEGIN IMMEDIATE"  # storage/hot.py runs inline then
+        writing = begin == "BEGIN IMMEDIATE"
+        if not (writing and sqlite_hop.begin_writing(dbapi_connection.driver_connection._conn, busy_timeout_ms)):
+            cursor = dbapi_connection.cursor()
+            try:
+                cursor.execute(begin)
+            finally:
+                cursor.close()
+        dbapi_connection.info[WRITING] = writing  # storage/hot.py's statements run inline then, COMMIT too
+
+    def do_commit(dbapi_connection) -> None:
+        if dbapi_connection.info.pop(WRITING, False):
+            sqlite_hop.commit_writing(dbapi_connection, checkpoints)
+        else:
+            dbapi_connection.commit()
+
+    def do_rollback(dbapi_connection) -> None:
+        with contextlib.suppress(NotImplementedError):  # the dialect's first connection has no pool entry
+            dbapi_connection.info.pop(WRITING, None)
+        dbapi_connection.rollback()
 
     sync_engine.dialect.do_begin = do_begin
+    sync_engine.dialect.do_commit = do_commit
+    sync_engine.dialect.do_rollback = do_rollback
 
 
 WRITING = "fieldbot_writing"  # a SQLite connection's info: its transaction holds the write lock
