@@ -10,11 +10,18 @@ deployed (Telegram's 30 messages/second overall); "no cap" runs raise its rates 
 each stack's own cost.
 
 The fake platform and the people run in a thread of their own (their own event loop), so the CPU
-per step is the bot's: the process's CPU time less that thread's. A step is timed from the moment
+per step is the bot's: the process's CPU time less that thread's. Each stack runs in a process of
+its own (this script again, `--one`), so neither pays for the other's heap: the echo bot's process
+loads python-telegram-bot and the fake, not our application. A step is timed from the moment
 the update is queued at the fake until the bot's reply is stored there.
 
     .venv/bin/python bench/bench_telegram.py                 # 30 and 200 people, 6 messages each
     .venv/bin/python bench/bench_telegram.py --users 30 --messages 10
+    .venv/bin/python bench/bench_telegram.py --users 30 --think 5 --stack ours --stack "PTB echo"
+
+`--think 5`: each person waits 2–8 s (uniform) after each reply and starts at a random moment in the
+first 8 s, as people in the field answer — both stacks get the same arrivals, so the CPU per step
+compares the two when the process is idle between messages (the real load), not saturated.
 """
 
 from __future__ import annotations
@@ -23,8 +30,10 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
+import json
 import logging
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -39,23 +48,18 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 from telegram import Update  # noqa: E402
 from telegram.ext import AIORateLimiter, Application, ContextTypes, MessageHandler, filters  # noqa: E402
 
-from app import wiring as app_module  # noqa: E402
-from bot.channels.base import ChannelContext  # noqa: E402
-from bot.channels.telegram import RATE_LIMIT_RETRIES, TelegramChannel  # noqa: E402
-from bot.config import load_config  # noqa: E402
-from storage import people  # noqa: E402
-from storage.domain import Identity  # noqa: E402
 from tests.fakes import FakeTelegram  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 FIRST_CHAT = 100_000
 
 
-def limiter(capped: bool) -> AIORateLimiter:
-    """As deployed (bot/channels/telegram.py: Telegram's 30/s overall), or with its rates raised."""
+def limiter(capped: bool, retries: int) -> AIORateLimiter:
+    """As deployed (bot/channels/telegram.py: Telegram's 30/s overall, its RATE_LIMIT_RETRIES), or with
+    its rates raised."""
     if capped:
-        return AIORateLimiter(max_retries=RATE_LIMIT_RETRIES)
-    return AIORateLimiter(overall_max_rate=100_000, group_max_rate=100_000, max_retries=RATE_LIMIT_RETRIES)
+        return AIORateLimiter(max_retries=retries)
+    return AIORateLimiter(overall_max_rate=100_000, group_max_rate=100_000, max_retries=retries)
 
 
 # --- the platform and the people, in a thread of their own ------------------------------------------
@@ -90,10 +94,16 @@ class Platform:
         self.thread.join(5)
 
 
-async def person(fake: FakeTelegram, chat: int, messages: int, say: Callable[[int, int], None]) -> list[float]:
-    """Send, wait for the reply, repeat; the latency of each step in seconds."""
+async def person(fake: FakeTelegram, chat: int, messages: int, say: Callable[[int, int], None],
+                 think: float = 0.0) -> list[float]:
+    """Send, wait for the reply, (think,) repeat; the latency of each step in seconds."""
     latencies = []
+    pause = random.Random(chat)  # the same pauses for every stack
+    if think:
+        await asyncio.sleep(pause.uniform(0, 8) * think / 5)
     for n in range(messages):
+        if n and think:
+            await asyncio.sleep(pause.uniform(2, 8) * think / 5)
         seen = len(fake.messages(chat))
         started = time.perf_counter()
         say(chat, n)
@@ -102,10 +112,11 @@ async def person(fake: FakeTelegram, chat: int, messages: int, say: Callable[[in
     return latencies
 
 
-async def crowd(fake: FakeTelegram, users: int, messages: int, say) -> tuple[list[float], float, float]:
+async def crowd(fake: FakeTelegram, users: int, messages: int, say, think: float = 0.0
+                ) -> tuple[list[float], float, float]:
     """Everybody at once: (latencies, wall seconds, this thread's CPU seconds)."""
     cpu, started = time.thread_time(), time.perf_counter()
-    results = await asyncio.gather(*(person(fake, FIRST_CHAT + u, messages, say) for u in range(users)))
+    results = await asyncio.gather(*(person(fake, FIRST_CHAT + u, messages, say, think) for u in range(users)))
     return [x for r in results for x in r], time.perf_counter() - started, time.thread_time() - cpu
 
 
@@ -127,8 +138,13 @@ def echo_text(fake: FakeTelegram) -> Callable[[int, int], None]:
 
 
 @contextlib.asynccontextmanager
-async def adapter_stack(fake: FakeTelegram, users: int, capped: bool) -> AsyncIterator[None]:
+async def adapter_stack(fake: FakeTelegram, users: int, capped: bool, retries: int) -> AsyncIterator[None]:
     """config.toml pointed at the fake, a fresh SQLite file, `users` registered technicians."""
+    from app import wiring as app_module
+    from bot.channels.base import ChannelContext
+    from bot.channels.telegram import TelegramChannel
+    from bot.config import load_config
+
     with tempfile.TemporaryDirectory() as tmp:
         env = {"TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_BASE_URL": f"{fake.url}/bot",
                "TELEGRAM_BASE_FILE_URL": f"{fake.url}/file/bot", "FIELDBOT_DATA_DIR": tmp}
@@ -139,7 +155,7 @@ async def adapter_stack(fake: FakeTelegram, users: int, capped: bool) -> AsyncIt
                              media_dir=Path(tmp) / "media", web_app=None, public_url="", links=None, clock=app.clock,
                              commands_for=app.router.commands_for, is_staff=app.router.is_staff,
                              health=app.engine.health)
-        channel = TelegramChannel(config.telegram, ctx, rate_limiter=limiter(capped))
+        channel = TelegramChannel(config.telegram, ctx, rate_limiter=limiter(capped, retries))
         app.engine.senders[channel.name] = channel
         await channel.start()
         engine = asyncio.create_task(app.engine.run())
@@ -153,7 +169,10 @@ async def adapter_stack(fake: FakeTelegram, users: int, capped: bool) -> AsyncIt
             await app.db.close()
 
 
-async def register(app: app_module.App, users: int) -> None:
+async def register(app, users: int) -> None:
+    from storage import people
+    from storage.domain import Identity
+
     async with app.db.unit_of_work() as session:
         for u in range(users):
             staff = await people.create_staff(session, f"Kỹ thuật viên {u}", {"technician"}, app.clock.now())
@@ -163,14 +182,14 @@ async def register(app: app_module.App, users: int) -> None:
 
 
 @contextlib.asynccontextmanager
-async def echo_stack(fake: FakeTelegram, users: int, capped: bool) -> AsyncIterator[None]:
+async def echo_stack(fake: FakeTelegram, users: int, capped: bool, retries: int) -> AsyncIterator[None]:
     """python-telegram-bot's own way: Application, Updater polling, one echo handler, the same limiter."""
 
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(update.effective_message.text or "?")
 
     application = (Application.builder().token(fake.token).base_url(f"{fake.url}/bot")
-                   .base_file_url(f"{fake.url}/file/bot").rate_limiter(limiter(capped)).build())
+                   .base_file_url(f"{fake.url}/file/bot").rate_limiter(limiter(capped, retries)).build())
     application.add_handler(MessageHandler(filters.ALL, echo))
     async with application:
         await application.start()
@@ -190,14 +209,14 @@ STACKS = {  # name: (stack, capped as deployed, what people say)
 }
 
 
-async def run(stack: str, users: int, messages: int) -> dict:
+async def run(stack: str, users: int, messages: int, think: float, retries: int) -> dict:
     build, capped, say = STACKS[stack]
     platform = Platform()
     fake = await platform.start(users)
     try:
-        async with build(fake, users, capped):
+        async with build(fake, users, capped, retries):
             cpu = time.process_time()
-            latencies, wall, fake_cpu = await platform.call(crowd(fake, users, messages, say(fake)))
+            latencies, wall, fake_cpu = await platform.call(crowd(fake, users, messages, say(fake), think))
             cpu = time.process_time() - cpu - fake_cpu
         assert not fake.violations, fake.violations[:3]
         calls = {m: n for m, n in fake.calls.items() if m != "getUpdates"}
@@ -233,14 +252,28 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, action="append", help="people at once (repeat); default 30 and 200")
     parser.add_argument("--messages", type=int, default=6, help="messages per person (even: whole form steps)")
+    parser.add_argument("--think", type=float, default=0.0, help="mean think time in s (2–8 s at 5); 0: none")
     parser.add_argument("--stack", choices=list(STACKS), action="append", help="only these stacks (repeat); default all")
+    parser.add_argument("--one", choices=list(STACKS), help=argparse.SUPPRESS)  # a child: one stack, a JSON line
+    parser.add_argument("--retries", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
-    print(f"load average {os.getloadavg()[0]:.1f} at the start", file=sys.stderr)
+    if args.one:
+        print(json.dumps(await run(args.one, args.users[0], args.messages, args.think, args.retries)))
+        return
+    from bot.channels.telegram import RATE_LIMIT_RETRIES  # as deployed; the children need not load our code
+    print(f"load average {os.getloadavg()[0]:.1f} at the start; think time "
+          f"{f'{args.think * 2 / 5:g}–{args.think * 8 / 5:g} s' if args.think else 'none'}", file=sys.stderr)
     rows = []
     for users in args.users or [30, 200]:
         for stack in args.stack or STACKS:
-            rows.append(await run(stack, users, args.messages))
+            child = await asyncio.create_subprocess_exec(
+                sys.executable, __file__, "--one", stack, "--users", str(users), "--messages", str(args.messages),
+                "--think", str(args.think), "--retries", str(RATE_LIMIT_RETRIES), stdout=asyncio.subprocess.PIPE)
+            out, _ = await child.communicate()
+            if child.returncode:
+                raise SystemExit(f"{stack}, {users} users: the run failed (exit {child.returncode})")
+            rows.append(json.loads(out.decode().strip().splitlines()[-1]))
             print(f"  done: {stack}, {users} users ({dt.datetime.now():%H:%M:%S}, load average "
                   f"{os.getloadavg()[0]:.1f})", file=sys.stderr)
     show(rows)

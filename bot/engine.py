@@ -137,10 +137,14 @@ class Engine(Sending):
             return []
         now = self.clock.now()
         items = [store.InboxItem(0, m.channel, m.chat_id, m.event_key, self.mask(m).to_json()) for m in incomings]
-        async with self._carrying_marks() as marks, self.db.writing(urgent=True) as session:
-            ids = [await engine_hot.add_to_inbox(session, channel=i.channel, event_key=i.event_key,
-                                                 chat_id=i.chat_id, payload=i.payload, now=now) for i in items]
-            await self._write_marks(session, marks)
+        try:  # one statement alone commits by itself (PostgreSQL: no BEGIN, COMMIT); more share a transaction
+            async with self._carrying_marks() as marks, self.db.writing(True, len(items) + bool(marks) > 1) as session:
+                ids = [await engine_hot.add_to_inbox(session, channel=i.channel, event_key=i.event_key,
+                                                     chat_id=i.chat_id, payload=i.payload, now=now) for i in items]
+                await self._write_marks(session, marks)
+        except Exception:
+            self._inbox_scan_at = 0.0  # some may be stored: the next dispatch reads them
+            raise
         for item, inbox_id in zip(items, ids, strict=True):
             if inbox_id is not None:
                 self.metrics.received.labels(item.channel).inc()
@@ -431,8 +435,9 @@ class Engine(Sending):
     async def _wait(self, event: asyncio.Event) -> None:
         if self._stopping:
             return
-        try:
-            await asyncio.wait_for(event.wait(), self.settings.poll_interval)
+        try:  # a timeout scope, not wait_for: no task made for every wait (one per message and loop)
+            async with asyncio.timeout(self.settings.poll_interval):
+                await event.wait()
         except TimeoutError:
             pass
 

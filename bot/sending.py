@@ -217,7 +217,7 @@ class Sending:
     async def _flush_marks(self) -> None:
         if not self._marks:
             return
-        async with self._carrying_marks() as marks, self.db.writing() as session:
+        async with self._carrying_marks() as marks, self.db.writing(atomic=len(marks) > 1) as session:
             await self._write_marks(session, marks)
 
     # --- failures and edits ------------------------------------------------------------------------

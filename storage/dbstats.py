@@ -1,8 +1,9 @@
 """Statements and transactions a database engine runs, counted by SQLAlchemy's events (bench/ and tests).
 
 A statement is every SQL statement sent through a cursor, transaction control (BEGIN, COMMIT, SAVEPOINT…)
-left out; a transaction is a commit or rollback of a connection's transaction; a write transaction is
-one that sent at least one INSERT, UPDATE or DELETE. PostgreSQL's pre-ping (a round trip per checkout)
+left out; a transaction is a commit or rollback of a connection's transaction, or a statement sent
+outside one (it commits by itself); a write transaction is one that sent at least one INSERT, UPDATE
+or DELETE. PostgreSQL's pre-ping (a round trip per checkout)
 does not go through a cursor and is not counted.
 """
 
@@ -74,5 +75,9 @@ class StatementCounter:
         self.statements += 1
         if self.log is not None:
             self.log.append(" ".join(statement.split())[:120])
-        if head in _WRITES or (head == "WITH" and any(w in statement.upper() for w in _WRITES)):
+        wrote = head in _WRITES or (head == "WITH" and any(w in statement.upper() for w in _WRITES))
+        if not conn.in_transaction():  # autocommit (Database.writing(atomic=False)): a transaction of its own
+            self.transactions += 1
+            self.writes += wrote
+        elif wrote:
             conn.info["fieldbot_wrote"] = True

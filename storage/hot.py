@@ -129,8 +129,9 @@ class _Driver:
 
 
 async def _driver(session: AsyncSession | AsyncConnection) -> _Driver:
-    if isinstance(session, AsyncConnection):  # Database.writing(): in its transaction already
-        return await _begun(_Driver(session))
+    if isinstance(session, AsyncConnection):  # Database.writing(): in its transaction already, or
+        driver = _Driver(session)              # with atomic=False none: each statement commits alone
+        return await _begun(driver) if session.in_transaction() else driver
     info = session.sync_session.info
     known: _Driver | None = info.get("fieldbot_driver")
     if known is not None and not known.conn.closed and known.conn.in_transaction():

@@ -9,9 +9,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from storage import engine_store, hot
+from bot.engine import Engine, EngineSettings
+from storage import engine_hot, engine_store, hot
 from storage.dbstats import StatementCounter
 from storage.models import ConversationRow
+from tests.kit import echo_handler, message
 
 STATE = {"flow": "kiểm định", "answers": {"lĩnh vực": "Điện", "số": [1, 2.5, None]}, "nested": {"ok": True}}
 NOW = dt.datetime(2026, 12, 7, 18, 30, 15, 123456, tzinfo=dt.UTC)
@@ -74,3 +76,32 @@ async def test_statement_listeners_see_them(db):
         await engine_store.get_conversation(session, "zalo", "c")
     counter.close()
     assert (counter.counts.statements, counter.counts.writes) == (2, 1)
+
+
+@pytest.fixture
+def begun(monkeypatch) -> list[int]:
+    """PostgreSQL transactions the asyncpg adapter started (each a BEGIN and a COMMIT round trip)."""
+    from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection as Adapted
+
+    started = []
+    original = Adapted._start_transaction
+
+    async def counting(self):
+        started.append(1)
+        return await original(self)
+
+    monkeypatch.setattr(Adapted, "_start_transaction", counting)
+    return started
+
+
+async def test_one_message_is_stored_without_a_transaction_a_batch_in_one(db, clock, begun):
+    if db.is_sqlite:
+        pytest.skip("PostgreSQL's BEGIN and COMMIT round trips (SQLite keeps one transaction)")
+    engine = Engine(db, echo_handler, clock, EngineSettings())
+    assert await engine.accept(message("c1", "one", key="k1"))  # one INSERT, committed by itself
+    assert begun == []
+    assert await engine.accept_many([message("c2", "a", key="k2"), message("c3", "b", key="k3")]) == [True, True]
+    assert begun == [1]  # the batch in one transaction: one commit, one WAL flush
+    assert await engine.accept(message("c1", "one again", key="k1")) is False  # kept once, as before
+    async with db.read() as session:
+        assert len(await engine_hot.pending(session)) == 3
