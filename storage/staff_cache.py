@@ -47,10 +47,15 @@ _caches: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def of(session: AsyncSession) -> StaffCache:
     """The cache of the database this session works on (one per engine: tests open many)."""
-    engine = session.bind.sync_engine
-    cache = _caches.get(engine)
+    return kept_for(session, _caches, StaffCache)
+
+
+def kept_for(session, caches: weakref.WeakKeyDictionary, make):
+    """The entry of `caches` for the database a session (or connection) works on, made when missing."""
+    engine = (session.bind if isinstance(session, AsyncSession) else session).sync_engine
+    cache = caches.get(engine)
     if cache is None:
-        cache = _caches[engine] = StaffCache()
+        cache = caches[engine] = make()
     return cache
 
 
@@ -58,7 +63,12 @@ def changed(session: AsyncSession) -> None:
     """People change in this session's transaction: forget now, and again once it commits."""
     cache = of(session)
     cache.clear()
+    clear_after_commit(session, "fieldbot_staff_changed", cache.clear)
+
+
+def clear_after_commit(session: AsyncSession, key: str, clear) -> None:
+    """Call `clear` once this session's transaction commits (registered once per session under `key`)."""
     sync = session.sync_session
-    if not sync.info.get("fieldbot_staff_changed"):
-        sync.info["fieldbot_staff_changed"] = True
-        event.listen(sync, "after_commit", cache.clear)
+    if not sync.info.get(key):
+        sync.info[key] = True
+        event.listen(sync, "after_commit", clear)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import types
 
 import pytest
 from sqlalchemy import select
@@ -127,3 +128,31 @@ async def test_no_reminders_when_turned_off(config, db):
     assert await reminders_sent(sender) == []
     async with db.read() as session:
         assert (await session.scalars(select(ScheduledJobRow.key))).all() == []
+
+
+async def test_the_closed_periods_are_kept_a_few_seconds_and_forgotten_at_a_close(db, monkeypatch):
+    """Kept per database (one statement fewer per saving step); a close here is seen at once, a close by
+    another process (a restored backup) after at most KEEP_SECONDS."""
+    from storage import periods_store
+    from storage.db import open_database
+
+    now = [1000.0]
+    monkeypatch.setattr(periods_store, "time", types.SimpleNamespace(monotonic=lambda: now[0]))
+    moment = dt.datetime(2026, 12, 7, 8, 0, tzinfo=dt.UTC)
+    async with db.read() as session:
+        assert await periods_store.closed_period_keys(session) == frozenset()
+    async with db.unit_of_work() as session:
+        assert await periods_store.close_period(session, "2026-10", None, moment)
+    async with db.read() as session:
+        assert await periods_store.closed_period_keys(session) == {"2026-10"}  # this process: at once
+    other = open_database(db.engine.url.render_as_string(hide_password=False))  # another process's
+    try:
+        async with other.unit_of_work() as session:
+            assert await periods_store.close_period(session, "2026-11", None, moment)
+    finally:
+        await other.close()
+    async with db.read() as session:
+        assert await periods_store.closed_period_keys(session) == {"2026-10"}  # kept …
+    now[0] += periods_store.KEEP_SECONDS + 0.1
+    async with db.read() as session:
+        assert await periods_store.closed_period_keys(session) == {"2026-10", "2026-11"}  # … a few seconds
