@@ -5,8 +5,8 @@ times per statement (open a cursor, execute, fetch, close), each crossing a queu
 the thread and a wake-up of the event loop. Measured on the engine's form step: about 50 crossings
 per message, the largest single cost after the SQL itself. Here a statement is one crossing: the
 cursor is opened, executed, read and closed in one call on the thread (closed there even when the
-awaiting task is cancelled). Transactions are unchanged (BEGIN IMMEDIATE, COMMIT, ROLLBACK: one
-crossing each, as before). Installed on each new connection by storage/db.py.
+awaiting task is cancelled). A read transaction's BEGIN and COMMIT and any ROLLBACK cross once
+each. Installed on each new connection by storage/db.py.
 
 A write transaction crosses no thread at all when it can: `begin_writing` takes SQLite's write lock
 on the calling (event loop's) thread when no other connection holds it — a BEGIN IMMEDIATE that
