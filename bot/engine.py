@@ -138,7 +138,7 @@ class Engine(Sending):
         now = self.clock.now()
         items = [store.InboxItem(0, m.channel, m.chat_id, m.event_key, self.mask(m).to_json()) for m in incomings]
         try:  # one statement alone commits by itself (PostgreSQL: no BEGIN, COMMIT); more share a transaction
-            async with self._carrying_marks() as marks, self.db.writing(True, len(items) + bool(marks) > 1) as session:
+            async with self._carrying_marks() as marks, self.db.writing(True, atomic=len(items) + bool(marks) > 1) as session:
                 ids = [await engine_hot.add_to_inbox(session, channel=i.channel, event_key=i.event_key,
                                                      chat_id=i.chat_id, payload=i.payload, now=now) for i in items]
                 await self._write_marks(session, marks)

@@ -3,8 +3,8 @@
 A statement is every SQL statement sent through a cursor, transaction control (BEGIN, COMMIT, SAVEPOINT…)
 left out; a transaction is a commit or rollback of a connection's transaction, or a statement sent
 outside one (it commits by itself); a write transaction is one that sent at least one INSERT, UPDATE
-or DELETE. PostgreSQL's pre-ping (a round trip per checkout)
-does not go through a cursor and is not counted.
+or DELETE. PostgreSQL's pre-ping (a round trip per checkout) does not go through a cursor and is not
+counted.
 """
 
 from __future__ import annotations

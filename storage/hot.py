@@ -129,8 +129,8 @@ class _Driver:
 
 
 async def _driver(session: AsyncSession | AsyncConnection) -> _Driver:
-    if isinstance(session, AsyncConnection):  # Database.writing(): in its transaction already, or
-        driver = _Driver(session)              # with atomic=False none: each statement commits alone
+    if isinstance(session, AsyncConnection):  # Database.writing(): in its transaction already, or (atomic=False)
+        driver = _Driver(session)  # in none: then each statement commits by itself
         return await _begun(driver) if session.in_transaction() else driver
     info = session.sync_session.info
     known: _Driver | None = info.get("fieldbot_driver")
